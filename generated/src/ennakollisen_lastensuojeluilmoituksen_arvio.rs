@@ -21,12 +21,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[14usize];
     /// A document of this definition: `{"ennakollisen_lastensuojeluilmoituksen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `ennakollisen_lastensuojeluilmoituksen_arvio`.
         pub ennakollisen_lastensuojeluilmoituksen_arvio: EnnakollisenLastensuojeluilmoituksenArvio,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "ennakollisen_lastensuojeluilmoituksen_arvio",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                ennakollisen_lastensuojeluilmoituksen_arvio: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.ennakollisen_lastensuojeluilmoituksen_arvio);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

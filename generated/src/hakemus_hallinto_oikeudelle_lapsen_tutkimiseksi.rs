@@ -28,12 +28,27 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[17usize];
     /// A document of this definition: `{"hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi`.
         pub hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi: HakemusHallintoOikeudelleLapsenTutkimiseksi,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.hakemus_hallinto_oikeudelle_lapsen_tutkimiseksi);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

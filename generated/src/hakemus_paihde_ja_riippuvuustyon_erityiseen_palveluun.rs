@@ -21,13 +21,27 @@ pub mod v2023_09_08 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[18usize];
     /// A document of this definition: `{"hakemus_paihde__ja_riippuvuustyon_erityiseen_palveluun": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `hakemus_paihde__ja_riippuvuustyon_erityiseen_palveluun`.
-        #[serde(rename = "hakemus_paihde__ja_riippuvuustyon_erityiseen_palveluun")]
         pub hakemus_paihde_ja_riippuvuustyon_erityiseen_palveluun: HakemusPaihdeJaRiippuvuustyonErityiseenPalveluun,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "hakemus_paihde__ja_riippuvuustyon_erityiseen_palveluun",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                hakemus_paihde_ja_riippuvuustyon_erityiseen_palveluun: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.hakemus_paihde_ja_riippuvuustyon_erityiseen_palveluun);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

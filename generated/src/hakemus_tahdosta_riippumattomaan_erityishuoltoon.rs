@@ -23,12 +23,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[19usize];
     /// A document of this definition: `{"hakemus_tahdosta_riippumattomaan_erityishuoltoon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `hakemus_tahdosta_riippumattomaan_erityishuoltoon`.
         pub hakemus_tahdosta_riippumattomaan_erityishuoltoon: HakemusTahdostaRiippumattomaanErityishuoltoon,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "hakemus_tahdosta_riippumattomaan_erityishuoltoon",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                hakemus_tahdosta_riippumattomaan_erityishuoltoon: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.hakemus_tahdosta_riippumattomaan_erityishuoltoon);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

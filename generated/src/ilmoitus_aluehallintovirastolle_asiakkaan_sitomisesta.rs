@@ -20,12 +20,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[32usize];
     /// A document of this definition: `{"ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta`.
         pub ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta: IlmoitusAluehallintovirastolleAsiakkaanSitomisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.ilmoitus_aluehallintovirastolle_asiakkaan_sitomisesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -22,12 +22,27 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[33usize];
     /// A document of this definition: `{"ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta`.
         pub ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta: IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.ilmoitus_hyvinvointialueen_alueelle_sijoitetusta_lapsesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

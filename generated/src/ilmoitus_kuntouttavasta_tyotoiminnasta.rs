@@ -21,12 +21,27 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[34usize];
     /// A document of this definition: `{"ilmoitus_kuntouttavasta_tyotoiminnasta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `ilmoitus_kuntouttavasta_tyotoiminnasta`.
         pub ilmoitus_kuntouttavasta_tyotoiminnasta: IlmoitusKuntouttavastaTyotoiminnasta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "ilmoitus_kuntouttavasta_tyotoiminnasta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                ilmoitus_kuntouttavasta_tyotoiminnasta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.ilmoitus_kuntouttavasta_tyotoiminnasta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -21,13 +21,25 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[39usize];
     /// A document of this definition: `{"kasvatus__ja_perheneuvonnan_lausunto": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `kasvatus__ja_perheneuvonnan_lausunto`.
-        #[serde(rename = "kasvatus__ja_perheneuvonnan_lausunto")]
         pub kasvatus_ja_perheneuvonnan_lausunto: KasvatusJaPerheneuvonnanLausunto,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &["kasvatus__ja_perheneuvonnan_lausunto"];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                kasvatus_ja_perheneuvonnan_lausunto: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.kasvatus_ja_perheneuvonnan_lausunto);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -34,12 +34,25 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[43usize];
     /// A document of this definition: `{"kuulemisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `kuulemisasiakirja_vanhemmuusasiassa`.
         pub kuulemisasiakirja_vanhemmuusasiassa: KuulemisasiakirjaVanhemmuusasiassa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &["kuulemisasiakirja_vanhemmuusasiassa"];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                kuulemisasiakirja_vanhemmuusasiassa: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.kuulemisasiakirja_vanhemmuusasiassa);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -95,12 +108,25 @@ pub mod v2025_03_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[44usize];
     /// A document of this definition: `{"kuulemisasiakirja_vanhemmuusasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `kuulemisasiakirja_vanhemmuusasiassa`.
         pub kuulemisasiakirja_vanhemmuusasiassa: KuulemisasiakirjaVanhemmuusasiassa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &["kuulemisasiakirja_vanhemmuusasiassa"];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                kuulemisasiakirja_vanhemmuusasiassa: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.kuulemisasiakirja_vanhemmuusasiassa);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

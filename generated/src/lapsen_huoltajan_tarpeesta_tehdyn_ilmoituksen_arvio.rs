@@ -16,12 +16,27 @@ pub mod v2025_02_26 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[48usize];
     /// A document of this definition: `{"lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio`.
         pub lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio: LapsenHuoltajanTarpeestaTehdynIlmoituksenArvio,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.lapsen_huoltajan_tarpeesta_tehdyn_ilmoituksen_arvio);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -23,13 +23,27 @@ pub mod v2025_03_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[49usize];
     /// A document of this definition: `{"lapsen_huolto__ja_tapaamisoikeusselvitys": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeusselvitys`.
-        #[serde(rename = "lapsen_huolto__ja_tapaamisoikeusselvitys")]
         pub lapsen_huolto_ja_tapaamisoikeusselvitys: LapsenHuoltoJaTapaamisoikeusselvitys,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lapsen_huolto__ja_tapaamisoikeusselvitys",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lapsen_huolto_ja_tapaamisoikeusselvitys: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.lapsen_huolto_ja_tapaamisoikeusselvitys);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

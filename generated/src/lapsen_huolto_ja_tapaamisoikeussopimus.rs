@@ -34,13 +34,27 @@ pub mod v2020_04_07 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[50usize];
     /// A document of this definition: `{"lapsen_huolto__ja_tapaamisoikeussopimus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeussopimus`.
-        #[serde(rename = "lapsen_huolto__ja_tapaamisoikeussopimus")]
         pub lapsen_huolto_ja_tapaamisoikeussopimus: LapsenHuoltoJaTapaamisoikeussopimus,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lapsen_huolto__ja_tapaamisoikeussopimus",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lapsen_huolto_ja_tapaamisoikeussopimus: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.lapsen_huolto_ja_tapaamisoikeussopimus);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -97,13 +111,27 @@ pub mod v2025_04_02 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[51usize];
     /// A document of this definition: `{"lapsen_huolto__ja_tapaamisoikeussopimus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lapsen_huolto__ja_tapaamisoikeussopimus`.
-        #[serde(rename = "lapsen_huolto__ja_tapaamisoikeussopimus")]
         pub lapsen_huolto_ja_tapaamisoikeussopimus: LapsenHuoltoJaTapaamisoikeussopimus,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lapsen_huolto__ja_tapaamisoikeussopimus",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lapsen_huolto_ja_tapaamisoikeussopimus: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.lapsen_huolto_ja_tapaamisoikeussopimus);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

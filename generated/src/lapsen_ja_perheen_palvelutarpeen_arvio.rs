@@ -31,12 +31,27 @@ pub mod v2023_09_08 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[52usize];
     /// A document of this definition: `{"lapsen_ja_perheen_palvelutarpeen_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lapsen_ja_perheen_palvelutarpeen_arvio`.
         pub lapsen_ja_perheen_palvelutarpeen_arvio: LapsenJaPerheenPalvelutarpeenArvio,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lapsen_ja_perheen_palvelutarpeen_arvio",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lapsen_ja_perheen_palvelutarpeen_arvio: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.lapsen_ja_perheen_palvelutarpeen_arvio);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

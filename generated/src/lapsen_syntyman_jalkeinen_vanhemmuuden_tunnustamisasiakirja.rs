@@ -35,12 +35,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[56usize];
     /// A document of this definition: `{"lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja`.
         pub lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -101,12 +116,27 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[57usize];
     /// A document of this definition: `{"lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja`.
         pub lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirja,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -34,13 +34,27 @@ pub mod v2024_09_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[70usize];
     /// A document of this definition: `{"lastensuojelun_jalkihuollon_palvelu__tai_tukitoimipaatos": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lastensuojelun_jalkihuollon_palvelu__tai_tukitoimipaatos`.
-        #[serde(rename = "lastensuojelun_jalkihuollon_palvelu__tai_tukitoimipaatos")]
         pub lastensuojelun_jalkihuollon_palvelu_tai_tukitoimipaatos: LastensuojelunJalkihuollonPalveluTaiTukitoimipaatos,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lastensuojelun_jalkihuollon_palvelu__tai_tukitoimipaatos",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lastensuojelun_jalkihuollon_palvelu_tai_tukitoimipaatos: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.lastensuojelun_jalkihuollon_palvelu_tai_tukitoimipaatos);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

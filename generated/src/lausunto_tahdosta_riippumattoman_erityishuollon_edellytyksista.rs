@@ -22,12 +22,30 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[75usize];
     /// A document of this definition: `{"lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista`.
         pub lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista: LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -73,12 +91,30 @@ pub mod v2024_09_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[76usize];
     /// A document of this definition: `{"lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista`.
         pub lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista: LausuntoTahdostaRiippumattomanErityishuollonEdellytyksista,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.lausunto_tahdosta_riippumattoman_erityishuollon_edellytyksista,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

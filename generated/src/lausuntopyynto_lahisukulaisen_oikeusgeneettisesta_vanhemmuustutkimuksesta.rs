@@ -26,12 +26,32 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[77usize];
     /// A document of this definition: `{"lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta`.
         pub lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta: LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .lausuntopyynto_lahisukulaisen_oikeusgeneettisesta_vanhemmuustutkimuksesta,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

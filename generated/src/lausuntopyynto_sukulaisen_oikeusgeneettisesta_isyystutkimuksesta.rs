@@ -21,12 +21,31 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[78usize];
     /// A document of this definition: `{"lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta`.
         pub lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta: LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.lausuntopyynto_sukulaisen_oikeusgeneettisesta_isyystutkimuksesta,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

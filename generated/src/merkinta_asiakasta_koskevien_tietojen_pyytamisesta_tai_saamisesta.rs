@@ -20,12 +20,31 @@ pub mod v2023_11_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[81usize];
     /// A document of this definition: `{"merkinta_asiakasta_koskevien_tietojen_pyytamisesta_tai_saamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `merkinta_asiakasta_koskevien_tietojen_pyytamisesta_tai_saamisesta`.
         pub merkinta_asiakasta_koskevien_tietojen_pyytamisesta_tai_saamisesta: MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "merkinta_asiakasta_koskevien_tietojen_pyytamisesta_tai_saamisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                merkinta_asiakasta_koskevien_tietojen_pyytamisesta_tai_saamisesta: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.merkinta_asiakasta_koskevien_tietojen_pyytamisesta_tai_saamisesta,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -21,12 +21,31 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[86usize];
     /// A document of this definition: `{"merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta`.
         pub merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta: MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.merkinta_neuvottelun_tapaamisen_tai_yhteydenoton_peruuntumisesta,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

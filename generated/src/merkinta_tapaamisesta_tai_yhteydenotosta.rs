@@ -20,12 +20,27 @@ pub mod v2022_01_10 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[93usize];
     /// A document of this definition: `{"merkinta_tapaamisesta_tai_yhteydenotosta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `merkinta_tapaamisesta_tai_yhteydenotosta`.
         pub merkinta_tapaamisesta_tai_yhteydenotosta: MerkintaTapaamisestaTaiYhteydenotosta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "merkinta_tapaamisesta_tai_yhteydenotosta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                merkinta_tapaamisesta_tai_yhteydenotosta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.merkinta_tapaamisesta_tai_yhteydenotosta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

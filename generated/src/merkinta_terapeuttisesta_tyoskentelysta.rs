@@ -20,12 +20,27 @@ pub mod v2022_06_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[94usize];
     /// A document of this definition: `{"merkinta_terapeuttisesta_tyoskentelysta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `merkinta_terapeuttisesta_tyoskentelysta`.
         pub merkinta_terapeuttisesta_tyoskentelysta: MerkintaTerapeuttisestaTyoskentelysta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "merkinta_terapeuttisesta_tyoskentelysta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                merkinta_terapeuttisesta_tyoskentelysta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.merkinta_terapeuttisesta_tyoskentelysta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -28,12 +28,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[99usize];
     /// A document of this definition: `{"oikeusgeneettisen_isyystutkimuksen_naytteenottoasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `oikeusgeneettisen_isyystutkimuksen_naytteenottoasiakirja`.
         pub oikeusgeneettisen_isyystutkimuksen_naytteenottoasiakirja: OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirja,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "oikeusgeneettisen_isyystutkimuksen_naytteenottoasiakirja",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                oikeusgeneettisen_isyystutkimuksen_naytteenottoasiakirja: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.oikeusgeneettisen_isyystutkimuksen_naytteenottoasiakirja);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -31,12 +31,27 @@ pub mod v2024_11_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[102usize];
     /// A document of this definition: `{"oikeusgeneettisen_vanhemmuustutkimuksen_tilaus": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `oikeusgeneettisen_vanhemmuustutkimuksen_tilaus`.
         pub oikeusgeneettisen_vanhemmuustutkimuksen_tilaus: OikeusgeneettisenVanhemmuustutkimuksenTilaus,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "oikeusgeneettisen_vanhemmuustutkimuksen_tilaus",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                oikeusgeneettisen_vanhemmuustutkimuksen_tilaus: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.oikeusgeneettisen_vanhemmuustutkimuksen_tilaus);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -40,12 +40,32 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[104usize];
     /// A document of this definition: `{"otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi`.
         pub otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi: OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksi,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .otaksutun_synnyttaneen_aidin_tai_lapsen_laillisen_edustajan_neuvotteluasiakirja_aitiyden_selvittamiseksi,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -29,12 +29,32 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[107usize];
     /// A document of this definition: `{"paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa`.
         pub paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa: PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -88,12 +108,32 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[108usize];
     /// A document of this definition: `{"paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa`.
         pub paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa: PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_aineiden_tai_esineiden_haltuunotosta_kehitysvammaisten_erityishuollossa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -15,15 +15,31 @@ pub mod v2020_04_07 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[121usize];
     /// A document of this definition: `{"paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta`.
-        #[serde(
-            rename = "paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta"
-        )]
         pub paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta: PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -72,15 +88,31 @@ pub mod v2025_02_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[122usize];
     /// A document of this definition: `{"paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta`.
-        #[serde(
-            rename = "paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta"
-        )]
         pub paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta: PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_lapsen_huolto__ja_tapaamisoikeussopimuksen_vahvistamisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.paatos_lapsen_huolto_ja_tapaamisoikeussopimuksen_vahvistamisesta,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

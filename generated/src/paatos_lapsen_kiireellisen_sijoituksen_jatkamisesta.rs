@@ -35,12 +35,27 @@ pub mod v2023_05_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[125usize];
     /// A document of this definition: `{"paatos_lapsen_kiireellisen_sijoituksen_jatkamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_lapsen_kiireellisen_sijoituksen_jatkamisesta`.
         pub paatos_lapsen_kiireellisen_sijoituksen_jatkamisesta: PaatosLapsenKiireellisenSijoituksenJatkamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_lapsen_kiireellisen_sijoituksen_jatkamisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_lapsen_kiireellisen_sijoituksen_jatkamisesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_lapsen_kiireellisen_sijoituksen_jatkamisesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

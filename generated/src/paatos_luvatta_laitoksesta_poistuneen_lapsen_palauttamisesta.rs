@@ -28,12 +28,27 @@ pub mod v2023_12_02 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[133usize];
     /// A document of this definition: `{"paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta`.
         pub paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta: PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_luvatta_laitoksesta_poistuneen_lapsen_palauttamisesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -31,13 +31,27 @@ pub mod v2024_03_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[136usize];
     /// A document of this definition: `{"paatos_paihde__ja_riippuvuustyon_erityisesta_palvelusta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_paihde__ja_riippuvuustyon_erityisesta_palvelusta`.
-        #[serde(rename = "paatos_paihde__ja_riippuvuustyon_erityisesta_palvelusta")]
         pub paatos_paihde_ja_riippuvuustyon_erityisesta_palvelusta: PaatosPaihdeJaRiippuvuustyonErityisestaPalvelusta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_paihde__ja_riippuvuustyon_erityisesta_palvelusta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_paihde_ja_riippuvuustyon_erityisesta_palvelusta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_paihde_ja_riippuvuustyon_erityisesta_palvelusta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -29,12 +29,25 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[137usize];
     /// A document of this definition: `{"paatos_poistumisen_estamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_poistumisen_estamisesta`.
         pub paatos_poistumisen_estamisesta: PaatosPoistumisenEstamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &["paatos_poistumisen_estamisesta"];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_poistumisen_estamisesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_poistumisen_estamisesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -86,12 +99,25 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[138usize];
     /// A document of this definition: `{"paatos_poistumisen_estamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_poistumisen_estamisesta`.
         pub paatos_poistumisen_estamisesta: PaatosPoistumisenEstamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &["paatos_poistumisen_estamisesta"];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_poistumisen_estamisesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_poistumisen_estamisesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

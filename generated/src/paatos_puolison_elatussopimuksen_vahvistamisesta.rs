@@ -25,12 +25,27 @@ pub mod v2025_02_27 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[139usize];
     /// A document of this definition: `{"paatos_puolison_elatussopimuksen_vahvistamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_puolison_elatussopimuksen_vahvistamisesta`.
         pub paatos_puolison_elatussopimuksen_vahvistamisesta: PaatosPuolisonElatussopimuksenVahvistamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_puolison_elatussopimuksen_vahvistamisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_puolison_elatussopimuksen_vahvistamisesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_puolison_elatussopimuksen_vahvistamisesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -29,12 +29,32 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[140usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa`.
         pub paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa: PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -88,12 +108,32 @@ pub mod v2024_10_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[141usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa`.
         pub paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa: PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_rajoittavien_valineiden_tai_asusteiden_kaytosta_vakavassa_vaaratilanteessa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -29,12 +29,32 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[142usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa`.
         pub paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa: PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -89,12 +109,32 @@ pub mod v2024_10_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[143usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa`.
         pub paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa: PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_paivittaisissa_toiminnoissa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -29,12 +29,32 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[144usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa`.
         pub paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa: PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -88,12 +108,32 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[145usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa`.
         pub paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa: PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -147,12 +187,32 @@ pub mod v2025_01_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[146usize];
     /// A document of this definition: `{"paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa`.
         pub paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa: PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_rajoittavien_valineiden_tai_asusteiden_toistuvasta_kaytosta_vakavissa_vaaratilanteissa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

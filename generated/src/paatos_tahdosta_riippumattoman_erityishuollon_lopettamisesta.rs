@@ -24,12 +24,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[149usize];
     /// A document of this definition: `{"paatos_tahdosta_riippumattoman_erityishuollon_lopettamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_tahdosta_riippumattoman_erityishuollon_lopettamisesta`.
         pub paatos_tahdosta_riippumattoman_erityishuollon_lopettamisesta: PaatosTahdostaRiippumattomanErityishuollonLopettamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_tahdosta_riippumattoman_erityishuollon_lopettamisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_tahdosta_riippumattoman_erityishuollon_lopettamisesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_tahdosta_riippumattoman_erityishuollon_lopettamisesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

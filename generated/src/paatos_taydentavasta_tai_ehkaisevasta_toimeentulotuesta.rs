@@ -31,12 +31,27 @@ pub mod v2023_09_27 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[152usize];
     /// A document of this definition: `{"paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta`.
         pub paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta: PaatosTaydentavastaTaiEhkaisevastaToimeentulotuesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_taydentavasta_tai_ehkaisevasta_toimeentulotuesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -30,12 +30,32 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[153usize];
     /// A document of this definition: `{"paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi`.
         pub paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi: PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksi,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -89,12 +109,32 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[154usize];
     /// A document of this definition: `{"paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi`.
         pub paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi: PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksi,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .paatos_tutkimuksesta_tahdosta_riippumattoman_erityishuollon_edellytysten_selvittamiseksi,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

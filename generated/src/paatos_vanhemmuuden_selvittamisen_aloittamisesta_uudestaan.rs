@@ -23,12 +23,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[157usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan`.
         pub paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan: PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -77,12 +92,27 @@ pub mod v2024_11_04 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[158usize];
     /// A document of this definition: `{"paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan`.
         pub paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan: PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaan,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.paatos_vanhemmuuden_selvittamisen_aloittamisesta_uudestaan);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -31,15 +31,31 @@ pub mod v2023_11_30 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[163usize];
     /// A document of this definition: `{"paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma`.
-        #[serde(
-            rename = "paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma"
-        )]
         pub paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma: PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -94,15 +110,31 @@ pub mod v2024_11_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[164usize];
     /// A document of this definition: `{"paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma`.
-        #[serde(
-            rename = "paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma"
-        )]
         pub paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma: PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelma,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "paihde__ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.paihde_ja_riippuvuustyon_erityisten_palvelujen_asiakassuunnitelma,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

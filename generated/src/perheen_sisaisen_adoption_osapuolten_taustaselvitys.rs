@@ -27,12 +27,27 @@ pub mod v2024_11_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[167usize];
     /// A document of this definition: `{"perheen_sisaisen_adoption_osapuolten_taustaselvitys": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `perheen_sisaisen_adoption_osapuolten_taustaselvitys`.
         pub perheen_sisaisen_adoption_osapuolten_taustaselvitys: PerheenSisaisenAdoptionOsapuoltenTaustaselvitys,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "perheen_sisaisen_adoption_osapuolten_taustaselvitys",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                perheen_sisaisen_adoption_osapuolten_taustaselvitys: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.perheen_sisaisen_adoption_osapuolten_taustaselvitys);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

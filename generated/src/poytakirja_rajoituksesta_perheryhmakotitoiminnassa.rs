@@ -20,12 +20,27 @@ pub mod v2024_10_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[171usize];
     /// A document of this definition: `{"poytakirja_rajoituksesta_perheryhmakotitoiminnassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `poytakirja_rajoituksesta_perheryhmakotitoiminnassa`.
         pub poytakirja_rajoituksesta_perheryhmakotitoiminnassa: PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "poytakirja_rajoituksesta_perheryhmakotitoiminnassa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                poytakirja_rajoituksesta_perheryhmakotitoiminnassa: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.poytakirja_rajoituksesta_perheryhmakotitoiminnassa);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {
@@ -69,12 +84,27 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[172usize];
     /// A document of this definition: `{"poytakirja_rajoituksesta_perheryhmakotitoiminnassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `poytakirja_rajoituksesta_perheryhmakotitoiminnassa`.
         pub poytakirja_rajoituksesta_perheryhmakotitoiminnassa: PoytakirjaRajoituksestaPerheryhmakotitoiminnassa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "poytakirja_rajoituksesta_perheryhmakotitoiminnassa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                poytakirja_rajoituksesta_perheryhmakotitoiminnassa: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.poytakirja_rajoituksesta_perheryhmakotitoiminnassa);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -26,12 +26,27 @@ pub mod v2024_11_01 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[173usize];
     /// A document of this definition: `{"poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta`.
         pub poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta: PoytakirjaSynnyttaneenAidinAitiydenSelvittamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.poytakirja_synnyttaneen_aidin_aitiyden_selvittamisesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -30,12 +30,27 @@ pub mod v2024_10_31 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[178usize];
     /// A document of this definition: `{"rajoituspaatos_perheryhmakotitoiminnassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `rajoituspaatos_perheryhmakotitoiminnassa`.
         pub rajoituspaatos_perheryhmakotitoiminnassa: RajoituspaatosPerheryhmakotitoiminnassa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "rajoituspaatos_perheryhmakotitoiminnassa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                rajoituspaatos_perheryhmakotitoiminnassa: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.rajoituspaatos_perheryhmakotitoiminnassa);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

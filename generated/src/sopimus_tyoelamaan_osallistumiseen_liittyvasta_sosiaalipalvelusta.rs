@@ -28,12 +28,31 @@ pub mod v2023_06_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[185usize];
     /// A document of this definition: `{"sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta`.
         pub sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta: SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelusta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.sopimus_tyoelamaan_osallistumiseen_liittyvasta_sosiaalipalvelusta,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

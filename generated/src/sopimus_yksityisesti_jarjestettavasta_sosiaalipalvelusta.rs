@@ -23,12 +23,27 @@ pub mod v2023_09_08 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[186usize];
     /// A document of this definition: `{"sopimus_yksityisesti_jarjestettavasta_sosiaalipalvelusta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `sopimus_yksityisesti_jarjestettavasta_sosiaalipalvelusta`.
         pub sopimus_yksityisesti_jarjestettavasta_sosiaalipalvelusta: SopimusYksityisestiJarjestettavastaSosiaalipalvelusta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "sopimus_yksityisesti_jarjestettavasta_sosiaalipalvelusta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                sopimus_yksityisesti_jarjestettavasta_sosiaalipalvelusta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.sopimus_yksityisesti_jarjestettavasta_sosiaalipalvelusta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -24,12 +24,31 @@ pub mod v2023_09_11 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[200usize];
     /// A document of this definition: `{"sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio`.
         pub sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio: SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvio,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.sosiaalihuollon_tarpeesta_tehdyn_ilmoituksen_tai_yhteydenoton_arvio,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

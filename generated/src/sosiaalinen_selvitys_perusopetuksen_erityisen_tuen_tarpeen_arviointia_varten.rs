@@ -19,12 +19,32 @@ pub mod v2024_04_08 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[203usize];
     /// A document of this definition: `{"sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten`.
         pub sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten: SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self
+                    .sosiaalinen_selvitys_perusopetuksen_erityisen_tuen_tarpeen_arviointia_varten,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

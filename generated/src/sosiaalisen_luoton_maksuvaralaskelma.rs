@@ -21,12 +21,25 @@ pub mod v2023_09_27 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[205usize];
     /// A document of this definition: `{"sosiaalisen_luoton_maksuvaralaskelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `sosiaalisen_luoton_maksuvaralaskelma`.
         pub sosiaalisen_luoton_maksuvaralaskelma: SosiaalisenLuotonMaksuvaralaskelma,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &["sosiaalisen_luoton_maksuvaralaskelma"];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                sosiaalisen_luoton_maksuvaralaskelma: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.sosiaalisen_luoton_maksuvaralaskelma);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -18,12 +18,27 @@ pub mod v2023_06_21 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[211usize];
     /// A document of this definition: `{"suostumus_sosiaalihuollon_lausuntopyyntoon": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `suostumus_sosiaalihuollon_lausuntopyyntoon`.
         pub suostumus_sosiaalihuollon_lausuntopyyntoon: SuostumusSosiaalihuollonLausuntopyyntoon,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "suostumus_sosiaalihuollon_lausuntopyyntoon",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                suostumus_sosiaalihuollon_lausuntopyyntoon: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.suostumus_sosiaalihuollon_lausuntopyyntoon);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -19,12 +19,27 @@ pub mod v2023_11_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[216usize];
     /// A document of this definition: `{"taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma`.
         pub taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma: TaydentavanTaiEhkaisevanToimeentulotuenLaskelma,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.taydentavan_tai_ehkaisevan_toimeentulotuen_laskelma);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

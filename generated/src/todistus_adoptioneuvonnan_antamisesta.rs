@@ -20,12 +20,25 @@ pub mod v2024_11_29 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[219usize];
     /// A document of this definition: `{"todistus_adoptioneuvonnan_antamisesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `todistus_adoptioneuvonnan_antamisesta`.
         pub todistus_adoptioneuvonnan_antamisesta: TodistusAdoptioneuvonnanAntamisesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &["todistus_adoptioneuvonnan_antamisesta"];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                todistus_adoptioneuvonnan_antamisesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.todistus_adoptioneuvonnan_antamisesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

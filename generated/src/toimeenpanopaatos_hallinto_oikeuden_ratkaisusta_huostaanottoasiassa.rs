@@ -22,12 +22,31 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[220usize];
     /// A document of this definition: `{"toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa`.
         pub toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa: ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassa,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa: f
+                    .req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(
+                0,
+                &self.toimeenpanopaatos_hallinto_oikeuden_ratkaisusta_huostaanottoasiassa,
+            );
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

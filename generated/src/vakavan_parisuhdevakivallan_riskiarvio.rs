@@ -22,12 +22,27 @@ pub mod v2023_09_15 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[238usize];
     /// A document of this definition: `{"vakavan_parisuhdevakivallan_riskiarvio": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `vakavan_parisuhdevakivallan_riskiarvio`.
         pub vakavan_parisuhdevakivallan_riskiarvio: VakavanParisuhdevakivallanRiskiarvio,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "vakavan_parisuhdevakivallan_riskiarvio",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                vakavan_parisuhdevakivallan_riskiarvio: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.vakavan_parisuhdevakivallan_riskiarvio);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

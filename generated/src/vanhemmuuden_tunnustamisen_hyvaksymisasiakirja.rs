@@ -31,12 +31,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[252usize];
     /// A document of this definition: `{"vanhemmuuden_tunnustamisen_hyvaksymisasiakirja": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `vanhemmuuden_tunnustamisen_hyvaksymisasiakirja`.
         pub vanhemmuuden_tunnustamisen_hyvaksymisasiakirja: VanhemmuudenTunnustamisenHyvaksymisasiakirja,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "vanhemmuuden_tunnustamisen_hyvaksymisasiakirja",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                vanhemmuuden_tunnustamisen_hyvaksymisasiakirja: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.vanhemmuuden_tunnustamisen_hyvaksymisasiakirja);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

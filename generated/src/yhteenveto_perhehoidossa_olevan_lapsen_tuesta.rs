@@ -19,12 +19,27 @@ pub mod v2023_04_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[258usize];
     /// A document of this definition: `{"yhteenveto_perhehoidossa_olevan_lapsen_tuesta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `yhteenveto_perhehoidossa_olevan_lapsen_tuesta`.
         pub yhteenveto_perhehoidossa_olevan_lapsen_tuesta: YhteenvetoPerhehoidossaOlevanLapsenTuesta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "yhteenveto_perhehoidossa_olevan_lapsen_tuesta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                yhteenveto_perhehoidossa_olevan_lapsen_tuesta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.yhteenveto_perhehoidossa_olevan_lapsen_tuesta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -20,12 +20,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[259usize];
     /// A document of this definition: `{"yhteenveto_rajoitustoimenpiteen_jalkiselvittelysta": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `yhteenveto_rajoitustoimenpiteen_jalkiselvittelysta`.
         pub yhteenveto_rajoitustoimenpiteen_jalkiselvittelysta: YhteenvetoRajoitustoimenpiteenJalkiselvittelysta,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "yhteenveto_rajoitustoimenpiteen_jalkiselvittelysta",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                yhteenveto_rajoitustoimenpiteen_jalkiselvittelysta: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.yhteenveto_rajoitustoimenpiteen_jalkiselvittelysta);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

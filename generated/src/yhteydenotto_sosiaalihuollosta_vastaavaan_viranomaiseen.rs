@@ -22,12 +22,27 @@ pub mod v2022_09_28 {
     /// This definition version.
     pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[262usize];
     /// A document of this definition: `{"yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen": {...}}`.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Document {
         /// The document element `yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen`.
         pub yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen: YhteydenottoSosiaalihuollostaVastaavaanViranomaiseen,
     }
+    impl sosmeta_types::record::Record for Document {
+        const KEYS: &'static [&'static str] = &[
+            "yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen",
+        ];
+        fn read_fields(
+            f: &mut sosmeta_types::record::Fields,
+        ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+            Ok(Self {
+                yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen: f.req(0)?,
+            })
+        }
+        fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+            w.req(0, &self.yhteydenotto_sosiaalihuollosta_vastaavaan_viranomaiseen);
+        }
+    }
+    sosmeta_types::record!(Document);
     impl Document {
         /// Parse a document of this definition; errors name the JSON path.
         pub fn from_json(json: &str) -> Result<Document, crate::Error> {

@@ -302,18 +302,24 @@ fn shape_tokens(
             }
         }
         ShapeKind::Struct(fields) => {
+            // Declarations and data only: the struct, its JSON keys, a constructor of the
+            // required members, one-line setters of the optional ones, and the thin
+            // reader/writer calls into `sosmeta_types::record` (which also gives serde).
             let mut seen = BTreeSet::new();
-            let fields_iter = fields.iter().map(|f| {
+            let mut field_tokens = Vec::new();
+            let mut keys = Vec::new();
+            let mut args = Vec::new();
+            let mut inits = Vec::new();
+            let mut reads = Vec::new();
+            let mut writes = Vec::new();
+            let mut setters = Vec::new();
+            for (i, f) in fields.iter().enumerate() {
                 let mut id = field_ident(&f.key);
                 while !seen.insert(id.to_string()) {
                     id = format_ident!("{}_", id);
                 }
-                let rename = if id.to_string().trim_start_matches("r#") != f.key {
-                    let k = &f.key;
-                    quote!(#[serde(rename = #k)])
-                } else {
-                    quote!()
-                };
+                let k = &f.key;
+                keys.push(quote!(#k));
                 let fdoc = doc_attrs(s.field_docs.get(&f.key).map(Vec::as_slice).unwrap_or(&[]));
                 let inner = ty_tokens(&f.ty, shapes, &quote!());
                 // minItems 1 is the type (`NonEmptyVec`); more is checked when reading.
@@ -321,64 +327,79 @@ fn shape_tokens(
                     Ty::Vec(_, n) if *n > 1 => Some(*n),
                     _ => None,
                 };
-                let (ty, attrs) = match (f.required, min) {
-                    (true, None) => (inner, quote!()),
-                    (true, Some(n)) => {
-                        let w = format!("sosmeta_types::de_min_items::<_, _, {n}>");
-                        (inner, quote!(#[serde(deserialize_with = #w)]))
-                    }
-                    (false, None) => (
-                        quote!(Option<#inner>),
-                        quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-                    ),
-                    (false, Some(n)) => {
-                        let w = format!("sosmeta_types::de_opt_min_items::<_, _, {n}>");
-                        (
-                            quote!(Option<#inner>),
-                            quote!(#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = #w)]),
-                        )
-                    }
+                let ty = if f.required {
+                    quote!(#inner)
+                } else {
+                    quote!(Option<#inner>)
                 };
-                quote! {
-                    #fdoc
-                    #rename
-                    #attrs
-                    pub #id: #ty,
-                }
-            });
-            let mut seen2 = BTreeSet::new();
-            let mut args = Vec::new();
-            let mut inits = Vec::new();
-            for f in fields {
-                let mut id = field_ident(&f.key);
-                while !seen2.insert(id.to_string()) {
-                    id = format_ident!("{}_", id);
-                }
+                reads.push(match (f.required, min) {
+                    (true, None) => quote!(#id: f.req(#i)?),
+                    (true, Some(n)) => quote!(#id: f.req_min(#i, #n)?),
+                    (false, None) => quote!(#id: f.opt(#i)?),
+                    (false, Some(n)) => quote!(#id: f.opt_min(#i, #n)?),
+                });
                 if f.required {
-                    let t = ty_tokens(&f.ty, shapes, &quote!());
-                    args.push(quote!(#id: #t));
+                    writes.push(quote!(w.req(#i, &self.#id);));
+                    args.push(quote!(#id: #inner));
                     inits.push(quote!(#id));
                 } else {
+                    writes.push(quote!(w.opt(#i, &self.#id);));
                     inits.push(quote!(#id: None));
+                    let raw = id.to_string();
+                    let setter = format_ident!("with_{}", raw.trim_start_matches("r#"));
+                    let sdoc = format!(" Set `{k}` (builder).");
+                    setters.push(quote! {
+                        #[doc = #sdoc]
+                        #[inline]
+                        pub fn #setter(mut self, value: #inner) -> Self {
+                            self.#id = Some(value);
+                            self
+                        }
+                    });
                 }
+                field_tokens.push(quote! {
+                    #fdoc
+                    pub #id: #ty,
+                });
             }
-            let fields_tokens: Vec<TokenStream> = fields_iter.collect();
+            // An object with no members (`{}`) uses neither parameter.
+            let (f, w) = if fields.is_empty() {
+                (format_ident!("_f"), format_ident!("_w"))
+            } else {
+                (format_ident!("f"), format_ident!("w"))
+            };
             quote! {
                 #docs
                 #cfg
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(deny_unknown_fields)]
+                #[derive(Debug, Clone, PartialEq)]
                 pub struct #name {
-                    #(#fields_tokens)*
+                    #(#field_tokens)*
                 }
 
                 #cfg
                 impl #name {
                     /// A value with the required elements given and every optional one absent.
+                    #[inline]
                     pub fn new(#(#args),*) -> Self {
                         Self { #(#inits),* }
                     }
+                    #(#setters)*
                 }
+
+                #cfg
+                impl sosmeta_types::record::Record for #name {
+                    const KEYS: &'static [&'static str] = &[#(#keys),*];
+                    fn read_fields(
+                        #f: &mut sosmeta_types::record::Fields,
+                    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+                        Ok(Self { #(#reads),* })
+                    }
+                    fn write_fields(&self, #w: &mut sosmeta_types::record::Writer) {
+                        #(#writes)*
+                    }
+                }
+
+                sosmeta_types::record!(#cfg #name);
             }
         }
     }
@@ -667,11 +688,6 @@ fn version_tokens(index: usize, p: &DefPlan<'_>, shapes: &[Shape]) -> TokenStrea
         }
         other => ty_tokens(other, shapes, &quote!(crate::shapes::)),
     };
-    let rename = if root_field != root_key {
-        quote!(#[serde(rename = #root_key)])
-    } else {
-        quote!()
-    };
     let doc = format!(
         " *{}* ({}), version {}, {}: OID `{}` (`{}`).",
         def.title(),
@@ -700,13 +716,25 @@ fn version_tokens(index: usize, p: &DefPlan<'_>, shapes: &[Shape]) -> TokenStrea
             pub static DEFINITION: &crate::DefinitionInfo = &crate::DEFINITIONS[#index];
 
             #[doc = #doc_doc]
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(deny_unknown_fields)]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct Document {
                 #[doc = #root_doc]
-                #rename
                 pub #root_field: #root_ty,
             }
+
+            impl sosmeta_types::record::Record for Document {
+                const KEYS: &'static [&'static str] = &[#root_key];
+                fn read_fields(
+                    f: &mut sosmeta_types::record::Fields,
+                ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+                    Ok(Self { #root_field: f.req(0)? })
+                }
+                fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+                    w.req(0, &self.#root_field);
+                }
+            }
+
+            sosmeta_types::record!(Document);
 
             impl Document {
                 /// Parse a document of this definition; errors name the JSON path.

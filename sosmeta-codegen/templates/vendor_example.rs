@@ -1,21 +1,23 @@
 use sosmeta_generated::asiakkuusasiakirja::v2023_06_01 as asiakkuus;
 use sosmeta_generated::{Coded, Document, HetuIdentifier, Lang, PartialDate};
 
-// Build a document as typed Rust: required elements go to `new`, optional ones are
-// fields. The types refuse what the definition refuses: an empty name (minLength 1),
-// a personal identity code with a wrong check character, an impossible date.
-let mut asiakas = asiakkuus::Asiakas::new("Meikäläinen".parse()?, "Maija".parse()?, false);
+// Build a document as typed Rust, in one expression: required elements go to `new`,
+// optional ones to `with_<element>` setters (or assign the public fields). The types
+// refuse what the definition refuses: an empty name (minLength 1), a personal identity
+// code with a wrong check character, an impossible date.
 assert!("".parse::<sosmeta_generated::NonEmptyString>().is_err());
 assert!(HetuIdentifier::new("010203A1231").is_err());
-asiakas.henkilotunnus = Some(HetuIdentifier::new("010203A1230")?);
-asiakas.syntymaaika = Some("2003-02-01".parse::<PartialDate>()?);
-// A fixed code list is an enum (code, fi and sv display); its code system is the
-// classification's, and no other can be written.
-asiakas.asiointikieli = Some(Coded::of(asiakkuus::Asiointikieli::Suomi));
-assert_eq!(asiakkuus::Asiointikieli::Ruotsi.code(), "SV");
 let doc = asiakkuus::Document {
-    asiakkuusasiakirja: asiakkuus::Asiakkuusasiakirja::new(asiakas),
+    asiakkuusasiakirja: asiakkuus::Asiakkuusasiakirja::new(
+        asiakkuus::Asiakas::new("Meikäläinen".parse()?, "Maija".parse()?, false)
+            .with_henkilotunnus(HetuIdentifier::new("010203A1230")?)
+            .with_syntymaaika("2003-02-01".parse::<PartialDate>()?)
+            // A fixed code list is an enum (code, fi and sv display); its code system
+            // is the classification's, and no other can be written.
+            .with_asiointikieli(Coded::of(asiakkuus::Asiointikieli::Suomi)),
+    ),
 };
+assert_eq!(asiakkuus::Asiointikieli::Ruotsi.code(), "SV");
 
 // Serialize to the exact JSON Sosmeta expects, and render the XHTML a person reads.
 let json = doc.to_json();
@@ -44,4 +46,9 @@ let chosen = Document::from_json_by_root_key(&json)?;
 assert_eq!(chosen.definition().version, "2023-06-01");
 let named = Document::from_json_version(&json, "2022-01-10")?;
 assert_eq!(named.definition().version, "2022-01-10");
+
+// Every document type is serde `Serialize` + `Deserialize`, for a vendor's own structs.
+let value = serde_json::to_value(&doc)?;
+let again: asiakkuus::Document = serde_json::from_value(value)?;
+assert_eq!(again, doc);
 # Ok::<(), Box<dyn std::error::Error>>(())

@@ -22,6 +22,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
+use sosmeta_types::record::Field;
 pub use sosmeta_xhtml::Lang;
 
 /// The release a generated crate was made from: its label, its compact bytes (see
@@ -333,24 +334,33 @@ impl Error {
 }
 
 /// Parse a whole JSON text as `T` (a document of `info`); errors name the JSON pointer of
-/// the offending value. Trailing text after the document is refused.
-pub fn parse_json<T: serde::de::DeserializeOwned>(
-    json: &str,
-    info: &DefinitionInfo,
-) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let err = |path: String, message: String| Error::Json {
+/// the offending value. Trailing text after the document is refused. The text is read
+/// once into a `serde_json::Value` (nesting limited to 128 levels by serde_json), then by
+/// the one record reader of `sosmeta_types::record`.
+pub fn parse_json<T: Field>(json: &str, info: &DefinitionInfo) -> Result<T, Error> {
+    // The generic part is one call; the rest is compiled once, not per document type.
+    match T::read(parse_value(json, info)?) {
+        Ok(t) => Ok(t),
+        Err(e) => Err(read_error(e, info)),
+    }
+}
+
+#[inline(never)]
+fn parse_value(json: &str, info: &DefinitionInfo) -> Result<serde_json::Value, Error> {
+    serde_json::from_str(json).map_err(|e| Error::Json {
         definition: info.id(),
-        path,
-        message,
-    };
-    let value = result.map_err(|e| {
-        let path = pointer(e.path());
-        err(path, e.into_inner().to_string())
-    })?;
-    de.end().map_err(|e| err(String::new(), e.to_string()))?;
-    Ok(value)
+        path: String::new(),
+        message: e.to_string(),
+    })
+}
+
+#[inline(never)]
+fn read_error(e: sosmeta_types::record::ReadError, info: &DefinitionInfo) -> Error {
+    Error::Json {
+        definition: info.id(),
+        path: e.pointer(),
+        message: e.message().to_string(),
+    }
 }
 
 /// A serde path as a JSON pointer (RFC 6901; `?` for a segment serde could not name).
@@ -374,23 +384,26 @@ pub fn pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 /// A document as JSON text, exactly as Sosmeta expects it.
-pub fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+pub fn to_json<T: Field>(value: &T) -> String {
+    value_to_json(&value.write())
+}
+
+#[inline(never)]
+fn value_to_json(v: &serde_json::Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 /// A document of `info` as an XHTML 1.0 page in `lang` (an error page when it cannot be
 /// rendered), through the same renderer as untyped JSON.
-pub fn to_xhtml<T: serde::Serialize>(value: &T, info: &DefinitionInfo, lang: Lang) -> String {
-    // Through the JSON text rather than `serde_json::to_value`: the generated types'
-    // `Serialize` is then compiled for one serializer only (less build time and code).
-    let rendered = serde_json::to_string(value)
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text))
-        .map_err(|e| e.to_string())
-        .and_then(|v| {
-            let def = info
-                .model()
-                .ok_or_else(|| format!("{} is not in the embedded release", info.id()))?;
-            sosmeta_xhtml::render(def, &v, lang).map_err(|e| e.to_string())
-        });
+pub fn to_xhtml<T: Field>(value: &T, info: &DefinitionInfo, lang: Lang) -> String {
+    render_value(&value.write(), info, lang)
+}
+
+#[inline(never)]
+fn render_value(v: &serde_json::Value, info: &DefinitionInfo, lang: Lang) -> String {
+    let rendered = info
+        .model()
+        .ok_or_else(|| format!("{} is not in the embedded release", info.id()))
+        .and_then(|def| sosmeta_xhtml::render(def, v, lang).map_err(|e| e.to_string()));
     rendered.unwrap_or_else(|message| sosmeta_xhtml::error_page(&message, lang))
 }

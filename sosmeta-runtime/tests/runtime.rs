@@ -1,8 +1,8 @@
 //! The runtime of generated code against a catalog made from the pinned corpus.
 
-use serde::{Deserialize, Serialize};
 use sosmeta_model::{compact, corpus::pinned_corpus_dir, Release};
 use sosmeta_runtime::{parse_json, to_json, to_xhtml, Catalog, DefinitionInfo, Error, Lang};
+use sosmeta_types::record::{Fields, ReadError, Record, Writer};
 use std::sync::OnceLock;
 
 fn leak(s: String) -> &'static str {
@@ -97,18 +97,38 @@ fn select_json_uses_the_root_key() {
     ));
 }
 
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+// Records as the generated code declares them (keys, reader, writer).
+#[derive(Debug, PartialEq)]
 struct Doc {
     a: Vec<Inner>,
 }
 
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+impl Record for Doc {
+    const KEYS: &'static [&'static str] = &["a"];
+    fn read_fields(f: &mut Fields) -> Result<Self, ReadError> {
+        Ok(Doc { a: f.req(0)? })
+    }
+    fn write_fields(&self, w: &mut Writer) {
+        w.req(0, &self.a);
+    }
+}
+sosmeta_types::record!(Doc);
+
+#[derive(Debug, PartialEq)]
 struct Inner {
-    #[serde(rename = "x/y")]
     xy: sosmeta_types::PartialDate,
 }
+
+impl Record for Inner {
+    const KEYS: &'static [&'static str] = &["x/y"];
+    fn read_fields(f: &mut Fields) -> Result<Self, ReadError> {
+        Ok(Inner { xy: f.req(0)? })
+    }
+    fn write_fields(&self, w: &mut Writer) {
+        w.req(0, &self.xy);
+    }
+}
+sosmeta_types::record!(Inner);
 
 #[test]
 fn parse_json_names_the_pointer() {

@@ -184,10 +184,16 @@ impl<S: CodeSet> Coded<S> {
 }
 
 fn check_system<S: CodeSet>(system: &str) -> Result<(), CodeError> {
-    if S::SYSTEM.allows(system) {
+    check_system_rule(&S::SYSTEM, S::NAME, system)
+}
+
+/// The check of [`check_system`], compiled once rather than per code set.
+#[inline(never)]
+fn check_system_rule(rule: &SystemRule, name: &'static str, system: &str) -> Result<(), CodeError> {
+    if rule.allows(system) {
         return Ok(());
     }
-    let expected = match S::SYSTEM {
+    let expected = match rule {
         SystemRule::Classification(oids) => oids
             .iter()
             .map(|o| format!("urn:oid:{o}"))
@@ -198,7 +204,7 @@ fn check_system<S: CodeSet>(system: &str) -> Result<(), CodeError> {
     };
     Err(CodeError::System {
         system: system.to_string(),
-        name: S::NAME,
+        name,
         expected,
     })
 }

@@ -27,6 +27,7 @@ pub mod codes;
 pub mod date;
 pub mod hetu;
 pub mod nonempty;
+pub mod record;
 
 pub use codes::{system_matches, CodeError, CodeSet, CodeValue, Coded, SystemRule};
 pub use nonempty::{EmptyError, NonEmptyString, NonEmptyVec};
@@ -472,26 +473,20 @@ macro_rules! fixed_phrase {
         }
 
         $(#[$m])*
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                s: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(Self::TEXT)
+        impl $crate::record::Field for $name {
+            fn read(
+                v: $crate::record::Value,
+            ) -> ::std::result::Result<Self, $crate::record::ReadError> {
+                let s = <::std::string::String as $crate::record::Field>::read(v)?;
+                $crate::check_phrase(Self::TEXT, s).map_err($crate::record::ReadError::new)?;
+                Ok($name)
+            }
+            fn write(&self) -> $crate::record::Value {
+                $crate::record::Value::String(Self::TEXT.to_string())
             }
         }
 
-        $(#[$m])*
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                d: D,
-            ) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
-                $crate::check_phrase(Self::TEXT, s)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)?;
-                Ok($name)
-            }
-        }
+        $crate::serde_via_field!($(#[$m])* $name);
     };
 }
 

@@ -10,13 +10,11 @@ use super::*;
 /// JSON `lausunto`: pakollinen.
 ///
 /// Shape `94d0af604b2a8df7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LausuntoX94D0AF60 {
     /// Lausunnon tarkoitus
     ///
     /// JSON `lausunnon_tarkoitus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lausunnon_tarkoitus: Option<String>,
     /// Asiasisältö
     ///
@@ -25,18 +23,40 @@ pub struct LausuntoX94D0AF60 {
 }
 impl LausuntoX94D0AF60 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             lausunnon_tarkoitus: None,
             asiasisalto,
         }
     }
+    /// Set `lausunnon_tarkoitus` (builder).
+    #[inline]
+    pub fn with_lausunnon_tarkoitus(mut self, value: String) -> Self {
+        self.lausunnon_tarkoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LausuntoX94D0AF60 {
+    const KEYS: &'static [&'static str] = &["lausunnon_tarkoitus", "asiasisalto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lausunnon_tarkoitus: f.opt(0usize)?,
+            asiasisalto: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lausunnon_tarkoitus);
+        w.req(1usize, &self.asiasisalto);
+    }
+}
+sosmeta_types::record!(LausuntoX94D0AF60);
 /// Adoptioneuvonnan lausunto
 ///
 /// Shape `572b4dbfdd553a28`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdoptioneuvonnanLausuntoX572B4DBF {
     /// Vastaanottaja
     ///
@@ -53,17 +73,14 @@ pub struct AdoptioneuvonnanLausuntoX572B4DBF {
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija
     ///
@@ -76,6 +93,7 @@ pub struct AdoptioneuvonnanLausuntoX572B4DBF {
 }
 impl AdoptioneuvonnanLausuntoX572B4DBF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX8713DB1E,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -94,19 +112,72 @@ impl AdoptioneuvonnanLausuntoX572B4DBF {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AdoptioneuvonnanLausuntoX572B4DBF {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "lausunto",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            lausunto: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            lakiselostus: f.opt(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            laatija: f.req(6usize)?,
+            allekirjoitus: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.lausunto);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.lakiselostus);
+        w.opt(5usize, &self.paivamaara);
+        w.req(6usize, &self.laatija);
+        w.req(7usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(AdoptioneuvonnanLausuntoX572B4DBF);
 /// Tavoite
 ///
 /// JSON `tavoite`: toistuva, pakollinen.
 ///
 /// Shape `f1faf747dfbb6776`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TavoiteXF1FAF747 {
     /// Nimi
     ///
     /// JSON `nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
     /// Kuvaus
     ///
@@ -115,15 +186,37 @@ pub struct TavoiteXF1FAF747 {
 }
 impl TavoiteXF1FAF747 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuvaus: sosmeta_types::NonEmptyString) -> Self {
         Self { nimi: None, kuvaus }
     }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: String) -> Self {
+        self.nimi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TavoiteXF1FAF747 {
+    const KEYS: &'static [&'static str] = &["nimi", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nimi: f.opt(0usize)?,
+            kuvaus: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.nimi);
+        w.req(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TavoiteXF1FAF747);
 /// Adoptioneuvonnan suunnitelma
 ///
 /// Shape `4ae630c3e9705f89`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdoptioneuvonnanSuunnitelmaX4AE630C3 {
     /// Asiakas
     ///
@@ -132,7 +225,6 @@ pub struct AdoptioneuvonnanSuunnitelmaX4AE630C3 {
     /// Neuvotteluun osallistujat
     ///
     /// JSON `neuvotteluun_osallistujat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvotteluun_osallistujat: Option<String>,
     /// Tavoite
     ///
@@ -141,42 +233,34 @@ pub struct AdoptioneuvonnanSuunnitelmaX4AE630C3 {
     /// Menetelmät
     ///
     /// JSON `menetelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmat: Option<String>,
     /// Suunnitelma on voimassa alkaen
     ///
     /// JSON `suunnitelma_on_voimassa_alkaen`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_on_voimassa_alkaen: Option<sosmeta_types::PartialDate>,
     /// Adoptioneuvonnan arvioitu kesto
     ///
     /// JSON `adoptioneuvonnan_arvioitu_kesto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptioneuvonnan_arvioitu_kesto: Option<String>,
     /// Seuranta ja arvio
     ///
     /// JSON `seuranta_ja_arvio`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuranta_ja_arvio: Option<String>,
     /// Jakelu
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija
     ///
@@ -185,6 +269,7 @@ pub struct AdoptioneuvonnanSuunnitelmaX4AE630C3 {
 }
 impl AdoptioneuvonnanSuunnitelmaX4AE630C3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         tavoite: sosmeta_types::NonEmptyVec<TavoiteXF1FAF747>,
@@ -205,35 +290,138 @@ impl AdoptioneuvonnanSuunnitelmaX4AE630C3 {
             laatija,
         }
     }
+    /// Set `neuvotteluun_osallistujat` (builder).
+    #[inline]
+    pub fn with_neuvotteluun_osallistujat(mut self, value: String) -> Self {
+        self.neuvotteluun_osallistujat = Some(value);
+        self
+    }
+    /// Set `menetelmat` (builder).
+    #[inline]
+    pub fn with_menetelmat(mut self, value: String) -> Self {
+        self.menetelmat = Some(value);
+        self
+    }
+    /// Set `suunnitelma_on_voimassa_alkaen` (builder).
+    #[inline]
+    pub fn with_suunnitelma_on_voimassa_alkaen(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.suunnitelma_on_voimassa_alkaen = Some(value);
+        self
+    }
+    /// Set `adoptioneuvonnan_arvioitu_kesto` (builder).
+    #[inline]
+    pub fn with_adoptioneuvonnan_arvioitu_kesto(mut self, value: String) -> Self {
+        self.adoptioneuvonnan_arvioitu_kesto = Some(value);
+        self
+    }
+    /// Set `seuranta_ja_arvio` (builder).
+    #[inline]
+    pub fn with_seuranta_ja_arvio(mut self, value: String) -> Self {
+        self.seuranta_ja_arvio = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AdoptioneuvonnanSuunnitelmaX4AE630C3 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "neuvotteluun_osallistujat",
+        "tavoite",
+        "menetelmat",
+        "suunnitelma_on_voimassa_alkaen",
+        "adoptioneuvonnan_arvioitu_kesto",
+        "seuranta_ja_arvio",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            neuvotteluun_osallistujat: f.opt(1usize)?,
+            tavoite: f.req(2usize)?,
+            menetelmat: f.opt(3usize)?,
+            suunnitelma_on_voimassa_alkaen: f.opt(4usize)?,
+            adoptioneuvonnan_arvioitu_kesto: f.opt(5usize)?,
+            seuranta_ja_arvio: f.opt(6usize)?,
+            jakelu: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            lakiselostus: f.opt(9usize)?,
+            paivamaara: f.opt(10usize)?,
+            laatija: f.req(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.neuvotteluun_osallistujat);
+        w.req(2usize, &self.tavoite);
+        w.opt(3usize, &self.menetelmat);
+        w.opt(4usize, &self.suunnitelma_on_voimassa_alkaen);
+        w.opt(5usize, &self.adoptioneuvonnan_arvioitu_kesto);
+        w.opt(6usize, &self.seuranta_ja_arvio);
+        w.opt(7usize, &self.jakelu);
+        w.opt(8usize, &self.lisatiedot);
+        w.opt(9usize, &self.lakiselostus);
+        w.opt(10usize, &self.paivamaara);
+        w.req(11usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(AdoptioneuvonnanSuunnitelmaX4AE630C3);
 /// Syntymätiedot
 ///
 /// Shape `b4ff58421511cb70`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyntymatiedotXB4FF5842 {
     /// Kunta
     ///
     /// JSON `kunta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
     /// Maa
     ///
     /// JSON `maa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maa: Option<sosmeta_types::Coded<MaaXAF7B3EDC>>,
     /// Paikka
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
 }
 impl SyntymatiedotXB4FF5842 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kunta: None,
@@ -241,36 +429,97 @@ impl SyntymatiedotXB4FF5842 {
             paikka: None,
         }
     }
+    /// Set `kunta` (builder).
+    #[inline]
+    pub fn with_kunta(mut self, value: sosmeta_types::Coded<KuntaX078FD860>) -> Self {
+        self.kunta = Some(value);
+        self
+    }
+    /// Set `maa` (builder).
+    #[inline]
+    pub fn with_maa(mut self, value: sosmeta_types::Coded<MaaXAF7B3EDC>) -> Self {
+        self.maa = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SyntymatiedotXB4FF5842 {
+    const KEYS: &'static [&'static str] = &["kunta", "maa", "paikka"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kunta: f.opt(0usize)?,
+            maa: f.opt(1usize)?,
+            paikka: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kunta);
+        w.opt(1usize, &self.maa);
+        w.opt(2usize, &self.paikka);
+    }
+}
+sosmeta_types::record!(SyntymatiedotXB4FF5842);
 /// Parisuhdetiedot
 ///
 /// JSON `parisuhdetiedot`: toistuva.
 ///
 /// Shape `990a03f1ab9bf0d7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParisuhdetiedotX990A03F1 {
     /// Puoliso
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puoliso: Option<YhteyshenkiloX5B1E87AC>,
     /// Voimassaolo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
 impl ParisuhdetiedotX990A03F1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             puoliso: None,
             voimassaolo: None,
         }
     }
+    /// Set `puoliso` (builder).
+    #[inline]
+    pub fn with_puoliso(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.puoliso = Some(value);
+        self
+    }
+    /// Set `voimassaolo` (builder).
+    #[inline]
+    pub fn with_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.voimassaolo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ParisuhdetiedotX990A03F1 {
+    const KEYS: &'static [&'static str] = &["puoliso", "voimassaolo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            puoliso: f.opt(0usize)?,
+            voimassaolo: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.puoliso);
+        w.opt(1usize, &self.voimassaolo);
+    }
+}
+sosmeta_types::record!(ParisuhdetiedotX990A03F1);
 /// Lapsi
 ///
 /// Shape `2da5a70cd955c08b`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiX2DA5A70C {
     /// Sukunimi
     ///
@@ -283,16 +532,15 @@ pub struct LapsiX2DA5A70C {
     /// Syntymäaika
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl LapsiX2DA5A70C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -304,32 +552,85 @@ impl LapsiX2DA5A70C {
             kuvaus: None,
         }
     }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiX2DA5A70C {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "syntymaaika",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            syntymaaika: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.syntymaaika);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(LapsiX2DA5A70C);
 /// Lapsi-vanhempisuhteen tiedot
 ///
 /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
 ///
 /// Shape `991e2d681bde4e70`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiVanhempisuhteenTiedotX991E2D68 {
     /// Lapsi
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<LapsiX2DA5A70C>,
 }
 impl LapsiVanhempisuhteenTiedotX991E2D68 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { lapsi: None }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: LapsiX2DA5A70C) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiVanhempisuhteenTiedotX991E2D68 {
+    const KEYS: &'static [&'static str] = &["lapsi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { lapsi: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi);
+    }
+}
+sosmeta_types::record!(LapsiVanhempisuhteenTiedotX991E2D68);
 /// Asiakas
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `0b266a98a06de73e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX0B266A98 {
     /// Sukunimi
     ///
@@ -340,64 +641,53 @@ pub struct AsiakasX0B266A98 {
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
     pub etunimet: sosmeta_types::NonEmptyString,
     /// Henkilönnimi
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilonnimi: Option<HenkilonnimiX0A370716>,
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymätiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymatiedot: Option<SyntymatiedotXB4FF5842>,
     /// Ammatti
     ///
     /// JSON `ammatti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<String>,
     /// Äidinkieli
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aidinkieli: Option<Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>>,
     /// Kotikunta
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Siviilisääty
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
     /// Parisuhdetiedot
     ///
     /// JSON `parisuhdetiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parisuhdetiedot: Option<Vec<ParisuhdetiedotX990A03F1>>,
     /// Lapsi-vanhempisuhteen tiedot
     ///
     /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotX991E2D68>>,
 }
 impl AsiakasX0B266A98 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -419,31 +709,167 @@ impl AsiakasX0B266A98 {
             lapsi_vanhempisuhteen_tiedot: None,
         }
     }
+    /// Set `henkilonnimi` (builder).
+    #[inline]
+    pub fn with_henkilonnimi(mut self, value: HenkilonnimiX0A370716) -> Self {
+        self.henkilonnimi = Some(value);
+        self
+    }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `syntymatiedot` (builder).
+    #[inline]
+    pub fn with_syntymatiedot(mut self, value: SyntymatiedotXB4FF5842) -> Self {
+        self.syntymatiedot = Some(value);
+        self
+    }
+    /// Set `ammatti` (builder).
+    #[inline]
+    pub fn with_ammatti(mut self, value: String) -> Self {
+        self.ammatti = Some(value);
+        self
+    }
+    /// Set `aidinkieli` (builder).
+    #[inline]
+    pub fn with_aidinkieli(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>,
+    ) -> Self {
+        self.aidinkieli = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `siviilisaaty` (builder).
+    #[inline]
+    pub fn with_siviilisaaty(
+        mut self,
+        value: sosmeta_types::Coded<SiviilisaatyXF78001DA>,
+    ) -> Self {
+        self.siviilisaaty = Some(value);
+        self
+    }
+    /// Set `elaa_avoliitossa` (builder).
+    #[inline]
+    pub fn with_elaa_avoliitossa(mut self, value: bool) -> Self {
+        self.elaa_avoliitossa = Some(value);
+        self
+    }
+    /// Set `parisuhdetiedot` (builder).
+    #[inline]
+    pub fn with_parisuhdetiedot(mut self, value: Vec<ParisuhdetiedotX990A03F1>) -> Self {
+        self.parisuhdetiedot = Some(value);
+        self
+    }
+    /// Set `lapsi_vanhempisuhteen_tiedot` (builder).
+    #[inline]
+    pub fn with_lapsi_vanhempisuhteen_tiedot(
+        mut self,
+        value: Vec<LapsiVanhempisuhteenTiedotX991E2D68>,
+    ) -> Self {
+        self.lapsi_vanhempisuhteen_tiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX0B266A98 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilonnimi",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymatiedot",
+        "ammatti",
+        "aidinkieli",
+        "kotikunta",
+        "yhteystiedot",
+        "siviilisaaty",
+        "elaa_avoliitossa",
+        "parisuhdetiedot",
+        "lapsi_vanhempisuhteen_tiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilonnimi: f.opt(2usize)?,
+            henkilotunnus: f.opt(3usize)?,
+            tilapainen_yksilointitunnus: f.opt(4usize)?,
+            syntymatiedot: f.opt(5usize)?,
+            ammatti: f.opt(6usize)?,
+            aidinkieli: f.opt(7usize)?,
+            kotikunta: f.opt(8usize)?,
+            yhteystiedot: f.opt(9usize)?,
+            siviilisaaty: f.opt(10usize)?,
+            elaa_avoliitossa: f.opt(11usize)?,
+            parisuhdetiedot: f.opt(12usize)?,
+            lapsi_vanhempisuhteen_tiedot: f.opt(13usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilonnimi);
+        w.opt(3usize, &self.henkilotunnus);
+        w.opt(4usize, &self.tilapainen_yksilointitunnus);
+        w.opt(5usize, &self.syntymatiedot);
+        w.opt(6usize, &self.ammatti);
+        w.opt(7usize, &self.aidinkieli);
+        w.opt(8usize, &self.kotikunta);
+        w.opt(9usize, &self.yhteystiedot);
+        w.opt(10usize, &self.siviilisaaty);
+        w.opt(11usize, &self.elaa_avoliitossa);
+        w.opt(12usize, &self.parisuhdetiedot);
+        w.opt(13usize, &self.lapsi_vanhempisuhteen_tiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX0B266A98);
 /// Työ
 ///
 /// Shape `dc6e9c1508590547`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyoXDC6E9C15 {
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Lähitulevaisuuden muutos
     ///
     /// JSON `lahitulevaisuuden_muutos`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahitulevaisuuden_muutos: Option<String>,
     /// Aiempi työala
     ///
     /// JSON `aiempi_tyoala`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiempi_tyoala: Option<String>,
 }
 impl TyoXDC6E9C15 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuvaus: None,
@@ -451,82 +877,152 @@ impl TyoXDC6E9C15 {
             aiempi_tyoala: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `lahitulevaisuuden_muutos` (builder).
+    #[inline]
+    pub fn with_lahitulevaisuuden_muutos(mut self, value: String) -> Self {
+        self.lahitulevaisuuden_muutos = Some(value);
+        self
+    }
+    /// Set `aiempi_tyoala` (builder).
+    #[inline]
+    pub fn with_aiempi_tyoala(mut self, value: String) -> Self {
+        self.aiempi_tyoala = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyoXDC6E9C15 {
+    const KEYS: &'static [&'static str] = &[
+        "kuvaus",
+        "lahitulevaisuuden_muutos",
+        "aiempi_tyoala",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus: f.opt(0usize)?,
+            lahitulevaisuuden_muutos: f.opt(1usize)?,
+            aiempi_tyoala: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus);
+        w.opt(1usize, &self.lahitulevaisuuden_muutos);
+        w.opt(2usize, &self.aiempi_tyoala);
+    }
+}
+sosmeta_types::record!(TyoXDC6E9C15);
 /// Työtilanne
 ///
 /// Shape `036fcc287bc6c48a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyotilanneX036FCC28 {
     /// Työ
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyo: Option<TyoXDC6E9C15>,
 }
 impl TyotilanneX036FCC28 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { tyo: None }
     }
+    /// Set `tyo` (builder).
+    #[inline]
+    pub fn with_tyo(mut self, value: TyoXDC6E9C15) -> Self {
+        self.tyo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyotilanneX036FCC28 {
+    const KEYS: &'static [&'static str] = &["tyo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { tyo: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyo);
+    }
+}
+sosmeta_types::record!(TyotilanneX036FCC28);
 /// Ajanjakso
 ///
 /// Shape `9af9b075d47744bb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AjanjaksoX9AF9B075 {
     /// Päättymispäivä
     ///
     /// JSON `paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
 impl AjanjaksoX9AF9B075 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { paattymispaiva: None }
     }
+    /// Set `paattymispaiva` (builder).
+    #[inline]
+    pub fn with_paattymispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paattymispaiva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AjanjaksoX9AF9B075 {
+    const KEYS: &'static [&'static str] = &["paattymispaiva"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paattymispaiva: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paattymispaiva);
+    }
+}
+sosmeta_types::record!(AjanjaksoX9AF9B075);
 /// Koulutus
 ///
 /// Shape `c5c59102650c1d8d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KoulutusXC5C59102 {
     /// Tutkintonimike
     ///
     /// JSON `tutkintonimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkintonimike: Option<String>,
     /// Koulutusaste
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
     /// Koulutusala
     ///
     /// JSON `koulutusala`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusala 1.2.246.537.6.1212, `urn:oid:1.2.246.537.6.1212`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusala: Option<sosmeta_types::Coded<KoulutusalaXBB20F730>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Ajanjakso
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<AjanjaksoX9AF9B075>,
     /// Oppilaitos
     ///
     /// JSON `oppilaitos`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaitos: Option<String>,
 }
 impl KoulutusXC5C59102 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tutkintonimike: None,
@@ -537,68 +1033,162 @@ impl KoulutusXC5C59102 {
             oppilaitos: None,
         }
     }
+    /// Set `tutkintonimike` (builder).
+    #[inline]
+    pub fn with_tutkintonimike(mut self, value: String) -> Self {
+        self.tutkintonimike = Some(value);
+        self
+    }
+    /// Set `koulutusaste` (builder).
+    #[inline]
+    pub fn with_koulutusaste(
+        mut self,
+        value: sosmeta_types::Coded<KoulutusasteX169367B2>,
+    ) -> Self {
+        self.koulutusaste = Some(value);
+        self
+    }
+    /// Set `koulutusala` (builder).
+    #[inline]
+    pub fn with_koulutusala(
+        mut self,
+        value: sosmeta_types::Coded<KoulutusalaXBB20F730>,
+    ) -> Self {
+        self.koulutusala = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: AjanjaksoX9AF9B075) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `oppilaitos` (builder).
+    #[inline]
+    pub fn with_oppilaitos(mut self, value: String) -> Self {
+        self.oppilaitos = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KoulutusXC5C59102 {
+    const KEYS: &'static [&'static str] = &[
+        "tutkintonimike",
+        "koulutusaste",
+        "koulutusala",
+        "kuvaus",
+        "ajanjakso",
+        "oppilaitos",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tutkintonimike: f.opt(0usize)?,
+            koulutusaste: f.opt(1usize)?,
+            koulutusala: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            ajanjakso: f.opt(4usize)?,
+            oppilaitos: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tutkintonimike);
+        w.opt(1usize, &self.koulutusaste);
+        w.opt(2usize, &self.koulutusala);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.ajanjakso);
+        w.opt(5usize, &self.oppilaitos);
+    }
+}
+sosmeta_types::record!(KoulutusXC5C59102);
 /// Tulo
 ///
 /// Shape `8b1d4a2fd7d09f82`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TuloX8B1D4A2F {
     /// Määrä
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
     /// Brutto
     ///
     /// JSON `brutto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brutto: Option<bool>,
 }
 impl TuloX8B1D4A2F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { maara: None, brutto: None }
     }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
+    /// Set `brutto` (builder).
+    #[inline]
+    pub fn with_brutto(mut self, value: bool) -> Self {
+        self.brutto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TuloX8B1D4A2F {
+    const KEYS: &'static [&'static str] = &["maara", "brutto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            maara: f.opt(0usize)?,
+            brutto: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.maara);
+        w.opt(1usize, &self.brutto);
+    }
+}
+sosmeta_types::record!(TuloX8B1D4A2F);
 /// Velka
 ///
 /// JSON `velka`: toistuva.
 ///
 /// Shape `0fc650cfcf5dc35a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VelkaX0FC650CF {
     /// Velkalaji
     ///
     /// JSON `velkalaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257, `urn:oid:1.2.246.537.6.1257`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velkalaji: Option<sosmeta_types::Coded<VelkalajiX7CA7845A>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
     /// Lyhennyserä
     ///
     /// JSON `lyhennysera`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lyhennysera: Option<sosmeta_types::Quantity>,
     /// Korko
     ///
     /// JSON `korko`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub korko: Option<sosmeta_types::Quantity>,
 }
 impl VelkaX0FC650CF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             velkalaji: None,
@@ -608,34 +1198,91 @@ impl VelkaX0FC650CF {
             korko: None,
         }
     }
+    /// Set `velkalaji` (builder).
+    #[inline]
+    pub fn with_velkalaji(
+        mut self,
+        value: sosmeta_types::Coded<VelkalajiX7CA7845A>,
+    ) -> Self {
+        self.velkalaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
+    /// Set `lyhennysera` (builder).
+    #[inline]
+    pub fn with_lyhennysera(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.lyhennysera = Some(value);
+        self
+    }
+    /// Set `korko` (builder).
+    #[inline]
+    pub fn with_korko(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.korko = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VelkaX0FC650CF {
+    const KEYS: &'static [&'static str] = &[
+        "velkalaji",
+        "kuvaus",
+        "maara",
+        "lyhennysera",
+        "korko",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            velkalaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.opt(2usize)?,
+            lyhennysera: f.opt(3usize)?,
+            korko: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.velkalaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.maara);
+        w.opt(3usize, &self.lyhennysera);
+        w.opt(4usize, &self.korko);
+    }
+}
+sosmeta_types::record!(VelkaX0FC650CF);
 /// Taloudellinen tilanne
 ///
 /// Shape `fbb0e31753d5731f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaloudellinenTilanneXFBB0E317 {
     /// Tulo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulo: Option<TuloX8B1D4A2F>,
     /// Varallisuus
     ///
     /// JSON `varallisuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuus: Option<Vec<VarallisuusXA8C62D6C>>,
     /// Meno
     ///
     /// JSON `meno`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meno: Option<Vec<MenoX444C0AC0>>,
     /// Velka
     ///
     /// JSON `velka`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<Vec<VelkaX0FC650CF>>,
 }
 impl TaloudellinenTilanneXFBB0E317 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulo: None,
@@ -644,64 +1291,130 @@ impl TaloudellinenTilanneXFBB0E317 {
             velka: None,
         }
     }
+    /// Set `tulo` (builder).
+    #[inline]
+    pub fn with_tulo(mut self, value: TuloX8B1D4A2F) -> Self {
+        self.tulo = Some(value);
+        self
+    }
+    /// Set `varallisuus` (builder).
+    #[inline]
+    pub fn with_varallisuus(mut self, value: Vec<VarallisuusXA8C62D6C>) -> Self {
+        self.varallisuus = Some(value);
+        self
+    }
+    /// Set `meno` (builder).
+    #[inline]
+    pub fn with_meno(mut self, value: Vec<MenoX444C0AC0>) -> Self {
+        self.meno = Some(value);
+        self
+    }
+    /// Set `velka` (builder).
+    #[inline]
+    pub fn with_velka(mut self, value: Vec<VelkaX0FC650CF>) -> Self {
+        self.velka = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TaloudellinenTilanneXFBB0E317 {
+    const KEYS: &'static [&'static str] = &["tulo", "varallisuus", "meno", "velka"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulo: f.opt(0usize)?,
+            varallisuus: f.opt(1usize)?,
+            meno: f.opt(2usize)?,
+            velka: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulo);
+        w.opt(1usize, &self.varallisuus);
+        w.opt(2usize, &self.meno);
+        w.opt(3usize, &self.velka);
+    }
+}
+sosmeta_types::record!(TaloudellinenTilanneXFBB0E317);
 /// Asunto
 ///
 /// Shape `27527beb68028276`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuntoX27527BEB {
     /// Pinta-ala
     ///
     /// JSON `pinta_ala`: esitystapa Mitta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinta_ala: Option<sosmeta_types::Quantity>,
     /// Huoneluku
     ///
     /// JSON `huoneluku`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoneluku: Option<String>,
 }
 impl AsuntoX27527BEB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pinta_ala: None,
             huoneluku: None,
         }
     }
+    /// Set `pinta_ala` (builder).
+    #[inline]
+    pub fn with_pinta_ala(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.pinta_ala = Some(value);
+        self
+    }
+    /// Set `huoneluku` (builder).
+    #[inline]
+    pub fn with_huoneluku(mut self, value: String) -> Self {
+        self.huoneluku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuntoX27527BEB {
+    const KEYS: &'static [&'static str] = &["pinta_ala", "huoneluku"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pinta_ala: f.opt(0usize)?,
+            huoneluku: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.pinta_ala);
+        w.opt(1usize, &self.huoneluku);
+    }
+}
+sosmeta_types::record!(AsuntoX27527BEB);
 /// Asuminen
 ///
 /// Shape `86356be4698deffb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuminenX86356BE4 {
     /// Asunnon hallintaperuste
     ///
     /// JSON `asunnon_hallintaperuste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249, `urn:oid:1.2.246.537.6.1249`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunnon_hallintaperuste: Option<
         sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
     >,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Asunto
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunto: Option<AsuntoX27527BEB>,
     /// Lähitulevaisuuden muutos
     ///
     /// JSON `lahitulevaisuuden_muutos`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahitulevaisuuden_muutos: Option<String>,
 }
 impl AsuminenX86356BE4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asunnon_hallintaperuste: None,
@@ -710,116 +1423,240 @@ impl AsuminenX86356BE4 {
             lahitulevaisuuden_muutos: None,
         }
     }
+    /// Set `asunnon_hallintaperuste` (builder).
+    #[inline]
+    pub fn with_asunnon_hallintaperuste(
+        mut self,
+        value: sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
+    ) -> Self {
+        self.asunnon_hallintaperuste = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `asunto` (builder).
+    #[inline]
+    pub fn with_asunto(mut self, value: AsuntoX27527BEB) -> Self {
+        self.asunto = Some(value);
+        self
+    }
+    /// Set `lahitulevaisuuden_muutos` (builder).
+    #[inline]
+    pub fn with_lahitulevaisuuden_muutos(mut self, value: String) -> Self {
+        self.lahitulevaisuuden_muutos = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuminenX86356BE4 {
+    const KEYS: &'static [&'static str] = &[
+        "asunnon_hallintaperuste",
+        "kuvaus",
+        "asunto",
+        "lahitulevaisuuden_muutos",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asunnon_hallintaperuste: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            asunto: f.opt(2usize)?,
+            lahitulevaisuuden_muutos: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asunnon_hallintaperuste);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.asunto);
+        w.opt(3usize, &self.lahitulevaisuuden_muutos);
+    }
+}
+sosmeta_types::record!(AsuminenX86356BE4);
 /// Sairauden hoito
 ///
 /// JSON `sairauden_hoito`: toistuva.
 ///
 /// Shape `c109628d9449b662`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SairaudenHoitoXC109628D {
     /// Toiminnot ja toimenpiteet
     ///
     /// JSON `toiminnot_ja_toimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toiminnot_ja_toimenpiteet: Option<String>,
     /// Hoitojakso
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoitojakso: Option<VoimassaoloXBA0F7664>,
 }
 impl SairaudenHoitoXC109628D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             toiminnot_ja_toimenpiteet: None,
             hoitojakso: None,
         }
     }
+    /// Set `toiminnot_ja_toimenpiteet` (builder).
+    #[inline]
+    pub fn with_toiminnot_ja_toimenpiteet(mut self, value: String) -> Self {
+        self.toiminnot_ja_toimenpiteet = Some(value);
+        self
+    }
+    /// Set `hoitojakso` (builder).
+    #[inline]
+    pub fn with_hoitojakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.hoitojakso = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SairaudenHoitoXC109628D {
+    const KEYS: &'static [&'static str] = &["toiminnot_ja_toimenpiteet", "hoitojakso"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            toiminnot_ja_toimenpiteet: f.opt(0usize)?,
+            hoitojakso: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.toiminnot_ja_toimenpiteet);
+        w.opt(1usize, &self.hoitojakso);
+    }
+}
+sosmeta_types::record!(SairaudenHoitoXC109628D);
 /// Sairaus
 ///
 /// JSON `sairaus`: toistuva.
 ///
 /// Shape `ee28956478d5f648`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SairausXEE289564 {
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Sairauden hoito
     ///
     /// JSON `sairauden_hoito`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sairauden_hoito: Option<Vec<SairaudenHoitoXC109628D>>,
 }
 impl SairausXEE289564 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuvaus: None,
             sairauden_hoito: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `sairauden_hoito` (builder).
+    #[inline]
+    pub fn with_sairauden_hoito(mut self, value: Vec<SairaudenHoitoXC109628D>) -> Self {
+        self.sairauden_hoito = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SairausXEE289564 {
+    const KEYS: &'static [&'static str] = &["kuvaus", "sairauden_hoito"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus: f.opt(0usize)?,
+            sairauden_hoito: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus);
+        w.opt(1usize, &self.sairauden_hoito);
+    }
+}
+sosmeta_types::record!(SairausXEE289564);
 /// Terveydentila
 ///
 /// Shape `6204ed0f44bcba8f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TerveydentilaX6204ED0F {
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Sairaus
     ///
     /// JSON `sairaus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sairaus: Option<Vec<SairausXEE289564>>,
 }
 impl TerveydentilaX6204ED0F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuvaus: None,
             sairaus: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `sairaus` (builder).
+    #[inline]
+    pub fn with_sairaus(mut self, value: Vec<SairausXEE289564>) -> Self {
+        self.sairaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TerveydentilaX6204ED0F {
+    const KEYS: &'static [&'static str] = &["kuvaus", "sairaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus: f.opt(0usize)?,
+            sairaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus);
+        w.opt(1usize, &self.sairaus);
+    }
+}
+sosmeta_types::record!(TerveydentilaX6204ED0F);
 /// Elämäntilanne
 ///
 /// JSON `elamantilanne`: toistuva.
 ///
 /// Shape `4af533a4daef9360`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElamantilanneX4AF533A4 {
     /// Yksityishenkilö
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Työtilanne
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotilanne: Option<TyotilanneX036FCC28>,
     /// Koulutus
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutus: Option<KoulutusXC5C59102>,
     /// Taloudellinen tilanne
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudellinen_tilanne: Option<TaloudellinenTilanneXFBB0E317>,
     /// Asuminen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenX86356BE4>,
     /// Terveydentila
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<TerveydentilaX6204ED0F>,
 }
 impl ElamantilanneX4AF533A4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
@@ -830,46 +1667,110 @@ impl ElamantilanneX4AF533A4 {
             terveydentila: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `tyotilanne` (builder).
+    #[inline]
+    pub fn with_tyotilanne(mut self, value: TyotilanneX036FCC28) -> Self {
+        self.tyotilanne = Some(value);
+        self
+    }
+    /// Set `koulutus` (builder).
+    #[inline]
+    pub fn with_koulutus(mut self, value: KoulutusXC5C59102) -> Self {
+        self.koulutus = Some(value);
+        self
+    }
+    /// Set `taloudellinen_tilanne` (builder).
+    #[inline]
+    pub fn with_taloudellinen_tilanne(
+        mut self,
+        value: TaloudellinenTilanneXFBB0E317,
+    ) -> Self {
+        self.taloudellinen_tilanne = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenX86356BE4) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `terveydentila` (builder).
+    #[inline]
+    pub fn with_terveydentila(mut self, value: TerveydentilaX6204ED0F) -> Self {
+        self.terveydentila = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElamantilanneX4AF533A4 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "tyotilanne",
+        "koulutus",
+        "taloudellinen_tilanne",
+        "asuminen",
+        "terveydentila",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            tyotilanne: f.opt(1usize)?,
+            koulutus: f.opt(2usize)?,
+            taloudellinen_tilanne: f.opt(3usize)?,
+            asuminen: f.opt(4usize)?,
+            terveydentila: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.tyotilanne);
+        w.opt(2usize, &self.koulutus);
+        w.opt(3usize, &self.taloudellinen_tilanne);
+        w.opt(4usize, &self.asuminen);
+        w.opt(5usize, &self.terveydentila);
+    }
+}
+sosmeta_types::record!(ElamantilanneX4AF533A4);
 /// Lapsettomuus
 ///
 /// JSON `lapsettomuus`: toistuva.
 ///
 /// Shape `6df8e1286d5dfb35`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsettomuusX6DF8E128 {
     /// Yksityishenkilö
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Tutkittu
     ///
     /// JSON `tutkittu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkittu: Option<bool>,
     /// Tutkimusten ajankohta
     ///
     /// JSON `tutkimusten_ajankohta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusten_ajankohta: Option<String>,
     /// Syy
     ///
     /// JSON `syy`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syy: Option<String>,
     /// Hoidot
     ///
     /// JSON `hoidot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoidot: Option<String>,
     /// Raskaudet ja synnytykset
     ///
     /// JSON `raskaudet_ja_synnytykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raskaudet_ja_synnytykset: Option<String>,
 }
 impl LapsettomuusX6DF8E128 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
@@ -880,42 +1781,103 @@ impl LapsettomuusX6DF8E128 {
             raskaudet_ja_synnytykset: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `tutkittu` (builder).
+    #[inline]
+    pub fn with_tutkittu(mut self, value: bool) -> Self {
+        self.tutkittu = Some(value);
+        self
+    }
+    /// Set `tutkimusten_ajankohta` (builder).
+    #[inline]
+    pub fn with_tutkimusten_ajankohta(mut self, value: String) -> Self {
+        self.tutkimusten_ajankohta = Some(value);
+        self
+    }
+    /// Set `syy` (builder).
+    #[inline]
+    pub fn with_syy(mut self, value: String) -> Self {
+        self.syy = Some(value);
+        self
+    }
+    /// Set `hoidot` (builder).
+    #[inline]
+    pub fn with_hoidot(mut self, value: String) -> Self {
+        self.hoidot = Some(value);
+        self
+    }
+    /// Set `raskaudet_ja_synnytykset` (builder).
+    #[inline]
+    pub fn with_raskaudet_ja_synnytykset(mut self, value: String) -> Self {
+        self.raskaudet_ja_synnytykset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsettomuusX6DF8E128 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "tutkittu",
+        "tutkimusten_ajankohta",
+        "syy",
+        "hoidot",
+        "raskaudet_ja_synnytykset",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            tutkittu: f.opt(1usize)?,
+            tutkimusten_ajankohta: f.opt(2usize)?,
+            syy: f.opt(3usize)?,
+            hoidot: f.opt(4usize)?,
+            raskaudet_ja_synnytykset: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.tutkittu);
+        w.opt(2usize, &self.tutkimusten_ajankohta);
+        w.opt(3usize, &self.syy);
+        w.opt(4usize, &self.hoidot);
+        w.opt(5usize, &self.raskaudet_ja_synnytykset);
+    }
+}
+sosmeta_types::record!(LapsettomuusX6DF8E128);
 /// Adoptionhakijoiden elämäntilanne
 ///
 /// JSON `adoptionhakijoiden_elamantilanne`: esitystapa Otsikko.
 ///
 /// Shape `38958d7742168913`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdoptionhakijoidenElamantilanneX38958D77 {
     /// Elämäntilanne
     ///
     /// JSON `elamantilanne`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elamantilanne: Option<Vec<ElamantilanneX4AF533A4>>,
     /// Päihteiden käyttö
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto: Option<PaihteidenKayttoX2B546350>,
     /// Rikostausta
     ///
     /// JSON `rikostausta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rikostausta: Option<String>,
     /// Koti- ja lemmikkieläimet
     ///
     /// JSON `koti__ja_lemmikkielaimet`: esitystapa Teksti.
-    #[serde(rename = "koti__ja_lemmikkielaimet")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koti_ja_lemmikkielaimet: Option<String>,
     /// Lapsettomuus
     ///
     /// JSON `lapsettomuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsettomuus: Option<Vec<LapsettomuusX6DF8E128>>,
 }
 impl AdoptionhakijoidenElamantilanneX38958D77 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             elamantilanne: None,
@@ -925,43 +1887,96 @@ impl AdoptionhakijoidenElamantilanneX38958D77 {
             lapsettomuus: None,
         }
     }
+    /// Set `elamantilanne` (builder).
+    #[inline]
+    pub fn with_elamantilanne(mut self, value: Vec<ElamantilanneX4AF533A4>) -> Self {
+        self.elamantilanne = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto(mut self, value: PaihteidenKayttoX2B546350) -> Self {
+        self.paihteiden_kaytto = Some(value);
+        self
+    }
+    /// Set `rikostausta` (builder).
+    #[inline]
+    pub fn with_rikostausta(mut self, value: String) -> Self {
+        self.rikostausta = Some(value);
+        self
+    }
+    /// Set `koti__ja_lemmikkielaimet` (builder).
+    #[inline]
+    pub fn with_koti_ja_lemmikkielaimet(mut self, value: String) -> Self {
+        self.koti_ja_lemmikkielaimet = Some(value);
+        self
+    }
+    /// Set `lapsettomuus` (builder).
+    #[inline]
+    pub fn with_lapsettomuus(mut self, value: Vec<LapsettomuusX6DF8E128>) -> Self {
+        self.lapsettomuus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AdoptionhakijoidenElamantilanneX38958D77 {
+    const KEYS: &'static [&'static str] = &[
+        "elamantilanne",
+        "paihteiden_kaytto",
+        "rikostausta",
+        "koti__ja_lemmikkielaimet",
+        "lapsettomuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            elamantilanne: f.opt(0usize)?,
+            paihteiden_kaytto: f.opt(1usize)?,
+            rikostausta: f.opt(2usize)?,
+            koti_ja_lemmikkielaimet: f.opt(3usize)?,
+            lapsettomuus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.elamantilanne);
+        w.opt(1usize, &self.paihteiden_kaytto);
+        w.opt(2usize, &self.rikostausta);
+        w.opt(3usize, &self.koti_ja_lemmikkielaimet);
+        w.opt(4usize, &self.lapsettomuus);
+    }
+}
+sosmeta_types::record!(AdoptionhakijoidenElamantilanneX38958D77);
 /// Motiivit ja lasta koskevat toivomukset
 ///
 /// JSON `motiivit_ja_lasta_koskevat_toivomukset`: esitystapa Otsikko.
 ///
 /// Shape `5781fffbbcf23a3a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MotiivitJaLastaKoskevatToivomuksetX5781FFFB {
     /// Miksi toivotte adoptiovanhemmuutta?
     ///
     /// JSON `miksi_toivotte_adoptiovanhemmuutta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub miksi_toivotte_adoptiovanhemmuutta: Option<String>,
     /// Toivotteko adoptiolasta ensisijaisesti kotimaasta vai ulkomailta?
     ///
     /// JSON `toivotteko_adoptiolasta_ensisijaisesti_kotimaasta_vai_ulkomailta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toivotteko_adoptiolasta_ensisijaisesti_kotimaasta_vai_ulkomailta: Option<String>,
     /// Toivomus lapsen iästä
     ///
     /// JSON `toivomus_lapsen_iasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toivomus_lapsen_iasta: Option<String>,
     /// Lapseen liittyvät muut toivomukset
     ///
     /// JSON `lapseen_liittyvat_muut_toivomukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapseen_liittyvat_muut_toivomukset: Option<String>,
     /// Erityistä hoitoa tarvitseva lapsi
     ///
     /// JSON `erityista_hoitoa_tarvitseva_lapsi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityista_hoitoa_tarvitseva_lapsi: Option<String>,
 }
 impl MotiivitJaLastaKoskevatToivomuksetX5781FFFB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             miksi_toivotte_adoptiovanhemmuutta: None,
@@ -971,12 +1986,78 @@ impl MotiivitJaLastaKoskevatToivomuksetX5781FFFB {
             erityista_hoitoa_tarvitseva_lapsi: None,
         }
     }
+    /// Set `miksi_toivotte_adoptiovanhemmuutta` (builder).
+    #[inline]
+    pub fn with_miksi_toivotte_adoptiovanhemmuutta(mut self, value: String) -> Self {
+        self.miksi_toivotte_adoptiovanhemmuutta = Some(value);
+        self
+    }
+    /// Set `toivotteko_adoptiolasta_ensisijaisesti_kotimaasta_vai_ulkomailta` (builder).
+    #[inline]
+    pub fn with_toivotteko_adoptiolasta_ensisijaisesti_kotimaasta_vai_ulkomailta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.toivotteko_adoptiolasta_ensisijaisesti_kotimaasta_vai_ulkomailta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `toivomus_lapsen_iasta` (builder).
+    #[inline]
+    pub fn with_toivomus_lapsen_iasta(mut self, value: String) -> Self {
+        self.toivomus_lapsen_iasta = Some(value);
+        self
+    }
+    /// Set `lapseen_liittyvat_muut_toivomukset` (builder).
+    #[inline]
+    pub fn with_lapseen_liittyvat_muut_toivomukset(mut self, value: String) -> Self {
+        self.lapseen_liittyvat_muut_toivomukset = Some(value);
+        self
+    }
+    /// Set `erityista_hoitoa_tarvitseva_lapsi` (builder).
+    #[inline]
+    pub fn with_erityista_hoitoa_tarvitseva_lapsi(mut self, value: String) -> Self {
+        self.erityista_hoitoa_tarvitseva_lapsi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MotiivitJaLastaKoskevatToivomuksetX5781FFFB {
+    const KEYS: &'static [&'static str] = &[
+        "miksi_toivotte_adoptiovanhemmuutta",
+        "toivotteko_adoptiolasta_ensisijaisesti_kotimaasta_vai_ulkomailta",
+        "toivomus_lapsen_iasta",
+        "lapseen_liittyvat_muut_toivomukset",
+        "erityista_hoitoa_tarvitseva_lapsi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            miksi_toivotte_adoptiovanhemmuutta: f.opt(0usize)?,
+            toivotteko_adoptiolasta_ensisijaisesti_kotimaasta_vai_ulkomailta: f
+                .opt(1usize)?,
+            toivomus_lapsen_iasta: f.opt(2usize)?,
+            lapseen_liittyvat_muut_toivomukset: f.opt(3usize)?,
+            erityista_hoitoa_tarvitseva_lapsi: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.miksi_toivotte_adoptiovanhemmuutta);
+        w.opt(
+            1usize,
+            &self.toivotteko_adoptiolasta_ensisijaisesti_kotimaasta_vai_ulkomailta,
+        );
+        w.opt(2usize, &self.toivomus_lapsen_iasta);
+        w.opt(3usize, &self.lapseen_liittyvat_muut_toivomukset);
+        w.opt(4usize, &self.erityista_hoitoa_tarvitseva_lapsi);
+    }
+}
+sosmeta_types::record!(MotiivitJaLastaKoskevatToivomuksetX5781FFFB);
 /// Adoptionhakijoiden taustaselvitys
 ///
 /// Shape `9c2156f2255a7270`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdoptionhakijoidenTaustaselvitysX9C2156F2 {
     /// Asiakas
     ///
@@ -985,53 +2066,45 @@ pub struct AdoptionhakijoidenTaustaselvitysX9C2156F2 {
     /// Muut kodissa asuvat henkilöt
     ///
     /// JSON `muut_kodissa_asuvat_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_kodissa_asuvat_henkilot: Option<String>,
     /// Adoptionhakijoiden elämäntilanne
     ///
     /// JSON `adoptionhakijoiden_elamantilanne`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptionhakijoiden_elamantilanne: Option<
         AdoptionhakijoidenElamantilanneX38958D77,
     >,
     /// Motiivit ja lasta koskevat toivomukset
     ///
     /// JSON `motiivit_ja_lasta_koskevat_toivomukset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub motiivit_ja_lasta_koskevat_toivomukset: Option<
         MotiivitJaLastaKoskevatToivomuksetX5781FFFB,
     >,
     /// Aikaisempi adoptioneuvonta
     ///
     /// JSON `aikaisempi_adoptioneuvonta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisempi_adoptioneuvonta: Option<String>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl AdoptionhakijoidenTaustaselvitysX9C2156F2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: sosmeta_types::NonEmptyVec<AsiakasX0B266A98>) -> Self {
         Self {
             asiakas,
@@ -1046,27 +2119,127 @@ impl AdoptionhakijoidenTaustaselvitysX9C2156F2 {
             laatija: None,
         }
     }
+    /// Set `muut_kodissa_asuvat_henkilot` (builder).
+    #[inline]
+    pub fn with_muut_kodissa_asuvat_henkilot(mut self, value: String) -> Self {
+        self.muut_kodissa_asuvat_henkilot = Some(value);
+        self
+    }
+    /// Set `adoptionhakijoiden_elamantilanne` (builder).
+    #[inline]
+    pub fn with_adoptionhakijoiden_elamantilanne(
+        mut self,
+        value: AdoptionhakijoidenElamantilanneX38958D77,
+    ) -> Self {
+        self.adoptionhakijoiden_elamantilanne = Some(value);
+        self
+    }
+    /// Set `motiivit_ja_lasta_koskevat_toivomukset` (builder).
+    #[inline]
+    pub fn with_motiivit_ja_lasta_koskevat_toivomukset(
+        mut self,
+        value: MotiivitJaLastaKoskevatToivomuksetX5781FFFB,
+    ) -> Self {
+        self.motiivit_ja_lasta_koskevat_toivomukset = Some(value);
+        self
+    }
+    /// Set `aikaisempi_adoptioneuvonta` (builder).
+    #[inline]
+    pub fn with_aikaisempi_adoptioneuvonta(mut self, value: String) -> Self {
+        self.aikaisempi_adoptioneuvonta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AdoptionhakijoidenTaustaselvitysX9C2156F2 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "muut_kodissa_asuvat_henkilot",
+        "adoptionhakijoiden_elamantilanne",
+        "motiivit_ja_lasta_koskevat_toivomukset",
+        "aikaisempi_adoptioneuvonta",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            muut_kodissa_asuvat_henkilot: f.opt(1usize)?,
+            adoptionhakijoiden_elamantilanne: f.opt(2usize)?,
+            motiivit_ja_lasta_koskevat_toivomukset: f.opt(3usize)?,
+            aikaisempi_adoptioneuvonta: f.opt(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            liiteluettelo: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            laatija: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.muut_kodissa_asuvat_henkilot);
+        w.opt(2usize, &self.adoptionhakijoiden_elamantilanne);
+        w.opt(3usize, &self.motiivit_ja_lasta_koskevat_toivomukset);
+        w.opt(4usize, &self.aikaisempi_adoptioneuvonta);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.liiteluettelo);
+        w.opt(8usize, &self.paivamaara);
+        w.opt(9usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(AdoptionhakijoidenTaustaselvitysX9C2156F2);
 /// Parisuhdetiedot
 ///
 /// JSON `parisuhdetiedot`: toistuva.
 ///
 /// Shape `6a950e852c7b3100`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParisuhdetiedotX6A950E85 {
     /// Puoliso
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puoliso: Option<YhteyshenkiloX5B1E87AC>,
     /// Voimassaolo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Asumuseron ajanjakso
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumuseron_ajanjakso: Option<VoimassaoloXBA0F7664>,
 }
 impl ParisuhdetiedotX6A950E85 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             puoliso: None,
@@ -1074,50 +2247,125 @@ impl ParisuhdetiedotX6A950E85 {
             asumuseron_ajanjakso: None,
         }
     }
+    /// Set `puoliso` (builder).
+    #[inline]
+    pub fn with_puoliso(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.puoliso = Some(value);
+        self
+    }
+    /// Set `voimassaolo` (builder).
+    #[inline]
+    pub fn with_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.voimassaolo = Some(value);
+        self
+    }
+    /// Set `asumuseron_ajanjakso` (builder).
+    #[inline]
+    pub fn with_asumuseron_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.asumuseron_ajanjakso = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ParisuhdetiedotX6A950E85 {
+    const KEYS: &'static [&'static str] = &[
+        "puoliso",
+        "voimassaolo",
+        "asumuseron_ajanjakso",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            puoliso: f.opt(0usize)?,
+            voimassaolo: f.opt(1usize)?,
+            asumuseron_ajanjakso: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.puoliso);
+        w.opt(1usize, &self.voimassaolo);
+        w.opt(2usize, &self.asumuseron_ajanjakso);
+    }
+}
+sosmeta_types::record!(ParisuhdetiedotX6A950E85);
 /// Huoltajuus
 ///
 /// JSON `huoltajuus`: toistuva.
 ///
 /// Shape `07ad6589ea3ccafd`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajuusX07AD6589 {
     /// Huoltaja
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl HuoltajuusX07AD6589 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { huoltaja: None }
     }
+    /// Set `huoltaja` (builder).
+    #[inline]
+    pub fn with_huoltaja(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.huoltaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuoltajuusX07AD6589 {
+    const KEYS: &'static [&'static str] = &["huoltaja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { huoltaja: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huoltaja);
+    }
+}
+sosmeta_types::record!(HuoltajuusX07AD6589);
 /// Edunvalvontatiedot
 ///
 /// JSON `edunvalvontatiedot`: toistuva.
 ///
 /// Shape `621c8cb12493b488`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdunvalvontatiedotX621C8CB1 {
     /// Edunvalvoja
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvoja: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl EdunvalvontatiedotX621C8CB1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { edunvalvoja: None }
     }
+    /// Set `edunvalvoja` (builder).
+    #[inline]
+    pub fn with_edunvalvoja(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.edunvalvoja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for EdunvalvontatiedotX621C8CB1 {
+    const KEYS: &'static [&'static str] = &["edunvalvoja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            edunvalvoja: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.edunvalvoja);
+    }
+}
+sosmeta_types::record!(EdunvalvontatiedotX621C8CB1);
 /// Asiakas
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `ac8cd5da1ecfbac7`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasXAC8CD5DA {
     /// Sukunimi
     ///
@@ -1130,56 +2378,47 @@ pub struct AsiakasXAC8CD5DA {
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Ammatti
     ///
     /// JSON `ammatti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<String>,
     /// Rekisteriviranomainen
     ///
     /// JSON `rekisteriviranomainen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisteriviranomainen: Option<String>,
     /// Yhteystiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Siviilisääty
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
     /// Parisuhdetiedot
     ///
     /// JSON `parisuhdetiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parisuhdetiedot: Option<Vec<ParisuhdetiedotX6A950E85>>,
     /// Huoltajuus
     ///
     /// JSON `huoltajuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuus: Option<Vec<HuoltajuusX07AD6589>>,
     /// Edunvalvontatiedot
     ///
     /// JSON `edunvalvontatiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX621C8CB1>>,
 }
 impl AsiakasXAC8CD5DA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1199,40 +2438,154 @@ impl AsiakasXAC8CD5DA {
             edunvalvontatiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `ammatti` (builder).
+    #[inline]
+    pub fn with_ammatti(mut self, value: String) -> Self {
+        self.ammatti = Some(value);
+        self
+    }
+    /// Set `rekisteriviranomainen` (builder).
+    #[inline]
+    pub fn with_rekisteriviranomainen(mut self, value: String) -> Self {
+        self.rekisteriviranomainen = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `siviilisaaty` (builder).
+    #[inline]
+    pub fn with_siviilisaaty(
+        mut self,
+        value: sosmeta_types::Coded<SiviilisaatyXF78001DA>,
+    ) -> Self {
+        self.siviilisaaty = Some(value);
+        self
+    }
+    /// Set `elaa_avoliitossa` (builder).
+    #[inline]
+    pub fn with_elaa_avoliitossa(mut self, value: bool) -> Self {
+        self.elaa_avoliitossa = Some(value);
+        self
+    }
+    /// Set `parisuhdetiedot` (builder).
+    #[inline]
+    pub fn with_parisuhdetiedot(mut self, value: Vec<ParisuhdetiedotX6A950E85>) -> Self {
+        self.parisuhdetiedot = Some(value);
+        self
+    }
+    /// Set `huoltajuus` (builder).
+    #[inline]
+    pub fn with_huoltajuus(mut self, value: Vec<HuoltajuusX07AD6589>) -> Self {
+        self.huoltajuus = Some(value);
+        self
+    }
+    /// Set `edunvalvontatiedot` (builder).
+    #[inline]
+    pub fn with_edunvalvontatiedot(
+        mut self,
+        value: Vec<EdunvalvontatiedotX621C8CB1>,
+    ) -> Self {
+        self.edunvalvontatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasXAC8CD5DA {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "ammatti",
+        "rekisteriviranomainen",
+        "yhteystiedot",
+        "siviilisaaty",
+        "elaa_avoliitossa",
+        "parisuhdetiedot",
+        "huoltajuus",
+        "edunvalvontatiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            ammatti: f.opt(4usize)?,
+            rekisteriviranomainen: f.opt(5usize)?,
+            yhteystiedot: f.opt(6usize)?,
+            siviilisaaty: f.opt(7usize)?,
+            elaa_avoliitossa: f.opt(8usize)?,
+            parisuhdetiedot: f.opt(9usize)?,
+            huoltajuus: f.opt(10usize)?,
+            edunvalvontatiedot: f.opt(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.ammatti);
+        w.opt(5usize, &self.rekisteriviranomainen);
+        w.opt(6usize, &self.yhteystiedot);
+        w.opt(7usize, &self.siviilisaaty);
+        w.opt(8usize, &self.elaa_avoliitossa);
+        w.opt(9usize, &self.parisuhdetiedot);
+        w.opt(10usize, &self.huoltajuus);
+        w.opt(11usize, &self.edunvalvontatiedot);
+    }
+}
+sosmeta_types::record!(AsiakasXAC8CD5DA);
 /// Syntymätiedot
 ///
 /// Shape `8b3fe1082a91b554`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyntymatiedotX8B3FE108 {
     /// Kunta
     ///
     /// JSON `kunta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
     /// Maa
     ///
     /// JSON `maa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maa: Option<sosmeta_types::Coded<MaaXAF7B3EDC>>,
     /// Paikka
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Syntynyt avioliitossa
     ///
     /// JSON `syntynyt_avioliitossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntynyt_avioliitossa: Option<bool>,
 }
 impl SyntymatiedotX8B3FE108 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kunta: None,
@@ -1241,12 +2594,60 @@ impl SyntymatiedotX8B3FE108 {
             syntynyt_avioliitossa: None,
         }
     }
+    /// Set `kunta` (builder).
+    #[inline]
+    pub fn with_kunta(mut self, value: sosmeta_types::Coded<KuntaX078FD860>) -> Self {
+        self.kunta = Some(value);
+        self
+    }
+    /// Set `maa` (builder).
+    #[inline]
+    pub fn with_maa(mut self, value: sosmeta_types::Coded<MaaXAF7B3EDC>) -> Self {
+        self.maa = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
+    /// Set `syntynyt_avioliitossa` (builder).
+    #[inline]
+    pub fn with_syntynyt_avioliitossa(mut self, value: bool) -> Self {
+        self.syntynyt_avioliitossa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SyntymatiedotX8B3FE108 {
+    const KEYS: &'static [&'static str] = &[
+        "kunta",
+        "maa",
+        "paikka",
+        "syntynyt_avioliitossa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kunta: f.opt(0usize)?,
+            maa: f.opt(1usize)?,
+            paikka: f.opt(2usize)?,
+            syntynyt_avioliitossa: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kunta);
+        w.opt(1usize, &self.maa);
+        w.opt(2usize, &self.paikka);
+        w.opt(3usize, &self.syntynyt_avioliitossa);
+    }
+}
+sosmeta_types::record!(SyntymatiedotX8B3FE108);
 /// Lapsi
 ///
 /// Shape `9a21d76e8bf10cfb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiX9A21D76E {
     /// Sukunimi
     ///
@@ -1259,22 +2660,19 @@ pub struct LapsiX9A21D76E {
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymätiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymatiedot: Option<SyntymatiedotX8B3FE108>,
     /// Kotikunta
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
 }
 impl LapsiX9A21D76E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1288,12 +2686,69 @@ impl LapsiX9A21D76E {
             kotikunta: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `syntymatiedot` (builder).
+    #[inline]
+    pub fn with_syntymatiedot(mut self, value: SyntymatiedotX8B3FE108) -> Self {
+        self.syntymatiedot = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiX9A21D76E {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymatiedot",
+        "kotikunta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            syntymatiedot: f.opt(4usize)?,
+            kotikunta: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.syntymatiedot);
+        w.opt(5usize, &self.kotikunta);
+    }
+}
+sosmeta_types::record!(LapsiX9A21D76E);
 /// Isyyden vahvistaminen
 ///
 /// Shape `cfb50f539fb4d3ce`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IsyydenVahvistaminenXCFB50F53 {
     /// Vahvistettu
     ///
@@ -1302,90 +2757,146 @@ pub struct IsyydenVahvistaminenXCFB50F53 {
     /// Vahvistamisen päivämäärä
     ///
     /// JSON `vahvistamisen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistamisen_paivamaara: Option<sosmeta_types::PartialDate>,
 }
 impl IsyydenVahvistaminenXCFB50F53 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(vahvistettu: bool) -> Self {
         Self {
             vahvistettu,
             vahvistamisen_paivamaara: None,
         }
     }
+    /// Set `vahvistamisen_paivamaara` (builder).
+    #[inline]
+    pub fn with_vahvistamisen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vahvistamisen_paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IsyydenVahvistaminenXCFB50F53 {
+    const KEYS: &'static [&'static str] = &["vahvistettu", "vahvistamisen_paivamaara"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vahvistettu: f.req(0usize)?,
+            vahvistamisen_paivamaara: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vahvistettu);
+        w.opt(1usize, &self.vahvistamisen_paivamaara);
+    }
+}
+sosmeta_types::record!(IsyydenVahvistaminenXCFB50F53);
 /// Työ
 ///
 /// Shape `2fd14e76a094b03a`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyoX2FD14E76 {
     /// Aiempi työala
     ///
     /// JSON `aiempi_tyoala`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiempi_tyoala: Option<String>,
 }
 impl TyoX2FD14E76 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { aiempi_tyoala: None }
     }
+    /// Set `aiempi_tyoala` (builder).
+    #[inline]
+    pub fn with_aiempi_tyoala(mut self, value: String) -> Self {
+        self.aiempi_tyoala = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyoX2FD14E76 {
+    const KEYS: &'static [&'static str] = &["aiempi_tyoala"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            aiempi_tyoala: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.aiempi_tyoala);
+    }
+}
+sosmeta_types::record!(TyoX2FD14E76);
 /// Työtilanne
 ///
 /// Shape `359fc2f81d756adf`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyotilanneX359FC2F8 {
     /// Työ
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyo: Option<TyoX2FD14E76>,
 }
 impl TyotilanneX359FC2F8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { tyo: None }
     }
+    /// Set `tyo` (builder).
+    #[inline]
+    pub fn with_tyo(mut self, value: TyoX2FD14E76) -> Self {
+        self.tyo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyotilanneX359FC2F8 {
+    const KEYS: &'static [&'static str] = &["tyo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { tyo: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyo);
+    }
+}
+sosmeta_types::record!(TyotilanneX359FC2F8);
 /// Koulutus
 ///
 /// Shape `020c6b2af23adec9`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KoulutusX020C6B2A {
     /// Tutkintonimike
     ///
     /// JSON `tutkintonimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkintonimike: Option<String>,
     /// Koulutusaste
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
     /// Koulutusala
     ///
     /// JSON `koulutusala`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusala 1.2.246.537.6.1212, `urn:oid:1.2.246.537.6.1212`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusala: Option<sosmeta_types::Coded<KoulutusalaXBB20F730>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Koulumenestys
     ///
     /// JSON `koulumenestys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulumenestys: Option<String>,
 }
 impl KoulutusX020C6B2A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tutkintonimike: None,
@@ -1395,25 +2906,86 @@ impl KoulutusX020C6B2A {
             koulumenestys: None,
         }
     }
+    /// Set `tutkintonimike` (builder).
+    #[inline]
+    pub fn with_tutkintonimike(mut self, value: String) -> Self {
+        self.tutkintonimike = Some(value);
+        self
+    }
+    /// Set `koulutusaste` (builder).
+    #[inline]
+    pub fn with_koulutusaste(
+        mut self,
+        value: sosmeta_types::Coded<KoulutusasteX169367B2>,
+    ) -> Self {
+        self.koulutusaste = Some(value);
+        self
+    }
+    /// Set `koulutusala` (builder).
+    #[inline]
+    pub fn with_koulutusala(
+        mut self,
+        value: sosmeta_types::Coded<KoulutusalaXBB20F730>,
+    ) -> Self {
+        self.koulutusala = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `koulumenestys` (builder).
+    #[inline]
+    pub fn with_koulumenestys(mut self, value: String) -> Self {
+        self.koulumenestys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KoulutusX020C6B2A {
+    const KEYS: &'static [&'static str] = &[
+        "tutkintonimike",
+        "koulutusaste",
+        "koulutusala",
+        "kuvaus",
+        "koulumenestys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tutkintonimike: f.opt(0usize)?,
+            koulutusaste: f.opt(1usize)?,
+            koulutusala: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            koulumenestys: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tutkintonimike);
+        w.opt(1usize, &self.koulutusaste);
+        w.opt(2usize, &self.koulutusala);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.koulumenestys);
+    }
+}
+sosmeta_types::record!(KoulutusX020C6B2A);
 /// Elämäntilanne
 ///
 /// Shape `fa85e131032e7aec`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElamantilanneXFA85E131 {
     /// Työtilanne
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotilanne: Option<TyotilanneX359FC2F8>,
     /// Koulutus
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutus: Option<KoulutusX020C6B2A>,
     /// Terveydentila
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<TerveydentilaXE16E8D71>,
 }
 impl ElamantilanneXFA85E131 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tyotilanne: None,
@@ -1421,67 +2993,124 @@ impl ElamantilanneXFA85E131 {
             terveydentila: None,
         }
     }
+    /// Set `tyotilanne` (builder).
+    #[inline]
+    pub fn with_tyotilanne(mut self, value: TyotilanneX359FC2F8) -> Self {
+        self.tyotilanne = Some(value);
+        self
+    }
+    /// Set `koulutus` (builder).
+    #[inline]
+    pub fn with_koulutus(mut self, value: KoulutusX020C6B2A) -> Self {
+        self.koulutus = Some(value);
+        self
+    }
+    /// Set `terveydentila` (builder).
+    #[inline]
+    pub fn with_terveydentila(mut self, value: TerveydentilaXE16E8D71) -> Self {
+        self.terveydentila = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElamantilanneXFA85E131 {
+    const KEYS: &'static [&'static str] = &["tyotilanne", "koulutus", "terveydentila"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tyotilanne: f.opt(0usize)?,
+            koulutus: f.opt(1usize)?,
+            terveydentila: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyotilanne);
+        w.opt(1usize, &self.koulutus);
+        w.opt(2usize, &self.terveydentila);
+    }
+}
+sosmeta_types::record!(ElamantilanneXFA85E131);
 /// Äidin elämänvaiheet
 ///
 /// JSON `aidin_elamanvaiheet`: esitystapa Otsikko.
 ///
 /// Shape `bc25ff4af9af2909`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AidinElamanvaiheetXBC25FF4A {
     /// Lapsuus ja nuoruus
     ///
     /// JSON `lapsuus_ja_nuoruus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsuus_ja_nuoruus: Option<String>,
     /// Elämäntilanne
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elamantilanne: Option<ElamantilanneXFA85E131>,
 }
 impl AidinElamanvaiheetXBC25FF4A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsuus_ja_nuoruus: None,
             elamantilanne: None,
         }
     }
+    /// Set `lapsuus_ja_nuoruus` (builder).
+    #[inline]
+    pub fn with_lapsuus_ja_nuoruus(mut self, value: String) -> Self {
+        self.lapsuus_ja_nuoruus = Some(value);
+        self
+    }
+    /// Set `elamantilanne` (builder).
+    #[inline]
+    pub fn with_elamantilanne(mut self, value: ElamantilanneXFA85E131) -> Self {
+        self.elamantilanne = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AidinElamanvaiheetXBC25FF4A {
+    const KEYS: &'static [&'static str] = &["lapsuus_ja_nuoruus", "elamantilanne"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsuus_ja_nuoruus: f.opt(0usize)?,
+            elamantilanne: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsuus_ja_nuoruus);
+        w.opt(1usize, &self.elamantilanne);
+    }
+}
+sosmeta_types::record!(AidinElamanvaiheetXBC25FF4A);
 /// Kuvailua äidistä
 ///
 /// Shape `0a2f441e0b5fd839`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuvailuaAidistaX0A2F441E {
     /// Pituus ja ruumiinrakenne
     ///
     /// JSON `pituus_ja_ruumiinrakenne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pituus_ja_ruumiinrakenne: Option<String>,
     /// Hiusten väri
     ///
     /// JSON `hiusten_vari`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hiusten_vari: Option<String>,
     /// Silmien väri
     ///
     /// JSON `silmien_vari`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub silmien_vari: Option<String>,
     /// Luonne
     ///
     /// JSON `luonne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luonne: Option<String>,
     /// Mielenkiinnon kohteet
     ///
     /// JSON `mielenkiinnon_kohteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielenkiinnon_kohteet: Option<String>,
 }
 impl KuvailuaAidistaX0A2F441E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pituus_ja_ruumiinrakenne: None,
@@ -1491,12 +3120,69 @@ impl KuvailuaAidistaX0A2F441E {
             mielenkiinnon_kohteet: None,
         }
     }
+    /// Set `pituus_ja_ruumiinrakenne` (builder).
+    #[inline]
+    pub fn with_pituus_ja_ruumiinrakenne(mut self, value: String) -> Self {
+        self.pituus_ja_ruumiinrakenne = Some(value);
+        self
+    }
+    /// Set `hiusten_vari` (builder).
+    #[inline]
+    pub fn with_hiusten_vari(mut self, value: String) -> Self {
+        self.hiusten_vari = Some(value);
+        self
+    }
+    /// Set `silmien_vari` (builder).
+    #[inline]
+    pub fn with_silmien_vari(mut self, value: String) -> Self {
+        self.silmien_vari = Some(value);
+        self
+    }
+    /// Set `luonne` (builder).
+    #[inline]
+    pub fn with_luonne(mut self, value: String) -> Self {
+        self.luonne = Some(value);
+        self
+    }
+    /// Set `mielenkiinnon_kohteet` (builder).
+    #[inline]
+    pub fn with_mielenkiinnon_kohteet(mut self, value: String) -> Self {
+        self.mielenkiinnon_kohteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuvailuaAidistaX0A2F441E {
+    const KEYS: &'static [&'static str] = &[
+        "pituus_ja_ruumiinrakenne",
+        "hiusten_vari",
+        "silmien_vari",
+        "luonne",
+        "mielenkiinnon_kohteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pituus_ja_ruumiinrakenne: f.opt(0usize)?,
+            hiusten_vari: f.opt(1usize)?,
+            silmien_vari: f.opt(2usize)?,
+            luonne: f.opt(3usize)?,
+            mielenkiinnon_kohteet: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.pituus_ja_ruumiinrakenne);
+        w.opt(1usize, &self.hiusten_vari);
+        w.opt(2usize, &self.silmien_vari);
+        w.opt(3usize, &self.luonne);
+        w.opt(4usize, &self.mielenkiinnon_kohteet);
+    }
+}
+sosmeta_types::record!(KuvailuaAidistaX0A2F441E);
 /// Yksityishenkilö
 ///
 /// Shape `691d7e6237da152d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YksityishenkiloX691D7E62 {
     /// Sukunimi
     ///
@@ -1509,16 +3195,15 @@ pub struct YksityishenkiloX691D7E62 {
     /// Syntymäaika
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Ammatti
     ///
     /// JSON `ammatti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<String>,
 }
 impl YksityishenkiloX691D7E62 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1530,51 +3215,81 @@ impl YksityishenkiloX691D7E62 {
             ammatti: None,
         }
     }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `ammatti` (builder).
+    #[inline]
+    pub fn with_ammatti(mut self, value: String) -> Self {
+        self.ammatti = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YksityishenkiloX691D7E62 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "syntymaaika",
+        "ammatti",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            syntymaaika: f.opt(2usize)?,
+            ammatti: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.syntymaaika);
+        w.opt(3usize, &self.ammatti);
+    }
+}
+sosmeta_types::record!(YksityishenkiloX691D7E62);
 /// Lapsen sukulainen
 ///
 /// JSON `lapsen_sukulainen`: toistuva.
 ///
 /// Shape `f83857980bcc7bb1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSukulainenXF8385798 {
     /// Yksityishenkilö
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YksityishenkiloX691D7E62>,
     /// Sukulaisuussuhde
     ///
     /// JSON `sukulaisuussuhde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sukulaisuussuhde: Option<String>,
     /// Ikä
     ///
     /// JSON `ika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ika: Option<String>,
     /// Asuinpaikka
     ///
     /// JSON `asuinpaikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuinpaikka: Option<String>,
     /// Terveys
     ///
     /// JSON `terveys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveys: Option<String>,
     /// Kuolema
     ///
     /// JSON `kuolema`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolema: Option<String>,
     /// Erityistiedot
     ///
     /// JSON `erityistiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityistiedot: Option<String>,
 }
 impl LapsenSukulainenXF8385798 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
@@ -1586,68 +3301,160 @@ impl LapsenSukulainenXF8385798 {
             erityistiedot: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YksityishenkiloX691D7E62) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `sukulaisuussuhde` (builder).
+    #[inline]
+    pub fn with_sukulaisuussuhde(mut self, value: String) -> Self {
+        self.sukulaisuussuhde = Some(value);
+        self
+    }
+    /// Set `ika` (builder).
+    #[inline]
+    pub fn with_ika(mut self, value: String) -> Self {
+        self.ika = Some(value);
+        self
+    }
+    /// Set `asuinpaikka` (builder).
+    #[inline]
+    pub fn with_asuinpaikka(mut self, value: String) -> Self {
+        self.asuinpaikka = Some(value);
+        self
+    }
+    /// Set `terveys` (builder).
+    #[inline]
+    pub fn with_terveys(mut self, value: String) -> Self {
+        self.terveys = Some(value);
+        self
+    }
+    /// Set `kuolema` (builder).
+    #[inline]
+    pub fn with_kuolema(mut self, value: String) -> Self {
+        self.kuolema = Some(value);
+        self
+    }
+    /// Set `erityistiedot` (builder).
+    #[inline]
+    pub fn with_erityistiedot(mut self, value: String) -> Self {
+        self.erityistiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSukulainenXF8385798 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "sukulaisuussuhde",
+        "ika",
+        "asuinpaikka",
+        "terveys",
+        "kuolema",
+        "erityistiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            sukulaisuussuhde: f.opt(1usize)?,
+            ika: f.opt(2usize)?,
+            asuinpaikka: f.opt(3usize)?,
+            terveys: f.opt(4usize)?,
+            kuolema: f.opt(5usize)?,
+            erityistiedot: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.sukulaisuussuhde);
+        w.opt(2usize, &self.ika);
+        w.opt(3usize, &self.asuinpaikka);
+        w.opt(4usize, &self.terveys);
+        w.opt(5usize, &self.kuolema);
+        w.opt(6usize, &self.erityistiedot);
+    }
+}
+sosmeta_types::record!(LapsenSukulainenXF8385798);
 /// Lapsen sukulaiset
 ///
 /// JSON `lapsen_sukulaiset`: esitystapa Otsikko.
 ///
 /// Shape `5ffc98f51fe078bc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSukulaisetX5FFC98F5 {
     /// Lapsen sukulainen
     ///
     /// JSON `lapsen_sukulainen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sukulainen: Option<Vec<LapsenSukulainenXF8385798>>,
 }
 impl LapsenSukulaisetX5FFC98F5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { lapsen_sukulainen: None }
     }
+    /// Set `lapsen_sukulainen` (builder).
+    #[inline]
+    pub fn with_lapsen_sukulainen(
+        mut self,
+        value: Vec<LapsenSukulainenXF8385798>,
+    ) -> Self {
+        self.lapsen_sukulainen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSukulaisetX5FFC98F5 {
+    const KEYS: &'static [&'static str] = &["lapsen_sukulainen"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_sukulainen: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_sukulainen);
+    }
+}
+sosmeta_types::record!(LapsenSukulaisetX5FFC98F5);
 /// Vanhempien suhtautuminen adoptioon
 ///
 /// JSON `vanhempien_suhtautuminen_adoptioon`: esitystapa Otsikko.
 ///
 /// Shape `b49b6e267c878326`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhempienSuhtautuminenAdoptioonXB49B6E26 {
     /// Vanhempien välinen suhde
     ///
     /// JSON `vanhempien_valinen_suhde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_valinen_suhde: Option<String>,
     /// Kuinka kauan vanhemmat ovat tunteneet toisensa?
     ///
     /// JSON `kuinka_kauan_vanhemmat_ovat_tunteneet_toisensa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuinka_kauan_vanhemmat_ovat_tunteneet_toisensa: Option<String>,
     /// Tämänhetkinen yhteydenpito lapseen
     ///
     /// JSON `tamanhetkinen_yhteydenpito_lapseen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tamanhetkinen_yhteydenpito_lapseen: Option<String>,
     /// Suhtautuminen tulevaan adoptioon
     ///
     /// JSON `suhtautuminen_tulevaan_adoptioon`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_tulevaan_adoptioon: Option<String>,
     /// Toivomuksia adoptioperheestä
     ///
     /// JSON `toivomuksia_adoptioperheesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toivomuksia_adoptioperheesta: Option<String>,
     /// Adoptiopäätökseen johtaneita syitä
     ///
     /// JSON `adoptiopaatokseen_johtaneita_syita`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptiopaatokseen_johtaneita_syita: Option<String>,
 }
 impl VanhempienSuhtautuminenAdoptioonXB49B6E26 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhempien_valinen_suhde: None,
@@ -1658,83 +3465,137 @@ impl VanhempienSuhtautuminenAdoptioonXB49B6E26 {
             adoptiopaatokseen_johtaneita_syita: None,
         }
     }
+    /// Set `vanhempien_valinen_suhde` (builder).
+    #[inline]
+    pub fn with_vanhempien_valinen_suhde(mut self, value: String) -> Self {
+        self.vanhempien_valinen_suhde = Some(value);
+        self
+    }
+    /// Set `kuinka_kauan_vanhemmat_ovat_tunteneet_toisensa` (builder).
+    #[inline]
+    pub fn with_kuinka_kauan_vanhemmat_ovat_tunteneet_toisensa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuinka_kauan_vanhemmat_ovat_tunteneet_toisensa = Some(value);
+        self
+    }
+    /// Set `tamanhetkinen_yhteydenpito_lapseen` (builder).
+    #[inline]
+    pub fn with_tamanhetkinen_yhteydenpito_lapseen(mut self, value: String) -> Self {
+        self.tamanhetkinen_yhteydenpito_lapseen = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_tulevaan_adoptioon` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_tulevaan_adoptioon(mut self, value: String) -> Self {
+        self.suhtautuminen_tulevaan_adoptioon = Some(value);
+        self
+    }
+    /// Set `toivomuksia_adoptioperheesta` (builder).
+    #[inline]
+    pub fn with_toivomuksia_adoptioperheesta(mut self, value: String) -> Self {
+        self.toivomuksia_adoptioperheesta = Some(value);
+        self
+    }
+    /// Set `adoptiopaatokseen_johtaneita_syita` (builder).
+    #[inline]
+    pub fn with_adoptiopaatokseen_johtaneita_syita(mut self, value: String) -> Self {
+        self.adoptiopaatokseen_johtaneita_syita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VanhempienSuhtautuminenAdoptioonXB49B6E26 {
+    const KEYS: &'static [&'static str] = &[
+        "vanhempien_valinen_suhde",
+        "kuinka_kauan_vanhemmat_ovat_tunteneet_toisensa",
+        "tamanhetkinen_yhteydenpito_lapseen",
+        "suhtautuminen_tulevaan_adoptioon",
+        "toivomuksia_adoptioperheesta",
+        "adoptiopaatokseen_johtaneita_syita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhempien_valinen_suhde: f.opt(0usize)?,
+            kuinka_kauan_vanhemmat_ovat_tunteneet_toisensa: f.opt(1usize)?,
+            tamanhetkinen_yhteydenpito_lapseen: f.opt(2usize)?,
+            suhtautuminen_tulevaan_adoptioon: f.opt(3usize)?,
+            toivomuksia_adoptioperheesta: f.opt(4usize)?,
+            adoptiopaatokseen_johtaneita_syita: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhempien_valinen_suhde);
+        w.opt(1usize, &self.kuinka_kauan_vanhemmat_ovat_tunteneet_toisensa);
+        w.opt(2usize, &self.tamanhetkinen_yhteydenpito_lapseen);
+        w.opt(3usize, &self.suhtautuminen_tulevaan_adoptioon);
+        w.opt(4usize, &self.toivomuksia_adoptioperheesta);
+        w.opt(5usize, &self.adoptiopaatokseen_johtaneita_syita);
+    }
+}
+sosmeta_types::record!(VanhempienSuhtautuminenAdoptioonXB49B6E26);
 /// Adoptoitavan lapsen taustatiedot
 ///
 /// Shape `3e8010ac98b92a2b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdoptoitavanLapsenTaustatiedotX3E8010AC {
     /// Asiakas
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
     pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXAC8CD5DA>,
     /// Lapsi
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<LapsiX9A21D76E>,
     /// Vanhempi
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempi: Option<AsiakasXAC8CD5DA>,
     /// Isyyden vahvistaminen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_vahvistaminen: Option<IsyydenVahvistaminenXCFB50F53>,
     /// Lapsen hoitopaikka
     ///
     /// JSON `lapsen_hoitopaikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_hoitopaikka: Option<String>,
     /// Äidin elämänvaiheet
     ///
     /// JSON `aidin_elamanvaiheet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aidin_elamanvaiheet: Option<AidinElamanvaiheetXBC25FF4A>,
     /// Isän elämänvaiheet
     ///
     /// JSON `isan_elamanvaiheet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isan_elamanvaiheet: Option<AidinElamanvaiheetXBC25FF4A>,
     /// Äidin päihteiden käyttö
     ///
     /// JSON `aidin_paihteiden_kaytto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aidin_paihteiden_kaytto: Option<String>,
     /// Isän päihteiden käyttö
     ///
     /// JSON `isan_paihteiden_kaytto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isan_paihteiden_kaytto: Option<String>,
     /// Kuvailua äidistä
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvailua_aidista: Option<KuvailuaAidistaX0A2F441E>,
     /// Kuvailua isästä
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvailua_isasta: Option<KuvailuaAidistaX0A2F441E>,
     /// Lapsen sukulaiset
     ///
     /// JSON `lapsen_sukulaiset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sukulaiset: Option<LapsenSukulaisetX5FFC98F5>,
     /// Vanhempien suhtautuminen adoptioon
     ///
     /// JSON `vanhempien_suhtautuminen_adoptioon`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_suhtautuminen_adoptioon: Option<
         VanhempienSuhtautuminenAdoptioonXB49B6E26,
     >,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija
     ///
@@ -1743,6 +3604,7 @@ pub struct AdoptoitavanLapsenTaustatiedotX3E8010AC {
 }
 impl AdoptoitavanLapsenTaustatiedotX3E8010AC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXAC8CD5DA>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -1767,12 +3629,177 @@ impl AdoptoitavanLapsenTaustatiedotX3E8010AC {
             laatija,
         }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: LapsiX9A21D76E) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
+    /// Set `vanhempi` (builder).
+    #[inline]
+    pub fn with_vanhempi(mut self, value: AsiakasXAC8CD5DA) -> Self {
+        self.vanhempi = Some(value);
+        self
+    }
+    /// Set `isyyden_vahvistaminen` (builder).
+    #[inline]
+    pub fn with_isyyden_vahvistaminen(
+        mut self,
+        value: IsyydenVahvistaminenXCFB50F53,
+    ) -> Self {
+        self.isyyden_vahvistaminen = Some(value);
+        self
+    }
+    /// Set `lapsen_hoitopaikka` (builder).
+    #[inline]
+    pub fn with_lapsen_hoitopaikka(mut self, value: String) -> Self {
+        self.lapsen_hoitopaikka = Some(value);
+        self
+    }
+    /// Set `aidin_elamanvaiheet` (builder).
+    #[inline]
+    pub fn with_aidin_elamanvaiheet(
+        mut self,
+        value: AidinElamanvaiheetXBC25FF4A,
+    ) -> Self {
+        self.aidin_elamanvaiheet = Some(value);
+        self
+    }
+    /// Set `isan_elamanvaiheet` (builder).
+    #[inline]
+    pub fn with_isan_elamanvaiheet(
+        mut self,
+        value: AidinElamanvaiheetXBC25FF4A,
+    ) -> Self {
+        self.isan_elamanvaiheet = Some(value);
+        self
+    }
+    /// Set `aidin_paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_aidin_paihteiden_kaytto(mut self, value: String) -> Self {
+        self.aidin_paihteiden_kaytto = Some(value);
+        self
+    }
+    /// Set `isan_paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_isan_paihteiden_kaytto(mut self, value: String) -> Self {
+        self.isan_paihteiden_kaytto = Some(value);
+        self
+    }
+    /// Set `kuvailua_aidista` (builder).
+    #[inline]
+    pub fn with_kuvailua_aidista(mut self, value: KuvailuaAidistaX0A2F441E) -> Self {
+        self.kuvailua_aidista = Some(value);
+        self
+    }
+    /// Set `kuvailua_isasta` (builder).
+    #[inline]
+    pub fn with_kuvailua_isasta(mut self, value: KuvailuaAidistaX0A2F441E) -> Self {
+        self.kuvailua_isasta = Some(value);
+        self
+    }
+    /// Set `lapsen_sukulaiset` (builder).
+    #[inline]
+    pub fn with_lapsen_sukulaiset(mut self, value: LapsenSukulaisetX5FFC98F5) -> Self {
+        self.lapsen_sukulaiset = Some(value);
+        self
+    }
+    /// Set `vanhempien_suhtautuminen_adoptioon` (builder).
+    #[inline]
+    pub fn with_vanhempien_suhtautuminen_adoptioon(
+        mut self,
+        value: VanhempienSuhtautuminenAdoptioonXB49B6E26,
+    ) -> Self {
+        self.vanhempien_suhtautuminen_adoptioon = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AdoptoitavanLapsenTaustatiedotX3E8010AC {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "lapsi",
+        "vanhempi",
+        "isyyden_vahvistaminen",
+        "lapsen_hoitopaikka",
+        "aidin_elamanvaiheet",
+        "isan_elamanvaiheet",
+        "aidin_paihteiden_kaytto",
+        "isan_paihteiden_kaytto",
+        "kuvailua_aidista",
+        "kuvailua_isasta",
+        "lapsen_sukulaiset",
+        "vanhempien_suhtautuminen_adoptioon",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            lapsi: f.opt(1usize)?,
+            vanhempi: f.opt(2usize)?,
+            isyyden_vahvistaminen: f.opt(3usize)?,
+            lapsen_hoitopaikka: f.opt(4usize)?,
+            aidin_elamanvaiheet: f.opt(5usize)?,
+            isan_elamanvaiheet: f.opt(6usize)?,
+            aidin_paihteiden_kaytto: f.opt(7usize)?,
+            isan_paihteiden_kaytto: f.opt(8usize)?,
+            kuvailua_aidista: f.opt(9usize)?,
+            kuvailua_isasta: f.opt(10usize)?,
+            lapsen_sukulaiset: f.opt(11usize)?,
+            vanhempien_suhtautuminen_adoptioon: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            lakiselostus: f.opt(14usize)?,
+            paivamaara: f.opt(15usize)?,
+            laatija: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.lapsi);
+        w.opt(2usize, &self.vanhempi);
+        w.opt(3usize, &self.isyyden_vahvistaminen);
+        w.opt(4usize, &self.lapsen_hoitopaikka);
+        w.opt(5usize, &self.aidin_elamanvaiheet);
+        w.opt(6usize, &self.isan_elamanvaiheet);
+        w.opt(7usize, &self.aidin_paihteiden_kaytto);
+        w.opt(8usize, &self.isan_paihteiden_kaytto);
+        w.opt(9usize, &self.kuvailua_aidista);
+        w.opt(10usize, &self.kuvailua_isasta);
+        w.opt(11usize, &self.lapsen_sukulaiset);
+        w.opt(12usize, &self.vanhempien_suhtautuminen_adoptioon);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.lakiselostus);
+        w.opt(15usize, &self.paivamaara);
+        w.req(16usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(AdoptoitavanLapsenTaustatiedotX3E8010AC);
 /// Ilmoitus adoptionhakijoiden olosuhteiden muutoksesta
 ///
 /// Shape `b755aa1ece628402`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E {
     /// Vastaanottaja
     ///
@@ -1785,34 +3812,29 @@ pub struct IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E {
     /// Olosuhteissa tapahtunut olennainen muutos
     ///
     /// JSON `olosuhteissa_tapahtunut_olennainen_muutos`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub olosuhteissa_tapahtunut_olennainen_muutos: Option<String>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<OmatyontekijaX121E01FD>,
 }
 impl IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -1828,14 +3850,90 @@ impl IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E {
             ilmoittaja: None,
         }
     }
+    /// Set `olosuhteissa_tapahtunut_olennainen_muutos` (builder).
+    #[inline]
+    pub fn with_olosuhteissa_tapahtunut_olennainen_muutos(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.olosuhteissa_tapahtunut_olennainen_muutos = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `ilmoittaja` (builder).
+    #[inline]
+    pub fn with_ilmoittaja(mut self, value: OmatyontekijaX121E01FD) -> Self {
+        self.ilmoittaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "olosuhteissa_tapahtunut_olennainen_muutos",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "ilmoittaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            olosuhteissa_tapahtunut_olennainen_muutos: f.opt(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            lakiselostus: f.opt(4usize)?,
+            liiteluettelo: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            ilmoittaja: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.olosuhteissa_tapahtunut_olennainen_muutos);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.lakiselostus);
+        w.opt(5usize, &self.liiteluettelo);
+        w.opt(6usize, &self.paivamaara);
+        w.opt(7usize, &self.ilmoittaja);
+    }
+}
+sosmeta_types::record!(IlmoitusAdoptionhakijoidenOlosuhteidenMuutoksestaXB755AA1E);
 /// Asiakas
 ///
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `09d8f7798cc2d736`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX09D8F779 {
     /// Sukunimi
     ///
@@ -1848,24 +3946,21 @@ pub struct AsiakasX09D8F779 {
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymäaika
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Syntymätiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymatiedot: Option<SyntymatiedotXB4FF5842>,
 }
 impl AsiakasX09D8F779 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1879,12 +3974,69 @@ impl AsiakasX09D8F779 {
             syntymatiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `syntymatiedot` (builder).
+    #[inline]
+    pub fn with_syntymatiedot(mut self, value: SyntymatiedotXB4FF5842) -> Self {
+        self.syntymatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX09D8F779 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymaaika",
+        "syntymatiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            syntymaaika: f.opt(4usize)?,
+            syntymatiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.syntymaaika);
+        w.opt(5usize, &self.syntymatiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX09D8F779);
 /// Lapsen suostumus adoptioon
 ///
 /// Shape `3561593635897f8c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSuostumusAdoptioonX35615936 {
     /// Suostumuksen vastaanottaja
     ///
@@ -1897,7 +4049,6 @@ pub struct LapsenSuostumusAdoptioonX35615936 {
     /// Vanhempi
     ///
     /// JSON `vanhempi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempi: Option<Vec<AsiakasXF5869742>>,
     /// Adoptoiva vanhempi
     ///
@@ -1910,17 +4061,14 @@ pub struct LapsenSuostumusAdoptioonX35615936 {
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus
     ///
@@ -1929,6 +4077,7 @@ pub struct LapsenSuostumusAdoptioonX35615936 {
 }
 impl LapsenSuostumusAdoptioonX35615936 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         suostumuksen_vastaanottaja: VastaanottajaXB994E8F6,
         asiakas: AsiakasX09D8F779,
@@ -1948,19 +4097,81 @@ impl LapsenSuostumusAdoptioonX35615936 {
             allekirjoitus,
         }
     }
+    /// Set `vanhempi` (builder).
+    #[inline]
+    pub fn with_vanhempi(mut self, value: Vec<AsiakasXF5869742>) -> Self {
+        self.vanhempi = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSuostumusAdoptioonX35615936 {
+    const KEYS: &'static [&'static str] = &[
+        "suostumuksen_vastaanottaja",
+        "asiakas",
+        "vanhempi",
+        "adoptoiva_vanhempi",
+        "suostumus",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumuksen_vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            vanhempi: f.opt(2usize)?,
+            adoptoiva_vanhempi: f.req(3usize)?,
+            suostumus: f.req(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            allekirjoitus: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.suostumuksen_vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.vanhempi);
+        w.req(3usize, &self.adoptoiva_vanhempi);
+        w.req(4usize, &self.suostumus);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(LapsenSuostumusAdoptioonX35615936);
 /// Päätös
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `f5dab8a9ed1ccf1d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosXF5DAB8A9 {
     /// Päätöstunnus
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä
     ///
@@ -1975,17 +4186,14 @@ pub struct PaatosXF5DAB8A9 {
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä
     ///
@@ -1996,11 +4204,11 @@ pub struct PaatosXF5DAB8A9 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosXF5DAB8A9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -2021,12 +4229,87 @@ impl PaatosXF5DAB8A9 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosXF5DAB8A9 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            ratkaisun_lakiperuste: f.req(3usize)?,
+            paatoksen_voimassaolo: f.opt(4usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(5usize)?,
+            valmistelija: f.opt(6usize)?,
+            paatoksentekija: f.req(7usize)?,
+            lisatietojen_antaja: f.req(8usize)?,
+            muutoksenhaku: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.req(3usize, &self.ratkaisun_lakiperuste);
+        w.opt(4usize, &self.paatoksen_voimassaolo);
+        w.opt(5usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(6usize, &self.valmistelija);
+        w.req(7usize, &self.paatoksentekija);
+        w.req(8usize, &self.lisatietojen_antaja);
+        w.opt(9usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosXF5DAB8A9);
 /// Päätös adoptioneuvonnan keskeyttämisestä
 ///
 /// Shape `dbe84b8cfa2aad40`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosAdoptioneuvonnanKeskeyttamisestaXDBE84B8C {
     /// Asiakas
     ///
@@ -2039,7 +4322,6 @@ pub struct PaatosAdoptioneuvonnanKeskeyttamisestaXDBE84B8C {
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus
     ///
@@ -2048,6 +4330,7 @@ pub struct PaatosAdoptioneuvonnanKeskeyttamisestaXDBE84B8C {
 }
 impl PaatosAdoptioneuvonnanKeskeyttamisestaXDBE84B8C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatos: PaatosXF5DAB8A9,
@@ -2060,19 +4343,48 @@ impl PaatosAdoptioneuvonnanKeskeyttamisestaXDBE84B8C {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosAdoptioneuvonnanKeskeyttamisestaXDBE84B8C {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosAdoptioneuvonnanKeskeyttamisestaXDBE84B8C);
 /// Päätös
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `8496a9e96633b342`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX8496A9E9 {
     /// Päätöstunnus
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä
     ///
@@ -2085,24 +4397,20 @@ pub struct PaatosX8496A9E9 {
     /// Päätöksen toimeenpanotapa
     ///
     /// JSON `paatoksen_toimeenpanotapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_toimeenpanotapa: Option<String>,
     /// Ratkaisun lakiperuste
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä
     ///
@@ -2115,6 +4423,7 @@ pub struct PaatosX8496A9E9 {
 }
 impl PaatosX8496A9E9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -2135,12 +4444,87 @@ impl PaatosX8496A9E9 {
             lisatietojen_antaja,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `paatoksen_toimeenpanotapa` (builder).
+    #[inline]
+    pub fn with_paatoksen_toimeenpanotapa(mut self, value: String) -> Self {
+        self.paatoksen_toimeenpanotapa = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX8496A9E9 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "paatoksen_toimeenpanotapa",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            paatoksen_toimeenpanotapa: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_voimassaolo: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            valmistelija: f.opt(7usize)?,
+            paatoksentekija: f.req(8usize)?,
+            lisatietojen_antaja: f.req(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.paatoksen_toimeenpanotapa);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_voimassaolo);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(7usize, &self.valmistelija);
+        w.req(8usize, &self.paatoksentekija);
+        w.req(9usize, &self.lisatietojen_antaja);
+    }
+}
+sosmeta_types::record!(PaatosX8496A9E9);
 /// Päätös adoptioneuvonnasta
 ///
 /// Shape `dddd2353914c2de1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosAdoptioneuvonnastaXDDDD2353 {
     /// Asiakas
     ///
@@ -2153,7 +4537,6 @@ pub struct PaatosAdoptioneuvonnastaXDDDD2353 {
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus
     ///
@@ -2162,6 +4545,7 @@ pub struct PaatosAdoptioneuvonnastaXDDDD2353 {
 }
 impl PaatosAdoptioneuvonnastaXDDDD2353 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatos: PaatosX8496A9E9,
@@ -2174,14 +4558,44 @@ impl PaatosAdoptioneuvonnastaXDDDD2353 {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosAdoptioneuvonnastaXDDDD2353 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosAdoptioneuvonnastaXDDDD2353);
 /// Adoptoiva vanhempi
 ///
 /// JSON `adoptoiva_vanhempi`: pakollinen.
 ///
 /// Shape `71de5a9754efe537`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdoptoivaVanhempiX71DE5A97 {
     /// Sukunimi
     ///
@@ -2198,24 +4612,21 @@ pub struct AdoptoivaVanhempiX71DE5A97 {
     /// Ammatti
     ///
     /// JSON `ammatti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<String>,
     /// Yhteystiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Siviilisääty
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Edunvalvontatiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvontatiedot: Option<EdunvalvontatiedotX621C8CB1>,
 }
 impl AdoptoivaVanhempiX71DE5A97 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2231,14 +4642,77 @@ impl AdoptoivaVanhempiX71DE5A97 {
             edunvalvontatiedot: None,
         }
     }
+    /// Set `ammatti` (builder).
+    #[inline]
+    pub fn with_ammatti(mut self, value: String) -> Self {
+        self.ammatti = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `siviilisaaty` (builder).
+    #[inline]
+    pub fn with_siviilisaaty(
+        mut self,
+        value: sosmeta_types::Coded<SiviilisaatyXF78001DA>,
+    ) -> Self {
+        self.siviilisaaty = Some(value);
+        self
+    }
+    /// Set `edunvalvontatiedot` (builder).
+    #[inline]
+    pub fn with_edunvalvontatiedot(
+        mut self,
+        value: EdunvalvontatiedotX621C8CB1,
+    ) -> Self {
+        self.edunvalvontatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AdoptoivaVanhempiX71DE5A97 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "ammatti",
+        "yhteystiedot",
+        "siviilisaaty",
+        "edunvalvontatiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            ammatti: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+            siviilisaaty: f.opt(5usize)?,
+            edunvalvontatiedot: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.ammatti);
+        w.opt(4usize, &self.yhteystiedot);
+        w.opt(5usize, &self.siviilisaaty);
+        w.opt(6usize, &self.edunvalvontatiedot);
+    }
+}
+sosmeta_types::record!(AdoptoivaVanhempiX71DE5A97);
 /// Asiakkaat
 ///
 /// JSON `asiakkaat`: esitystapa Otsikko.
 ///
 /// Shape `538540696cdbca27`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaatX53854069 {
     /// Adoptoiva vanhempi
     ///
@@ -2251,6 +4725,7 @@ pub struct AsiakkaatX53854069 {
 }
 impl AsiakkaatX53854069 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         adoptoiva_vanhempi: AdoptoivaVanhempiX71DE5A97,
         lahivanhempi: AdoptoivaVanhempiX71DE5A97,
@@ -2261,13 +4736,28 @@ impl AsiakkaatX53854069 {
         }
     }
 }
+impl sosmeta_types::record::Record for AsiakkaatX53854069 {
+    const KEYS: &'static [&'static str] = &["adoptoiva_vanhempi", "lahivanhempi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            adoptoiva_vanhempi: f.req(0usize)?,
+            lahivanhempi: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.adoptoiva_vanhempi);
+        w.req(1usize, &self.lahivanhempi);
+    }
+}
+sosmeta_types::record!(AsiakkaatX53854069);
 /// Adoptoitava lapsi
 ///
 /// JSON `adoptoitava_lapsi`: pakollinen.
 ///
 /// Shape `096261e2f1a77137`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdoptoitavaLapsiX096261E2 {
     /// Sukunimi
     ///
@@ -2282,11 +4772,11 @@ pub struct AdoptoitavaLapsiX096261E2 {
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
     pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Syntymätiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymatiedot: Option<SyntymatiedotX8B3FE108>,
 }
 impl AdoptoitavaLapsiX096261E2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2299,12 +4789,42 @@ impl AdoptoitavaLapsiX096261E2 {
             syntymatiedot: None,
         }
     }
+    /// Set `syntymatiedot` (builder).
+    #[inline]
+    pub fn with_syntymatiedot(mut self, value: SyntymatiedotX8B3FE108) -> Self {
+        self.syntymatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AdoptoitavaLapsiX096261E2 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymatiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            syntymatiedot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymatiedot);
+    }
+}
+sosmeta_types::record!(AdoptoitavaLapsiX096261E2);
 /// Lapsensa adoptoitavaksi antava vanhempi
 ///
 /// Shape `a9400bc630705bed`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6 {
     /// Sukunimi
     ///
@@ -2317,14 +4837,13 @@ pub struct LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6 {
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Yhteystiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
 impl LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2336,33 +4855,67 @@ impl LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6 {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6);
 /// Lapsen sisarussuhteet
 ///
 /// JSON `lapsen_sisarussuhteet`: esitystapa Otsikko.
 ///
 /// Shape `ab4afe9d28ccff9c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSisarussuhteetXAB4AFE9D {
     /// Nykyisessä perheessä asuvat sisarukset
     ///
     /// JSON `nykyisessa_perheessa_asuvat_sisarukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyisessa_perheessa_asuvat_sisarukset: Option<String>,
     /// Muualla asuvat sisarukset
     ///
     /// JSON `muualla_asuvat_sisarukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muualla_asuvat_sisarukset: Option<String>,
     /// Adoptoivan vanhemman lapset
     ///
     /// JSON `adoptoivan_vanhemman_lapset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptoivan_vanhemman_lapset: Option<String>,
 }
 impl LapsenSisarussuhteetXAB4AFE9D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             nykyisessa_perheessa_asuvat_sisarukset: None,
@@ -2370,90 +4923,113 @@ impl LapsenSisarussuhteetXAB4AFE9D {
             adoptoivan_vanhemman_lapset: None,
         }
     }
+    /// Set `nykyisessa_perheessa_asuvat_sisarukset` (builder).
+    #[inline]
+    pub fn with_nykyisessa_perheessa_asuvat_sisarukset(mut self, value: String) -> Self {
+        self.nykyisessa_perheessa_asuvat_sisarukset = Some(value);
+        self
+    }
+    /// Set `muualla_asuvat_sisarukset` (builder).
+    #[inline]
+    pub fn with_muualla_asuvat_sisarukset(mut self, value: String) -> Self {
+        self.muualla_asuvat_sisarukset = Some(value);
+        self
+    }
+    /// Set `adoptoivan_vanhemman_lapset` (builder).
+    #[inline]
+    pub fn with_adoptoivan_vanhemman_lapset(mut self, value: String) -> Self {
+        self.adoptoivan_vanhemman_lapset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSisarussuhteetXAB4AFE9D {
+    const KEYS: &'static [&'static str] = &[
+        "nykyisessa_perheessa_asuvat_sisarukset",
+        "muualla_asuvat_sisarukset",
+        "adoptoivan_vanhemman_lapset",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nykyisessa_perheessa_asuvat_sisarukset: f.opt(0usize)?,
+            muualla_asuvat_sisarukset: f.opt(1usize)?,
+            adoptoivan_vanhemman_lapset: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.nykyisessa_perheessa_asuvat_sisarukset);
+        w.opt(1usize, &self.muualla_asuvat_sisarukset);
+        w.opt(2usize, &self.adoptoivan_vanhemman_lapset);
+    }
+}
+sosmeta_types::record!(LapsenSisarussuhteetXAB4AFE9D);
 /// Perheen sisäisen adoption osapuolten taustaselvitys
 ///
 /// Shape `732419d5b60a4c8c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5 {
     /// Asiakkaat
     ///
     /// JSON `asiakkaat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaat: Option<AsiakkaatX53854069>,
     /// Adoptoitava lapsi
     ///
     /// JSON `adoptoitava_lapsi`: pakollinen.
     pub adoptoitava_lapsi: AdoptoitavaLapsiX096261E2,
     /// Lapsensa adoptoitavaksi antava vanhempi
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsensa_adoptoitavaksi_antava_vanhempi: Option<
         LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6,
     >,
     /// Isyyden vahvistaminen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_vahvistaminen: Option<IsyydenVahvistaminenXCFB50F53>,
     /// Lapsen sisarussuhteet
     ///
     /// JSON `lapsen_sisarussuhteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sisarussuhteet: Option<LapsenSisarussuhteetXAB4AFE9D>,
     /// Adoptoivan vanhemman terveydentila
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptoivan_vanhemman_terveydentila: Option<TerveydentilaXE16E8D71>,
     /// Päihteiden käyttö
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto: Option<PaihteidenKayttoX2B546350>,
     /// Miksi haluatte adoptoida puolisonne lapsen?
     ///
     /// JSON `miksi_haluatte_adoptoida_puolisonne_lapsen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub miksi_haluatte_adoptoida_puolisonne_lapsen: Option<String>,
     /// Adoptoivan vanhemman ja lapsen yhdessä asumisen pituus
     ///
     /// JSON `adoptoivan_vanhemman_ja_lapsen_yhdessa_asumisen_pituus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptoivan_vanhemman_ja_lapsen_yhdessa_asumisen_pituus: Option<String>,
     /// Vanhemman ja lapsen suhde
     ///
     /// JSON `vanhemman_ja_lapsen_suhde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_ja_lapsen_suhde: Option<String>,
     /// Lapsen tietoisuus asiasta
     ///
     /// JSON `lapsen_tietoisuus_asiasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tietoisuus_asiasta: Option<String>,
     /// Yhteydenpito
     ///
     /// JSON `yhteydenpito`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito: Option<String>,
     /// Toisen biologisen vanhemman tietoisuus asiasta
     ///
     /// JSON `toisen_biologisen_vanhemman_tietoisuus_asiasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisen_biologisen_vanhemman_tietoisuus_asiasta: Option<String>,
     /// Rikostausta
     ///
     /// JSON `rikostausta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rikostausta: Option<String>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija
     ///
@@ -2462,6 +5038,7 @@ pub struct PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5 {
 }
 impl PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         adoptoitava_lapsi: AdoptoitavaLapsiX096261E2,
         laatija: sosmeta_types::NonEmptyVec<YhteyshenkiloX5B1E87AC>,
@@ -2487,46 +5064,268 @@ impl PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5 {
             laatija,
         }
     }
+    /// Set `asiakkaat` (builder).
+    #[inline]
+    pub fn with_asiakkaat(mut self, value: AsiakkaatX53854069) -> Self {
+        self.asiakkaat = Some(value);
+        self
+    }
+    /// Set `lapsensa_adoptoitavaksi_antava_vanhempi` (builder).
+    #[inline]
+    pub fn with_lapsensa_adoptoitavaksi_antava_vanhempi(
+        mut self,
+        value: LapsensaAdoptoitavaksiAntavaVanhempiXA9400BC6,
+    ) -> Self {
+        self.lapsensa_adoptoitavaksi_antava_vanhempi = Some(value);
+        self
+    }
+    /// Set `isyyden_vahvistaminen` (builder).
+    #[inline]
+    pub fn with_isyyden_vahvistaminen(
+        mut self,
+        value: IsyydenVahvistaminenXCFB50F53,
+    ) -> Self {
+        self.isyyden_vahvistaminen = Some(value);
+        self
+    }
+    /// Set `lapsen_sisarussuhteet` (builder).
+    #[inline]
+    pub fn with_lapsen_sisarussuhteet(
+        mut self,
+        value: LapsenSisarussuhteetXAB4AFE9D,
+    ) -> Self {
+        self.lapsen_sisarussuhteet = Some(value);
+        self
+    }
+    /// Set `adoptoivan_vanhemman_terveydentila` (builder).
+    #[inline]
+    pub fn with_adoptoivan_vanhemman_terveydentila(
+        mut self,
+        value: TerveydentilaXE16E8D71,
+    ) -> Self {
+        self.adoptoivan_vanhemman_terveydentila = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto(mut self, value: PaihteidenKayttoX2B546350) -> Self {
+        self.paihteiden_kaytto = Some(value);
+        self
+    }
+    /// Set `miksi_haluatte_adoptoida_puolisonne_lapsen` (builder).
+    #[inline]
+    pub fn with_miksi_haluatte_adoptoida_puolisonne_lapsen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.miksi_haluatte_adoptoida_puolisonne_lapsen = Some(value);
+        self
+    }
+    /// Set `adoptoivan_vanhemman_ja_lapsen_yhdessa_asumisen_pituus` (builder).
+    #[inline]
+    pub fn with_adoptoivan_vanhemman_ja_lapsen_yhdessa_asumisen_pituus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.adoptoivan_vanhemman_ja_lapsen_yhdessa_asumisen_pituus = Some(value);
+        self
+    }
+    /// Set `vanhemman_ja_lapsen_suhde` (builder).
+    #[inline]
+    pub fn with_vanhemman_ja_lapsen_suhde(mut self, value: String) -> Self {
+        self.vanhemman_ja_lapsen_suhde = Some(value);
+        self
+    }
+    /// Set `lapsen_tietoisuus_asiasta` (builder).
+    #[inline]
+    pub fn with_lapsen_tietoisuus_asiasta(mut self, value: String) -> Self {
+        self.lapsen_tietoisuus_asiasta = Some(value);
+        self
+    }
+    /// Set `yhteydenpito` (builder).
+    #[inline]
+    pub fn with_yhteydenpito(mut self, value: String) -> Self {
+        self.yhteydenpito = Some(value);
+        self
+    }
+    /// Set `toisen_biologisen_vanhemman_tietoisuus_asiasta` (builder).
+    #[inline]
+    pub fn with_toisen_biologisen_vanhemman_tietoisuus_asiasta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.toisen_biologisen_vanhemman_tietoisuus_asiasta = Some(value);
+        self
+    }
+    /// Set `rikostausta` (builder).
+    #[inline]
+    pub fn with_rikostausta(mut self, value: String) -> Self {
+        self.rikostausta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaat",
+        "adoptoitava_lapsi",
+        "lapsensa_adoptoitavaksi_antava_vanhempi",
+        "isyyden_vahvistaminen",
+        "lapsen_sisarussuhteet",
+        "adoptoivan_vanhemman_terveydentila",
+        "paihteiden_kaytto",
+        "miksi_haluatte_adoptoida_puolisonne_lapsen",
+        "adoptoivan_vanhemman_ja_lapsen_yhdessa_asumisen_pituus",
+        "vanhemman_ja_lapsen_suhde",
+        "lapsen_tietoisuus_asiasta",
+        "yhteydenpito",
+        "toisen_biologisen_vanhemman_tietoisuus_asiasta",
+        "rikostausta",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaat: f.opt(0usize)?,
+            adoptoitava_lapsi: f.req(1usize)?,
+            lapsensa_adoptoitavaksi_antava_vanhempi: f.opt(2usize)?,
+            isyyden_vahvistaminen: f.opt(3usize)?,
+            lapsen_sisarussuhteet: f.opt(4usize)?,
+            adoptoivan_vanhemman_terveydentila: f.opt(5usize)?,
+            paihteiden_kaytto: f.opt(6usize)?,
+            miksi_haluatte_adoptoida_puolisonne_lapsen: f.opt(7usize)?,
+            adoptoivan_vanhemman_ja_lapsen_yhdessa_asumisen_pituus: f.opt(8usize)?,
+            vanhemman_ja_lapsen_suhde: f.opt(9usize)?,
+            lapsen_tietoisuus_asiasta: f.opt(10usize)?,
+            yhteydenpito: f.opt(11usize)?,
+            toisen_biologisen_vanhemman_tietoisuus_asiasta: f.opt(12usize)?,
+            rikostausta: f.opt(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            lakiselostus: f.opt(15usize)?,
+            paivamaara: f.opt(16usize)?,
+            laatija: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakkaat);
+        w.req(1usize, &self.adoptoitava_lapsi);
+        w.opt(2usize, &self.lapsensa_adoptoitavaksi_antava_vanhempi);
+        w.opt(3usize, &self.isyyden_vahvistaminen);
+        w.opt(4usize, &self.lapsen_sisarussuhteet);
+        w.opt(5usize, &self.adoptoivan_vanhemman_terveydentila);
+        w.opt(6usize, &self.paihteiden_kaytto);
+        w.opt(7usize, &self.miksi_haluatte_adoptoida_puolisonne_lapsen);
+        w.opt(8usize, &self.adoptoivan_vanhemman_ja_lapsen_yhdessa_asumisen_pituus);
+        w.opt(9usize, &self.vanhemman_ja_lapsen_suhde);
+        w.opt(10usize, &self.lapsen_tietoisuus_asiasta);
+        w.opt(11usize, &self.yhteydenpito);
+        w.opt(12usize, &self.toisen_biologisen_vanhemman_tietoisuus_asiasta);
+        w.opt(13usize, &self.rikostausta);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.lakiselostus);
+        w.opt(16usize, &self.paivamaara);
+        w.req(17usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(PerheenSisaisenAdoptionOsapuoltenTaustaselvitysX732419D5);
 /// Voimassaolo
 ///
 /// Shape `0760ae74c25bd0c0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoimassaoloX0760AE74 {
     /// Alkamisvuosi
     ///
     /// JSON `alkamisvuosi`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamisvuosi: Option<sosmeta_types::Number>,
 }
 impl VoimassaoloX0760AE74 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { alkamisvuosi: None }
     }
+    /// Set `alkamisvuosi` (builder).
+    #[inline]
+    pub fn with_alkamisvuosi(mut self, value: sosmeta_types::Number) -> Self {
+        self.alkamisvuosi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VoimassaoloX0760AE74 {
+    const KEYS: &'static [&'static str] = &["alkamisvuosi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkamisvuosi: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alkamisvuosi);
+    }
+}
+sosmeta_types::record!(VoimassaoloX0760AE74);
 /// Parisuhdetiedot
 ///
 /// Shape `3cce0242f9ef2008`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParisuhdetiedotX3CCE0242 {
     /// Voimassaolo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloX0760AE74>,
 }
 impl ParisuhdetiedotX3CCE0242 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { voimassaolo: None }
     }
+    /// Set `voimassaolo` (builder).
+    #[inline]
+    pub fn with_voimassaolo(mut self, value: VoimassaoloX0760AE74) -> Self {
+        self.voimassaolo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ParisuhdetiedotX3CCE0242 {
+    const KEYS: &'static [&'static str] = &["voimassaolo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            voimassaolo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.voimassaolo);
+    }
+}
+sosmeta_types::record!(ParisuhdetiedotX3CCE0242);
 /// Huollettava
 ///
 /// Shape `e0e3342a912d0420`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuollettavaXE0E3342A {
     /// Sukunimi
     ///
@@ -2539,14 +5338,13 @@ pub struct HuollettavaXE0E3342A {
     /// Syntymäaika
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Yhteystiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 impl HuollettavaXE0E3342A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2558,52 +5356,124 @@ impl HuollettavaXE0E3342A {
             yhteystiedot: None,
         }
     }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuollettavaXE0E3342A {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "syntymaaika",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            syntymaaika: f.opt(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.syntymaaika);
+        w.opt(3usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(HuollettavaXE0E3342A);
 /// Huoltajuus
 ///
 /// JSON `huoltajuus`: toistuva.
 ///
 /// Shape `d716f4092f8e558a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajuusXD716F409 {
     /// Huollettava
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huollettava: Option<HuollettavaXE0E3342A>,
 }
 impl HuoltajuusXD716F409 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { huollettava: None }
     }
+    /// Set `huollettava` (builder).
+    #[inline]
+    pub fn with_huollettava(mut self, value: HuollettavaXE0E3342A) -> Self {
+        self.huollettava = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuoltajuusXD716F409 {
+    const KEYS: &'static [&'static str] = &["huollettava"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            huollettava: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huollettava);
+    }
+}
+sosmeta_types::record!(HuoltajuusXD716F409);
 /// Lapsi-vanhempisuhteen tiedot
 ///
 /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
 ///
 /// Shape `ef06d4330de693c7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiVanhempisuhteenTiedotXEF06D433 {
     /// Lapsi
     ///
     /// JSON `lapsi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<Vec<LapsiX7804C9BF>>,
 }
 impl LapsiVanhempisuhteenTiedotXEF06D433 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { lapsi: None }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: Vec<LapsiX7804C9BF>) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiVanhempisuhteenTiedotXEF06D433 {
+    const KEYS: &'static [&'static str] = &["lapsi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { lapsi: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi);
+    }
+}
+sosmeta_types::record!(LapsiVanhempisuhteenTiedotXEF06D433);
 /// Asiakas
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `2c6ef51bfb2ff323`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX2C6EF51B {
     /// Sukunimi
     ///
@@ -2616,49 +5486,41 @@ pub struct AsiakasX2C6EF51B {
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Ammatti
     ///
     /// JSON `ammatti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<String>,
     /// Yhteystiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Siviilisääty
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
     /// Parisuhdetiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parisuhdetiedot: Option<ParisuhdetiedotX3CCE0242>,
     /// Huoltajuus
     ///
     /// JSON `huoltajuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuus: Option<Vec<HuoltajuusXD716F409>>,
     /// Lapsi-vanhempisuhteen tiedot
     ///
     /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotXEF06D433>>,
 }
 impl AsiakasX2C6EF51B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2677,14 +5539,122 @@ impl AsiakasX2C6EF51B {
             lapsi_vanhempisuhteen_tiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `ammatti` (builder).
+    #[inline]
+    pub fn with_ammatti(mut self, value: String) -> Self {
+        self.ammatti = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `siviilisaaty` (builder).
+    #[inline]
+    pub fn with_siviilisaaty(
+        mut self,
+        value: sosmeta_types::Coded<SiviilisaatyXF78001DA>,
+    ) -> Self {
+        self.siviilisaaty = Some(value);
+        self
+    }
+    /// Set `elaa_avoliitossa` (builder).
+    #[inline]
+    pub fn with_elaa_avoliitossa(mut self, value: bool) -> Self {
+        self.elaa_avoliitossa = Some(value);
+        self
+    }
+    /// Set `parisuhdetiedot` (builder).
+    #[inline]
+    pub fn with_parisuhdetiedot(mut self, value: ParisuhdetiedotX3CCE0242) -> Self {
+        self.parisuhdetiedot = Some(value);
+        self
+    }
+    /// Set `huoltajuus` (builder).
+    #[inline]
+    pub fn with_huoltajuus(mut self, value: Vec<HuoltajuusXD716F409>) -> Self {
+        self.huoltajuus = Some(value);
+        self
+    }
+    /// Set `lapsi_vanhempisuhteen_tiedot` (builder).
+    #[inline]
+    pub fn with_lapsi_vanhempisuhteen_tiedot(
+        mut self,
+        value: Vec<LapsiVanhempisuhteenTiedotXEF06D433>,
+    ) -> Self {
+        self.lapsi_vanhempisuhteen_tiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX2C6EF51B {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "ammatti",
+        "yhteystiedot",
+        "siviilisaaty",
+        "elaa_avoliitossa",
+        "parisuhdetiedot",
+        "huoltajuus",
+        "lapsi_vanhempisuhteen_tiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            ammatti: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+            siviilisaaty: f.opt(6usize)?,
+            elaa_avoliitossa: f.opt(7usize)?,
+            parisuhdetiedot: f.opt(8usize)?,
+            huoltajuus: f.opt(9usize)?,
+            lapsi_vanhempisuhteen_tiedot: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.ammatti);
+        w.opt(5usize, &self.yhteystiedot);
+        w.opt(6usize, &self.siviilisaaty);
+        w.opt(7usize, &self.elaa_avoliitossa);
+        w.opt(8usize, &self.parisuhdetiedot);
+        w.opt(9usize, &self.huoltajuus);
+        w.opt(10usize, &self.lapsi_vanhempisuhteen_tiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX2C6EF51B);
 /// Tapaamiset
 ///
 /// JSON `tapaamiset`: toistuva, pakollinen.
 ///
 /// Shape `fb5b404d3c6f6774`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapaamisetXFB5B404D {
     /// Päivämäärä
     ///
@@ -2701,6 +5671,7 @@ pub struct TapaamisetXFB5B404D {
 }
 impl TapaamisetXFB5B404D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paivamaara: sosmeta_types::PartialDate,
         paikka: sosmeta_types::NonEmptyString,
@@ -2713,13 +5684,30 @@ impl TapaamisetXFB5B404D {
         }
     }
 }
+impl sosmeta_types::record::Record for TapaamisetXFB5B404D {
+    const KEYS: &'static [&'static str] = &["paivamaara", "paikka", "osallistujat"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.req(0usize)?,
+            paikka: f.req(1usize)?,
+            osallistujat: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.paivamaara);
+        w.req(1usize, &self.paikka);
+        w.req(2usize, &self.osallistujat);
+    }
+}
+sosmeta_types::record!(TapaamisetXFB5B404D);
 /// Kuvaus asian valmistelusta
 ///
 /// JSON `kuvaus_asian_valmistelusta`: esitystapa Otsikko.
 ///
 /// Shape `6745c3e900145010`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuvausAsianValmistelustaX6745C3E9 {
     /// Valmistelija
     ///
@@ -2736,6 +5724,7 @@ pub struct KuvausAsianValmistelustaX6745C3E9 {
 }
 impl KuvausAsianValmistelustaX6745C3E9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         valmistelija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
         tapaamiset: sosmeta_types::NonEmptyVec<TapaamisetXFB5B404D>,
@@ -2748,11 +5737,32 @@ impl KuvausAsianValmistelustaX6745C3E9 {
         }
     }
 }
+impl sosmeta_types::record::Record for KuvausAsianValmistelustaX6745C3E9 {
+    const KEYS: &'static [&'static str] = &[
+        "valmistelija",
+        "tapaamiset",
+        "lisatiedot_valmistelusta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            valmistelija: f.req(0usize)?,
+            tapaamiset: f.req(1usize)?,
+            lisatiedot_valmistelusta: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.valmistelija);
+        w.req(1usize, &self.tapaamiset);
+        w.req(2usize, &self.lisatiedot_valmistelusta);
+    }
+}
+sosmeta_types::record!(KuvausAsianValmistelustaX6745C3E9);
 /// Selvitys adoptionhakijoista
 ///
 /// Shape `834ab2f610292202`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SelvitysAdoptionhakijoistaX834AB2F6 {
     /// Asiakas
     ///
@@ -2761,7 +5771,6 @@ pub struct SelvitysAdoptionhakijoistaX834AB2F6 {
     /// Adoptionhakijoiden kanssa samassa taloudessa asuvat henkilöt
     ///
     /// JSON `adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot: Option<
         Vec<LapsiX2DA5A70C>,
     >,
@@ -2784,7 +5793,6 @@ pub struct SelvitysAdoptionhakijoistaX834AB2F6 {
     /// Adoptionhakijoiden kasvatuskyvyt ja valmiudet  adoptioon
     ///
     /// JSON `adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet__adoptioon`: esitystapa Teksti, pakollinen.
-    #[serde(rename = "adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet__adoptioon")]
     pub adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet_adoptioon: sosmeta_types::NonEmptyString,
     /// Työntekijän arvio
     ///
@@ -2793,27 +5801,22 @@ pub struct SelvitysAdoptionhakijoistaX834AB2F6 {
     /// Kuvaus asian valmistelusta
     ///
     /// JSON `kuvaus_asian_valmistelusta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asian_valmistelusta: Option<KuvausAsianValmistelustaX6745C3E9>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija
     ///
@@ -2826,6 +5829,7 @@ pub struct SelvitysAdoptionhakijoistaX834AB2F6 {
 }
 impl SelvitysAdoptionhakijoistaX834AB2F6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX2C6EF51B>,
         adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne: sosmeta_types::NonEmptyString,
@@ -2855,14 +5859,116 @@ impl SelvitysAdoptionhakijoistaX834AB2F6 {
             allekirjoitus,
         }
     }
+    /// Set `adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot` (builder).
+    #[inline]
+    pub fn with_adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot(
+        mut self,
+        value: Vec<LapsiX2DA5A70C>,
+    ) -> Self {
+        self.adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot = Some(value);
+        self
+    }
+    /// Set `kuvaus_asian_valmistelusta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asian_valmistelusta(
+        mut self,
+        value: KuvausAsianValmistelustaX6745C3E9,
+    ) -> Self {
+        self.kuvaus_asian_valmistelusta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SelvitysAdoptionhakijoistaX834AB2F6 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot",
+        "adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne",
+        "adoptionhakijoiden_terveydentila_ja_toimintakyky",
+        "adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin",
+        "adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset",
+        "adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet__adoptioon",
+        "tyontekijan_arvio",
+        "kuvaus_asian_valmistelusta",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot: f.opt(1usize)?,
+            adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne: f.req(2usize)?,
+            adoptionhakijoiden_terveydentila_ja_toimintakyky: f.req(3usize)?,
+            adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin: f.req(4usize)?,
+            adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset: f.req(5usize)?,
+            adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet_adoptioon: f.req(6usize)?,
+            tyontekijan_arvio: f.req(7usize)?,
+            kuvaus_asian_valmistelusta: f.opt(8usize)?,
+            lisatiedot: f.opt(9usize)?,
+            lakiselostus: f.opt(10usize)?,
+            liiteluettelo: f.opt(11usize)?,
+            paivamaara: f.opt(12usize)?,
+            laatija: f.req(13usize)?,
+            allekirjoitus: f.req(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(
+            1usize,
+            &self.adoptionhakijoiden_kanssa_samassa_taloudessa_asuvat_henkilot,
+        );
+        w.req(2usize, &self.adoptionhakijoiden_tyo_asuminen_ja_taloudellinen_tilanne);
+        w.req(3usize, &self.adoptionhakijoiden_terveydentila_ja_toimintakyky);
+        w.req(4usize, &self.adoptionhakijoiden_elamanvaiheet_ja_suhteet_omaisiin);
+        w.req(5usize, &self.adoptionhakijoiden_motiivit_ja_lasta_koskevat_toivomukset);
+        w.req(6usize, &self.adoptionhakijoiden_kasvatuskyvyt_ja_valmiudet_adoptioon);
+        w.req(7usize, &self.tyontekijan_arvio);
+        w.opt(8usize, &self.kuvaus_asian_valmistelusta);
+        w.opt(9usize, &self.lisatiedot);
+        w.opt(10usize, &self.lakiselostus);
+        w.opt(11usize, &self.liiteluettelo);
+        w.opt(12usize, &self.paivamaara);
+        w.req(13usize, &self.laatija);
+        w.req(14usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(SelvitysAdoptionhakijoistaX834AB2F6);
 /// Suostumuksen antaja
 ///
 /// JSON `suostumuksen_antaja`: toistuva, pakollinen.
 ///
 /// Shape `74fecae05e589447`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumuksenAntajaX74FECAE0 {
     /// Sukunimi
     ///
@@ -2873,16 +5979,15 @@ pub struct SuostumuksenAntajaX74FECAE0 {
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
     pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl SuostumuksenAntajaX74FECAE0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2894,12 +5999,48 @@ impl SuostumuksenAntajaX74FECAE0 {
             kuvaus: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuostumuksenAntajaX74FECAE0 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "yhteystiedot",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            yhteystiedot: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.yhteystiedot);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(SuostumuksenAntajaX74FECAE0);
 /// Isyyden vahvistaminen
 ///
 /// Shape `cb0d0eaa4699dd6f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IsyydenVahvistaminenXCB0D0EAA {
     /// Vahvistettu
     ///
@@ -2908,10 +6049,25 @@ pub struct IsyydenVahvistaminenXCB0D0EAA {
 }
 impl IsyydenVahvistaminenXCB0D0EAA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(vahvistettu: bool) -> Self {
         Self { vahvistettu }
     }
 }
+impl sosmeta_types::record::Record for IsyydenVahvistaminenXCB0D0EAA {
+    const KEYS: &'static [&'static str] = &["vahvistettu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vahvistettu: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vahvistettu);
+    }
+}
+sosmeta_types::record!(IsyydenVahvistaminenXCB0D0EAA);
 sosmeta_types::fixed_phrase!(
     #[doc = " Lausumateksti"] #[doc = " "] #[doc =
     " JSON `lausumateksti`: esitystapa Fraasi."] #[doc = " "] #[doc =
@@ -2924,29 +6080,26 @@ sosmeta_types::fixed_phrase!(
 /// JSON `annan_suostumuksen_siihen`: esitystapa Otsikko.
 ///
 /// Shape `c5b0fdc00610cc54`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnnanSuostumuksenSiihenXC5B0FDC0 {
     /// Lapsi annetaan adoptiolapseksi em. henkilöille
     ///
     /// JSON `lapsi_annetaan_adoptiolapseksi_em_henkiloille`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_annetaan_adoptiolapseksi_em_henkiloille: Option<bool>,
     /// Lapsi annetaan adoptiolapseksi sosiaalihuollon valitsemalle henkilölle
     ///
     /// JSON `lapsi_annetaan_adoptiolapseksi_sosiaalihuollon_valitsemalle_henkilolle`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_annetaan_adoptiolapseksi_sosiaalihuollon_valitsemalle_henkilolle: Option<
         bool,
     >,
     /// Lapsi annetaan adoptiolapseksi perheen sisäisessä adoptiossa
     ///
     /// JSON `lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa: Option<bool>,
 }
 impl AnnanSuostumuksenSiihenXC5B0FDC0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsi_annetaan_adoptiolapseksi_em_henkiloille: None,
@@ -2954,7 +6107,65 @@ impl AnnanSuostumuksenSiihenXC5B0FDC0 {
             lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa: None,
         }
     }
+    /// Set `lapsi_annetaan_adoptiolapseksi_em_henkiloille` (builder).
+    #[inline]
+    pub fn with_lapsi_annetaan_adoptiolapseksi_em_henkiloille(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsi_annetaan_adoptiolapseksi_em_henkiloille = Some(value);
+        self
+    }
+    /// Set `lapsi_annetaan_adoptiolapseksi_sosiaalihuollon_valitsemalle_henkilolle` (builder).
+    #[inline]
+    pub fn with_lapsi_annetaan_adoptiolapseksi_sosiaalihuollon_valitsemalle_henkilolle(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsi_annetaan_adoptiolapseksi_sosiaalihuollon_valitsemalle_henkilolle = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa` (builder).
+    #[inline]
+    pub fn with_lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AnnanSuostumuksenSiihenXC5B0FDC0 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsi_annetaan_adoptiolapseksi_em_henkiloille",
+        "lapsi_annetaan_adoptiolapseksi_sosiaalihuollon_valitsemalle_henkilolle",
+        "lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi_annetaan_adoptiolapseksi_em_henkiloille: f.opt(0usize)?,
+            lapsi_annetaan_adoptiolapseksi_sosiaalihuollon_valitsemalle_henkilolle: f
+                .opt(1usize)?,
+            lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi_annetaan_adoptiolapseksi_em_henkiloille);
+        w.opt(
+            1usize,
+            &self.lapsi_annetaan_adoptiolapseksi_sosiaalihuollon_valitsemalle_henkilolle,
+        );
+        w.opt(
+            2usize,
+            &self.lapsi_annetaan_adoptiolapseksi_perheen_sisaisessa_adoptiossa,
+        );
+    }
+}
+sosmeta_types::record!(AnnanSuostumuksenSiihenXC5B0FDC0);
 sosmeta_types::code_list!(
     #[doc = " Suostumuksen antaneen vanhemman ilmoitus"] #[doc = " "] #[doc =
     " JSON `suostumuksen_antaneen_vanhemman_ilmoitus`: esitystapa Koodi."] #[doc = " "]
@@ -2974,31 +6185,28 @@ sosmeta_types::code_list!(
 /// JSON `suostumus`: esitystapa Otsikko.
 ///
 /// Shape `693c2cfeddcbe0f2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumusX693C2CFE {
     /// Lausumateksti
     ///
     /// JSON `lausumateksti`: esitystapa Fraasi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lausumateksti: Option<LausumatekstiXC8DA7088>,
     /// Annan suostumuksen siihen,
     ///
     /// JSON `annan_suostumuksen_siihen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annan_suostumuksen_siihen: Option<AnnanSuostumuksenSiihenXC5B0FDC0>,
     /// Suostumuksen antaneen vanhemman ilmoitus
     ///
     /// JSON `suostumuksen_antaneen_vanhemman_ilmoitus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Pidän aiheellisena, että minulle varataan tilaisuus tulla kuulluksi käsiteltäessä adoption vahvistamista koskevaa asiaa tuomioistuimessa, 2 = En halua, että minua kuullaan käsiteltäessä adoption vahvistamista koskevaa asiaa tuomioistuimessa.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumuksen_antaneen_vanhemman_ilmoitus: Option<
         sosmeta_types::Coded<SuostumuksenAntaneenVanhemmanIlmoitusXCBCFB844>,
     >,
 }
 impl SuostumusX693C2CFE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lausumateksti: None,
@@ -3006,40 +6214,120 @@ impl SuostumusX693C2CFE {
             suostumuksen_antaneen_vanhemman_ilmoitus: None,
         }
     }
+    /// Set `lausumateksti` (builder).
+    #[inline]
+    pub fn with_lausumateksti(mut self, value: LausumatekstiXC8DA7088) -> Self {
+        self.lausumateksti = Some(value);
+        self
+    }
+    /// Set `annan_suostumuksen_siihen` (builder).
+    #[inline]
+    pub fn with_annan_suostumuksen_siihen(
+        mut self,
+        value: AnnanSuostumuksenSiihenXC5B0FDC0,
+    ) -> Self {
+        self.annan_suostumuksen_siihen = Some(value);
+        self
+    }
+    /// Set `suostumuksen_antaneen_vanhemman_ilmoitus` (builder).
+    #[inline]
+    pub fn with_suostumuksen_antaneen_vanhemman_ilmoitus(
+        mut self,
+        value: sosmeta_types::Coded<SuostumuksenAntaneenVanhemmanIlmoitusXCBCFB844>,
+    ) -> Self {
+        self.suostumuksen_antaneen_vanhemman_ilmoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuostumusX693C2CFE {
+    const KEYS: &'static [&'static str] = &[
+        "lausumateksti",
+        "annan_suostumuksen_siihen",
+        "suostumuksen_antaneen_vanhemman_ilmoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lausumateksti: f.opt(0usize)?,
+            annan_suostumuksen_siihen: f.opt(1usize)?,
+            suostumuksen_antaneen_vanhemman_ilmoitus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lausumateksti);
+        w.opt(1usize, &self.annan_suostumuksen_siihen);
+        w.opt(2usize, &self.suostumuksen_antaneen_vanhemman_ilmoitus);
+    }
+}
+sosmeta_types::record!(SuostumusX693C2CFE);
 /// Suostumuksen vastaanotto
 ///
 /// JSON `suostumuksen_vastaanotto`: esitystapa Otsikko.
 ///
 /// Shape `98757935b9952836`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumuksenVastaanottoX98757935 {
     /// Lapsen syntymästä on kulunut 8 viikkoa
     ///
     /// JSON `lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa: Option<bool>,
     /// Rekisteröity parisuhde ja hedelmöityshoito
     ///
     /// JSON `rekisteroity_parisuhde_ja_hedelmoityshoito`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisteroity_parisuhde_ja_hedelmoityshoito: Option<bool>,
 }
 impl SuostumuksenVastaanottoX98757935 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa: None,
             rekisteroity_parisuhde_ja_hedelmoityshoito: None,
         }
     }
+    /// Set `lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa` (builder).
+    #[inline]
+    pub fn with_lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa = Some(value);
+        self
+    }
+    /// Set `rekisteroity_parisuhde_ja_hedelmoityshoito` (builder).
+    #[inline]
+    pub fn with_rekisteroity_parisuhde_ja_hedelmoityshoito(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.rekisteroity_parisuhde_ja_hedelmoityshoito = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuostumuksenVastaanottoX98757935 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa",
+        "rekisteroity_parisuhde_ja_hedelmoityshoito",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa: f.opt(0usize)?,
+            rekisteroity_parisuhde_ja_hedelmoityshoito: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_syntymasta_on_kulunut_kahdeksan_viikkoa);
+        w.opt(1usize, &self.rekisteroity_parisuhde_ja_hedelmoityshoito);
+    }
+}
+sosmeta_types::record!(SuostumuksenVastaanottoX98757935);
 /// Suostumus adoptioon
 ///
 /// Shape `80c2b24cd8447aa1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumusAdoptioonX80C2B24C {
     /// Suostumuksen vastaanottaja
     ///
@@ -3054,45 +6342,36 @@ pub struct SuostumusAdoptioonX80C2B24C {
     /// JSON `suostumuksen_antaja`: toistuva, pakollinen.
     pub suostumuksen_antaja: sosmeta_types::NonEmptyVec<SuostumuksenAntajaX74FECAE0>,
     /// Lapsi
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<AsiakasX09D8F779>,
     /// Vanhempi
     ///
     /// JSON `vanhempi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempi: Option<Vec<AsiakasXF5869742>>,
     /// Adoptoiva vanhempi
     ///
     /// JSON `adoptoiva_vanhempi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adoptoiva_vanhempi: Option<Vec<AsiakasX9743C7FA>>,
     /// Isyyden vahvistaminen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_vahvistaminen: Option<IsyydenVahvistaminenXCB0D0EAA>,
     /// Suostumus
     ///
     /// JSON `suostumus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus: Option<SuostumusX693C2CFE>,
     /// Suostumuksen vastaanotto
     ///
     /// JSON `suostumuksen_vastaanotto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumuksen_vastaanotto: Option<SuostumuksenVastaanottoX98757935>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus
     ///
@@ -3101,6 +6380,7 @@ pub struct SuostumusAdoptioonX80C2B24C {
 }
 impl SuostumusAdoptioonX80C2B24C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         suostumuksen_vastaanottaja: VastaanottajaXB994E8F6,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -3123,14 +6403,125 @@ impl SuostumusAdoptioonX80C2B24C {
             allekirjoitus,
         }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: AsiakasX09D8F779) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
+    /// Set `vanhempi` (builder).
+    #[inline]
+    pub fn with_vanhempi(mut self, value: Vec<AsiakasXF5869742>) -> Self {
+        self.vanhempi = Some(value);
+        self
+    }
+    /// Set `adoptoiva_vanhempi` (builder).
+    #[inline]
+    pub fn with_adoptoiva_vanhempi(mut self, value: Vec<AsiakasX9743C7FA>) -> Self {
+        self.adoptoiva_vanhempi = Some(value);
+        self
+    }
+    /// Set `isyyden_vahvistaminen` (builder).
+    #[inline]
+    pub fn with_isyyden_vahvistaminen(
+        mut self,
+        value: IsyydenVahvistaminenXCB0D0EAA,
+    ) -> Self {
+        self.isyyden_vahvistaminen = Some(value);
+        self
+    }
+    /// Set `suostumus` (builder).
+    #[inline]
+    pub fn with_suostumus(mut self, value: SuostumusX693C2CFE) -> Self {
+        self.suostumus = Some(value);
+        self
+    }
+    /// Set `suostumuksen_vastaanotto` (builder).
+    #[inline]
+    pub fn with_suostumuksen_vastaanotto(
+        mut self,
+        value: SuostumuksenVastaanottoX98757935,
+    ) -> Self {
+        self.suostumuksen_vastaanotto = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuostumusAdoptioonX80C2B24C {
+    const KEYS: &'static [&'static str] = &[
+        "suostumuksen_vastaanottaja",
+        "asiakas",
+        "suostumuksen_antaja",
+        "lapsi",
+        "vanhempi",
+        "adoptoiva_vanhempi",
+        "isyyden_vahvistaminen",
+        "suostumus",
+        "suostumuksen_vastaanotto",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumuksen_vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            suostumuksen_antaja: f.req(2usize)?,
+            lapsi: f.opt(3usize)?,
+            vanhempi: f.opt(4usize)?,
+            adoptoiva_vanhempi: f.opt(5usize)?,
+            isyyden_vahvistaminen: f.opt(6usize)?,
+            suostumus: f.opt(7usize)?,
+            suostumuksen_vastaanotto: f.opt(8usize)?,
+            lisatiedot: f.opt(9usize)?,
+            lakiselostus: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            allekirjoitus: f.req(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.suostumuksen_vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.suostumuksen_antaja);
+        w.opt(3usize, &self.lapsi);
+        w.opt(4usize, &self.vanhempi);
+        w.opt(5usize, &self.adoptoiva_vanhempi);
+        w.opt(6usize, &self.isyyden_vahvistaminen);
+        w.opt(7usize, &self.suostumus);
+        w.opt(8usize, &self.suostumuksen_vastaanotto);
+        w.opt(9usize, &self.lisatiedot);
+        w.opt(10usize, &self.lakiselostus);
+        w.opt(11usize, &self.paivamaara);
+        w.req(12usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(SuostumusAdoptioonX80C2B24C);
 /// Todistus
 ///
 /// JSON `todistus`: esitystapa Otsikko.
 ///
 /// Shape `4767ff69bf0a62ba`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TodistusX4767FF69 {
     /// Adoptioneuvontaa on annettu ajalla
     ///
@@ -3151,12 +6542,10 @@ pub struct TodistusX4767FF69 {
     /// Lapsen suhtautuminen
     ///
     /// JSON `lapsen_suhtautuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_suhtautuminen: Option<String>,
     /// Lapsen suhtautuminen yhteydenpitoon
     ///
     /// JSON `lapsen_suhtautuminen_yhteydenpitoon`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_suhtautuminen_yhteydenpitoon: Option<String>,
     /// Lapsi tavattu
     ///
@@ -3169,6 +6558,7 @@ pub struct TodistusX4767FF69 {
 }
 impl TodistusX4767FF69 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         adoptioneuvontaa_on_annettu_ajalla: AjanjaksoX090B86B0,
         hoidettavana_alkaen: sosmeta_types::PartialDate,
@@ -3188,12 +6578,60 @@ impl TodistusX4767FF69 {
             lapsen_etu,
         }
     }
+    /// Set `lapsen_suhtautuminen` (builder).
+    #[inline]
+    pub fn with_lapsen_suhtautuminen(mut self, value: String) -> Self {
+        self.lapsen_suhtautuminen = Some(value);
+        self
+    }
+    /// Set `lapsen_suhtautuminen_yhteydenpitoon` (builder).
+    #[inline]
+    pub fn with_lapsen_suhtautuminen_yhteydenpitoon(mut self, value: String) -> Self {
+        self.lapsen_suhtautuminen_yhteydenpitoon = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TodistusX4767FF69 {
+    const KEYS: &'static [&'static str] = &[
+        "adoptioneuvontaa_on_annettu_ajalla",
+        "hoidettavana_alkaen",
+        "kyky_huolehtia_lapsesta",
+        "suhde_lapseen",
+        "lapsen_suhtautuminen",
+        "lapsen_suhtautuminen_yhteydenpitoon",
+        "lapsi_tavattu",
+        "lapsen_etu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            adoptioneuvontaa_on_annettu_ajalla: f.req(0usize)?,
+            hoidettavana_alkaen: f.req(1usize)?,
+            kyky_huolehtia_lapsesta: f.req(2usize)?,
+            suhde_lapseen: f.req(3usize)?,
+            lapsen_suhtautuminen: f.opt(4usize)?,
+            lapsen_suhtautuminen_yhteydenpitoon: f.opt(5usize)?,
+            lapsi_tavattu: f.req(6usize)?,
+            lapsen_etu: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.adoptioneuvontaa_on_annettu_ajalla);
+        w.req(1usize, &self.hoidettavana_alkaen);
+        w.req(2usize, &self.kyky_huolehtia_lapsesta);
+        w.req(3usize, &self.suhde_lapseen);
+        w.opt(4usize, &self.lapsen_suhtautuminen);
+        w.opt(5usize, &self.lapsen_suhtautuminen_yhteydenpitoon);
+        w.req(6usize, &self.lapsi_tavattu);
+        w.req(7usize, &self.lapsen_etu);
+    }
+}
+sosmeta_types::record!(TodistusX4767FF69);
 /// Todistus adoptioneuvonnan antamisesta
 ///
 /// Shape `63a7ab07fc9de678`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TodistusAdoptioneuvonnanAntamisestaX63A7AB07 {
     /// Asiakas
     ///
@@ -3206,27 +6644,22 @@ pub struct TodistusAdoptioneuvonnanAntamisestaX63A7AB07 {
     /// Todistus
     ///
     /// JSON `todistus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub todistus: Option<TodistusX4767FF69>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija
     ///
@@ -3239,6 +6672,7 @@ pub struct TodistusAdoptioneuvonnanAntamisestaX63A7AB07 {
 }
 impl TodistusAdoptioneuvonnanAntamisestaX63A7AB07 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         lapsi: AsiakasX09D8F779,
@@ -3257,4 +6691,74 @@ impl TodistusAdoptioneuvonnanAntamisestaX63A7AB07 {
             allekirjoitus,
         }
     }
+    /// Set `todistus` (builder).
+    #[inline]
+    pub fn with_todistus(mut self, value: TodistusX4767FF69) -> Self {
+        self.todistus = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TodistusAdoptioneuvonnanAntamisestaX63A7AB07 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "lapsi",
+        "todistus",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            lapsi: f.req(1usize)?,
+            todistus: f.opt(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            lakiselostus: f.opt(4usize)?,
+            liiteluettelo: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            laatija: f.req(7usize)?,
+            allekirjoitus: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.lapsi);
+        w.opt(2usize, &self.todistus);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.lakiselostus);
+        w.opt(5usize, &self.liiteluettelo);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.laatija);
+        w.req(8usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(TodistusAdoptioneuvonnanAntamisestaX63A7AB07);

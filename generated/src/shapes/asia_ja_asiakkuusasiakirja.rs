@@ -10,8 +10,7 @@ use super::*;
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `dbc5d5cab0c70456`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasXDBC5D5CA {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -24,31 +23,27 @@ pub struct AsiakasXDBC5D5CA {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Asiaan liittymishetki (sv: Anslutningstidpunkt för ärendet)
     ///
     /// JSON `asiaan_liittymishetki`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiaan_liittymishetki: Option<sosmeta_types::Instant>,
     /// Asiasta poistumishetki (sv: Tidpunkt för avlägsnande från ärendet)
     ///
     /// JSON `asiasta_poistumishetki`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasta_poistumishetki: Option<sosmeta_types::Instant>,
 }
 impl AsiakasXDBC5D5CA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -63,7 +58,74 @@ impl AsiakasXDBC5D5CA {
             asiasta_poistumishetki: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `asiaan_liittymishetki` (builder).
+    #[inline]
+    pub fn with_asiaan_liittymishetki(mut self, value: sosmeta_types::Instant) -> Self {
+        self.asiaan_liittymishetki = Some(value);
+        self
+    }
+    /// Set `asiasta_poistumishetki` (builder).
+    #[inline]
+    pub fn with_asiasta_poistumishetki(mut self, value: sosmeta_types::Instant) -> Self {
+        self.asiasta_poistumishetki = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasXDBC5D5CA {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymaaika",
+        "asiaan_liittymishetki",
+        "asiasta_poistumishetki",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            syntymaaika: f.opt(4usize)?,
+            asiaan_liittymishetki: f.opt(5usize)?,
+            asiasta_poistumishetki: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.syntymaaika);
+        w.opt(5usize, &self.asiaan_liittymishetki);
+        w.opt(6usize, &self.asiasta_poistumishetki);
+    }
+}
+sosmeta_types::record!(AsiakasXDBC5D5CA);
 sosmeta_types::classification!(
     #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc =
     " JSON `nimi`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -91,8 +153,7 @@ sosmeta_types::classification!(
 /// JSON `asian_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `1f2168ccd12e74a5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsianTiedotX1F2168CC {
     /// Asiatunnus (sv: Ärendenummer)
     ///
@@ -117,12 +178,10 @@ pub struct AsianTiedotX1F2168CC {
     /// Päättymispäivä (sv: Avslutningsdatum)
     ///
     /// JSON `paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Yhteinen asia (sv: Gemensamt ärende)
     ///
     /// JSON `yhteinen_asia`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteinen_asia: Option<bool>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -133,6 +192,7 @@ pub struct AsianTiedotX1F2168CC {
 }
 impl AsianTiedotX1F2168CC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiatunnus: sosmeta_types::Identifier,
         nimi: sosmeta_types::Coded<NimiX4326471F>,
@@ -150,14 +210,59 @@ impl AsianTiedotX1F2168CC {
             palvelutehtava,
         }
     }
+    /// Set `paattymispaiva` (builder).
+    #[inline]
+    pub fn with_paattymispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paattymispaiva = Some(value);
+        self
+    }
+    /// Set `yhteinen_asia` (builder).
+    #[inline]
+    pub fn with_yhteinen_asia(mut self, value: bool) -> Self {
+        self.yhteinen_asia = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsianTiedotX1F2168CC {
+    const KEYS: &'static [&'static str] = &[
+        "asiatunnus",
+        "nimi",
+        "tila",
+        "avauspaiva",
+        "paattymispaiva",
+        "yhteinen_asia",
+        "palvelutehtava",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiatunnus: f.req(0usize)?,
+            nimi: f.req(1usize)?,
+            tila: f.req(2usize)?,
+            avauspaiva: f.req(3usize)?,
+            paattymispaiva: f.opt(4usize)?,
+            yhteinen_asia: f.opt(5usize)?,
+            palvelutehtava: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiatunnus);
+        w.req(1usize, &self.nimi);
+        w.req(2usize, &self.tila);
+        w.req(3usize, &self.avauspaiva);
+        w.opt(4usize, &self.paattymispaiva);
+        w.opt(5usize, &self.yhteinen_asia);
+        w.req(6usize, &self.palvelutehtava);
+    }
+}
+sosmeta_types::record!(AsianTiedotX1F2168CC);
 /// Muut asiaan liittyvät henkilöt (sv: Andra samhörande personer)
 ///
 /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
 ///
 /// Shape `16b6ec3b7d1fa344`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutAsiaanLiittyvatHenkilotX16B6EC3B {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -170,7 +275,6 @@ pub struct MuutAsiaanLiittyvatHenkilotX16B6EC3B {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Rooli (sv: Roll)
     ///
@@ -190,16 +294,15 @@ pub struct MuutAsiaanLiittyvatHenkilotX16B6EC3B {
 8.3 Edunvalvontavaltuutettu
 8.4 Valtakirjalla valtuutettu edustaja
 99 Muu henkilö.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<Vec<sosmeta_types::Code>>,
     /// Roolin kuvaus (sv: Rollbeskrivning)
     ///
     /// JSON `roolin_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roolin_kuvaus: Option<String>,
 }
 impl MuutAsiaanLiittyvatHenkilotX16B6EC3B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -212,12 +315,57 @@ impl MuutAsiaanLiittyvatHenkilotX16B6EC3B {
             roolin_kuvaus: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `rooli` (builder).
+    #[inline]
+    pub fn with_rooli(mut self, value: Vec<sosmeta_types::Code>) -> Self {
+        self.rooli = Some(value);
+        self
+    }
+    /// Set `roolin_kuvaus` (builder).
+    #[inline]
+    pub fn with_roolin_kuvaus(mut self, value: String) -> Self {
+        self.roolin_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutAsiaanLiittyvatHenkilotX16B6EC3B {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "rooli",
+        "roolin_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            rooli: f.opt(3usize)?,
+            roolin_kuvaus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.rooli);
+        w.opt(4usize, &self.roolin_kuvaus);
+    }
+}
+sosmeta_types::record!(MuutAsiaanLiittyvatHenkilotX16B6EC3B);
 /// Asia-asiakirja (sv: Ärendehandling)
 ///
 /// Shape `ccea28a90254a001`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiaAsiakirjaXCCEA28A9 {
     /// Palvelunjärjestäjän nimi (sv: Namn på anordnaren av tjänster)
     ///
@@ -234,18 +382,17 @@ pub struct AsiaAsiakirjaXCCEA28A9 {
     /// Asian tiedot (sv: Information om ärendet)
     ///
     /// JSON `asian_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_tiedot: Option<AsianTiedotX1F2168CC>,
     /// Muut asiaan liittyvät henkilöt (sv: Andra samhörande personer)
     ///
     /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiaan_liittyvat_henkilot: Option<
         Vec<MuutAsiaanLiittyvatHenkilotX16B6EC3B>,
     >,
 }
 impl AsiaAsiakirjaXCCEA28A9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palvelunjarjestajan_nimi: sosmeta_types::NonEmptyString,
         palvelunjarjestajan_organisaatiokoodi: sosmeta_types::Identifier,
@@ -259,7 +406,50 @@ impl AsiaAsiakirjaXCCEA28A9 {
             muut_asiaan_liittyvat_henkilot: None,
         }
     }
+    /// Set `asian_tiedot` (builder).
+    #[inline]
+    pub fn with_asian_tiedot(mut self, value: AsianTiedotX1F2168CC) -> Self {
+        self.asian_tiedot = Some(value);
+        self
+    }
+    /// Set `muut_asiaan_liittyvat_henkilot` (builder).
+    #[inline]
+    pub fn with_muut_asiaan_liittyvat_henkilot(
+        mut self,
+        value: Vec<MuutAsiaanLiittyvatHenkilotX16B6EC3B>,
+    ) -> Self {
+        self.muut_asiaan_liittyvat_henkilot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiaAsiakirjaXCCEA28A9 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelunjarjestajan_nimi",
+        "palvelunjarjestajan_organisaatiokoodi",
+        "asiakas",
+        "asian_tiedot",
+        "muut_asiaan_liittyvat_henkilot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelunjarjestajan_nimi: f.req(0usize)?,
+            palvelunjarjestajan_organisaatiokoodi: f.req(1usize)?,
+            asiakas: f.req(2usize)?,
+            asian_tiedot: f.opt(3usize)?,
+            muut_asiaan_liittyvat_henkilot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelunjarjestajan_nimi);
+        w.req(1usize, &self.palvelunjarjestajan_organisaatiokoodi);
+        w.req(2usize, &self.asiakas);
+        w.opt(3usize, &self.asian_tiedot);
+        w.opt(4usize, &self.muut_asiaan_liittyvat_henkilot);
+    }
+}
+sosmeta_types::record!(AsiaAsiakirjaXCCEA28A9);
 sosmeta_types::classification!(
     #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc =
     " JSON `nimi`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -285,8 +475,7 @@ sosmeta_types::classification!(
 /// JSON `asian_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `c51dfa96358851c4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsianTiedotXC51DFA96 {
     /// Asiatunnus (sv: Ärendenummer)
     ///
@@ -301,7 +490,6 @@ pub struct AsianTiedotXC51DFA96 {
     /// Lisätieto luokkaan "Muu" (sv: Ytterligare information i klassen ”Annan”)
     ///
     /// JSON `lisatieto_luokkaan_muu`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatieto_luokkaan_muu: Option<String>,
     /// Tila (sv: Status)
     ///
@@ -316,12 +504,10 @@ pub struct AsianTiedotXC51DFA96 {
     /// Päättymispäivä (sv: Avslutningsdatum)
     ///
     /// JSON `paattymispaiva`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Yhteinen asia (sv: Gemensamt ärende)
     ///
     /// JSON `yhteinen_asia`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteinen_asia: Option<bool>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -332,6 +518,7 @@ pub struct AsianTiedotXC51DFA96 {
 }
 impl AsianTiedotXC51DFA96 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiatunnus: sosmeta_types::Identifier,
         nimi: sosmeta_types::Coded<NimiX6FB89432>,
@@ -350,7 +537,62 @@ impl AsianTiedotXC51DFA96 {
             palvelutehtava,
         }
     }
+    /// Set `lisatieto_luokkaan_muu` (builder).
+    #[inline]
+    pub fn with_lisatieto_luokkaan_muu(mut self, value: String) -> Self {
+        self.lisatieto_luokkaan_muu = Some(value);
+        self
+    }
+    /// Set `paattymispaiva` (builder).
+    #[inline]
+    pub fn with_paattymispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paattymispaiva = Some(value);
+        self
+    }
+    /// Set `yhteinen_asia` (builder).
+    #[inline]
+    pub fn with_yhteinen_asia(mut self, value: bool) -> Self {
+        self.yhteinen_asia = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsianTiedotXC51DFA96 {
+    const KEYS: &'static [&'static str] = &[
+        "asiatunnus",
+        "nimi",
+        "lisatieto_luokkaan_muu",
+        "tila",
+        "avauspaiva",
+        "paattymispaiva",
+        "yhteinen_asia",
+        "palvelutehtava",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiatunnus: f.req(0usize)?,
+            nimi: f.req(1usize)?,
+            lisatieto_luokkaan_muu: f.opt(2usize)?,
+            tila: f.req(3usize)?,
+            avauspaiva: f.req(4usize)?,
+            paattymispaiva: f.opt(5usize)?,
+            yhteinen_asia: f.opt(6usize)?,
+            palvelutehtava: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiatunnus);
+        w.req(1usize, &self.nimi);
+        w.opt(2usize, &self.lisatieto_luokkaan_muu);
+        w.req(3usize, &self.tila);
+        w.req(4usize, &self.avauspaiva);
+        w.opt(5usize, &self.paattymispaiva);
+        w.opt(6usize, &self.yhteinen_asia);
+        w.req(7usize, &self.palvelutehtava);
+    }
+}
+sosmeta_types::record!(AsianTiedotXC51DFA96);
 sosmeta_types::classification!(
     #[doc = " Rooli (sv: Roll)"] #[doc = " "] #[doc =
     " JSON `rooli`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
@@ -367,8 +609,7 @@ sosmeta_types::classification!(
 /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
 ///
 /// Shape `7fdac70b2dc6de0b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutAsiaanLiittyvatHenkilotX7FDAC70B {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -381,23 +622,21 @@ pub struct MuutAsiaanLiittyvatHenkilotX7FDAC70B {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Rooli (sv: Roll)
     ///
     /// JSON `rooli`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<Vec<sosmeta_types::Coded<RooliX9763F1C8>>>,
     /// Roolin kuvaus (sv: Rollbeskrivning)
     ///
     /// JSON `roolin_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roolin_kuvaus: Option<String>,
 }
 impl MuutAsiaanLiittyvatHenkilotX7FDAC70B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -410,12 +649,60 @@ impl MuutAsiaanLiittyvatHenkilotX7FDAC70B {
             roolin_kuvaus: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `rooli` (builder).
+    #[inline]
+    pub fn with_rooli(
+        mut self,
+        value: Vec<sosmeta_types::Coded<RooliX9763F1C8>>,
+    ) -> Self {
+        self.rooli = Some(value);
+        self
+    }
+    /// Set `roolin_kuvaus` (builder).
+    #[inline]
+    pub fn with_roolin_kuvaus(mut self, value: String) -> Self {
+        self.roolin_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutAsiaanLiittyvatHenkilotX7FDAC70B {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "rooli",
+        "roolin_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            rooli: f.opt(3usize)?,
+            roolin_kuvaus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.rooli);
+        w.opt(4usize, &self.roolin_kuvaus);
+    }
+}
+sosmeta_types::record!(MuutAsiaanLiittyvatHenkilotX7FDAC70B);
 /// Asia-asiakirja (sv: Ärendehandling)
 ///
 /// Shape `6db359b4c8443e79`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiaAsiakirjaX6DB359B4 {
     /// Palvelunjärjestäjän toimintayksikkö (sv: Tjänsteanordnarens verksamhetsenhet)
     ///
@@ -432,18 +719,17 @@ pub struct AsiaAsiakirjaX6DB359B4 {
     /// Asian tiedot (sv: Information om ärendet)
     ///
     /// JSON `asian_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_tiedot: Option<AsianTiedotXC51DFA96>,
     /// Muut asiaan liittyvät henkilöt (sv: Andra samhörande personer)
     ///
     /// JSON `muut_asiaan_liittyvat_henkilot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiaan_liittyvat_henkilot: Option<
         Vec<MuutAsiaanLiittyvatHenkilotX7FDAC70B>,
     >,
 }
 impl AsiaAsiakirjaX6DB359B4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palvelunjarjestajan_toimintayksikko: sosmeta_types::Coded<
             PalveluyksikkoX58B006CC,
@@ -457,7 +743,47 @@ impl AsiaAsiakirjaX6DB359B4 {
             muut_asiaan_liittyvat_henkilot: None,
         }
     }
+    /// Set `asian_tiedot` (builder).
+    #[inline]
+    pub fn with_asian_tiedot(mut self, value: AsianTiedotXC51DFA96) -> Self {
+        self.asian_tiedot = Some(value);
+        self
+    }
+    /// Set `muut_asiaan_liittyvat_henkilot` (builder).
+    #[inline]
+    pub fn with_muut_asiaan_liittyvat_henkilot(
+        mut self,
+        value: Vec<MuutAsiaanLiittyvatHenkilotX7FDAC70B>,
+    ) -> Self {
+        self.muut_asiaan_liittyvat_henkilot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiaAsiakirjaX6DB359B4 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelunjarjestajan_toimintayksikko",
+        "asiakas",
+        "asian_tiedot",
+        "muut_asiaan_liittyvat_henkilot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelunjarjestajan_toimintayksikko: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            asian_tiedot: f.opt(2usize)?,
+            muut_asiaan_liittyvat_henkilot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelunjarjestajan_toimintayksikko);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.asian_tiedot);
+        w.opt(3usize, &self.muut_asiaan_liittyvat_henkilot);
+    }
+}
+sosmeta_types::record!(AsiaAsiakirjaX6DB359B4);
 sosmeta_types::classification!(
     #[doc = " Nimilaji (sv: Namnslag)"] #[doc = " "] #[doc =
     " JSON `nimilaji`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -474,8 +800,7 @@ sosmeta_types::classification!(
 /// JSON `henkilonnimi`: toistuva.
 ///
 /// Shape `ab61880eb436c263`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkilonnimiXAB61880E {
     /// Nimi (sv: Namn)
     ///
@@ -486,15 +811,40 @@ pub struct HenkilonnimiXAB61880E {
     /// JSON `nimilaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: VRK/THL - Nimilaji 1.2.246.537.6.1207 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=509&versionKey=609, `urn:oid:1.2.246.537.6.1207`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimilaji: Option<sosmeta_types::Coded<NimilajiXFC0B702C>>,
 }
 impl HenkilonnimiXAB61880E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
         Self { nimi, nimilaji: None }
     }
+    /// Set `nimilaji` (builder).
+    #[inline]
+    pub fn with_nimilaji(
+        mut self,
+        value: sosmeta_types::Coded<NimilajiXFC0B702C>,
+    ) -> Self {
+        self.nimilaji = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkilonnimiXAB61880E {
+    const KEYS: &'static [&'static str] = &["nimi", "nimilaji"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nimi: f.req(0usize)?,
+            nimilaji: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.nimi);
+        w.opt(1usize, &self.nimilaji);
+    }
+}
+sosmeta_types::record!(HenkilonnimiXAB61880E);
 sosmeta_types::classification!(
     #[doc = " Sukupuoli (sv: Kön)"] #[doc = " "] #[doc =
     " JSON `sukupuoli`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -554,29 +904,26 @@ sosmeta_types::classification!(
 /// Tulkkaustiedot (sv: Tolkningsinformation)
 ///
 /// Shape `395964871c2f9a94`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TulkkaustiedotX39596487 {
     /// Tulkkauksen tarve (sv: Behov av tolkning)
     ///
     /// JSON `tulkkauksen_tarve`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkauksen_tarve: Option<bool>,
     /// Tulkkauskieli (sv: Tolkningsspråk)
     ///
     /// JSON `tulkkauskieli`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkauskieli: Option<Vec<sosmeta_types::Coded<AidinkieliX6AE4E178>>>,
     /// Tulkkausmenetelmä (sv: Tolkningsmetod)
     ///
     /// JSON `tulkkausmenetelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkausmenetelma: Option<String>,
 }
 impl TulkkaustiedotX39596487 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulkkauksen_tarve: None,
@@ -584,7 +931,50 @@ impl TulkkaustiedotX39596487 {
             tulkkausmenetelma: None,
         }
     }
+    /// Set `tulkkauksen_tarve` (builder).
+    #[inline]
+    pub fn with_tulkkauksen_tarve(mut self, value: bool) -> Self {
+        self.tulkkauksen_tarve = Some(value);
+        self
+    }
+    /// Set `tulkkauskieli` (builder).
+    #[inline]
+    pub fn with_tulkkauskieli(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AidinkieliX6AE4E178>>,
+    ) -> Self {
+        self.tulkkauskieli = Some(value);
+        self
+    }
+    /// Set `tulkkausmenetelma` (builder).
+    #[inline]
+    pub fn with_tulkkausmenetelma(mut self, value: String) -> Self {
+        self.tulkkausmenetelma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TulkkaustiedotX39596487 {
+    const KEYS: &'static [&'static str] = &[
+        "tulkkauksen_tarve",
+        "tulkkauskieli",
+        "tulkkausmenetelma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulkkauksen_tarve: f.opt(0usize)?,
+            tulkkauskieli: f.opt(1usize)?,
+            tulkkausmenetelma: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulkkauksen_tarve);
+        w.opt(1usize, &self.tulkkauskieli);
+        w.opt(2usize, &self.tulkkausmenetelma);
+    }
+}
+sosmeta_types::record!(TulkkaustiedotX39596487);
 sosmeta_types::classification!(
     #[doc = " Kuntakoodi (sv: Kommunkod)"] #[doc = " "] #[doc =
     " JSON `kuntakoodi`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -599,29 +989,26 @@ sosmeta_types::classification!(
 /// Kotikunta (sv: Hemkommun)
 ///
 /// Shape `d5fc1e8bcf31c43a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KotikuntaXD5FC1E8B {
     /// Kuntakoodi (sv: Kommunkod)
     ///
     /// JSON `kuntakoodi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=362&versionKey=440, `urn:oid:1.2.246.537.6.21`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntakoodi: Option<sosmeta_types::Coded<KuntakoodiXFAB28AAF>>,
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<String>,
     /// Kuntaan muutto (sv: Flyttning till kommunen)
     ///
     /// JSON `kuntaan_muutto`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntaan_muutto: Option<sosmeta_types::PartialDate>,
 }
 impl KotikuntaXD5FC1E8B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuntakoodi: None,
@@ -629,40 +1016,75 @@ impl KotikuntaXD5FC1E8B {
             kuntaan_muutto: None,
         }
     }
+    /// Set `kuntakoodi` (builder).
+    #[inline]
+    pub fn with_kuntakoodi(
+        mut self,
+        value: sosmeta_types::Coded<KuntakoodiXFAB28AAF>,
+    ) -> Self {
+        self.kuntakoodi = Some(value);
+        self
+    }
+    /// Set `kunta` (builder).
+    #[inline]
+    pub fn with_kunta(mut self, value: String) -> Self {
+        self.kunta = Some(value);
+        self
+    }
+    /// Set `kuntaan_muutto` (builder).
+    #[inline]
+    pub fn with_kuntaan_muutto(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.kuntaan_muutto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KotikuntaXD5FC1E8B {
+    const KEYS: &'static [&'static str] = &["kuntakoodi", "kunta", "kuntaan_muutto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuntakoodi: f.opt(0usize)?,
+            kunta: f.opt(1usize)?,
+            kuntaan_muutto: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuntakoodi);
+        w.opt(1usize, &self.kunta);
+        w.opt(2usize, &self.kuntaan_muutto);
+    }
+}
+sosmeta_types::record!(KotikuntaXD5FC1E8B);
 /// Tilapäinen asuinkunta (sv: Tillfällig hemkommun)
 ///
 /// JSON `tilapainen_asuinkunta`: toistuva.
 ///
 /// Shape `8e4ca49ad8880d5f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TilapainenAsuinkuntaX8E4CA49A {
     /// Kuntakoodi (sv: Kommunkod)
     ///
     /// JSON `kuntakoodi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=362&versionKey=440, `urn:oid:1.2.246.537.6.21`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntakoodi: Option<sosmeta_types::Coded<KuntakoodiXFAB28AAF>>,
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<String>,
     /// Kuntaan muutto (sv: Flyttning till kommunen)
     ///
     /// JSON `kuntaan_muutto`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntaan_muutto: Option<sosmeta_types::PartialDate>,
     /// Kunnasta muutto (sv: Flyttning från kommunen)
     ///
     /// JSON `kunnasta_muutto`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunnasta_muutto: Option<sosmeta_types::PartialDate>,
 }
 impl TilapainenAsuinkuntaX8E4CA49A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuntakoodi: None,
@@ -671,34 +1093,82 @@ impl TilapainenAsuinkuntaX8E4CA49A {
             kunnasta_muutto: None,
         }
     }
+    /// Set `kuntakoodi` (builder).
+    #[inline]
+    pub fn with_kuntakoodi(
+        mut self,
+        value: sosmeta_types::Coded<KuntakoodiXFAB28AAF>,
+    ) -> Self {
+        self.kuntakoodi = Some(value);
+        self
+    }
+    /// Set `kunta` (builder).
+    #[inline]
+    pub fn with_kunta(mut self, value: String) -> Self {
+        self.kunta = Some(value);
+        self
+    }
+    /// Set `kuntaan_muutto` (builder).
+    #[inline]
+    pub fn with_kuntaan_muutto(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.kuntaan_muutto = Some(value);
+        self
+    }
+    /// Set `kunnasta_muutto` (builder).
+    #[inline]
+    pub fn with_kunnasta_muutto(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.kunnasta_muutto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TilapainenAsuinkuntaX8E4CA49A {
+    const KEYS: &'static [&'static str] = &[
+        "kuntakoodi",
+        "kunta",
+        "kuntaan_muutto",
+        "kunnasta_muutto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuntakoodi: f.opt(0usize)?,
+            kunta: f.opt(1usize)?,
+            kuntaan_muutto: f.opt(2usize)?,
+            kunnasta_muutto: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuntakoodi);
+        w.opt(1usize, &self.kunta);
+        w.opt(2usize, &self.kuntaan_muutto);
+        w.opt(3usize, &self.kunnasta_muutto);
+    }
+}
+sosmeta_types::record!(TilapainenAsuinkuntaX8E4CA49A);
 /// Tilapäinen osoite (sv: Tillfällig adress)
 ///
 /// Shape `7f052e152835e771`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TilapainenOsoiteX7F052E15 {
     /// Lähiosoite (sv: Näradress)
     ///
     /// JSON `lahiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahiosoite: Option<String>,
     /// Postinumero (sv: Postnummer)
     ///
     /// JSON `postinumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postinumero: Option<String>,
     /// Postitoimipaikka (sv: Postkontor)
     ///
     /// JSON `postitoimipaikka`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postitoimipaikka: Option<String>,
     /// Voimassaolo (sv: Giltighet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
 impl TilapainenOsoiteX7F052E15 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lahiosoite: None,
@@ -707,37 +1177,81 @@ impl TilapainenOsoiteX7F052E15 {
             voimassaolo: None,
         }
     }
+    /// Set `lahiosoite` (builder).
+    #[inline]
+    pub fn with_lahiosoite(mut self, value: String) -> Self {
+        self.lahiosoite = Some(value);
+        self
+    }
+    /// Set `postinumero` (builder).
+    #[inline]
+    pub fn with_postinumero(mut self, value: String) -> Self {
+        self.postinumero = Some(value);
+        self
+    }
+    /// Set `postitoimipaikka` (builder).
+    #[inline]
+    pub fn with_postitoimipaikka(mut self, value: String) -> Self {
+        self.postitoimipaikka = Some(value);
+        self
+    }
+    /// Set `voimassaolo` (builder).
+    #[inline]
+    pub fn with_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.voimassaolo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TilapainenOsoiteX7F052E15 {
+    const KEYS: &'static [&'static str] = &[
+        "lahiosoite",
+        "postinumero",
+        "postitoimipaikka",
+        "voimassaolo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lahiosoite: f.opt(0usize)?,
+            postinumero: f.opt(1usize)?,
+            postitoimipaikka: f.opt(2usize)?,
+            voimassaolo: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lahiosoite);
+        w.opt(1usize, &self.postinumero);
+        w.opt(2usize, &self.postitoimipaikka);
+        w.opt(3usize, &self.voimassaolo);
+    }
+}
+sosmeta_types::record!(TilapainenOsoiteX7F052E15);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `948b0bf6bea02056`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX948B0BF6 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Tilapäinen osoite (sv: Tillfällig adress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_osoite: Option<TilapainenOsoiteX7F052E15>,
     /// Yhteysosoite (sv: Kontaktadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteysosoite: Option<OsoiteXE9FA3AAD>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<Vec<String>>,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<Vec<String>>,
 }
 impl YhteystiedotX948B0BF6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
@@ -747,7 +1261,65 @@ impl YhteystiedotX948B0BF6 {
             sahkopostiosoite: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `tilapainen_osoite` (builder).
+    #[inline]
+    pub fn with_tilapainen_osoite(mut self, value: TilapainenOsoiteX7F052E15) -> Self {
+        self.tilapainen_osoite = Some(value);
+        self
+    }
+    /// Set `yhteysosoite` (builder).
+    #[inline]
+    pub fn with_yhteysosoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.yhteysosoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: Vec<String>) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: Vec<String>) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotX948B0BF6 {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "tilapainen_osoite",
+        "yhteysosoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            tilapainen_osoite: f.opt(1usize)?,
+            yhteysosoite: f.opt(2usize)?,
+            puhelinnumero: f.opt(3usize)?,
+            sahkopostiosoite: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.tilapainen_osoite);
+        w.opt(2usize, &self.yhteysosoite);
+        w.opt(3usize, &self.puhelinnumero);
+        w.opt(4usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(YhteystiedotX948B0BF6);
 sosmeta_types::classification!(
     #[doc = " Asunnottomuus (sv: Bostadslöshet)"] #[doc = " "] #[doc =
     " JSON `asunnottomuus`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -775,8 +1347,7 @@ sosmeta_types::classification!(
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `06316feac076b796`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX06316FEA {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -789,41 +1360,34 @@ pub struct AsiakasX06316FEA {
     /// Henkilönnimi (sv: Personnamn)
     ///
     /// JSON `henkilonnimi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilonnimi: Option<Vec<HenkilonnimiXAB61880E>>,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=237&versionKey=312, `urn:oid:1.2.246.537.5.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sukupuoli: Option<sosmeta_types::Coded<SukupuoliX4146911D>>,
     /// Kansalaisuus (sv: Medborgarskap)
     ///
     /// JSON `kansalaisuus`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=422&versionKey=502, `urn:oid:1.2.246.537.6.97`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kansalaisuus: Option<Vec<sosmeta_types::Coded<KansalaisuusX7B4492F6>>>,
     /// Ammatti (sv: Yrke)
     ///
     /// JSON `ammatti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<String>,
     /// Työvoimaan kuuluminen (sv: Arbetskraftstillhörighet)
     ///
@@ -838,39 +1402,32 @@ Eläkkeellä
 Perhevapaalla (äitiys- isyys- tai vanhempainvapaa tai hoitovapaa)
 Jokin muu
 Ei tietoa, `urn:oid:1.2.246.537.6.886`, `urn:oid:1.2.246.537.6.886.2008`.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyovoimaan_kuuluminen: Option<
         sosmeta_types::Coded<TyovoimaanKuuluminenXC42F66A3>,
     >,
     /// Kuvaus työvoimaan kuulumisesta (sv: Beskrivning av arbetskraftstillhörighet)
     ///
     /// JSON `kuvaus_tyovoimaan_kuulumisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tyovoimaan_kuulumisesta: Option<String>,
     /// Äidinkieli (sv: Modersmål)
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aidinkieli: Option<Vec<sosmeta_types::Coded<AidinkieliX6AE4E178>>>,
     /// Asiointikieli (sv: Kontaktspråk)
     ///
     /// JSON `asiointikieli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=312&versionKey=389 Rajaus: Luokituksesta käytetään vain kieliä suomi ja ruotsi., `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX0C650A0E>>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkaustiedot: Option<TulkkaustiedotX39596487>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXD5FC1E8B>,
     /// Tilapäinen asuinkunta (sv: Tillfällig hemkommun)
     ///
     /// JSON `tilapainen_asuinkunta`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_asuinkunta: Option<Vec<TilapainenAsuinkuntaX8E4CA49A>>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
@@ -879,43 +1436,37 @@ Ei tietoa, `urn:oid:1.2.246.537.6.886`, `urn:oid:1.2.246.537.6.886.2008`.*/
     /// Turvakiellon päättymispäivä (sv: Avslutningsdatum för spärrmarkering)
     ///
     /// JSON `turvakiellon_paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakiellon_paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Salaiset yhteystiedot (sv: Hemliga kontaktuppgifter)
     ///
     /// JSON `salaiset_yhteystiedot`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salaiset_yhteystiedot: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX948B0BF6>,
     /// Asunnottomuus (sv: Bostadslöshet)
     ///
     /// JSON `asunnottomuus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sosiaalihuolto - Asunnottomuuden muodot 1.2.246.537.6.1285 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=3143&versionKey=3584, `urn:oid:1.2.246.537.6.1285`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunnottomuus: Option<sosmeta_types::Coded<AsunnottomuusX270A1736>>,
     /// Asiakkaalla on oikeus erityiseen tukeen (sv: Klienten har rätt till särskilt stöd)
     ///
     /// JSON `asiakkaalla_on_oikeus_erityiseen_tukeen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalla_on_oikeus_erityiseen_tukeen: Option<bool>,
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=2343&versionKey=2603, `urn:oid:1.2.246.537.6.75`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXBA32F23E>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
 }
 impl AsiakasX06316FEA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -948,31 +1499,269 @@ impl AsiakasX06316FEA {
             elaa_avoliitossa: None,
         }
     }
+    /// Set `henkilonnimi` (builder).
+    #[inline]
+    pub fn with_henkilonnimi(mut self, value: Vec<HenkilonnimiXAB61880E>) -> Self {
+        self.henkilonnimi = Some(value);
+        self
+    }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `sukupuoli` (builder).
+    #[inline]
+    pub fn with_sukupuoli(
+        mut self,
+        value: sosmeta_types::Coded<SukupuoliX4146911D>,
+    ) -> Self {
+        self.sukupuoli = Some(value);
+        self
+    }
+    /// Set `kansalaisuus` (builder).
+    #[inline]
+    pub fn with_kansalaisuus(
+        mut self,
+        value: Vec<sosmeta_types::Coded<KansalaisuusX7B4492F6>>,
+    ) -> Self {
+        self.kansalaisuus = Some(value);
+        self
+    }
+    /// Set `ammatti` (builder).
+    #[inline]
+    pub fn with_ammatti(mut self, value: String) -> Self {
+        self.ammatti = Some(value);
+        self
+    }
+    /// Set `tyovoimaan_kuuluminen` (builder).
+    #[inline]
+    pub fn with_tyovoimaan_kuuluminen(
+        mut self,
+        value: sosmeta_types::Coded<TyovoimaanKuuluminenXC42F66A3>,
+    ) -> Self {
+        self.tyovoimaan_kuuluminen = Some(value);
+        self
+    }
+    /// Set `kuvaus_tyovoimaan_kuulumisesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_tyovoimaan_kuulumisesta(mut self, value: String) -> Self {
+        self.kuvaus_tyovoimaan_kuulumisesta = Some(value);
+        self
+    }
+    /// Set `aidinkieli` (builder).
+    #[inline]
+    pub fn with_aidinkieli(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AidinkieliX6AE4E178>>,
+    ) -> Self {
+        self.aidinkieli = Some(value);
+        self
+    }
+    /// Set `asiointikieli` (builder).
+    #[inline]
+    pub fn with_asiointikieli(
+        mut self,
+        value: sosmeta_types::Coded<AsiointikieliX0C650A0E>,
+    ) -> Self {
+        self.asiointikieli = Some(value);
+        self
+    }
+    /// Set `tulkkaustiedot` (builder).
+    #[inline]
+    pub fn with_tulkkaustiedot(mut self, value: TulkkaustiedotX39596487) -> Self {
+        self.tulkkaustiedot = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXD5FC1E8B) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `tilapainen_asuinkunta` (builder).
+    #[inline]
+    pub fn with_tilapainen_asuinkunta(
+        mut self,
+        value: Vec<TilapainenAsuinkuntaX8E4CA49A>,
+    ) -> Self {
+        self.tilapainen_asuinkunta = Some(value);
+        self
+    }
+    /// Set `turvakiellon_paattymispaiva` (builder).
+    #[inline]
+    pub fn with_turvakiellon_paattymispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.turvakiellon_paattymispaiva = Some(value);
+        self
+    }
+    /// Set `salaiset_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_salaiset_yhteystiedot(mut self, value: bool) -> Self {
+        self.salaiset_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX948B0BF6) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `asunnottomuus` (builder).
+    #[inline]
+    pub fn with_asunnottomuus(
+        mut self,
+        value: sosmeta_types::Coded<AsunnottomuusX270A1736>,
+    ) -> Self {
+        self.asunnottomuus = Some(value);
+        self
+    }
+    /// Set `asiakkaalla_on_oikeus_erityiseen_tukeen` (builder).
+    #[inline]
+    pub fn with_asiakkaalla_on_oikeus_erityiseen_tukeen(mut self, value: bool) -> Self {
+        self.asiakkaalla_on_oikeus_erityiseen_tukeen = Some(value);
+        self
+    }
+    /// Set `siviilisaaty` (builder).
+    #[inline]
+    pub fn with_siviilisaaty(
+        mut self,
+        value: sosmeta_types::Coded<SiviilisaatyXBA32F23E>,
+    ) -> Self {
+        self.siviilisaaty = Some(value);
+        self
+    }
+    /// Set `elaa_avoliitossa` (builder).
+    #[inline]
+    pub fn with_elaa_avoliitossa(mut self, value: bool) -> Self {
+        self.elaa_avoliitossa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX06316FEA {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilonnimi",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymaaika",
+        "sukupuoli",
+        "kansalaisuus",
+        "ammatti",
+        "tyovoimaan_kuuluminen",
+        "kuvaus_tyovoimaan_kuulumisesta",
+        "aidinkieli",
+        "asiointikieli",
+        "tulkkaustiedot",
+        "kotikunta",
+        "tilapainen_asuinkunta",
+        "turvakielto",
+        "turvakiellon_paattymispaiva",
+        "salaiset_yhteystiedot",
+        "yhteystiedot",
+        "asunnottomuus",
+        "asiakkaalla_on_oikeus_erityiseen_tukeen",
+        "siviilisaaty",
+        "elaa_avoliitossa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilonnimi: f.opt(2usize)?,
+            henkilotunnus: f.opt(3usize)?,
+            tilapainen_yksilointitunnus: f.opt(4usize)?,
+            syntymaaika: f.opt(5usize)?,
+            sukupuoli: f.opt(6usize)?,
+            kansalaisuus: f.opt(7usize)?,
+            ammatti: f.opt(8usize)?,
+            tyovoimaan_kuuluminen: f.opt(9usize)?,
+            kuvaus_tyovoimaan_kuulumisesta: f.opt(10usize)?,
+            aidinkieli: f.opt(11usize)?,
+            asiointikieli: f.opt(12usize)?,
+            tulkkaustiedot: f.opt(13usize)?,
+            kotikunta: f.opt(14usize)?,
+            tilapainen_asuinkunta: f.opt(15usize)?,
+            turvakielto: f.req(16usize)?,
+            turvakiellon_paattymispaiva: f.opt(17usize)?,
+            salaiset_yhteystiedot: f.opt(18usize)?,
+            yhteystiedot: f.opt(19usize)?,
+            asunnottomuus: f.opt(20usize)?,
+            asiakkaalla_on_oikeus_erityiseen_tukeen: f.opt(21usize)?,
+            siviilisaaty: f.opt(22usize)?,
+            elaa_avoliitossa: f.opt(23usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilonnimi);
+        w.opt(3usize, &self.henkilotunnus);
+        w.opt(4usize, &self.tilapainen_yksilointitunnus);
+        w.opt(5usize, &self.syntymaaika);
+        w.opt(6usize, &self.sukupuoli);
+        w.opt(7usize, &self.kansalaisuus);
+        w.opt(8usize, &self.ammatti);
+        w.opt(9usize, &self.tyovoimaan_kuuluminen);
+        w.opt(10usize, &self.kuvaus_tyovoimaan_kuulumisesta);
+        w.opt(11usize, &self.aidinkieli);
+        w.opt(12usize, &self.asiointikieli);
+        w.opt(13usize, &self.tulkkaustiedot);
+        w.opt(14usize, &self.kotikunta);
+        w.opt(15usize, &self.tilapainen_asuinkunta);
+        w.req(16usize, &self.turvakielto);
+        w.opt(17usize, &self.turvakiellon_paattymispaiva);
+        w.opt(18usize, &self.salaiset_yhteystiedot);
+        w.opt(19usize, &self.yhteystiedot);
+        w.opt(20usize, &self.asunnottomuus);
+        w.opt(21usize, &self.asiakkaalla_on_oikeus_erityiseen_tukeen);
+        w.opt(22usize, &self.siviilisaaty);
+        w.opt(23usize, &self.elaa_avoliitossa);
+    }
+}
+sosmeta_types::record!(AsiakasX06316FEA);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `27bcf90f22d154b8`, shared by 5 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX27BCF90F {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<Vec<String>>,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<Vec<String>>,
 }
 impl YhteystiedotX27BCF90F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
@@ -980,38 +1769,106 @@ impl YhteystiedotX27BCF90F {
             sahkopostiosoite: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: Vec<String>) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: Vec<String>) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotX27BCF90F {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.opt(1usize)?,
+            sahkopostiosoite: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.puhelinnumero);
+        w.opt(2usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(YhteystiedotX27BCF90F);
 /// Edunvalvonta (sv: Intressebevakning)
 ///
 /// Shape `d7735a3173f12076`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdunvalvontaXD7735A31 {
     /// Edunvalvonnan voimassaolo (sv: Giltighetstid för intressebevakningen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvonnan_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl EdunvalvontaXD7735A31 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             edunvalvonnan_voimassaolo: None,
             kuvaus: None,
         }
     }
+    /// Set `edunvalvonnan_voimassaolo` (builder).
+    #[inline]
+    pub fn with_edunvalvonnan_voimassaolo(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.edunvalvonnan_voimassaolo = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for EdunvalvontaXD7735A31 {
+    const KEYS: &'static [&'static str] = &["edunvalvonnan_voimassaolo", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            edunvalvonnan_voimassaolo: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.edunvalvonnan_voimassaolo);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(EdunvalvontaXD7735A31);
 /// Edunvalvontavaltuutettu (sv: Intressebevakningsfullmäktig)
 ///
 /// JSON `edunvalvontavaltuutettu`: pakollinen.
 ///
 /// Shape `67ce60024ee62069`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdunvalvontavaltuutettuX67CE6002 {
     /// Valtuutuksen vahvistamispäivä (sv: Datum för fastställande av fullmakt)
     ///
@@ -1020,17 +1877,31 @@ pub struct EdunvalvontavaltuutettuX67CE6002 {
 }
 impl EdunvalvontavaltuutettuX67CE6002 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(valtuutuksen_vahvistamispaiva: sosmeta_types::PartialDate) -> Self {
         Self {
             valtuutuksen_vahvistamispaiva,
         }
     }
 }
+impl sosmeta_types::record::Record for EdunvalvontavaltuutettuX67CE6002 {
+    const KEYS: &'static [&'static str] = &["valtuutuksen_vahvistamispaiva"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            valtuutuksen_vahvistamispaiva: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.valtuutuksen_vahvistamispaiva);
+    }
+}
+sosmeta_types::record!(EdunvalvontavaltuutettuX67CE6002);
 /// Edunvalvontavaltuutus (sv: Intressebevakningsfullmakt)
 ///
 /// Shape `f06023d4c97b649f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdunvalvontavaltuutusXF06023D4 {
     /// Edunvalvontavaltuutettu (sv: Intressebevakningsfullmäktig)
     ///
@@ -1039,18 +1910,40 @@ pub struct EdunvalvontavaltuutusXF06023D4 {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl EdunvalvontavaltuutusXF06023D4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(edunvalvontavaltuutettu: EdunvalvontavaltuutettuX67CE6002) -> Self {
         Self {
             edunvalvontavaltuutettu,
             kuvaus: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for EdunvalvontavaltuutusXF06023D4 {
+    const KEYS: &'static [&'static str] = &["edunvalvontavaltuutettu", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            edunvalvontavaltuutettu: f.req(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.edunvalvontavaltuutettu);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(EdunvalvontavaltuutusXF06023D4);
 sosmeta_types::classification!(
     #[doc = " Huoltajuussuhteen muoto (sv: Vårdnadsförhållandets form)"] #[doc = " "]
     #[doc = " JSON `huoltajuussuhteen_muoto`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1065,40 +1958,68 @@ sosmeta_types::classification!(
 /// Huoltajuus (sv: Vårdnad)
 ///
 /// Shape `fe8383320238b233`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajuusXFE838332 {
     /// Huoltajuussuhteen muoto (sv: Vårdnadsförhållandets form)
     ///
     /// JSON `huoltajuussuhteen_muoto`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Huoltajuussuhteen muoto 1.2.246.537.6.1204 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=505&versionKey=605, `urn:oid:1.2.246.537.6.1204`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuussuhteen_muoto: Option<
         sosmeta_types::Coded<HuoltajuussuhteenMuotoX015A1F2A>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl HuoltajuusXFE838332 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             huoltajuussuhteen_muoto: None,
             kuvaus: None,
         }
     }
+    /// Set `huoltajuussuhteen_muoto` (builder).
+    #[inline]
+    pub fn with_huoltajuussuhteen_muoto(
+        mut self,
+        value: sosmeta_types::Coded<HuoltajuussuhteenMuotoX015A1F2A>,
+    ) -> Self {
+        self.huoltajuussuhteen_muoto = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuoltajuusXFE838332 {
+    const KEYS: &'static [&'static str] = &["huoltajuussuhteen_muoto", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            huoltajuussuhteen_muoto: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huoltajuussuhteen_muoto);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(HuoltajuusXFE838332);
 /// Asiakkaaseen liittyvät henkilöt (sv: Personer relaterade till klienten)
 ///
 /// JSON `asiakkaaseen_liittyvat_henkilot`: toistuva.
 ///
 /// Shape `ac9ddca6467e2b44`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaaseenLiittyvatHenkilotXAC9DDCA6 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1111,23 +2032,18 @@ pub struct AsiakkaaseenLiittyvatHenkilotXAC9DDCA6 {
     /// Tehtävänimike (sv: Befattning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<HenkilonnimiX0A370716>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Salaiset yhteystiedot (sv: Hemliga kontaktuppgifter)
     ///
     /// JSON `salaiset_yhteystiedot`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salaiset_yhteystiedot: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX27BCF90F>,
     /// Rooli (sv: Roll)
     ///
@@ -1147,40 +2063,33 @@ pub struct AsiakkaaseenLiittyvatHenkilotXAC9DDCA6 {
 8.3 Edunvalvontavaltuutettu
 8.4 Valtakirjalla valtuutettu edustaja
 99 Muu henkilö.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<Vec<sosmeta_types::Code>>,
     /// Roolin kuvaus (sv: Rollbeskrivning)
     ///
     /// JSON `roolin_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roolin_kuvaus: Option<String>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     ///
     /// JSON `yhteyshenkilo`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<bool>,
     /// Toimivalta (sv: Behörighet)
     ///
     /// JSON `toimivalta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimivalta: Option<String>,
     /// Edunvalvonta (sv: Intressebevakning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvonta: Option<EdunvalvontaXD7735A31>,
     /// Edunvalvontavaltuutus (sv: Intressebevakningsfullmakt)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvontavaltuutus: Option<EdunvalvontavaltuutusXF06023D4>,
     /// Huoltajuus (sv: Vårdnad)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuus: Option<HuoltajuusXFE838332>,
     /// Vanhemman tiedonsaantioikeus (sv: En förälders rätt till information)
     ///
     /// JSON `vanhemman_tiedonsaantioikeus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tiedonsaantioikeus: Option<String>,
 }
 impl AsiakkaaseenLiittyvatHenkilotXAC9DDCA6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1203,19 +2112,156 @@ impl AsiakkaaseenLiittyvatHenkilotXAC9DDCA6 {
             vanhemman_tiedonsaantioikeus: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: HenkilonnimiX0A370716) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `salaiset_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_salaiset_yhteystiedot(mut self, value: bool) -> Self {
+        self.salaiset_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX27BCF90F) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `rooli` (builder).
+    #[inline]
+    pub fn with_rooli(mut self, value: Vec<sosmeta_types::Code>) -> Self {
+        self.rooli = Some(value);
+        self
+    }
+    /// Set `roolin_kuvaus` (builder).
+    #[inline]
+    pub fn with_roolin_kuvaus(mut self, value: String) -> Self {
+        self.roolin_kuvaus = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: bool) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
+    /// Set `toimivalta` (builder).
+    #[inline]
+    pub fn with_toimivalta(mut self, value: String) -> Self {
+        self.toimivalta = Some(value);
+        self
+    }
+    /// Set `edunvalvonta` (builder).
+    #[inline]
+    pub fn with_edunvalvonta(mut self, value: EdunvalvontaXD7735A31) -> Self {
+        self.edunvalvonta = Some(value);
+        self
+    }
+    /// Set `edunvalvontavaltuutus` (builder).
+    #[inline]
+    pub fn with_edunvalvontavaltuutus(
+        mut self,
+        value: EdunvalvontavaltuutusXF06023D4,
+    ) -> Self {
+        self.edunvalvontavaltuutus = Some(value);
+        self
+    }
+    /// Set `huoltajuus` (builder).
+    #[inline]
+    pub fn with_huoltajuus(mut self, value: HuoltajuusXFE838332) -> Self {
+        self.huoltajuus = Some(value);
+        self
+    }
+    /// Set `vanhemman_tiedonsaantioikeus` (builder).
+    #[inline]
+    pub fn with_vanhemman_tiedonsaantioikeus(mut self, value: String) -> Self {
+        self.vanhemman_tiedonsaantioikeus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkaaseenLiittyvatHenkilotXAC9DDCA6 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "turvakielto",
+        "salaiset_yhteystiedot",
+        "yhteystiedot",
+        "rooli",
+        "roolin_kuvaus",
+        "yhteyshenkilo",
+        "toimivalta",
+        "edunvalvonta",
+        "edunvalvontavaltuutus",
+        "huoltajuus",
+        "vanhemman_tiedonsaantioikeus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            turvakielto: f.opt(4usize)?,
+            salaiset_yhteystiedot: f.opt(5usize)?,
+            yhteystiedot: f.opt(6usize)?,
+            rooli: f.opt(7usize)?,
+            roolin_kuvaus: f.opt(8usize)?,
+            yhteyshenkilo: f.opt(9usize)?,
+            toimivalta: f.opt(10usize)?,
+            edunvalvonta: f.opt(11usize)?,
+            edunvalvontavaltuutus: f.opt(12usize)?,
+            huoltajuus: f.opt(13usize)?,
+            vanhemman_tiedonsaantioikeus: f.opt(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.turvakielto);
+        w.opt(5usize, &self.salaiset_yhteystiedot);
+        w.opt(6usize, &self.yhteystiedot);
+        w.opt(7usize, &self.rooli);
+        w.opt(8usize, &self.roolin_kuvaus);
+        w.opt(9usize, &self.yhteyshenkilo);
+        w.opt(10usize, &self.toimivalta);
+        w.opt(11usize, &self.edunvalvonta);
+        w.opt(12usize, &self.edunvalvontavaltuutus);
+        w.opt(13usize, &self.huoltajuus);
+        w.opt(14usize, &self.vanhemman_tiedonsaantioikeus);
+    }
+}
+sosmeta_types::record!(AsiakkaaseenLiittyvatHenkilotXAC9DDCA6);
 /// Asiakkuuden tiedot (sv: Information om klientrelationen)
 ///
 /// JSON `asiakkuuden_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `205397d55b82a086`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkuudenTiedotX205397D5 {
     /// Vanha asiakkuus (sv: Gammal klientrelation)
     ///
     /// JSON `vanha_asiakkuus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanha_asiakkuus: Option<bool>,
     /// Asiakkuuden alkamispvm (sv: Inledningsdatum för klientrelationen)
     ///
@@ -1224,11 +2270,11 @@ pub struct AsiakkuudenTiedotX205397D5 {
     /// Asiakkuuden päättymispvm (sv: Avslutningsdatum för klientrelationen)
     ///
     /// JSON `asiakkuuden_paattymispvm`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
 }
 impl AsiakkuudenTiedotX205397D5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakkuuden_alkamispvm: sosmeta_types::PartialDate) -> Self {
         Self {
             vanha_asiakkuus: None,
@@ -1236,12 +2282,48 @@ impl AsiakkuudenTiedotX205397D5 {
             asiakkuuden_paattymispvm: None,
         }
     }
+    /// Set `vanha_asiakkuus` (builder).
+    #[inline]
+    pub fn with_vanha_asiakkuus(mut self, value: bool) -> Self {
+        self.vanha_asiakkuus = Some(value);
+        self
+    }
+    /// Set `asiakkuuden_paattymispvm` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_paattymispvm(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.asiakkuuden_paattymispvm = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkuudenTiedotX205397D5 {
+    const KEYS: &'static [&'static str] = &[
+        "vanha_asiakkuus",
+        "asiakkuuden_alkamispvm",
+        "asiakkuuden_paattymispvm",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanha_asiakkuus: f.opt(0usize)?,
+            asiakkuuden_alkamispvm: f.req(1usize)?,
+            asiakkuuden_paattymispvm: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanha_asiakkuus);
+        w.req(1usize, &self.asiakkuuden_alkamispvm);
+        w.opt(2usize, &self.asiakkuuden_paattymispvm);
+    }
+}
+sosmeta_types::record!(AsiakkuudenTiedotX205397D5);
 /// Organisaatio (sv: Organisation)
 ///
 /// Shape `91f715218e09cb8b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganisaatioX91F71521 {
     /// Nimi (sv: Namn)
     ///
@@ -1250,22 +2332,43 @@ pub struct OrganisaatioX91F71521 {
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oid_tunnus: Option<sosmeta_types::Identifier>,
 }
 impl OrganisaatioX91F71521 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
         Self { nimi, oid_tunnus: None }
     }
+    /// Set `oid_tunnus` (builder).
+    #[inline]
+    pub fn with_oid_tunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.oid_tunnus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OrganisaatioX91F71521 {
+    const KEYS: &'static [&'static str] = &["nimi", "oid_tunnus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nimi: f.req(0usize)?,
+            oid_tunnus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.nimi);
+        w.opt(1usize, &self.oid_tunnus);
+    }
+}
+sosmeta_types::record!(OrganisaatioX91F71521);
 /// Palveluista vastaava työntekijä (sv: Den arbetstagare som ansvarar för servicen)
 ///
 /// JSON `palveluista_vastaava_tyontekija`: toistuva.
 ///
 /// Shape `0835d449a2e30331`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluistaVastaavaTyontekijaX0835D449 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1276,19 +2379,17 @@ pub struct PalveluistaVastaavaTyontekijaX0835D449 {
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
     pub etunimet: sosmeta_types::NonEmptyString,
     /// Organisaatio (sv: Organisation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioX91F71521>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX27BCF90F>,
     /// Rekisteröintitunnus (sv: Registreringskod)
     ///
     /// JSON `rekisterointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterointitunnus: Option<sosmeta_types::Identifier>,
 }
 impl PalveluistaVastaavaTyontekijaX0835D449 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1301,32 +2402,96 @@ impl PalveluistaVastaavaTyontekijaX0835D449 {
             rekisterointitunnus: None,
         }
     }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: OrganisaatioX91F71521) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX27BCF90F) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `rekisterointitunnus` (builder).
+    #[inline]
+    pub fn with_rekisterointitunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.rekisterointitunnus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluistaVastaavaTyontekijaX0835D449 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "organisaatio",
+        "yhteystiedot",
+        "rekisterointitunnus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            organisaatio: f.opt(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+            rekisterointitunnus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.organisaatio);
+        w.opt(3usize, &self.yhteystiedot);
+        w.opt(4usize, &self.rekisterointitunnus);
+    }
+}
+sosmeta_types::record!(PalveluistaVastaavaTyontekijaX0835D449);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `f734add663aa95f0`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXF734ADD6 {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<Vec<String>>,
 }
 impl YhteystiedotXF734ADD6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { puhelinnumero: None }
     }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: Vec<String>) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotXF734ADD6 {
+    const KEYS: &'static [&'static str] = &["puhelinnumero"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            puhelinnumero: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.puhelinnumero);
+    }
+}
+sosmeta_types::record!(YhteystiedotXF734ADD6);
 /// Yhteyshenkilö (sv: Kontaktperson)
 ///
 /// JSON `yhteyshenkilo`: toistuva.
 ///
 /// Shape `bd0782a6d49c6747`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteyshenkiloXBD0782A6 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1337,11 +2502,11 @@ pub struct YhteyshenkiloXBD0782A6 {
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
     pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXF734ADD6>,
 }
 impl YhteyshenkiloXBD0782A6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1352,14 +2517,37 @@ impl YhteyshenkiloXBD0782A6 {
             yhteystiedot: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXF734ADD6) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteyshenkiloXBD0782A6 {
+    const KEYS: &'static [&'static str] = &["sukunimi", "etunimet", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            yhteystiedot: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(YhteyshenkiloXBD0782A6);
 /// Palveluyksikkö (sv: Serviceenhet)
 ///
 /// JSON `palveluyksikko`: pakollinen.
 ///
 /// Shape `5aede6b4f750845c`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluyksikkoX5AEDE6B4 {
     /// Nimi (sv: Namn)
     ///
@@ -1376,19 +2564,17 @@ pub struct PalveluyksikkoX5AEDE6B4 {
     /// Asiakkuuden päättymispvm (sv: Avslutningsdatum för klientrelationen)
     ///
     /// JSON `asiakkuuden_paattymispvm`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX27BCF90F>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     ///
     /// JSON `yhteyshenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<YhteyshenkiloXBD0782A6>>,
 }
 impl PalveluyksikkoX5AEDE6B4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         nimi: sosmeta_types::NonEmptyString,
         oid_tunnus: sosmeta_types::Identifier,
@@ -1403,14 +2589,65 @@ impl PalveluyksikkoX5AEDE6B4 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `asiakkuuden_paattymispvm` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_paattymispvm(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.asiakkuuden_paattymispvm = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX27BCF90F) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: Vec<YhteyshenkiloXBD0782A6>) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluyksikkoX5AEDE6B4 {
+    const KEYS: &'static [&'static str] = &[
+        "nimi",
+        "oid_tunnus",
+        "asiakkuuden_alkamispvm",
+        "asiakkuuden_paattymispvm",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nimi: f.req(0usize)?,
+            oid_tunnus: f.req(1usize)?,
+            asiakkuuden_alkamispvm: f.req(2usize)?,
+            asiakkuuden_paattymispvm: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+            yhteyshenkilo: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.nimi);
+        w.req(1usize, &self.oid_tunnus);
+        w.req(2usize, &self.asiakkuuden_alkamispvm);
+        w.opt(3usize, &self.asiakkuuden_paattymispvm);
+        w.opt(4usize, &self.yhteystiedot);
+        w.opt(5usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(PalveluyksikkoX5AEDE6B4);
 /// Palvelunjärjestäjän palveluyksikkö (sv: Serviceenhet för anordnaren av tjänster)
 ///
 /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva, pakollinen.
 ///
 /// Shape `3a4123d24283cbeb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelunjarjestajanPalveluyksikkoX3A4123D2 {
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
@@ -1419,10 +2656,25 @@ pub struct PalvelunjarjestajanPalveluyksikkoX3A4123D2 {
 }
 impl PalvelunjarjestajanPalveluyksikkoX3A4123D2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palveluyksikko: PalveluyksikkoX5AEDE6B4) -> Self {
         Self { palveluyksikko }
     }
 }
+impl sosmeta_types::record::Record for PalvelunjarjestajanPalveluyksikkoX3A4123D2 {
+    const KEYS: &'static [&'static str] = &["palveluyksikko"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikko: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palveluyksikko);
+    }
+}
+sosmeta_types::record!(PalvelunjarjestajanPalveluyksikkoX3A4123D2);
 sosmeta_types::classification!(
     #[doc = " Sosiaalipalvelu (sv: Socialservice)"] #[doc = " "] #[doc =
     " JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
@@ -1437,8 +2689,7 @@ sosmeta_types::classification!(
 /// Organisaatio (sv: Organisation)
 ///
 /// Shape `127bf296444c4fa6`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganisaatioX127BF296 {
     /// Nimi (sv: Namn)
     ///
@@ -1451,6 +2702,7 @@ pub struct OrganisaatioX127BF296 {
 }
 impl OrganisaatioX127BF296 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         nimi: sosmeta_types::NonEmptyString,
         oid_tunnus: sosmeta_types::Identifier,
@@ -1458,32 +2710,45 @@ impl OrganisaatioX127BF296 {
         Self { nimi, oid_tunnus }
     }
 }
+impl sosmeta_types::record::Record for OrganisaatioX127BF296 {
+    const KEYS: &'static [&'static str] = &["nimi", "oid_tunnus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nimi: f.req(0usize)?,
+            oid_tunnus: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.nimi);
+        w.req(1usize, &self.oid_tunnus);
+    }
+}
+sosmeta_types::record!(OrganisaatioX127BF296);
 /// Palveluntoteuttaja (sv: Servicegivare)
 ///
 /// JSON `palveluntoteuttaja`: toistuva.
 ///
 /// Shape `69d0d17673579147`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluntoteuttajaX69D0D176 {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=703&versionKey=2683, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluXE5D42971>>>,
     /// Organisaatio (sv: Organisation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioX127BF296>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<Vec<PalveluyksikkoX5AEDE6B4>>,
 }
 impl PalveluntoteuttajaX69D0D176 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelu: None,
@@ -1491,38 +2756,77 @@ impl PalveluntoteuttajaX69D0D176 {
             palveluyksikko: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluXE5D42971>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: OrganisaatioX127BF296) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palveluyksikko(mut self, value: Vec<PalveluyksikkoX5AEDE6B4>) -> Self {
+        self.palveluyksikko = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluntoteuttajaX69D0D176 {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "organisaatio",
+        "palveluyksikko",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            organisaatio: f.opt(1usize)?,
+            palveluyksikko: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.organisaatio);
+        w.opt(2usize, &self.palveluyksikko);
+    }
+}
+sosmeta_types::record!(PalveluntoteuttajaX69D0D176);
 /// Palveluntuottaja (sv: Tjänsteproducent)
 ///
 /// JSON `palveluntuottaja`: toistuva.
 ///
 /// Shape `3d77ccecc54d8cef`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluntuottajaX3D77CCEC {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222 https://koodistopalvelu.kanta.fi/codeserver/pages/classification-view-page.xhtml?classificationKey=703&versionKey=2683, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluXE5D42971>>>,
     /// Organisaatio (sv: Organisation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioX127BF296>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<Vec<PalveluyksikkoX5AEDE6B4>>,
     /// Palveluntoteuttaja (sv: Servicegivare)
     ///
     /// JSON `palveluntoteuttaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluntoteuttaja: Option<Vec<PalveluntoteuttajaX69D0D176>>,
 }
 impl PalveluntuottajaX3D77CCEC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelu: None,
@@ -1531,14 +2835,68 @@ impl PalveluntuottajaX3D77CCEC {
             palveluntoteuttaja: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluXE5D42971>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: OrganisaatioX127BF296) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palveluyksikko(mut self, value: Vec<PalveluyksikkoX5AEDE6B4>) -> Self {
+        self.palveluyksikko = Some(value);
+        self
+    }
+    /// Set `palveluntoteuttaja` (builder).
+    #[inline]
+    pub fn with_palveluntoteuttaja(
+        mut self,
+        value: Vec<PalveluntoteuttajaX69D0D176>,
+    ) -> Self {
+        self.palveluntoteuttaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluntuottajaX3D77CCEC {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "organisaatio",
+        "palveluyksikko",
+        "palveluntoteuttaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            organisaatio: f.opt(1usize)?,
+            palveluyksikko: f.opt(2usize)?,
+            palveluntoteuttaja: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.organisaatio);
+        w.opt(2usize, &self.palveluyksikko);
+        w.opt(3usize, &self.palveluntoteuttaja);
+    }
+}
+sosmeta_types::record!(PalveluntuottajaX3D77CCEC);
 /// Palvelutehtävän asiakkuus (sv: Klientrelation för serviceuppgiften)
 ///
 /// JSON `palvelutehtavan_asiakkuus`: toistuva.
 ///
 /// Shape `aaa1a23911239295`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutehtavanAsiakkuusXAAA1A239 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -1553,7 +2911,6 @@ pub struct PalvelutehtavanAsiakkuusXAAA1A239 {
     /// Palvelutehtävän asiakkuuden päättymispvm (sv: Avslutningsdatum för serviceuppgiftens klientrelation)
     ///
     /// JSON `palvelutehtavan_asiakkuuden_paattymispvm`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtavan_asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
     /// Asiakkuus on aktiivinen (sv: Klientrelationen är aktiv)
     ///
@@ -1568,11 +2925,11 @@ pub struct PalvelutehtavanAsiakkuusXAAA1A239 {
     /// Palveluntuottaja (sv: Tjänsteproducent)
     ///
     /// JSON `palveluntuottaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluntuottaja: Option<Vec<PalveluntuottajaX3D77CCEC>>,
 }
 impl PalvelutehtavanAsiakkuusXAAA1A239 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX3490C980>,
         palvelutehtavan_asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
@@ -1590,17 +2947,64 @@ impl PalvelutehtavanAsiakkuusXAAA1A239 {
             palveluntuottaja: None,
         }
     }
+    /// Set `palvelutehtavan_asiakkuuden_paattymispvm` (builder).
+    #[inline]
+    pub fn with_palvelutehtavan_asiakkuuden_paattymispvm(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.palvelutehtavan_asiakkuuden_paattymispvm = Some(value);
+        self
+    }
+    /// Set `palveluntuottaja` (builder).
+    #[inline]
+    pub fn with_palveluntuottaja(
+        mut self,
+        value: Vec<PalveluntuottajaX3D77CCEC>,
+    ) -> Self {
+        self.palveluntuottaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutehtavanAsiakkuusXAAA1A239 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "palvelutehtavan_asiakkuuden_alkamispvm",
+        "palvelutehtavan_asiakkuuden_paattymispvm",
+        "asiakkuus_on_aktiivinen",
+        "palvelunjarjestajan_palveluyksikko",
+        "palveluntuottaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.req(0usize)?,
+            palvelutehtavan_asiakkuuden_alkamispvm: f.req(1usize)?,
+            palvelutehtavan_asiakkuuden_paattymispvm: f.opt(2usize)?,
+            asiakkuus_on_aktiivinen: f.req(3usize)?,
+            palvelunjarjestajan_palveluyksikko: f.req(4usize)?,
+            palveluntuottaja: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava);
+        w.req(1usize, &self.palvelutehtavan_asiakkuuden_alkamispvm);
+        w.opt(2usize, &self.palvelutehtavan_asiakkuuden_paattymispvm);
+        w.req(3usize, &self.asiakkuus_on_aktiivinen);
+        w.req(4usize, &self.palvelunjarjestajan_palveluyksikko);
+        w.opt(5usize, &self.palveluntuottaja);
+    }
+}
+sosmeta_types::record!(PalvelutehtavanAsiakkuusXAAA1A239);
 /// Asiakkuusasiakirja (sv: Klientrelationshandling)
 ///
 /// Shape `70fa2d985df0b771`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkuusasiakirjaX70FA2D98 {
     /// Asiakkuuden yksilöintitunnus (sv: Klientrelationens identifikationskod)
     ///
     /// JSON `asiakkuuden_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Asiakas (sv: Klient)
     ///
@@ -1609,40 +3013,35 @@ pub struct AsiakkuusasiakirjaX70FA2D98 {
     /// Asiakkaaseen liittyvät henkilöt (sv: Personer relaterade till klienten)
     ///
     /// JSON `asiakkaaseen_liittyvat_henkilot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaaseen_liittyvat_henkilot: Option<
         Vec<AsiakkaaseenLiittyvatHenkilotXAC9DDCA6>,
     >,
     /// Asiakkuuden tiedot (sv: Information om klientrelationen)
     ///
     /// JSON `asiakkuuden_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_tiedot: Option<AsiakkuudenTiedotX205397D5>,
     /// Palvelunjärjestäjän nimi (sv: Namn på anordnaren av tjänster)
     ///
     /// JSON `palvelunjarjestajan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunjarjestajan_nimi: Option<String>,
     /// Palvelunjärjestäjän organisaatiokoodi (sv: Organisationskod för anordnaren av tjänster)
     ///
     /// JSON `palvelunjarjestajan_organisaatiokoodi`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunjarjestajan_organisaatiokoodi: Option<sosmeta_types::Identifier>,
     /// Palveluista vastaava työntekijä (sv: Den arbetstagare som ansvarar för servicen)
     ///
     /// JSON `palveluista_vastaava_tyontekija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluista_vastaava_tyontekija: Option<
         Vec<PalveluistaVastaavaTyontekijaX0835D449>,
     >,
     /// Palvelutehtävän asiakkuus (sv: Klientrelation för serviceuppgiften)
     ///
     /// JSON `palvelutehtavan_asiakkuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtavan_asiakkuus: Option<Vec<PalvelutehtavanAsiakkuusXAAA1A239>>,
 }
 impl AsiakkuusasiakirjaX70FA2D98 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: AsiakasX06316FEA) -> Self {
         Self {
             asiakkuuden_yksilointitunnus: None,
@@ -1655,38 +3054,128 @@ impl AsiakkuusasiakirjaX70FA2D98 {
             palvelutehtavan_asiakkuus: None,
         }
     }
+    /// Set `asiakkuuden_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.asiakkuuden_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `asiakkaaseen_liittyvat_henkilot` (builder).
+    #[inline]
+    pub fn with_asiakkaaseen_liittyvat_henkilot(
+        mut self,
+        value: Vec<AsiakkaaseenLiittyvatHenkilotXAC9DDCA6>,
+    ) -> Self {
+        self.asiakkaaseen_liittyvat_henkilot = Some(value);
+        self
+    }
+    /// Set `asiakkuuden_tiedot` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_tiedot(mut self, value: AsiakkuudenTiedotX205397D5) -> Self {
+        self.asiakkuuden_tiedot = Some(value);
+        self
+    }
+    /// Set `palvelunjarjestajan_nimi` (builder).
+    #[inline]
+    pub fn with_palvelunjarjestajan_nimi(mut self, value: String) -> Self {
+        self.palvelunjarjestajan_nimi = Some(value);
+        self
+    }
+    /// Set `palvelunjarjestajan_organisaatiokoodi` (builder).
+    #[inline]
+    pub fn with_palvelunjarjestajan_organisaatiokoodi(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.palvelunjarjestajan_organisaatiokoodi = Some(value);
+        self
+    }
+    /// Set `palveluista_vastaava_tyontekija` (builder).
+    #[inline]
+    pub fn with_palveluista_vastaava_tyontekija(
+        mut self,
+        value: Vec<PalveluistaVastaavaTyontekijaX0835D449>,
+    ) -> Self {
+        self.palveluista_vastaava_tyontekija = Some(value);
+        self
+    }
+    /// Set `palvelutehtavan_asiakkuus` (builder).
+    #[inline]
+    pub fn with_palvelutehtavan_asiakkuus(
+        mut self,
+        value: Vec<PalvelutehtavanAsiakkuusXAAA1A239>,
+    ) -> Self {
+        self.palvelutehtavan_asiakkuus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkuusasiakirjaX70FA2D98 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkuuden_yksilointitunnus",
+        "asiakas",
+        "asiakkaaseen_liittyvat_henkilot",
+        "asiakkuuden_tiedot",
+        "palvelunjarjestajan_nimi",
+        "palvelunjarjestajan_organisaatiokoodi",
+        "palveluista_vastaava_tyontekija",
+        "palvelutehtavan_asiakkuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkuuden_yksilointitunnus: f.opt(0usize)?,
+            asiakas: f.req(1usize)?,
+            asiakkaaseen_liittyvat_henkilot: f.opt(2usize)?,
+            asiakkuuden_tiedot: f.opt(3usize)?,
+            palvelunjarjestajan_nimi: f.opt(4usize)?,
+            palvelunjarjestajan_organisaatiokoodi: f.opt(5usize)?,
+            palveluista_vastaava_tyontekija: f.opt(6usize)?,
+            palvelutehtavan_asiakkuus: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakkuuden_yksilointitunnus);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.asiakkaaseen_liittyvat_henkilot);
+        w.opt(3usize, &self.asiakkuuden_tiedot);
+        w.opt(4usize, &self.palvelunjarjestajan_nimi);
+        w.opt(5usize, &self.palvelunjarjestajan_organisaatiokoodi);
+        w.opt(6usize, &self.palveluista_vastaava_tyontekija);
+        w.opt(7usize, &self.palvelutehtavan_asiakkuus);
+    }
+}
+sosmeta_types::record!(AsiakkuusasiakirjaX70FA2D98);
 /// Riskitieto (sv: Riskinformation)
 ///
 /// JSON `riskitieto`: toistuva.
 ///
 /// Shape `54959f5493840fea`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RiskitietoX54959F54 {
     /// Riskin kuvaus (sv: Beskrivning av risken)
     ///
     /// JSON `riskin_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riskin_kuvaus: Option<String>,
     /// Riskitiedon alkamispäivä (sv: Datum för inledning av riskinformationen)
     ///
     /// JSON `riskitiedon_alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riskitiedon_alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Voimassa määräajan (sv: Gäller för en bestämd tid)
     ///
     /// JSON `voimassa_maaraajan`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassa_maaraajan: Option<bool>,
     /// Määräaikaisen riskitiedon päättymispäivä (sv: Datum för avslutning av den tidsbestämda riskinformationen)
     ///
     /// JSON `maaraaikaisen_riskitiedon_paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaikaisen_riskitiedon_paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
 impl RiskitietoX54959F54 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             riskin_kuvaus: None,
@@ -1695,7 +3184,62 @@ impl RiskitietoX54959F54 {
             maaraaikaisen_riskitiedon_paattymispaiva: None,
         }
     }
+    /// Set `riskin_kuvaus` (builder).
+    #[inline]
+    pub fn with_riskin_kuvaus(mut self, value: String) -> Self {
+        self.riskin_kuvaus = Some(value);
+        self
+    }
+    /// Set `riskitiedon_alkamispaiva` (builder).
+    #[inline]
+    pub fn with_riskitiedon_alkamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.riskitiedon_alkamispaiva = Some(value);
+        self
+    }
+    /// Set `voimassa_maaraajan` (builder).
+    #[inline]
+    pub fn with_voimassa_maaraajan(mut self, value: bool) -> Self {
+        self.voimassa_maaraajan = Some(value);
+        self
+    }
+    /// Set `maaraaikaisen_riskitiedon_paattymispaiva` (builder).
+    #[inline]
+    pub fn with_maaraaikaisen_riskitiedon_paattymispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.maaraaikaisen_riskitiedon_paattymispaiva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RiskitietoX54959F54 {
+    const KEYS: &'static [&'static str] = &[
+        "riskin_kuvaus",
+        "riskitiedon_alkamispaiva",
+        "voimassa_maaraajan",
+        "maaraaikaisen_riskitiedon_paattymispaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            riskin_kuvaus: f.opt(0usize)?,
+            riskitiedon_alkamispaiva: f.opt(1usize)?,
+            voimassa_maaraajan: f.opt(2usize)?,
+            maaraaikaisen_riskitiedon_paattymispaiva: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.riskin_kuvaus);
+        w.opt(1usize, &self.riskitiedon_alkamispaiva);
+        w.opt(2usize, &self.voimassa_maaraajan);
+        w.opt(3usize, &self.maaraaikaisen_riskitiedon_paattymispaiva);
+    }
+}
+sosmeta_types::record!(RiskitietoX54959F54);
 sosmeta_types::classification!(
     #[doc = " Nimilaji (sv: Namnslag)"] #[doc = " "] #[doc =
     " JSON `nimilaji`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1711,8 +3255,7 @@ sosmeta_types::classification!(
 /// JSON `henkilonnimi`: toistuva.
 ///
 /// Shape `7d36ba2b9eaa3e12`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkilonnimiX7D36BA2B {
     /// Nimi (sv: Namn)
     ///
@@ -1723,15 +3266,40 @@ pub struct HenkilonnimiX7D36BA2B {
     /// JSON `nimilaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: VRK/THL - Nimilaji 1.2.246.537.6.1207, `urn:oid:1.2.246.537.6.1207`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimilaji: Option<sosmeta_types::Coded<NimilajiX82D3EBEA>>,
 }
 impl HenkilonnimiX7D36BA2B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
         Self { nimi, nimilaji: None }
     }
+    /// Set `nimilaji` (builder).
+    #[inline]
+    pub fn with_nimilaji(
+        mut self,
+        value: sosmeta_types::Coded<NimilajiX82D3EBEA>,
+    ) -> Self {
+        self.nimilaji = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkilonnimiX7D36BA2B {
+    const KEYS: &'static [&'static str] = &["nimi", "nimilaji"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nimi: f.req(0usize)?,
+            nimilaji: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.nimi);
+        w.opt(1usize, &self.nimilaji);
+    }
+}
+sosmeta_types::record!(HenkilonnimiX7D36BA2B);
 sosmeta_types::classification!(
     #[doc = " Erityisryhmä (sv: Specialgrupp)"] #[doc = " "] #[doc =
     " JSON `erityisryhma`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1748,29 +3316,26 @@ sosmeta_types::classification!(
 /// JSON `tilapainen_asuinkunta`: toistuva.
 ///
 /// Shape `ea3a1da679b2593f`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TilapainenAsuinkuntaXEA3A1DA6 {
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
     /// Kuntaan muutto (sv: Flyttning till kommunen)
     ///
     /// JSON `kuntaan_muutto`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntaan_muutto: Option<sosmeta_types::PartialDate>,
     /// Kunnasta muutto (sv: Flyttning från kommunen)
     ///
     /// JSON `kunnasta_muutto`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunnasta_muutto: Option<sosmeta_types::PartialDate>,
 }
 impl TilapainenAsuinkuntaXEA3A1DA6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kunta: None,
@@ -1778,37 +3343,72 @@ impl TilapainenAsuinkuntaXEA3A1DA6 {
             kunnasta_muutto: None,
         }
     }
+    /// Set `kunta` (builder).
+    #[inline]
+    pub fn with_kunta(mut self, value: sosmeta_types::Coded<KuntaX078FD860>) -> Self {
+        self.kunta = Some(value);
+        self
+    }
+    /// Set `kuntaan_muutto` (builder).
+    #[inline]
+    pub fn with_kuntaan_muutto(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.kuntaan_muutto = Some(value);
+        self
+    }
+    /// Set `kunnasta_muutto` (builder).
+    #[inline]
+    pub fn with_kunnasta_muutto(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.kunnasta_muutto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TilapainenAsuinkuntaXEA3A1DA6 {
+    const KEYS: &'static [&'static str] = &[
+        "kunta",
+        "kuntaan_muutto",
+        "kunnasta_muutto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kunta: f.opt(0usize)?,
+            kuntaan_muutto: f.opt(1usize)?,
+            kunnasta_muutto: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kunta);
+        w.opt(1usize, &self.kuntaan_muutto);
+        w.opt(2usize, &self.kunnasta_muutto);
+    }
+}
+sosmeta_types::record!(TilapainenAsuinkuntaXEA3A1DA6);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `9c05f3816d60c088`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX9C05F381 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Tilapäinen osoite (sv: Tillfällig adress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_osoite: Option<TilapainenOsoiteX7F052E15>,
     /// Yhteysosoite (sv: Kontaktadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteysosoite: Option<OsoiteXE9FA3AAD>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
 impl YhteystiedotX9C05F381 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
@@ -1818,7 +3418,65 @@ impl YhteystiedotX9C05F381 {
             sahkopostiosoite: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `tilapainen_osoite` (builder).
+    #[inline]
+    pub fn with_tilapainen_osoite(mut self, value: TilapainenOsoiteX7F052E15) -> Self {
+        self.tilapainen_osoite = Some(value);
+        self
+    }
+    /// Set `yhteysosoite` (builder).
+    #[inline]
+    pub fn with_yhteysosoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.yhteysosoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: String) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotX9C05F381 {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "tilapainen_osoite",
+        "yhteysosoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            tilapainen_osoite: f.opt(1usize)?,
+            yhteysosoite: f.opt(2usize)?,
+            puhelinnumero: f.opt(3usize)?,
+            sahkopostiosoite: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.tilapainen_osoite);
+        w.opt(2usize, &self.yhteysosoite);
+        w.opt(3usize, &self.puhelinnumero);
+        w.opt(4usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(YhteystiedotX9C05F381);
 sosmeta_types::classification!(
     #[doc = " Asunnottomuus (sv: Bostadslöshet)"] #[doc = " "] #[doc =
     " JSON `asunnottomuus`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1835,8 +3493,7 @@ sosmeta_types::classification!(
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `bd1e114e418958f5`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasXBD1E114E {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1849,73 +3506,60 @@ pub struct AsiakasXBD1E114E {
     /// Henkilönnimi (sv: Personbenämning)
     ///
     /// JSON `henkilonnimi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilonnimi: Option<Vec<HenkilonnimiX7D36BA2B>>,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
     /// Kansalaisuus (sv: Medborgarskap)
     ///
     /// JSON `kansalaisuus`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kansalaisuus: Option<Vec<sosmeta_types::Coded<MaaXAF7B3EDC>>>,
     /// Ammatti (sv: Yrke)
     ///
     /// JSON `ammatti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<String>,
     /// Äidinkieli (sv: Modersmål)
     ///
     /// JSON `aidinkieli`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aidinkieli: Option<Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>>,
     /// Asiointikieli (sv: Kontaktspråk)
     ///
     /// JSON `asiointikieli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX6887215B>>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkaustiedot: Option<TulkkaustiedotXB221E4F1>,
     /// Erityisryhmä (sv: Specialgrupp)
     ///
     /// JSON `erityisryhma`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Erityisryhmä 1.2.246.537.6.1229, `urn:oid:1.2.246.537.6.1229`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisryhma: Option<sosmeta_types::Coded<ErityisryhmaX6BAE3B91>>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXEFFC22CA>,
     /// Tilapäinen asuinkunta (sv: Tillfällig hemkommun)
     ///
     /// JSON `tilapainen_asuinkunta`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_asuinkunta: Option<Vec<TilapainenAsuinkuntaXEA3A1DA6>>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
@@ -1924,43 +3568,37 @@ pub struct AsiakasXBD1E114E {
     /// Turvakiellon päättymispäivä (sv: Spärrmarkeringens avslutningsdatum)
     ///
     /// JSON `turvakiellon_paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakiellon_paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Salaiset yhteystiedot (sv: Hemliga kontaktuppgifter)
     ///
     /// JSON `salaiset_yhteystiedot`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salaiset_yhteystiedot: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX9C05F381>,
     /// Asunnottomuus (sv: Bostadslöshet)
     ///
     /// JSON `asunnottomuus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asunnottomuuden muodot 1.2.246.537.6.1285, `urn:oid:1.2.246.537.6.1285`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunnottomuus: Option<sosmeta_types::Coded<AsunnottomuusXAF5F769B>>,
     /// Asiakkaalla on oikeus erityiseen tukeen (sv: Klienten har rätt till särskilt stöd)
     ///
     /// JSON `asiakkaalla_on_oikeus_erityiseen_tukeen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalla_on_oikeus_erityiseen_tukeen: Option<bool>,
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
 }
 impl AsiakasXBD1E114E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1992,33 +3630,294 @@ impl AsiakasXBD1E114E {
             elaa_avoliitossa: None,
         }
     }
+    /// Set `henkilonnimi` (builder).
+    #[inline]
+    pub fn with_henkilonnimi(mut self, value: Vec<HenkilonnimiX7D36BA2B>) -> Self {
+        self.henkilonnimi = Some(value);
+        self
+    }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `sukupuoli` (builder).
+    #[inline]
+    pub fn with_sukupuoli(
+        mut self,
+        value: sosmeta_types::Coded<SukupuoliX18163A97>,
+    ) -> Self {
+        self.sukupuoli = Some(value);
+        self
+    }
+    /// Set `kansalaisuus` (builder).
+    #[inline]
+    pub fn with_kansalaisuus(
+        mut self,
+        value: Vec<sosmeta_types::Coded<MaaXAF7B3EDC>>,
+    ) -> Self {
+        self.kansalaisuus = Some(value);
+        self
+    }
+    /// Set `ammatti` (builder).
+    #[inline]
+    pub fn with_ammatti(mut self, value: String) -> Self {
+        self.ammatti = Some(value);
+        self
+    }
+    /// Set `aidinkieli` (builder).
+    #[inline]
+    pub fn with_aidinkieli(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>,
+    ) -> Self {
+        self.aidinkieli = Some(value);
+        self
+    }
+    /// Set `asiointikieli` (builder).
+    #[inline]
+    pub fn with_asiointikieli(
+        mut self,
+        value: sosmeta_types::Coded<AsiointikieliX6887215B>,
+    ) -> Self {
+        self.asiointikieli = Some(value);
+        self
+    }
+    /// Set `tulkkaustiedot` (builder).
+    #[inline]
+    pub fn with_tulkkaustiedot(mut self, value: TulkkaustiedotXB221E4F1) -> Self {
+        self.tulkkaustiedot = Some(value);
+        self
+    }
+    /// Set `erityisryhma` (builder).
+    #[inline]
+    pub fn with_erityisryhma(
+        mut self,
+        value: sosmeta_types::Coded<ErityisryhmaX6BAE3B91>,
+    ) -> Self {
+        self.erityisryhma = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXEFFC22CA) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `tilapainen_asuinkunta` (builder).
+    #[inline]
+    pub fn with_tilapainen_asuinkunta(
+        mut self,
+        value: Vec<TilapainenAsuinkuntaXEA3A1DA6>,
+    ) -> Self {
+        self.tilapainen_asuinkunta = Some(value);
+        self
+    }
+    /// Set `turvakiellon_paattymispaiva` (builder).
+    #[inline]
+    pub fn with_turvakiellon_paattymispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.turvakiellon_paattymispaiva = Some(value);
+        self
+    }
+    /// Set `salaiset_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_salaiset_yhteystiedot(mut self, value: bool) -> Self {
+        self.salaiset_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX9C05F381) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `asunnottomuus` (builder).
+    #[inline]
+    pub fn with_asunnottomuus(
+        mut self,
+        value: sosmeta_types::Coded<AsunnottomuusXAF5F769B>,
+    ) -> Self {
+        self.asunnottomuus = Some(value);
+        self
+    }
+    /// Set `asiakkaalla_on_oikeus_erityiseen_tukeen` (builder).
+    #[inline]
+    pub fn with_asiakkaalla_on_oikeus_erityiseen_tukeen(mut self, value: bool) -> Self {
+        self.asiakkaalla_on_oikeus_erityiseen_tukeen = Some(value);
+        self
+    }
+    /// Set `siviilisaaty` (builder).
+    #[inline]
+    pub fn with_siviilisaaty(
+        mut self,
+        value: sosmeta_types::Coded<SiviilisaatyXF78001DA>,
+    ) -> Self {
+        self.siviilisaaty = Some(value);
+        self
+    }
+    /// Set `elaa_avoliitossa` (builder).
+    #[inline]
+    pub fn with_elaa_avoliitossa(mut self, value: bool) -> Self {
+        self.elaa_avoliitossa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasXBD1E114E {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilonnimi",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymaaika",
+        "sukupuoli",
+        "kansalaisuus",
+        "ammatti",
+        "aidinkieli",
+        "asiointikieli",
+        "tulkkaustiedot",
+        "erityisryhma",
+        "kotikunta",
+        "tilapainen_asuinkunta",
+        "turvakielto",
+        "turvakiellon_paattymispaiva",
+        "salaiset_yhteystiedot",
+        "yhteystiedot",
+        "asunnottomuus",
+        "asiakkaalla_on_oikeus_erityiseen_tukeen",
+        "siviilisaaty",
+        "elaa_avoliitossa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilonnimi: f.opt(2usize)?,
+            henkilotunnus: f.opt(3usize)?,
+            tilapainen_yksilointitunnus: f.opt(4usize)?,
+            syntymaaika: f.opt(5usize)?,
+            sukupuoli: f.opt(6usize)?,
+            kansalaisuus: f.opt(7usize)?,
+            ammatti: f.opt(8usize)?,
+            aidinkieli: f.opt(9usize)?,
+            asiointikieli: f.opt(10usize)?,
+            tulkkaustiedot: f.opt(11usize)?,
+            erityisryhma: f.opt(12usize)?,
+            kotikunta: f.opt(13usize)?,
+            tilapainen_asuinkunta: f.opt(14usize)?,
+            turvakielto: f.req(15usize)?,
+            turvakiellon_paattymispaiva: f.opt(16usize)?,
+            salaiset_yhteystiedot: f.opt(17usize)?,
+            yhteystiedot: f.opt(18usize)?,
+            asunnottomuus: f.opt(19usize)?,
+            asiakkaalla_on_oikeus_erityiseen_tukeen: f.opt(20usize)?,
+            siviilisaaty: f.opt(21usize)?,
+            elaa_avoliitossa: f.opt(22usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilonnimi);
+        w.opt(3usize, &self.henkilotunnus);
+        w.opt(4usize, &self.tilapainen_yksilointitunnus);
+        w.opt(5usize, &self.syntymaaika);
+        w.opt(6usize, &self.sukupuoli);
+        w.opt(7usize, &self.kansalaisuus);
+        w.opt(8usize, &self.ammatti);
+        w.opt(9usize, &self.aidinkieli);
+        w.opt(10usize, &self.asiointikieli);
+        w.opt(11usize, &self.tulkkaustiedot);
+        w.opt(12usize, &self.erityisryhma);
+        w.opt(13usize, &self.kotikunta);
+        w.opt(14usize, &self.tilapainen_asuinkunta);
+        w.req(15usize, &self.turvakielto);
+        w.opt(16usize, &self.turvakiellon_paattymispaiva);
+        w.opt(17usize, &self.salaiset_yhteystiedot);
+        w.opt(18usize, &self.yhteystiedot);
+        w.opt(19usize, &self.asunnottomuus);
+        w.opt(20usize, &self.asiakkaalla_on_oikeus_erityiseen_tukeen);
+        w.opt(21usize, &self.siviilisaaty);
+        w.opt(22usize, &self.elaa_avoliitossa);
+    }
+}
+sosmeta_types::record!(AsiakasXBD1E114E);
 /// Edunvalvontavaltuutus (sv: Intressebevakningsfullmakt)
 ///
 /// Shape `948e76d1e3eb3442`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdunvalvontavaltuutusX948E76D1 {
     /// Valtuutuksen vahvistamispäivä (sv: Datum för fastställande av fullmakt)
     ///
     /// JSON `valtuutuksen_vahvistamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valtuutuksen_vahvistamispaiva: Option<sosmeta_types::PartialDate>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl EdunvalvontavaltuutusX948E76D1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             valtuutuksen_vahvistamispaiva: None,
             kuvaus: None,
         }
     }
+    /// Set `valtuutuksen_vahvistamispaiva` (builder).
+    #[inline]
+    pub fn with_valtuutuksen_vahvistamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.valtuutuksen_vahvistamispaiva = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for EdunvalvontavaltuutusX948E76D1 {
+    const KEYS: &'static [&'static str] = &["valtuutuksen_vahvistamispaiva", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            valtuutuksen_vahvistamispaiva: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.valtuutuksen_vahvistamispaiva);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(EdunvalvontavaltuutusX948E76D1);
 sosmeta_types::classification!(
     #[doc = " Huoltajuussuhteen muoto (sv: Typ av vårdnadsförhållande)"] #[doc = " "]
     #[doc = " JSON `huoltajuussuhteen_muoto`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -2033,40 +3932,68 @@ sosmeta_types::classification!(
 /// Huoltajuus (sv: Vårdnad)
 ///
 /// Shape `01b277823580d9de`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajuusX01B27782 {
     /// Huoltajuussuhteen muoto (sv: Typ av vårdnadsförhållande)
     ///
     /// JSON `huoltajuussuhteen_muoto`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Huoltajuussuhteen muoto 1.2.246.537.6.1204, `urn:oid:1.2.246.537.6.1204`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuussuhteen_muoto: Option<
         sosmeta_types::Coded<HuoltajuussuhteenMuotoXF5E8C1F1>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl HuoltajuusX01B27782 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             huoltajuussuhteen_muoto: None,
             kuvaus: None,
         }
     }
+    /// Set `huoltajuussuhteen_muoto` (builder).
+    #[inline]
+    pub fn with_huoltajuussuhteen_muoto(
+        mut self,
+        value: sosmeta_types::Coded<HuoltajuussuhteenMuotoXF5E8C1F1>,
+    ) -> Self {
+        self.huoltajuussuhteen_muoto = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuoltajuusX01B27782 {
+    const KEYS: &'static [&'static str] = &["huoltajuussuhteen_muoto", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            huoltajuussuhteen_muoto: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huoltajuussuhteen_muoto);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(HuoltajuusX01B27782);
 /// Asiakkaaseen liittyvät henkilöt (sv: Personer relaterade till klienten)
 ///
 /// JSON `asiakkaaseen_liittyvat_henkilot`: toistuva.
 ///
 /// Shape `0d4d759961ead887`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaaseenLiittyvatHenkilotX0D4D7599 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -2079,70 +4006,57 @@ pub struct AsiakkaaseenLiittyvatHenkilotX0D4D7599 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Salaiset yhteystiedot (sv: Hemliga kontaktuppgifter)
     ///
     /// JSON `salaiset_yhteystiedot`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salaiset_yhteystiedot: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Rooli (sv: Roll)
     ///
     /// JSON `rooli`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<Vec<sosmeta_types::Coded<RooliX9763F1C8>>>,
     /// Roolin kuvaus (sv: Rollbeskrivning)
     ///
     /// JSON `roolin_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roolin_kuvaus: Option<String>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     ///
     /// JSON `yhteyshenkilo`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<bool>,
     /// Toimivalta (sv: Befogenhet)
     ///
     /// JSON `toimivalta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimivalta: Option<String>,
     /// Edunvalvonta (sv: Intressebevakning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvonta: Option<EdunvalvontaXD7735A31>,
     /// Edunvalvontavaltuutus (sv: Intressebevakningsfullmakt)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvontavaltuutus: Option<EdunvalvontavaltuutusX948E76D1>,
     /// Huoltajuus (sv: Vårdnad)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuus: Option<HuoltajuusX01B27782>,
     /// Vanhemman tiedonsaantioikeus (sv: Förälders rätt till information)
     ///
     /// JSON `vanhemman_tiedonsaantioikeus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tiedonsaantioikeus: Option<String>,
 }
 impl AsiakkaaseenLiittyvatHenkilotX0D4D7599 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2166,19 +4080,168 @@ impl AsiakkaaseenLiittyvatHenkilotX0D4D7599 {
             vanhemman_tiedonsaantioikeus: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `salaiset_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_salaiset_yhteystiedot(mut self, value: bool) -> Self {
+        self.salaiset_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `rooli` (builder).
+    #[inline]
+    pub fn with_rooli(
+        mut self,
+        value: Vec<sosmeta_types::Coded<RooliX9763F1C8>>,
+    ) -> Self {
+        self.rooli = Some(value);
+        self
+    }
+    /// Set `roolin_kuvaus` (builder).
+    #[inline]
+    pub fn with_roolin_kuvaus(mut self, value: String) -> Self {
+        self.roolin_kuvaus = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: bool) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
+    /// Set `toimivalta` (builder).
+    #[inline]
+    pub fn with_toimivalta(mut self, value: String) -> Self {
+        self.toimivalta = Some(value);
+        self
+    }
+    /// Set `edunvalvonta` (builder).
+    #[inline]
+    pub fn with_edunvalvonta(mut self, value: EdunvalvontaXD7735A31) -> Self {
+        self.edunvalvonta = Some(value);
+        self
+    }
+    /// Set `edunvalvontavaltuutus` (builder).
+    #[inline]
+    pub fn with_edunvalvontavaltuutus(
+        mut self,
+        value: EdunvalvontavaltuutusX948E76D1,
+    ) -> Self {
+        self.edunvalvontavaltuutus = Some(value);
+        self
+    }
+    /// Set `huoltajuus` (builder).
+    #[inline]
+    pub fn with_huoltajuus(mut self, value: HuoltajuusX01B27782) -> Self {
+        self.huoltajuus = Some(value);
+        self
+    }
+    /// Set `vanhemman_tiedonsaantioikeus` (builder).
+    #[inline]
+    pub fn with_vanhemman_tiedonsaantioikeus(mut self, value: String) -> Self {
+        self.vanhemman_tiedonsaantioikeus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkaaseenLiittyvatHenkilotX0D4D7599 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tehtavanimike",
+        "organisaatio",
+        "turvakielto",
+        "salaiset_yhteystiedot",
+        "yhteystiedot",
+        "rooli",
+        "roolin_kuvaus",
+        "yhteyshenkilo",
+        "toimivalta",
+        "edunvalvonta",
+        "edunvalvontavaltuutus",
+        "huoltajuus",
+        "vanhemman_tiedonsaantioikeus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tehtavanimike: f.opt(3usize)?,
+            organisaatio: f.opt(4usize)?,
+            turvakielto: f.opt(5usize)?,
+            salaiset_yhteystiedot: f.opt(6usize)?,
+            yhteystiedot: f.opt(7usize)?,
+            rooli: f.opt(8usize)?,
+            roolin_kuvaus: f.opt(9usize)?,
+            yhteyshenkilo: f.opt(10usize)?,
+            toimivalta: f.opt(11usize)?,
+            edunvalvonta: f.opt(12usize)?,
+            edunvalvontavaltuutus: f.opt(13usize)?,
+            huoltajuus: f.opt(14usize)?,
+            vanhemman_tiedonsaantioikeus: f.opt(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tehtavanimike);
+        w.opt(4usize, &self.organisaatio);
+        w.opt(5usize, &self.turvakielto);
+        w.opt(6usize, &self.salaiset_yhteystiedot);
+        w.opt(7usize, &self.yhteystiedot);
+        w.opt(8usize, &self.rooli);
+        w.opt(9usize, &self.roolin_kuvaus);
+        w.opt(10usize, &self.yhteyshenkilo);
+        w.opt(11usize, &self.toimivalta);
+        w.opt(12usize, &self.edunvalvonta);
+        w.opt(13usize, &self.edunvalvontavaltuutus);
+        w.opt(14usize, &self.huoltajuus);
+        w.opt(15usize, &self.vanhemman_tiedonsaantioikeus);
+    }
+}
+sosmeta_types::record!(AsiakkaaseenLiittyvatHenkilotX0D4D7599);
 /// Sosiaalihuollon asiakkuus (sv: Klientrelation inom socialvården)
 ///
 /// JSON `sosiaalihuollon_asiakkuus`: esitystapa Otsikko.
 ///
 /// Shape `2d75318ae158662e`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonAsiakkuusX2D75318A {
     /// Vanha asiakkuus (sv: Gammal klientrelation)
     ///
     /// JSON `vanha_asiakkuus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanha_asiakkuus: Option<bool>,
     /// Asiakkuuden alkamispvm (sv: Inledningsdatum för klientrelationen)
     ///
@@ -2187,16 +4250,15 @@ pub struct SosiaalihuollonAsiakkuusX2D75318A {
     /// Asiakkuuden päättymispvm (sv: Avslutningsdatum för klientrelationen)
     ///
     /// JSON `asiakkuuden_paattymispvm`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
     /// Asiakkuuden päättymisen perustelu (sv: Motivering till att klientrelationen avslutas)
     ///
     /// JSON `asiakkuuden_paattymisen_perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_paattymisen_perustelu: Option<String>,
 }
 impl SosiaalihuollonAsiakkuusX2D75318A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakkuuden_alkamispvm: sosmeta_types::PartialDate) -> Self {
         Self {
             vanha_asiakkuus: None,
@@ -2205,14 +4267,59 @@ impl SosiaalihuollonAsiakkuusX2D75318A {
             asiakkuuden_paattymisen_perustelu: None,
         }
     }
+    /// Set `vanha_asiakkuus` (builder).
+    #[inline]
+    pub fn with_vanha_asiakkuus(mut self, value: bool) -> Self {
+        self.vanha_asiakkuus = Some(value);
+        self
+    }
+    /// Set `asiakkuuden_paattymispvm` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_paattymispvm(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.asiakkuuden_paattymispvm = Some(value);
+        self
+    }
+    /// Set `asiakkuuden_paattymisen_perustelu` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_paattymisen_perustelu(mut self, value: String) -> Self {
+        self.asiakkuuden_paattymisen_perustelu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonAsiakkuusX2D75318A {
+    const KEYS: &'static [&'static str] = &[
+        "vanha_asiakkuus",
+        "asiakkuuden_alkamispvm",
+        "asiakkuuden_paattymispvm",
+        "asiakkuuden_paattymisen_perustelu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanha_asiakkuus: f.opt(0usize)?,
+            asiakkuuden_alkamispvm: f.req(1usize)?,
+            asiakkuuden_paattymispvm: f.opt(2usize)?,
+            asiakkuuden_paattymisen_perustelu: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanha_asiakkuus);
+        w.req(1usize, &self.asiakkuuden_alkamispvm);
+        w.opt(2usize, &self.asiakkuuden_paattymispvm);
+        w.opt(3usize, &self.asiakkuuden_paattymisen_perustelu);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonAsiakkuusX2D75318A);
 /// Palvelunjärjestäjän palveluyksikkö (sv: Tjänsteanordnarens serviceenhet)
 ///
 /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva.
 ///
 /// Shape `fd60d4535fbc1090`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelunjarjestajanPalveluyksikkoXFD60D453 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
@@ -2227,19 +4334,17 @@ pub struct PalvelunjarjestajanPalveluyksikkoXFD60D453 {
     /// Asiakkuuden päättymispvm (sv: Avslutningstidpunkt för klientrelationen)
     ///
     /// JSON `asiakkuuden_paattymispvm`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     ///
     /// JSON `yhteyshenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<YhteyshenkiloX2E1B58EE>>,
 }
 impl PalvelunjarjestajanPalveluyksikkoXFD60D453 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
         asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
@@ -2252,14 +4357,62 @@ impl PalvelunjarjestajanPalveluyksikkoXFD60D453 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `asiakkuuden_paattymispvm` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_paattymispvm(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.asiakkuuden_paattymispvm = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: Vec<YhteyshenkiloX2E1B58EE>) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelunjarjestajanPalveluyksikkoXFD60D453 {
+    const KEYS: &'static [&'static str] = &[
+        "palveluyksikon_nimi",
+        "asiakkuuden_alkamispvm",
+        "asiakkuuden_paattymispvm",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.req(0usize)?,
+            asiakkuuden_alkamispvm: f.req(1usize)?,
+            asiakkuuden_paattymispvm: f.opt(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+            yhteyshenkilo: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palveluyksikon_nimi);
+        w.req(1usize, &self.asiakkuuden_alkamispvm);
+        w.opt(2usize, &self.asiakkuuden_paattymispvm);
+        w.opt(3usize, &self.yhteystiedot);
+        w.opt(4usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(PalvelunjarjestajanPalveluyksikkoXFD60D453);
 /// Palveluista vastaava työntekijä (sv: Den arbetstagare som ansvarar för servicen)
 ///
 /// JSON `palveluista_vastaava_tyontekija`: toistuva.
 ///
 /// Shape `187a4c85494beafe`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluistaVastaavaTyontekijaX187A4C85 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -2274,19 +4427,17 @@ pub struct PalveluistaVastaavaTyontekijaX187A4C85 {
     /// JSON `palveluyksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Rekisteröintitunnus (sv: Registreringskod)
     ///
     /// JSON `rekisterointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterointitunnus: Option<sosmeta_types::Identifier>,
 }
 impl PalveluistaVastaavaTyontekijaX187A4C85 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2299,21 +4450,68 @@ impl PalveluistaVastaavaTyontekijaX187A4C85 {
             rekisterointitunnus: None,
         }
     }
+    /// Set `palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palveluyksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikko = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `rekisterointitunnus` (builder).
+    #[inline]
+    pub fn with_rekisterointitunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.rekisterointitunnus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluistaVastaavaTyontekijaX187A4C85 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "palveluyksikko",
+        "yhteystiedot",
+        "rekisterointitunnus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            palveluyksikko: f.opt(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+            rekisterointitunnus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.palveluyksikko);
+        w.opt(3usize, &self.yhteystiedot);
+        w.opt(4usize, &self.rekisterointitunnus);
+    }
+}
+sosmeta_types::record!(PalveluistaVastaavaTyontekijaX187A4C85);
 /// Palveluntoteuttaja (sv: Servicegivare)
 ///
 /// JSON `palveluntoteuttaja`: toistuva.
 ///
 /// Shape `8a84c9172b00f388`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluntoteuttajaX8A84C917 {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
@@ -2328,19 +4526,17 @@ pub struct PalveluntoteuttajaX8A84C917 {
     /// Asiakkuuden päättymispvm (sv: Avslutningstidpunkt för klientrelationen)
     ///
     /// JSON `asiakkuuden_paattymispvm`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     ///
     /// JSON `yhteyshenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<YhteyshenkiloX2E1B58EE>>,
 }
 impl PalveluntoteuttajaX8A84C917 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
         asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
@@ -2354,21 +4550,80 @@ impl PalveluntoteuttajaX8A84C917 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `asiakkuuden_paattymispvm` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_paattymispvm(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.asiakkuuden_paattymispvm = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: Vec<YhteyshenkiloX2E1B58EE>) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluntoteuttajaX8A84C917 {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "palveluyksikon_nimi",
+        "asiakkuuden_alkamispvm",
+        "asiakkuuden_paattymispvm",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            palveluyksikon_nimi: f.req(1usize)?,
+            asiakkuuden_alkamispvm: f.req(2usize)?,
+            asiakkuuden_paattymispvm: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+            yhteyshenkilo: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.req(1usize, &self.palveluyksikon_nimi);
+        w.req(2usize, &self.asiakkuuden_alkamispvm);
+        w.opt(3usize, &self.asiakkuuden_paattymispvm);
+        w.opt(4usize, &self.yhteystiedot);
+        w.opt(5usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(PalveluntoteuttajaX8A84C917);
 /// Palveluntuottaja (sv: Tjänsteproducent)
 ///
 /// JSON `palveluntuottaja`: toistuva.
 ///
 /// Shape `56ac0980c19aea46`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluntuottajaX56AC0980 {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
@@ -2383,24 +4638,21 @@ pub struct PalveluntuottajaX56AC0980 {
     /// Asiakkuuden päättymispvm (sv: Avslutningstidpunkt för klientrelationen)
     ///
     /// JSON `asiakkuuden_paattymispvm`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     ///
     /// JSON `yhteyshenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<YhteyshenkiloX2E1B58EE>>,
     /// Palveluntoteuttaja (sv: Servicegivare)
     ///
     /// JSON `palveluntoteuttaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluntoteuttaja: Option<Vec<PalveluntoteuttajaX8A84C917>>,
 }
 impl PalveluntuottajaX56AC0980 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
         asiakkuuden_alkamispvm: sosmeta_types::PartialDate,
@@ -2415,14 +4667,86 @@ impl PalveluntuottajaX56AC0980 {
             palveluntoteuttaja: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `asiakkuuden_paattymispvm` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_paattymispvm(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.asiakkuuden_paattymispvm = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: Vec<YhteyshenkiloX2E1B58EE>) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
+    /// Set `palveluntoteuttaja` (builder).
+    #[inline]
+    pub fn with_palveluntoteuttaja(
+        mut self,
+        value: Vec<PalveluntoteuttajaX8A84C917>,
+    ) -> Self {
+        self.palveluntoteuttaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluntuottajaX56AC0980 {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "palveluyksikon_nimi",
+        "asiakkuuden_alkamispvm",
+        "asiakkuuden_paattymispvm",
+        "yhteystiedot",
+        "yhteyshenkilo",
+        "palveluntoteuttaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            palveluyksikon_nimi: f.req(1usize)?,
+            asiakkuuden_alkamispvm: f.req(2usize)?,
+            asiakkuuden_paattymispvm: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+            yhteyshenkilo: f.opt(5usize)?,
+            palveluntoteuttaja: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.req(1usize, &self.palveluyksikon_nimi);
+        w.req(2usize, &self.asiakkuuden_alkamispvm);
+        w.opt(3usize, &self.asiakkuuden_paattymispvm);
+        w.opt(4usize, &self.yhteystiedot);
+        w.opt(5usize, &self.yhteyshenkilo);
+        w.opt(6usize, &self.palveluntoteuttaja);
+    }
+}
+sosmeta_types::record!(PalveluntuottajaX56AC0980);
 /// Sosiaalihuollon palvelutehtävä (sv: Serviceuppgift inom socialvården)
 ///
 /// JSON `sosiaalihuollon_palvelutehtava`: toistuva.
 ///
 /// Shape `8aa89987b64a8c77`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonPalvelutehtavaX8AA89987 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -2433,18 +4757,17 @@ pub struct SosiaalihuollonPalvelutehtavaX8AA89987 {
     /// Palvelunjärjestäjän palveluyksikkö (sv: Tjänsteanordnarens serviceenhet)
     ///
     /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunjarjestajan_palveluyksikko: Option<
         Vec<PalvelunjarjestajanPalveluyksikkoXFD60D453>,
     >,
     /// Palveluntuottaja (sv: Tjänsteproducent)
     ///
     /// JSON `palveluntuottaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluntuottaja: Option<Vec<PalveluntuottajaX56AC0980>>,
 }
 impl SosiaalihuollonPalvelutehtavaX8AA89987 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
@@ -2452,55 +4775,126 @@ impl SosiaalihuollonPalvelutehtavaX8AA89987 {
             palveluntuottaja: None,
         }
     }
+    /// Set `palvelunjarjestajan_palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palvelunjarjestajan_palveluyksikko(
+        mut self,
+        value: Vec<PalvelunjarjestajanPalveluyksikkoXFD60D453>,
+    ) -> Self {
+        self.palvelunjarjestajan_palveluyksikko = Some(value);
+        self
+    }
+    /// Set `palveluntuottaja` (builder).
+    #[inline]
+    pub fn with_palveluntuottaja(
+        mut self,
+        value: Vec<PalveluntuottajaX56AC0980>,
+    ) -> Self {
+        self.palveluntuottaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonPalvelutehtavaX8AA89987 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "palvelunjarjestajan_palveluyksikko",
+        "palveluntuottaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.req(0usize)?,
+            palvelunjarjestajan_palveluyksikko: f.opt(1usize)?,
+            palveluntuottaja: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.palvelunjarjestajan_palveluyksikko);
+        w.opt(2usize, &self.palveluntuottaja);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonPalvelutehtavaX8AA89987);
 /// Lastensuojelun asiakkuus (sv: Klientrelation inom barnskyddet)
 ///
 /// JSON `lastensuojelun_asiakkuus`: esitystapa Otsikko.
 ///
 /// Shape `1709900bce889a43`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunAsiakkuusX1709900B {
     /// Lastensuojelun asiakkuuden alkamispvm (sv: Inledningsdatum för klientrelationen inom barnskyddet)
     ///
     /// JSON `lastensuojelun_asiakkuuden_alkamispvm`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_asiakkuuden_alkamispvm: Option<sosmeta_types::PartialDate>,
     /// Lastensuojelun asiakkuuden päättymispvm (sv: Avslutningsdatum för klientrelationen inom barnskyddet)
     ///
     /// JSON `lastensuojelun_asiakkuuden_paattymispvm`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_asiakkuuden_paattymispvm: Option<sosmeta_types::PartialDate>,
 }
 impl LastensuojelunAsiakkuusX1709900B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lastensuojelun_asiakkuuden_alkamispvm: None,
             lastensuojelun_asiakkuuden_paattymispvm: None,
         }
     }
+    /// Set `lastensuojelun_asiakkuuden_alkamispvm` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_asiakkuuden_alkamispvm(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.lastensuojelun_asiakkuuden_alkamispvm = Some(value);
+        self
+    }
+    /// Set `lastensuojelun_asiakkuuden_paattymispvm` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_asiakkuuden_paattymispvm(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.lastensuojelun_asiakkuuden_paattymispvm = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LastensuojelunAsiakkuusX1709900B {
+    const KEYS: &'static [&'static str] = &[
+        "lastensuojelun_asiakkuuden_alkamispvm",
+        "lastensuojelun_asiakkuuden_paattymispvm",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lastensuojelun_asiakkuuden_alkamispvm: f.opt(0usize)?,
+            lastensuojelun_asiakkuuden_paattymispvm: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lastensuojelun_asiakkuuden_alkamispvm);
+        w.opt(1usize, &self.lastensuojelun_asiakkuuden_paattymispvm);
+    }
+}
+sosmeta_types::record!(LastensuojelunAsiakkuusX1709900B);
 /// Asiakkuusasiakirja (sv: Klientrelationshandling)
 ///
 /// Shape `8a7bcf371bd07574`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkuusasiakirjaX8A7BCF37 {
     /// Asiakkuuden yksilöintitunnus (sv: Klientrelationens identifikationskod)
     ///
     /// JSON `asiakkuuden_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuuden_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Riskitieto (sv: Riskinformation)
     ///
     /// JSON `riskitieto`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riskitieto: Option<Vec<RiskitietoX54959F54>>,
     /// Asiakirjojen tiedoksianto (sv: Delgivning av handlingar)
     ///
     /// JSON `asiakirjojen_tiedoksianto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakirjojen_tiedoksianto: Option<String>,
     /// Asiakas (sv: Klient)
     ///
@@ -2509,53 +4903,47 @@ pub struct AsiakkuusasiakirjaX8A7BCF37 {
     /// Asiakkaaseen liittyvät henkilöt (sv: Personer relaterade till klienten)
     ///
     /// JSON `asiakkaaseen_liittyvat_henkilot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaaseen_liittyvat_henkilot: Option<
         Vec<AsiakkaaseenLiittyvatHenkilotX0D4D7599>,
     >,
     /// Sosiaalihuollon asiakkuus (sv: Klientrelation inom socialvården)
     ///
     /// JSON `sosiaalihuollon_asiakkuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalihuollon_asiakkuus: Option<SosiaalihuollonAsiakkuusX2D75318A>,
     /// Palvelunjärjestäjän toimintayksikkö (sv: Tjänsteanordnarens verksamhetsenhet)
     ///
     /// JSON `palvelunjarjestajan_toimintayksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunjarjestajan_toimintayksikko: Option<
         sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     >,
     /// Palvelunjärjestäjän palveluyksikkö (sv: Tjänsteanordnarens serviceenhet)
     ///
     /// JSON `palvelunjarjestajan_palveluyksikko`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunjarjestajan_palveluyksikko: Option<
         Vec<PalvelunjarjestajanPalveluyksikkoXFD60D453>,
     >,
     /// Palveluista vastaava työntekijä (sv: Den arbetstagare som ansvarar för servicen)
     ///
     /// JSON `palveluista_vastaava_tyontekija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluista_vastaava_tyontekija: Option<
         Vec<PalveluistaVastaavaTyontekijaX187A4C85>,
     >,
     /// Sosiaalihuollon palvelutehtävä (sv: Serviceuppgift inom socialvården)
     ///
     /// JSON `sosiaalihuollon_palvelutehtava`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalihuollon_palvelutehtava: Option<
         Vec<SosiaalihuollonPalvelutehtavaX8AA89987>,
     >,
     /// Lastensuojelun asiakkuus (sv: Klientrelation inom barnskyddet)
     ///
     /// JSON `lastensuojelun_asiakkuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_asiakkuus: Option<LastensuojelunAsiakkuusX1709900B>,
 }
 impl AsiakkuusasiakirjaX8A7BCF37 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: AsiakasXBD1E114E) -> Self {
         Self {
             asiakkuuden_yksilointitunnus: None,
@@ -2571,4 +4959,134 @@ impl AsiakkuusasiakirjaX8A7BCF37 {
             lastensuojelun_asiakkuus: None,
         }
     }
+    /// Set `asiakkuuden_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_asiakkuuden_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.asiakkuuden_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `riskitieto` (builder).
+    #[inline]
+    pub fn with_riskitieto(mut self, value: Vec<RiskitietoX54959F54>) -> Self {
+        self.riskitieto = Some(value);
+        self
+    }
+    /// Set `asiakirjojen_tiedoksianto` (builder).
+    #[inline]
+    pub fn with_asiakirjojen_tiedoksianto(mut self, value: String) -> Self {
+        self.asiakirjojen_tiedoksianto = Some(value);
+        self
+    }
+    /// Set `asiakkaaseen_liittyvat_henkilot` (builder).
+    #[inline]
+    pub fn with_asiakkaaseen_liittyvat_henkilot(
+        mut self,
+        value: Vec<AsiakkaaseenLiittyvatHenkilotX0D4D7599>,
+    ) -> Self {
+        self.asiakkaaseen_liittyvat_henkilot = Some(value);
+        self
+    }
+    /// Set `sosiaalihuollon_asiakkuus` (builder).
+    #[inline]
+    pub fn with_sosiaalihuollon_asiakkuus(
+        mut self,
+        value: SosiaalihuollonAsiakkuusX2D75318A,
+    ) -> Self {
+        self.sosiaalihuollon_asiakkuus = Some(value);
+        self
+    }
+    /// Set `palvelunjarjestajan_toimintayksikko` (builder).
+    #[inline]
+    pub fn with_palvelunjarjestajan_toimintayksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palvelunjarjestajan_toimintayksikko = Some(value);
+        self
+    }
+    /// Set `palvelunjarjestajan_palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palvelunjarjestajan_palveluyksikko(
+        mut self,
+        value: Vec<PalvelunjarjestajanPalveluyksikkoXFD60D453>,
+    ) -> Self {
+        self.palvelunjarjestajan_palveluyksikko = Some(value);
+        self
+    }
+    /// Set `palveluista_vastaava_tyontekija` (builder).
+    #[inline]
+    pub fn with_palveluista_vastaava_tyontekija(
+        mut self,
+        value: Vec<PalveluistaVastaavaTyontekijaX187A4C85>,
+    ) -> Self {
+        self.palveluista_vastaava_tyontekija = Some(value);
+        self
+    }
+    /// Set `sosiaalihuollon_palvelutehtava` (builder).
+    #[inline]
+    pub fn with_sosiaalihuollon_palvelutehtava(
+        mut self,
+        value: Vec<SosiaalihuollonPalvelutehtavaX8AA89987>,
+    ) -> Self {
+        self.sosiaalihuollon_palvelutehtava = Some(value);
+        self
+    }
+    /// Set `lastensuojelun_asiakkuus` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_asiakkuus(
+        mut self,
+        value: LastensuojelunAsiakkuusX1709900B,
+    ) -> Self {
+        self.lastensuojelun_asiakkuus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkuusasiakirjaX8A7BCF37 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkuuden_yksilointitunnus",
+        "riskitieto",
+        "asiakirjojen_tiedoksianto",
+        "asiakas",
+        "asiakkaaseen_liittyvat_henkilot",
+        "sosiaalihuollon_asiakkuus",
+        "palvelunjarjestajan_toimintayksikko",
+        "palvelunjarjestajan_palveluyksikko",
+        "palveluista_vastaava_tyontekija",
+        "sosiaalihuollon_palvelutehtava",
+        "lastensuojelun_asiakkuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkuuden_yksilointitunnus: f.opt(0usize)?,
+            riskitieto: f.opt(1usize)?,
+            asiakirjojen_tiedoksianto: f.opt(2usize)?,
+            asiakas: f.req(3usize)?,
+            asiakkaaseen_liittyvat_henkilot: f.opt(4usize)?,
+            sosiaalihuollon_asiakkuus: f.opt(5usize)?,
+            palvelunjarjestajan_toimintayksikko: f.opt(6usize)?,
+            palvelunjarjestajan_palveluyksikko: f.opt(7usize)?,
+            palveluista_vastaava_tyontekija: f.opt(8usize)?,
+            sosiaalihuollon_palvelutehtava: f.opt(9usize)?,
+            lastensuojelun_asiakkuus: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakkuuden_yksilointitunnus);
+        w.opt(1usize, &self.riskitieto);
+        w.opt(2usize, &self.asiakirjojen_tiedoksianto);
+        w.req(3usize, &self.asiakas);
+        w.opt(4usize, &self.asiakkaaseen_liittyvat_henkilot);
+        w.opt(5usize, &self.sosiaalihuollon_asiakkuus);
+        w.opt(6usize, &self.palvelunjarjestajan_toimintayksikko);
+        w.opt(7usize, &self.palvelunjarjestajan_palveluyksikko);
+        w.opt(8usize, &self.palveluista_vastaava_tyontekija);
+        w.opt(9usize, &self.sosiaalihuollon_palvelutehtava);
+        w.opt(10usize, &self.lastensuojelun_asiakkuus);
+    }
+}
+sosmeta_types::record!(AsiakkuusasiakirjaX8A7BCF37);

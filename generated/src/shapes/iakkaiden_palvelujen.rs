@@ -8,119 +8,98 @@ use super::*;
 /// Suunnitelma (sv: Plan)
 ///
 /// Shape `bbdb3db1d1d9ca15`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmaXBBDB3DB1 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asiakkaan terveys ja toimintakyky (sv: Klientens hälsa och funktionsförmåga)
     ///
     /// JSON `asiakkaan_terveys_ja_toimintakyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_terveys_ja_toimintakyky: Option<String>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<String>,
     /// Asiakkaan arvio tarvittavasta tuesta (sv: Klientens bedömning av stödbehovet)
     ///
     /// JSON `asiakkaan_arvio_tarvittavasta_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tarvittavasta_tuesta: Option<String>,
     /// Ammattihenkilön arvio tarvittavasta tuesta (sv: Den yrkesutbildade personens bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tarvittavasta_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tarvittavasta_tuesta: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens starka sidor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX166415D1>>,
     /// Palvelut joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
     ///
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot (sv: Övriga tjänster och metoder)
     ///
     /// JSON `muut_palvelut_ja_keinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_keinot: Option<String>,
     /// Palvelunantajat ja heidän vastuunsa (sv: Tjänstetillhandahållarna och deras ansvar)
     ///
     /// JSON `palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunantajat_ja_heidan_vastuunsa: Option<String>,
     /// Yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner och deras uppgifter)
     ///
     /// JSON `yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilot_ja_heidan_tehtavansa: Option<String>,
     /// Suunnitelma asiakkaan ja omatyöntekijän tapaamisista (sv: Plan för möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Selvitys oikeuksista (sv: En redogörelse över rättigheter)
     ///
     /// JSON `selvitys_oikeuksista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_oikeuksista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
 impl SuunnitelmaXBBDB3DB1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
@@ -146,34 +125,258 @@ impl SuunnitelmaXBBDB3DB1 {
             henkilot_joille_tama_suunnitelma_toimitetaan: None,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_terveys_ja_toimintakyky` (builder).
+    #[inline]
+    pub fn with_asiakkaan_terveys_ja_toimintakyky(mut self, value: String) -> Self {
+        self.asiakkaan_terveys_ja_toimintakyky = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_tarvittavasta_tuesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tarvittavasta_tuesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tarvittavasta_tuesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tarvittavasta_tuesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tarvittavasta_tuesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tarvittavasta_tuesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX166415D1>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
+    ) -> Self {
+        self.palvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_keinot` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_keinot(mut self, value: String) -> Self {
+        self.muut_palvelut_ja_keinot = Some(value);
+        self
+    }
+    /// Set `palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_palvelunantajat_ja_heidan_vastuunsa(mut self, value: String) -> Self {
+        self.palvelunantajat_ja_heidan_vastuunsa = Some(value);
+        self
+    }
+    /// Set `yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_yksityishenkilot_ja_heidan_tehtavansa(mut self, value: String) -> Self {
+        self.yksityishenkilot_ja_heidan_tehtavansa = Some(value);
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `selvitys_oikeuksista` (builder).
+    #[inline]
+    pub fn with_selvitys_oikeuksista(mut self, value: bool) -> Self {
+        self.selvitys_oikeuksista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuunnitelmaXBBDB3DB1 {
+    const KEYS: &'static [&'static str] = &[
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asiakkaan_terveys_ja_toimintakyky",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_tarvittavasta_tuesta",
+        "ammattihenkilon_arvio_tarvittavasta_tuesta",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "palvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_ja_keinot",
+        "palvelunantajat_ja_heidan_vastuunsa",
+        "yksityishenkilot_ja_heidan_tehtavansa",
+        "suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista",
+        "selvitys_oikeuksista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(0usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(1usize)?,
+            asiakkaan_terveys_ja_toimintakyky: f.opt(2usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.opt(3usize)?,
+            asiakkaan_arvio_tarvittavasta_tuesta: f.opt(4usize)?,
+            ammattihenkilon_arvio_tarvittavasta_tuesta: f.opt(5usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(6usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(7usize)?,
+            asetettavat_tavoitteet: f.opt(8usize)?,
+            palvelut_joita_asiakkaalle_suunnitellaan: f.opt(9usize)?,
+            muut_palvelut_ja_keinot: f.opt(10usize)?,
+            palvelunantajat_ja_heidan_vastuunsa: f.opt(11usize)?,
+            yksityishenkilot_ja_heidan_tehtavansa: f.opt(12usize)?,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: f.opt(13usize)?,
+            selvitys_oikeuksista: f.opt(14usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(15usize)?,
+            sovitut_jatkotoimet: f.opt(16usize)?,
+            eriavat_nakemykset: f.opt(17usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(18usize)?,
+            suunnitelman_tarkistaminen: f.opt(19usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(1usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(2usize, &self.asiakkaan_terveys_ja_toimintakyky);
+        w.opt(3usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(4usize, &self.asiakkaan_arvio_tarvittavasta_tuesta);
+        w.opt(5usize, &self.ammattihenkilon_arvio_tarvittavasta_tuesta);
+        w.opt(6usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(7usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(8usize, &self.asetettavat_tavoitteet);
+        w.opt(9usize, &self.palvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(10usize, &self.muut_palvelut_ja_keinot);
+        w.opt(11usize, &self.palvelunantajat_ja_heidan_vastuunsa);
+        w.opt(12usize, &self.yksityishenkilot_ja_heidan_tehtavansa);
+        w.opt(13usize, &self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista);
+        w.opt(14usize, &self.selvitys_oikeuksista);
+        w.opt(15usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(16usize, &self.sovitut_jatkotoimet);
+        w.opt(17usize, &self.eriavat_nakemykset);
+        w.opt(18usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(19usize, &self.suunnitelman_tarkistaminen);
+        w.opt(20usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+    }
+}
+sosmeta_types::record!(SuunnitelmaXBBDB3DB1);
 /// Iäkkäiden palvelujen asiakassuunnitelma (sv: Klientplan inom äldreservicen)
 ///
 /// Shape `df173dbcfd0a6bbe`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
     pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suunnitelma (sv: Plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma: Option<SuunnitelmaXBBDB3DB1>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -182,6 +385,7 @@ pub struct IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC {
 }
 impl IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -195,123 +399,157 @@ impl IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC {
             laatija,
         }
     }
+    /// Set `suunnitelma` (builder).
+    #[inline]
+    pub fn with_suunnitelma(mut self, value: SuunnitelmaXBBDB3DB1) -> Self {
+        self.suunnitelma = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "suunnitelma",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            suunnitelma: f.opt(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.suunnitelma);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(IakkaidenPalvelujenAsiakassuunnitelmaXDF173DBC);
 /// Suunnitelma (sv: Plan)
 ///
 /// Shape `17947571d7f1bf4d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmaX17947571 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asiakkaan terveys ja toimintakyky (sv: Klientens hälsa och funktionsförmåga)
     ///
     /// JSON `asiakkaan_terveys_ja_toimintakyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_terveys_ja_toimintakyky: Option<String>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<String>,
     /// Asiakkaan arvio tarvittavasta tuesta (sv: Klientens bedömning av stödbehovet)
     ///
     /// JSON `asiakkaan_arvio_tarvittavasta_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tarvittavasta_tuesta: Option<String>,
     /// Ammattihenkilön arvio tarvittavasta tuesta (sv: Den yrkesutbildade personens bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tarvittavasta_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tarvittavasta_tuesta: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens starka sidor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX166415D1>>,
     /// Palvelut joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
     ///
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut ja keinot (sv: Övriga tjänster och metoder)
     ///
     /// JSON `muut_palvelut_ja_keinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_keinot: Option<String>,
     /// Palvelunantajat ja heidän vastuunsa (sv: Tjänstetillhandahållarna och deras ansvar)
     ///
     /// JSON `palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunantajat_ja_heidan_vastuunsa: Option<String>,
     /// Yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner och deras uppgifter)
     ///
     /// JSON `yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilot_ja_heidan_tehtavansa: Option<String>,
     /// Suunnitelma asiakkaan ja omatyöntekijän tapaamisista (sv: Plan för möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Selvitys oikeuksista (sv: En redogörelse över rättigheter)
     ///
     /// JSON `selvitys_oikeuksista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_oikeuksista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
 impl SuunnitelmaX17947571 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
@@ -337,34 +575,258 @@ impl SuunnitelmaX17947571 {
             henkilot_joille_tama_suunnitelma_toimitetaan: None,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_terveys_ja_toimintakyky` (builder).
+    #[inline]
+    pub fn with_asiakkaan_terveys_ja_toimintakyky(mut self, value: String) -> Self {
+        self.asiakkaan_terveys_ja_toimintakyky = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_tarvittavasta_tuesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tarvittavasta_tuesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tarvittavasta_tuesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tarvittavasta_tuesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tarvittavasta_tuesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tarvittavasta_tuesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX166415D1>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
+    ) -> Self {
+        self.palvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_keinot` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_keinot(mut self, value: String) -> Self {
+        self.muut_palvelut_ja_keinot = Some(value);
+        self
+    }
+    /// Set `palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_palvelunantajat_ja_heidan_vastuunsa(mut self, value: String) -> Self {
+        self.palvelunantajat_ja_heidan_vastuunsa = Some(value);
+        self
+    }
+    /// Set `yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_yksityishenkilot_ja_heidan_tehtavansa(mut self, value: String) -> Self {
+        self.yksityishenkilot_ja_heidan_tehtavansa = Some(value);
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `selvitys_oikeuksista` (builder).
+    #[inline]
+    pub fn with_selvitys_oikeuksista(mut self, value: bool) -> Self {
+        self.selvitys_oikeuksista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuunnitelmaX17947571 {
+    const KEYS: &'static [&'static str] = &[
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asiakkaan_terveys_ja_toimintakyky",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_tarvittavasta_tuesta",
+        "ammattihenkilon_arvio_tarvittavasta_tuesta",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "palvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_ja_keinot",
+        "palvelunantajat_ja_heidan_vastuunsa",
+        "yksityishenkilot_ja_heidan_tehtavansa",
+        "suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista",
+        "selvitys_oikeuksista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(0usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(1usize)?,
+            asiakkaan_terveys_ja_toimintakyky: f.opt(2usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.opt(3usize)?,
+            asiakkaan_arvio_tarvittavasta_tuesta: f.opt(4usize)?,
+            ammattihenkilon_arvio_tarvittavasta_tuesta: f.opt(5usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(6usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(7usize)?,
+            asetettavat_tavoitteet: f.opt(8usize)?,
+            palvelut_joita_asiakkaalle_suunnitellaan: f.opt(9usize)?,
+            muut_palvelut_ja_keinot: f.opt(10usize)?,
+            palvelunantajat_ja_heidan_vastuunsa: f.opt(11usize)?,
+            yksityishenkilot_ja_heidan_tehtavansa: f.opt(12usize)?,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: f.opt(13usize)?,
+            selvitys_oikeuksista: f.opt(14usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(15usize)?,
+            sovitut_jatkotoimet: f.opt(16usize)?,
+            eriavat_nakemykset: f.opt(17usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(18usize)?,
+            suunnitelman_tarkistaminen: f.opt(19usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(1usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(2usize, &self.asiakkaan_terveys_ja_toimintakyky);
+        w.opt(3usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(4usize, &self.asiakkaan_arvio_tarvittavasta_tuesta);
+        w.opt(5usize, &self.ammattihenkilon_arvio_tarvittavasta_tuesta);
+        w.opt(6usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(7usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(8usize, &self.asetettavat_tavoitteet);
+        w.opt(9usize, &self.palvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(10usize, &self.muut_palvelut_ja_keinot);
+        w.opt(11usize, &self.palvelunantajat_ja_heidan_vastuunsa);
+        w.opt(12usize, &self.yksityishenkilot_ja_heidan_tehtavansa);
+        w.opt(13usize, &self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista);
+        w.opt(14usize, &self.selvitys_oikeuksista);
+        w.opt(15usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(16usize, &self.sovitut_jatkotoimet);
+        w.opt(17usize, &self.eriavat_nakemykset);
+        w.opt(18usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(19usize, &self.suunnitelman_tarkistaminen);
+        w.opt(20usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+    }
+}
+sosmeta_types::record!(SuunnitelmaX17947571);
 /// Iäkkäiden palvelujen asiakassuunnitelma (sv: Klientplan inom äldreservicen)
 ///
 /// Shape `82fb125008aae155`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
     pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suunnitelma (sv: Plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma: Option<SuunnitelmaX17947571>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -373,6 +835,7 @@ pub struct IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250 {
 }
 impl IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -386,12 +849,66 @@ impl IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250 {
             laatija,
         }
     }
+    /// Set `suunnitelma` (builder).
+    #[inline]
+    pub fn with_suunnitelma(mut self, value: SuunnitelmaX17947571) -> Self {
+        self.suunnitelma = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "suunnitelma",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            suunnitelma: f.opt(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.suunnitelma);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(IakkaidenPalvelujenAsiakassuunnitelmaX82FB1250);
 /// Iäkkäiden palvelujen hakemus (sv: Ansökan om äldreservice)
 ///
 /// Shape `310acfb8907a77e7`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IakkaidenPalvelujenHakemusX310ACFB8 {
     /// Asiakas (sv: Klient)
     ///
@@ -404,44 +921,37 @@ pub struct IakkaidenPalvelujenHakemusX310ACFB8 {
     /// Perustelu (sv: Motivering)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Samassa taloudessa asuvat henkilöt (sv: Personer som bor i samma hushåll)
     ///
     /// JSON `samassa_taloudessa_asuvat_henkilot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samassa_taloudessa_asuvat_henkilot: Option<Vec<KuultavaXBB3963A3>>,
     /// Myös puoliso hakee asumispalveluja (sv: Även maken/makan ansöker om boendeservice)
     ///
     /// JSON `myos_puoliso_hakee_asumispalveluja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myos_puoliso_hakee_asumispalveluja: Option<bool>,
     /// Hyväksyn asiakirjojen sähköisen tiedoksiannon (sv: Jag samtycker till att handlingar delges elektroniskt)
     ///
     /// JSON `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: Option<bool>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
 impl IakkaidenPalvelujenHakemusX310ACFB8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX290DBFB0>,
         haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX1F5A166F>,
@@ -459,7 +969,104 @@ impl IakkaidenPalvelujenHakemusX310ACFB8 {
             laatija: None,
         }
     }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `samassa_taloudessa_asuvat_henkilot` (builder).
+    #[inline]
+    pub fn with_samassa_taloudessa_asuvat_henkilot(
+        mut self,
+        value: Vec<KuultavaXBB3963A3>,
+    ) -> Self {
+        self.samassa_taloudessa_asuvat_henkilot = Some(value);
+        self
+    }
+    /// Set `myos_puoliso_hakee_asumispalveluja` (builder).
+    #[inline]
+    pub fn with_myos_puoliso_hakee_asumispalveluja(mut self, value: bool) -> Self {
+        self.myos_puoliso_hakee_asumispalveluja = Some(value);
+        self
+    }
+    /// Set `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon` (builder).
+    #[inline]
+    pub fn with_hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: YksityishenkiloXF419E9CB) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IakkaidenPalvelujenHakemusX310ACFB8 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "haettava_palvelu",
+        "perustelu",
+        "samassa_taloudessa_asuvat_henkilot",
+        "myos_puoliso_hakee_asumispalveluja",
+        "hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            haettava_palvelu: f.req(1usize)?,
+            perustelu: f.opt(2usize)?,
+            samassa_taloudessa_asuvat_henkilot: f.opt(3usize)?,
+            myos_puoliso_hakee_asumispalveluja: f.opt(4usize)?,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: f.opt(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            lakiselostus: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            laatija: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.haettava_palvelu);
+        w.opt(2usize, &self.perustelu);
+        w.opt(3usize, &self.samassa_taloudessa_asuvat_henkilot);
+        w.opt(4usize, &self.myos_puoliso_hakee_asumispalveluja);
+        w.opt(5usize, &self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.lakiselostus);
+        w.opt(8usize, &self.paivamaara);
+        w.opt(9usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(IakkaidenPalvelujenHakemusX310ACFB8);
 sosmeta_types::classification!(
     #[doc = " Talotyyppi (sv: Hustyp)"] #[doc = " "] #[doc =
     " JSON `talotyyppi`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -474,54 +1081,46 @@ sosmeta_types::classification!(
 /// Asunto (sv: Bostad)
 ///
 /// Shape `119530a81f4531c4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuntoX119530A8 {
     /// Pinta-ala (sv: Yta)
     ///
     /// JSON `pinta_ala`: esitystapa Mitta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinta_ala: Option<sosmeta_types::Quantity>,
     /// Huoneluku (sv: Antal rum)
     ///
     /// JSON `huoneluku`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoneluku: Option<String>,
     /// Talotyyppi (sv: Hustyp)
     ///
     /// JSON `talotyyppi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Talotyyppi 1.2.246.537.6.1247, `urn:oid:1.2.246.537.6.1247`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub talotyyppi: Option<sosmeta_types::Coded<TalotyyppiXC2CF6247>>,
     /// Asunnon puutteet (sv: Bostadens brister)
     ///
     /// JSON `asunnon_puutteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunnon_puutteet: Option<String>,
     /// Esteettömyys (sv: Tillgänglighet)
     ///
     /// JSON `esteettomyys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub esteettomyys: Option<String>,
     /// Muutostyöt (sv: Ändringsarbeten)
     ///
     /// JSON `muutostyot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutostyot: Option<String>,
     /// Korjaustöistä vastaaminen (sv: Ansvar för reparationsarbeten)
     ///
     /// JSON `korjaustoista_vastaaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub korjaustoista_vastaaminen: Option<String>,
     /// Kiinteistön yhteyshenkilöt (sv: Kontaktpersoner för fastigheten)
     ///
     /// JSON `kiinteiston_yhteyshenkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiinteiston_yhteyshenkilot: Option<String>,
 }
 impl AsuntoX119530A8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pinta_ala: None,
@@ -534,58 +1133,138 @@ impl AsuntoX119530A8 {
             kiinteiston_yhteyshenkilot: None,
         }
     }
+    /// Set `pinta_ala` (builder).
+    #[inline]
+    pub fn with_pinta_ala(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.pinta_ala = Some(value);
+        self
+    }
+    /// Set `huoneluku` (builder).
+    #[inline]
+    pub fn with_huoneluku(mut self, value: String) -> Self {
+        self.huoneluku = Some(value);
+        self
+    }
+    /// Set `talotyyppi` (builder).
+    #[inline]
+    pub fn with_talotyyppi(
+        mut self,
+        value: sosmeta_types::Coded<TalotyyppiXC2CF6247>,
+    ) -> Self {
+        self.talotyyppi = Some(value);
+        self
+    }
+    /// Set `asunnon_puutteet` (builder).
+    #[inline]
+    pub fn with_asunnon_puutteet(mut self, value: String) -> Self {
+        self.asunnon_puutteet = Some(value);
+        self
+    }
+    /// Set `esteettomyys` (builder).
+    #[inline]
+    pub fn with_esteettomyys(mut self, value: String) -> Self {
+        self.esteettomyys = Some(value);
+        self
+    }
+    /// Set `muutostyot` (builder).
+    #[inline]
+    pub fn with_muutostyot(mut self, value: String) -> Self {
+        self.muutostyot = Some(value);
+        self
+    }
+    /// Set `korjaustoista_vastaaminen` (builder).
+    #[inline]
+    pub fn with_korjaustoista_vastaaminen(mut self, value: String) -> Self {
+        self.korjaustoista_vastaaminen = Some(value);
+        self
+    }
+    /// Set `kiinteiston_yhteyshenkilot` (builder).
+    #[inline]
+    pub fn with_kiinteiston_yhteyshenkilot(mut self, value: String) -> Self {
+        self.kiinteiston_yhteyshenkilot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuntoX119530A8 {
+    const KEYS: &'static [&'static str] = &[
+        "pinta_ala",
+        "huoneluku",
+        "talotyyppi",
+        "asunnon_puutteet",
+        "esteettomyys",
+        "muutostyot",
+        "korjaustoista_vastaaminen",
+        "kiinteiston_yhteyshenkilot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pinta_ala: f.opt(0usize)?,
+            huoneluku: f.opt(1usize)?,
+            talotyyppi: f.opt(2usize)?,
+            asunnon_puutteet: f.opt(3usize)?,
+            esteettomyys: f.opt(4usize)?,
+            muutostyot: f.opt(5usize)?,
+            korjaustoista_vastaaminen: f.opt(6usize)?,
+            kiinteiston_yhteyshenkilot: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.pinta_ala);
+        w.opt(1usize, &self.huoneluku);
+        w.opt(2usize, &self.talotyyppi);
+        w.opt(3usize, &self.asunnon_puutteet);
+        w.opt(4usize, &self.esteettomyys);
+        w.opt(5usize, &self.muutostyot);
+        w.opt(6usize, &self.korjaustoista_vastaaminen);
+        w.opt(7usize, &self.kiinteiston_yhteyshenkilot);
+    }
+}
+sosmeta_types::record!(AsuntoX119530A8);
 /// Asuminen (sv: Boende)
 ///
 /// Shape `0a3fd5ce9111e7cf`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuminenX0A3FD5CE {
     /// Asunnon hallintaperuste (sv: Bostadens besittningsgrund)
     ///
     /// JSON `asunnon_hallintaperuste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249, `urn:oid:1.2.246.537.6.1249`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunnon_hallintaperuste: Option<
         sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Asunto (sv: Bostad)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunto: Option<AsuntoX119530A8>,
     /// Asuntokunta (sv: Hushåll)
     ///
     /// JSON `asuntokunta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuntokunta: Option<String>,
     /// Asuinalue (sv: Bostadsområde)
     ///
     /// JSON `asuinalue`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuinalue: Option<String>,
     /// Lähiympäristön turvallisuus (sv: Tryggheten i närmiljön)
     ///
     /// JSON `lahiympariston_turvallisuus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahiympariston_turvallisuus: Option<String>,
     /// Vaarantavat tekijät (sv: Riskfaktorer)
     ///
     /// JSON `vaarantavat_tekijat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaarantavat_tekijat: Option<String>,
     /// Tarpeenmukaisuus (sv: Ändamålsenlighet)
     ///
     /// JSON `tarpeenmukaisuus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tarpeenmukaisuus: Option<String>,
 }
 impl AsuminenX0A3FD5CE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asunnon_hallintaperuste: None,
@@ -598,31 +1277,116 @@ impl AsuminenX0A3FD5CE {
             tarpeenmukaisuus: None,
         }
     }
+    /// Set `asunnon_hallintaperuste` (builder).
+    #[inline]
+    pub fn with_asunnon_hallintaperuste(
+        mut self,
+        value: sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
+    ) -> Self {
+        self.asunnon_hallintaperuste = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `asunto` (builder).
+    #[inline]
+    pub fn with_asunto(mut self, value: AsuntoX119530A8) -> Self {
+        self.asunto = Some(value);
+        self
+    }
+    /// Set `asuntokunta` (builder).
+    #[inline]
+    pub fn with_asuntokunta(mut self, value: String) -> Self {
+        self.asuntokunta = Some(value);
+        self
+    }
+    /// Set `asuinalue` (builder).
+    #[inline]
+    pub fn with_asuinalue(mut self, value: String) -> Self {
+        self.asuinalue = Some(value);
+        self
+    }
+    /// Set `lahiympariston_turvallisuus` (builder).
+    #[inline]
+    pub fn with_lahiympariston_turvallisuus(mut self, value: String) -> Self {
+        self.lahiympariston_turvallisuus = Some(value);
+        self
+    }
+    /// Set `vaarantavat_tekijat` (builder).
+    #[inline]
+    pub fn with_vaarantavat_tekijat(mut self, value: String) -> Self {
+        self.vaarantavat_tekijat = Some(value);
+        self
+    }
+    /// Set `tarpeenmukaisuus` (builder).
+    #[inline]
+    pub fn with_tarpeenmukaisuus(mut self, value: String) -> Self {
+        self.tarpeenmukaisuus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuminenX0A3FD5CE {
+    const KEYS: &'static [&'static str] = &[
+        "asunnon_hallintaperuste",
+        "kuvaus",
+        "asunto",
+        "asuntokunta",
+        "asuinalue",
+        "lahiympariston_turvallisuus",
+        "vaarantavat_tekijat",
+        "tarpeenmukaisuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asunnon_hallintaperuste: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            asunto: f.opt(2usize)?,
+            asuntokunta: f.opt(3usize)?,
+            asuinalue: f.opt(4usize)?,
+            lahiympariston_turvallisuus: f.opt(5usize)?,
+            vaarantavat_tekijat: f.opt(6usize)?,
+            tarpeenmukaisuus: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asunnon_hallintaperuste);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.asunto);
+        w.opt(3usize, &self.asuntokunta);
+        w.opt(4usize, &self.asuinalue);
+        w.opt(5usize, &self.lahiympariston_turvallisuus);
+        w.opt(6usize, &self.vaarantavat_tekijat);
+        w.opt(7usize, &self.tarpeenmukaisuus);
+    }
+}
+sosmeta_types::record!(AsuminenX0A3FD5CE);
 /// Asuminen (sv: Boende)
 ///
 /// JSON `asuminen`: esitystapa Otsikko.
 ///
 /// Shape `8c911721fc0435a7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuminenX8C911721 {
     /// Asuminen (sv: Boende)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenX0A3FD5CE>,
     /// Tyytyväisyys asumistilanteeseen (sv: Nöjdhet med boendesituationen)
     ///
     /// JSON `tyytyvaisyys_asumistilanteeseen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyytyvaisyys_asumistilanteeseen: Option<String>,
     /// Taloudessa olevat lemmikkieläimet (sv: Husdjur i hushållet)
     ///
     /// JSON `taloudessa_olevat_lemmikkielaimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudessa_olevat_lemmikkielaimet: Option<String>,
 }
 impl AsuminenX8C911721 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asuminen: None,
@@ -630,45 +1394,80 @@ impl AsuminenX8C911721 {
             taloudessa_olevat_lemmikkielaimet: None,
         }
     }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenX0A3FD5CE) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `tyytyvaisyys_asumistilanteeseen` (builder).
+    #[inline]
+    pub fn with_tyytyvaisyys_asumistilanteeseen(mut self, value: String) -> Self {
+        self.tyytyvaisyys_asumistilanteeseen = Some(value);
+        self
+    }
+    /// Set `taloudessa_olevat_lemmikkielaimet` (builder).
+    #[inline]
+    pub fn with_taloudessa_olevat_lemmikkielaimet(mut self, value: String) -> Self {
+        self.taloudessa_olevat_lemmikkielaimet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuminenX8C911721 {
+    const KEYS: &'static [&'static str] = &[
+        "asuminen",
+        "tyytyvaisyys_asumistilanteeseen",
+        "taloudessa_olevat_lemmikkielaimet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asuminen: f.opt(0usize)?,
+            tyytyvaisyys_asumistilanteeseen: f.opt(1usize)?,
+            taloudessa_olevat_lemmikkielaimet: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asuminen);
+        w.opt(1usize, &self.tyytyvaisyys_asumistilanteeseen);
+        w.opt(2usize, &self.taloudessa_olevat_lemmikkielaimet);
+    }
+}
+sosmeta_types::record!(AsuminenX8C911721);
 /// Sairaus (sv: Sjukdom)
 ///
 /// JSON `sairaus`: toistuva.
 ///
 /// Shape `06fd9b3e549fa497`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SairausX06FD9B3E {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Diagnoosi (sv: Diagnos)
     ///
     /// JSON `diagnoosi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1, `urn:oid:1.2.246.537.6.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnoosi: Option<sosmeta_types::Coded<DiagnoosiX3D272115>>,
     /// Diagnoosin tekijä (sv: Diagnosen har fastställts av)
     ///
     /// JSON `diagnoosin_tekija`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnoosin_tekija: Option<String>,
     /// Diagnoosin päivämäärä (sv: Diagnosens datum)
     ///
     /// JSON `diagnoosin_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnoosin_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Tiedon lähde (sv: Informationskälla)
     ///
     /// JSON `tiedon_lahde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedon_lahde: Option<String>,
 }
 impl SairausX06FD9B3E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuvaus: None,
@@ -678,68 +1477,122 @@ impl SairausX06FD9B3E {
             tiedon_lahde: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `diagnoosi` (builder).
+    #[inline]
+    pub fn with_diagnoosi(
+        mut self,
+        value: sosmeta_types::Coded<DiagnoosiX3D272115>,
+    ) -> Self {
+        self.diagnoosi = Some(value);
+        self
+    }
+    /// Set `diagnoosin_tekija` (builder).
+    #[inline]
+    pub fn with_diagnoosin_tekija(mut self, value: String) -> Self {
+        self.diagnoosin_tekija = Some(value);
+        self
+    }
+    /// Set `diagnoosin_paivamaara` (builder).
+    #[inline]
+    pub fn with_diagnoosin_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.diagnoosin_paivamaara = Some(value);
+        self
+    }
+    /// Set `tiedon_lahde` (builder).
+    #[inline]
+    pub fn with_tiedon_lahde(mut self, value: String) -> Self {
+        self.tiedon_lahde = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SairausX06FD9B3E {
+    const KEYS: &'static [&'static str] = &[
+        "kuvaus",
+        "diagnoosi",
+        "diagnoosin_tekija",
+        "diagnoosin_paivamaara",
+        "tiedon_lahde",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus: f.opt(0usize)?,
+            diagnoosi: f.opt(1usize)?,
+            diagnoosin_tekija: f.opt(2usize)?,
+            diagnoosin_paivamaara: f.opt(3usize)?,
+            tiedon_lahde: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus);
+        w.opt(1usize, &self.diagnoosi);
+        w.opt(2usize, &self.diagnoosin_tekija);
+        w.opt(3usize, &self.diagnoosin_paivamaara);
+        w.opt(4usize, &self.tiedon_lahde);
+    }
+}
+sosmeta_types::record!(SairausX06FD9B3E);
 /// Terveydentila (sv: Hälsotillstånd)
 ///
 /// JSON `terveydentila`: toistuva.
 ///
 /// Shape `cdd7fdeb3644fdd5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TerveydentilaXCDD7FDEB {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Sairaus (sv: Sjukdom)
     ///
     /// JSON `sairaus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sairaus: Option<Vec<SairausX06FD9B3E>>,
     /// Lääke (sv: Läkemedel)
     ///
     /// JSON `laake`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laake: Option<Vec<LaakeX60040141>>,
     /// Tutkimus (sv: Undersökning)
     ///
     /// JSON `tutkimus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimus: Option<Vec<TutkimusXBD84A245>>,
     /// Koettu terveydentila (sv: Det upplevda hälsotillståndet)
     ///
     /// JSON `koettu_terveydentila`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244, `urn:oid:1.2.246.537.6.1244`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koettu_terveydentila: Option<sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>>,
     /// Huolenaihe (sv: Bekymmer)
     ///
     /// JSON `huolenaihe`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huolenaihe: Option<String>,
     /// Koettu muutos (sv: Upplevd förändring)
     ///
     /// JSON `koettu_muutos`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koettu_muutos: Option<String>,
     /// Pitkäaikaiset kivut (sv: Långvariga smärtor)
     ///
     /// JSON `pitkaaikaiset_kivut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pitkaaikaiset_kivut: Option<String>,
     /// Kivun hallintaan tähtäävät toimet (sv: Åtgärder inriktade på att kontrollera smärtan)
     ///
     /// JSON `kivun_hallintaan_tahtaavat_toimet`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kivun_hallintaan_tahtaavat_toimet: Option<bool>,
 }
 impl TerveydentilaXCDD7FDEB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
@@ -754,36 +1607,138 @@ impl TerveydentilaXCDD7FDEB {
             kivun_hallintaan_tahtaavat_toimet: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `sairaus` (builder).
+    #[inline]
+    pub fn with_sairaus(mut self, value: Vec<SairausX06FD9B3E>) -> Self {
+        self.sairaus = Some(value);
+        self
+    }
+    /// Set `laake` (builder).
+    #[inline]
+    pub fn with_laake(mut self, value: Vec<LaakeX60040141>) -> Self {
+        self.laake = Some(value);
+        self
+    }
+    /// Set `tutkimus` (builder).
+    #[inline]
+    pub fn with_tutkimus(mut self, value: Vec<TutkimusXBD84A245>) -> Self {
+        self.tutkimus = Some(value);
+        self
+    }
+    /// Set `koettu_terveydentila` (builder).
+    #[inline]
+    pub fn with_koettu_terveydentila(
+        mut self,
+        value: sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>,
+    ) -> Self {
+        self.koettu_terveydentila = Some(value);
+        self
+    }
+    /// Set `huolenaihe` (builder).
+    #[inline]
+    pub fn with_huolenaihe(mut self, value: String) -> Self {
+        self.huolenaihe = Some(value);
+        self
+    }
+    /// Set `koettu_muutos` (builder).
+    #[inline]
+    pub fn with_koettu_muutos(mut self, value: String) -> Self {
+        self.koettu_muutos = Some(value);
+        self
+    }
+    /// Set `pitkaaikaiset_kivut` (builder).
+    #[inline]
+    pub fn with_pitkaaikaiset_kivut(mut self, value: String) -> Self {
+        self.pitkaaikaiset_kivut = Some(value);
+        self
+    }
+    /// Set `kivun_hallintaan_tahtaavat_toimet` (builder).
+    #[inline]
+    pub fn with_kivun_hallintaan_tahtaavat_toimet(mut self, value: bool) -> Self {
+        self.kivun_hallintaan_tahtaavat_toimet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TerveydentilaXCDD7FDEB {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "kuvaus",
+        "sairaus",
+        "laake",
+        "tutkimus",
+        "koettu_terveydentila",
+        "huolenaihe",
+        "koettu_muutos",
+        "pitkaaikaiset_kivut",
+        "kivun_hallintaan_tahtaavat_toimet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            sairaus: f.opt(2usize)?,
+            laake: f.opt(3usize)?,
+            tutkimus: f.opt(4usize)?,
+            koettu_terveydentila: f.opt(5usize)?,
+            huolenaihe: f.opt(6usize)?,
+            koettu_muutos: f.opt(7usize)?,
+            pitkaaikaiset_kivut: f.opt(8usize)?,
+            kivun_hallintaan_tahtaavat_toimet: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.sairaus);
+        w.opt(3usize, &self.laake);
+        w.opt(4usize, &self.tutkimus);
+        w.opt(5usize, &self.koettu_terveydentila);
+        w.opt(6usize, &self.huolenaihe);
+        w.opt(7usize, &self.koettu_muutos);
+        w.opt(8usize, &self.pitkaaikaiset_kivut);
+        w.opt(9usize, &self.kivun_hallintaan_tahtaavat_toimet);
+    }
+}
+sosmeta_types::record!(TerveydentilaXCDD7FDEB);
 /// Toimintakyky (sv: Funktionsförmåga)
 ///
 /// JSON `toimintakyky`: toistuva.
 ///
 /// Shape `5bf76e28c8bba07f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimintakykyX5BF76E28 {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Apuvälineiden tarve (sv: Behov av hjälpmedel)
     ///
     /// JSON `apuvalineiden_tarve`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apuvalineiden_tarve: Option<String>,
     /// Ammattihenkilön arvio asiakkaan toimintakyvystä (sv: En yrkesutbildad persons bedömning av funktionsförmågan)
     ///
     /// JSON `ammattihenkilon_arvio_asiakkaan_toimintakyvysta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_asiakkaan_toimintakyvysta: Option<String>,
     /// Asiakkaan oma näkemys toimintakyvystään (sv: Klientens egen åsikt om funktionsförmågan)
     ///
     /// JSON `asiakkaan_oma_nakemys_toimintakyvystaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_oma_nakemys_toimintakyvystaan: Option<String>,
 }
 impl ToimintakykyX5BF76E28 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
@@ -792,7 +1747,62 @@ impl ToimintakykyX5BF76E28 {
             asiakkaan_oma_nakemys_toimintakyvystaan: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `apuvalineiden_tarve` (builder).
+    #[inline]
+    pub fn with_apuvalineiden_tarve(mut self, value: String) -> Self {
+        self.apuvalineiden_tarve = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_asiakkaan_toimintakyvysta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_asiakkaan_toimintakyvysta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.ammattihenkilon_arvio_asiakkaan_toimintakyvysta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_oma_nakemys_toimintakyvystaan` (builder).
+    #[inline]
+    pub fn with_asiakkaan_oma_nakemys_toimintakyvystaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_oma_nakemys_toimintakyvystaan = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimintakykyX5BF76E28 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "apuvalineiden_tarve",
+        "ammattihenkilon_arvio_asiakkaan_toimintakyvysta",
+        "asiakkaan_oma_nakemys_toimintakyvystaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            apuvalineiden_tarve: f.opt(1usize)?,
+            ammattihenkilon_arvio_asiakkaan_toimintakyvysta: f.opt(2usize)?,
+            asiakkaan_oma_nakemys_toimintakyvystaan: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.apuvalineiden_tarve);
+        w.opt(2usize, &self.ammattihenkilon_arvio_asiakkaan_toimintakyvysta);
+        w.opt(3usize, &self.asiakkaan_oma_nakemys_toimintakyvystaan);
+    }
+}
+sosmeta_types::record!(ToimintakykyX5BF76E28);
 sosmeta_types::classification!(
     #[doc = " Palvelu (sv: Service)"] #[doc = " "] #[doc =
     " JSON `palvelu`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -820,31 +1830,28 @@ sosmeta_types::classification!(
 /// JSON `palvelujen_saavutettavuus`: toistuva.
 ///
 /// Shape `abe127ed051ef5a6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelujenSaavutettavuusXABE127ED {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Saavutettavan palvelun tyyppi 1.2.246.537.6.1246, `urn:oid:1.2.246.537.6.1246`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu: Option<sosmeta_types::Coded<PalveluXFF7941FC>>,
     /// Saavutettavuus (sv: Tillgänglighet)
     ///
     /// JSON `saavutettavuus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelun saavuttamisen arvio 1.2.246.537.6.1245, `urn:oid:1.2.246.537.6.1245`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saavutettavuus: Option<sosmeta_types::Coded<SaavutettavuusX3B44F765>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl PalvelujenSaavutettavuusXABE127ED {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelu: None,
@@ -852,12 +1859,53 @@ impl PalvelujenSaavutettavuusXABE127ED {
             kuvaus: None,
         }
     }
+    /// Set `palvelu` (builder).
+    #[inline]
+    pub fn with_palvelu(
+        mut self,
+        value: sosmeta_types::Coded<PalveluXFF7941FC>,
+    ) -> Self {
+        self.palvelu = Some(value);
+        self
+    }
+    /// Set `saavutettavuus` (builder).
+    #[inline]
+    pub fn with_saavutettavuus(
+        mut self,
+        value: sosmeta_types::Coded<SaavutettavuusX3B44F765>,
+    ) -> Self {
+        self.saavutettavuus = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelujenSaavutettavuusXABE127ED {
+    const KEYS: &'static [&'static str] = &["palvelu", "saavutettavuus", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelu: f.opt(0usize)?,
+            saavutettavuus: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelu);
+        w.opt(1usize, &self.saavutettavuus);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(PalvelujenSaavutettavuusXABE127ED);
 /// Iäkkäiden palvelutarpeen arvio (sv: Bedömning av servicebehovet för äldre)
 ///
 /// Shape `3cb95dd8148db55c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IakkaidenPalvelutarpeenArvioX3CB95DD8 {
     /// Asiakas (sv: Klient)
     ///
@@ -866,95 +1914,76 @@ pub struct IakkaidenPalvelutarpeenArvioX3CB95DD8 {
     /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
         AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointia_koskevat_tiedot: Option<
         PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298,
     >,
     /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande service)
     ///
     /// JSON `aikaisemmat_ja_nykyiset_palvelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_ja_nykyiset_palvelut: Option<String>,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asuminen (sv: Boende)
     ///
     /// JSON `asuminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenX8C911721>,
     /// Teknologian käyttö (sv: Användning av teknik)
     ///
     /// JSON `teknologian_kaytto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teknologian_kaytto: Option<String>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotoutuminen: Option<String>,
     /// Taloudellinen tilanne (sv: Ekonomisk situation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudellinen_tilanne: Option<TerveydentilaXE16E8D71>,
     /// Terveydentila (sv: Hälsotillstånd)
     ///
     /// JSON `terveydentila`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<Vec<TerveydentilaXCDD7FDEB>>,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
     /// JSON `toimintakyky`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyky: Option<Vec<ToimintakykyX5BF76E28>>,
     /// Palvelujen saavutettavuus (sv: Servicens tillgänglighet)
     ///
     /// JSON `palvelujen_saavutettavuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelujen_saavutettavuus: Option<Vec<PalvelujenSaavutettavuusXABE127ED>>,
     /// Sosiaaliset suhteet (sv: Sociala relationer)
     ///
     /// JSON `sosiaaliset_suhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaaliset_suhteet: Option<String>,
     /// Päihteiden käyttö ja riippuvuudet (sv: Användning av rusmedel och beroenden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto_ja_riippuvuudet: Option<PaihteidenKayttoX2B546350>,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverket)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenX7A798D91>,
     /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX25B71EA9>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -963,6 +1992,7 @@ pub struct IakkaidenPalvelutarpeenArvioX3CB95DD8 {
 }
 impl IakkaidenPalvelutarpeenArvioX3CB95DD8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -991,4 +2021,212 @@ impl IakkaidenPalvelutarpeenArvioX3CB95DD8 {
             laatija,
         }
     }
+    /// Set `asian_vireilletuloa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_asian_vireilletuloa_koskevat_tiedot(
+        mut self,
+        value: AsianVireilletuloaKoskevatTiedotX5C616072,
+    ) -> Self {
+        self.asian_vireilletuloa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointia_koskevat_tiedot(
+        mut self,
+        value: PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298,
+    ) -> Self {
+        self.palvelutarpeen_arviointia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_ja_nykyiset_palvelut` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_ja_nykyiset_palvelut(mut self, value: String) -> Self {
+        self.aikaisemmat_ja_nykyiset_palvelut = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenX8C911721) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `teknologian_kaytto` (builder).
+    #[inline]
+    pub fn with_teknologian_kaytto(mut self, value: String) -> Self {
+        self.teknologian_kaytto = Some(value);
+        self
+    }
+    /// Set `kotoutuminen` (builder).
+    #[inline]
+    pub fn with_kotoutuminen(mut self, value: String) -> Self {
+        self.kotoutuminen = Some(value);
+        self
+    }
+    /// Set `taloudellinen_tilanne` (builder).
+    #[inline]
+    pub fn with_taloudellinen_tilanne(mut self, value: TerveydentilaXE16E8D71) -> Self {
+        self.taloudellinen_tilanne = Some(value);
+        self
+    }
+    /// Set `terveydentila` (builder).
+    #[inline]
+    pub fn with_terveydentila(mut self, value: Vec<TerveydentilaXCDD7FDEB>) -> Self {
+        self.terveydentila = Some(value);
+        self
+    }
+    /// Set `toimintakyky` (builder).
+    #[inline]
+    pub fn with_toimintakyky(mut self, value: Vec<ToimintakykyX5BF76E28>) -> Self {
+        self.toimintakyky = Some(value);
+        self
+    }
+    /// Set `palvelujen_saavutettavuus` (builder).
+    #[inline]
+    pub fn with_palvelujen_saavutettavuus(
+        mut self,
+        value: Vec<PalvelujenSaavutettavuusXABE127ED>,
+    ) -> Self {
+        self.palvelujen_saavutettavuus = Some(value);
+        self
+    }
+    /// Set `sosiaaliset_suhteet` (builder).
+    #[inline]
+    pub fn with_sosiaaliset_suhteet(mut self, value: String) -> Self {
+        self.sosiaaliset_suhteet = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto_ja_riippuvuudet` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto_ja_riippuvuudet(
+        mut self,
+        value: PaihteidenKayttoX2B546350,
+    ) -> Self {
+        self.paihteiden_kaytto_ja_riippuvuudet = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenX7A798D91,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
+    /// Set `johtopaatokset_ja_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_johtopaatokset_ja_jatkotoimet(
+        mut self,
+        value: JohtopaatoksetJaJatkotoimetX25B71EA9,
+    ) -> Self {
+        self.johtopaatokset_ja_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IakkaidenPalvelutarpeenArvioX3CB95DD8 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asian_vireilletuloa_koskevat_tiedot",
+        "palvelutarpeen_arviointia_koskevat_tiedot",
+        "aikaisemmat_ja_nykyiset_palvelut",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asuminen",
+        "teknologian_kaytto",
+        "kotoutuminen",
+        "taloudellinen_tilanne",
+        "terveydentila",
+        "toimintakyky",
+        "palvelujen_saavutettavuus",
+        "sosiaaliset_suhteet",
+        "paihteiden_kaytto_ja_riippuvuudet",
+        "laheisverkoston_kartoittaminen",
+        "johtopaatokset_ja_jatkotoimet",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asian_vireilletuloa_koskevat_tiedot: f.opt(1usize)?,
+            palvelutarpeen_arviointia_koskevat_tiedot: f.opt(2usize)?,
+            aikaisemmat_ja_nykyiset_palvelut: f.opt(3usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(4usize)?,
+            asuminen: f.opt(5usize)?,
+            teknologian_kaytto: f.opt(6usize)?,
+            kotoutuminen: f.opt(7usize)?,
+            taloudellinen_tilanne: f.opt(8usize)?,
+            terveydentila: f.opt(9usize)?,
+            toimintakyky: f.opt(10usize)?,
+            palvelujen_saavutettavuus: f.opt(11usize)?,
+            sosiaaliset_suhteet: f.opt(12usize)?,
+            paihteiden_kaytto_ja_riippuvuudet: f.opt(13usize)?,
+            laheisverkoston_kartoittaminen: f.opt(14usize)?,
+            johtopaatokset_ja_jatkotoimet: f.opt(15usize)?,
+            jakelu: f.opt(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            lakiselostus: f.opt(18usize)?,
+            paivamaara: f.opt(19usize)?,
+            laatija: f.req(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.asian_vireilletuloa_koskevat_tiedot);
+        w.opt(2usize, &self.palvelutarpeen_arviointia_koskevat_tiedot);
+        w.opt(3usize, &self.aikaisemmat_ja_nykyiset_palvelut);
+        w.opt(4usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(5usize, &self.asuminen);
+        w.opt(6usize, &self.teknologian_kaytto);
+        w.opt(7usize, &self.kotoutuminen);
+        w.opt(8usize, &self.taloudellinen_tilanne);
+        w.opt(9usize, &self.terveydentila);
+        w.opt(10usize, &self.toimintakyky);
+        w.opt(11usize, &self.palvelujen_saavutettavuus);
+        w.opt(12usize, &self.sosiaaliset_suhteet);
+        w.opt(13usize, &self.paihteiden_kaytto_ja_riippuvuudet);
+        w.opt(14usize, &self.laheisverkoston_kartoittaminen);
+        w.opt(15usize, &self.johtopaatokset_ja_jatkotoimet);
+        w.opt(16usize, &self.jakelu);
+        w.opt(17usize, &self.lisatiedot);
+        w.opt(18usize, &self.lakiselostus);
+        w.opt(19usize, &self.paivamaara);
+        w.req(20usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(IakkaidenPalvelutarpeenArvioX3CB95DD8);

@@ -8,8 +8,7 @@ use super::*;
 /// Kasvatus- ja perheneuvonnan lausunto (sv: Utlåtande från rådgivningen i uppfostrings- och familjefrågor)
 ///
 /// Shape `72bd9256dfe029fa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KasvatusJaPerheneuvonnanLausuntoX72BD9256 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -24,7 +23,6 @@ pub struct KasvatusJaPerheneuvonnanLausuntoX72BD9256 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Lausunto (sv: Utlåtande)
     ///
@@ -33,17 +31,14 @@ pub struct KasvatusJaPerheneuvonnanLausuntoX72BD9256 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -56,6 +51,7 @@ pub struct KasvatusJaPerheneuvonnanLausuntoX72BD9256 {
 }
 impl KasvatusJaPerheneuvonnanLausuntoX72BD9256 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaXB994E8F6,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
@@ -75,15 +71,80 @@ impl KasvatusJaPerheneuvonnanLausuntoX72BD9256 {
             allekirjoitus,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KasvatusJaPerheneuvonnanLausuntoX72BD9256 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "palvelutehtava",
+        "lausunto",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            lausunto: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            lakiselostus: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            laatija: f.req(7usize)?,
+            allekirjoitus: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.palvelutehtava);
+        w.req(3usize, &self.lausunto);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.lakiselostus);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.laatija);
+        w.req(8usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(KasvatusJaPerheneuvonnanLausuntoX72BD9256);
 /// Kasvatus- ja perheneuvonnan yhteenveto (sv: Sammanfattning från rådgivningen i uppfostrings- och familjefrågor)
 ///
 /// Shape `e62b19e76c73c6de`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 {
     /// Vastaanottaja (sv: Mottagare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottaja: Option<VastaanottajaXB994E8F6>,
     /// Asiakas (sv: Klient)
     ///
@@ -94,35 +155,28 @@ pub struct KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Tutkimuksen tekemiseen osallistuneet henkilöt (sv: Personer som har deltagit i undersökningen)
     ///
     /// JSON `tutkimuksen_tekemiseen_osallistuneet_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimuksen_tekemiseen_osallistuneet_henkilot: Option<String>,
     /// Arvioitava ajanjakso (sv: Tidsperiod som bedöms)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitava_ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Tutkimuksen syy (sv: Orsak till undersökningen)
     ///
     /// JSON `tutkimuksen_syy`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimuksen_syy: Option<String>,
     /// Taustatiedot (sv: Bakgrundsinformation)
     ///
     /// JSON `taustatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taustatiedot: Option<String>,
     /// Tutkimusmenetelmät (sv: Utredningsmetoder)
     ///
     /// JSON `tutkimusmenetelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusmenetelmat: Option<String>,
     /// Tutkimustulokset (sv: Undersökningsresultat)
     ///
     /// JSON `tutkimustulokset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulokset: Option<String>,
     /// Yhteenveto ja johtopäätökset (sv: Sammanfattning och slutsatser)
     ///
@@ -131,17 +185,14 @@ pub struct KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -150,6 +201,7 @@ pub struct KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 {
 }
 impl KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         yhteenveto_ja_johtopaatokset: sosmeta_types::NonEmptyString,
@@ -172,4 +224,131 @@ impl KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 {
             laatija,
         }
     }
+    /// Set `vastaanottaja` (builder).
+    #[inline]
+    pub fn with_vastaanottaja(mut self, value: VastaanottajaXB994E8F6) -> Self {
+        self.vastaanottaja = Some(value);
+        self
+    }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `tutkimuksen_tekemiseen_osallistuneet_henkilot` (builder).
+    #[inline]
+    pub fn with_tutkimuksen_tekemiseen_osallistuneet_henkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tutkimuksen_tekemiseen_osallistuneet_henkilot = Some(value);
+        self
+    }
+    /// Set `arvioitava_ajanjakso` (builder).
+    #[inline]
+    pub fn with_arvioitava_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.arvioitava_ajanjakso = Some(value);
+        self
+    }
+    /// Set `tutkimuksen_syy` (builder).
+    #[inline]
+    pub fn with_tutkimuksen_syy(mut self, value: String) -> Self {
+        self.tutkimuksen_syy = Some(value);
+        self
+    }
+    /// Set `taustatiedot` (builder).
+    #[inline]
+    pub fn with_taustatiedot(mut self, value: String) -> Self {
+        self.taustatiedot = Some(value);
+        self
+    }
+    /// Set `tutkimusmenetelmat` (builder).
+    #[inline]
+    pub fn with_tutkimusmenetelmat(mut self, value: String) -> Self {
+        self.tutkimusmenetelmat = Some(value);
+        self
+    }
+    /// Set `tutkimustulokset` (builder).
+    #[inline]
+    pub fn with_tutkimustulokset(mut self, value: String) -> Self {
+        self.tutkimustulokset = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "palvelutehtava",
+        "tutkimuksen_tekemiseen_osallistuneet_henkilot",
+        "arvioitava_ajanjakso",
+        "tutkimuksen_syy",
+        "taustatiedot",
+        "tutkimusmenetelmat",
+        "tutkimustulokset",
+        "yhteenveto_ja_johtopaatokset",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.opt(0usize)?,
+            asiakas: f.req(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            tutkimuksen_tekemiseen_osallistuneet_henkilot: f.opt(3usize)?,
+            arvioitava_ajanjakso: f.opt(4usize)?,
+            tutkimuksen_syy: f.opt(5usize)?,
+            taustatiedot: f.opt(6usize)?,
+            tutkimusmenetelmat: f.opt(7usize)?,
+            tutkimustulokset: f.opt(8usize)?,
+            yhteenveto_ja_johtopaatokset: f.req(9usize)?,
+            lisatiedot: f.opt(10usize)?,
+            lakiselostus: f.opt(11usize)?,
+            paivamaara: f.opt(12usize)?,
+            laatija: f.req(13usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.palvelutehtava);
+        w.opt(3usize, &self.tutkimuksen_tekemiseen_osallistuneet_henkilot);
+        w.opt(4usize, &self.arvioitava_ajanjakso);
+        w.opt(5usize, &self.tutkimuksen_syy);
+        w.opt(6usize, &self.taustatiedot);
+        w.opt(7usize, &self.tutkimusmenetelmat);
+        w.opt(8usize, &self.tutkimustulokset);
+        w.req(9usize, &self.yhteenveto_ja_johtopaatokset);
+        w.opt(10usize, &self.lisatiedot);
+        w.opt(11usize, &self.lakiselostus);
+        w.opt(12usize, &self.paivamaara);
+        w.req(13usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(KasvatusJaPerheneuvonnanYhteenvetoXE62B19E7);

@@ -8,8 +8,7 @@ use super::*;
 /// Ilmoitus kuntouttavasta työtoiminnasta (sv: Anmälan om arbetsverksamhet i rehabiliteringssyfte)
 ///
 /// Shape `6f86d3dd0a0a07b7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -22,71 +21,59 @@ pub struct IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD {
     /// Kuntouttava työtoiminta aloitetaan (sv: Arbetsverksamhet i rehabiliteringssyfte inleds)
     ///
     /// JSON `kuntouttava_tyotoiminta_aloitetaan`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttava_tyotoiminta_aloitetaan: Option<bool>,
     /// Kuntouttavan työtoiminnan aloittamispäivä (sv: Datum för inledande av arbetsverksamhet i rehabiliteringssyfte)
     ///
     /// JSON `kuntouttavan_tyotoiminnan_aloittamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttavan_tyotoiminnan_aloittamispaiva: Option<sosmeta_types::PartialDate>,
     /// Kuntouttavan työtoiminnan jakson pituus (sv: Längd på perioden för arbetsverksamhet i rehabiliteringssyfte)
     ///
     /// JSON `kuntouttavan_tyotoiminnan_jakson_pituus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttavan_tyotoiminnan_jakson_pituus: Option<String>,
     /// Kuntouttava työtoiminta keskeytetään (sv: Arbetsverksamheten i rehabiliteringssyfte avbryts)
     ///
     /// JSON `kuntouttava_tyotoiminta_keskeytetaan`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttava_tyotoiminta_keskeytetaan: Option<bool>,
     /// Kuntouttavan työtoiminnan keskeyttämisen syy (sv: Orsak till att arbetsverksamhet i rehabiliteringssyfte avbryts)
     ///
     /// JSON `kuntouttavan_tyotoiminnan_keskeyttamisen_syy`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttavan_tyotoiminnan_keskeyttamisen_syy: Option<String>,
     /// Kuntouttavan työtoiminnan keskeyttämispäivä (sv: Datum för avbrytande av arbetsverksamhet i rehabiliteringssyfte)
     ///
     /// JSON `kuntouttavan_tyotoiminnan_keskeyttamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttavan_tyotoiminnan_keskeyttamispaiva: Option<sosmeta_types::PartialDate>,
     /// Työtoimintapaikka (sv: Plats för arbetsverksamhet)
     ///
     /// JSON `tyotoimintapaikka`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotoimintapaikka: Option<String>,
     /// Kuvaus kuntouttavasta työtoiminnasta (sv: Beskrivning av arbetsverksamheten i rehabiliteringssyfte)
     ///
     /// JSON `kuvaus_kuntouttavasta_tyotoiminnasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_kuntouttavasta_tyotoiminnasta: Option<String>,
     /// Työaika (sv: Arbetstid)
     ///
     /// JSON `tyoaika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyoaika: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<Vec<OmatyontekijaX121E01FD>>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
 impl IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX8713DB1E,
         asiakas: AsiakasX21D23A04,
@@ -109,68 +96,206 @@ impl IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD {
             lakiselostus: None,
         }
     }
+    /// Set `kuntouttava_tyotoiminta_aloitetaan` (builder).
+    #[inline]
+    pub fn with_kuntouttava_tyotoiminta_aloitetaan(mut self, value: bool) -> Self {
+        self.kuntouttava_tyotoiminta_aloitetaan = Some(value);
+        self
+    }
+    /// Set `kuntouttavan_tyotoiminnan_aloittamispaiva` (builder).
+    #[inline]
+    pub fn with_kuntouttavan_tyotoiminnan_aloittamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.kuntouttavan_tyotoiminnan_aloittamispaiva = Some(value);
+        self
+    }
+    /// Set `kuntouttavan_tyotoiminnan_jakson_pituus` (builder).
+    #[inline]
+    pub fn with_kuntouttavan_tyotoiminnan_jakson_pituus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuntouttavan_tyotoiminnan_jakson_pituus = Some(value);
+        self
+    }
+    /// Set `kuntouttava_tyotoiminta_keskeytetaan` (builder).
+    #[inline]
+    pub fn with_kuntouttava_tyotoiminta_keskeytetaan(mut self, value: bool) -> Self {
+        self.kuntouttava_tyotoiminta_keskeytetaan = Some(value);
+        self
+    }
+    /// Set `kuntouttavan_tyotoiminnan_keskeyttamisen_syy` (builder).
+    #[inline]
+    pub fn with_kuntouttavan_tyotoiminnan_keskeyttamisen_syy(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuntouttavan_tyotoiminnan_keskeyttamisen_syy = Some(value);
+        self
+    }
+    /// Set `kuntouttavan_tyotoiminnan_keskeyttamispaiva` (builder).
+    #[inline]
+    pub fn with_kuntouttavan_tyotoiminnan_keskeyttamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.kuntouttavan_tyotoiminnan_keskeyttamispaiva = Some(value);
+        self
+    }
+    /// Set `tyotoimintapaikka` (builder).
+    #[inline]
+    pub fn with_tyotoimintapaikka(mut self, value: String) -> Self {
+        self.tyotoimintapaikka = Some(value);
+        self
+    }
+    /// Set `kuvaus_kuntouttavasta_tyotoiminnasta` (builder).
+    #[inline]
+    pub fn with_kuvaus_kuntouttavasta_tyotoiminnasta(mut self, value: String) -> Self {
+        self.kuvaus_kuntouttavasta_tyotoiminnasta = Some(value);
+        self
+    }
+    /// Set `tyoaika` (builder).
+    #[inline]
+    pub fn with_tyoaika(mut self, value: String) -> Self {
+        self.tyoaika = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `ilmoittaja` (builder).
+    #[inline]
+    pub fn with_ilmoittaja(mut self, value: Vec<OmatyontekijaX121E01FD>) -> Self {
+        self.ilmoittaja = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "kuntouttava_tyotoiminta_aloitetaan",
+        "kuntouttavan_tyotoiminnan_aloittamispaiva",
+        "kuntouttavan_tyotoiminnan_jakson_pituus",
+        "kuntouttava_tyotoiminta_keskeytetaan",
+        "kuntouttavan_tyotoiminnan_keskeyttamisen_syy",
+        "kuntouttavan_tyotoiminnan_keskeyttamispaiva",
+        "tyotoimintapaikka",
+        "kuvaus_kuntouttavasta_tyotoiminnasta",
+        "tyoaika",
+        "paivamaara",
+        "ilmoittaja",
+        "lisatiedot",
+        "lakiselostus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            kuntouttava_tyotoiminta_aloitetaan: f.opt(2usize)?,
+            kuntouttavan_tyotoiminnan_aloittamispaiva: f.opt(3usize)?,
+            kuntouttavan_tyotoiminnan_jakson_pituus: f.opt(4usize)?,
+            kuntouttava_tyotoiminta_keskeytetaan: f.opt(5usize)?,
+            kuntouttavan_tyotoiminnan_keskeyttamisen_syy: f.opt(6usize)?,
+            kuntouttavan_tyotoiminnan_keskeyttamispaiva: f.opt(7usize)?,
+            tyotoimintapaikka: f.opt(8usize)?,
+            kuvaus_kuntouttavasta_tyotoiminnasta: f.opt(9usize)?,
+            tyoaika: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            ilmoittaja: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            lakiselostus: f.opt(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.kuntouttava_tyotoiminta_aloitetaan);
+        w.opt(3usize, &self.kuntouttavan_tyotoiminnan_aloittamispaiva);
+        w.opt(4usize, &self.kuntouttavan_tyotoiminnan_jakson_pituus);
+        w.opt(5usize, &self.kuntouttava_tyotoiminta_keskeytetaan);
+        w.opt(6usize, &self.kuntouttavan_tyotoiminnan_keskeyttamisen_syy);
+        w.opt(7usize, &self.kuntouttavan_tyotoiminnan_keskeyttamispaiva);
+        w.opt(8usize, &self.tyotoimintapaikka);
+        w.opt(9usize, &self.kuvaus_kuntouttavasta_tyotoiminnasta);
+        w.opt(10usize, &self.tyoaika);
+        w.opt(11usize, &self.paivamaara);
+        w.opt(12usize, &self.ilmoittaja);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.lakiselostus);
+    }
+}
+sosmeta_types::record!(IlmoitusKuntouttavastaTyotoiminnastaX6F86D3DD);
 /// Arvioinnin sisältö (sv: Bedömningens innehåll)
 ///
 /// JSON `arvioinnin_sisalto`: esitystapa Otsikko.
 ///
 /// Shape `fb96544e23ac73de`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ArvioinninSisaltoXFB96544E {
     /// Työaikojen noudattaminen (sv: Iakttagande av arbetstider)
     ///
     /// JSON `tyoaikojen_noudattaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyoaikojen_noudattaminen: Option<String>,
     /// Poissaolojen ilmoittaminen (sv: Anmälan om frånvaro)
     ///
     /// JSON `poissaolojen_ilmoittaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poissaolojen_ilmoittaminen: Option<String>,
     /// Asiakkaan vahvuudet (sv: Klientens styrkor)
     ///
     /// JSON `asiakkaan_vahvuudet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet: Option<String>,
     /// Aktiivisuus ja omatoimisuus (sv: Aktivitet och självständighet)
     ///
     /// JSON `aktiivisuus_ja_omatoimisuus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aktiivisuus_ja_omatoimisuus: Option<String>,
     /// Soveltuvuus kyseiseen työtoimintaan (sv: Lämplighet för den aktuella arbetsverksamheten)
     ///
     /// JSON `soveltuvuus_kyseiseen_tyotoimintaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soveltuvuus_kyseiseen_tyotoimintaan: Option<String>,
     /// Työn laatu ja työtaidot (sv: Arbetskvalitet och arbetsfärdigheter)
     ///
     /// JSON `tyon_laatu_ja_tyotaidot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyon_laatu_ja_tyotaidot: Option<String>,
     /// Työyhteisötaidot (sv: Arbetsgemenskapsfärdigheter)
     ///
     /// JSON `tyoyhteisotaidot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyoyhteisotaidot: Option<String>,
     /// Tavoitteiden saavuttaminen (sv: Uppnående av målen)
     ///
     /// JSON `tavoitteiden_saavuttaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteiden_saavuttaminen: Option<String>,
     /// Muuta huomioitavaa (sv: Annat att observera)
     ///
     /// JSON `muuta_huomioitavaa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muuta_huomioitavaa: Option<String>,
     /// Taidot, joita tulisi edelleen kehittää (sv: Färdigheter som bör vidareutvecklas)
     ///
     /// JSON `taidot_joita_tulisi_edelleen_kehittaa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taidot_joita_tulisi_edelleen_kehittaa: Option<String>,
 }
 impl ArvioinninSisaltoXFB96544E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tyoaikojen_noudattaminen: None,
@@ -185,12 +310,114 @@ impl ArvioinninSisaltoXFB96544E {
             taidot_joita_tulisi_edelleen_kehittaa: None,
         }
     }
+    /// Set `tyoaikojen_noudattaminen` (builder).
+    #[inline]
+    pub fn with_tyoaikojen_noudattaminen(mut self, value: String) -> Self {
+        self.tyoaikojen_noudattaminen = Some(value);
+        self
+    }
+    /// Set `poissaolojen_ilmoittaminen` (builder).
+    #[inline]
+    pub fn with_poissaolojen_ilmoittaminen(mut self, value: String) -> Self {
+        self.poissaolojen_ilmoittaminen = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet = Some(value);
+        self
+    }
+    /// Set `aktiivisuus_ja_omatoimisuus` (builder).
+    #[inline]
+    pub fn with_aktiivisuus_ja_omatoimisuus(mut self, value: String) -> Self {
+        self.aktiivisuus_ja_omatoimisuus = Some(value);
+        self
+    }
+    /// Set `soveltuvuus_kyseiseen_tyotoimintaan` (builder).
+    #[inline]
+    pub fn with_soveltuvuus_kyseiseen_tyotoimintaan(mut self, value: String) -> Self {
+        self.soveltuvuus_kyseiseen_tyotoimintaan = Some(value);
+        self
+    }
+    /// Set `tyon_laatu_ja_tyotaidot` (builder).
+    #[inline]
+    pub fn with_tyon_laatu_ja_tyotaidot(mut self, value: String) -> Self {
+        self.tyon_laatu_ja_tyotaidot = Some(value);
+        self
+    }
+    /// Set `tyoyhteisotaidot` (builder).
+    #[inline]
+    pub fn with_tyoyhteisotaidot(mut self, value: String) -> Self {
+        self.tyoyhteisotaidot = Some(value);
+        self
+    }
+    /// Set `tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_tavoitteiden_saavuttaminen(mut self, value: String) -> Self {
+        self.tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `muuta_huomioitavaa` (builder).
+    #[inline]
+    pub fn with_muuta_huomioitavaa(mut self, value: String) -> Self {
+        self.muuta_huomioitavaa = Some(value);
+        self
+    }
+    /// Set `taidot_joita_tulisi_edelleen_kehittaa` (builder).
+    #[inline]
+    pub fn with_taidot_joita_tulisi_edelleen_kehittaa(mut self, value: String) -> Self {
+        self.taidot_joita_tulisi_edelleen_kehittaa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ArvioinninSisaltoXFB96544E {
+    const KEYS: &'static [&'static str] = &[
+        "tyoaikojen_noudattaminen",
+        "poissaolojen_ilmoittaminen",
+        "asiakkaan_vahvuudet",
+        "aktiivisuus_ja_omatoimisuus",
+        "soveltuvuus_kyseiseen_tyotoimintaan",
+        "tyon_laatu_ja_tyotaidot",
+        "tyoyhteisotaidot",
+        "tavoitteiden_saavuttaminen",
+        "muuta_huomioitavaa",
+        "taidot_joita_tulisi_edelleen_kehittaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tyoaikojen_noudattaminen: f.opt(0usize)?,
+            poissaolojen_ilmoittaminen: f.opt(1usize)?,
+            asiakkaan_vahvuudet: f.opt(2usize)?,
+            aktiivisuus_ja_omatoimisuus: f.opt(3usize)?,
+            soveltuvuus_kyseiseen_tyotoimintaan: f.opt(4usize)?,
+            tyon_laatu_ja_tyotaidot: f.opt(5usize)?,
+            tyoyhteisotaidot: f.opt(6usize)?,
+            tavoitteiden_saavuttaminen: f.opt(7usize)?,
+            muuta_huomioitavaa: f.opt(8usize)?,
+            taidot_joita_tulisi_edelleen_kehittaa: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyoaikojen_noudattaminen);
+        w.opt(1usize, &self.poissaolojen_ilmoittaminen);
+        w.opt(2usize, &self.asiakkaan_vahvuudet);
+        w.opt(3usize, &self.aktiivisuus_ja_omatoimisuus);
+        w.opt(4usize, &self.soveltuvuus_kyseiseen_tyotoimintaan);
+        w.opt(5usize, &self.tyon_laatu_ja_tyotaidot);
+        w.opt(6usize, &self.tyoyhteisotaidot);
+        w.opt(7usize, &self.tavoitteiden_saavuttaminen);
+        w.opt(8usize, &self.muuta_huomioitavaa);
+        w.opt(9usize, &self.taidot_joita_tulisi_edelleen_kehittaa);
+    }
+}
+sosmeta_types::record!(ArvioinninSisaltoXFB96544E);
 /// Kuntouttavan työtoiminnan arvio (sv: Bedömning av arbetsverksamhet i rehabiliteringssyfte)
 ///
 /// Shape `39e0c488800235c3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuntouttavanTyotoiminnanArvioX39E0C488 {
     /// Asiakas (sv: Klient)
     ///
@@ -203,50 +430,40 @@ pub struct KuntouttavanTyotoiminnanArvioX39E0C488 {
     /// Työtoimintapaikka (sv: Plats för arbetsverksamhet)
     ///
     /// JSON `tyotoimintapaikka`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotoimintapaikka: Option<String>,
     /// Kuntouttavan työtoiminnan alkamisaika (sv: Tidpunkt för inledande av arbetsverksamhet i rehabiliteringssyfte)
     ///
     /// JSON `kuntouttavan_tyotoiminnan_alkamisaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttavan_tyotoiminnan_alkamisaika: Option<sosmeta_types::PartialDate>,
     /// Arvioitava ajanjakso (sv: Tidsperiod som bedöms)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitava_ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Työtehtävät (sv: Arbetsuppgifter)
     ///
     /// JSON `tyotehtavat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotehtavat: Option<String>,
     /// Arvioinnin sisältö (sv: Bedömningens innehåll)
     ///
     /// JSON `arvioinnin_sisalto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioinnin_sisalto: Option<ArvioinninSisaltoXFB96544E>,
     /// Jatkosuunnitelmat (sv: Plan för fortsatta åtgärder)
     ///
     /// JSON `jatkosuunnitelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelmat: Option<String>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -255,6 +472,7 @@ pub struct KuntouttavanTyotoiminnanArvioX39E0C488 {
 }
 impl KuntouttavanTyotoiminnanArvioX39E0C488 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         neuvotteluun_osallistujat: sosmeta_types::NonEmptyString,
@@ -276,4 +494,119 @@ impl KuntouttavanTyotoiminnanArvioX39E0C488 {
             laatija,
         }
     }
+    /// Set `tyotoimintapaikka` (builder).
+    #[inline]
+    pub fn with_tyotoimintapaikka(mut self, value: String) -> Self {
+        self.tyotoimintapaikka = Some(value);
+        self
+    }
+    /// Set `kuntouttavan_tyotoiminnan_alkamisaika` (builder).
+    #[inline]
+    pub fn with_kuntouttavan_tyotoiminnan_alkamisaika(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.kuntouttavan_tyotoiminnan_alkamisaika = Some(value);
+        self
+    }
+    /// Set `arvioitava_ajanjakso` (builder).
+    #[inline]
+    pub fn with_arvioitava_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.arvioitava_ajanjakso = Some(value);
+        self
+    }
+    /// Set `tyotehtavat` (builder).
+    #[inline]
+    pub fn with_tyotehtavat(mut self, value: String) -> Self {
+        self.tyotehtavat = Some(value);
+        self
+    }
+    /// Set `arvioinnin_sisalto` (builder).
+    #[inline]
+    pub fn with_arvioinnin_sisalto(mut self, value: ArvioinninSisaltoXFB96544E) -> Self {
+        self.arvioinnin_sisalto = Some(value);
+        self
+    }
+    /// Set `jatkosuunnitelmat` (builder).
+    #[inline]
+    pub fn with_jatkosuunnitelmat(mut self, value: String) -> Self {
+        self.jatkosuunnitelmat = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuntouttavanTyotoiminnanArvioX39E0C488 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "neuvotteluun_osallistujat",
+        "tyotoimintapaikka",
+        "kuntouttavan_tyotoiminnan_alkamisaika",
+        "arvioitava_ajanjakso",
+        "tyotehtavat",
+        "arvioinnin_sisalto",
+        "jatkosuunnitelmat",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            neuvotteluun_osallistujat: f.req(1usize)?,
+            tyotoimintapaikka: f.opt(2usize)?,
+            kuntouttavan_tyotoiminnan_alkamisaika: f.opt(3usize)?,
+            arvioitava_ajanjakso: f.opt(4usize)?,
+            tyotehtavat: f.opt(5usize)?,
+            arvioinnin_sisalto: f.opt(6usize)?,
+            jatkosuunnitelmat: f.opt(7usize)?,
+            jakelu: f.opt(8usize)?,
+            lisatiedot: f.opt(9usize)?,
+            lakiselostus: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            laatija: f.req(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.neuvotteluun_osallistujat);
+        w.opt(2usize, &self.tyotoimintapaikka);
+        w.opt(3usize, &self.kuntouttavan_tyotoiminnan_alkamisaika);
+        w.opt(4usize, &self.arvioitava_ajanjakso);
+        w.opt(5usize, &self.tyotehtavat);
+        w.opt(6usize, &self.arvioinnin_sisalto);
+        w.opt(7usize, &self.jatkosuunnitelmat);
+        w.opt(8usize, &self.jakelu);
+        w.opt(9usize, &self.lisatiedot);
+        w.opt(10usize, &self.lakiselostus);
+        w.opt(11usize, &self.paivamaara);
+        w.req(12usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(KuntouttavanTyotoiminnanArvioX39E0C488);

@@ -10,8 +10,7 @@ use super::*;
 /// JSON `organisaatio`: ehdollisesti pakollinen.
 ///
 /// Shape `a46f688510859092`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganisaatioXA46F6885 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
@@ -22,47 +21,87 @@ pub struct OrganisaatioXA46F6885 {
 }
 impl OrganisaatioXA46F6885 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     ) -> Self {
         Self { palveluyksikon_nimi }
     }
 }
+impl sosmeta_types::record::Record for OrganisaatioXA46F6885 {
+    const KEYS: &'static [&'static str] = &["palveluyksikon_nimi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palveluyksikon_nimi);
+    }
+}
+sosmeta_types::record!(OrganisaatioXA46F6885);
 /// Elatusavun nostaja (sv: Den som lyfter underhållsbidrag)
 ///
 /// JSON `elatusavun_nostaja`: pakollinen.
 ///
 /// Shape `f8fadc2d016f81c6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusavunNostajaXF8FADC2D {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<AsiakasXF5869742>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioXA46F6885>,
 }
 impl ElatusavunNostajaXF8FADC2D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
             organisaatio: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: AsiakasXF5869742) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: OrganisaatioXA46F6885) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusavunNostajaXF8FADC2D {
+    const KEYS: &'static [&'static str] = &["yksityishenkilo", "organisaatio"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            organisaatio: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.organisaatio);
+    }
+}
+sosmeta_types::record!(ElatusavunNostajaXF8FADC2D);
 /// Muutettava elatusapu (sv: Underhållsbidrag som ska ändras)
 ///
 /// JSON `muutettavaelatusapu`: pakollinen.
 ///
 /// Shape `2ec02f3e652ee450`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutettavaelatusapuX2EC02F3E {
     /// Määrä kuukaudessa (sv: Belopp per månad)
     ///
@@ -71,17 +110,31 @@ pub struct MuutettavaelatusapuX2EC02F3E {
 }
 impl MuutettavaelatusapuX2EC02F3E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(maara_kuukaudessa: sosmeta_types::Quantity) -> Self {
         Self { maara_kuukaudessa }
     }
 }
+impl sosmeta_types::record::Record for MuutettavaelatusapuX2EC02F3E {
+    const KEYS: &'static [&'static str] = &["maara_kuukaudessa"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            maara_kuukaudessa: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.maara_kuukaudessa);
+    }
+}
+sosmeta_types::record!(MuutettavaelatusapuX2EC02F3E);
 /// Elatusavun lakimääräinen muutos (sv: Lagstadgad ändring av underhållsbidrag)
 ///
 /// JSON `elatusavun_lakimaarainen_muutos`: toistuva, pakollinen.
 ///
 /// Shape `3362da293077c1ca`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusavunLakimaarainenMuutosX3362DA29 {
     /// Muutoksen perustelu (sv: Grund för ändringen)
     ///
@@ -94,12 +147,10 @@ pub struct ElatusavunLakimaarainenMuutosX3362DA29 {
     /// Muutosprosentti (sv: Ändringsprocent)
     ///
     /// JSON `muutosprosentti`: esitystapa Prosentti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutosprosentti: Option<sosmeta_types::Quantity>,
     /// Muutoksen määrä (sv: Ändringsbelopp)
     ///
     /// JSON `muutoksen_maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksen_maara: Option<sosmeta_types::Quantity>,
     /// Muutettu elatusapu (sv: Ändrat underhållsbidrag)
     ///
@@ -108,11 +159,11 @@ pub struct ElatusavunLakimaarainenMuutosX3362DA29 {
     /// Muutos alkaen (sv: Ändring från och med)
     ///
     /// JSON `muutosalkaen`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutosalkaen: Option<sosmeta_types::PartialDate>,
 }
 impl ElatusavunLakimaarainenMuutosX3362DA29 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         muutoksenperustelu: sosmeta_types::NonEmptyString,
         muutettavaelatusapu: MuutettavaelatusapuX2EC02F3E,
@@ -127,17 +178,64 @@ impl ElatusavunLakimaarainenMuutosX3362DA29 {
             muutosalkaen: None,
         }
     }
+    /// Set `muutosprosentti` (builder).
+    #[inline]
+    pub fn with_muutosprosentti(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.muutosprosentti = Some(value);
+        self
+    }
+    /// Set `muutoksen_maara` (builder).
+    #[inline]
+    pub fn with_muutoksen_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.muutoksen_maara = Some(value);
+        self
+    }
+    /// Set `muutosalkaen` (builder).
+    #[inline]
+    pub fn with_muutosalkaen(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.muutosalkaen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusavunLakimaarainenMuutosX3362DA29 {
+    const KEYS: &'static [&'static str] = &[
+        "muutoksenperustelu",
+        "muutettavaelatusapu",
+        "muutosprosentti",
+        "muutoksen_maara",
+        "muutettu_elatusapu",
+        "muutosalkaen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            muutoksenperustelu: f.req(0usize)?,
+            muutettavaelatusapu: f.req(1usize)?,
+            muutosprosentti: f.opt(2usize)?,
+            muutoksen_maara: f.opt(3usize)?,
+            muutettu_elatusapu: f.req(4usize)?,
+            muutosalkaen: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.muutoksenperustelu);
+        w.req(1usize, &self.muutettavaelatusapu);
+        w.opt(2usize, &self.muutosprosentti);
+        w.opt(3usize, &self.muutoksen_maara);
+        w.req(4usize, &self.muutettu_elatusapu);
+        w.opt(5usize, &self.muutosalkaen);
+    }
+}
+sosmeta_types::record!(ElatusavunLakimaarainenMuutosX3362DA29);
 /// Muutostiedot (sv: Uppgifter om ändringen)
 ///
 /// JSON `muutostiedot`: toistuva, pakollinen.
 ///
 /// Shape `ea8f4b1998a0b931`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutostiedotXEA8F4B19 {
     /// Lapsi (sv: Barn)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<AsiakasXF5869742>,
     /// Elatusavun lakimääräinen muutos (sv: Lagstadgad ändring av underhållsbidrag)
     ///
@@ -148,6 +246,7 @@ pub struct MuutostiedotXEA8F4B19 {
 }
 impl MuutostiedotXEA8F4B19 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         elatusavun_lakimaarainen_muutos: sosmeta_types::NonEmptyVec<
             ElatusavunLakimaarainenMuutosX3362DA29,
@@ -158,12 +257,33 @@ impl MuutostiedotXEA8F4B19 {
             elatusavun_lakimaarainen_muutos,
         }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: AsiakasXF5869742) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutostiedotXEA8F4B19 {
+    const KEYS: &'static [&'static str] = &["lapsi", "elatusavun_lakimaarainen_muutos"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi: f.opt(0usize)?,
+            elatusavun_lakimaarainen_muutos: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi);
+        w.req(1usize, &self.elatusavun_lakimaarainen_muutos);
+    }
+}
+sosmeta_types::record!(MuutostiedotXEA8F4B19);
 /// Ilmoitus lapsen elatusavun lakimääräisestä muutoksesta (sv: Anmälan om lagstadgad ändring av underhållsbidrag till barn)
 ///
 /// Shape `76c73516ae8510a6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 {
     /// Asiakas (sv: Klient)
     ///
@@ -172,12 +292,10 @@ pub struct IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 {
     /// Elatussopimuksen asiakirjatunnus (sv: Handlingsnummer för avtal om underhållsbidrag)
     ///
     /// JSON `elatussopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatussopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// Elatussopimuksen vahvistamisaika (sv: Datum för fastställande av underhållsavtal)
     ///
     /// JSON `elatussopimuksen_vahvistamisaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatussopimuksen_vahvistamisaika: Option<sosmeta_types::PartialDate>,
     /// Elatusavun suorittaja (sv: Den som betalar underhållsbidrag)
     ///
@@ -194,24 +312,21 @@ pub struct IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja (sv: Anmälare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<OmatyontekijaX121E01FD>,
 }
 impl IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         elatusavun_suorittaja: AsiakasXF5869742,
@@ -231,54 +346,131 @@ impl IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 {
             ilmoittaja: None,
         }
     }
+    /// Set `elatussopimuksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_elatussopimuksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.elatussopimuksen_asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `elatussopimuksen_vahvistamisaika` (builder).
+    #[inline]
+    pub fn with_elatussopimuksen_vahvistamisaika(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.elatussopimuksen_vahvistamisaika = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `ilmoittaja` (builder).
+    #[inline]
+    pub fn with_ilmoittaja(mut self, value: OmatyontekijaX121E01FD) -> Self {
+        self.ilmoittaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "elatussopimuksen_asiakirjatunnus",
+        "elatussopimuksen_vahvistamisaika",
+        "elatusavun_suorittaja",
+        "elatusavun_nostaja",
+        "muutostiedot",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "ilmoittaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            elatussopimuksen_asiakirjatunnus: f.opt(1usize)?,
+            elatussopimuksen_vahvistamisaika: f.opt(2usize)?,
+            elatusavun_suorittaja: f.req(3usize)?,
+            elatusavun_nostaja: f.req(4usize)?,
+            muutostiedot: f.req(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            lakiselostus: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            ilmoittaja: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.elatussopimuksen_asiakirjatunnus);
+        w.opt(2usize, &self.elatussopimuksen_vahvistamisaika);
+        w.req(3usize, &self.elatusavun_suorittaja);
+        w.req(4usize, &self.elatusavun_nostaja);
+        w.req(5usize, &self.muutostiedot);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.lakiselostus);
+        w.opt(8usize, &self.paivamaara);
+        w.opt(9usize, &self.ilmoittaja);
+    }
+}
+sosmeta_types::record!(IlmoitusLapsenElatusavunLakimaaraisestaMuutoksestaX76C73516);
 /// Elatuksen tarve (sv: Behov av underhåll)
 ///
 /// JSON `elatuksen_tarve`: toistuva.
 ///
 /// Shape `e8b3a54209d2aadb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatuksenTarveXE8B3A542 {
     /// Vanhempi (sv: Förälder)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempi: Option<YhteyshenkiloX5B1E87AC>,
     /// Yleiset kustannukset (sv: Allmänna kostnader)
     ///
     /// JSON `yleiset_kustannukset`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yleiset_kustannukset: Option<sosmeta_types::Quantity>,
     /// Erityinen kustannus (sv: Särskild kostnad)
     ///
     /// JSON `erityinen_kustannus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityinen_kustannus: Option<Vec<MenoX444C0AC0>>,
     /// Lapsen euromääräinen osuus vanhemman asumiskuluista (sv: Barnets andel av förälderns boendekostnader uttryckt i euro)
     ///
     /// JSON `lapsen_euromaarainen_osuus_vanhemman_asumiskuluista`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_euromaarainen_osuus_vanhemman_asumiskuluista: Option<
         sosmeta_types::Quantity,
     >,
     /// Kustannukset yhteensä (sv: Kostnader totalt)
     ///
     /// JSON `kustannukset_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kustannukset_yhteensa: Option<sosmeta_types::Quantity>,
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulo: Option<Vec<TuloXAE7B16F2>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuus: Option<Vec<VarallisuusXA8C62D6C>>,
     /// Vähennykset yhteensä (sv: Avdrag totalt)
     ///
     /// JSON `vahennykset_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahennykset_yhteensa: Option<sosmeta_types::Quantity>,
     /// Määrä kuukaudessa (sv: Belopp per månad)
     ///
@@ -287,6 +479,7 @@ pub struct ElatuksenTarveXE8B3A542 {
 }
 impl ElatuksenTarveXE8B3A542 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(maara_kuukaudessa: sosmeta_types::Quantity) -> Self {
         Self {
             vanhempi: None,
@@ -300,63 +493,205 @@ impl ElatuksenTarveXE8B3A542 {
             maara_kuukaudessa,
         }
     }
+    /// Set `vanhempi` (builder).
+    #[inline]
+    pub fn with_vanhempi(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.vanhempi = Some(value);
+        self
+    }
+    /// Set `yleiset_kustannukset` (builder).
+    #[inline]
+    pub fn with_yleiset_kustannukset(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.yleiset_kustannukset = Some(value);
+        self
+    }
+    /// Set `erityinen_kustannus` (builder).
+    #[inline]
+    pub fn with_erityinen_kustannus(mut self, value: Vec<MenoX444C0AC0>) -> Self {
+        self.erityinen_kustannus = Some(value);
+        self
+    }
+    /// Set `lapsen_euromaarainen_osuus_vanhemman_asumiskuluista` (builder).
+    #[inline]
+    pub fn with_lapsen_euromaarainen_osuus_vanhemman_asumiskuluista(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.lapsen_euromaarainen_osuus_vanhemman_asumiskuluista = Some(value);
+        self
+    }
+    /// Set `kustannukset_yhteensa` (builder).
+    #[inline]
+    pub fn with_kustannukset_yhteensa(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.kustannukset_yhteensa = Some(value);
+        self
+    }
+    /// Set `tulo` (builder).
+    #[inline]
+    pub fn with_tulo(mut self, value: Vec<TuloXAE7B16F2>) -> Self {
+        self.tulo = Some(value);
+        self
+    }
+    /// Set `varallisuus` (builder).
+    #[inline]
+    pub fn with_varallisuus(mut self, value: Vec<VarallisuusXA8C62D6C>) -> Self {
+        self.varallisuus = Some(value);
+        self
+    }
+    /// Set `vahennykset_yhteensa` (builder).
+    #[inline]
+    pub fn with_vahennykset_yhteensa(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.vahennykset_yhteensa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatuksenTarveXE8B3A542 {
+    const KEYS: &'static [&'static str] = &[
+        "vanhempi",
+        "yleiset_kustannukset",
+        "erityinen_kustannus",
+        "lapsen_euromaarainen_osuus_vanhemman_asumiskuluista",
+        "kustannukset_yhteensa",
+        "tulo",
+        "varallisuus",
+        "vahennykset_yhteensa",
+        "maara_kuukaudessa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhempi: f.opt(0usize)?,
+            yleiset_kustannukset: f.opt(1usize)?,
+            erityinen_kustannus: f.opt(2usize)?,
+            lapsen_euromaarainen_osuus_vanhemman_asumiskuluista: f.opt(3usize)?,
+            kustannukset_yhteensa: f.opt(4usize)?,
+            tulo: f.opt(5usize)?,
+            varallisuus: f.opt(6usize)?,
+            vahennykset_yhteensa: f.opt(7usize)?,
+            maara_kuukaudessa: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhempi);
+        w.opt(1usize, &self.yleiset_kustannukset);
+        w.opt(2usize, &self.erityinen_kustannus);
+        w.opt(3usize, &self.lapsen_euromaarainen_osuus_vanhemman_asumiskuluista);
+        w.opt(4usize, &self.kustannukset_yhteensa);
+        w.opt(5usize, &self.tulo);
+        w.opt(6usize, &self.varallisuus);
+        w.opt(7usize, &self.vahennykset_yhteensa);
+        w.req(8usize, &self.maara_kuukaudessa);
+    }
+}
+sosmeta_types::record!(ElatuksenTarveXE8B3A542);
 /// Lapsen elatuksen tarpeen määrittäminen (sv: Fastställande av barnets behov av underhåll)
 ///
 /// JSON `lapsen_elatuksen_tarpeen_maarittaminen`: toistuva.
 ///
 /// Shape `385e47fee7666472`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenElatuksenTarpeenMaarittaminenX385E47FE {
     /// Lapsi (sv: Barn)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<YhteyshenkiloX5B1E87AC>,
     /// Elatuksen tarve (sv: Behov av underhåll)
     ///
     /// JSON `elatuksen_tarve`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatuksen_tarve: Option<Vec<ElatuksenTarveXE8B3A542>>,
 }
 impl LapsenElatuksenTarpeenMaarittaminenX385E47FE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsi: None,
             elatuksen_tarve: None,
         }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
+    /// Set `elatuksen_tarve` (builder).
+    #[inline]
+    pub fn with_elatuksen_tarve(mut self, value: Vec<ElatuksenTarveXE8B3A542>) -> Self {
+        self.elatuksen_tarve = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenElatuksenTarpeenMaarittaminenX385E47FE {
+    const KEYS: &'static [&'static str] = &["lapsi", "elatuksen_tarve"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi: f.opt(0usize)?,
+            elatuksen_tarve: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi);
+        w.opt(1usize, &self.elatuksen_tarve);
+    }
+}
+sosmeta_types::record!(LapsenElatuksenTarpeenMaarittaminenX385E47FE);
 /// Velka (sv: Skuld)
 ///
 /// Shape `4d5c711aabd55296`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VelkaX4D5C711A {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
 }
 impl VelkaX4D5C711A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { kuvaus: None, maara: None }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VelkaX4D5C711A {
+    const KEYS: &'static [&'static str] = &["kuvaus", "maara"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus: f.opt(0usize)?,
+            maara: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus);
+        w.opt(1usize, &self.maara);
+    }
+}
+sosmeta_types::record!(VelkaX4D5C711A);
 /// Elatusvastuu samassa taloudessa asuvasta lapsesta (sv: Underhållsansvar för barn som bor i samma hushåll)
 ///
 /// JSON `elatusvastuu_samassa_taloudessa_asuvasta_lapsesta`: toistuva.
 ///
 /// Shape `e9a0d047df47de7c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047 {
     /// Lapsi (sv: Barn)
     ///
@@ -365,26 +700,23 @@ pub struct ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047 {
     /// Yleiset elinkustannukset (sv: Allmänna levnadskostnader)
     ///
     /// JSON `yleiset_elinkustannukset`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yleiset_elinkustannukset: Option<sosmeta_types::Quantity>,
     /// Vähennykset (sv: Avdrag)
     ///
     /// JSON `vahennykset`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahennykset: Option<sosmeta_types::Quantity>,
     /// Kokonaismäärä (sv: Sammanlagt belopp)
     ///
     /// JSON `kokonaismaara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kokonaismaara: Option<sosmeta_types::Quantity>,
     /// Vanhemman osuus kuukaudessa (sv: Förälderns månatliga andel)
     ///
     /// JSON `vanhemman_osuus_kuukaudessa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_osuus_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
 impl ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(lapsi: YhteyshenkiloX5B1E87AC) -> Self {
         Self {
             lapsi,
@@ -394,14 +726,72 @@ impl ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047 {
             vanhemman_osuus_kuukaudessa: None,
         }
     }
+    /// Set `yleiset_elinkustannukset` (builder).
+    #[inline]
+    pub fn with_yleiset_elinkustannukset(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.yleiset_elinkustannukset = Some(value);
+        self
+    }
+    /// Set `vahennykset` (builder).
+    #[inline]
+    pub fn with_vahennykset(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.vahennykset = Some(value);
+        self
+    }
+    /// Set `kokonaismaara` (builder).
+    #[inline]
+    pub fn with_kokonaismaara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.kokonaismaara = Some(value);
+        self
+    }
+    /// Set `vanhemman_osuus_kuukaudessa` (builder).
+    #[inline]
+    pub fn with_vanhemman_osuus_kuukaudessa(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.vanhemman_osuus_kuukaudessa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsi",
+        "yleiset_elinkustannukset",
+        "vahennykset",
+        "kokonaismaara",
+        "vanhemman_osuus_kuukaudessa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi: f.req(0usize)?,
+            yleiset_elinkustannukset: f.opt(1usize)?,
+            vahennykset: f.opt(2usize)?,
+            kokonaismaara: f.opt(3usize)?,
+            vanhemman_osuus_kuukaudessa: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lapsi);
+        w.opt(1usize, &self.yleiset_elinkustannukset);
+        w.opt(2usize, &self.vahennykset);
+        w.opt(3usize, &self.kokonaismaara);
+        w.opt(4usize, &self.vanhemman_osuus_kuukaudessa);
+    }
+}
+sosmeta_types::record!(ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047);
 /// Elatusvastuu muualla asuvasta lapsesta (sv: Underhållsansvar för barn som bor annanstans)
 ///
 /// JSON `elatusvastuu_muualla_asuvasta_lapsesta`: toistuva.
 ///
 /// Shape `bee68418dc6a8fd5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418 {
     /// Lapsi (sv: Barn)
     ///
@@ -410,73 +800,87 @@ pub struct ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418 {
     /// Määrä kuukaudessa (sv: Belopp per månad)
     ///
     /// JSON `maara_kuukaudessa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
 impl ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(lapsi: YhteyshenkiloX5B1E87AC) -> Self {
         Self {
             lapsi,
             maara_kuukaudessa: None,
         }
     }
+    /// Set `maara_kuukaudessa` (builder).
+    #[inline]
+    pub fn with_maara_kuukaudessa(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara_kuukaudessa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418 {
+    const KEYS: &'static [&'static str] = &["lapsi", "maara_kuukaudessa"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi: f.req(0usize)?,
+            maara_kuukaudessa: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lapsi);
+        w.opt(1usize, &self.maara_kuukaudessa);
+    }
+}
+sosmeta_types::record!(ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418);
 /// Muu elatusvastuu (sv: Övrigt underhållsansvar)
 ///
 /// Shape `d5e41f37046973f1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuuElatusvastuuXD5E41F37 {
     /// Elatusvastuu samassa taloudessa asuvasta lapsesta (sv: Underhållsansvar för barn som bor i samma hushåll)
     ///
     /// JSON `elatusvastuu_samassa_taloudessa_asuvasta_lapsesta`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusvastuu_samassa_taloudessa_asuvasta_lapsesta: Option<
         Vec<ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047>,
     >,
     /// Elatusvastuu vanhemman luona asuvista lapsista yhteensä (sv: Sammanlagt underhållsansvar för barn som bor hos föräldern)
     ///
     /// JSON `elatusvastuu_vanhemman_luona_asuvista_lapsista_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusvastuu_vanhemman_luona_asuvista_lapsista_yhteensa: Option<
         sosmeta_types::Quantity,
     >,
     /// Elatusvastuu muualla asuvasta lapsesta (sv: Underhållsansvar för barn som bor annanstans)
     ///
     /// JSON `elatusvastuu_muualla_asuvasta_lapsesta`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusvastuu_muualla_asuvasta_lapsesta: Option<
         Vec<ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418>,
     >,
     /// Elatusvastuu muualla asuvista lapsista yhteensä (sv: Sammanlagt underhållsansvar för barn som bor annanstans)
     ///
     /// JSON `elatusvastuu_muualla_asuvista_lapsista_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusvastuu_muualla_asuvista_lapsista_yhteensa: Option<sosmeta_types::Quantity>,
     /// Aviopuolison yleiset elinkustannukset (sv: Makens/makans allmänna levnadskostnader)
     ///
     /// JSON `aviopuolison_yleiset_elinkustannukset`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aviopuolison_yleiset_elinkustannukset: Option<sosmeta_types::Quantity>,
     /// Aviopuolison asumiskustannukset (sv: Makens/makans boendekostnader)
     ///
     /// JSON `aviopuolison_asumiskustannukset`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aviopuolison_asumiskustannukset: Option<sosmeta_types::Quantity>,
     /// Avopuolison elinkustannukset (sv: Sambons levnadskostnader)
     ///
     /// JSON `avopuolison_elinkustannukset`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avopuolison_elinkustannukset: Option<sosmeta_types::Quantity>,
     /// Yhteensä kuukaudessa (sv: Sammanlagt per månad)
     ///
     /// JSON `yhteensa_kuukaudessa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteensa_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
 impl MuuElatusvastuuXD5E41F37 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             elatusvastuu_samassa_taloudessa_asuvasta_lapsesta: None,
@@ -489,103 +893,190 @@ impl MuuElatusvastuuXD5E41F37 {
             yhteensa_kuukaudessa: None,
         }
     }
+    /// Set `elatusvastuu_samassa_taloudessa_asuvasta_lapsesta` (builder).
+    #[inline]
+    pub fn with_elatusvastuu_samassa_taloudessa_asuvasta_lapsesta(
+        mut self,
+        value: Vec<ElatusvastuuSamassaTaloudessaAsuvastaLapsestaXE9A0D047>,
+    ) -> Self {
+        self.elatusvastuu_samassa_taloudessa_asuvasta_lapsesta = Some(value);
+        self
+    }
+    /// Set `elatusvastuu_vanhemman_luona_asuvista_lapsista_yhteensa` (builder).
+    #[inline]
+    pub fn with_elatusvastuu_vanhemman_luona_asuvista_lapsista_yhteensa(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.elatusvastuu_vanhemman_luona_asuvista_lapsista_yhteensa = Some(value);
+        self
+    }
+    /// Set `elatusvastuu_muualla_asuvasta_lapsesta` (builder).
+    #[inline]
+    pub fn with_elatusvastuu_muualla_asuvasta_lapsesta(
+        mut self,
+        value: Vec<ElatusvastuuMuuallaAsuvastaLapsestaXBEE68418>,
+    ) -> Self {
+        self.elatusvastuu_muualla_asuvasta_lapsesta = Some(value);
+        self
+    }
+    /// Set `elatusvastuu_muualla_asuvista_lapsista_yhteensa` (builder).
+    #[inline]
+    pub fn with_elatusvastuu_muualla_asuvista_lapsista_yhteensa(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.elatusvastuu_muualla_asuvista_lapsista_yhteensa = Some(value);
+        self
+    }
+    /// Set `aviopuolison_yleiset_elinkustannukset` (builder).
+    #[inline]
+    pub fn with_aviopuolison_yleiset_elinkustannukset(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.aviopuolison_yleiset_elinkustannukset = Some(value);
+        self
+    }
+    /// Set `aviopuolison_asumiskustannukset` (builder).
+    #[inline]
+    pub fn with_aviopuolison_asumiskustannukset(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.aviopuolison_asumiskustannukset = Some(value);
+        self
+    }
+    /// Set `avopuolison_elinkustannukset` (builder).
+    #[inline]
+    pub fn with_avopuolison_elinkustannukset(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.avopuolison_elinkustannukset = Some(value);
+        self
+    }
+    /// Set `yhteensa_kuukaudessa` (builder).
+    #[inline]
+    pub fn with_yhteensa_kuukaudessa(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.yhteensa_kuukaudessa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuuElatusvastuuXD5E41F37 {
+    const KEYS: &'static [&'static str] = &[
+        "elatusvastuu_samassa_taloudessa_asuvasta_lapsesta",
+        "elatusvastuu_vanhemman_luona_asuvista_lapsista_yhteensa",
+        "elatusvastuu_muualla_asuvasta_lapsesta",
+        "elatusvastuu_muualla_asuvista_lapsista_yhteensa",
+        "aviopuolison_yleiset_elinkustannukset",
+        "aviopuolison_asumiskustannukset",
+        "avopuolison_elinkustannukset",
+        "yhteensa_kuukaudessa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            elatusvastuu_samassa_taloudessa_asuvasta_lapsesta: f.opt(0usize)?,
+            elatusvastuu_vanhemman_luona_asuvista_lapsista_yhteensa: f.opt(1usize)?,
+            elatusvastuu_muualla_asuvasta_lapsesta: f.opt(2usize)?,
+            elatusvastuu_muualla_asuvista_lapsista_yhteensa: f.opt(3usize)?,
+            aviopuolison_yleiset_elinkustannukset: f.opt(4usize)?,
+            aviopuolison_asumiskustannukset: f.opt(5usize)?,
+            avopuolison_elinkustannukset: f.opt(6usize)?,
+            yhteensa_kuukaudessa: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.elatusvastuu_samassa_taloudessa_asuvasta_lapsesta);
+        w.opt(1usize, &self.elatusvastuu_vanhemman_luona_asuvista_lapsista_yhteensa);
+        w.opt(2usize, &self.elatusvastuu_muualla_asuvasta_lapsesta);
+        w.opt(3usize, &self.elatusvastuu_muualla_asuvista_lapsista_yhteensa);
+        w.opt(4usize, &self.aviopuolison_yleiset_elinkustannukset);
+        w.opt(5usize, &self.aviopuolison_asumiskustannukset);
+        w.opt(6usize, &self.avopuolison_elinkustannukset);
+        w.opt(7usize, &self.yhteensa_kuukaudessa);
+    }
+}
+sosmeta_types::record!(MuuElatusvastuuXD5E41F37);
 /// Elatuskyky (sv: Underhållsförmåga)
 ///
 /// JSON `elatuskyky`: toistuva.
 ///
 /// Shape `2d1999d557f2bf72`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatuskykyX2D1999D5 {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulo: Option<Vec<TuloXAE7B16F2>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuus: Option<Vec<VarallisuusXA8C62D6C>>,
     /// Tulot ja varallisuus yhteensä (sv: Inkomster och förmögenhet totalt)
     ///
     /// JSON `tulot_ja_varallisuus_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulot_ja_varallisuus_yhteensa: Option<sosmeta_types::Quantity>,
     /// Yleiset elinkustannukset (sv: Allmänna levnadskostnader)
     ///
     /// JSON `yleiset_elinkustannukset`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yleiset_elinkustannukset: Option<sosmeta_types::Quantity>,
     /// Asumiskustannus (sv: Boendekostnad)
     ///
     /// JSON `asumiskustannus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumiskustannus: Option<Vec<MenoX444C0AC0>>,
     /// Asumiskustannukset yhteensä (sv: Boendekostnader totalt)
     ///
     /// JSON `asumiskustannukset_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumiskustannukset_yhteensa: Option<sosmeta_types::Quantity>,
     /// Nettoasumiskustannukset (sv: Boendekostnadernas nettobelopp)
     ///
     /// JSON `nettoasumiskustannukset`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nettoasumiskustannukset: Option<sosmeta_types::Quantity>,
     /// Vanhemman osuus nettoasumiskustannuksista (sv: Förälderns andel av boendekostnadernas nettobelopp)
     ///
     /// JSON `vanhemman_osuus_nettoasumiskustannuksista`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_osuus_nettoasumiskustannuksista: Option<sosmeta_types::Quantity>,
     /// Lapsen osuus asumiskustannuksista (sv: Barnets andel av boendekostnaderna)
     ///
     /// JSON `lapsen_osuus_asumiskustannuksista`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_osuus_asumiskustannuksista: Option<sosmeta_types::Quantity>,
     /// Huomioon otettavat asumiskustannukset (sv: Boendekostnader som ska beaktas)
     ///
     /// JSON `huomioon_otettavat_asumiskustannukset`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huomioon_otettavat_asumiskustannukset: Option<sosmeta_types::Quantity>,
     /// Erityiset terveydenhoitomenot (sv: Särskilda hälsovårdsutgifter)
     ///
     /// JSON `erityiset_terveydenhoitomenot`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityiset_terveydenhoitomenot: Option<sosmeta_types::Quantity>,
     /// Auto- ja työmatkamenot (sv: Utgifter för bil och arbetsresor)
     ///
     /// JSON `auto__ja_tyomatkamenot`: esitystapa Määrä.
-    #[serde(rename = "auto__ja_tyomatkamenot")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_ja_tyomatkamenot: Option<sosmeta_types::Quantity>,
     /// Lapsen tapaamisen menot (sv: Utgifter för umgänge med barnet)
     ///
     /// JSON `lapsen_tapaamisen_menot`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tapaamisen_menot: Option<sosmeta_types::Quantity>,
     /// Velka (sv: Skuld)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<VelkaX4D5C711A>,
     /// Vähennykset yhteensä (sv: Avdrag totalt)
     ///
     /// JSON `vahennykset_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahennykset_yhteensa: Option<sosmeta_types::Quantity>,
     /// Muu elatusvastuu (sv: Övrigt underhållsansvar)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_elatusvastuu: Option<MuuElatusvastuuXD5E41F37>,
     /// Määrä kuukaudessa (sv: Belopp per månad)
     ///
     /// JSON `maara_kuukaudessa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
 impl ElatuskykyX2D1999D5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
@@ -608,7 +1099,209 @@ impl ElatuskykyX2D1999D5 {
             maara_kuukaudessa: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `tulo` (builder).
+    #[inline]
+    pub fn with_tulo(mut self, value: Vec<TuloXAE7B16F2>) -> Self {
+        self.tulo = Some(value);
+        self
+    }
+    /// Set `varallisuus` (builder).
+    #[inline]
+    pub fn with_varallisuus(mut self, value: Vec<VarallisuusXA8C62D6C>) -> Self {
+        self.varallisuus = Some(value);
+        self
+    }
+    /// Set `tulot_ja_varallisuus_yhteensa` (builder).
+    #[inline]
+    pub fn with_tulot_ja_varallisuus_yhteensa(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.tulot_ja_varallisuus_yhteensa = Some(value);
+        self
+    }
+    /// Set `yleiset_elinkustannukset` (builder).
+    #[inline]
+    pub fn with_yleiset_elinkustannukset(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.yleiset_elinkustannukset = Some(value);
+        self
+    }
+    /// Set `asumiskustannus` (builder).
+    #[inline]
+    pub fn with_asumiskustannus(mut self, value: Vec<MenoX444C0AC0>) -> Self {
+        self.asumiskustannus = Some(value);
+        self
+    }
+    /// Set `asumiskustannukset_yhteensa` (builder).
+    #[inline]
+    pub fn with_asumiskustannukset_yhteensa(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.asumiskustannukset_yhteensa = Some(value);
+        self
+    }
+    /// Set `nettoasumiskustannukset` (builder).
+    #[inline]
+    pub fn with_nettoasumiskustannukset(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.nettoasumiskustannukset = Some(value);
+        self
+    }
+    /// Set `vanhemman_osuus_nettoasumiskustannuksista` (builder).
+    #[inline]
+    pub fn with_vanhemman_osuus_nettoasumiskustannuksista(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.vanhemman_osuus_nettoasumiskustannuksista = Some(value);
+        self
+    }
+    /// Set `lapsen_osuus_asumiskustannuksista` (builder).
+    #[inline]
+    pub fn with_lapsen_osuus_asumiskustannuksista(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.lapsen_osuus_asumiskustannuksista = Some(value);
+        self
+    }
+    /// Set `huomioon_otettavat_asumiskustannukset` (builder).
+    #[inline]
+    pub fn with_huomioon_otettavat_asumiskustannukset(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.huomioon_otettavat_asumiskustannukset = Some(value);
+        self
+    }
+    /// Set `erityiset_terveydenhoitomenot` (builder).
+    #[inline]
+    pub fn with_erityiset_terveydenhoitomenot(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.erityiset_terveydenhoitomenot = Some(value);
+        self
+    }
+    /// Set `auto__ja_tyomatkamenot` (builder).
+    #[inline]
+    pub fn with_auto_ja_tyomatkamenot(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.auto_ja_tyomatkamenot = Some(value);
+        self
+    }
+    /// Set `lapsen_tapaamisen_menot` (builder).
+    #[inline]
+    pub fn with_lapsen_tapaamisen_menot(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.lapsen_tapaamisen_menot = Some(value);
+        self
+    }
+    /// Set `velka` (builder).
+    #[inline]
+    pub fn with_velka(mut self, value: VelkaX4D5C711A) -> Self {
+        self.velka = Some(value);
+        self
+    }
+    /// Set `vahennykset_yhteensa` (builder).
+    #[inline]
+    pub fn with_vahennykset_yhteensa(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.vahennykset_yhteensa = Some(value);
+        self
+    }
+    /// Set `muu_elatusvastuu` (builder).
+    #[inline]
+    pub fn with_muu_elatusvastuu(mut self, value: MuuElatusvastuuXD5E41F37) -> Self {
+        self.muu_elatusvastuu = Some(value);
+        self
+    }
+    /// Set `maara_kuukaudessa` (builder).
+    #[inline]
+    pub fn with_maara_kuukaudessa(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara_kuukaudessa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatuskykyX2D1999D5 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "tulo",
+        "varallisuus",
+        "tulot_ja_varallisuus_yhteensa",
+        "yleiset_elinkustannukset",
+        "asumiskustannus",
+        "asumiskustannukset_yhteensa",
+        "nettoasumiskustannukset",
+        "vanhemman_osuus_nettoasumiskustannuksista",
+        "lapsen_osuus_asumiskustannuksista",
+        "huomioon_otettavat_asumiskustannukset",
+        "erityiset_terveydenhoitomenot",
+        "auto__ja_tyomatkamenot",
+        "lapsen_tapaamisen_menot",
+        "velka",
+        "vahennykset_yhteensa",
+        "muu_elatusvastuu",
+        "maara_kuukaudessa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            tulo: f.opt(1usize)?,
+            varallisuus: f.opt(2usize)?,
+            tulot_ja_varallisuus_yhteensa: f.opt(3usize)?,
+            yleiset_elinkustannukset: f.opt(4usize)?,
+            asumiskustannus: f.opt(5usize)?,
+            asumiskustannukset_yhteensa: f.opt(6usize)?,
+            nettoasumiskustannukset: f.opt(7usize)?,
+            vanhemman_osuus_nettoasumiskustannuksista: f.opt(8usize)?,
+            lapsen_osuus_asumiskustannuksista: f.opt(9usize)?,
+            huomioon_otettavat_asumiskustannukset: f.opt(10usize)?,
+            erityiset_terveydenhoitomenot: f.opt(11usize)?,
+            auto_ja_tyomatkamenot: f.opt(12usize)?,
+            lapsen_tapaamisen_menot: f.opt(13usize)?,
+            velka: f.opt(14usize)?,
+            vahennykset_yhteensa: f.opt(15usize)?,
+            muu_elatusvastuu: f.opt(16usize)?,
+            maara_kuukaudessa: f.opt(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.tulo);
+        w.opt(2usize, &self.varallisuus);
+        w.opt(3usize, &self.tulot_ja_varallisuus_yhteensa);
+        w.opt(4usize, &self.yleiset_elinkustannukset);
+        w.opt(5usize, &self.asumiskustannus);
+        w.opt(6usize, &self.asumiskustannukset_yhteensa);
+        w.opt(7usize, &self.nettoasumiskustannukset);
+        w.opt(8usize, &self.vanhemman_osuus_nettoasumiskustannuksista);
+        w.opt(9usize, &self.lapsen_osuus_asumiskustannuksista);
+        w.opt(10usize, &self.huomioon_otettavat_asumiskustannukset);
+        w.opt(11usize, &self.erityiset_terveydenhoitomenot);
+        w.opt(12usize, &self.auto_ja_tyomatkamenot);
+        w.opt(13usize, &self.lapsen_tapaamisen_menot);
+        w.opt(14usize, &self.velka);
+        w.opt(15usize, &self.vahennykset_yhteensa);
+        w.opt(16usize, &self.muu_elatusvastuu);
+        w.opt(17usize, &self.maara_kuukaudessa);
+    }
+}
+sosmeta_types::record!(ElatuskykyX2D1999D5);
 sosmeta_types::code_list!(
     #[doc = " Laskuperuste (sv: Beräkningsgrund)"] #[doc = " "] #[doc =
     " JSON `laskuperuste`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -625,8 +1318,7 @@ sosmeta_types::code_list!(
 /// JSON `luonapitovahennys`: toistuva.
 ///
 /// Shape `99384e4bbb63152c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LuonapitovahennysX99384E4B {
     /// Yksityishenkilö (sv: Privatperson)
     ///
@@ -637,21 +1329,19 @@ pub struct LuonapitovahennysX99384E4B {
     /// JSON `laskuperuste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Vahvistetun tapaamisoikeuden mukaan, 2 = Muutoin sovitun mukaisesti / Tosiasiallisen oleskelun mukaan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laskuperuste: Option<sosmeta_types::Coded<LaskuperusteX5D887212>>,
     /// Yöt kuukaudessa (sv: Nätter i månaden)
     ///
     /// JSON `yot_kuukaudessa`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yot_kuukaudessa: Option<sosmeta_types::Number>,
     /// Määrä euroina (sv: Belopp per månad)
     ///
     /// JSON `maara_euroina`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_euroina: Option<sosmeta_types::Quantity>,
 }
 impl LuonapitovahennysX99384E4B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(yksityishenkilo: YhteyshenkiloX5B1E87AC) -> Self {
         Self {
             yksityishenkilo,
@@ -660,79 +1350,144 @@ impl LuonapitovahennysX99384E4B {
             maara_euroina: None,
         }
     }
+    /// Set `laskuperuste` (builder).
+    #[inline]
+    pub fn with_laskuperuste(
+        mut self,
+        value: sosmeta_types::Coded<LaskuperusteX5D887212>,
+    ) -> Self {
+        self.laskuperuste = Some(value);
+        self
+    }
+    /// Set `yot_kuukaudessa` (builder).
+    #[inline]
+    pub fn with_yot_kuukaudessa(mut self, value: sosmeta_types::Number) -> Self {
+        self.yot_kuukaudessa = Some(value);
+        self
+    }
+    /// Set `maara_euroina` (builder).
+    #[inline]
+    pub fn with_maara_euroina(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara_euroina = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LuonapitovahennysX99384E4B {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "laskuperuste",
+        "yot_kuukaudessa",
+        "maara_euroina",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.req(0usize)?,
+            laskuperuste: f.opt(1usize)?,
+            yot_kuukaudessa: f.opt(2usize)?,
+            maara_euroina: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.laskuperuste);
+        w.opt(2usize, &self.yot_kuukaudessa);
+        w.opt(3usize, &self.maara_euroina);
+    }
+}
+sosmeta_types::record!(LuonapitovahennysX99384E4B);
 /// Elatusapu (sv: Underhållsbidrag)
 ///
 /// JSON `elatusapu`: toistuva.
 ///
 /// Shape `29e5f034a87ca3be`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusapuX29E5F034 {
     /// Lapsi (sv: Barn)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<YhteyshenkiloX5B1E87AC>,
     /// Määrä kuukaudessa (sv: Belopp per månad)
     ///
     /// JSON `maara_kuukaudessa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
 }
 impl ElatusapuX29E5F034 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsi: None,
             maara_kuukaudessa: None,
         }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
+    /// Set `maara_kuukaudessa` (builder).
+    #[inline]
+    pub fn with_maara_kuukaudessa(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara_kuukaudessa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusapuX29E5F034 {
+    const KEYS: &'static [&'static str] = &["lapsi", "maara_kuukaudessa"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi: f.opt(0usize)?,
+            maara_kuukaudessa: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi);
+        w.opt(1usize, &self.maara_kuukaudessa);
+    }
+}
+sosmeta_types::record!(ElatusapuX29E5F034);
 /// Elatusavun laskeminen (sv: Beräkning av underhållsbidrag)
 ///
 /// JSON `elatusavun_laskeminen`: esitystapa Otsikko.
 ///
 /// Shape `3c498dd84e9b8c39`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusavunLaskeminenX3C498DD8 {
     /// Lasten elatuksen tarve euroina yhteensä (sv: Barnens behov av underhåll i euro totalt)
     ///
     /// JSON `lasten_elatuksen_tarve_euroina_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lasten_elatuksen_tarve_euroina_yhteensa: Option<sosmeta_types::Quantity>,
     /// Lasten lukumäärä (sv: Antal barn)
     ///
     /// JSON `lasten_lukumaara`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lasten_lukumaara: Option<sosmeta_types::Number>,
     /// Vanhempien elatuskyky euroina yhteensä (sv: Föräldrarnas underhållsförmåga i euro totalt)
     ///
     /// JSON `vanhempien_elatuskyky_euroina_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_elatuskyky_euroina_yhteensa: Option<sosmeta_types::Quantity>,
     /// Elatusvelvollisen maksukyky riittää (sv: Den underhållsskyldiges betalningsförmåga är tillräcklig)
     ///
     /// JSON `elatusvelvollisen_maksukyky_riittaa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusvelvollisen_maksukyky_riittaa: Option<bool>,
     /// Elatusapu (sv: Underhållsbidrag)
     ///
     /// JSON `elatusapu`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusapu: Option<Vec<ElatusapuX29E5F034>>,
     /// Lasten elatusavut euroina yhteensä (sv: Underhållsbidragena sammanlagt till barnen)
     ///
     /// JSON `lasten_elatusavut_euroina_yhteensa`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lasten_elatusavut_euroina_yhteensa: Option<sosmeta_types::Quantity>,
     /// Elatusavun vaje euroina (sv: Underskott i underhållsbidraget i euro)
     ///
     /// JSON `elatusavun_vaje_euroina`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_vaje_euroina: Option<sosmeta_types::Quantity>,
 }
 impl ElatusavunLaskeminenX3C498DD8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lasten_elatuksen_tarve_euroina_yhteensa: None,
@@ -744,45 +1499,128 @@ impl ElatusavunLaskeminenX3C498DD8 {
             elatusavun_vaje_euroina: None,
         }
     }
+    /// Set `lasten_elatuksen_tarve_euroina_yhteensa` (builder).
+    #[inline]
+    pub fn with_lasten_elatuksen_tarve_euroina_yhteensa(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.lasten_elatuksen_tarve_euroina_yhteensa = Some(value);
+        self
+    }
+    /// Set `lasten_lukumaara` (builder).
+    #[inline]
+    pub fn with_lasten_lukumaara(mut self, value: sosmeta_types::Number) -> Self {
+        self.lasten_lukumaara = Some(value);
+        self
+    }
+    /// Set `vanhempien_elatuskyky_euroina_yhteensa` (builder).
+    #[inline]
+    pub fn with_vanhempien_elatuskyky_euroina_yhteensa(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.vanhempien_elatuskyky_euroina_yhteensa = Some(value);
+        self
+    }
+    /// Set `elatusvelvollisen_maksukyky_riittaa` (builder).
+    #[inline]
+    pub fn with_elatusvelvollisen_maksukyky_riittaa(mut self, value: bool) -> Self {
+        self.elatusvelvollisen_maksukyky_riittaa = Some(value);
+        self
+    }
+    /// Set `elatusapu` (builder).
+    #[inline]
+    pub fn with_elatusapu(mut self, value: Vec<ElatusapuX29E5F034>) -> Self {
+        self.elatusapu = Some(value);
+        self
+    }
+    /// Set `lasten_elatusavut_euroina_yhteensa` (builder).
+    #[inline]
+    pub fn with_lasten_elatusavut_euroina_yhteensa(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.lasten_elatusavut_euroina_yhteensa = Some(value);
+        self
+    }
+    /// Set `elatusavun_vaje_euroina` (builder).
+    #[inline]
+    pub fn with_elatusavun_vaje_euroina(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.elatusavun_vaje_euroina = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusavunLaskeminenX3C498DD8 {
+    const KEYS: &'static [&'static str] = &[
+        "lasten_elatuksen_tarve_euroina_yhteensa",
+        "lasten_lukumaara",
+        "vanhempien_elatuskyky_euroina_yhteensa",
+        "elatusvelvollisen_maksukyky_riittaa",
+        "elatusapu",
+        "lasten_elatusavut_euroina_yhteensa",
+        "elatusavun_vaje_euroina",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lasten_elatuksen_tarve_euroina_yhteensa: f.opt(0usize)?,
+            lasten_lukumaara: f.opt(1usize)?,
+            vanhempien_elatuskyky_euroina_yhteensa: f.opt(2usize)?,
+            elatusvelvollisen_maksukyky_riittaa: f.opt(3usize)?,
+            elatusapu: f.opt(4usize)?,
+            lasten_elatusavut_euroina_yhteensa: f.opt(5usize)?,
+            elatusavun_vaje_euroina: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lasten_elatuksen_tarve_euroina_yhteensa);
+        w.opt(1usize, &self.lasten_lukumaara);
+        w.opt(2usize, &self.vanhempien_elatuskyky_euroina_yhteensa);
+        w.opt(3usize, &self.elatusvelvollisen_maksukyky_riittaa);
+        w.opt(4usize, &self.elatusapu);
+        w.opt(5usize, &self.lasten_elatusavut_euroina_yhteensa);
+        w.opt(6usize, &self.elatusavun_vaje_euroina);
+    }
+}
+sosmeta_types::record!(ElatusavunLaskeminenX3C498DD8);
 /// Elatusapu vuoroasumistilanteessa (sv: Underhållsbidrag vid växelvist boende)
 ///
 /// JSON `elatusapu_vuoroasumistilanteessa`: toistuva.
 ///
 /// Shape `b519c9c115beade8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusapuVuoroasumistilanteessaXB519C9C1 {
     /// Vanhempi (sv: Förälder)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempi: Option<YhteyshenkiloX5B1E87AC>,
     /// Lapsen tai lasten elatuksen tarve eli kulut vanhemman luona (sv: Barnets eller barnens behov av underhåll, det vill säga kostnader hos föräldern)
     ///
     /// JSON `lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona: Option<
         sosmeta_types::Quantity,
     >,
     /// Vanhemman suhteellinen osuus lapsen tai lasten elatuksen tarpeesta (sv: Förälderns relativa andel av barnets eller barnens behov av underhåll)
     ///
     /// JSON `vanhemman_suhteellinen_osuus_lapsen_tai_lasten_elatuksen_tarpeesta`: esitystapa Prosentti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_suhteellinen_osuus_lapsen_tai_lasten_elatuksen_tarpeesta: Option<
         sosmeta_types::Quantity,
     >,
     /// Vanhemman euromääräinen osuus (sv: Förälderns andel i euro)
     ///
     /// JSON `vanhemman_euromaarainen_osuus`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_euromaarainen_osuus: Option<sosmeta_types::Quantity>,
     /// Tasaus tai elatusapu (sv: Utjämning eller underhållsbidrag)
     ///
     /// JSON `tasaus_tai_elatusapu`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasaus_tai_elatusapu: Option<sosmeta_types::Quantity>,
 }
 impl ElatusapuVuoroasumistilanteessaXB519C9C1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhempi: None,
@@ -792,42 +1630,147 @@ impl ElatusapuVuoroasumistilanteessaXB519C9C1 {
             tasaus_tai_elatusapu: None,
         }
     }
+    /// Set `vanhempi` (builder).
+    #[inline]
+    pub fn with_vanhempi(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.vanhempi = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona = Some(value);
+        self
+    }
+    /// Set `vanhemman_suhteellinen_osuus_lapsen_tai_lasten_elatuksen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_vanhemman_suhteellinen_osuus_lapsen_tai_lasten_elatuksen_tarpeesta(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.vanhemman_suhteellinen_osuus_lapsen_tai_lasten_elatuksen_tarpeesta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemman_euromaarainen_osuus` (builder).
+    #[inline]
+    pub fn with_vanhemman_euromaarainen_osuus(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.vanhemman_euromaarainen_osuus = Some(value);
+        self
+    }
+    /// Set `tasaus_tai_elatusapu` (builder).
+    #[inline]
+    pub fn with_tasaus_tai_elatusapu(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.tasaus_tai_elatusapu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusapuVuoroasumistilanteessaXB519C9C1 {
+    const KEYS: &'static [&'static str] = &[
+        "vanhempi",
+        "lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona",
+        "vanhemman_suhteellinen_osuus_lapsen_tai_lasten_elatuksen_tarpeesta",
+        "vanhemman_euromaarainen_osuus",
+        "tasaus_tai_elatusapu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhempi: f.opt(0usize)?,
+            lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona: f.opt(1usize)?,
+            vanhemman_suhteellinen_osuus_lapsen_tai_lasten_elatuksen_tarpeesta: f
+                .opt(2usize)?,
+            vanhemman_euromaarainen_osuus: f.opt(3usize)?,
+            tasaus_tai_elatusapu: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhempi);
+        w.opt(1usize, &self.lapsen_tai_lasten_elatuksen_tarve_eli_kulut_vanhemman_luona);
+        w.opt(
+            2usize,
+            &self.vanhemman_suhteellinen_osuus_lapsen_tai_lasten_elatuksen_tarpeesta,
+        );
+        w.opt(3usize, &self.vanhemman_euromaarainen_osuus);
+        w.opt(4usize, &self.tasaus_tai_elatusapu);
+    }
+}
+sosmeta_types::record!(ElatusapuVuoroasumistilanteessaXB519C9C1);
 /// Elatusavun laskeminen vuoroasumistilanteessa (sv: Beräkning av underhållsbidrag vid växelvist boende)
 ///
 /// JSON `elatusavun_laskeminen_vuoroasumistilanteessa`: esitystapa Otsikko.
 ///
 /// Shape `b3be59bbc3e37857`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB {
     /// Elatusapu vuoroasumistilanteessa (sv: Underhållsbidrag vid växelvist boende)
     ///
     /// JSON `elatusapu_vuoroasumistilanteessa`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusapu_vuoroasumistilanteessa: Option<
         Vec<ElatusapuVuoroasumistilanteessaXB519C9C1>,
     >,
     /// Kuvaus elatusavun maksamisesta (sv: Beskrivning av betalning av underhållsbidrag)
     ///
     /// JSON `kuvaus_elatusavun_maksamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_elatusavun_maksamisesta: Option<String>,
 }
 impl ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             elatusapu_vuoroasumistilanteessa: None,
             kuvaus_elatusavun_maksamisesta: None,
         }
     }
+    /// Set `elatusapu_vuoroasumistilanteessa` (builder).
+    #[inline]
+    pub fn with_elatusapu_vuoroasumistilanteessa(
+        mut self,
+        value: Vec<ElatusapuVuoroasumistilanteessaXB519C9C1>,
+    ) -> Self {
+        self.elatusapu_vuoroasumistilanteessa = Some(value);
+        self
+    }
+    /// Set `kuvaus_elatusavun_maksamisesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_elatusavun_maksamisesta(mut self, value: String) -> Self {
+        self.kuvaus_elatusavun_maksamisesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB {
+    const KEYS: &'static [&'static str] = &[
+        "elatusapu_vuoroasumistilanteessa",
+        "kuvaus_elatusavun_maksamisesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            elatusapu_vuoroasumistilanteessa: f.opt(0usize)?,
+            kuvaus_elatusavun_maksamisesta: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.elatusapu_vuoroasumistilanteessa);
+        w.opt(1usize, &self.kuvaus_elatusavun_maksamisesta);
+    }
+}
+sosmeta_types::record!(ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB);
 /// Lapsen elatusapulaskelma (sv: Beräkning av underhållsbidrag till barn)
 ///
 /// Shape `7642c26dcbedebe8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenElatusapulaskelmaX7642C26D {
     /// Asiakas (sv: Klient)
     ///
@@ -836,64 +1779,52 @@ pub struct LapsenElatusapulaskelmaX7642C26D {
     /// Lapsi, jonka elatusapua laskelma koskee (sv: Barnet för vilket beräkningen av underhållsbidrag gäller)
     ///
     /// JSON `lapsi_jonka_elatusapua_laskelma_koskee`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_jonka_elatusapua_laskelma_koskee: Option<Vec<AsiakasXF5869742>>,
     /// Ajanjakso, jota laskelma koskee (sv: Tidsperioden som beräkningen gäller)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso_jota_laskelma_koskee: Option<VoimassaoloXBA0F7664>,
     /// Vuoroasuminen (sv: Växelvist boende)
     ///
     /// JSON `vuoroasuminen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuoroasuminen: Option<bool>,
     /// Lapsen elatuksen tarpeen määrittäminen (sv: Fastställande av barnets behov av underhåll)
     ///
     /// JSON `lapsen_elatuksen_tarpeen_maarittaminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_elatuksen_tarpeen_maarittaminen: Option<
         Vec<LapsenElatuksenTarpeenMaarittaminenX385E47FE>,
     >,
     /// Elatuskyky (sv: Underhållsförmåga)
     ///
     /// JSON `elatuskyky`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatuskyky: Option<Vec<ElatuskykyX2D1999D5>>,
     /// Lisäselvitykset (sv: Tilläggsutredningar)
     ///
     /// JSON `lisaselvitykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisaselvitykset: Option<String>,
     /// Luonapitovähennys (sv: Umgängesavdrag)
     ///
     /// JSON `luonapitovahennys`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luonapitovahennys: Option<Vec<LuonapitovahennysX99384E4B>>,
     /// Elatusavun laskeminen (sv: Beräkning av underhållsbidrag)
     ///
     /// JSON `elatusavun_laskeminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_laskeminen: Option<ElatusavunLaskeminenX3C498DD8>,
     /// Elatusavun laskeminen vuoroasumistilanteessa (sv: Beräkning av underhållsbidrag vid växelvist boende)
     ///
     /// JSON `elatusavun_laskeminen_vuoroasumistilanteessa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_laskeminen_vuoroasumistilanteessa: Option<
         ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB,
     >,
     /// Tositteet (sv: Styrkande dokument)
     ///
     /// JSON `tositteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tositteet: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -902,6 +1833,7 @@ pub struct LapsenElatusapulaskelmaX7642C26D {
 }
 impl LapsenElatusapulaskelmaX7642C26D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         laatija: LaatijaXA71A9A7D,
@@ -923,60 +1855,259 @@ impl LapsenElatusapulaskelmaX7642C26D {
             laatija,
         }
     }
+    /// Set `lapsi_jonka_elatusapua_laskelma_koskee` (builder).
+    #[inline]
+    pub fn with_lapsi_jonka_elatusapua_laskelma_koskee(
+        mut self,
+        value: Vec<AsiakasXF5869742>,
+    ) -> Self {
+        self.lapsi_jonka_elatusapua_laskelma_koskee = Some(value);
+        self
+    }
+    /// Set `ajanjakso_jota_laskelma_koskee` (builder).
+    #[inline]
+    pub fn with_ajanjakso_jota_laskelma_koskee(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.ajanjakso_jota_laskelma_koskee = Some(value);
+        self
+    }
+    /// Set `vuoroasuminen` (builder).
+    #[inline]
+    pub fn with_vuoroasuminen(mut self, value: bool) -> Self {
+        self.vuoroasuminen = Some(value);
+        self
+    }
+    /// Set `lapsen_elatuksen_tarpeen_maarittaminen` (builder).
+    #[inline]
+    pub fn with_lapsen_elatuksen_tarpeen_maarittaminen(
+        mut self,
+        value: Vec<LapsenElatuksenTarpeenMaarittaminenX385E47FE>,
+    ) -> Self {
+        self.lapsen_elatuksen_tarpeen_maarittaminen = Some(value);
+        self
+    }
+    /// Set `elatuskyky` (builder).
+    #[inline]
+    pub fn with_elatuskyky(mut self, value: Vec<ElatuskykyX2D1999D5>) -> Self {
+        self.elatuskyky = Some(value);
+        self
+    }
+    /// Set `lisaselvitykset` (builder).
+    #[inline]
+    pub fn with_lisaselvitykset(mut self, value: String) -> Self {
+        self.lisaselvitykset = Some(value);
+        self
+    }
+    /// Set `luonapitovahennys` (builder).
+    #[inline]
+    pub fn with_luonapitovahennys(
+        mut self,
+        value: Vec<LuonapitovahennysX99384E4B>,
+    ) -> Self {
+        self.luonapitovahennys = Some(value);
+        self
+    }
+    /// Set `elatusavun_laskeminen` (builder).
+    #[inline]
+    pub fn with_elatusavun_laskeminen(
+        mut self,
+        value: ElatusavunLaskeminenX3C498DD8,
+    ) -> Self {
+        self.elatusavun_laskeminen = Some(value);
+        self
+    }
+    /// Set `elatusavun_laskeminen_vuoroasumistilanteessa` (builder).
+    #[inline]
+    pub fn with_elatusavun_laskeminen_vuoroasumistilanteessa(
+        mut self,
+        value: ElatusavunLaskeminenVuoroasumistilanteessaXB3BE59BB,
+    ) -> Self {
+        self.elatusavun_laskeminen_vuoroasumistilanteessa = Some(value);
+        self
+    }
+    /// Set `tositteet` (builder).
+    #[inline]
+    pub fn with_tositteet(mut self, value: String) -> Self {
+        self.tositteet = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenElatusapulaskelmaX7642C26D {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "lapsi_jonka_elatusapua_laskelma_koskee",
+        "ajanjakso_jota_laskelma_koskee",
+        "vuoroasuminen",
+        "lapsen_elatuksen_tarpeen_maarittaminen",
+        "elatuskyky",
+        "lisaselvitykset",
+        "luonapitovahennys",
+        "elatusavun_laskeminen",
+        "elatusavun_laskeminen_vuoroasumistilanteessa",
+        "tositteet",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            lapsi_jonka_elatusapua_laskelma_koskee: f.opt(1usize)?,
+            ajanjakso_jota_laskelma_koskee: f.opt(2usize)?,
+            vuoroasuminen: f.opt(3usize)?,
+            lapsen_elatuksen_tarpeen_maarittaminen: f.opt(4usize)?,
+            elatuskyky: f.opt(5usize)?,
+            lisaselvitykset: f.opt(6usize)?,
+            luonapitovahennys: f.opt(7usize)?,
+            elatusavun_laskeminen: f.opt(8usize)?,
+            elatusavun_laskeminen_vuoroasumistilanteessa: f.opt(9usize)?,
+            tositteet: f.opt(10usize)?,
+            lisatiedot: f.opt(11usize)?,
+            paivamaara: f.opt(12usize)?,
+            laatija: f.req(13usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.lapsi_jonka_elatusapua_laskelma_koskee);
+        w.opt(2usize, &self.ajanjakso_jota_laskelma_koskee);
+        w.opt(3usize, &self.vuoroasuminen);
+        w.opt(4usize, &self.lapsen_elatuksen_tarpeen_maarittaminen);
+        w.opt(5usize, &self.elatuskyky);
+        w.opt(6usize, &self.lisaselvitykset);
+        w.opt(7usize, &self.luonapitovahennys);
+        w.opt(8usize, &self.elatusavun_laskeminen);
+        w.opt(9usize, &self.elatusavun_laskeminen_vuoroasumistilanteessa);
+        w.opt(10usize, &self.tositteet);
+        w.opt(11usize, &self.lisatiedot);
+        w.opt(12usize, &self.paivamaara);
+        w.req(13usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LapsenElatusapulaskelmaX7642C26D);
 /// Organisaatio (sv: Organisation)
 ///
 /// Shape `d7d4b2566d49d3ad`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganisaatioXD7D4B256 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
 }
 impl OrganisaatioXD7D4B256 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palveluyksikon_nimi: None,
             yhteystiedot: None,
         }
     }
+    /// Set `palveluyksikon_nimi` (builder).
+    #[inline]
+    pub fn with_palveluyksikon_nimi(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikon_nimi = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXDA1FD322) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OrganisaatioXD7D4B256 {
+    const KEYS: &'static [&'static str] = &["palveluyksikon_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palveluyksikon_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(OrganisaatioXD7D4B256);
 /// Elatusavun nostaja (sv: Den som lyfter underhållsbidrag)
 ///
 /// Shape `6e0dd84138b572d5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusavunNostajaX6E0DD841 {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<LapsiX0BBA5851>,
     /// Organisaatio (sv: Organisation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioXD7D4B256>,
 }
 impl ElatusavunNostajaX6E0DD841 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
             organisaatio: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: LapsiX0BBA5851) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: OrganisaatioXD7D4B256) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusavunNostajaX6E0DD841 {
+    const KEYS: &'static [&'static str] = &["yksityishenkilo", "organisaatio"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            organisaatio: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.organisaatio);
+    }
+}
+sosmeta_types::record!(ElatusavunNostajaX6E0DD841);
 /// Elatusavun suorittaja (sv: Den som betalar underhållsbidrag)
 ///
 /// Shape `d00a9d39d9ff1485`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusavunSuorittajaXD00A9D39 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -987,14 +2118,13 @@ pub struct ElatusavunSuorittajaXD00A9D39 {
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
     pub etunimet: sosmeta_types::NonEmptyString,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
 }
 impl ElatusavunSuorittajaXD00A9D39 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1006,14 +2136,50 @@ impl ElatusavunSuorittajaXD00A9D39 {
             yhteystiedot: None,
         }
     }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXDA1FD322) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusavunSuorittajaXD00A9D39 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "kotikunta",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            kotikunta: f.opt(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.kotikunta);
+        w.opt(3usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(ElatusavunSuorittajaXD00A9D39);
 /// Elatusavun määrä (sv: Underhållsbidragets belopp)
 ///
 /// JSON `elatusavun_maara`: toistuva.
 ///
 /// Shape `5367f3d8746f71a3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusavunMaaraX5367F3D8 {
     /// Ajanjakso (sv: Tidsperiod)
     ///
@@ -1022,16 +2188,15 @@ pub struct ElatusavunMaaraX5367F3D8 {
     /// Määrä kuukaudessa (sv: Belopp per månad)
     ///
     /// JSON `maara_kuukaudessa`: esitystapa Määrä, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
     /// Kuukausittainen maksupäivä (sv: Månatlig betalningsdag)
     ///
     /// JSON `kuukausittainen_maksupaiva`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuukausittainen_maksupaiva: Option<sosmeta_types::Number>,
 }
 impl ElatusavunMaaraX5367F3D8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(ajanjakso: AjanjaksoX090B86B0) -> Self {
         Self {
             ajanjakso,
@@ -1039,47 +2204,77 @@ impl ElatusavunMaaraX5367F3D8 {
             kuukausittainen_maksupaiva: None,
         }
     }
+    /// Set `maara_kuukaudessa` (builder).
+    #[inline]
+    pub fn with_maara_kuukaudessa(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara_kuukaudessa = Some(value);
+        self
+    }
+    /// Set `kuukausittainen_maksupaiva` (builder).
+    #[inline]
+    pub fn with_kuukausittainen_maksupaiva(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.kuukausittainen_maksupaiva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusavunMaaraX5367F3D8 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "maara_kuukaudessa",
+        "kuukausittainen_maksupaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.req(0usize)?,
+            maara_kuukaudessa: f.opt(1usize)?,
+            kuukausittainen_maksupaiva: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.maara_kuukaudessa);
+        w.opt(2usize, &self.kuukausittainen_maksupaiva);
+    }
+}
+sosmeta_types::record!(ElatusavunMaaraX5367F3D8);
 /// Elatusapu (sv: Underhållsbidrag)
 ///
 /// JSON `elatusapu`: toistuva.
 ///
 /// Shape `d64c65c7c5857334`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusapuXD64C65C7 {
     /// Lapsi (sv: Barn)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<LapsiX0BBA5851>,
     /// Elatusavun nostaja (sv: Den som lyfter underhållsbidrag)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_nostaja: Option<ElatusavunNostajaX6E0DD841>,
     /// Elatusavun suorittaja (sv: Den som betalar underhållsbidrag)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_suorittaja: Option<ElatusavunSuorittajaXD00A9D39>,
     /// Elatusavun määrä (sv: Underhållsbidragets belopp)
     ///
     /// JSON `elatusavun_maara`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_maara: Option<Vec<ElatusavunMaaraX5367F3D8>>,
     /// Kertamaksuna suoritettava elatusapu (sv: Underhållsbidrag som betalas som ett engångsbelopp)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kertamaksuna_suoritettava_elatusapu: Option<
         KertamaksunaSuoritettavaElatusapuX0C96F8AC,
     >,
     /// Määrän perustelu (sv: Grund för beloppet)
     ///
     /// JSON `maaran_perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaran_perustelu: Option<String>,
     /// Elättämisehto (sv: Villkor om försörjning)
     ///
     /// JSON `elattamisehto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elattamisehto: Option<bool>,
 }
 impl ElatusapuXD64C65C7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsi: None,
@@ -1091,37 +2286,170 @@ impl ElatusapuXD64C65C7 {
             elattamisehto: None,
         }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: LapsiX0BBA5851) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
+    /// Set `elatusavun_nostaja` (builder).
+    #[inline]
+    pub fn with_elatusavun_nostaja(mut self, value: ElatusavunNostajaX6E0DD841) -> Self {
+        self.elatusavun_nostaja = Some(value);
+        self
+    }
+    /// Set `elatusavun_suorittaja` (builder).
+    #[inline]
+    pub fn with_elatusavun_suorittaja(
+        mut self,
+        value: ElatusavunSuorittajaXD00A9D39,
+    ) -> Self {
+        self.elatusavun_suorittaja = Some(value);
+        self
+    }
+    /// Set `elatusavun_maara` (builder).
+    #[inline]
+    pub fn with_elatusavun_maara(
+        mut self,
+        value: Vec<ElatusavunMaaraX5367F3D8>,
+    ) -> Self {
+        self.elatusavun_maara = Some(value);
+        self
+    }
+    /// Set `kertamaksuna_suoritettava_elatusapu` (builder).
+    #[inline]
+    pub fn with_kertamaksuna_suoritettava_elatusapu(
+        mut self,
+        value: KertamaksunaSuoritettavaElatusapuX0C96F8AC,
+    ) -> Self {
+        self.kertamaksuna_suoritettava_elatusapu = Some(value);
+        self
+    }
+    /// Set `maaran_perustelu` (builder).
+    #[inline]
+    pub fn with_maaran_perustelu(mut self, value: String) -> Self {
+        self.maaran_perustelu = Some(value);
+        self
+    }
+    /// Set `elattamisehto` (builder).
+    #[inline]
+    pub fn with_elattamisehto(mut self, value: bool) -> Self {
+        self.elattamisehto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusapuXD64C65C7 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsi",
+        "elatusavun_nostaja",
+        "elatusavun_suorittaja",
+        "elatusavun_maara",
+        "kertamaksuna_suoritettava_elatusapu",
+        "maaran_perustelu",
+        "elattamisehto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi: f.opt(0usize)?,
+            elatusavun_nostaja: f.opt(1usize)?,
+            elatusavun_suorittaja: f.opt(2usize)?,
+            elatusavun_maara: f.opt(3usize)?,
+            kertamaksuna_suoritettava_elatusapu: f.opt(4usize)?,
+            maaran_perustelu: f.opt(5usize)?,
+            elattamisehto: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi);
+        w.opt(1usize, &self.elatusavun_nostaja);
+        w.opt(2usize, &self.elatusavun_suorittaja);
+        w.opt(3usize, &self.elatusavun_maara);
+        w.opt(4usize, &self.kertamaksuna_suoritettava_elatusapu);
+        w.opt(5usize, &self.maaran_perustelu);
+        w.opt(6usize, &self.elattamisehto);
+    }
+}
+sosmeta_types::record!(ElatusapuXD64C65C7);
 /// Merkinnät elatustukea varten (sv: Anteckningar för underhållsstöd)
 ///
 /// JSON `merkinnat_elatustukea_varten`: esitystapa Otsikko.
 ///
 /// Shape `c025c49fa6318001`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkinnatElatustukeaVartenXC025C49F {
     /// Elatusavun määrä on elatustukea pienempi puutteellisen elatuskyvyn vuoksi (sv: Underhållsbidragets belopp är mindre än underhållsstödet på grund av bristande underhållsförmåga)
     ///
     /// JSON `elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi: Option<
         bool,
     >,
     /// Perustelut joiden vuoksi elatuskyky on arvioitu puutteelliseksi (sv: Motiveringar till att underhållsförmågan har bedömts vara bristande)
     ///
     /// JSON `perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi: Option<String>,
 }
 impl MerkinnatElatustukeaVartenXC025C49F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi: None,
             perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi: None,
         }
     }
+    /// Set `elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi` (builder).
+    #[inline]
+    pub fn with_elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi` (builder).
+    #[inline]
+    pub fn with_perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkinnatElatustukeaVartenXC025C49F {
+    const KEYS: &'static [&'static str] = &[
+        "elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi",
+        "perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi: f
+                .opt(0usize)?,
+            perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(
+            0usize,
+            &self
+                .elatusavun_maara_on_elatustukea_pienempi_puutteellisen_elatuskyvyn_vuoksi,
+        );
+        w.opt(
+            1usize,
+            &self.perustelut_joiden_vuoksi_elatuskyky_on_arvioitu_puutteelliseksi,
+        );
+    }
+}
+sosmeta_types::record!(MerkinnatElatustukeaVartenXC025C49F);
 sosmeta_types::classification!(
     #[doc = " Sopimuksen luonne (sv: Avtalets art)"] #[doc = " "] #[doc =
     " JSON `sopimuksen_luonne`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1138,13 +2466,11 @@ sosmeta_types::classification!(
 /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
 ///
 /// Shape `510b4a5c34f21b1d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimuksenSisaltoX510B4A5C {
     /// Elatusapu (sv: Underhållsbidrag)
     ///
     /// JSON `elatusapu`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusapu: Option<Vec<ElatusapuXD64C65C7>>,
     /// Sopimusteksti (sv: Avtalstext)
     ///
@@ -1153,23 +2479,21 @@ pub struct SopimuksenSisaltoX510B4A5C {
     /// Merkinnät elatustukea varten (sv: Anteckningar för underhållsstöd)
     ///
     /// JSON `merkinnat_elatustukea_varten`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merkinnat_elatustukea_varten: Option<MerkinnatElatustukeaVartenXC025C49F>,
     /// Sopimuksen luonne (sv: Avtalets art)
     ///
     /// JSON `sopimuksen_luonne`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lasta koskevan sopimuksen laji 1.2.246.537.6.1225, `urn:oid:1.2.246.537.6.1225`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_luonne: Option<sosmeta_types::Coded<SopimuksenLuonneX07F662D7>>,
     /// Edellinen sopimus (sv: Föregående avtal)
     ///
     /// JSON `edellinen_sopimus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellinen_sopimus: Option<String>,
 }
 impl SopimuksenSisaltoX510B4A5C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sopimusteksti: sosmeta_types::NonEmptyString) -> Self {
         Self {
             elatusapu: None,
@@ -1179,22 +2503,77 @@ impl SopimuksenSisaltoX510B4A5C {
             edellinen_sopimus: None,
         }
     }
+    /// Set `elatusapu` (builder).
+    #[inline]
+    pub fn with_elatusapu(mut self, value: Vec<ElatusapuXD64C65C7>) -> Self {
+        self.elatusapu = Some(value);
+        self
+    }
+    /// Set `merkinnat_elatustukea_varten` (builder).
+    #[inline]
+    pub fn with_merkinnat_elatustukea_varten(
+        mut self,
+        value: MerkinnatElatustukeaVartenXC025C49F,
+    ) -> Self {
+        self.merkinnat_elatustukea_varten = Some(value);
+        self
+    }
+    /// Set `sopimuksen_luonne` (builder).
+    #[inline]
+    pub fn with_sopimuksen_luonne(
+        mut self,
+        value: sosmeta_types::Coded<SopimuksenLuonneX07F662D7>,
+    ) -> Self {
+        self.sopimuksen_luonne = Some(value);
+        self
+    }
+    /// Set `edellinen_sopimus` (builder).
+    #[inline]
+    pub fn with_edellinen_sopimus(mut self, value: String) -> Self {
+        self.edellinen_sopimus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopimuksenSisaltoX510B4A5C {
+    const KEYS: &'static [&'static str] = &[
+        "elatusapu",
+        "sopimusteksti",
+        "merkinnat_elatustukea_varten",
+        "sopimuksen_luonne",
+        "edellinen_sopimus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            elatusapu: f.opt(0usize)?,
+            sopimusteksti: f.req(1usize)?,
+            merkinnat_elatustukea_varten: f.opt(2usize)?,
+            sopimuksen_luonne: f.opt(3usize)?,
+            edellinen_sopimus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.elatusapu);
+        w.req(1usize, &self.sopimusteksti);
+        w.opt(2usize, &self.merkinnat_elatustukea_varten);
+        w.opt(3usize, &self.sopimuksen_luonne);
+        w.opt(4usize, &self.edellinen_sopimus);
+    }
+}
+sosmeta_types::record!(SopimuksenSisaltoX510B4A5C);
 /// Lapsen elatussopimus (sv: Avtal om underhållsbidrag till barn)
 ///
 /// Shape `b4fc8c326278634c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenElatussopimusXB4FC8C32 {
     /// Asiatunnus (sv: Ärendenummer)
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiatunnus: Option<sosmeta_types::Identifier>,
     /// Sopimuksen asiakirjatunnus (sv: Avtalets handlingsnummer)
     ///
     /// JSON `sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// Asiakas (sv: Klient)
     ///
@@ -1203,27 +2582,22 @@ pub struct LapsenElatussopimusXB4FC8C32 {
     /// Sopimuksen sisältö (sv: Avtalets innehåll)
     ///
     /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_sisalto: Option<SopimuksenSisaltoX510B4A5C>,
     /// Todistaja (sv: Vittne)
     ///
     /// JSON `todistaja`: esitystapa Nimi, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub todistaja: Option<Vec<String>>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1236,6 +2610,7 @@ pub struct LapsenElatussopimusXB4FC8C32 {
 }
 impl LapsenElatussopimusXB4FC8C32 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         laatija: LaatijaXA71A9A7D,
@@ -1254,7 +2629,95 @@ impl LapsenElatussopimusXB4FC8C32 {
             allekirjoitus,
         }
     }
+    /// Set `asiatunnus` (builder).
+    #[inline]
+    pub fn with_asiatunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.asiatunnus = Some(value);
+        self
+    }
+    /// Set `sopimuksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_sopimuksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.sopimuksen_asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `sopimuksen_sisalto` (builder).
+    #[inline]
+    pub fn with_sopimuksen_sisalto(mut self, value: SopimuksenSisaltoX510B4A5C) -> Self {
+        self.sopimuksen_sisalto = Some(value);
+        self
+    }
+    /// Set `todistaja` (builder).
+    #[inline]
+    pub fn with_todistaja(mut self, value: Vec<String>) -> Self {
+        self.todistaja = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenElatussopimusXB4FC8C32 {
+    const KEYS: &'static [&'static str] = &[
+        "asiatunnus",
+        "sopimuksen_asiakirjatunnus",
+        "asiakas",
+        "sopimuksen_sisalto",
+        "todistaja",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiatunnus: f.opt(0usize)?,
+            sopimuksen_asiakirjatunnus: f.opt(1usize)?,
+            asiakas: f.req(2usize)?,
+            sopimuksen_sisalto: f.opt(3usize)?,
+            todistaja: f.opt(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+            allekirjoitus: f.req(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiatunnus);
+        w.opt(1usize, &self.sopimuksen_asiakirjatunnus);
+        w.req(2usize, &self.asiakas);
+        w.opt(3usize, &self.sopimuksen_sisalto);
+        w.opt(4usize, &self.todistaja);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+        w.req(9usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(LapsenElatussopimusXB4FC8C32);
 sosmeta_types::code_list!(
     #[doc = " Vahvistaminen (sv: Fastställande)"] #[doc = " "] #[doc =
     " JSON `vahvistaminen`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1271,55 +2734,86 @@ sosmeta_types::code_list!(
 /// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
 ///
 /// Shape `b44ba6f6b9df9a39`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimuksenVahvistaminenXB44BA6F6 {
     /// Vahvistettavan sopimuksen asiakirjatunnus (sv: Handlingsnummer av det avtal som ska fastställas)
     ///
     /// JSON `vahvistettavan_sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistettavan_sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// Vahvistaminen (sv: Fastställande)
     ///
     /// JSON `vahvistaminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistaminen: Option<sosmeta_types::Coded<VahvistaminenX45B121AF>>,
 }
 impl SopimuksenVahvistaminenXB44BA6F6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vahvistettavan_sopimuksen_asiakirjatunnus: None,
             vahvistaminen: None,
         }
     }
+    /// Set `vahvistettavan_sopimuksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_vahvistettavan_sopimuksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.vahvistettavan_sopimuksen_asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `vahvistaminen` (builder).
+    #[inline]
+    pub fn with_vahvistaminen(
+        mut self,
+        value: sosmeta_types::Coded<VahvistaminenX45B121AF>,
+    ) -> Self {
+        self.vahvistaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopimuksenVahvistaminenXB44BA6F6 {
+    const KEYS: &'static [&'static str] = &[
+        "vahvistettavan_sopimuksen_asiakirjatunnus",
+        "vahvistaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vahvistettavan_sopimuksen_asiakirjatunnus: f.opt(0usize)?,
+            vahvistaminen: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vahvistettavan_sopimuksen_asiakirjatunnus);
+        w.opt(1usize, &self.vahvistaminen);
+    }
+}
+sosmeta_types::record!(SopimuksenVahvistaminenXB44BA6F6);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `fb584a9f96b3a7f6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosXFB584A9F {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
     /// JSON `paatospaivamaara`: esitystapa Pvm, pakollinen.
     pub paatospaivamaara: sosmeta_types::PartialDate,
     /// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_vahvistaminen: Option<SopimuksenVahvistaminenXB44BA6F6>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
@@ -1332,7 +2826,6 @@ pub struct PaatosXFB584A9F {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1343,11 +2836,11 @@ pub struct PaatosXFB584A9F {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX5BDCBFEB>,
 }
 impl PaatosXFB584A9F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -1368,17 +2861,97 @@ impl PaatosXFB584A9F {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `sopimuksen_vahvistaminen` (builder).
+    #[inline]
+    pub fn with_sopimuksen_vahvistaminen(
+        mut self,
+        value: SopimuksenVahvistaminenXB44BA6F6,
+    ) -> Self {
+        self.sopimuksen_vahvistaminen = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX5BDCBFEB) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosXFB584A9F {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "paatospaivamaara",
+        "sopimuksen_vahvistaminen",
+        "ratkaisu_ja_perustelut",
+        "ratkaisun_lakiperuste",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            vireilletulopaivamaara: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            sopimuksen_vahvistaminen: f.opt(3usize)?,
+            ratkaisu_ja_perustelut: f.req(4usize)?,
+            ratkaisun_lakiperuste: f.req(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            paatoksentekija: f.req(7usize)?,
+            lisatietojen_antaja: f.req(8usize)?,
+            muutoksenhaku: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.opt(1usize, &self.vireilletulopaivamaara);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.sopimuksen_vahvistaminen);
+        w.req(4usize, &self.ratkaisu_ja_perustelut);
+        w.req(5usize, &self.ratkaisun_lakiperuste);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(7usize, &self.paatoksentekija);
+        w.req(8usize, &self.lisatietojen_antaja);
+        w.opt(9usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosXFB584A9F);
 /// Päätös lapsen elatussopimuksen vahvistamisesta (sv: Beslut om fastställande av avtal om underhållsbidrag till barn)
 ///
 /// Shape `87da42649214db40`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 {
     /// Asiatunnus (sv: Ärendenummer)
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiatunnus: Option<sosmeta_types::Identifier>,
     /// Asiakas (sv: Klient)
     ///
@@ -1395,7 +2968,6 @@ pub struct PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1404,6 +2976,7 @@ pub struct PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 {
 }
 impl PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         lapsi: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -1419,4 +2992,48 @@ impl PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 {
             allekirjoitus,
         }
     }
+    /// Set `asiatunnus` (builder).
+    #[inline]
+    pub fn with_asiatunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.asiatunnus = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264 {
+    const KEYS: &'static [&'static str] = &[
+        "asiatunnus",
+        "asiakas",
+        "lapsi",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiatunnus: f.opt(0usize)?,
+            asiakas: f.req(1usize)?,
+            lapsi: f.req(2usize)?,
+            paatos: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            allekirjoitus: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiatunnus);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.lapsi);
+        w.req(3usize, &self.paatos);
+        w.opt(4usize, &self.lisatiedot);
+        w.req(5usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLapsenElatussopimuksenVahvistamisestaX87DA4264);

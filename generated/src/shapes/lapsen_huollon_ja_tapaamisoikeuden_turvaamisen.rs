@@ -10,8 +10,7 @@ use super::*;
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `a98388cf499fda5a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasXA98388CF {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -24,24 +23,21 @@ pub struct AsiakasXA98388CF {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
 impl AsiakasXA98388CF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -55,14 +51,71 @@ impl AsiakasXA98388CF {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasXA98388CF {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "turvakielto",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            turvakielto: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.turvakielto);
+        w.opt(5usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasXA98388CF);
 /// Lapsen hoidosta vastaava henkilö (sv: Person som svarar för barnets vård)
 ///
 /// JSON `lapsen_hoidosta_vastaava_henkilo`: toistuva, pakollinen.
 ///
 /// Shape `c45f688b6f9b3808`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHoidostaVastaavaHenkiloXC45F688B {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -75,29 +128,25 @@ pub struct LapsenHoidostaVastaavaHenkiloXC45F688B {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl LapsenHoidostaVastaavaHenkiloXC45F688B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -112,14 +161,80 @@ impl LapsenHoidostaVastaavaHenkiloXC45F688B {
             kuvaus: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenHoidostaVastaavaHenkiloXC45F688B {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "turvakielto",
+        "yhteystiedot",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            turvakielto: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+            kuvaus: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.turvakielto);
+        w.opt(5usize, &self.yhteystiedot);
+        w.opt(6usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(LapsenHoidostaVastaavaHenkiloXC45F688B);
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// JSON `ilmoittaja`: toistuva, pakollinen.
 ///
 /// Shape `03c853bc3fc42a27`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoittajaX03C853BC {
     /// Henkilö (sv: Person)
     ///
@@ -128,17 +243,29 @@ pub struct IlmoittajaX03C853BC {
 }
 impl IlmoittajaX03C853BC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(henkilo: HenkiloX3CF6D728) -> Self {
         Self { henkilo }
     }
 }
+impl sosmeta_types::record::Record for IlmoittajaX03C853BC {
+    const KEYS: &'static [&'static str] = &["henkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { henkilo: f.req(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.henkilo);
+    }
+}
+sosmeta_types::record!(IlmoittajaX03C853BC);
 /// Ilmoitus (sv: Anmälan)
 ///
 /// JSON `ilmoitus`: pakollinen.
 ///
 /// Shape `ec676d6fc139f3f5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusXEC676D6F {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
@@ -147,7 +274,6 @@ pub struct IlmoitusXEC676D6F {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja (sv: Anmälare)
     ///
@@ -156,6 +282,7 @@ pub struct IlmoitusXEC676D6F {
 }
 impl IlmoitusXEC676D6F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiasisalto: sosmeta_types::NonEmptyString,
         ilmoittaja: sosmeta_types::NonEmptyVec<IlmoittajaX03C853BC>,
@@ -166,12 +293,35 @@ impl IlmoitusXEC676D6F {
             ilmoittaja,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoitusXEC676D6F {
+    const KEYS: &'static [&'static str] = &["asiasisalto", "paivamaara", "ilmoittaja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.req(0usize)?,
+            paivamaara: f.opt(1usize)?,
+            ilmoittaja: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiasisalto);
+        w.opt(1usize, &self.paivamaara);
+        w.req(2usize, &self.ilmoittaja);
+    }
+}
+sosmeta_types::record!(IlmoitusXEC676D6F);
 /// Ilmoitus lapsen huoltajan tarpeesta (sv: Anmälan om ett barns behov av vårdnadshavare)
 ///
 /// Shape `486448fa94b95e1b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusLapsenHuoltajanTarpeestaX486448FA {
     /// Asiakas (sv: Klient)
     ///
@@ -190,16 +340,15 @@ pub struct IlmoitusLapsenHuoltajanTarpeestaX486448FA {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
 impl IlmoitusLapsenHuoltajanTarpeestaX486448FA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXA98388CF,
         lapsen_hoidosta_vastaava_henkilo: sosmeta_types::NonEmptyVec<
@@ -215,12 +364,51 @@ impl IlmoitusLapsenHuoltajanTarpeestaX486448FA {
             lakiselostus: None,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoitusLapsenHuoltajanTarpeestaX486448FA {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "lapsen_hoidosta_vastaava_henkilo",
+        "ilmoitus",
+        "lisatiedot",
+        "lakiselostus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            lapsen_hoidosta_vastaava_henkilo: f.req(1usize)?,
+            ilmoitus: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            lakiselostus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.lapsen_hoidosta_vastaava_henkilo);
+        w.req(2usize, &self.ilmoitus);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.lakiselostus);
+    }
+}
+sosmeta_types::record!(IlmoitusLapsenHuoltajanTarpeestaX486448FA);
 /// Lapsen huoltajan tarpeesta tehdyn ilmoituksen arvio (sv: Bedömning av anmälan om ett barns behov av vårdnadshavare)
 ///
 /// Shape `0101d3cbcdd0aba2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB {
     /// Asiakas (sv: Klient)
     ///
@@ -233,17 +421,14 @@ pub struct LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -252,6 +437,7 @@ pub struct LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB {
 }
 impl LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         toimenpiteet: sosmeta_types::NonEmptyString,
@@ -266,14 +452,63 @@ impl LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB {
             laatija,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "toimenpiteet",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            toimenpiteet: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.toimenpiteet);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LapsenHuoltajanTarpeestaTehdynIlmoituksenArvioX0101D3CB);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `109a56d40cb98c7d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX109A56D4 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -286,19 +521,17 @@ pub struct AsiakasX109A56D4 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 impl AsiakasX109A56D4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -311,14 +544,62 @@ impl AsiakasX109A56D4 {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX109A56D4 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX109A56D4);
 /// Tuomioistuimen selvityspyynnön tiedot (sv: Uppgifter om domstolens begäran om utredning)
 ///
 /// JSON `tuomioistuimen_selvityspyynnon_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `d434c95fedb77aea`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TuomioistuimenSelvityspyynnonTiedotXD434C95F {
     /// Selvityspyynnön diaarinumero (sv: Diarienummer för en begäran om utredning)
     ///
@@ -331,11 +612,11 @@ pub struct TuomioistuimenSelvityspyynnonTiedotXD434C95F {
     /// Selvityspyynnön sisältö (sv: Innehåll i begäran om utredning)
     ///
     /// JSON `selvityspyynnon_sisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvityspyynnon_sisalto: Option<String>,
 }
 impl TuomioistuimenSelvityspyynnonTiedotXD434C95F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         selvityspyynnon_diaarinumero: sosmeta_types::Identifier,
         selvityspyynnon_saapumispaivamaara: sosmeta_types::PartialDate,
@@ -346,14 +627,41 @@ impl TuomioistuimenSelvityspyynnonTiedotXD434C95F {
             selvityspyynnon_sisalto: None,
         }
     }
+    /// Set `selvityspyynnon_sisalto` (builder).
+    #[inline]
+    pub fn with_selvityspyynnon_sisalto(mut self, value: String) -> Self {
+        self.selvityspyynnon_sisalto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TuomioistuimenSelvityspyynnonTiedotXD434C95F {
+    const KEYS: &'static [&'static str] = &[
+        "selvityspyynnon_diaarinumero",
+        "selvityspyynnon_saapumispaivamaara",
+        "selvityspyynnon_sisalto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            selvityspyynnon_diaarinumero: f.req(0usize)?,
+            selvityspyynnon_saapumispaivamaara: f.req(1usize)?,
+            selvityspyynnon_sisalto: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.selvityspyynnon_diaarinumero);
+        w.req(1usize, &self.selvityspyynnon_saapumispaivamaara);
+        w.opt(2usize, &self.selvityspyynnon_sisalto);
+    }
+}
+sosmeta_types::record!(TuomioistuimenSelvityspyynnonTiedotXD434C95F);
 /// Henkilö (sv: Person)
 ///
 /// JSON `henkilo`: toistuva.
 ///
 /// Shape `bb72e0a15df1394d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkiloXBB72E0A1 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -366,31 +674,27 @@ pub struct HenkiloXBB72E0A1 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Henkilöä on kuultu (sv: Personen har hörts)
     ///
     /// JSON `henkiloa_on_kuultu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkiloa_on_kuultu: Option<bool>,
     /// Henkilön tietoja on selvitetty (sv: Personens uppgifter har utretts)
     ///
     /// JSON `henkilon_tietoja_on_selvitetty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilon_tietoja_on_selvitetty: Option<bool>,
 }
 impl HenkiloXBB72E0A1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -405,45 +709,104 @@ impl HenkiloXBB72E0A1 {
             henkilon_tietoja_on_selvitetty: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `henkiloa_on_kuultu` (builder).
+    #[inline]
+    pub fn with_henkiloa_on_kuultu(mut self, value: bool) -> Self {
+        self.henkiloa_on_kuultu = Some(value);
+        self
+    }
+    /// Set `henkilon_tietoja_on_selvitetty` (builder).
+    #[inline]
+    pub fn with_henkilon_tietoja_on_selvitetty(mut self, value: bool) -> Self {
+        self.henkilon_tietoja_on_selvitetty = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkiloXBB72E0A1 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "kuvaus",
+        "henkiloa_on_kuultu",
+        "henkilon_tietoja_on_selvitetty",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            kuvaus: f.opt(4usize)?,
+            henkiloa_on_kuultu: f.opt(5usize)?,
+            henkilon_tietoja_on_selvitetty: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.kuvaus);
+        w.opt(5usize, &self.henkiloa_on_kuultu);
+        w.opt(6usize, &self.henkilon_tietoja_on_selvitetty);
+    }
+}
+sosmeta_types::record!(HenkiloXBB72E0A1);
 /// Tiedot tapaamisista (sv: Uppgifter om möten)
 ///
 /// JSON `tiedot_tapaamisista`: toistuva.
 ///
 /// Shape `362dace33d5bf3e4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotTapaamisistaX362DACE3 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Tapaamisen tyyppi (sv: Typ av möte)
     ///
     /// JSON `tapaamisen_tyyppi`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Yhteystapa 1.2.246.537.6.1308.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapaamisen_tyyppi: Option<Vec<sosmeta_types::Code>>,
     /// Peruuntunut ajanvaraus (sv: Beställd tid som har annullerats)
     ///
     /// JSON `peruuntunut_ajanvaraus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peruuntunut_ajanvaraus: Option<bool>,
     /// Lisätiedot peruuntumisesta (sv: Tilläggsuppgifter om annulleringen)
     ///
     /// JSON `lisatiedot_peruuntumisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_peruuntumisesta: Option<String>,
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujat: Option<String>,
 }
 impl TiedotTapaamisistaX362DACE3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -453,69 +816,151 @@ impl TiedotTapaamisistaX362DACE3 {
             osallistujat: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `tapaamisen_tyyppi` (builder).
+    #[inline]
+    pub fn with_tapaamisen_tyyppi(mut self, value: Vec<sosmeta_types::Code>) -> Self {
+        self.tapaamisen_tyyppi = Some(value);
+        self
+    }
+    /// Set `peruuntunut_ajanvaraus` (builder).
+    #[inline]
+    pub fn with_peruuntunut_ajanvaraus(mut self, value: bool) -> Self {
+        self.peruuntunut_ajanvaraus = Some(value);
+        self
+    }
+    /// Set `lisatiedot_peruuntumisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_peruuntumisesta(mut self, value: String) -> Self {
+        self.lisatiedot_peruuntumisesta = Some(value);
+        self
+    }
+    /// Set `osallistujat` (builder).
+    #[inline]
+    pub fn with_osallistujat(mut self, value: String) -> Self {
+        self.osallistujat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TiedotTapaamisistaX362DACE3 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "tapaamisen_tyyppi",
+        "peruuntunut_ajanvaraus",
+        "lisatiedot_peruuntumisesta",
+        "osallistujat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            tapaamisen_tyyppi: f.opt(1usize)?,
+            peruuntunut_ajanvaraus: f.opt(2usize)?,
+            lisatiedot_peruuntumisesta: f.opt(3usize)?,
+            osallistujat: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.tapaamisen_tyyppi);
+        w.opt(2usize, &self.peruuntunut_ajanvaraus);
+        w.opt(3usize, &self.lisatiedot_peruuntumisesta);
+        w.opt(4usize, &self.osallistujat);
+    }
+}
+sosmeta_types::record!(TiedotTapaamisistaX362DACE3);
 /// Tapaamiset (sv: Möten)
 ///
 /// JSON `tapaamiset`: esitystapa Otsikko.
 ///
 /// Shape `6df05dc8aafdba71`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapaamisetX6DF05DC8 {
     /// Tiedot tapaamisista (sv: Uppgifter om möten)
     ///
     /// JSON `tiedot_tapaamisista`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_tapaamisista: Option<Vec<TiedotTapaamisistaX362DACE3>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TapaamisetX6DF05DC8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tiedot_tapaamisista: None,
             kuvaus: None,
         }
     }
+    /// Set `tiedot_tapaamisista` (builder).
+    #[inline]
+    pub fn with_tiedot_tapaamisista(
+        mut self,
+        value: Vec<TiedotTapaamisistaX362DACE3>,
+    ) -> Self {
+        self.tiedot_tapaamisista = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TapaamisetX6DF05DC8 {
+    const KEYS: &'static [&'static str] = &["tiedot_tapaamisista", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tiedot_tapaamisista: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tiedot_tapaamisista);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TapaamisetX6DF05DC8);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva.
 ///
 /// Shape `2bff6fc0298c0f60`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenX2BFF6FC0 {
     /// Kuultava (sv: Person som hörs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<YhteyshenkiloX5B1E87AC>,
     /// Kuulemispäivä (sv: Datum för hörande)
     ///
     /// JSON `kuulemispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuulemispaiva: Option<sosmeta_types::PartialDate>,
     /// Mielipide (sv: Åsikt)
     ///
     /// JSON `mielipide`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipide: Option<String>,
     /// Selvittämisen tapa (sv: Utredningssätt)
     ///
     /// JSON `selvittamisen_tapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvittamisen_tapa: Option<String>,
     /// Lapsi haluaa tulla kuulluksi tuomioistuimessa (sv: Barnet vill bli hörd i domstolen)
     ///
     /// JSON `lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa: Option<bool>,
 }
 impl KuuleminenX2BFF6FC0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuultava: None,
@@ -525,12 +970,72 @@ impl KuuleminenX2BFF6FC0 {
             lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa: None,
         }
     }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `kuulemispaiva` (builder).
+    #[inline]
+    pub fn with_kuulemispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.kuulemispaiva = Some(value);
+        self
+    }
+    /// Set `mielipide` (builder).
+    #[inline]
+    pub fn with_mielipide(mut self, value: String) -> Self {
+        self.mielipide = Some(value);
+        self
+    }
+    /// Set `selvittamisen_tapa` (builder).
+    #[inline]
+    pub fn with_selvittamisen_tapa(mut self, value: String) -> Self {
+        self.selvittamisen_tapa = Some(value);
+        self
+    }
+    /// Set `lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa` (builder).
+    #[inline]
+    pub fn with_lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenX2BFF6FC0 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "kuulemispaiva",
+        "mielipide",
+        "selvittamisen_tapa",
+        "lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.opt(0usize)?,
+            kuulemispaiva: f.opt(1usize)?,
+            mielipide: f.opt(2usize)?,
+            selvittamisen_tapa: f.opt(3usize)?,
+            lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuultava);
+        w.opt(1usize, &self.kuulemispaiva);
+        w.opt(2usize, &self.mielipide);
+        w.opt(3usize, &self.selvittamisen_tapa);
+        w.opt(4usize, &self.lapsi_haluaa_tulla_kuulluksi_tuomioistuimessa);
+    }
+}
+sosmeta_types::record!(KuuleminenX2BFF6FC0);
 /// Lapsen huolto- ja tapaamisoikeusselvitys (sv: Utredning om vårdnad om barn och umgängesrätt)
 ///
 /// Shape `bf731c3d452bc0a8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -547,64 +1052,52 @@ pub struct LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D {
     /// Tuomioistuimen selvityspyynnön tiedot (sv: Uppgifter om domstolens begäran om utredning)
     ///
     /// JSON `tuomioistuimen_selvityspyynnon_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuomioistuimen_selvityspyynnon_tiedot: Option<
         TuomioistuimenSelvityspyynnonTiedotXD434C95F,
     >,
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo: Option<Vec<HenkiloXBB72E0A1>>,
     /// Menetelmät (sv: Metoder)
     ///
     /// JSON `menetelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmat: Option<String>,
     /// Tapaamiset (sv: Möten)
     ///
     /// JSON `tapaamiset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapaamiset: Option<TapaamisetX6DF05DC8>,
     /// Perheen tausta ja nykytilanne (sv: Familjens bakgrund och nuvarande situation)
     ///
     /// JSON `perheen_tausta_ja_nykytilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_tausta_ja_nykytilanne: Option<String>,
     /// Vanhempien ja lapsen läheisten kuvaus lapsesta (sv: Beskrivning av barnet från föräldrar och närstående)
     ///
     /// JSON `vanhempien_ja_lapsen_laheisten_kuvaus_lapsesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_ja_lapsen_laheisten_kuvaus_lapsesta: Option<String>,
     /// Vanhemmuus (sv: Föräldraskap)
     ///
     /// JSON `vanhemmuus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuus: Option<String>,
     /// Lapsen ja vanhemman välinen suhde (sv: Relation mellan barnet och föräldern)
     ///
     /// JSON `lapsen_ja_vanhemman_valinen_suhde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_vanhemman_valinen_suhde: Option<String>,
     /// Vanhempien olosuhteet (sv: Föräldrarnas förhållanden)
     ///
     /// JSON `vanhempien_olosuhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_olosuhteet: Option<String>,
     /// Vanhempien näkemykset (sv: Föräldrarnas synpunkter)
     ///
     /// JSON `vanhempien_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_nakemykset: Option<String>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<Vec<KuuleminenX2BFF6FC0>>,
     /// Muiden viranomaisten ja ammattilaisten näkemykset (sv: Övriga myndigheters och yrkesutbildade personers synpunkter)
     ///
     /// JSON `muiden_viranomaisten_ja_ammattilaisten_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_viranomaisten_ja_ammattilaisten_nakemykset: Option<String>,
     /// Johtopäätökset perusteluineen (sv: Slutsatser jämte motiveringar)
     ///
@@ -613,22 +1106,18 @@ pub struct LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -637,6 +1126,7 @@ pub struct LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D {
 }
 impl LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX109A56D4>,
@@ -668,32 +1158,229 @@ impl LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D {
             laatija,
         }
     }
+    /// Set `tuomioistuimen_selvityspyynnon_tiedot` (builder).
+    #[inline]
+    pub fn with_tuomioistuimen_selvityspyynnon_tiedot(
+        mut self,
+        value: TuomioistuimenSelvityspyynnonTiedotXD434C95F,
+    ) -> Self {
+        self.tuomioistuimen_selvityspyynnon_tiedot = Some(value);
+        self
+    }
+    /// Set `henkilo` (builder).
+    #[inline]
+    pub fn with_henkilo(mut self, value: Vec<HenkiloXBB72E0A1>) -> Self {
+        self.henkilo = Some(value);
+        self
+    }
+    /// Set `menetelmat` (builder).
+    #[inline]
+    pub fn with_menetelmat(mut self, value: String) -> Self {
+        self.menetelmat = Some(value);
+        self
+    }
+    /// Set `tapaamiset` (builder).
+    #[inline]
+    pub fn with_tapaamiset(mut self, value: TapaamisetX6DF05DC8) -> Self {
+        self.tapaamiset = Some(value);
+        self
+    }
+    /// Set `perheen_tausta_ja_nykytilanne` (builder).
+    #[inline]
+    pub fn with_perheen_tausta_ja_nykytilanne(mut self, value: String) -> Self {
+        self.perheen_tausta_ja_nykytilanne = Some(value);
+        self
+    }
+    /// Set `vanhempien_ja_lapsen_laheisten_kuvaus_lapsesta` (builder).
+    #[inline]
+    pub fn with_vanhempien_ja_lapsen_laheisten_kuvaus_lapsesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vanhempien_ja_lapsen_laheisten_kuvaus_lapsesta = Some(value);
+        self
+    }
+    /// Set `vanhemmuus` (builder).
+    #[inline]
+    pub fn with_vanhemmuus(mut self, value: String) -> Self {
+        self.vanhemmuus = Some(value);
+        self
+    }
+    /// Set `lapsen_ja_vanhemman_valinen_suhde` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_vanhemman_valinen_suhde(mut self, value: String) -> Self {
+        self.lapsen_ja_vanhemman_valinen_suhde = Some(value);
+        self
+    }
+    /// Set `vanhempien_olosuhteet` (builder).
+    #[inline]
+    pub fn with_vanhempien_olosuhteet(mut self, value: String) -> Self {
+        self.vanhempien_olosuhteet = Some(value);
+        self
+    }
+    /// Set `vanhempien_nakemykset` (builder).
+    #[inline]
+    pub fn with_vanhempien_nakemykset(mut self, value: String) -> Self {
+        self.vanhempien_nakemykset = Some(value);
+        self
+    }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: Vec<KuuleminenX2BFF6FC0>) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_viranomaisten_ja_ammattilaisten_nakemykset` (builder).
+    #[inline]
+    pub fn with_muiden_viranomaisten_ja_ammattilaisten_nakemykset(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muiden_viranomaisten_ja_ammattilaisten_nakemykset = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "lapsi",
+        "tuomioistuimen_selvityspyynnon_tiedot",
+        "henkilo",
+        "menetelmat",
+        "tapaamiset",
+        "perheen_tausta_ja_nykytilanne",
+        "vanhempien_ja_lapsen_laheisten_kuvaus_lapsesta",
+        "vanhemmuus",
+        "lapsen_ja_vanhemman_valinen_suhde",
+        "vanhempien_olosuhteet",
+        "vanhempien_nakemykset",
+        "kuuleminen",
+        "muiden_viranomaisten_ja_ammattilaisten_nakemykset",
+        "johtopaatokset_perusteluineen",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            lapsi: f.req(2usize)?,
+            tuomioistuimen_selvityspyynnon_tiedot: f.opt(3usize)?,
+            henkilo: f.opt(4usize)?,
+            menetelmat: f.opt(5usize)?,
+            tapaamiset: f.opt(6usize)?,
+            perheen_tausta_ja_nykytilanne: f.opt(7usize)?,
+            vanhempien_ja_lapsen_laheisten_kuvaus_lapsesta: f.opt(8usize)?,
+            vanhemmuus: f.opt(9usize)?,
+            lapsen_ja_vanhemman_valinen_suhde: f.opt(10usize)?,
+            vanhempien_olosuhteet: f.opt(11usize)?,
+            vanhempien_nakemykset: f.opt(12usize)?,
+            kuuleminen: f.opt(13usize)?,
+            muiden_viranomaisten_ja_ammattilaisten_nakemykset: f.opt(14usize)?,
+            johtopaatokset_perusteluineen: f.req(15usize)?,
+            lisatiedot: f.opt(16usize)?,
+            lakiselostus: f.opt(17usize)?,
+            liiteluettelo: f.opt(18usize)?,
+            paivamaara: f.opt(19usize)?,
+            laatija: f.req(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.lapsi);
+        w.opt(3usize, &self.tuomioistuimen_selvityspyynnon_tiedot);
+        w.opt(4usize, &self.henkilo);
+        w.opt(5usize, &self.menetelmat);
+        w.opt(6usize, &self.tapaamiset);
+        w.opt(7usize, &self.perheen_tausta_ja_nykytilanne);
+        w.opt(8usize, &self.vanhempien_ja_lapsen_laheisten_kuvaus_lapsesta);
+        w.opt(9usize, &self.vanhemmuus);
+        w.opt(10usize, &self.lapsen_ja_vanhemman_valinen_suhde);
+        w.opt(11usize, &self.vanhempien_olosuhteet);
+        w.opt(12usize, &self.vanhempien_nakemykset);
+        w.opt(13usize, &self.kuuleminen);
+        w.opt(14usize, &self.muiden_viranomaisten_ja_ammattilaisten_nakemykset);
+        w.req(15usize, &self.johtopaatokset_perusteluineen);
+        w.opt(16usize, &self.lisatiedot);
+        w.opt(17usize, &self.lakiselostus);
+        w.opt(18usize, &self.liiteluettelo);
+        w.opt(19usize, &self.paivamaara);
+        w.req(20usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LapsenHuoltoJaTapaamisoikeusselvitysXBF731C3D);
 /// Kotikunta (sv: Hemkommun)
 ///
 /// Shape `7557d71f6f4b7755`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KotikuntaX7557D71F {
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<String>,
 }
 impl KotikuntaX7557D71F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { kunta: None }
     }
+    /// Set `kunta` (builder).
+    #[inline]
+    pub fn with_kunta(mut self, value: String) -> Self {
+        self.kunta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KotikuntaX7557D71F {
+    const KEYS: &'static [&'static str] = &["kunta"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { kunta: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kunta);
+    }
+}
+sosmeta_types::record!(KotikuntaX7557D71F);
 /// Lapsi (sv: Barn)
 ///
 /// JSON `lapsi`: pakollinen.
 ///
 /// Shape `84443cf091e34e03`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiX84443CF0 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -706,22 +1393,19 @@ pub struct LapsiX84443CF0 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaX7557D71F>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
 }
 impl LapsiX84443CF0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -735,14 +1419,71 @@ impl LapsiX84443CF0 {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaX7557D71F) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXDA1FD322) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiX84443CF0 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "kotikunta",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            kotikunta: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.kotikunta);
+        w.opt(5usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(LapsiX84443CF0);
 /// Sopijapuolet (sv: Avtalsparter)
 ///
 /// JSON `sopijapuolet`: toistuva, pakollinen.
 ///
 /// Shape `7504cb84d9bba3a9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopijapuoletX7504CB84 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -755,29 +1496,25 @@ pub struct SopijapuoletX7504CB84 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaX7557D71F>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
     /// Rooli (sv: Rol)
     ///
     /// JSON `rooli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Luonnos: Sosiaalihuolto - Asiakkaaseen liittyvä henkilö: 1 Huollettava 2 Lapsi 3 Vanhempi 4 Puoliso 5 Läheinen 6 Omaishoitaja 7 Muu asiakkaan huolenpidosta vastaava henkilö 8 Asianosainen 9 Laillinen edustaja 9.1 Huoltaja 9.2 Edunvalvoja 9.3 Edunvalvontavaltuutettu 9.4 Valtakirjalla valtuutettu edustaja 99 Muu henkilö.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<sosmeta_types::Code>,
 }
 impl SopijapuoletX7504CB84 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -792,38 +1529,101 @@ impl SopijapuoletX7504CB84 {
             rooli: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaX7557D71F) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXDA1FD322) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `rooli` (builder).
+    #[inline]
+    pub fn with_rooli(mut self, value: sosmeta_types::Code) -> Self {
+        self.rooli = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopijapuoletX7504CB84 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "kotikunta",
+        "yhteystiedot",
+        "rooli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            kotikunta: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+            rooli: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.kotikunta);
+        w.opt(5usize, &self.yhteystiedot);
+        w.opt(6usize, &self.rooli);
+    }
+}
+sosmeta_types::record!(SopijapuoletX7504CB84);
 /// Me allekirjoittaneet olemme sopineet seuraavaa: (sv: Vi undertecknade har kommit överens om följande ärenden:)
 ///
 /// JSON `me_allekirjoittaneet_olemme_sopineet_seuraavaa`: esitystapa Otsikko.
 ///
 /// Shape `fbdfb8f46666bdf9`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4 {
     /// Lapsen huolto (sv: Vårdnad om barnet)
     ///
     /// JSON `lapsen_huolto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huolto: Option<bool>,
     /// Asuminen (sv: Boende)
     ///
     /// JSON `asuminen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<bool>,
     /// Tiedonsaantioikeus (sv: Rätt till information)
     ///
     /// JSON `tiedonsaantioikeus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedonsaantioikeus: Option<bool>,
     /// Tapaamisoikeus (sv: Umgängesrätt)
     ///
     /// JSON `tapaamisoikeus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapaamisoikeus: Option<bool>,
 }
 impl MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_huolto: None,
@@ -832,72 +1632,138 @@ impl MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4 {
             tapaamisoikeus: None,
         }
     }
+    /// Set `lapsen_huolto` (builder).
+    #[inline]
+    pub fn with_lapsen_huolto(mut self, value: bool) -> Self {
+        self.lapsen_huolto = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: bool) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `tiedonsaantioikeus` (builder).
+    #[inline]
+    pub fn with_tiedonsaantioikeus(mut self, value: bool) -> Self {
+        self.tiedonsaantioikeus = Some(value);
+        self
+    }
+    /// Set `tapaamisoikeus` (builder).
+    #[inline]
+    pub fn with_tapaamisoikeus(mut self, value: bool) -> Self {
+        self.tapaamisoikeus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_huolto",
+        "asuminen",
+        "tiedonsaantioikeus",
+        "tapaamisoikeus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_huolto: f.opt(0usize)?,
+            asuminen: f.opt(1usize)?,
+            tiedonsaantioikeus: f.opt(2usize)?,
+            tapaamisoikeus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_huolto);
+        w.opt(1usize, &self.asuminen);
+        w.opt(2usize, &self.tiedonsaantioikeus);
+        w.opt(3usize, &self.tapaamisoikeus);
+    }
+}
+sosmeta_types::record!(MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4);
 /// Sopimuksen sisältö (sv: Avtalets innehål)
 ///
 /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
 ///
 /// Shape `636cc9dc403c4533`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimuksenSisaltoX636CC9DC {
     /// Me allekirjoittaneet olemme sopineet seuraavaa: (sv: Vi undertecknade har kommit överens om följande ärenden:)
     ///
     /// JSON `me_allekirjoittaneet_olemme_sopineet_seuraavaa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub me_allekirjoittaneet_olemme_sopineet_seuraavaa: Option<
         MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4,
     >,
 }
 impl SopimuksenSisaltoX636CC9DC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             me_allekirjoittaneet_olemme_sopineet_seuraavaa: None,
         }
     }
+    /// Set `me_allekirjoittaneet_olemme_sopineet_seuraavaa` (builder).
+    #[inline]
+    pub fn with_me_allekirjoittaneet_olemme_sopineet_seuraavaa(
+        mut self,
+        value: MeAllekirjoittaneetOlemmeSopineetSeuraavaaXFBDFB8F4,
+    ) -> Self {
+        self.me_allekirjoittaneet_olemme_sopineet_seuraavaa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopimuksenSisaltoX636CC9DC {
+    const KEYS: &'static [&'static str] = &[
+        "me_allekirjoittaneet_olemme_sopineet_seuraavaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            me_allekirjoittaneet_olemme_sopineet_seuraavaa: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.me_allekirjoittaneet_olemme_sopineet_seuraavaa);
+    }
+}
+sosmeta_types::record!(SopimuksenSisaltoX636CC9DC);
 /// Lapsen huolto uskotaan (sv: Vårdnaden om barnet anförtros)
 ///
 /// JSON `lapsen_huolto_uskotaan`: esitystapa Otsikko.
 ///
 /// Shape `acebbf2c58eec1d5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHuoltoUskotaanXACEBBF2C {
     /// molemmille vanhemmille yhteisesti (sv: båda föräldrarna gemensamt)
     ///
     /// JSON `molemmille_vanhemmille_yhteisesti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub molemmille_vanhemmille_yhteisesti: Option<bool>,
     /// yksin toiselle vanhemmalle: (sv: enbart till den ena föräldern:)
     ///
     /// JSON `yksin_toiselle_vanhemmalle`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksin_toiselle_vanhemmalle: Option<bool>,
     /// Vanhemman nimi (sv: Förälderns namn)
     ///
     /// JSON `vanhemman_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_nimi: Option<String>,
     /// vanhemman tai vanhempien ohella seuraavalle henkilölle / seuraaville henkilöille: (sv: vid sidan av föräldern eller föräldrarna till följande person / följande personer:)
     ///
     /// JSON `vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle__seuraaville_henkiloille`: esitystapa Kytkin.
-    #[serde(
-        rename = "vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle__seuraaville_henkiloille"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_seuraaville_henkiloille: Option<
         bool,
     >,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<Vec<String>>,
 }
 impl LapsenHuoltoUskotaanXACEBBF2C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             molemmille_vanhemmille_yhteisesti: None,
@@ -907,88 +1773,178 @@ impl LapsenHuoltoUskotaanXACEBBF2C {
             nimi: None,
         }
     }
+    /// Set `molemmille_vanhemmille_yhteisesti` (builder).
+    #[inline]
+    pub fn with_molemmille_vanhemmille_yhteisesti(mut self, value: bool) -> Self {
+        self.molemmille_vanhemmille_yhteisesti = Some(value);
+        self
+    }
+    /// Set `yksin_toiselle_vanhemmalle` (builder).
+    #[inline]
+    pub fn with_yksin_toiselle_vanhemmalle(mut self, value: bool) -> Self {
+        self.yksin_toiselle_vanhemmalle = Some(value);
+        self
+    }
+    /// Set `vanhemman_nimi` (builder).
+    #[inline]
+    pub fn with_vanhemman_nimi(mut self, value: String) -> Self {
+        self.vanhemman_nimi = Some(value);
+        self
+    }
+    /// Set `vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle__seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_seuraaville_henkiloille(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self
+            .vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_seuraaville_henkiloille = Some(
+            value,
+        );
+        self
+    }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: Vec<String>) -> Self {
+        self.nimi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenHuoltoUskotaanXACEBBF2C {
+    const KEYS: &'static [&'static str] = &[
+        "molemmille_vanhemmille_yhteisesti",
+        "yksin_toiselle_vanhemmalle",
+        "vanhemman_nimi",
+        "vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle__seuraaville_henkiloille",
+        "nimi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            molemmille_vanhemmille_yhteisesti: f.opt(0usize)?,
+            yksin_toiselle_vanhemmalle: f.opt(1usize)?,
+            vanhemman_nimi: f.opt(2usize)?,
+            vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_seuraaville_henkiloille: f
+                .opt(3usize)?,
+            nimi: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.molemmille_vanhemmille_yhteisesti);
+        w.opt(1usize, &self.yksin_toiselle_vanhemmalle);
+        w.opt(2usize, &self.vanhemman_nimi);
+        w.opt(
+            3usize,
+            &self
+                .vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_seuraaville_henkiloille,
+        );
+        w.opt(4usize, &self.nimi);
+    }
+}
+sosmeta_types::record!(LapsenHuoltoUskotaanXACEBBF2C);
 /// Lapsen huolto (sv: Vårdnad om barnet)
 ///
 /// JSON `lapsen_huolto`: esitystapa Otsikko.
 ///
 /// Shape `b35ca36ec4f5e5ad`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHuoltoXB35CA36E {
     /// Lapsen huolto uskotaan (sv: Vårdnaden om barnet anförtros)
     ///
     /// JSON `lapsen_huolto_uskotaan`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huolto_uskotaan: Option<LapsenHuoltoUskotaanXACEBBF2C>,
     /// Tehtävien jako (sv: Fördelningen av uppgifter)
     ///
     /// JSON `tehtavien_jako`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavien_jako: Option<String>,
 }
 impl LapsenHuoltoXB35CA36E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_huolto_uskotaan: None,
             tehtavien_jako: None,
         }
     }
+    /// Set `lapsen_huolto_uskotaan` (builder).
+    #[inline]
+    pub fn with_lapsen_huolto_uskotaan(
+        mut self,
+        value: LapsenHuoltoUskotaanXACEBBF2C,
+    ) -> Self {
+        self.lapsen_huolto_uskotaan = Some(value);
+        self
+    }
+    /// Set `tehtavien_jako` (builder).
+    #[inline]
+    pub fn with_tehtavien_jako(mut self, value: String) -> Self {
+        self.tehtavien_jako = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenHuoltoXB35CA36E {
+    const KEYS: &'static [&'static str] = &["lapsen_huolto_uskotaan", "tehtavien_jako"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_huolto_uskotaan: f.opt(0usize)?,
+            tehtavien_jako: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_huolto_uskotaan);
+        w.opt(1usize, &self.tehtavien_jako);
+    }
+}
+sosmeta_types::record!(LapsenHuoltoXB35CA36E);
 /// Lapsi asuu (sv: Barnet bor)
 ///
 /// JSON `lapsi_asuu`: esitystapa Otsikko.
 ///
 /// Shape `a93603b3b6463078`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiAsuuXA93603B3 {
     /// vanhemman luona: (sv: hos föräldern:)
     ///
     /// JSON `vanhemman_luona`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_luona: Option<bool>,
     /// Vanhemman nimi (sv: Förälderns namn)
     ///
     /// JSON `vanhemman_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_nimi: Option<String>,
     /// oheishuoltajan luona: (sv: hos den extra vårdnadshavaren:)
     ///
     /// JSON `oheishuoltajan_luona`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oheishuoltajan_luona: Option<bool>,
     /// Ohjeishuoltajan nimi (sv: Extra vårdnadshavarens namn)
     ///
     /// JSON `ohjeishuoltajan_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohjeishuoltajan_nimi: Option<String>,
     /// vuorotellen seuraavien henkilöiden luona: (sv: växelvis hos följande personer:)
     ///
     /// JSON `vuorotellen_seuraavien_henkiloiden_luona`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuorotellen_seuraavien_henkiloiden_luona: Option<bool>,
     /// Henkilön nimi (sv: Personens namn)
     ///
     /// JSON `henkilon_nimi`: esitystapa Nimi, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilon_nimi: Option<Vec<String>>,
     /// Vuoroasumisen tarkemmat ehdot: (sv: Noggrannare villkor för växelvist boende:)
     ///
     /// JSON `vuoroasumisen_tarkemmat_ehdot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuoroasumisen_tarkemmat_ehdot: Option<String>,
     /// Väestökirjanpitäjälle ilmoitetaan, että lapsen virallinen asuinpaikka on seuraavan henkilön luona: (sv: Till befolkningsdatasystemet anmäls att barnets officiella bostadsort är hos följande person:)
     ///
     /// JSON `vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona: Option<
         String,
     >,
 }
 impl LapsiAsuuXA93603B3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhemman_luona: None,
@@ -1001,58 +1957,167 @@ impl LapsiAsuuXA93603B3 {
             vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona: None,
         }
     }
+    /// Set `vanhemman_luona` (builder).
+    #[inline]
+    pub fn with_vanhemman_luona(mut self, value: bool) -> Self {
+        self.vanhemman_luona = Some(value);
+        self
+    }
+    /// Set `vanhemman_nimi` (builder).
+    #[inline]
+    pub fn with_vanhemman_nimi(mut self, value: String) -> Self {
+        self.vanhemman_nimi = Some(value);
+        self
+    }
+    /// Set `oheishuoltajan_luona` (builder).
+    #[inline]
+    pub fn with_oheishuoltajan_luona(mut self, value: bool) -> Self {
+        self.oheishuoltajan_luona = Some(value);
+        self
+    }
+    /// Set `ohjeishuoltajan_nimi` (builder).
+    #[inline]
+    pub fn with_ohjeishuoltajan_nimi(mut self, value: String) -> Self {
+        self.ohjeishuoltajan_nimi = Some(value);
+        self
+    }
+    /// Set `vuorotellen_seuraavien_henkiloiden_luona` (builder).
+    #[inline]
+    pub fn with_vuorotellen_seuraavien_henkiloiden_luona(mut self, value: bool) -> Self {
+        self.vuorotellen_seuraavien_henkiloiden_luona = Some(value);
+        self
+    }
+    /// Set `henkilon_nimi` (builder).
+    #[inline]
+    pub fn with_henkilon_nimi(mut self, value: Vec<String>) -> Self {
+        self.henkilon_nimi = Some(value);
+        self
+    }
+    /// Set `vuoroasumisen_tarkemmat_ehdot` (builder).
+    #[inline]
+    pub fn with_vuoroasumisen_tarkemmat_ehdot(mut self, value: String) -> Self {
+        self.vuoroasumisen_tarkemmat_ehdot = Some(value);
+        self
+    }
+    /// Set `vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona` (builder).
+    #[inline]
+    pub fn with_vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiAsuuXA93603B3 {
+    const KEYS: &'static [&'static str] = &[
+        "vanhemman_luona",
+        "vanhemman_nimi",
+        "oheishuoltajan_luona",
+        "ohjeishuoltajan_nimi",
+        "vuorotellen_seuraavien_henkiloiden_luona",
+        "henkilon_nimi",
+        "vuoroasumisen_tarkemmat_ehdot",
+        "vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhemman_luona: f.opt(0usize)?,
+            vanhemman_nimi: f.opt(1usize)?,
+            oheishuoltajan_luona: f.opt(2usize)?,
+            ohjeishuoltajan_nimi: f.opt(3usize)?,
+            vuorotellen_seuraavien_henkiloiden_luona: f.opt(4usize)?,
+            henkilon_nimi: f.opt(5usize)?,
+            vuoroasumisen_tarkemmat_ehdot: f.opt(6usize)?,
+            vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona: f
+                .opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhemman_luona);
+        w.opt(1usize, &self.vanhemman_nimi);
+        w.opt(2usize, &self.oheishuoltajan_luona);
+        w.opt(3usize, &self.ohjeishuoltajan_nimi);
+        w.opt(4usize, &self.vuorotellen_seuraavien_henkiloiden_luona);
+        w.opt(5usize, &self.henkilon_nimi);
+        w.opt(6usize, &self.vuoroasumisen_tarkemmat_ehdot);
+        w.opt(
+            7usize,
+            &self
+                .vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona,
+        );
+    }
+}
+sosmeta_types::record!(LapsiAsuuXA93603B3);
 /// Asuminen (sv: Boende)
 ///
 /// JSON `asuminen`: esitystapa Otsikko.
 ///
 /// Shape `0caca2f85eb07f07`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuminenX0CACA2F8 {
     /// Lapsi asuu (sv: Barnet bor)
     ///
     /// JSON `lapsi_asuu`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_asuu: Option<LapsiAsuuXA93603B3>,
 }
 impl AsuminenX0CACA2F8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { lapsi_asuu: None }
     }
+    /// Set `lapsi_asuu` (builder).
+    #[inline]
+    pub fn with_lapsi_asuu(mut self, value: LapsiAsuuXA93603B3) -> Self {
+        self.lapsi_asuu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuminenX0CACA2F8 {
+    const KEYS: &'static [&'static str] = &["lapsi_asuu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { lapsi_asuu: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi_asuu);
+    }
+}
+sosmeta_types::record!(AsuminenX0CACA2F8);
 /// Tiedonsaantioikeus (sv: Rätt till information)
 ///
 /// JSON `tiedonsaantioikeus`: esitystapa Otsikko.
 ///
 /// Shape `dada48fbb1df9cf9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedonsaantioikeusXDADA48FB {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo: Option<String>,
     /// kaikissa lasta koskevissa asioissa (sv: i alla frågor som rör barnet)
     ///
     /// JSON `kaikissa_lasta_koskevissa_asioissa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kaikissa_lasta_koskevissa_asioissa: Option<bool>,
     /// seuraavasti: (sv: enligt följande:)
     ///
     /// JSON `seuraavasti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuraavasti: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TiedonsaantioikeusXDADA48FB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilo: None,
@@ -1061,75 +2126,139 @@ impl TiedonsaantioikeusXDADA48FB {
             kuvaus: None,
         }
     }
+    /// Set `henkilo` (builder).
+    #[inline]
+    pub fn with_henkilo(mut self, value: String) -> Self {
+        self.henkilo = Some(value);
+        self
+    }
+    /// Set `kaikissa_lasta_koskevissa_asioissa` (builder).
+    #[inline]
+    pub fn with_kaikissa_lasta_koskevissa_asioissa(mut self, value: bool) -> Self {
+        self.kaikissa_lasta_koskevissa_asioissa = Some(value);
+        self
+    }
+    /// Set `seuraavasti` (builder).
+    #[inline]
+    pub fn with_seuraavasti(mut self, value: bool) -> Self {
+        self.seuraavasti = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TiedonsaantioikeusXDADA48FB {
+    const KEYS: &'static [&'static str] = &[
+        "henkilo",
+        "kaikissa_lasta_koskevissa_asioissa",
+        "seuraavasti",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilo: f.opt(0usize)?,
+            kaikissa_lasta_koskevissa_asioissa: f.opt(1usize)?,
+            seuraavasti: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilo);
+        w.opt(1usize, &self.kaikissa_lasta_koskevissa_asioissa);
+        w.opt(2usize, &self.seuraavasti);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TiedonsaantioikeusXDADA48FB);
 /// Tapaamisoikeus (sv: Umgängesrätt)
 ///
 /// JSON `tapaamisoikeus`: esitystapa Otsikko.
 ///
 /// Shape `885c7e6a9373e0bb`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapaamisoikeusX885C7E6A {
     /// Tapaamisoikeudesta sovitaan seuraavasti: (sv: Umgängesrätten avtalas enligt följande:)
     ///
     /// JSON `tapaamisoikeudesta_sovitaan_seuraavasti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapaamisoikeudesta_sovitaan_seuraavasti: Option<String>,
 }
 impl TapaamisoikeusX885C7E6A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tapaamisoikeudesta_sovitaan_seuraavasti: None,
         }
     }
+    /// Set `tapaamisoikeudesta_sovitaan_seuraavasti` (builder).
+    #[inline]
+    pub fn with_tapaamisoikeudesta_sovitaan_seuraavasti(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tapaamisoikeudesta_sovitaan_seuraavasti = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TapaamisoikeusX885C7E6A {
+    const KEYS: &'static [&'static str] = &["tapaamisoikeudesta_sovitaan_seuraavasti"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tapaamisoikeudesta_sovitaan_seuraavasti: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tapaamisoikeudesta_sovitaan_seuraavasti);
+    }
+}
+sosmeta_types::record!(TapaamisoikeusX885C7E6A);
 /// Tällä sopimuksella muutetaan (sv: Med detta avtal ändras)
 ///
 /// JSON `talla_sopimuksella_muutetaan`: esitystapa Otsikko.
 ///
 /// Shape `d4e7b2097bbcddf1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TallaSopimuksellaMuutetaanXD4E7B209 {
     /// sosiaalilautakunnan vahvistamaa sopimusta (sv: det avtal som har fastställts av socialnämnden)
     ///
     /// JSON `sosiaalilautakunnan_vahvistamaa_sopimusta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalilautakunnan_vahvistamaa_sopimusta: Option<bool>,
     /// Paikkakunta (sv: Ort)
     ///
     /// JSON `paikkakunta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikkakunta: Option<String>,
     /// Sopimuksen päivämäärä (sv: Avtalets datum)
     ///
     /// JSON `sopimuksen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Sopimuksen asiakirjatunnus (sv: Avtalets nummer)
     ///
     /// JSON `sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// oikeuden antamaa päätöstä (sv: domstolens avgörande som har getts)
     ///
     /// JSON `oikeuden_antamaa_paatosta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeuden_antamaa_paatosta: Option<bool>,
     /// Päätöksen päivämäärä (sv: Avgörandets datum)
     ///
     /// JSON `paatoksen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Päätöksen asiakirjatunnus (sv: Avtalets nummer)
     ///
     /// JSON `paatoksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
 }
 impl TallaSopimuksellaMuutetaanXD4E7B209 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalilautakunnan_vahvistamaa_sopimusta: None,
@@ -1141,66 +2270,218 @@ impl TallaSopimuksellaMuutetaanXD4E7B209 {
             paatoksen_asiakirjatunnus: None,
         }
     }
+    /// Set `sosiaalilautakunnan_vahvistamaa_sopimusta` (builder).
+    #[inline]
+    pub fn with_sosiaalilautakunnan_vahvistamaa_sopimusta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.sosiaalilautakunnan_vahvistamaa_sopimusta = Some(value);
+        self
+    }
+    /// Set `paikkakunta` (builder).
+    #[inline]
+    pub fn with_paikkakunta(mut self, value: String) -> Self {
+        self.paikkakunta = Some(value);
+        self
+    }
+    /// Set `sopimuksen_paivamaara` (builder).
+    #[inline]
+    pub fn with_sopimuksen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sopimuksen_paivamaara = Some(value);
+        self
+    }
+    /// Set `sopimuksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_sopimuksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.sopimuksen_asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `oikeuden_antamaa_paatosta` (builder).
+    #[inline]
+    pub fn with_oikeuden_antamaa_paatosta(mut self, value: bool) -> Self {
+        self.oikeuden_antamaa_paatosta = Some(value);
+        self
+    }
+    /// Set `paatoksen_paivamaara` (builder).
+    #[inline]
+    pub fn with_paatoksen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.paatoksen_paivamaara = Some(value);
+        self
+    }
+    /// Set `paatoksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_paatoksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.paatoksen_asiakirjatunnus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TallaSopimuksellaMuutetaanXD4E7B209 {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalilautakunnan_vahvistamaa_sopimusta",
+        "paikkakunta",
+        "sopimuksen_paivamaara",
+        "sopimuksen_asiakirjatunnus",
+        "oikeuden_antamaa_paatosta",
+        "paatoksen_paivamaara",
+        "paatoksen_asiakirjatunnus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalilautakunnan_vahvistamaa_sopimusta: f.opt(0usize)?,
+            paikkakunta: f.opt(1usize)?,
+            sopimuksen_paivamaara: f.opt(2usize)?,
+            sopimuksen_asiakirjatunnus: f.opt(3usize)?,
+            oikeuden_antamaa_paatosta: f.opt(4usize)?,
+            paatoksen_paivamaara: f.opt(5usize)?,
+            paatoksen_asiakirjatunnus: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalilautakunnan_vahvistamaa_sopimusta);
+        w.opt(1usize, &self.paikkakunta);
+        w.opt(2usize, &self.sopimuksen_paivamaara);
+        w.opt(3usize, &self.sopimuksen_asiakirjatunnus);
+        w.opt(4usize, &self.oikeuden_antamaa_paatosta);
+        w.opt(5usize, &self.paatoksen_paivamaara);
+        w.opt(6usize, &self.paatoksen_asiakirjatunnus);
+    }
+}
+sosmeta_types::record!(TallaSopimuksellaMuutetaanXD4E7B209);
 /// Muutettava sopimus tai päätös (sv: Avtal eller beslut som ändras)
 ///
 /// JSON `muutettava_sopimus_tai_paatos`: esitystapa Otsikko.
 ///
 /// Shape `a2c8251c7830d119`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutettavaSopimusTaiPaatosXA2C8251C {
     /// Tällä sopimuksella muutetaan (sv: Med detta avtal ändras)
     ///
     /// JSON `talla_sopimuksella_muutetaan`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub talla_sopimuksella_muutetaan: Option<TallaSopimuksellaMuutetaanXD4E7B209>,
     /// Tarvittaessa lisätieto siitä, miltä osin aiempi sopimus tai päätös jää voimaan: (sv: Vid behov tilläggsuppgifter om till vilka delar tidigare avtal eller beslut gäller fortsättningsvis:)
     ///
     /// JSON `tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan: Option<
         String,
     >,
 }
 impl MuutettavaSopimusTaiPaatosXA2C8251C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             talla_sopimuksella_muutetaan: None,
             tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan: None,
         }
     }
+    /// Set `talla_sopimuksella_muutetaan` (builder).
+    #[inline]
+    pub fn with_talla_sopimuksella_muutetaan(
+        mut self,
+        value: TallaSopimuksellaMuutetaanXD4E7B209,
+    ) -> Self {
+        self.talla_sopimuksella_muutetaan = Some(value);
+        self
+    }
+    /// Set `tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan` (builder).
+    #[inline]
+    pub fn with_tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutettavaSopimusTaiPaatosXA2C8251C {
+    const KEYS: &'static [&'static str] = &[
+        "talla_sopimuksella_muutetaan",
+        "tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            talla_sopimuksella_muutetaan: f.opt(0usize)?,
+            tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.talla_sopimuksella_muutetaan);
+        w.opt(
+            1usize,
+            &self
+                .tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan,
+        );
+    }
+}
+sosmeta_types::record!(MuutettavaSopimusTaiPaatosXA2C8251C);
 /// Lisätietoja (sv: Mer information)
 ///
 /// JSON `lisatietoja`: esitystapa Otsikko.
 ///
 /// Shape `cc51f96abf5e1628`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LisatietojaXCC51F96A {
     /// Lisäksi olemme sopineet seuraavaa: (sv: Dessutom har vi kommit överens om följande:)
     ///
     /// JSON `lisaksi_olemme_sopineet_seuraavaa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisaksi_olemme_sopineet_seuraavaa: Option<String>,
 }
 impl LisatietojaXCC51F96A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lisaksi_olemme_sopineet_seuraavaa: None,
         }
     }
+    /// Set `lisaksi_olemme_sopineet_seuraavaa` (builder).
+    #[inline]
+    pub fn with_lisaksi_olemme_sopineet_seuraavaa(mut self, value: String) -> Self {
+        self.lisaksi_olemme_sopineet_seuraavaa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LisatietojaXCC51F96A {
+    const KEYS: &'static [&'static str] = &["lisaksi_olemme_sopineet_seuraavaa"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lisaksi_olemme_sopineet_seuraavaa: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lisaksi_olemme_sopineet_seuraavaa);
+    }
+}
+sosmeta_types::record!(LisatietojaXCC51F96A);
 /// Allekirjoitus (sv: Underskrift)
 ///
 /// JSON `allekirjoitus`: toistuva, pakollinen.
 ///
 /// Shape `162ed04993e93a4c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllekirjoitusX162ED049 {
     /// Päivämäärä (sv: Datum)
     ///
@@ -1221,6 +2502,7 @@ pub struct AllekirjoitusX162ED049 {
 }
 impl AllekirjoitusX162ED049 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paivamaara: sosmeta_types::PartialDate,
         paikka: sosmeta_types::NonEmptyString,
@@ -1235,13 +2517,37 @@ impl AllekirjoitusX162ED049 {
         }
     }
 }
+impl sosmeta_types::record::Record for AllekirjoitusX162ED049 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "paikka",
+        "allekirjoitus",
+        "nimi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.req(0usize)?,
+            paikka: f.req(1usize)?,
+            allekirjoitus: f.req(2usize)?,
+            nimi: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.paivamaara);
+        w.req(1usize, &self.paikka);
+        w.req(2usize, &self.allekirjoitus);
+        w.req(3usize, &self.nimi);
+    }
+}
+sosmeta_types::record!(AllekirjoitusX162ED049);
 /// Allekirjoitukset (sv: Underskrifter)
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
 ///
 /// Shape `e661740303fe1d59`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllekirjoituksetXE6617403 {
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1250,50 +2556,60 @@ pub struct AllekirjoituksetXE6617403 {
 }
 impl AllekirjoituksetXE6617403 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX162ED049>,
     ) -> Self {
         Self { allekirjoitus }
     }
 }
+impl sosmeta_types::record::Record for AllekirjoituksetXE6617403 {
+    const KEYS: &'static [&'static str] = &["allekirjoitus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            allekirjoitus: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(AllekirjoituksetXE6617403);
 /// Lapsen mielipiteen selvittäminen (sv: Utredning av barnets åsikt)
 ///
 /// JSON `lapsen_mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `0a55823094d44d92`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenMielipiteenSelvittaminenX0A558230 {
     /// Vanhemmat ovat keskustelleet lapsen kanssa (sv: Föräldrarna har diskuterat med barnet)
     ///
     /// JSON `vanhemmat_ovat_keskustelleet_lapsen_kanssa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmat_ovat_keskustelleet_lapsen_kanssa: Option<bool>,
     /// Lastenvalvoja on keskustellut lapsen kanssa (sv: Barnatillsyningsmannen har diskuterat med barnet)
     ///
     /// JSON `lastenvalvoja_on_keskustellut_lapsen_kanssa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja_on_keskustellut_lapsen_kanssa: Option<bool>,
     /// Lapsen mielipide on selvitetty muulla tavoin, (sv: Barnets åsikt har utretts på annat sätt,)
     ///
     /// JSON `lapsen_mielipide_on_selvitetty_muulla_tavoin`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_mielipide_on_selvitetty_muulla_tavoin: Option<bool>,
     /// miten: (sv: hur:)
     ///
     /// JSON `miten`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub miten: Option<String>,
     /// Lapsen mielipiteen selvittäminen ei ole ollut lapsen ikä ja kehitystaso huomioon ottaen mahdollista. (sv: En utredning av barnets åsikt var inte möjlig med hänsyn till barnets ålder och utvecklingsnivå.)
     ///
     /// JSON `lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista: Option<
         bool,
     >,
 }
 impl LapsenMielipiteenSelvittaminenX0A558230 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhemmat_ovat_keskustelleet_lapsen_kanssa: None,
@@ -1303,24 +2619,99 @@ impl LapsenMielipiteenSelvittaminenX0A558230 {
             lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista: None,
         }
     }
+    /// Set `vanhemmat_ovat_keskustelleet_lapsen_kanssa` (builder).
+    #[inline]
+    pub fn with_vanhemmat_ovat_keskustelleet_lapsen_kanssa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.vanhemmat_ovat_keskustelleet_lapsen_kanssa = Some(value);
+        self
+    }
+    /// Set `lastenvalvoja_on_keskustellut_lapsen_kanssa` (builder).
+    #[inline]
+    pub fn with_lastenvalvoja_on_keskustellut_lapsen_kanssa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lastenvalvoja_on_keskustellut_lapsen_kanssa = Some(value);
+        self
+    }
+    /// Set `lapsen_mielipide_on_selvitetty_muulla_tavoin` (builder).
+    #[inline]
+    pub fn with_lapsen_mielipide_on_selvitetty_muulla_tavoin(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsen_mielipide_on_selvitetty_muulla_tavoin = Some(value);
+        self
+    }
+    /// Set `miten` (builder).
+    #[inline]
+    pub fn with_miten(mut self, value: String) -> Self {
+        self.miten = Some(value);
+        self
+    }
+    /// Set `lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista` (builder).
+    #[inline]
+    pub fn with_lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self
+            .lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenMielipiteenSelvittaminenX0A558230 {
+    const KEYS: &'static [&'static str] = &[
+        "vanhemmat_ovat_keskustelleet_lapsen_kanssa",
+        "lastenvalvoja_on_keskustellut_lapsen_kanssa",
+        "lapsen_mielipide_on_selvitetty_muulla_tavoin",
+        "miten",
+        "lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhemmat_ovat_keskustelleet_lapsen_kanssa: f.opt(0usize)?,
+            lastenvalvoja_on_keskustellut_lapsen_kanssa: f.opt(1usize)?,
+            lapsen_mielipide_on_selvitetty_muulla_tavoin: f.opt(2usize)?,
+            miten: f.opt(3usize)?,
+            lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista: f
+                .opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhemmat_ovat_keskustelleet_lapsen_kanssa);
+        w.opt(1usize, &self.lastenvalvoja_on_keskustellut_lapsen_kanssa);
+        w.opt(2usize, &self.lapsen_mielipide_on_selvitetty_muulla_tavoin);
+        w.opt(3usize, &self.miten);
+        w.opt(
+            4usize,
+            &self
+                .lapsen_mielipiteen_selvittaminen_ei_ole_ollut_lapsen_ika_ja_kehitystaso_huomioon_ottaen_mahdollista,
+        );
+    }
+}
+sosmeta_types::record!(LapsenMielipiteenSelvittaminenX0A558230);
 /// Oheishuoltaja (sv: Extra vårdnadshavare)
 ///
 /// JSON `oheishuoltaja`: toistuva.
 ///
 /// Shape `9c30765fc53d900d`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OheishuoltajaX9C30765F {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1329,16 +2720,15 @@ pub struct OheishuoltajaX9C30765F {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
 }
 impl OheishuoltajaX9C30765F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(allekirjoitus: sosmeta_types::NonEmptyString) -> Self {
         Self {
             paivamaara: None,
@@ -1348,55 +2738,98 @@ impl OheishuoltajaX9C30765F {
             henkilotunnus: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: String) -> Self {
+        self.nimi = Some(value);
+        self
+    }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OheishuoltajaX9C30765F {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "paikka",
+        "allekirjoitus",
+        "nimi",
+        "henkilotunnus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            paikka: f.opt(1usize)?,
+            allekirjoitus: f.req(2usize)?,
+            nimi: f.opt(3usize)?,
+            henkilotunnus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.paikka);
+        w.req(2usize, &self.allekirjoitus);
+        w.opt(3usize, &self.nimi);
+        w.opt(4usize, &self.henkilotunnus);
+    }
+}
+sosmeta_types::record!(OheishuoltajaX9C30765F);
 /// Suostumukset (sv: Samtycken)
 ///
 /// JSON `suostumukset`: esitystapa Otsikko.
 ///
 /// Shape `5012e594817d40f1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumuksetX5012E594 {
     /// Oheishuoltajan suostumus (sv: Den extra vårdnadshavarens samtycke)
     ///
     /// JSON `oheishuoltajan_suostumus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oheishuoltajan_suostumus: Option<bool>,
     /// Oheishuoltaja (sv: Extra vårdnadshavare)
     ///
     /// JSON `oheishuoltaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oheishuoltaja: Option<Vec<OheishuoltajaX9C30765F>>,
     /// Suostumus henkilöltä, jolle on vahvistettu aiemmin tiedonsaantioikeus (sv: Samtycke av den person för vilken det fastställts rätt att få sekretessbelagda uppgifter om barnet)
     ///
     /// JSON `suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus: Option<
         bool,
     >,
     /// Tiedonsaantiin oikeutettu henkilö (sv: Person som har rätt att få sekretessbelagda uppgifter om barnet)
     ///
     /// JSON `tiedonsaantiin_oikeutettu_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedonsaantiin_oikeutettu_henkilo: Option<Vec<OheishuoltajaX9C30765F>>,
     /// Suostumus lapsen huollosta ja tapaamisoikeudesta annetun lain (361/1983) 9 §:ssä tarkoitetulta lapselle erityisen läheiseltä henkilöltä (sv: Samtycke av en sådan person som står barnet särskilt nära som avses i 9 c  § i lagen angående vårdnad om barn och umgängesrätt (361/1983))
     ///
     /// JSON `suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain___ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta`: esitystapa Kytkin.
-    #[serde(
-        rename = "suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain___ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain_ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta: Option<
         bool,
     >,
     /// Erityisen läheinen henkilö (sv: Person som står barnet särskilt nära)
     ///
     /// JSON `erityisen_laheinen_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_laheinen_henkilo: Option<Vec<OheishuoltajaX9C30765F>>,
 }
 impl SuostumuksetX5012E594 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             oheishuoltajan_suostumus: None,
@@ -1407,14 +2840,106 @@ impl SuostumuksetX5012E594 {
             erityisen_laheinen_henkilo: None,
         }
     }
+    /// Set `oheishuoltajan_suostumus` (builder).
+    #[inline]
+    pub fn with_oheishuoltajan_suostumus(mut self, value: bool) -> Self {
+        self.oheishuoltajan_suostumus = Some(value);
+        self
+    }
+    /// Set `oheishuoltaja` (builder).
+    #[inline]
+    pub fn with_oheishuoltaja(mut self, value: Vec<OheishuoltajaX9C30765F>) -> Self {
+        self.oheishuoltaja = Some(value);
+        self
+    }
+    /// Set `suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus` (builder).
+    #[inline]
+    pub fn with_suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tiedonsaantiin_oikeutettu_henkilo` (builder).
+    #[inline]
+    pub fn with_tiedonsaantiin_oikeutettu_henkilo(
+        mut self,
+        value: Vec<OheishuoltajaX9C30765F>,
+    ) -> Self {
+        self.tiedonsaantiin_oikeutettu_henkilo = Some(value);
+        self
+    }
+    /// Set `suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain___ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta` (builder).
+    #[inline]
+    pub fn with_suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain_ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self
+            .suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain_ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `erityisen_laheinen_henkilo` (builder).
+    #[inline]
+    pub fn with_erityisen_laheinen_henkilo(
+        mut self,
+        value: Vec<OheishuoltajaX9C30765F>,
+    ) -> Self {
+        self.erityisen_laheinen_henkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuostumuksetX5012E594 {
+    const KEYS: &'static [&'static str] = &[
+        "oheishuoltajan_suostumus",
+        "oheishuoltaja",
+        "suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus",
+        "tiedonsaantiin_oikeutettu_henkilo",
+        "suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain___ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta",
+        "erityisen_laheinen_henkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            oheishuoltajan_suostumus: f.opt(0usize)?,
+            oheishuoltaja: f.opt(1usize)?,
+            suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus: f
+                .opt(2usize)?,
+            tiedonsaantiin_oikeutettu_henkilo: f.opt(3usize)?,
+            suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain_ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta: f
+                .opt(4usize)?,
+            erityisen_laheinen_henkilo: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.oheishuoltajan_suostumus);
+        w.opt(1usize, &self.oheishuoltaja);
+        w.opt(
+            2usize,
+            &self.suostumus_henkilolta_jolle_on_vahvistettu_aiemmin_tiedonsaantioikeus,
+        );
+        w.opt(3usize, &self.tiedonsaantiin_oikeutettu_henkilo);
+        w.opt(
+            4usize,
+            &self
+                .suostumus_lapsen_huollosta_ja_tapaamisoikeudesta_annetun_lain_ssa_tarkoitetulta_lapselle_erityisen_laheiselta_henkilolta,
+        );
+        w.opt(5usize, &self.erityisen_laheinen_henkilo);
+    }
+}
+sosmeta_types::record!(SuostumuksetX5012E594);
 /// Laatija (sv: Upprättare)
 ///
 /// JSON `laatija`: pakollinen.
 ///
 /// Shape `11ce0f5c3bbacdbc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaatijaX11CE0F5C {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1427,14 +2952,13 @@ pub struct LaatijaX11CE0F5C {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<HenkilonnimiX0A370716>,
 }
 impl LaatijaX11CE0F5C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1446,12 +2970,48 @@ impl LaatijaX11CE0F5C {
             organisaatio: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: HenkilonnimiX0A370716) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LaatijaX11CE0F5C {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+    }
+}
+sosmeta_types::record!(LaatijaX11CE0F5C);
 /// Lapsen huolto- ja tapaamisoikeussopimus (sv: Avtal om vårdnad om barn och umgängesrätt)
 ///
 /// Shape `0ca181509dc11e13`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -1460,12 +3020,10 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 {
     /// Asianumero (sv: Ärendenummer)
     ///
     /// JSON `asianumero`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asianumero: Option<sosmeta_types::Identifier>,
     /// Asiakirjatunnus (sv: Handlingens nummer)
     ///
     /// JSON `asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// Asiakas (sv: Klient)
     ///
@@ -1482,59 +3040,48 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 {
     /// Sopimuksen sisältö (sv: Avtalets innehål)
     ///
     /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_sisalto: Option<SopimuksenSisaltoX636CC9DC>,
     /// Lapsen huolto (sv: Vårdnad om barnet)
     ///
     /// JSON `lapsen_huolto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huolto: Option<LapsenHuoltoXB35CA36E>,
     /// Asuminen (sv: Boende)
     ///
     /// JSON `asuminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenX0CACA2F8>,
     /// Tiedonsaantioikeus (sv: Rätt till information)
     ///
     /// JSON `tiedonsaantioikeus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedonsaantioikeus: Option<TiedonsaantioikeusXDADA48FB>,
     /// Tapaamisoikeus (sv: Umgängesrätt)
     ///
     /// JSON `tapaamisoikeus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapaamisoikeus: Option<TapaamisoikeusX885C7E6A>,
     /// Muutettava sopimus tai päätös (sv: Avtal eller beslut som ändras)
     ///
     /// JSON `muutettava_sopimus_tai_paatos`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutettava_sopimus_tai_paatos: Option<MuutettavaSopimusTaiPaatosXA2C8251C>,
     /// Lisätietoja (sv: Mer information)
     ///
     /// JSON `lisatietoja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatietoja: Option<LisatietojaXCC51F96A>,
     /// Liitteet (sv: Bilagor)
     ///
     /// JSON `liitteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liitteet: Option<String>,
     /// Allekirjoitukset (sv: Underskrifter)
     ///
     /// JSON `allekirjoitukset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitukset: Option<AllekirjoituksetXE6617403>,
     /// Lapsen mielipiteen selvittäminen (sv: Utredning av barnets åsikt)
     ///
     /// JSON `lapsen_mielipiteen_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_mielipiteen_selvittaminen: Option<
         LapsenMielipiteenSelvittaminenX0A558230,
     >,
     /// Suostumukset (sv: Samtycken)
     ///
     /// JSON `suostumukset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumukset: Option<SuostumuksetX5012E594>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1543,6 +3090,7 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 {
 }
 impl LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -1571,7 +3119,161 @@ impl LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 {
             laatija,
         }
     }
+    /// Set `asianumero` (builder).
+    #[inline]
+    pub fn with_asianumero(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.asianumero = Some(value);
+        self
+    }
+    /// Set `asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_asiakirjatunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `sopimuksen_sisalto` (builder).
+    #[inline]
+    pub fn with_sopimuksen_sisalto(mut self, value: SopimuksenSisaltoX636CC9DC) -> Self {
+        self.sopimuksen_sisalto = Some(value);
+        self
+    }
+    /// Set `lapsen_huolto` (builder).
+    #[inline]
+    pub fn with_lapsen_huolto(mut self, value: LapsenHuoltoXB35CA36E) -> Self {
+        self.lapsen_huolto = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenX0CACA2F8) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `tiedonsaantioikeus` (builder).
+    #[inline]
+    pub fn with_tiedonsaantioikeus(
+        mut self,
+        value: TiedonsaantioikeusXDADA48FB,
+    ) -> Self {
+        self.tiedonsaantioikeus = Some(value);
+        self
+    }
+    /// Set `tapaamisoikeus` (builder).
+    #[inline]
+    pub fn with_tapaamisoikeus(mut self, value: TapaamisoikeusX885C7E6A) -> Self {
+        self.tapaamisoikeus = Some(value);
+        self
+    }
+    /// Set `muutettava_sopimus_tai_paatos` (builder).
+    #[inline]
+    pub fn with_muutettava_sopimus_tai_paatos(
+        mut self,
+        value: MuutettavaSopimusTaiPaatosXA2C8251C,
+    ) -> Self {
+        self.muutettava_sopimus_tai_paatos = Some(value);
+        self
+    }
+    /// Set `lisatietoja` (builder).
+    #[inline]
+    pub fn with_lisatietoja(mut self, value: LisatietojaXCC51F96A) -> Self {
+        self.lisatietoja = Some(value);
+        self
+    }
+    /// Set `liitteet` (builder).
+    #[inline]
+    pub fn with_liitteet(mut self, value: String) -> Self {
+        self.liitteet = Some(value);
+        self
+    }
+    /// Set `allekirjoitukset` (builder).
+    #[inline]
+    pub fn with_allekirjoitukset(mut self, value: AllekirjoituksetXE6617403) -> Self {
+        self.allekirjoitukset = Some(value);
+        self
+    }
+    /// Set `lapsen_mielipiteen_selvittaminen` (builder).
+    #[inline]
+    pub fn with_lapsen_mielipiteen_selvittaminen(
+        mut self,
+        value: LapsenMielipiteenSelvittaminenX0A558230,
+    ) -> Self {
+        self.lapsen_mielipiteen_selvittaminen = Some(value);
+        self
+    }
+    /// Set `suostumukset` (builder).
+    #[inline]
+    pub fn with_suostumukset(mut self, value: SuostumuksetX5012E594) -> Self {
+        self.suostumukset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenHuoltoJaTapaamisoikeussopimusX0CA18150 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "asiakirjatunnus",
+        "asiakas",
+        "lapsi",
+        "sopijapuolet",
+        "sopimuksen_sisalto",
+        "lapsen_huolto",
+        "asuminen",
+        "tiedonsaantioikeus",
+        "tapaamisoikeus",
+        "muutettava_sopimus_tai_paatos",
+        "lisatietoja",
+        "liitteet",
+        "allekirjoitukset",
+        "lapsen_mielipiteen_selvittaminen",
+        "suostumukset",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.opt(1usize)?,
+            asiakirjatunnus: f.opt(2usize)?,
+            asiakas: f.req(3usize)?,
+            lapsi: f.req(4usize)?,
+            sopijapuolet: f.req(5usize)?,
+            sopimuksen_sisalto: f.opt(6usize)?,
+            lapsen_huolto: f.opt(7usize)?,
+            asuminen: f.opt(8usize)?,
+            tiedonsaantioikeus: f.opt(9usize)?,
+            tapaamisoikeus: f.opt(10usize)?,
+            muutettava_sopimus_tai_paatos: f.opt(11usize)?,
+            lisatietoja: f.opt(12usize)?,
+            liitteet: f.opt(13usize)?,
+            allekirjoitukset: f.opt(14usize)?,
+            lapsen_mielipiteen_selvittaminen: f.opt(15usize)?,
+            suostumukset: f.opt(16usize)?,
+            laatija: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.opt(1usize, &self.asianumero);
+        w.opt(2usize, &self.asiakirjatunnus);
+        w.req(3usize, &self.asiakas);
+        w.req(4usize, &self.lapsi);
+        w.req(5usize, &self.sopijapuolet);
+        w.opt(6usize, &self.sopimuksen_sisalto);
+        w.opt(7usize, &self.lapsen_huolto);
+        w.opt(8usize, &self.asuminen);
+        w.opt(9usize, &self.tiedonsaantioikeus);
+        w.opt(10usize, &self.tapaamisoikeus);
+        w.opt(11usize, &self.muutettava_sopimus_tai_paatos);
+        w.opt(12usize, &self.lisatietoja);
+        w.opt(13usize, &self.liitteet);
+        w.opt(14usize, &self.allekirjoitukset);
+        w.opt(15usize, &self.lapsen_mielipiteen_selvittaminen);
+        w.opt(16usize, &self.suostumukset);
+        w.req(17usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LapsenHuoltoJaTapaamisoikeussopimusX0CA18150);
 sosmeta_types::code_list!(
     #[doc = " Rooli (sv: Rol)"] #[doc = " "] #[doc = " JSON `rooli`: esitystapa Koodi."]
     #[doc = " "] #[doc =
@@ -1590,8 +3292,7 @@ sosmeta_types::code_list!(
 /// JSON `sopijapuolet`: toistuva, pakollinen.
 ///
 /// Shape `a69b58bd70c192a7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopijapuoletXA69B58BD {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1604,29 +3305,25 @@ pub struct SopijapuoletXA69B58BD {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
     /// Rooli (sv: Rol)
     ///
     /// JSON `rooli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuteen liittyvä rooli 1.2.246.537.6.1284, `urn:oid:1.2.246.537.6.1284`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<sosmeta_types::Coded<RooliX8EA2A74B>>,
 }
 impl SopijapuoletXA69B58BD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1641,7 +3338,74 @@ impl SopijapuoletXA69B58BD {
             rooli: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXDA1FD322) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `rooli` (builder).
+    #[inline]
+    pub fn with_rooli(mut self, value: sosmeta_types::Coded<RooliX8EA2A74B>) -> Self {
+        self.rooli = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopijapuoletXA69B58BD {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "kotikunta",
+        "yhteystiedot",
+        "rooli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            kotikunta: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+            rooli: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.kotikunta);
+        w.opt(5usize, &self.yhteystiedot);
+        w.opt(6usize, &self.rooli);
+    }
+}
+sosmeta_types::record!(SopijapuoletXA69B58BD);
 sosmeta_types::code_list!(
     #[doc = " Lapsen huolto uskotaan (sv: Vårdnaden om barnet anförtros)"] #[doc = " "]
     #[doc = " JSON `lapsen_huolto_uskotaan`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1660,43 +3424,38 @@ sosmeta_types::code_list!(
 /// JSON `lapsen_huolto`: esitystapa Otsikko.
 ///
 /// Shape `43ff514d916110d3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHuoltoX43FF514D {
     /// Lapsen huolto uskotaan (sv: Vårdnaden om barnet anförtros)
     ///
     /// JSON `lapsen_huolto_uskotaan`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Molemmille vanhemmille yhteisesti, 2 = Yksin toiselle vanhemmalle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huolto_uskotaan: Option<
         sosmeta_types::Coded<LapsenHuoltoUskotaanXFAA530F3>,
     >,
     /// Sen vanhemman nimi, jolle huolto uskotaan (sv: Den förälders namn som vårdnaden anförtros)
     ///
     /// JSON `sen_vanhemman_nimi_jolle_huolto_uskotaan`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sen_vanhemman_nimi_jolle_huolto_uskotaan: Option<String>,
     /// Lapsen huolto uskotaan vanhemman tai vanhempien ohella seuraavalle henkilölle tai seuraaville henkilöille (sv: Vårdnaden om barnet anförtros vid sidan av föräldern eller föräldrarna till följande person eller följande personer)
     ///
     /// JSON `lapsen_huolto_uskotaan_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_tai_seuraaville_henkiloille`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huolto_uskotaan_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_tai_seuraaville_henkiloille: Option<
         bool,
     >,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<Vec<String>>,
     /// Tehtävien jako (sv: Fördelningen av uppgifter)
     ///
     /// JSON `tehtavien_jako`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavien_jako: Option<String>,
 }
 impl LapsenHuoltoX43FF514D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_huolto_uskotaan: None,
@@ -1706,7 +3465,82 @@ impl LapsenHuoltoX43FF514D {
             tehtavien_jako: None,
         }
     }
+    /// Set `lapsen_huolto_uskotaan` (builder).
+    #[inline]
+    pub fn with_lapsen_huolto_uskotaan(
+        mut self,
+        value: sosmeta_types::Coded<LapsenHuoltoUskotaanXFAA530F3>,
+    ) -> Self {
+        self.lapsen_huolto_uskotaan = Some(value);
+        self
+    }
+    /// Set `sen_vanhemman_nimi_jolle_huolto_uskotaan` (builder).
+    #[inline]
+    pub fn with_sen_vanhemman_nimi_jolle_huolto_uskotaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sen_vanhemman_nimi_jolle_huolto_uskotaan = Some(value);
+        self
+    }
+    /// Set `lapsen_huolto_uskotaan_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_tai_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_lapsen_huolto_uskotaan_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_tai_seuraaville_henkiloille(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self
+            .lapsen_huolto_uskotaan_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_tai_seuraaville_henkiloille = Some(
+            value,
+        );
+        self
+    }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: Vec<String>) -> Self {
+        self.nimi = Some(value);
+        self
+    }
+    /// Set `tehtavien_jako` (builder).
+    #[inline]
+    pub fn with_tehtavien_jako(mut self, value: String) -> Self {
+        self.tehtavien_jako = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenHuoltoX43FF514D {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_huolto_uskotaan",
+        "sen_vanhemman_nimi_jolle_huolto_uskotaan",
+        "lapsen_huolto_uskotaan_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_tai_seuraaville_henkiloille",
+        "nimi",
+        "tehtavien_jako",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_huolto_uskotaan: f.opt(0usize)?,
+            sen_vanhemman_nimi_jolle_huolto_uskotaan: f.opt(1usize)?,
+            lapsen_huolto_uskotaan_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_tai_seuraaville_henkiloille: f
+                .opt(2usize)?,
+            nimi: f.opt(3usize)?,
+            tehtavien_jako: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_huolto_uskotaan);
+        w.opt(1usize, &self.sen_vanhemman_nimi_jolle_huolto_uskotaan);
+        w.opt(
+            2usize,
+            &self
+                .lapsen_huolto_uskotaan_vanhemman_tai_vanhempien_ohella_seuraavalle_henkilolle_tai_seuraaville_henkiloille,
+        );
+        w.opt(3usize, &self.nimi);
+        w.opt(4usize, &self.tehtavien_jako);
+    }
+}
+sosmeta_types::record!(LapsenHuoltoX43FF514D);
 sosmeta_types::classification!(
     #[doc = " Lapsi asuu (sv: Barnet bor)"] #[doc = " "] #[doc =
     " JSON `lapsi_asuu`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1722,36 +3556,32 @@ sosmeta_types::classification!(
 /// JSON `asuminen`: esitystapa Otsikko.
 ///
 /// Shape `bbc6fadbfe0ad27f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuminenXBBC6FADB {
     /// Lapsi asuu (sv: Barnet bor)
     ///
     /// JSON `lapsi_asuu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sosiaalihuolto - Lapsen asuminen 1.2.246.537.6.1203, `urn:oid:1.2.246.537.6.1203`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_asuu: Option<sosmeta_types::Coded<LapsiAsuuXF2F16DE7>>,
     /// Henkilö, jonka kanssa lapsi asuu (sv: Personen som barnet bor hos)
     ///
     /// JSON `henkilo_jonka_kanssa_lapsi_asuu`: esitystapa Nimi, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_jonka_kanssa_lapsi_asuu: Option<Vec<String>>,
     /// Vuoroasumisen tarkemmat ehdot (sv: Noggrannare villkor för växelvist boende)
     ///
     /// JSON `vuoroasumisen_tarkemmat_ehdot`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuoroasumisen_tarkemmat_ehdot: Option<String>,
     /// Väestökirjanpitäjälle ilmoitetaan, että lapsen virallinen asuinpaikka on seuraavan henkilön luona (sv: Till befolkningsdatasystemet anmäls att barnets officiella bostadsort är hos följande person)
     ///
     /// JSON `vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona`: esitystapa Nimi, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona: Option<
         String,
     >,
 }
 impl AsuminenXBBC6FADB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsi_asuu: None,
@@ -1760,7 +3590,70 @@ impl AsuminenXBBC6FADB {
             vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona: None,
         }
     }
+    /// Set `lapsi_asuu` (builder).
+    #[inline]
+    pub fn with_lapsi_asuu(
+        mut self,
+        value: sosmeta_types::Coded<LapsiAsuuXF2F16DE7>,
+    ) -> Self {
+        self.lapsi_asuu = Some(value);
+        self
+    }
+    /// Set `henkilo_jonka_kanssa_lapsi_asuu` (builder).
+    #[inline]
+    pub fn with_henkilo_jonka_kanssa_lapsi_asuu(mut self, value: Vec<String>) -> Self {
+        self.henkilo_jonka_kanssa_lapsi_asuu = Some(value);
+        self
+    }
+    /// Set `vuoroasumisen_tarkemmat_ehdot` (builder).
+    #[inline]
+    pub fn with_vuoroasumisen_tarkemmat_ehdot(mut self, value: String) -> Self {
+        self.vuoroasumisen_tarkemmat_ehdot = Some(value);
+        self
+    }
+    /// Set `vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona` (builder).
+    #[inline]
+    pub fn with_vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuminenXBBC6FADB {
+    const KEYS: &'static [&'static str] = &[
+        "lapsi_asuu",
+        "henkilo_jonka_kanssa_lapsi_asuu",
+        "vuoroasumisen_tarkemmat_ehdot",
+        "vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi_asuu: f.opt(0usize)?,
+            henkilo_jonka_kanssa_lapsi_asuu: f.opt(1usize)?,
+            vuoroasumisen_tarkemmat_ehdot: f.opt(2usize)?,
+            vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona: f
+                .opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi_asuu);
+        w.opt(1usize, &self.henkilo_jonka_kanssa_lapsi_asuu);
+        w.opt(2usize, &self.vuoroasumisen_tarkemmat_ehdot);
+        w.opt(
+            3usize,
+            &self
+                .vaestokirjanpitajalle_ilmoitetaan_etta_lapsen_virallinen_asuinpaikka_on_seuraavan_henkilon_luona,
+        );
+    }
+}
+sosmeta_types::record!(AsuminenXBBC6FADB);
 sosmeta_types::code_list!(
     #[doc =
     " Tiedonsaantioikeus koskee seuraavia lapsen tietoja (sv: Rätten till information gäller följande uppgifter om barnet)"]
@@ -1784,20 +3677,17 @@ sosmeta_types::code_list!(
 /// JSON `tiedonsaantioikeus`: esitystapa Otsikko.
 ///
 /// Shape `a03e87e576ace88d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedonsaantioikeusXA03E87E5 {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo: Option<String>,
     /// Tiedonsaantioikeus koskee seuraavia lapsen tietoja (sv: Rätten till information gäller följande uppgifter om barnet)
     ///
     /// JSON `tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Kaikki lasta koskevat tiedot, 2 = Kaikki sosiaalipalvelut, 3 = Kaikki terveyspalvelut, 4 = Varhaiskasvatus, 5 = Opetus ja koulutus (sisältää esiopetuksen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja: Option<
         Vec<
             sosmeta_types::Coded<TiedonsaantioikeusKoskeeSeuraaviaLapsenTietojaX575DDCC5>,
@@ -1806,11 +3696,11 @@ pub struct TiedonsaantioikeusXA03E87E5 {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TiedonsaantioikeusXA03E87E5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilo: None,
@@ -1818,53 +3708,91 @@ impl TiedonsaantioikeusXA03E87E5 {
             kuvaus: None,
         }
     }
+    /// Set `henkilo` (builder).
+    #[inline]
+    pub fn with_henkilo(mut self, value: String) -> Self {
+        self.henkilo = Some(value);
+        self
+    }
+    /// Set `tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja` (builder).
+    #[inline]
+    pub fn with_tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<TiedonsaantioikeusKoskeeSeuraaviaLapsenTietojaX575DDCC5>,
+        >,
+    ) -> Self {
+        self.tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TiedonsaantioikeusXA03E87E5 {
+    const KEYS: &'static [&'static str] = &[
+        "henkilo",
+        "tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilo: f.opt(0usize)?,
+            tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilo);
+        w.opt(1usize, &self.tiedonsaantioikeus_koskee_seuraavia_lapsen_tietoja);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TiedonsaantioikeusXA03E87E5);
 /// Tällä sopimuksella muutetaan (sv: Med detta avtal ändras)
 ///
 /// JSON `talla_sopimuksella_muutetaan`: esitystapa Otsikko.
 ///
 /// Shape `823e7832e888b181`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TallaSopimuksellaMuutetaanX823E7832 {
     /// hyvinvointialueen vahvistamaa sopimusta (sv: det avtal som har fastställts av välfärdsområdet)
     ///
     /// JSON `hyvinvointialueen_vahvistamaa_sopimusta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvinvointialueen_vahvistamaa_sopimusta: Option<bool>,
     /// Paikkakunta (sv: Ort)
     ///
     /// JSON `paikkakunta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikkakunta: Option<String>,
     /// Sopimuksen päivämäärä (sv: Avtalets datum)
     ///
     /// JSON `sopimuksen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Sopimuksen asiakirjatunnus (sv: Avtalets handlingsnummer)
     ///
     /// JSON `sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// oikeuden antamaa päätöstä (sv: domstolens avgörande som har getts)
     ///
     /// JSON `oikeuden_antamaa_paatosta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeuden_antamaa_paatosta: Option<bool>,
     /// Päätöksen päivämäärä (sv: Avgörandets datum)
     ///
     /// JSON `paatoksen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Päätöksen asiakirjatunnus (sv: Beslutshandlingens nummer)
     ///
     /// JSON `paatoksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
 }
 impl TallaSopimuksellaMuutetaanX823E7832 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             hyvinvointialueen_vahvistamaa_sopimusta: None,
@@ -1876,57 +3804,207 @@ impl TallaSopimuksellaMuutetaanX823E7832 {
             paatoksen_asiakirjatunnus: None,
         }
     }
+    /// Set `hyvinvointialueen_vahvistamaa_sopimusta` (builder).
+    #[inline]
+    pub fn with_hyvinvointialueen_vahvistamaa_sopimusta(mut self, value: bool) -> Self {
+        self.hyvinvointialueen_vahvistamaa_sopimusta = Some(value);
+        self
+    }
+    /// Set `paikkakunta` (builder).
+    #[inline]
+    pub fn with_paikkakunta(mut self, value: String) -> Self {
+        self.paikkakunta = Some(value);
+        self
+    }
+    /// Set `sopimuksen_paivamaara` (builder).
+    #[inline]
+    pub fn with_sopimuksen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sopimuksen_paivamaara = Some(value);
+        self
+    }
+    /// Set `sopimuksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_sopimuksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.sopimuksen_asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `oikeuden_antamaa_paatosta` (builder).
+    #[inline]
+    pub fn with_oikeuden_antamaa_paatosta(mut self, value: bool) -> Self {
+        self.oikeuden_antamaa_paatosta = Some(value);
+        self
+    }
+    /// Set `paatoksen_paivamaara` (builder).
+    #[inline]
+    pub fn with_paatoksen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.paatoksen_paivamaara = Some(value);
+        self
+    }
+    /// Set `paatoksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_paatoksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.paatoksen_asiakirjatunnus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TallaSopimuksellaMuutetaanX823E7832 {
+    const KEYS: &'static [&'static str] = &[
+        "hyvinvointialueen_vahvistamaa_sopimusta",
+        "paikkakunta",
+        "sopimuksen_paivamaara",
+        "sopimuksen_asiakirjatunnus",
+        "oikeuden_antamaa_paatosta",
+        "paatoksen_paivamaara",
+        "paatoksen_asiakirjatunnus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            hyvinvointialueen_vahvistamaa_sopimusta: f.opt(0usize)?,
+            paikkakunta: f.opt(1usize)?,
+            sopimuksen_paivamaara: f.opt(2usize)?,
+            sopimuksen_asiakirjatunnus: f.opt(3usize)?,
+            oikeuden_antamaa_paatosta: f.opt(4usize)?,
+            paatoksen_paivamaara: f.opt(5usize)?,
+            paatoksen_asiakirjatunnus: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.hyvinvointialueen_vahvistamaa_sopimusta);
+        w.opt(1usize, &self.paikkakunta);
+        w.opt(2usize, &self.sopimuksen_paivamaara);
+        w.opt(3usize, &self.sopimuksen_asiakirjatunnus);
+        w.opt(4usize, &self.oikeuden_antamaa_paatosta);
+        w.opt(5usize, &self.paatoksen_paivamaara);
+        w.opt(6usize, &self.paatoksen_asiakirjatunnus);
+    }
+}
+sosmeta_types::record!(TallaSopimuksellaMuutetaanX823E7832);
 /// Muutettava sopimus tai päätös (sv: Avtal eller beslut som ändras)
 ///
 /// JSON `muutettava_sopimus_tai_paatos`: esitystapa Otsikko.
 ///
 /// Shape `de688fd2984febc2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutettavaSopimusTaiPaatosXDE688FD2 {
     /// Tällä sopimuksella muutetaan (sv: Med detta avtal ändras)
     ///
     /// JSON `talla_sopimuksella_muutetaan`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub talla_sopimuksella_muutetaan: Option<TallaSopimuksellaMuutetaanX823E7832>,
     /// Tarvittaessa lisätieto siitä, miltä osin aiempi sopimus tai päätös jää voimaan: (sv: Vid behov tilläggsuppgifter om till vilka delar tidigare avtal eller beslut gäller fortsättningsvis:)
     ///
     /// JSON `tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan: Option<
         String,
     >,
 }
 impl MuutettavaSopimusTaiPaatosXDE688FD2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             talla_sopimuksella_muutetaan: None,
             tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan: None,
         }
     }
+    /// Set `talla_sopimuksella_muutetaan` (builder).
+    #[inline]
+    pub fn with_talla_sopimuksella_muutetaan(
+        mut self,
+        value: TallaSopimuksellaMuutetaanX823E7832,
+    ) -> Self {
+        self.talla_sopimuksella_muutetaan = Some(value);
+        self
+    }
+    /// Set `tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan` (builder).
+    #[inline]
+    pub fn with_tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutettavaSopimusTaiPaatosXDE688FD2 {
+    const KEYS: &'static [&'static str] = &[
+        "talla_sopimuksella_muutetaan",
+        "tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            talla_sopimuksella_muutetaan: f.opt(0usize)?,
+            tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.talla_sopimuksella_muutetaan);
+        w.opt(
+            1usize,
+            &self
+                .tarvittaessa_lisatieto_siita_milta_osin_aiempi_sopimus_tai_paatos_jaa_voimaan,
+        );
+    }
+}
+sosmeta_types::record!(MuutettavaSopimusTaiPaatosXDE688FD2);
 /// Lisätietoja (sv: Mer information)
 ///
 /// JSON `lisatietoja`: esitystapa Otsikko.
 ///
 /// Shape `029b0c7964777ce1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LisatietojaX029B0C79 {
     /// Muut sovitut asiat: (sv: Övriga överenskomna ärenden:)
     ///
     /// JSON `muut_sovitut_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_sovitut_asiat: Option<String>,
 }
 impl LisatietojaX029B0C79 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { muut_sovitut_asiat: None }
     }
+    /// Set `muut_sovitut_asiat` (builder).
+    #[inline]
+    pub fn with_muut_sovitut_asiat(mut self, value: String) -> Self {
+        self.muut_sovitut_asiat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LisatietojaX029B0C79 {
+    const KEYS: &'static [&'static str] = &["muut_sovitut_asiat"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            muut_sovitut_asiat: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.muut_sovitut_asiat);
+    }
+}
+sosmeta_types::record!(LisatietojaX029B0C79);
 sosmeta_types::code_list!(
     #[doc = " Suostumus (sv: Samtycke)"] #[doc = " "] #[doc =
     " JSON `suostumus`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1945,36 +4023,64 @@ sosmeta_types::code_list!(
 /// JSON `suostumuksen_antaja`: toistuva.
 ///
 /// Shape `0cecb445c113fb49`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumuksenAntajaX0CECB445 {
     /// Suostumus (sv: Samtycke)
     ///
     /// JSON `suostumus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Oheishuoltajan suostumus, 2 = Suostumus henkilöltä, jolle on vahvistettu aiemmin tiedonsaantioikeus, 3 = Suostumus lapsen huollosta ja tapaamisoikeudesta annetun lain (361/1983) 9 c §:ssä tarkoitetulta lapselle erityisen läheiseltä henkilöltä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus: Option<sosmeta_types::Coded<SuostumusXA9D5C5F7>>,
     /// Suostumuksen antaja (sv: Samtyckesgivare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumuksen_antaja: Option<AsiakasXF5869742>,
 }
 impl SuostumuksenAntajaX0CECB445 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suostumus: None,
             suostumuksen_antaja: None,
         }
     }
+    /// Set `suostumus` (builder).
+    #[inline]
+    pub fn with_suostumus(
+        mut self,
+        value: sosmeta_types::Coded<SuostumusXA9D5C5F7>,
+    ) -> Self {
+        self.suostumus = Some(value);
+        self
+    }
+    /// Set `suostumuksen_antaja` (builder).
+    #[inline]
+    pub fn with_suostumuksen_antaja(mut self, value: AsiakasXF5869742) -> Self {
+        self.suostumuksen_antaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuostumuksenAntajaX0CECB445 {
+    const KEYS: &'static [&'static str] = &["suostumus", "suostumuksen_antaja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumus: f.opt(0usize)?,
+            suostumuksen_antaja: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suostumus);
+        w.opt(1usize, &self.suostumuksen_antaja);
+    }
+}
+sosmeta_types::record!(SuostumuksenAntajaX0CECB445);
 /// Laatija (sv: Upprättare)
 ///
 /// JSON `laatija`: pakollinen.
 ///
 /// Shape `4735f383c81464b4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaatijaX4735F383 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1987,7 +4093,6 @@ pub struct LaatijaX4735F383 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
@@ -1998,6 +4103,7 @@ pub struct LaatijaX4735F383 {
 }
 impl LaatijaX4735F383 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2010,12 +4116,42 @@ impl LaatijaX4735F383 {
             palveluyksikko,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LaatijaX4735F383 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "palveluyksikko",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            palveluyksikko: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.req(3usize, &self.palveluyksikko);
+    }
+}
+sosmeta_types::record!(LaatijaX4735F383);
 /// Lapsen huolto- ja tapaamisoikeussopimus (sv: Avtal om vårdnad om barn och umgängesrätt)
 ///
 /// Shape `4a929e1186208c60`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -2024,12 +4160,10 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 {
     /// Asiatunnus (sv: Ärendenummer)
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiatunnus: Option<sosmeta_types::Identifier>,
     /// Sopimuksen asiakirjatunnus (sv: Avtalets handlingsnummer)
     ///
     /// JSON `sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// Asiakas (sv: Klient)
     ///
@@ -2046,59 +4180,48 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 {
     /// Sopimuksen sisältö (sv: Avtalets innehål)
     ///
     /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_sisalto: Option<SopimuksenSisaltoX636CC9DC>,
     /// Lapsen huolto (sv: Vårdnad om barnet)
     ///
     /// JSON `lapsen_huolto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huolto: Option<LapsenHuoltoX43FF514D>,
     /// Asuminen (sv: Boende)
     ///
     /// JSON `asuminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenXBBC6FADB>,
     /// Tiedonsaantioikeus (sv: Rätt till information)
     ///
     /// JSON `tiedonsaantioikeus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedonsaantioikeus: Option<TiedonsaantioikeusXA03E87E5>,
     /// Tapaamisoikeus (sv: Umgängesrätt)
     ///
     /// JSON `tapaamisoikeus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapaamisoikeus: Option<TapaamisoikeusX885C7E6A>,
     /// Muutettava sopimus tai päätös (sv: Avtal eller beslut som ändras)
     ///
     /// JSON `muutettava_sopimus_tai_paatos`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutettava_sopimus_tai_paatos: Option<MuutettavaSopimusTaiPaatosXDE688FD2>,
     /// Lisätietoja (sv: Mer information)
     ///
     /// JSON `lisatietoja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatietoja: Option<LisatietojaX029B0C79>,
     /// Liitteet (sv: Bilagor)
     ///
     /// JSON `liitteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liitteet: Option<String>,
     /// Lapsen mielipiteen selvittäminen (sv: Utredning av barnets åsikt)
     ///
     /// JSON `lapsen_mielipiteen_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_mielipiteen_selvittaminen: Option<
         LapsenMielipiteenSelvittaminenX0A558230,
     >,
     /// Suostumuksen antaja (sv: Samtyckesgivare)
     ///
     /// JSON `suostumuksen_antaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumuksen_antaja: Option<Vec<SuostumuksenAntajaX0CECB445>>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2111,6 +4234,7 @@ pub struct LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 {
 }
 impl LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -2141,14 +4265,176 @@ impl LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 {
             allekirjoitus,
         }
     }
+    /// Set `asiatunnus` (builder).
+    #[inline]
+    pub fn with_asiatunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.asiatunnus = Some(value);
+        self
+    }
+    /// Set `sopimuksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_sopimuksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.sopimuksen_asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `sopimuksen_sisalto` (builder).
+    #[inline]
+    pub fn with_sopimuksen_sisalto(mut self, value: SopimuksenSisaltoX636CC9DC) -> Self {
+        self.sopimuksen_sisalto = Some(value);
+        self
+    }
+    /// Set `lapsen_huolto` (builder).
+    #[inline]
+    pub fn with_lapsen_huolto(mut self, value: LapsenHuoltoX43FF514D) -> Self {
+        self.lapsen_huolto = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenXBBC6FADB) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `tiedonsaantioikeus` (builder).
+    #[inline]
+    pub fn with_tiedonsaantioikeus(
+        mut self,
+        value: TiedonsaantioikeusXA03E87E5,
+    ) -> Self {
+        self.tiedonsaantioikeus = Some(value);
+        self
+    }
+    /// Set `tapaamisoikeus` (builder).
+    #[inline]
+    pub fn with_tapaamisoikeus(mut self, value: TapaamisoikeusX885C7E6A) -> Self {
+        self.tapaamisoikeus = Some(value);
+        self
+    }
+    /// Set `muutettava_sopimus_tai_paatos` (builder).
+    #[inline]
+    pub fn with_muutettava_sopimus_tai_paatos(
+        mut self,
+        value: MuutettavaSopimusTaiPaatosXDE688FD2,
+    ) -> Self {
+        self.muutettava_sopimus_tai_paatos = Some(value);
+        self
+    }
+    /// Set `lisatietoja` (builder).
+    #[inline]
+    pub fn with_lisatietoja(mut self, value: LisatietojaX029B0C79) -> Self {
+        self.lisatietoja = Some(value);
+        self
+    }
+    /// Set `liitteet` (builder).
+    #[inline]
+    pub fn with_liitteet(mut self, value: String) -> Self {
+        self.liitteet = Some(value);
+        self
+    }
+    /// Set `lapsen_mielipiteen_selvittaminen` (builder).
+    #[inline]
+    pub fn with_lapsen_mielipiteen_selvittaminen(
+        mut self,
+        value: LapsenMielipiteenSelvittaminenX0A558230,
+    ) -> Self {
+        self.lapsen_mielipiteen_selvittaminen = Some(value);
+        self
+    }
+    /// Set `suostumuksen_antaja` (builder).
+    #[inline]
+    pub fn with_suostumuksen_antaja(
+        mut self,
+        value: Vec<SuostumuksenAntajaX0CECB445>,
+    ) -> Self {
+        self.suostumuksen_antaja = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenHuoltoJaTapaamisoikeussopimusX4A929E11 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asiatunnus",
+        "sopimuksen_asiakirjatunnus",
+        "asiakas",
+        "lapsi",
+        "sopijapuolet",
+        "sopimuksen_sisalto",
+        "lapsen_huolto",
+        "asuminen",
+        "tiedonsaantioikeus",
+        "tapaamisoikeus",
+        "muutettava_sopimus_tai_paatos",
+        "lisatietoja",
+        "liitteet",
+        "lapsen_mielipiteen_selvittaminen",
+        "suostumuksen_antaja",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asiatunnus: f.opt(1usize)?,
+            sopimuksen_asiakirjatunnus: f.opt(2usize)?,
+            asiakas: f.req(3usize)?,
+            lapsi: f.req(4usize)?,
+            sopijapuolet: f.req(5usize)?,
+            sopimuksen_sisalto: f.opt(6usize)?,
+            lapsen_huolto: f.opt(7usize)?,
+            asuminen: f.opt(8usize)?,
+            tiedonsaantioikeus: f.opt(9usize)?,
+            tapaamisoikeus: f.opt(10usize)?,
+            muutettava_sopimus_tai_paatos: f.opt(11usize)?,
+            lisatietoja: f.opt(12usize)?,
+            liitteet: f.opt(13usize)?,
+            lapsen_mielipiteen_selvittaminen: f.opt(14usize)?,
+            suostumuksen_antaja: f.opt(15usize)?,
+            paivamaara: f.opt(16usize)?,
+            laatija: f.req(17usize)?,
+            allekirjoitus: f.req(18usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.opt(1usize, &self.asiatunnus);
+        w.opt(2usize, &self.sopimuksen_asiakirjatunnus);
+        w.req(3usize, &self.asiakas);
+        w.req(4usize, &self.lapsi);
+        w.req(5usize, &self.sopijapuolet);
+        w.opt(6usize, &self.sopimuksen_sisalto);
+        w.opt(7usize, &self.lapsen_huolto);
+        w.opt(8usize, &self.asuminen);
+        w.opt(9usize, &self.tiedonsaantioikeus);
+        w.opt(10usize, &self.tapaamisoikeus);
+        w.opt(11usize, &self.muutettava_sopimus_tai_paatos);
+        w.opt(12usize, &self.lisatietoja);
+        w.opt(13usize, &self.liitteet);
+        w.opt(14usize, &self.lapsen_mielipiteen_selvittaminen);
+        w.opt(15usize, &self.suostumuksen_antaja);
+        w.opt(16usize, &self.paivamaara);
+        w.req(17usize, &self.laatija);
+        w.req(18usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(LapsenHuoltoJaTapaamisoikeussopimusX4A929E11);
 /// Päätöksentekijä (sv: Beslutsfattare)
 ///
 /// JSON `paatoksentekija`: esitystapa Otsikko.
 ///
 /// Shape `efc29f2801fc8a23`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatoksentekijaXEFC29F28 {
     /// Nimi (sv: Namn)
     ///
@@ -2157,26 +4443,23 @@ pub struct PaatoksentekijaXEFC29F28 {
     /// Virka-asema (sv: Tjänsteställning)
     ///
     /// JSON `virka_asema`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virka_asema: Option<String>,
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<String>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<sosmeta_types::Number>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<String>,
 }
 impl PaatoksentekijaXEFC29F28 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             nimi,
@@ -2186,12 +4469,63 @@ impl PaatoksentekijaXEFC29F28 {
             allekirjoitus: None,
         }
     }
+    /// Set `virka_asema` (builder).
+    #[inline]
+    pub fn with_virka_asema(mut self, value: String) -> Self {
+        self.virka_asema = Some(value);
+        self
+    }
+    /// Set `kunta` (builder).
+    #[inline]
+    pub fn with_kunta(mut self, value: String) -> Self {
+        self.kunta = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: sosmeta_types::Number) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: String) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatoksentekijaXEFC29F28 {
+    const KEYS: &'static [&'static str] = &[
+        "nimi",
+        "virka_asema",
+        "kunta",
+        "puhelinnumero",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nimi: f.req(0usize)?,
+            virka_asema: f.opt(1usize)?,
+            kunta: f.opt(2usize)?,
+            puhelinnumero: f.opt(3usize)?,
+            allekirjoitus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.nimi);
+        w.opt(1usize, &self.virka_asema);
+        w.opt(2usize, &self.kunta);
+        w.opt(3usize, &self.puhelinnumero);
+        w.opt(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatoksentekijaXEFC29F28);
 /// Päätös lapsen huolto- ja tapaamisoikeussopimuksen vahvistamisesta (sv: Beslut om fastställande av avtal om vårdnad om barn och umgängesrätt)
 ///
 /// Shape `4857148977f73ff8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -2200,7 +4534,6 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 
     /// Asianumero (sv: Ärendenummer)
     ///
     /// JSON `asianumero`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asianumero: Option<sosmeta_types::Identifier>,
     /// Asiakas (sv: Klient)
     ///
@@ -2221,22 +4554,18 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 
     /// sopimus on vahvistettu. (sv: fastställts.)
     ///
     /// JSON `sopimus_on_vahvistettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimus_on_vahvistettu: Option<bool>,
     /// sopimusta ei ole vahvistettu. (sv: inte fastställts.)
     ///
     /// JSON `sopimusta_ei_ole_vahvistettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimusta_ei_ole_vahvistettu: Option<bool>,
     /// Perustelu (sv: Motivering)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
     /// JSON `paatoksentekija`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksentekija: Option<PaatoksentekijaXEFC29F28>,
     /// Päätöksen päivämäärä (sv: Beslutsdatum)
     ///
@@ -2253,11 +4582,11 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 
     /// Liitteet (sv: Bilagor)
     ///
     /// JSON `liitteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liitteet: Option<String>,
 }
 impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -2285,7 +4614,101 @@ impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 {
             liitteet: None,
         }
     }
+    /// Set `asianumero` (builder).
+    #[inline]
+    pub fn with_asianumero(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.asianumero = Some(value);
+        self
+    }
+    /// Set `sopimus_on_vahvistettu` (builder).
+    #[inline]
+    pub fn with_sopimus_on_vahvistettu(mut self, value: bool) -> Self {
+        self.sopimus_on_vahvistettu = Some(value);
+        self
+    }
+    /// Set `sopimusta_ei_ole_vahvistettu` (builder).
+    #[inline]
+    pub fn with_sopimusta_ei_ole_vahvistettu(mut self, value: bool) -> Self {
+        self.sopimusta_ei_ole_vahvistettu = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `paatoksentekija` (builder).
+    #[inline]
+    pub fn with_paatoksentekija(mut self, value: PaatoksentekijaXEFC29F28) -> Self {
+        self.paatoksentekija = Some(value);
+        self
+    }
+    /// Set `liitteet` (builder).
+    #[inline]
+    pub fn with_liitteet(mut self, value: String) -> Self {
+        self.liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "asiakas",
+        "lapsi",
+        "sopijapuolet",
+        "sopimuksen_asianumero",
+        "sopimus_on_vahvistettu",
+        "sopimusta_ei_ole_vahvistettu",
+        "perustelu",
+        "paatoksentekija",
+        "paatoksen_paivamaara",
+        "paatosnumero",
+        "jakelu",
+        "liitteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.opt(1usize)?,
+            asiakas: f.req(2usize)?,
+            lapsi: f.req(3usize)?,
+            sopijapuolet: f.req(4usize)?,
+            sopimuksen_asianumero: f.req(5usize)?,
+            sopimus_on_vahvistettu: f.opt(6usize)?,
+            sopimusta_ei_ole_vahvistettu: f.opt(7usize)?,
+            perustelu: f.opt(8usize)?,
+            paatoksentekija: f.opt(9usize)?,
+            paatoksen_paivamaara: f.req(10usize)?,
+            paatosnumero: f.req(11usize)?,
+            jakelu: f.req(12usize)?,
+            liitteet: f.opt(13usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.opt(1usize, &self.asianumero);
+        w.req(2usize, &self.asiakas);
+        w.req(3usize, &self.lapsi);
+        w.req(4usize, &self.sopijapuolet);
+        w.req(5usize, &self.sopimuksen_asianumero);
+        w.opt(6usize, &self.sopimus_on_vahvistettu);
+        w.opt(7usize, &self.sopimusta_ei_ole_vahvistettu);
+        w.opt(8usize, &self.perustelu);
+        w.opt(9usize, &self.paatoksentekija);
+        w.req(10usize, &self.paatoksen_paivamaara);
+        w.req(11usize, &self.paatosnumero);
+        w.req(12usize, &self.jakelu);
+        w.opt(13usize, &self.liitteet);
+    }
+}
+sosmeta_types::record!(
+    PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaX48571489
+);
 sosmeta_types::code_list!(
     #[doc = " Vahvistaminen (sv: Fastställande)"] #[doc = " "] #[doc =
     " JSON `vahvistaminen`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -2303,36 +4726,70 @@ sosmeta_types::code_list!(
 /// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
 ///
 /// Shape `485ea9358d985539`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimuksenVahvistaminenX485EA935 {
     /// Vahvistettavan sopimuksen asiakirjatunnus (sv: Handlingsnummer av det avtal som ska fastställas)
     ///
     /// JSON `vahvistettavan_sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistettavan_sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// Vahvistaminen (sv: Fastställande)
     ///
     /// JSON `vahvistaminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistaminen: Option<sosmeta_types::Coded<VahvistaminenXD8364DA5>>,
 }
 impl SopimuksenVahvistaminenX485EA935 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vahvistettavan_sopimuksen_asiakirjatunnus: None,
             vahvistaminen: None,
         }
     }
+    /// Set `vahvistettavan_sopimuksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_vahvistettavan_sopimuksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.vahvistettavan_sopimuksen_asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `vahvistaminen` (builder).
+    #[inline]
+    pub fn with_vahvistaminen(
+        mut self,
+        value: sosmeta_types::Coded<VahvistaminenXD8364DA5>,
+    ) -> Self {
+        self.vahvistaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopimuksenVahvistaminenX485EA935 {
+    const KEYS: &'static [&'static str] = &[
+        "vahvistettavan_sopimuksen_asiakirjatunnus",
+        "vahvistaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vahvistettavan_sopimuksen_asiakirjatunnus: f.opt(0usize)?,
+            vahvistaminen: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vahvistettavan_sopimuksen_asiakirjatunnus);
+        w.opt(1usize, &self.vahvistaminen);
+    }
+}
+sosmeta_types::record!(SopimuksenVahvistaminenX485EA935);
 /// Päätös (sv: Beslut)
 ///
 /// Shape `43700a52a34e9da7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX43700A52 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
@@ -2343,7 +4800,6 @@ pub struct PaatosX43700A52 {
     /// JSON `paatospaivamaara`: esitystapa Pvm, pakollinen.
     pub paatospaivamaara: sosmeta_types::PartialDate,
     /// Sopimuksen vahvistaminen (sv: Fastställande av avtal)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_vahvistaminen: Option<SopimuksenVahvistaminenX485EA935>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
@@ -2366,11 +4822,11 @@ pub struct PaatosX43700A52 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX5BDCBFEB>,
 }
 impl PaatosX43700A52 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatostunnus: sosmeta_types::Identifier,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2392,12 +4848,66 @@ impl PaatosX43700A52 {
             muutoksenhaku: None,
         }
     }
+    /// Set `sopimuksen_vahvistaminen` (builder).
+    #[inline]
+    pub fn with_sopimuksen_vahvistaminen(
+        mut self,
+        value: SopimuksenVahvistaminenX485EA935,
+    ) -> Self {
+        self.sopimuksen_vahvistaminen = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX5BDCBFEB) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX43700A52 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "sopimuksen_vahvistaminen",
+        "ratkaisu_ja_perustelut",
+        "ratkaisun_lakiperuste",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.req(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            sopimuksen_vahvistaminen: f.opt(2usize)?,
+            ratkaisu_ja_perustelut: f.req(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.req(5usize)?,
+            paatoksentekija: f.req(6usize)?,
+            lisatietojen_antaja: f.req(7usize)?,
+            muutoksenhaku: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.opt(2usize, &self.sopimuksen_vahvistaminen);
+        w.req(3usize, &self.ratkaisu_ja_perustelut);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.req(5usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(6usize, &self.paatoksentekija);
+        w.req(7usize, &self.lisatietojen_antaja);
+        w.opt(8usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX43700A52);
 /// Päätös lapsen huolto- ja tapaamisoikeussopimuksen vahvistamisesta (sv: Beslut om fastställande av avtal om vårdnad om barn och umgängesrätt)
 ///
 /// Shape `f49247eaa21f55e7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -2406,7 +4916,6 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA 
     /// Asiatunnus (sv: Ärendenummer)
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiatunnus: Option<sosmeta_types::Identifier>,
     /// Asiakas (sv: Klient)
     ///
@@ -2421,12 +4930,10 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA 
     /// JSON `sopijapuolet`: toistuva, pakollinen.
     pub sopijapuolet: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös (sv: Beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos: Option<PaatosX43700A52>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2435,6 +4942,7 @@ pub struct PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA 
 }
 impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -2453,4 +4961,62 @@ impl PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA {
             allekirjoitus,
         }
     }
+    /// Set `asiatunnus` (builder).
+    #[inline]
+    pub fn with_asiatunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.asiatunnus = Some(value);
+        self
+    }
+    /// Set `paatos` (builder).
+    #[inline]
+    pub fn with_paatos(mut self, value: PaatosX43700A52) -> Self {
+        self.paatos = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asiatunnus",
+        "asiakas",
+        "lapsi",
+        "sopijapuolet",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asiatunnus: f.opt(1usize)?,
+            asiakas: f.req(2usize)?,
+            lapsi: f.req(3usize)?,
+            sopijapuolet: f.req(4usize)?,
+            paatos: f.opt(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            allekirjoitus: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.opt(1usize, &self.asiatunnus);
+        w.req(2usize, &self.asiakas);
+        w.req(3usize, &self.lapsi);
+        w.req(4usize, &self.sopijapuolet);
+        w.opt(5usize, &self.paatos);
+        w.opt(6usize, &self.lisatiedot);
+        w.req(7usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosLapsenHuoltoJaTapaamisoikeussopimuksenVahvistamisestaXF49247EA
+);

@@ -10,18 +10,15 @@ use super::*;
 /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `f08233b8686b0687`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutarpeenArviointiaKoskevatTiedotXF08233B8 {
     /// Lastensuojelun tarve (sv: Behov av barnskydd)
     ///
     /// JSON `lastensuojelun_tarve`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_tarve: Option<bool>,
     /// Perustelut miksi lastensuojelun tarvetta ei selvitetä (sv: Motiveringar till varför behovet av barnskydd inte utreds)
     ///
     /// JSON `perustelut_miksi_lastensuojelun_tarvetta_ei_selviteta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_miksi_lastensuojelun_tarvetta_ei_selviteta: Option<String>,
     /// Palvelutarpeen arvioinnin aloittamispäivä (sv: Inledningsdatum för bedömning av servicebehovet)
     ///
@@ -30,17 +27,14 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotXF08233B8 {
     /// Kuvaus arvioinnin toteuttamisesta (sv: Beskrivning av genomförandet av bedömningen)
     ///
     /// JSON `kuvaus_arvioinnin_toteuttamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_arvioinnin_toteuttamisesta: Option<String>,
     /// Palvelutarpeen arviointiin osallistuneet henkilöt (sv: Personer som deltagit i bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointiin_osallistuneet_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointiin_osallistuneet_henkilot: Option<String>,
     /// Arvioinnista poisjääneet henkilöt (sv: Personer som uteblivit från bedömningen)
     ///
     /// JSON `arvioinnista_poisjaaneet_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioinnista_poisjaaneet_henkilot: Option<String>,
     /// Asiakkaalla on oikeus erityiseen tukeen (sv: Klienten har rätt till särskilt stöd)
     ///
@@ -49,11 +43,11 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotXF08233B8 {
     /// Erityisen tuen perustelut (sv: Motiveringar till särskilt stöd)
     ///
     /// JSON `erityisen_tuen_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
 impl PalvelutarpeenArviointiaKoskevatTiedotXF08233B8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
         asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
@@ -69,38 +63,113 @@ impl PalvelutarpeenArviointiaKoskevatTiedotXF08233B8 {
             erityisen_tuen_perustelut: None,
         }
     }
+    /// Set `lastensuojelun_tarve` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_tarve(mut self, value: bool) -> Self {
+        self.lastensuojelun_tarve = Some(value);
+        self
+    }
+    /// Set `perustelut_miksi_lastensuojelun_tarvetta_ei_selviteta` (builder).
+    #[inline]
+    pub fn with_perustelut_miksi_lastensuojelun_tarvetta_ei_selviteta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_miksi_lastensuojelun_tarvetta_ei_selviteta = Some(value);
+        self
+    }
+    /// Set `kuvaus_arvioinnin_toteuttamisesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_arvioinnin_toteuttamisesta(mut self, value: String) -> Self {
+        self.kuvaus_arvioinnin_toteuttamisesta = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointiin_osallistuneet_henkilot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointiin_osallistuneet_henkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelutarpeen_arviointiin_osallistuneet_henkilot = Some(value);
+        self
+    }
+    /// Set `arvioinnista_poisjaaneet_henkilot` (builder).
+    #[inline]
+    pub fn with_arvioinnista_poisjaaneet_henkilot(mut self, value: String) -> Self {
+        self.arvioinnista_poisjaaneet_henkilot = Some(value);
+        self
+    }
+    /// Set `erityisen_tuen_perustelut` (builder).
+    #[inline]
+    pub fn with_erityisen_tuen_perustelut(mut self, value: String) -> Self {
+        self.erityisen_tuen_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutarpeenArviointiaKoskevatTiedotXF08233B8 {
+    const KEYS: &'static [&'static str] = &[
+        "lastensuojelun_tarve",
+        "perustelut_miksi_lastensuojelun_tarvetta_ei_selviteta",
+        "palvelutarpeen_arvioinnin_aloittamispaiva",
+        "kuvaus_arvioinnin_toteuttamisesta",
+        "palvelutarpeen_arviointiin_osallistuneet_henkilot",
+        "arvioinnista_poisjaaneet_henkilot",
+        "asiakkaalla_on_oikeus_erityiseen_tukeen",
+        "erityisen_tuen_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lastensuojelun_tarve: f.opt(0usize)?,
+            perustelut_miksi_lastensuojelun_tarvetta_ei_selviteta: f.opt(1usize)?,
+            palvelutarpeen_arvioinnin_aloittamispaiva: f.req(2usize)?,
+            kuvaus_arvioinnin_toteuttamisesta: f.opt(3usize)?,
+            palvelutarpeen_arviointiin_osallistuneet_henkilot: f.opt(4usize)?,
+            arvioinnista_poisjaaneet_henkilot: f.opt(5usize)?,
+            asiakkaalla_on_oikeus_erityiseen_tukeen: f.req(6usize)?,
+            erityisen_tuen_perustelut: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lastensuojelun_tarve);
+        w.opt(1usize, &self.perustelut_miksi_lastensuojelun_tarvetta_ei_selviteta);
+        w.req(2usize, &self.palvelutarpeen_arvioinnin_aloittamispaiva);
+        w.opt(3usize, &self.kuvaus_arvioinnin_toteuttamisesta);
+        w.opt(4usize, &self.palvelutarpeen_arviointiin_osallistuneet_henkilot);
+        w.opt(5usize, &self.arvioinnista_poisjaaneet_henkilot);
+        w.req(6usize, &self.asiakkaalla_on_oikeus_erityiseen_tukeen);
+        w.opt(7usize, &self.erityisen_tuen_perustelut);
+    }
+}
+sosmeta_types::record!(PalvelutarpeenArviointiaKoskevatTiedotXF08233B8);
 /// Lapsen tarpeet ja arki (sv: Barnets behov och vardag)
 ///
 /// JSON `lapsen_tarpeet_ja_arki`: esitystapa Otsikko.
 ///
 /// Shape `9277dc1a4cab0d7d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenTarpeetJaArkiX9277DC1A {
     /// Lapsen arki ja kasvuympäristö (sv: Barnets vardag och uppväxtmiljö)
     ///
     /// JSON `lapsen_arki_ja_kasvuymparisto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_arki_ja_kasvuymparisto: Option<String>,
     /// Perhesuhteet ja muut sosiaaliset suhteet (sv: Familjerelationer och andra sociala relationer)
     ///
     /// JSON `perhesuhteet_ja_muut_sosiaaliset_suhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perhesuhteet_ja_muut_sosiaaliset_suhteet: Option<String>,
     /// Lapsen hyvinvointi (sv: Barnets välbefinnande)
     ///
     /// JSON `lapsen_hyvinvointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_hyvinvointi: Option<String>,
     /// Lapsen osallisuus (sv: Barnets delaktighet)
     ///
     /// JSON `lapsen_osallisuus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_osallisuus: Option<String>,
 }
 impl LapsenTarpeetJaArkiX9277DC1A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_arki_ja_kasvuymparisto: None,
@@ -109,46 +178,92 @@ impl LapsenTarpeetJaArkiX9277DC1A {
             lapsen_osallisuus: None,
         }
     }
+    /// Set `lapsen_arki_ja_kasvuymparisto` (builder).
+    #[inline]
+    pub fn with_lapsen_arki_ja_kasvuymparisto(mut self, value: String) -> Self {
+        self.lapsen_arki_ja_kasvuymparisto = Some(value);
+        self
+    }
+    /// Set `perhesuhteet_ja_muut_sosiaaliset_suhteet` (builder).
+    #[inline]
+    pub fn with_perhesuhteet_ja_muut_sosiaaliset_suhteet(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perhesuhteet_ja_muut_sosiaaliset_suhteet = Some(value);
+        self
+    }
+    /// Set `lapsen_hyvinvointi` (builder).
+    #[inline]
+    pub fn with_lapsen_hyvinvointi(mut self, value: String) -> Self {
+        self.lapsen_hyvinvointi = Some(value);
+        self
+    }
+    /// Set `lapsen_osallisuus` (builder).
+    #[inline]
+    pub fn with_lapsen_osallisuus(mut self, value: String) -> Self {
+        self.lapsen_osallisuus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenTarpeetJaArkiX9277DC1A {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_arki_ja_kasvuymparisto",
+        "perhesuhteet_ja_muut_sosiaaliset_suhteet",
+        "lapsen_hyvinvointi",
+        "lapsen_osallisuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_arki_ja_kasvuymparisto: f.opt(0usize)?,
+            perhesuhteet_ja_muut_sosiaaliset_suhteet: f.opt(1usize)?,
+            lapsen_hyvinvointi: f.opt(2usize)?,
+            lapsen_osallisuus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_arki_ja_kasvuymparisto);
+        w.opt(1usize, &self.perhesuhteet_ja_muut_sosiaaliset_suhteet);
+        w.opt(2usize, &self.lapsen_hyvinvointi);
+        w.opt(3usize, &self.lapsen_osallisuus);
+    }
+}
+sosmeta_types::record!(LapsenTarpeetJaArkiX9277DC1A);
 /// Perheen olosuhteet (sv: Familjens förhållanden)
 ///
 /// JSON `perheen_olosuhteet`: esitystapa Otsikko.
 ///
 /// Shape `f4c9422c9cb69ccc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PerheenOlosuhteetXF4C9422C {
     /// Perheen tausta (sv: Familjens bakgrund)
     ///
     /// JSON `perheen_tausta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_tausta: Option<String>,
     /// Vanhempien terveys ja hyvinvointi (sv: Föräldrarnas hälsa och välfärd)
     ///
     /// JSON `vanhempien_terveys_ja_hyvinvointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_terveys_ja_hyvinvointi: Option<String>,
     /// Vanhempien päihteiden käyttö ja riippuvuudet (sv: Föräldrarnas användning av berusningsmedel och beroenden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_paihteiden_kaytto_ja_riippuvuudet: Option<PaihteidenKayttoX2B546350>,
     /// Asuminen (sv: Boende)
     ///
     /// JSON `asuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<String>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotoutuminen: Option<String>,
     /// Työllisyys ja toimeentulo (sv: Sysselsättning och utkomst)
     ///
     /// JSON `tyollisyys_ja_toimeentulo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyollisyys_ja_toimeentulo: Option<String>,
 }
 impl PerheenOlosuhteetXF4C9422C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             perheen_tausta: None,
@@ -159,38 +274,104 @@ impl PerheenOlosuhteetXF4C9422C {
             tyollisyys_ja_toimeentulo: None,
         }
     }
+    /// Set `perheen_tausta` (builder).
+    #[inline]
+    pub fn with_perheen_tausta(mut self, value: String) -> Self {
+        self.perheen_tausta = Some(value);
+        self
+    }
+    /// Set `vanhempien_terveys_ja_hyvinvointi` (builder).
+    #[inline]
+    pub fn with_vanhempien_terveys_ja_hyvinvointi(mut self, value: String) -> Self {
+        self.vanhempien_terveys_ja_hyvinvointi = Some(value);
+        self
+    }
+    /// Set `vanhempien_paihteiden_kaytto_ja_riippuvuudet` (builder).
+    #[inline]
+    pub fn with_vanhempien_paihteiden_kaytto_ja_riippuvuudet(
+        mut self,
+        value: PaihteidenKayttoX2B546350,
+    ) -> Self {
+        self.vanhempien_paihteiden_kaytto_ja_riippuvuudet = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: String) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `kotoutuminen` (builder).
+    #[inline]
+    pub fn with_kotoutuminen(mut self, value: String) -> Self {
+        self.kotoutuminen = Some(value);
+        self
+    }
+    /// Set `tyollisyys_ja_toimeentulo` (builder).
+    #[inline]
+    pub fn with_tyollisyys_ja_toimeentulo(mut self, value: String) -> Self {
+        self.tyollisyys_ja_toimeentulo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PerheenOlosuhteetXF4C9422C {
+    const KEYS: &'static [&'static str] = &[
+        "perheen_tausta",
+        "vanhempien_terveys_ja_hyvinvointi",
+        "vanhempien_paihteiden_kaytto_ja_riippuvuudet",
+        "asuminen",
+        "kotoutuminen",
+        "tyollisyys_ja_toimeentulo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            perheen_tausta: f.opt(0usize)?,
+            vanhempien_terveys_ja_hyvinvointi: f.opt(1usize)?,
+            vanhempien_paihteiden_kaytto_ja_riippuvuudet: f.opt(2usize)?,
+            asuminen: f.opt(3usize)?,
+            kotoutuminen: f.opt(4usize)?,
+            tyollisyys_ja_toimeentulo: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.perheen_tausta);
+        w.opt(1usize, &self.vanhempien_terveys_ja_hyvinvointi);
+        w.opt(2usize, &self.vanhempien_paihteiden_kaytto_ja_riippuvuudet);
+        w.opt(3usize, &self.asuminen);
+        w.opt(4usize, &self.kotoutuminen);
+        w.opt(5usize, &self.tyollisyys_ja_toimeentulo);
+    }
+}
+sosmeta_types::record!(PerheenOlosuhteetXF4C9422C);
 /// Vanhempien valmiudet (sv: Föräldrarnas beredskap)
 ///
 /// JSON `vanhempien_valmiudet`: esitystapa Otsikko.
 ///
 /// Shape `a3dafa31ef58560f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhempienValmiudetXA3DAFA31 {
     /// Huolenpito ja kasvatus (sv: Omsorg och fostran)
     ///
     /// JSON `huolenpito_ja_kasvatus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huolenpito_ja_kasvatus: Option<String>,
     /// Läheisten ihmissuhteiden turvaaminen ja yhteistyökyky (sv: Trygga nära mänskliga relationer och samarbetsförmågan)
     ///
     /// JSON `laheisten_ihmissuhteiden_turvaaminen_ja_yhteistyokyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisten_ihmissuhteiden_turvaaminen_ja_yhteistyokyky: Option<String>,
     /// Lapsen tasapainoisen kehityksen ja hyvinvoinnin turvaaminen (sv: Trygga en balanserad utveckling och välbefinnande hos barnet)
     ///
     /// JSON `lapsen_tasapainoisen_kehityksen_ja_hyvinvoinnin_turvaaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tasapainoisen_kehityksen_ja_hyvinvoinnin_turvaaminen: Option<String>,
     /// Lapsen osallisuuden tukeminen (sv: Främja barnets delaktighet)
     ///
     /// JSON `lapsen_osallisuuden_tukeminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_osallisuuden_tukeminen: Option<String>,
 }
 impl VanhempienValmiudetXA3DAFA31 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             huolenpito_ja_kasvatus: None,
@@ -199,39 +380,91 @@ impl VanhempienValmiudetXA3DAFA31 {
             lapsen_osallisuuden_tukeminen: None,
         }
     }
+    /// Set `huolenpito_ja_kasvatus` (builder).
+    #[inline]
+    pub fn with_huolenpito_ja_kasvatus(mut self, value: String) -> Self {
+        self.huolenpito_ja_kasvatus = Some(value);
+        self
+    }
+    /// Set `laheisten_ihmissuhteiden_turvaaminen_ja_yhteistyokyky` (builder).
+    #[inline]
+    pub fn with_laheisten_ihmissuhteiden_turvaaminen_ja_yhteistyokyky(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.laheisten_ihmissuhteiden_turvaaminen_ja_yhteistyokyky = Some(value);
+        self
+    }
+    /// Set `lapsen_tasapainoisen_kehityksen_ja_hyvinvoinnin_turvaaminen` (builder).
+    #[inline]
+    pub fn with_lapsen_tasapainoisen_kehityksen_ja_hyvinvoinnin_turvaaminen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_tasapainoisen_kehityksen_ja_hyvinvoinnin_turvaaminen = Some(value);
+        self
+    }
+    /// Set `lapsen_osallisuuden_tukeminen` (builder).
+    #[inline]
+    pub fn with_lapsen_osallisuuden_tukeminen(mut self, value: String) -> Self {
+        self.lapsen_osallisuuden_tukeminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VanhempienValmiudetXA3DAFA31 {
+    const KEYS: &'static [&'static str] = &[
+        "huolenpito_ja_kasvatus",
+        "laheisten_ihmissuhteiden_turvaaminen_ja_yhteistyokyky",
+        "lapsen_tasapainoisen_kehityksen_ja_hyvinvoinnin_turvaaminen",
+        "lapsen_osallisuuden_tukeminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            huolenpito_ja_kasvatus: f.opt(0usize)?,
+            laheisten_ihmissuhteiden_turvaaminen_ja_yhteistyokyky: f.opt(1usize)?,
+            lapsen_tasapainoisen_kehityksen_ja_hyvinvoinnin_turvaaminen: f.opt(2usize)?,
+            lapsen_osallisuuden_tukeminen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huolenpito_ja_kasvatus);
+        w.opt(1usize, &self.laheisten_ihmissuhteiden_turvaaminen_ja_yhteistyokyky);
+        w.opt(2usize, &self.lapsen_tasapainoisen_kehityksen_ja_hyvinvoinnin_turvaaminen);
+        w.opt(3usize, &self.lapsen_osallisuuden_tukeminen);
+    }
+}
+sosmeta_types::record!(VanhempienValmiudetXA3DAFA31);
 /// Lastensuojelun tarve (sv: Behov av barnskydd)
 ///
 /// JSON `lastensuojelun_tarve`: esitystapa Otsikko.
 ///
 /// Shape `5289a359dde9a463`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunTarveX5289A359 {
     /// Sosiaalityöntekijän yhteenveto ja johtopäätökset lastensuojelun tarpeesta (sv: Socialarbetarens sammanfattning och slutsatser om behovet av barnskydd)
     ///
     /// JSON `sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta: Option<
         String,
     >,
     /// Lastensuojeluasiakkuus alkaa (sv: Klientrelationen inom barnskyddet inleds)
     ///
     /// JSON `lastensuojeluasiakkuus_alkaa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojeluasiakkuus_alkaa: Option<bool>,
     /// Lastensuojeluasiakkuuden alkamisen syy (sv: Orsaken till att en klientrelation inom barnskyddet inleddes)
     ///
     /// JSON `lastensuojeluasiakkuuden_alkamisen_syy`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojeluasiakkuuden_alkamisen_syy: Option<
         sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>,
     >,
 }
 impl LastensuojelunTarveX5289A359 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta: None,
@@ -239,41 +472,88 @@ impl LastensuojelunTarveX5289A359 {
             lastensuojeluasiakkuuden_alkamisen_syy: None,
         }
     }
+    /// Set `sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta` (builder).
+    #[inline]
+    pub fn with_sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lastensuojeluasiakkuus_alkaa` (builder).
+    #[inline]
+    pub fn with_lastensuojeluasiakkuus_alkaa(mut self, value: bool) -> Self {
+        self.lastensuojeluasiakkuus_alkaa = Some(value);
+        self
+    }
+    /// Set `lastensuojeluasiakkuuden_alkamisen_syy` (builder).
+    #[inline]
+    pub fn with_lastensuojeluasiakkuuden_alkamisen_syy(
+        mut self,
+        value: sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>,
+    ) -> Self {
+        self.lastensuojeluasiakkuuden_alkamisen_syy = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LastensuojelunTarveX5289A359 {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta",
+        "lastensuojeluasiakkuus_alkaa",
+        "lastensuojeluasiakkuuden_alkamisen_syy",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta: f
+                .opt(0usize)?,
+            lastensuojeluasiakkuus_alkaa: f.opt(1usize)?,
+            lastensuojeluasiakkuuden_alkamisen_syy: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(
+            0usize,
+            &self
+                .sosiaalityontekijan_yhteenveto_ja_johtopaatokset_lastensuojelun_tarpeesta,
+        );
+        w.opt(1usize, &self.lastensuojeluasiakkuus_alkaa);
+        w.opt(2usize, &self.lastensuojeluasiakkuuden_alkamisen_syy);
+    }
+}
+sosmeta_types::record!(LastensuojelunTarveX5289A359);
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
 /// Shape `7afa0737b1518b15`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JohtopaatoksetJaJatkotoimetX7AFA0737 {
     /// Lapsen arvio tuen ja palvelujen tarpeesta (sv: Barnets bedömning av behovet av stöd och service)
     ///
     /// JSON `lapsen_arvio_tuen_ja_palvelujen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_arvio_tuen_ja_palvelujen_tarpeesta: Option<String>,
     /// Vanhemman arvio tuen ja palvelujen tarpeesta (sv: Förälderns bedömning av behovet av stöd och service)
     ///
     /// JSON `vanhemman_arvio_tuen_ja_palvelujen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_arvio_tuen_ja_palvelujen_tarpeesta: Option<String>,
     /// Muun läheisen arvio tuen ja palvelujen tarpeesta (sv: Andra personers bedömning av behovet av stöd och service)
     ///
     /// JSON `muun_laheisen_arvio_tuen_ja_palvelujen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muun_laheisen_arvio_tuen_ja_palvelujen_tarpeesta: Option<String>,
     /// Muiden yhteistyötahojen arvio tuen ja palvelujen tarpeesta (sv: Andra samarbetsaktörers bedömning av behovet av stöd och service)
     ///
     /// JSON `muiden_yhteistyotahojen_arvio_tuen_ja_palvelujen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_yhteistyotahojen_arvio_tuen_ja_palvelujen_tarpeesta: Option<String>,
     /// Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuen_tarpeesta: Option<
         Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
     >,
@@ -288,26 +568,22 @@ pub struct JohtopaatoksetJaJatkotoimetX7AFA0737 {
     /// Lastensuojelun tarve (sv: Behov av barnskydd)
     ///
     /// JSON `lastensuojelun_tarve`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_tarve: Option<LastensuojelunTarveX5289A359>,
     /// Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)
     ///
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_tuen_tarpeen_luonteesta: Option<
         sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
     >,
     /// Asiakkaalle laaditaan asiakassuunnitelma (sv: En klientplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_asiakassuunnitelma`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_laaditaan_asiakassuunnitelma: Option<bool>,
     /// Perustelut miksi asiakassuunnitelmaa ei laadita (sv: Motiveringar till att ingen klientplan upprättas)
     ///
     /// JSON `perustelut_miksi_asiakassuunnitelmaa_ei_laadita`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_miksi_asiakassuunnitelmaa_ei_laadita: Option<String>,
     /// Asiakas tarvitsee omatyöntekijän (sv: Klienten behöver en egen kontaktperson)
     ///
@@ -316,16 +592,15 @@ pub struct JohtopaatoksetJaJatkotoimetX7AFA0737 {
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
     /// JSON `omatyontekija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omatyontekija: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Jatkosuunnitelma (sv: Plan för fortsatta åtgärder)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
 impl JohtopaatoksetJaJatkotoimetX7AFA0737 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
         ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
@@ -348,12 +623,161 @@ impl JohtopaatoksetJaJatkotoimetX7AFA0737 {
             jatkosuunnitelma: None,
         }
     }
+    /// Set `lapsen_arvio_tuen_ja_palvelujen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_lapsen_arvio_tuen_ja_palvelujen_tarpeesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_arvio_tuen_ja_palvelujen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `vanhemman_arvio_tuen_ja_palvelujen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_vanhemman_arvio_tuen_ja_palvelujen_tarpeesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vanhemman_arvio_tuen_ja_palvelujen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `muun_laheisen_arvio_tuen_ja_palvelujen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_muun_laheisen_arvio_tuen_ja_palvelujen_tarpeesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muun_laheisen_arvio_tuen_ja_palvelujen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `muiden_yhteistyotahojen_arvio_tuen_ja_palvelujen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_muiden_yhteistyotahojen_arvio_tuen_ja_palvelujen_tarpeesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muiden_yhteistyotahojen_arvio_tuen_ja_palvelujen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuen_tarpeesta(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tuen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `lastensuojelun_tarve` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_tarve(
+        mut self,
+        value: LastensuojelunTarveX5289A359,
+    ) -> Self {
+        self.lastensuojelun_tarve = Some(value);
+        self
+    }
+    /// Set `arvio_tuen_tarpeen_luonteesta` (builder).
+    #[inline]
+    pub fn with_arvio_tuen_tarpeen_luonteesta(
+        mut self,
+        value: sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    ) -> Self {
+        self.arvio_tuen_tarpeen_luonteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_laaditaan_asiakassuunnitelma` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_laaditaan_asiakassuunnitelma(mut self, value: bool) -> Self {
+        self.asiakkaalle_laaditaan_asiakassuunnitelma = Some(value);
+        self
+    }
+    /// Set `perustelut_miksi_asiakassuunnitelmaa_ei_laadita` (builder).
+    #[inline]
+    pub fn with_perustelut_miksi_asiakassuunnitelmaa_ei_laadita(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita = Some(value);
+        self
+    }
+    /// Set `omatyontekija` (builder).
+    #[inline]
+    pub fn with_omatyontekija(mut self, value: Vec<OmatyontekijaXF0C1FD11>) -> Self {
+        self.omatyontekija = Some(value);
+        self
+    }
+    /// Set `jatkosuunnitelma` (builder).
+    #[inline]
+    pub fn with_jatkosuunnitelma(mut self, value: String) -> Self {
+        self.jatkosuunnitelma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for JohtopaatoksetJaJatkotoimetX7AFA0737 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_arvio_tuen_ja_palvelujen_tarpeesta",
+        "vanhemman_arvio_tuen_ja_palvelujen_tarpeesta",
+        "muun_laheisen_arvio_tuen_ja_palvelujen_tarpeesta",
+        "muiden_yhteistyotahojen_arvio_tuen_ja_palvelujen_tarpeesta",
+        "ammattihenkilon_arvio_tuen_tarpeesta",
+        "asiakkuuden_jatko",
+        "ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta",
+        "lastensuojelun_tarve",
+        "arvio_tuen_tarpeen_luonteesta",
+        "asiakkaalle_laaditaan_asiakassuunnitelma",
+        "perustelut_miksi_asiakassuunnitelmaa_ei_laadita",
+        "asiakas_tarvitsee_omatyontekijan",
+        "omatyontekija",
+        "jatkosuunnitelma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_arvio_tuen_ja_palvelujen_tarpeesta: f.opt(0usize)?,
+            vanhemman_arvio_tuen_ja_palvelujen_tarpeesta: f.opt(1usize)?,
+            muun_laheisen_arvio_tuen_ja_palvelujen_tarpeesta: f.opt(2usize)?,
+            muiden_yhteistyotahojen_arvio_tuen_ja_palvelujen_tarpeesta: f.opt(3usize)?,
+            ammattihenkilon_arvio_tuen_tarpeesta: f.opt(4usize)?,
+            asiakkuuden_jatko: f.req(5usize)?,
+            ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: f
+                .req(6usize)?,
+            lastensuojelun_tarve: f.opt(7usize)?,
+            arvio_tuen_tarpeen_luonteesta: f.opt(8usize)?,
+            asiakkaalle_laaditaan_asiakassuunnitelma: f.opt(9usize)?,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: f.opt(10usize)?,
+            asiakas_tarvitsee_omatyontekijan: f.req(11usize)?,
+            omatyontekija: f.opt(12usize)?,
+            jatkosuunnitelma: f.opt(13usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_arvio_tuen_ja_palvelujen_tarpeesta);
+        w.opt(1usize, &self.vanhemman_arvio_tuen_ja_palvelujen_tarpeesta);
+        w.opt(2usize, &self.muun_laheisen_arvio_tuen_ja_palvelujen_tarpeesta);
+        w.opt(3usize, &self.muiden_yhteistyotahojen_arvio_tuen_ja_palvelujen_tarpeesta);
+        w.opt(4usize, &self.ammattihenkilon_arvio_tuen_tarpeesta);
+        w.req(5usize, &self.asiakkuuden_jatko);
+        w.req(
+            6usize,
+            &self
+                .ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta,
+        );
+        w.opt(7usize, &self.lastensuojelun_tarve);
+        w.opt(8usize, &self.arvio_tuen_tarpeen_luonteesta);
+        w.opt(9usize, &self.asiakkaalle_laaditaan_asiakassuunnitelma);
+        w.opt(10usize, &self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita);
+        w.req(11usize, &self.asiakas_tarvitsee_omatyontekijan);
+        w.opt(12usize, &self.omatyontekija);
+        w.opt(13usize, &self.jatkosuunnitelma);
+    }
+}
+sosmeta_types::record!(JohtopaatoksetJaJatkotoimetX7AFA0737);
 /// Lapsen ja perheen palvelutarpeen arvio (sv: Bedömning av ett barns och en familjs servicebehov)
 ///
 /// Shape `a5d29502c56407ed`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenJaPerheenPalvelutarpeenArvioXA5D29502 {
     /// Asiakas (sv: Klient)
     ///
@@ -362,59 +786,48 @@ pub struct LapsenJaPerheenPalvelutarpeenArvioXA5D29502 {
     /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
         AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointia_koskevat_tiedot: Option<
         PalvelutarpeenArviointiaKoskevatTiedotXF08233B8,
     >,
     /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande service)
     ///
     /// JSON `aikaisemmat_ja_nykyiset_palvelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_ja_nykyiset_palvelut: Option<String>,
     /// Lapsen tarpeet ja arki (sv: Barnets behov och vardag)
     ///
     /// JSON `lapsen_tarpeet_ja_arki`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tarpeet_ja_arki: Option<LapsenTarpeetJaArkiX9277DC1A>,
     /// Perheen olosuhteet (sv: Familjens förhållanden)
     ///
     /// JSON `perheen_olosuhteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_olosuhteet: Option<PerheenOlosuhteetXF4C9422C>,
     /// Vanhempien valmiudet (sv: Föräldrarnas beredskap)
     ///
     /// JSON `vanhempien_valmiudet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_valmiudet: Option<VanhempienValmiudetXA3DAFA31>,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverket)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenX7A798D91>,
     /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX7AFA0737>,
     /// Henkilöt, joille asiakirja toimitetaan (sv: Personer som handlingen ska ges till)
     ///
     /// JSON `henkilot_joille_asiakirja_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_asiakirja_toimitetaan: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -423,6 +836,7 @@ pub struct LapsenJaPerheenPalvelutarpeenArvioXA5D29502 {
 }
 impl LapsenJaPerheenPalvelutarpeenArvioXA5D29502 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -443,118 +857,234 @@ impl LapsenJaPerheenPalvelutarpeenArvioXA5D29502 {
             laatija,
         }
     }
+    /// Set `asian_vireilletuloa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_asian_vireilletuloa_koskevat_tiedot(
+        mut self,
+        value: AsianVireilletuloaKoskevatTiedotX5C616072,
+    ) -> Self {
+        self.asian_vireilletuloa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointia_koskevat_tiedot(
+        mut self,
+        value: PalvelutarpeenArviointiaKoskevatTiedotXF08233B8,
+    ) -> Self {
+        self.palvelutarpeen_arviointia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_ja_nykyiset_palvelut` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_ja_nykyiset_palvelut(mut self, value: String) -> Self {
+        self.aikaisemmat_ja_nykyiset_palvelut = Some(value);
+        self
+    }
+    /// Set `lapsen_tarpeet_ja_arki` (builder).
+    #[inline]
+    pub fn with_lapsen_tarpeet_ja_arki(
+        mut self,
+        value: LapsenTarpeetJaArkiX9277DC1A,
+    ) -> Self {
+        self.lapsen_tarpeet_ja_arki = Some(value);
+        self
+    }
+    /// Set `perheen_olosuhteet` (builder).
+    #[inline]
+    pub fn with_perheen_olosuhteet(mut self, value: PerheenOlosuhteetXF4C9422C) -> Self {
+        self.perheen_olosuhteet = Some(value);
+        self
+    }
+    /// Set `vanhempien_valmiudet` (builder).
+    #[inline]
+    pub fn with_vanhempien_valmiudet(
+        mut self,
+        value: VanhempienValmiudetXA3DAFA31,
+    ) -> Self {
+        self.vanhempien_valmiudet = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenX7A798D91,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
+    /// Set `johtopaatokset_ja_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_johtopaatokset_ja_jatkotoimet(
+        mut self,
+        value: JohtopaatoksetJaJatkotoimetX7AFA0737,
+    ) -> Self {
+        self.johtopaatokset_ja_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_asiakirja_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_asiakirja_toimitetaan(mut self, value: String) -> Self {
+        self.henkilot_joille_asiakirja_toimitetaan = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenJaPerheenPalvelutarpeenArvioXA5D29502 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asian_vireilletuloa_koskevat_tiedot",
+        "palvelutarpeen_arviointia_koskevat_tiedot",
+        "aikaisemmat_ja_nykyiset_palvelut",
+        "lapsen_tarpeet_ja_arki",
+        "perheen_olosuhteet",
+        "vanhempien_valmiudet",
+        "laheisverkoston_kartoittaminen",
+        "johtopaatokset_ja_jatkotoimet",
+        "henkilot_joille_asiakirja_toimitetaan",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asian_vireilletuloa_koskevat_tiedot: f.opt(1usize)?,
+            palvelutarpeen_arviointia_koskevat_tiedot: f.opt(2usize)?,
+            aikaisemmat_ja_nykyiset_palvelut: f.opt(3usize)?,
+            lapsen_tarpeet_ja_arki: f.opt(4usize)?,
+            perheen_olosuhteet: f.opt(5usize)?,
+            vanhempien_valmiudet: f.opt(6usize)?,
+            laheisverkoston_kartoittaminen: f.opt(7usize)?,
+            johtopaatokset_ja_jatkotoimet: f.opt(8usize)?,
+            henkilot_joille_asiakirja_toimitetaan: f.opt(9usize)?,
+            lakiselostus: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            laatija: f.req(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.asian_vireilletuloa_koskevat_tiedot);
+        w.opt(2usize, &self.palvelutarpeen_arviointia_koskevat_tiedot);
+        w.opt(3usize, &self.aikaisemmat_ja_nykyiset_palvelut);
+        w.opt(4usize, &self.lapsen_tarpeet_ja_arki);
+        w.opt(5usize, &self.perheen_olosuhteet);
+        w.opt(6usize, &self.vanhempien_valmiudet);
+        w.opt(7usize, &self.laheisverkoston_kartoittaminen);
+        w.opt(8usize, &self.johtopaatokset_ja_jatkotoimet);
+        w.opt(9usize, &self.henkilot_joille_asiakirja_toimitetaan);
+        w.opt(10usize, &self.lakiselostus);
+        w.opt(11usize, &self.paivamaara);
+        w.req(12usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LapsenJaPerheenPalvelutarpeenArvioXA5D29502);
 /// Suunnitelma (sv: Plan)
 ///
 /// Shape `f7307c36377ac3fb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmaXF7307C36 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<String>,
     /// Asiakkaan arvio tarvittavasta tuesta (sv: Klientens bedömning av stödbehovet)
     ///
     /// JSON `asiakkaan_arvio_tarvittavasta_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tarvittavasta_tuesta: Option<String>,
     /// Ammattihenkilön arvio tarvittavasta tuesta (sv: Den yrkesutbildade personens bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tarvittavasta_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tarvittavasta_tuesta: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens starka sidor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX166415D1>>,
     /// Palvelut joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
     ///
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot (sv: Övriga tjänster och metoder)
     ///
     /// JSON `muut_palvelut_ja_keinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_keinot: Option<String>,
     /// Palvelunantajat ja heidän vastuunsa (sv: Tjänstetillhandahållarna och deras ansvar)
     ///
     /// JSON `palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunantajat_ja_heidan_vastuunsa: Option<String>,
     /// Yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner och deras uppgifter)
     ///
     /// JSON `yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilot_ja_heidan_tehtavansa: Option<String>,
     /// Suunnitelma asiakkaan ja omatyöntekijän tapaamisista (sv: Plan för möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Selvitys oikeuksista (sv: En redogörelse över rättigheter)
     ///
     /// JSON `selvitys_oikeuksista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_oikeuksista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
 impl SuunnitelmaXF7307C36 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
@@ -579,34 +1109,249 @@ impl SuunnitelmaXF7307C36 {
             henkilot_joille_tama_suunnitelma_toimitetaan: None,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_tarvittavasta_tuesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tarvittavasta_tuesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tarvittavasta_tuesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tarvittavasta_tuesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tarvittavasta_tuesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tarvittavasta_tuesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX166415D1>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
+    ) -> Self {
+        self.palvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_keinot` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_keinot(mut self, value: String) -> Self {
+        self.muut_palvelut_ja_keinot = Some(value);
+        self
+    }
+    /// Set `palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_palvelunantajat_ja_heidan_vastuunsa(mut self, value: String) -> Self {
+        self.palvelunantajat_ja_heidan_vastuunsa = Some(value);
+        self
+    }
+    /// Set `yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_yksityishenkilot_ja_heidan_tehtavansa(mut self, value: String) -> Self {
+        self.yksityishenkilot_ja_heidan_tehtavansa = Some(value);
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `selvitys_oikeuksista` (builder).
+    #[inline]
+    pub fn with_selvitys_oikeuksista(mut self, value: bool) -> Self {
+        self.selvitys_oikeuksista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuunnitelmaXF7307C36 {
+    const KEYS: &'static [&'static str] = &[
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_tarvittavasta_tuesta",
+        "ammattihenkilon_arvio_tarvittavasta_tuesta",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "palvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_ja_keinot",
+        "palvelunantajat_ja_heidan_vastuunsa",
+        "yksityishenkilot_ja_heidan_tehtavansa",
+        "suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista",
+        "selvitys_oikeuksista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(0usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(1usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.opt(2usize)?,
+            asiakkaan_arvio_tarvittavasta_tuesta: f.opt(3usize)?,
+            ammattihenkilon_arvio_tarvittavasta_tuesta: f.opt(4usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(5usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(6usize)?,
+            asetettavat_tavoitteet: f.opt(7usize)?,
+            palvelut_joita_asiakkaalle_suunnitellaan: f.opt(8usize)?,
+            muut_palvelut_ja_keinot: f.opt(9usize)?,
+            palvelunantajat_ja_heidan_vastuunsa: f.opt(10usize)?,
+            yksityishenkilot_ja_heidan_tehtavansa: f.opt(11usize)?,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: f.opt(12usize)?,
+            selvitys_oikeuksista: f.opt(13usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(14usize)?,
+            sovitut_jatkotoimet: f.opt(15usize)?,
+            eriavat_nakemykset: f.opt(16usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(17usize)?,
+            suunnitelman_tarkistaminen: f.opt(18usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(1usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(2usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(3usize, &self.asiakkaan_arvio_tarvittavasta_tuesta);
+        w.opt(4usize, &self.ammattihenkilon_arvio_tarvittavasta_tuesta);
+        w.opt(5usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(6usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(7usize, &self.asetettavat_tavoitteet);
+        w.opt(8usize, &self.palvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(9usize, &self.muut_palvelut_ja_keinot);
+        w.opt(10usize, &self.palvelunantajat_ja_heidan_vastuunsa);
+        w.opt(11usize, &self.yksityishenkilot_ja_heidan_tehtavansa);
+        w.opt(12usize, &self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista);
+        w.opt(13usize, &self.selvitys_oikeuksista);
+        w.opt(14usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(15usize, &self.sovitut_jatkotoimet);
+        w.opt(16usize, &self.eriavat_nakemykset);
+        w.opt(17usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(18usize, &self.suunnitelman_tarkistaminen);
+        w.opt(19usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+    }
+}
+sosmeta_types::record!(SuunnitelmaXF7307C36);
 /// Lapsiperheiden palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för barnfamiljer)
 ///
 /// Shape `07df9db57a04553b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
     pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suunnitelma (sv: Plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma: Option<SuunnitelmaXF7307C36>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -615,6 +1360,7 @@ pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5 {
 }
 impl LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -628,118 +1374,154 @@ impl LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5 {
             laatija,
         }
     }
+    /// Set `suunnitelma` (builder).
+    #[inline]
+    pub fn with_suunnitelma(mut self, value: SuunnitelmaXF7307C36) -> Self {
+        self.suunnitelma = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "suunnitelma",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            suunnitelma: f.opt(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.suunnitelma);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LapsiperheidenPalvelujenAsiakassuunnitelmaX07DF9DB5);
 /// Suunnitelma (sv: Plan)
 ///
 /// Shape `fa3fbe5a6c23fb33`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmaXFA3FBE5A {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<String>,
     /// Asiakkaan arvio tarvittavasta tuesta (sv: Klientens bedömning av stödbehovet)
     ///
     /// JSON `asiakkaan_arvio_tarvittavasta_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tarvittavasta_tuesta: Option<String>,
     /// Ammattihenkilön arvio tarvittavasta tuesta (sv: Den yrkesutbildade personens bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tarvittavasta_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tarvittavasta_tuesta: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens starka sidor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX166415D1>>,
     /// Palvelut joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
     ///
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut ja keinot (sv: Övriga tjänster och metoder)
     ///
     /// JSON `muut_palvelut_ja_keinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_keinot: Option<String>,
     /// Palvelunantajat ja heidän vastuunsa (sv: Tjänstetillhandahållarna och deras ansvar)
     ///
     /// JSON `palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelunantajat_ja_heidan_vastuunsa: Option<String>,
     /// Yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner och deras uppgifter)
     ///
     /// JSON `yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilot_ja_heidan_tehtavansa: Option<String>,
     /// Suunnitelma asiakkaan ja omatyöntekijän tapaamisista (sv: Plan för möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Selvitys oikeuksista (sv: En redogörelse över rättigheter)
     ///
     /// JSON `selvitys_oikeuksista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_oikeuksista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
 impl SuunnitelmaXFA3FBE5A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: None,
@@ -764,34 +1546,249 @@ impl SuunnitelmaXFA3FBE5A {
             henkilot_joille_tama_suunnitelma_toimitetaan: None,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_tarvittavasta_tuesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tarvittavasta_tuesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tarvittavasta_tuesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tarvittavasta_tuesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tarvittavasta_tuesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tarvittavasta_tuesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX166415D1>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
+    ) -> Self {
+        self.palvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_keinot` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_keinot(mut self, value: String) -> Self {
+        self.muut_palvelut_ja_keinot = Some(value);
+        self
+    }
+    /// Set `palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_palvelunantajat_ja_heidan_vastuunsa(mut self, value: String) -> Self {
+        self.palvelunantajat_ja_heidan_vastuunsa = Some(value);
+        self
+    }
+    /// Set `yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_yksityishenkilot_ja_heidan_tehtavansa(mut self, value: String) -> Self {
+        self.yksityishenkilot_ja_heidan_tehtavansa = Some(value);
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `selvitys_oikeuksista` (builder).
+    #[inline]
+    pub fn with_selvitys_oikeuksista(mut self, value: bool) -> Self {
+        self.selvitys_oikeuksista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuunnitelmaXFA3FBE5A {
+    const KEYS: &'static [&'static str] = &[
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_tarvittavasta_tuesta",
+        "ammattihenkilon_arvio_tarvittavasta_tuesta",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "palvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_ja_keinot",
+        "palvelunantajat_ja_heidan_vastuunsa",
+        "yksityishenkilot_ja_heidan_tehtavansa",
+        "suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista",
+        "selvitys_oikeuksista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(0usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(1usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.opt(2usize)?,
+            asiakkaan_arvio_tarvittavasta_tuesta: f.opt(3usize)?,
+            ammattihenkilon_arvio_tarvittavasta_tuesta: f.opt(4usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(5usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(6usize)?,
+            asetettavat_tavoitteet: f.opt(7usize)?,
+            palvelut_joita_asiakkaalle_suunnitellaan: f.opt(8usize)?,
+            muut_palvelut_ja_keinot: f.opt(9usize)?,
+            palvelunantajat_ja_heidan_vastuunsa: f.opt(10usize)?,
+            yksityishenkilot_ja_heidan_tehtavansa: f.opt(11usize)?,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: f.opt(12usize)?,
+            selvitys_oikeuksista: f.opt(13usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(14usize)?,
+            sovitut_jatkotoimet: f.opt(15usize)?,
+            eriavat_nakemykset: f.opt(16usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(17usize)?,
+            suunnitelman_tarkistaminen: f.opt(18usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(1usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(2usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(3usize, &self.asiakkaan_arvio_tarvittavasta_tuesta);
+        w.opt(4usize, &self.ammattihenkilon_arvio_tarvittavasta_tuesta);
+        w.opt(5usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(6usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(7usize, &self.asetettavat_tavoitteet);
+        w.opt(8usize, &self.palvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(9usize, &self.muut_palvelut_ja_keinot);
+        w.opt(10usize, &self.palvelunantajat_ja_heidan_vastuunsa);
+        w.opt(11usize, &self.yksityishenkilot_ja_heidan_tehtavansa);
+        w.opt(12usize, &self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista);
+        w.opt(13usize, &self.selvitys_oikeuksista);
+        w.opt(14usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(15usize, &self.sovitut_jatkotoimet);
+        w.opt(16usize, &self.eriavat_nakemykset);
+        w.opt(17usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(18usize, &self.suunnitelman_tarkistaminen);
+        w.opt(19usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+    }
+}
+sosmeta_types::record!(SuunnitelmaXFA3FBE5A);
 /// Lapsiperheiden palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för barnfamiljer)
 ///
 /// Shape `973d1d9778f53d85`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
     pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
     /// Suunnitelma (sv: Plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma: Option<SuunnitelmaXFA3FBE5A>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -800,6 +1797,7 @@ pub struct LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97 {
 }
 impl LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -813,12 +1811,67 @@ impl LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97 {
             laatija,
         }
     }
+    /// Set `suunnitelma` (builder).
+    #[inline]
+    pub fn with_suunnitelma(mut self, value: SuunnitelmaXFA3FBE5A) -> Self {
+        self.suunnitelma = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "suunnitelma",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            suunnitelma: f.opt(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.suunnitelma);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LapsiperheidenPalvelujenAsiakassuunnitelmaX973D1D97);
 /// Lapsiperheiden palvelupäätös (sv: Beslut om service för barnfamiljer)
 ///
 /// Shape `1c6ec03e75c13636`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiperheidenPalvelupaatosX1C6EC03E {
     /// Asiakas (sv: Klient)
     ///
@@ -831,7 +1884,6 @@ pub struct LapsiperheidenPalvelupaatosX1C6EC03E {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -840,6 +1892,7 @@ pub struct LapsiperheidenPalvelupaatosX1C6EC03E {
 }
 impl LapsiperheidenPalvelupaatosX1C6EC03E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatos: PaatosX103108D7,
@@ -852,4 +1905,35 @@ impl LapsiperheidenPalvelupaatosX1C6EC03E {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiperheidenPalvelupaatosX1C6EC03E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(LapsiperheidenPalvelupaatosX1C6EC03E);

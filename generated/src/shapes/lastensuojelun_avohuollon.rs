@@ -29,8 +29,7 @@ sosmeta_types::code_list!(
 /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
 ///
 /// Shape `16d4dc55fa472d6f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajienKuuleminenX16D4DC55 {
     /// Kuultava (sv: Person som hörs)
     ///
@@ -39,16 +38,15 @@ pub struct HuoltajienKuuleminenX16D4DC55 {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl HuoltajienKuuleminenX16D4DC55 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuultava: YhteyshenkiloX5B1E87AC) -> Self {
         Self {
             kuultava,
@@ -56,14 +54,47 @@ impl HuoltajienKuuleminenX16D4DC55 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuoltajienKuuleminenX16D4DC55 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.req(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuultava);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(HuoltajienKuuleminenX16D4DC55);
 /// Asianosaisten kuuleminen ja mielipiteen selvittäminen (sv: Hörande av parterna och utredning av åsikt)
 ///
 /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `6117beb57fa1197e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5 {
     /// Lapsen mielipide (sv: Barnets åsikt)
     ///
@@ -76,6 +107,7 @@ pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5 {
 }
 impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         lapsen_mielipide: AsiakkaanKuuleminenXF55C3D35,
         huoltajien_kuuleminen: sosmeta_types::NonEmptyVec<HuoltajienKuuleminenX16D4DC55>,
@@ -86,11 +118,27 @@ impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5 {
         }
     }
 }
+impl sosmeta_types::record::Record
+for AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5 {
+    const KEYS: &'static [&'static str] = &["lapsen_mielipide", "huoltajien_kuuleminen"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_mielipide: f.req(0usize)?,
+            huoltajien_kuuleminen: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lapsen_mielipide);
+        w.req(1usize, &self.huoltajien_kuuleminen);
+    }
+}
+sosmeta_types::record!(AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5);
 /// Päätös lastensuojelun avohuollon sijoituksen lopettamisesta (sv: Beslut om att placering inom barnskyddets öppenvård ska avslutas)
 ///
 /// Shape `461cd3dc8c4e50fd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
     /// Asiakas (sv: Klient)
     ///
@@ -99,7 +147,6 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -110,7 +157,6 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
     /// JSON `lopetettavan_sijoituksen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lopetettavan_sijoituksen_laji: Option<
         sosmeta_types::Coded<LopetettavanSijoituksenLajiXBB6CDD47>,
     >,
@@ -129,19 +175,16 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
     /// Asianosaisten kuuleminen ja mielipiteen selvittäminen (sv: Hörande av parterna och utredning av åsikt)
     ///
     /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen: Option<
         AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -152,12 +195,10 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -166,6 +207,7 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
 }
 impl PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -194,7 +236,117 @@ impl PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `lopetettavan_sijoituksen_laji` (builder).
+    #[inline]
+    pub fn with_lopetettavan_sijoituksen_laji(
+        mut self,
+        value: sosmeta_types::Coded<LopetettavanSijoituksenLajiXBB6CDD47>,
+    ) -> Self {
+        self.lopetettavan_sijoituksen_laji = Some(value);
+        self
+    }
+    /// Set `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen` (builder).
+    #[inline]
+    pub fn with_asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen(
+        mut self,
+        value: AsianosaistenKuuleminenJaMielipiteenSelvittaminenX6117BEB5,
+    ) -> Self {
+        self.asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "lopetettavan_sijoituksen_laji",
+        "avohuollon_tukitoimena_tehdyn_sijoituksen_tiedot",
+        "ratkaisu_ja_perustelut",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            lopetettavan_sijoituksen_laji: f.opt(3usize)?,
+            avohuollon_tukitoimena_tehdyn_sijoituksen_tiedot: f.req(4usize)?,
+            ratkaisu_ja_perustelut: f.req(5usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(6usize)?,
+            asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen: f.opt(7usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(8usize)?,
+            valmistelija: f.opt(9usize)?,
+            paatoksentekija: f.req(10usize)?,
+            lisatietojen_antaja: f.req(11usize)?,
+            muutoksenhaku: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            allekirjoitus: f.req(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.lopetettavan_sijoituksen_laji);
+        w.req(4usize, &self.avohuollon_tukitoimena_tehdyn_sijoituksen_tiedot);
+        w.req(5usize, &self.ratkaisu_ja_perustelut);
+        w.req(6usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(7usize, &self.asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen);
+        w.opt(8usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(9usize, &self.valmistelija);
+        w.req(10usize, &self.paatoksentekija);
+        w.req(11usize, &self.lisatietojen_antaja);
+        w.opt(12usize, &self.muutoksenhaku);
+        w.opt(13usize, &self.lisatiedot);
+        w.req(14usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLastensuojelunAvohuollonSijoituksenLopettamisestaX461CD3DC);
 sosmeta_types::classification!(
     #[doc = " Yksin sijoittamisen tarkoitus (sv: Syfte med ensamplaceringen)"] #[doc =
     " "] #[doc = " JSON `yksin_sijoittamisen_tarkoitus`: esitystapa Koodi."] #[doc = " "]
@@ -212,8 +364,7 @@ sosmeta_types::classification!(
 /// JSON `lapsen_sijoitus`: pakollinen.
 ///
 /// Shape `b0c57b0f105623a8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSijoitusXB0C57B0F {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
@@ -224,62 +375,53 @@ pub struct LapsenSijoitusXB0C57B0F {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Sijoituspaikan valinnan perustelut (sv: Motiveringar till val av placeringsplats)
     ///
     /// JSON `sijoituspaikan_valinnan_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_valinnan_perustelut: Option<String>,
     /// Yksin sijoittamisen tarkoitus (sv: Syfte med ensamplaceringen)
     ///
     /// JSON `yksin_sijoittamisen_tarkoitus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lapsen yksin sijoittamisen tarkoitus 1.2.246.537.6.1217, `urn:oid:1.2.246.537.6.1217`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksin_sijoittamisen_tarkoitus: Option<
         sosmeta_types::Coded<YksinSijoittamisenTarkoitusX38591191>,
     >,
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Päättymispäivä (sv: Avslutningsdatum)
     ///
     /// JSON `paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Tavoite (sv: Mål)
     ///
     /// JSON `tavoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<String>,
     /// Erityisperustelut (sv: Särskilda grunder)
     ///
     /// JSON `erityisperustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisperustelut: Option<String>,
     /// Yhteydenpito (sv: Kontakt)
     ///
     /// JSON `yhteydenpito`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito: Option<String>,
     /// Sijoituksen syy (sv: Orsaken till placeringen)
     ///
     /// JSON `sijoituksen_syy`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_syy: Option<
         Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
     >,
 }
 impl LapsenSijoitusXB0C57B0F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
@@ -295,17 +437,130 @@ impl LapsenSijoitusXB0C57B0F {
             sijoituksen_syy: None,
         }
     }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: YhteystiedotXC7410BBD,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_valinnan_perustelut` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_valinnan_perustelut(mut self, value: String) -> Self {
+        self.sijoituspaikan_valinnan_perustelut = Some(value);
+        self
+    }
+    /// Set `yksin_sijoittamisen_tarkoitus` (builder).
+    #[inline]
+    pub fn with_yksin_sijoittamisen_tarkoitus(
+        mut self,
+        value: sosmeta_types::Coded<YksinSijoittamisenTarkoitusX38591191>,
+    ) -> Self {
+        self.yksin_sijoittamisen_tarkoitus = Some(value);
+        self
+    }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
+    /// Set `paattymispaiva` (builder).
+    #[inline]
+    pub fn with_paattymispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paattymispaiva = Some(value);
+        self
+    }
+    /// Set `tavoite` (builder).
+    #[inline]
+    pub fn with_tavoite(mut self, value: String) -> Self {
+        self.tavoite = Some(value);
+        self
+    }
+    /// Set `erityisperustelut` (builder).
+    #[inline]
+    pub fn with_erityisperustelut(mut self, value: String) -> Self {
+        self.erityisperustelut = Some(value);
+        self
+    }
+    /// Set `yhteydenpito` (builder).
+    #[inline]
+    pub fn with_yhteydenpito(mut self, value: String) -> Self {
+        self.yhteydenpito = Some(value);
+        self
+    }
+    /// Set `sijoituksen_syy` (builder).
+    #[inline]
+    pub fn with_sijoituksen_syy(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    ) -> Self {
+        self.sijoituksen_syy = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSijoitusXB0C57B0F {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikka",
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+        "sijoituspaikan_valinnan_perustelut",
+        "yksin_sijoittamisen_tarkoitus",
+        "alkamispaiva",
+        "paattymispaiva",
+        "tavoite",
+        "erityisperustelut",
+        "yhteydenpito",
+        "sijoituksen_syy",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikka: f.req(0usize)?,
+            sijoituspaikan_nimi: f.opt(1usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(2usize)?,
+            sijoituspaikan_valinnan_perustelut: f.opt(3usize)?,
+            yksin_sijoittamisen_tarkoitus: f.opt(4usize)?,
+            alkamispaiva: f.opt(5usize)?,
+            paattymispaiva: f.opt(6usize)?,
+            tavoite: f.opt(7usize)?,
+            erityisperustelut: f.opt(8usize)?,
+            yhteydenpito: f.opt(9usize)?,
+            sijoituksen_syy: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sijoituspaikka);
+        w.opt(1usize, &self.sijoituspaikan_nimi);
+        w.opt(2usize, &self.sijoituspaikan_yhteystiedot);
+        w.opt(3usize, &self.sijoituspaikan_valinnan_perustelut);
+        w.opt(4usize, &self.yksin_sijoittamisen_tarkoitus);
+        w.opt(5usize, &self.alkamispaiva);
+        w.opt(6usize, &self.paattymispaiva);
+        w.opt(7usize, &self.tavoite);
+        w.opt(8usize, &self.erityisperustelut);
+        w.opt(9usize, &self.yhteydenpito);
+        w.opt(10usize, &self.sijoituksen_syy);
+    }
+}
+sosmeta_types::record!(LapsenSijoitusXB0C57B0F);
 /// Huoltajien kuuleminen (sv: Hörande av vårdnadshavare)
 ///
 /// JSON `huoltajien_kuuleminen`: toistuva, pakollinen.
 ///
 /// Shape `dcb853a0ac4995e3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajienKuuleminenXDCB853A0 {
     /// Kuultava (sv: Person som hörs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<YhteyshenkiloX5B1E87AC>,
     /// Suoritettu (sv: Utförd)
     ///
@@ -314,11 +569,11 @@ pub struct HuoltajienKuuleminenXDCB853A0 {
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl HuoltajienKuuleminenXDCB853A0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(suoritettu: bool) -> Self {
         Self {
             kuultava: None,
@@ -326,14 +581,47 @@ impl HuoltajienKuuleminenXDCB853A0 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuoltajienKuuleminenXDCB853A0 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.opt(0usize)?,
+            suoritettu: f.req(1usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuultava);
+        w.req(1usize, &self.suoritettu);
+        w.opt(2usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(HuoltajienKuuleminenXDCB853A0);
 /// Asianosaisten kuuleminen ja mielipiteen selvittäminen (sv: Hörande av parterna och utredning av åsikt)
 ///
 /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `1be10f3868ad0c9f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38 {
     /// Lapsen kuuleminen tai mielipiteen selvittäminen (sv: Hörande av barnet och utredning av dess åsikt)
     ///
@@ -346,6 +634,7 @@ pub struct AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38 {
 }
 impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         lapsen_kuuleminen_tai_mielipiteen_selvittaminen: AsiakkaanKuuleminenXF55C3D35,
         huoltajien_kuuleminen: sosmeta_types::NonEmptyVec<HuoltajienKuuleminenXDCB853A0>,
@@ -356,11 +645,30 @@ impl AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38 {
         }
     }
 }
+impl sosmeta_types::record::Record
+for AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_kuuleminen_tai_mielipiteen_selvittaminen",
+        "huoltajien_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_kuuleminen_tai_mielipiteen_selvittaminen: f.req(0usize)?,
+            huoltajien_kuuleminen: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lapsen_kuuleminen_tai_mielipiteen_selvittaminen);
+        w.req(1usize, &self.huoltajien_kuuleminen);
+    }
+}
+sosmeta_types::record!(AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38);
 /// Päätös lastensuojelun avohuollon sijoituksesta (sv: Beslut om placering inom barnskyddets öppenvård)
 ///
 /// Shape `5be11fccd28d93ad`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
     /// Asiakas (sv: Klient)
     ///
@@ -369,7 +677,6 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -380,14 +687,12 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
     /// JSON `sijoituksen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_laji: Option<
         sosmeta_types::Coded<LopetettavanSijoituksenLajiXBB6CDD47>,
     >,
     /// Jatkopäätös (sv: Beslut om förlängning)
     ///
     /// JSON `jatkopaatos`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkopaatos: Option<bool>,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
     ///
@@ -408,24 +713,20 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
     /// Asianosaisten kuuleminen ja mielipiteen selvittäminen (sv: Hörande av parterna och utredning av åsikt)
     ///
     /// JSON `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen: Option<
         AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38,
     >,
     /// Rikosseuraamuslaitoksen kuuleminen (sv: Hörande av Brottspåföljdsmyndigheten)
     ///
     /// JSON `rikosseuraamuslaitoksen_kuuleminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rikosseuraamuslaitoksen_kuuleminen: Option<String>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -436,12 +737,10 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -450,6 +749,7 @@ pub struct PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
 }
 impl PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -482,4 +782,135 @@ impl PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `sijoituksen_laji` (builder).
+    #[inline]
+    pub fn with_sijoituksen_laji(
+        mut self,
+        value: sosmeta_types::Coded<LopetettavanSijoituksenLajiXBB6CDD47>,
+    ) -> Self {
+        self.sijoituksen_laji = Some(value);
+        self
+    }
+    /// Set `jatkopaatos` (builder).
+    #[inline]
+    pub fn with_jatkopaatos(mut self, value: bool) -> Self {
+        self.jatkopaatos = Some(value);
+        self
+    }
+    /// Set `asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen` (builder).
+    #[inline]
+    pub fn with_asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen(
+        mut self,
+        value: AsianosaistenKuuleminenJaMielipiteenSelvittaminenX1BE10F38,
+    ) -> Self {
+        self.asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen = Some(value);
+        self
+    }
+    /// Set `rikosseuraamuslaitoksen_kuuleminen` (builder).
+    #[inline]
+    pub fn with_rikosseuraamuslaitoksen_kuuleminen(mut self, value: String) -> Self {
+        self.rikosseuraamuslaitoksen_kuuleminen = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "sijoituksen_laji",
+        "jatkopaatos",
+        "laheisverkoston_kartoittaminen",
+        "lapsen_sijoitus",
+        "ratkaisu_ja_perustelut",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen",
+        "rikosseuraamuslaitoksen_kuuleminen",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            sijoituksen_laji: f.opt(3usize)?,
+            jatkopaatos: f.opt(4usize)?,
+            laheisverkoston_kartoittaminen: f.req(5usize)?,
+            lapsen_sijoitus: f.req(6usize)?,
+            ratkaisu_ja_perustelut: f.req(7usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(8usize)?,
+            asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen: f.opt(9usize)?,
+            rikosseuraamuslaitoksen_kuuleminen: f.opt(10usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(11usize)?,
+            valmistelija: f.opt(12usize)?,
+            paatoksentekija: f.req(13usize)?,
+            lisatietojen_antaja: f.req(14usize)?,
+            muutoksenhaku: f.opt(15usize)?,
+            lisatiedot: f.opt(16usize)?,
+            allekirjoitus: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.sijoituksen_laji);
+        w.opt(4usize, &self.jatkopaatos);
+        w.req(5usize, &self.laheisverkoston_kartoittaminen);
+        w.req(6usize, &self.lapsen_sijoitus);
+        w.req(7usize, &self.ratkaisu_ja_perustelut);
+        w.req(8usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(9usize, &self.asianosaisten_kuuleminen_ja_mielipiteen_selvittaminen);
+        w.opt(10usize, &self.rikosseuraamuslaitoksen_kuuleminen);
+        w.opt(11usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(12usize, &self.valmistelija);
+        w.req(13usize, &self.paatoksentekija);
+        w.req(14usize, &self.lisatietojen_antaja);
+        w.opt(15usize, &self.muutoksenhaku);
+        w.opt(16usize, &self.lisatiedot);
+        w.req(17usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLastensuojelunAvohuollonSijoituksestaX5BE11FCC);

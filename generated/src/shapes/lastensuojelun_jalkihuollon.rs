@@ -10,38 +10,34 @@ use super::*;
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
 ///
 /// Shape `bb0792f43386c9dd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4 {
     /// Suunniteltavat sosiaalipalvelut (sv: Socialservice som planeras)
     ///
     /// JSON `suunniteltavat_sosiaalipalvelut`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunniteltavat_sosiaalipalvelut: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut, tukitoimet ja keinot (sv: Övrig service, övriga stödåtgärder och metoder)
     ///
     /// JSON `muut_palvelut_tukitoimet_ja_keinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_tukitoimet_ja_keinot: Option<String>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Asiakkaan tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av klienten och deras uppgifter)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
 }
 impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suunniteltavat_sosiaalipalvelut: None,
@@ -50,12 +46,84 @@ impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4 {
             asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
         }
     }
+    /// Set `suunniteltavat_sosiaalipalvelut` (builder).
+    #[inline]
+    pub fn with_suunniteltavat_sosiaalipalvelut(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
+    ) -> Self {
+        self.suunniteltavat_sosiaalipalvelut = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_tukitoimet_ja_keinot` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_tukitoimet_ja_keinot(mut self, value: String) -> Self {
+        self.muut_palvelut_tukitoimet_ja_keinot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4 {
+    const KEYS: &'static [&'static str] = &[
+        "suunniteltavat_sosiaalipalvelut",
+        "muut_palvelut_tukitoimet_ja_keinot",
+        "asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suunniteltavat_sosiaalipalvelut: f.opt(0usize)?,
+            muut_palvelut_tukitoimet_ja_keinot: f.opt(1usize)?,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(2usize)?,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suunniteltavat_sosiaalipalvelut);
+        w.opt(1usize, &self.muut_palvelut_tukitoimet_ja_keinot);
+        w.opt(
+            2usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            3usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+    }
+}
+sosmeta_types::record!(
+    KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4
+);
 /// Lastensuojelun jälkihuollon asiakassuunnitelma (sv: Klientplan för eftervård inom barnskyddet)
 ///
 /// Shape `dae9af62b3d9b15b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 {
     /// Asiakas (sv: Klient)
     ///
@@ -64,120 +132,98 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Vanhemmat, perheenjäsenet ja muut läheiset henkilöt (sv: Föräldrar, familjemedlemmar och andra närstående personer)
     ///
     /// JSON `vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot: Option<String>,
     /// Aikaisemmat palvelut ja tukitoimet (sv: Tidigare service och stödåtgärder)
     ///
     /// JSON `aikaisemmat_palvelut_ja_tukitoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_palvelut_ja_tukitoimet: Option<String>,
     /// Nykyiset palvelut ja tukitoimet (sv: Nuvarande service och stödåtgärder)
     ///
     /// JSON `nykyiset_palvelut_ja_tukitoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyiset_palvelut_ja_tukitoimet: Option<String>,
     /// Kuvaus lapsen tai nuoren tilanteesta (sv: Beskrivning av barnets eller den ungas situation)
     ///
     /// JSON `kuvaus_lapsen_tai_nuoren_tilanteesta`: esitystapa Teksti, pakollinen.
     pub kuvaus_lapsen_tai_nuoren_tilanteesta: sosmeta_types::NonEmptyString,
     /// Lapsen tai nuoren hyvinvointi (sv: Barnets eller den ungas välbefinnande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_hyvinvointi: Option<
         SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59,
     >,
     /// Lapsen tai nuoren tuen ja palvelujen tarve (sv: Barnets eller den ungas behov av stöd och service)
     ///
     /// JSON `lapsen_tai_nuoren_tuen_ja_palvelujen_tarve`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_tuen_ja_palvelujen_tarve: Option<String>,
     /// Lapsen tai nuoren vahvuudet ja voimavarat (sv: Barnets eller den ungas styrkor och resurser)
     ///
     /// JSON `lapsen_tai_nuoren_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_vahvuudet_ja_voimavarat: Option<String>,
     /// Lapsen tai nuoren tulevaisuudensuunnitelmat (sv: Barnets eller den ungas framtidsplaner)
     ///
     /// JSON `lapsen_tai_nuoren_tulevaisuudensuunnitelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_tulevaisuudensuunnitelmat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
     ///
     /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4,
     >,
     /// Suunnitelma asiakkaan ja asiakkaan asioista vastaavan sosiaalityöntekijän tapaamisista (sv: Plan för möten mellan klienten och den socialarbetare som ansvarar för klientens angelägenheter)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista: Option<
         String,
     >,
     /// Selvitys vaihtoehdoista (sv: Utredning om olika alternativ)
     ///
     /// JSON `selvitys_vaihtoehdoista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_vaihtoehdoista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio jälkihuollon kestosta (sv: Uppskattning av eftervårdens varaktighet)
     ///
     /// JSON `arvio_jalkihuollon_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_jalkihuollon_kestosta: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -186,6 +232,7 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 {
 }
 impl LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         kuvaus_lapsen_tai_nuoren_tilanteesta: sosmeta_types::NonEmptyString,
@@ -219,44 +266,311 @@ impl LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot` (builder).
+    #[inline]
+    pub fn with_vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_palvelut_ja_tukitoimet` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_palvelut_ja_tukitoimet(mut self, value: String) -> Self {
+        self.aikaisemmat_palvelut_ja_tukitoimet = Some(value);
+        self
+    }
+    /// Set `nykyiset_palvelut_ja_tukitoimet` (builder).
+    #[inline]
+    pub fn with_nykyiset_palvelut_ja_tukitoimet(mut self, value: String) -> Self {
+        self.nykyiset_palvelut_ja_tukitoimet = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_hyvinvointi` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_hyvinvointi(
+        mut self,
+        value: SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59,
+    ) -> Self {
+        self.lapsen_tai_nuoren_hyvinvointi = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_tuen_ja_palvelujen_tarve` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_tuen_ja_palvelujen_tarve(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_tai_nuoren_tuen_ja_palvelujen_tarve = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_vahvuudet_ja_voimavarat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_tai_nuoren_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_tulevaisuudensuunnitelmat` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_tulevaisuudensuunnitelmat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_tai_nuoren_tulevaisuudensuunnitelmat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiXBB0792F4,
+    ) -> Self {
+        self.keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista = Some(
+            value,
+        );
+        self
+    }
+    /// Set `selvitys_vaihtoehdoista` (builder).
+    #[inline]
+    pub fn with_selvitys_vaihtoehdoista(mut self, value: bool) -> Self {
+        self.selvitys_vaihtoehdoista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_jalkihuollon_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_jalkihuollon_kestosta(mut self, value: String) -> Self {
+        self.arvio_jalkihuollon_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot",
+        "aikaisemmat_palvelut_ja_tukitoimet",
+        "nykyiset_palvelut_ja_tukitoimet",
+        "kuvaus_lapsen_tai_nuoren_tilanteesta",
+        "lapsen_tai_nuoren_hyvinvointi",
+        "lapsen_tai_nuoren_tuen_ja_palvelujen_tarve",
+        "lapsen_tai_nuoren_vahvuudet_ja_voimavarat",
+        "lapsen_tai_nuoren_tulevaisuudensuunnitelmat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista",
+        "selvitys_vaihtoehdoista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_jalkihuollon_kestosta",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(1usize)?,
+            vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot: f.opt(2usize)?,
+            aikaisemmat_palvelut_ja_tukitoimet: f.opt(3usize)?,
+            nykyiset_palvelut_ja_tukitoimet: f.opt(4usize)?,
+            kuvaus_lapsen_tai_nuoren_tilanteesta: f.req(5usize)?,
+            lapsen_tai_nuoren_hyvinvointi: f.opt(6usize)?,
+            lapsen_tai_nuoren_tuen_ja_palvelujen_tarve: f.opt(7usize)?,
+            lapsen_tai_nuoren_vahvuudet_ja_voimavarat: f.opt(8usize)?,
+            lapsen_tai_nuoren_tulevaisuudensuunnitelmat: f.opt(9usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(10usize)?,
+            asetettavat_tavoitteet: f.opt(11usize)?,
+            keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(12usize)?,
+            suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista: f
+                .opt(13usize)?,
+            selvitys_vaihtoehdoista: f.opt(14usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(15usize)?,
+            sovitut_jatkotoimet: f.opt(16usize)?,
+            eriavat_nakemykset: f.opt(17usize)?,
+            arvio_jalkihuollon_kestosta: f.opt(18usize)?,
+            suunnitelman_tarkistaminen: f.opt(19usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(20usize)?,
+            lisatiedot: f.opt(21usize)?,
+            lakiselostus: f.opt(22usize)?,
+            paivamaara: f.opt(23usize)?,
+            laatija: f.req(24usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(2usize, &self.vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot);
+        w.opt(3usize, &self.aikaisemmat_palvelut_ja_tukitoimet);
+        w.opt(4usize, &self.nykyiset_palvelut_ja_tukitoimet);
+        w.req(5usize, &self.kuvaus_lapsen_tai_nuoren_tilanteesta);
+        w.opt(6usize, &self.lapsen_tai_nuoren_hyvinvointi);
+        w.opt(7usize, &self.lapsen_tai_nuoren_tuen_ja_palvelujen_tarve);
+        w.opt(8usize, &self.lapsen_tai_nuoren_vahvuudet_ja_voimavarat);
+        w.opt(9usize, &self.lapsen_tai_nuoren_tulevaisuudensuunnitelmat);
+        w.opt(10usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(11usize, &self.asetettavat_tavoitteet);
+        w.opt(
+            12usize,
+            &self.keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(
+            13usize,
+            &self
+                .suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista,
+        );
+        w.opt(14usize, &self.selvitys_vaihtoehdoista);
+        w.opt(15usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(16usize, &self.sovitut_jatkotoimet);
+        w.opt(17usize, &self.eriavat_nakemykset);
+        w.opt(18usize, &self.arvio_jalkihuollon_kestosta);
+        w.opt(19usize, &self.suunnitelman_tarkistaminen);
+        w.opt(20usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+        w.opt(21usize, &self.lisatiedot);
+        w.opt(22usize, &self.lakiselostus);
+        w.opt(23usize, &self.paivamaara);
+        w.req(24usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LastensuojelunJalkihuollonAsiakassuunnitelmaXDAE9AF62);
 /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
 ///
 /// Shape `868084c02b763add`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0 {
     /// Suunniteltavat sosiaalipalvelut (sv: Socialservice som planeras)
     ///
     /// JSON `suunniteltavat_sosiaalipalvelut`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunniteltavat_sosiaalipalvelut: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut, tukitoimet ja keinot (sv: Övrig service, övriga stödåtgärder och metoder)
     ///
     /// JSON `muut_palvelut_tukitoimet_ja_keinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_tukitoimet_ja_keinot: Option<String>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Asiakkaan tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av klienten och deras uppgifter)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
 }
 impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suunniteltavat_sosiaalipalvelut: None,
@@ -265,12 +579,84 @@ impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0 {
             asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
         }
     }
+    /// Set `suunniteltavat_sosiaalipalvelut` (builder).
+    #[inline]
+    pub fn with_suunniteltavat_sosiaalipalvelut(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
+    ) -> Self {
+        self.suunniteltavat_sosiaalipalvelut = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_tukitoimet_ja_keinot` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_tukitoimet_ja_keinot(mut self, value: String) -> Self {
+        self.muut_palvelut_tukitoimet_ja_keinot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0 {
+    const KEYS: &'static [&'static str] = &[
+        "suunniteltavat_sosiaalipalvelut",
+        "muut_palvelut_tukitoimet_ja_keinot",
+        "asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suunniteltavat_sosiaalipalvelut: f.opt(0usize)?,
+            muut_palvelut_tukitoimet_ja_keinot: f.opt(1usize)?,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(2usize)?,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suunniteltavat_sosiaalipalvelut);
+        w.opt(1usize, &self.muut_palvelut_tukitoimet_ja_keinot);
+        w.opt(
+            2usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            3usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+    }
+}
+sosmeta_types::record!(
+    KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0
+);
 /// Lastensuojelun jälkihuollon asiakassuunnitelma (sv: Klientplan för eftervård inom barnskyddet)
 ///
 /// Shape `603cfc9e122f6eeb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E {
     /// Asiakas (sv: Klient)
     ///
@@ -279,120 +665,98 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Vanhemmat, perheenjäsenet ja muut läheiset henkilöt (sv: Föräldrar, familjemedlemmar och andra närstående personer)
     ///
     /// JSON `vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot: Option<String>,
     /// Aikaisemmat palvelut ja tukitoimet (sv: Tidigare service och stödåtgärder)
     ///
     /// JSON `aikaisemmat_palvelut_ja_tukitoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_palvelut_ja_tukitoimet: Option<String>,
     /// Nykyiset palvelut ja tukitoimet (sv: Nuvarande service och stödåtgärder)
     ///
     /// JSON `nykyiset_palvelut_ja_tukitoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyiset_palvelut_ja_tukitoimet: Option<String>,
     /// Kuvaus lapsen tai nuoren tilanteesta (sv: Beskrivning av barnets eller den ungas situation)
     ///
     /// JSON `kuvaus_lapsen_tai_nuoren_tilanteesta`: esitystapa Teksti, pakollinen.
     pub kuvaus_lapsen_tai_nuoren_tilanteesta: sosmeta_types::NonEmptyString,
     /// Lapsen tai nuoren hyvinvointi (sv: Barnets eller den ungas välbefinnande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_hyvinvointi: Option<
         SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59,
     >,
     /// Lapsen tai nuoren tuen ja palvelujen tarve (sv: Barnets eller den ungas behov av stöd och service)
     ///
     /// JSON `lapsen_tai_nuoren_tuen_ja_palvelujen_tarve`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_tuen_ja_palvelujen_tarve: Option<String>,
     /// Lapsen tai nuoren vahvuudet ja voimavarat (sv: Barnets eller den ungas styrkor och resurser)
     ///
     /// JSON `lapsen_tai_nuoren_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_vahvuudet_ja_voimavarat: Option<String>,
     /// Lapsen tai nuoren tulevaisuudensuunnitelmat (sv: Barnets eller den ungas framtidsplaner)
     ///
     /// JSON `lapsen_tai_nuoren_tulevaisuudensuunnitelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_tulevaisuudensuunnitelmat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
     ///
     /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0,
     >,
     /// Suunnitelma asiakkaan ja asiakkaan asioista vastaavan sosiaalityöntekijän tapaamisista (sv: Plan för möten mellan klienten och den socialarbetare som ansvarar för klientens angelägenheter)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista: Option<
         String,
     >,
     /// Selvitys vaihtoehdoista (sv: Utredning om olika alternativ)
     ///
     /// JSON `selvitys_vaihtoehdoista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_vaihtoehdoista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio jälkihuollon kestosta (sv: Uppskattning av eftervårdens varaktighet)
     ///
     /// JSON `arvio_jalkihuollon_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_jalkihuollon_kestosta: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -401,6 +765,7 @@ pub struct LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E {
 }
 impl LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         kuvaus_lapsen_tai_nuoren_tilanteesta: sosmeta_types::NonEmptyString,
@@ -434,21 +799,290 @@ impl LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot` (builder).
+    #[inline]
+    pub fn with_vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_palvelut_ja_tukitoimet` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_palvelut_ja_tukitoimet(mut self, value: String) -> Self {
+        self.aikaisemmat_palvelut_ja_tukitoimet = Some(value);
+        self
+    }
+    /// Set `nykyiset_palvelut_ja_tukitoimet` (builder).
+    #[inline]
+    pub fn with_nykyiset_palvelut_ja_tukitoimet(mut self, value: String) -> Self {
+        self.nykyiset_palvelut_ja_tukitoimet = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_hyvinvointi` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_hyvinvointi(
+        mut self,
+        value: SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59,
+    ) -> Self {
+        self.lapsen_tai_nuoren_hyvinvointi = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_tuen_ja_palvelujen_tarve` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_tuen_ja_palvelujen_tarve(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_tai_nuoren_tuen_ja_palvelujen_tarve = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_vahvuudet_ja_voimavarat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_tai_nuoren_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_tulevaisuudensuunnitelmat` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_tulevaisuudensuunnitelmat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_tai_nuoren_tulevaisuudensuunnitelmat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX868084C0,
+    ) -> Self {
+        self.keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista = Some(
+            value,
+        );
+        self
+    }
+    /// Set `selvitys_vaihtoehdoista` (builder).
+    #[inline]
+    pub fn with_selvitys_vaihtoehdoista(mut self, value: bool) -> Self {
+        self.selvitys_vaihtoehdoista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_jalkihuollon_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_jalkihuollon_kestosta(mut self, value: String) -> Self {
+        self.arvio_jalkihuollon_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot",
+        "aikaisemmat_palvelut_ja_tukitoimet",
+        "nykyiset_palvelut_ja_tukitoimet",
+        "kuvaus_lapsen_tai_nuoren_tilanteesta",
+        "lapsen_tai_nuoren_hyvinvointi",
+        "lapsen_tai_nuoren_tuen_ja_palvelujen_tarve",
+        "lapsen_tai_nuoren_vahvuudet_ja_voimavarat",
+        "lapsen_tai_nuoren_tulevaisuudensuunnitelmat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista",
+        "selvitys_vaihtoehdoista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_jalkihuollon_kestosta",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(1usize)?,
+            vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot: f.opt(2usize)?,
+            aikaisemmat_palvelut_ja_tukitoimet: f.opt(3usize)?,
+            nykyiset_palvelut_ja_tukitoimet: f.opt(4usize)?,
+            kuvaus_lapsen_tai_nuoren_tilanteesta: f.req(5usize)?,
+            lapsen_tai_nuoren_hyvinvointi: f.opt(6usize)?,
+            lapsen_tai_nuoren_tuen_ja_palvelujen_tarve: f.opt(7usize)?,
+            lapsen_tai_nuoren_vahvuudet_ja_voimavarat: f.opt(8usize)?,
+            lapsen_tai_nuoren_tulevaisuudensuunnitelmat: f.opt(9usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(10usize)?,
+            asetettavat_tavoitteet: f.opt(11usize)?,
+            keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(12usize)?,
+            suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista: f
+                .opt(13usize)?,
+            selvitys_vaihtoehdoista: f.opt(14usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(15usize)?,
+            sovitut_jatkotoimet: f.opt(16usize)?,
+            eriavat_nakemykset: f.opt(17usize)?,
+            arvio_jalkihuollon_kestosta: f.opt(18usize)?,
+            suunnitelman_tarkistaminen: f.opt(19usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(20usize)?,
+            lisatiedot: f.opt(21usize)?,
+            lakiselostus: f.opt(22usize)?,
+            paivamaara: f.opt(23usize)?,
+            laatija: f.req(24usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(2usize, &self.vanhemmat_perheenjasenet_ja_muut_laheiset_henkilot);
+        w.opt(3usize, &self.aikaisemmat_palvelut_ja_tukitoimet);
+        w.opt(4usize, &self.nykyiset_palvelut_ja_tukitoimet);
+        w.req(5usize, &self.kuvaus_lapsen_tai_nuoren_tilanteesta);
+        w.opt(6usize, &self.lapsen_tai_nuoren_hyvinvointi);
+        w.opt(7usize, &self.lapsen_tai_nuoren_tuen_ja_palvelujen_tarve);
+        w.opt(8usize, &self.lapsen_tai_nuoren_vahvuudet_ja_voimavarat);
+        w.opt(9usize, &self.lapsen_tai_nuoren_tulevaisuudensuunnitelmat);
+        w.opt(10usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(11usize, &self.asetettavat_tavoitteet);
+        w.opt(
+            12usize,
+            &self.keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(
+            13usize,
+            &self
+                .suunnitelma_asiakkaan_ja_asiakkaan_asioista_vastaavan_sosiaalityontekijan_tapaamisista,
+        );
+        w.opt(14usize, &self.selvitys_vaihtoehdoista);
+        w.opt(15usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(16usize, &self.sovitut_jatkotoimet);
+        w.opt(17usize, &self.eriavat_nakemykset);
+        w.opt(18usize, &self.arvio_jalkihuollon_kestosta);
+        w.opt(19usize, &self.suunnitelman_tarkistaminen);
+        w.opt(20usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+        w.opt(21usize, &self.lisatiedot);
+        w.opt(22usize, &self.lakiselostus);
+        w.opt(23usize, &self.paivamaara);
+        w.req(24usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LastensuojelunJalkihuollonAsiakassuunnitelmaX603CFC9E);
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
 /// Shape `6f0a3b2a3b496b50`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
@@ -459,16 +1093,15 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A {
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_maara_tunteina: Option<sosmeta_types::Number>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
         Self {
             palvelutehtava: None,
@@ -477,12 +1110,57 @@ impl SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A {
             kuvaus: None,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `palvelun_maara_tunteina` (builder).
+    #[inline]
+    pub fn with_palvelun_maara_tunteina(mut self, value: sosmeta_types::Number) -> Self {
+        self.palvelun_maara_tunteina = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "palvelun_maara_tunteina",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.opt(0usize)?,
+            sosiaalipalvelu: f.req(1usize)?,
+            palvelun_maara_tunteina: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelutehtava);
+        w.req(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.palvelun_maara_tunteina);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A);
 /// Jälkihuollon sijoituksen tiedot (sv: Uppgifter om eftervård vid placering)
 ///
 /// Shape `a14937c2b5856e4f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JalkihuollonSijoituksenTiedotXA14937C2 {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
@@ -493,34 +1171,29 @@ pub struct JalkihuollonSijoituksenTiedotXA14937C2 {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<SijoituspaikanYhteystiedotXBF485C9F>,
     /// Sijoituspaikan valinnan perustelut (sv: Motiveringar till val av placeringsplats)
     ///
     /// JSON `sijoituspaikan_valinnan_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_valinnan_perustelut: Option<String>,
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Päättymispäivä (sv: Avslutningsdatum)
     ///
     /// JSON `paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Tavoite (sv: Mål)
     ///
     /// JSON `tavoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<String>,
 }
 impl JalkihuollonSijoituksenTiedotXA14937C2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
@@ -532,12 +1205,84 @@ impl JalkihuollonSijoituksenTiedotXA14937C2 {
             tavoite: None,
         }
     }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: SijoituspaikanYhteystiedotXBF485C9F,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_valinnan_perustelut` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_valinnan_perustelut(mut self, value: String) -> Self {
+        self.sijoituspaikan_valinnan_perustelut = Some(value);
+        self
+    }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
+    /// Set `paattymispaiva` (builder).
+    #[inline]
+    pub fn with_paattymispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paattymispaiva = Some(value);
+        self
+    }
+    /// Set `tavoite` (builder).
+    #[inline]
+    pub fn with_tavoite(mut self, value: String) -> Self {
+        self.tavoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for JalkihuollonSijoituksenTiedotXA14937C2 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikka",
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+        "sijoituspaikan_valinnan_perustelut",
+        "alkamispaiva",
+        "paattymispaiva",
+        "tavoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikka: f.req(0usize)?,
+            sijoituspaikan_nimi: f.opt(1usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(2usize)?,
+            sijoituspaikan_valinnan_perustelut: f.opt(3usize)?,
+            alkamispaiva: f.opt(4usize)?,
+            paattymispaiva: f.opt(5usize)?,
+            tavoite: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sijoituspaikka);
+        w.opt(1usize, &self.sijoituspaikan_nimi);
+        w.opt(2usize, &self.sijoituspaikan_yhteystiedot);
+        w.opt(3usize, &self.sijoituspaikan_valinnan_perustelut);
+        w.opt(4usize, &self.alkamispaiva);
+        w.opt(5usize, &self.paattymispaiva);
+        w.opt(6usize, &self.tavoite);
+    }
+}
+sosmeta_types::record!(JalkihuollonSijoituksenTiedotXA14937C2);
 /// Lastensuojelun jälkihuollon palvelu- tai tukitoimipäätös (sv: Barnskyddets beslut om tjänster eller stödåtgärder vid eftervård)
 ///
 /// Shape `282c927852d7eb33`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
     /// Asiakas (sv: Klient)
     ///
@@ -546,7 +1291,6 @@ pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -563,7 +1307,6 @@ pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
     /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
     pub sosiaalipalvelu_jota_paatos_koskee: SosiaalipalveluJotaPaatosKoskeeX6F0A3B2A,
     /// Jälkihuollon sijoituksen tiedot (sv: Uppgifter om eftervård vid placering)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jalkihuollon_sijoituksen_tiedot: Option<JalkihuollonSijoituksenTiedotXA14937C2>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
@@ -574,31 +1317,26 @@ pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonnettavan_palvelun_jarjestamistapa: Option<
         sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
     >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_palvelun_jarjestamisesta: Option<String>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
     pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -609,7 +1347,6 @@ pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -618,6 +1355,7 @@ pub struct LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
 }
 impl LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -649,29 +1387,150 @@ impl LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `jalkihuollon_sijoituksen_tiedot` (builder).
+    #[inline]
+    pub fn with_jalkihuollon_sijoituksen_tiedot(
+        mut self,
+        value: JalkihuollonSijoituksenTiedotXA14937C2,
+    ) -> Self {
+        self.jalkihuollon_sijoituksen_tiedot = Some(value);
+        self
+    }
+    /// Set `myonnettavan_palvelun_jarjestamistapa` (builder).
+    #[inline]
+    pub fn with_myonnettavan_palvelun_jarjestamistapa(
+        mut self,
+        value: sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    ) -> Self {
+        self.myonnettavan_palvelun_jarjestamistapa = Some(value);
+        self
+    }
+    /// Set `lisatiedot_palvelun_jarjestamisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_palvelun_jarjestamisesta(mut self, value: String) -> Self {
+        self.lisatiedot_palvelun_jarjestamisesta = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "sosiaalipalvelu_jota_paatos_koskee",
+        "jalkihuollon_sijoituksen_tiedot",
+        "ratkaisu_ja_perustelut",
+        "myonnettavan_palvelun_jarjestamistapa",
+        "lisatiedot_palvelun_jarjestamisesta",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "paatoksen_voimassaolo",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            ratkaisun_laji: f.req(3usize)?,
+            sosiaalipalvelu_jota_paatos_koskee: f.req(4usize)?,
+            jalkihuollon_sijoituksen_tiedot: f.opt(5usize)?,
+            ratkaisu_ja_perustelut: f.req(6usize)?,
+            myonnettavan_palvelun_jarjestamistapa: f.opt(7usize)?,
+            lisatiedot_palvelun_jarjestamisesta: f.opt(8usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(9usize)?,
+            paatoksen_voimassaolo: f.opt(10usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(11usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(12usize)?,
+            paatoksentekija: f.req(13usize)?,
+            lisatietojen_antaja: f.req(14usize)?,
+            muutoksenhaku: f.opt(15usize)?,
+            allekirjoitus: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.req(3usize, &self.ratkaisun_laji);
+        w.req(4usize, &self.sosiaalipalvelu_jota_paatos_koskee);
+        w.opt(5usize, &self.jalkihuollon_sijoituksen_tiedot);
+        w.req(6usize, &self.ratkaisu_ja_perustelut);
+        w.opt(7usize, &self.myonnettavan_palvelun_jarjestamistapa);
+        w.opt(8usize, &self.lisatiedot_palvelun_jarjestamisesta);
+        w.req(9usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(10usize, &self.paatoksen_voimassaolo);
+        w.opt(11usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(12usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(13usize, &self.paatoksentekija);
+        w.req(14usize, &self.lisatietojen_antaja);
+        w.opt(15usize, &self.muutoksenhaku);
+        w.req(16usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(LastensuojelunJalkihuollonPalveluTaiTukitoimipaatosX282C9278);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `a99ddbfc616256a9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosXA99DDBFC {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -692,17 +1551,14 @@ pub struct PaatosXA99DDBFC {
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -713,11 +1569,11 @@ pub struct PaatosXA99DDBFC {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosXA99DDBFC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
@@ -742,12 +1598,111 @@ impl PaatosXA99DDBFC {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosXA99DDBFC {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "ratkaisu_ja_perustelut",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            vireilletulopaivamaara: f.opt(1usize)?,
+            hakemuksen_kuvaus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisun_laji: f.req(4usize)?,
+            ratkaisu_ja_perustelut: f.req(5usize)?,
+            ratkaisun_lakiperuste: f.req(6usize)?,
+            paatoksen_voimassaolo: f.opt(7usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(8usize)?,
+            valmistelija: f.opt(9usize)?,
+            paatoksentekija: f.req(10usize)?,
+            lisatietojen_antaja: f.req(11usize)?,
+            muutoksenhaku: f.opt(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.opt(1usize, &self.vireilletulopaivamaara);
+        w.opt(2usize, &self.hakemuksen_kuvaus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisun_laji);
+        w.req(5usize, &self.ratkaisu_ja_perustelut);
+        w.req(6usize, &self.ratkaisun_lakiperuste);
+        w.opt(7usize, &self.paatoksen_voimassaolo);
+        w.opt(8usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(9usize, &self.valmistelija);
+        w.req(10usize, &self.paatoksentekija);
+        w.req(11usize, &self.lisatietojen_antaja);
+        w.opt(12usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosXA99DDBFC);
 /// Päätös oikeudesta lastensuojelun jälkihuoltoon (sv: Beslut om rätt till eftervård inom barnskyddet)
 ///
 /// Shape `a324e96bd67a2892`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosOikeudestaLastensuojelunJalkihuoltoonXA324E96B {
     /// Asiakas (sv: Klient)
     ///
@@ -760,7 +1715,6 @@ pub struct PaatosOikeudestaLastensuojelunJalkihuoltoonXA324E96B {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -769,6 +1723,7 @@ pub struct PaatosOikeudestaLastensuojelunJalkihuoltoonXA324E96B {
 }
 impl PaatosOikeudestaLastensuojelunJalkihuoltoonXA324E96B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatos: PaatosXA99DDBFC,
@@ -781,4 +1736,36 @@ impl PaatosOikeudestaLastensuojelunJalkihuoltoonXA324E96B {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosOikeudestaLastensuojelunJalkihuoltoonXA324E96B {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosOikeudestaLastensuojelunJalkihuoltoonXA324E96B);

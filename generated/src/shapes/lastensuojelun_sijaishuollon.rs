@@ -10,8 +10,7 @@ use super::*;
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `53346c148e560a9e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX53346C14 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -24,21 +23,19 @@ pub struct AsiakasX53346C14 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
 }
 impl AsiakasX53346C14 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -51,7 +48,56 @@ impl AsiakasX53346C14 {
             turvakielto: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX53346C14 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "turvakielto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            turvakielto: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.turvakielto);
+    }
+}
+sosmeta_types::record!(AsiakasX53346C14);
 sosmeta_types::code_list!(
     #[doc = " Lapsen huostaanoton syy (sv: Orsak till omhändertagande av ett barn)"]
     #[doc = " "] #[doc = " JSON `lapsen_huostaanoton_syy`: esitystapa Koodi, toistuva."]
@@ -130,15 +176,13 @@ sosmeta_types::code_list!(
 /// JSON `vaatimus_ja_perustelut`: esitystapa Otsikko.
 ///
 /// Shape `c0d6b8951f45825e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VaatimusJaPerustelutXC0D6B895 {
     /// Lapsen huostaanoton syy (sv: Orsak till omhändertagande av ett barn)
     ///
     /// JSON `lapsen_huostaanoton_syy`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huostaanoton_syy: Option<
         Vec<sosmeta_types::Coded<LapsenHuostaanotonSyyX9AC4DAEC>>,
     >,
@@ -149,12 +193,10 @@ pub struct VaatimusJaPerustelutXC0D6B895 {
     /// Kasvuolosuhteet (sv: Uppväxtförhållanden)
     ///
     /// JSON `kasvuolosuhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kasvuolosuhteet: Option<String>,
     /// Lapsen käyttäytyminen (sv: Barnets beteende)
     ///
     /// JSON `lapsen_kayttaytyminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_kayttaytyminen: Option<String>,
     /// Selvitys sijaishuollosta (sv: Utredning om vård utom hemmet)
     ///
@@ -163,11 +205,11 @@ pub struct VaatimusJaPerustelutXC0D6B895 {
     /// Muut arvioidut toimenpidevaihtoehdot (sv: Andra alternativa åtgärder som har bedömts)
     ///
     /// JSON `muut_arvioidut_toimenpidevaihtoehdot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_arvioidut_toimenpidevaihtoehdot: Option<String>,
 }
 impl VaatimusJaPerustelutXC0D6B895 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta: sosmeta_types::NonEmptyString,
         selvitys_sijaishuollosta: sosmeta_types::NonEmptyString,
@@ -181,40 +223,94 @@ impl VaatimusJaPerustelutXC0D6B895 {
             muut_arvioidut_toimenpidevaihtoehdot: None,
         }
     }
+    /// Set `lapsen_huostaanoton_syy` (builder).
+    #[inline]
+    pub fn with_lapsen_huostaanoton_syy(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LapsenHuostaanotonSyyX9AC4DAEC>>,
+    ) -> Self {
+        self.lapsen_huostaanoton_syy = Some(value);
+        self
+    }
+    /// Set `kasvuolosuhteet` (builder).
+    #[inline]
+    pub fn with_kasvuolosuhteet(mut self, value: String) -> Self {
+        self.kasvuolosuhteet = Some(value);
+        self
+    }
+    /// Set `lapsen_kayttaytyminen` (builder).
+    #[inline]
+    pub fn with_lapsen_kayttaytyminen(mut self, value: String) -> Self {
+        self.lapsen_kayttaytyminen = Some(value);
+        self
+    }
+    /// Set `muut_arvioidut_toimenpidevaihtoehdot` (builder).
+    #[inline]
+    pub fn with_muut_arvioidut_toimenpidevaihtoehdot(mut self, value: String) -> Self {
+        self.muut_arvioidut_toimenpidevaihtoehdot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VaatimusJaPerustelutXC0D6B895 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_huostaanoton_syy",
+        "vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta",
+        "kasvuolosuhteet",
+        "lapsen_kayttaytyminen",
+        "selvitys_sijaishuollosta",
+        "muut_arvioidut_toimenpidevaihtoehdot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_huostaanoton_syy: f.opt(0usize)?,
+            vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta: f.req(1usize)?,
+            kasvuolosuhteet: f.opt(2usize)?,
+            lapsen_kayttaytyminen: f.opt(3usize)?,
+            selvitys_sijaishuollosta: f.req(4usize)?,
+            muut_arvioidut_toimenpidevaihtoehdot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_huostaanoton_syy);
+        w.req(1usize, &self.vaatimus_huostaanotosta_ja_sijaishuoltoon_sijoittamisesta);
+        w.opt(2usize, &self.kasvuolosuhteet);
+        w.opt(3usize, &self.lapsen_kayttaytyminen);
+        w.req(4usize, &self.selvitys_sijaishuollosta);
+        w.opt(5usize, &self.muut_arvioidut_toimenpidevaihtoehdot);
+    }
+}
+sosmeta_types::record!(VaatimusJaPerustelutXC0D6B895);
 /// Avohuollon tukitoimia koskevat tiedot (sv: Uppgifter om stödåtgärder inom öppenvården)
 ///
 /// JSON `avohuollon_tukitoimia_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `97925b8dd3cf7c69`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AvohuollonTukitoimiaKoskevatTiedotX97925B8D {
     /// Selvitys toteutetuista avohuollon tukitoimista (sv: Utredning om genomförda stödåtgärder inom öppenvården)
     ///
     /// JSON `selvitys_toteutetuista_avohuollon_tukitoimista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_toteutetuista_avohuollon_tukitoimista: Option<String>,
     /// Selvitys muista tarjotuista tai asiakkaan pyytämistä avohuollon tukitoimista (sv: En utredning om andra stödåtgärder inom öppenvården som har erbjudits eller som klienten har begärt)
     ///
     /// JSON `selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista: Option<
         String,
     >,
     /// Syy miksi asiakas on kieltäytynyt tukitoimista (sv: Orsak till att klienten har nekat till stödåtgärder)
     ///
     /// JSON `syy_miksi_asiakas_on_kieltaytynyt_tukitoimista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syy_miksi_asiakas_on_kieltaytynyt_tukitoimista: Option<String>,
     /// Selvitys tukitoimien riittämättömyydestä (sv: Utredning om stödåtgärdernas otillräcklighet)
     ///
     /// JSON `selvitys_tukitoimien_riittamattomyydesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_tukitoimien_riittamattomyydesta: Option<String>,
 }
 impl AvohuollonTukitoimiaKoskevatTiedotX97925B8D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             selvitys_toteutetuista_avohuollon_tukitoimista: None,
@@ -223,33 +319,99 @@ impl AvohuollonTukitoimiaKoskevatTiedotX97925B8D {
             selvitys_tukitoimien_riittamattomyydesta: None,
         }
     }
+    /// Set `selvitys_toteutetuista_avohuollon_tukitoimista` (builder).
+    #[inline]
+    pub fn with_selvitys_toteutetuista_avohuollon_tukitoimista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.selvitys_toteutetuista_avohuollon_tukitoimista = Some(value);
+        self
+    }
+    /// Set `selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista` (builder).
+    #[inline]
+    pub fn with_selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista = Some(
+            value,
+        );
+        self
+    }
+    /// Set `syy_miksi_asiakas_on_kieltaytynyt_tukitoimista` (builder).
+    #[inline]
+    pub fn with_syy_miksi_asiakas_on_kieltaytynyt_tukitoimista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.syy_miksi_asiakas_on_kieltaytynyt_tukitoimista = Some(value);
+        self
+    }
+    /// Set `selvitys_tukitoimien_riittamattomyydesta` (builder).
+    #[inline]
+    pub fn with_selvitys_tukitoimien_riittamattomyydesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.selvitys_tukitoimien_riittamattomyydesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AvohuollonTukitoimiaKoskevatTiedotX97925B8D {
+    const KEYS: &'static [&'static str] = &[
+        "selvitys_toteutetuista_avohuollon_tukitoimista",
+        "selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista",
+        "syy_miksi_asiakas_on_kieltaytynyt_tukitoimista",
+        "selvitys_tukitoimien_riittamattomyydesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            selvitys_toteutetuista_avohuollon_tukitoimista: f.opt(0usize)?,
+            selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista: f
+                .opt(1usize)?,
+            syy_miksi_asiakas_on_kieltaytynyt_tukitoimista: f.opt(2usize)?,
+            selvitys_tukitoimien_riittamattomyydesta: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.selvitys_toteutetuista_avohuollon_tukitoimista);
+        w.opt(
+            1usize,
+            &self
+                .selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista,
+        );
+        w.opt(2usize, &self.syy_miksi_asiakas_on_kieltaytynyt_tukitoimista);
+        w.opt(3usize, &self.selvitys_tukitoimien_riittamattomyydesta);
+    }
+}
+sosmeta_types::record!(AvohuollonTukitoimiaKoskevatTiedotX97925B8D);
 /// Tätä päätöstä välittömästi edeltäneen (sv: Omedelbart före detta beslut)
 ///
 /// JSON `tata_paatosta_valittomasti_edeltaneen`: esitystapa Otsikko.
 ///
 /// Shape `79a076b0dd7d634f`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TataPaatostaValittomastiEdeltaneenX79A076B0 {
     /// Kiireellisen sijoituksen alkamispäivä (sv: Datum för inledning av brådskande placering)
     ///
     /// JSON `kiireellisen_sijoituksen_alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisen_sijoituksen_alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Kiireellisen sijoituksen jatkamispäivä (sv: Datum för förlängning av brådskande placering)
     ///
     /// JSON `kiireellisen_sijoituksen_jatkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisen_sijoituksen_jatkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Kiireellisen sijoituksen päättymispäivä (sv: Datum för avslutning av brådskande placering)
     ///
     /// JSON `kiireellisen_sijoituksen_paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisen_sijoituksen_paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
 impl TataPaatostaValittomastiEdeltaneenX79A076B0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kiireellisen_sijoituksen_alkamispaiva: None,
@@ -257,68 +419,145 @@ impl TataPaatostaValittomastiEdeltaneenX79A076B0 {
             kiireellisen_sijoituksen_paattymispaiva: None,
         }
     }
+    /// Set `kiireellisen_sijoituksen_alkamispaiva` (builder).
+    #[inline]
+    pub fn with_kiireellisen_sijoituksen_alkamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.kiireellisen_sijoituksen_alkamispaiva = Some(value);
+        self
+    }
+    /// Set `kiireellisen_sijoituksen_jatkamispaiva` (builder).
+    #[inline]
+    pub fn with_kiireellisen_sijoituksen_jatkamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.kiireellisen_sijoituksen_jatkamispaiva = Some(value);
+        self
+    }
+    /// Set `kiireellisen_sijoituksen_paattymispaiva` (builder).
+    #[inline]
+    pub fn with_kiireellisen_sijoituksen_paattymispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.kiireellisen_sijoituksen_paattymispaiva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TataPaatostaValittomastiEdeltaneenX79A076B0 {
+    const KEYS: &'static [&'static str] = &[
+        "kiireellisen_sijoituksen_alkamispaiva",
+        "kiireellisen_sijoituksen_jatkamispaiva",
+        "kiireellisen_sijoituksen_paattymispaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kiireellisen_sijoituksen_alkamispaiva: f.opt(0usize)?,
+            kiireellisen_sijoituksen_jatkamispaiva: f.opt(1usize)?,
+            kiireellisen_sijoituksen_paattymispaiva: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kiireellisen_sijoituksen_alkamispaiva);
+        w.opt(1usize, &self.kiireellisen_sijoituksen_jatkamispaiva);
+        w.opt(2usize, &self.kiireellisen_sijoituksen_paattymispaiva);
+    }
+}
+sosmeta_types::record!(TataPaatostaValittomastiEdeltaneenX79A076B0);
 /// Aiempia sijoituksia koskevat tiedot (sv: Uppgifter om tidigare placeringar)
 ///
 /// JSON `aiempia_sijoituksia_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `7b86b7c1e875e506`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AiempiaSijoituksiaKoskevatTiedotX7B86B7C1 {
     /// Yhteenveto aiemmista sijoituksista (sv: Sammanfattning av tidigare placeringar)
     ///
     /// JSON `yhteenveto_aiemmista_sijoituksista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenveto_aiemmista_sijoituksista: Option<String>,
     /// Tätä päätöstä välittömästi edeltäneen (sv: Omedelbart före detta beslut)
     ///
     /// JSON `tata_paatosta_valittomasti_edeltaneen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tata_paatosta_valittomasti_edeltaneen: Option<
         TataPaatostaValittomastiEdeltaneenX79A076B0,
     >,
 }
 impl AiempiaSijoituksiaKoskevatTiedotX7B86B7C1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yhteenveto_aiemmista_sijoituksista: None,
             tata_paatosta_valittomasti_edeltaneen: None,
         }
     }
+    /// Set `yhteenveto_aiemmista_sijoituksista` (builder).
+    #[inline]
+    pub fn with_yhteenveto_aiemmista_sijoituksista(mut self, value: String) -> Self {
+        self.yhteenveto_aiemmista_sijoituksista = Some(value);
+        self
+    }
+    /// Set `tata_paatosta_valittomasti_edeltaneen` (builder).
+    #[inline]
+    pub fn with_tata_paatosta_valittomasti_edeltaneen(
+        mut self,
+        value: TataPaatostaValittomastiEdeltaneenX79A076B0,
+    ) -> Self {
+        self.tata_paatosta_valittomasti_edeltaneen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AiempiaSijoituksiaKoskevatTiedotX7B86B7C1 {
+    const KEYS: &'static [&'static str] = &[
+        "yhteenveto_aiemmista_sijoituksista",
+        "tata_paatosta_valittomasti_edeltaneen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yhteenveto_aiemmista_sijoituksista: f.opt(0usize)?,
+            tata_paatosta_valittomasti_edeltaneen: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yhteenveto_aiemmista_sijoituksista);
+        w.opt(1usize, &self.tata_paatosta_valittomasti_edeltaneen);
+    }
+}
+sosmeta_types::record!(AiempiaSijoituksiaKoskevatTiedotX7B86B7C1);
 /// Asiakassuunnitelmaa koskevat tiedot (sv: Uppgifter om klientplanen)
 ///
 /// JSON `asiakassuunnitelmaa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `91019193fa516bdb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakassuunnitelmaaKoskevatTiedotX91019193 {
     /// Asiakassuunnitelma laadittu (sv: En klientplan har upprättats)
     ///
     /// JSON `asiakassuunnitelma_laadittu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakassuunnitelma_laadittu: Option<bool>,
     /// Asiakassuunnitelma liitteenä (sv: Klientplanen bifogas)
     ///
     /// JSON `asiakassuunnitelma_liitteena`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakassuunnitelma_liitteena: Option<bool>,
     /// Syyt asiakassuunnitelman puuttumiselle (sv: Orsak till att klientplan saknas)
     ///
     /// JSON `syyt_asiakassuunnitelman_puuttumiselle`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_asiakassuunnitelman_puuttumiselle: Option<String>,
     /// Suunnitelma asiakassuunnitelman laatimisesta (sv: Plan för upprättande av en klientplan)
     ///
     /// JSON `suunnitelma_asiakassuunnitelman_laatimisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakassuunnitelman_laatimisesta: Option<String>,
 }
 impl AsiakassuunnitelmaaKoskevatTiedotX91019193 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asiakassuunnitelma_laadittu: None,
@@ -327,14 +566,65 @@ impl AsiakassuunnitelmaaKoskevatTiedotX91019193 {
             suunnitelma_asiakassuunnitelman_laatimisesta: None,
         }
     }
+    /// Set `asiakassuunnitelma_laadittu` (builder).
+    #[inline]
+    pub fn with_asiakassuunnitelma_laadittu(mut self, value: bool) -> Self {
+        self.asiakassuunnitelma_laadittu = Some(value);
+        self
+    }
+    /// Set `asiakassuunnitelma_liitteena` (builder).
+    #[inline]
+    pub fn with_asiakassuunnitelma_liitteena(mut self, value: bool) -> Self {
+        self.asiakassuunnitelma_liitteena = Some(value);
+        self
+    }
+    /// Set `syyt_asiakassuunnitelman_puuttumiselle` (builder).
+    #[inline]
+    pub fn with_syyt_asiakassuunnitelman_puuttumiselle(mut self, value: String) -> Self {
+        self.syyt_asiakassuunnitelman_puuttumiselle = Some(value);
+        self
+    }
+    /// Set `suunnitelma_asiakassuunnitelman_laatimisesta` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakassuunnitelman_laatimisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_asiakassuunnitelman_laatimisesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakassuunnitelmaaKoskevatTiedotX91019193 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakassuunnitelma_laadittu",
+        "asiakassuunnitelma_liitteena",
+        "syyt_asiakassuunnitelman_puuttumiselle",
+        "suunnitelma_asiakassuunnitelman_laatimisesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakassuunnitelma_laadittu: f.opt(0usize)?,
+            asiakassuunnitelma_liitteena: f.opt(1usize)?,
+            syyt_asiakassuunnitelman_puuttumiselle: f.opt(2usize)?,
+            suunnitelma_asiakassuunnitelman_laatimisesta: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakassuunnitelma_laadittu);
+        w.opt(1usize, &self.asiakassuunnitelma_liitteena);
+        w.opt(2usize, &self.syyt_asiakassuunnitelman_puuttumiselle);
+        w.opt(3usize, &self.suunnitelma_asiakassuunnitelman_laatimisesta);
+    }
+}
+sosmeta_types::record!(AsiakassuunnitelmaaKoskevatTiedotX91019193);
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
 /// JSON `lapsen_sijoitus`: toistuva, pakollinen.
 ///
 /// Shape `7602a157202ab874`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSijoitusX7602A157 {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
@@ -345,24 +635,21 @@ pub struct LapsenSijoitusX7602A157 {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Sijoituspaikan valinnan perustelut (sv: Motiveringar till val av placeringsplats)
     ///
     /// JSON `sijoituspaikan_valinnan_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_valinnan_perustelut: Option<String>,
     /// Arvioitu kesto (sv: Uppskattad varaktighet)
     ///
     /// JSON `arvioitu_kesto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_kesto: Option<String>,
 }
 impl LapsenSijoitusX7602A157 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
@@ -372,14 +659,68 @@ impl LapsenSijoitusX7602A157 {
             arvioitu_kesto: None,
         }
     }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: YhteystiedotXC7410BBD,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_valinnan_perustelut` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_valinnan_perustelut(mut self, value: String) -> Self {
+        self.sijoituspaikan_valinnan_perustelut = Some(value);
+        self
+    }
+    /// Set `arvioitu_kesto` (builder).
+    #[inline]
+    pub fn with_arvioitu_kesto(mut self, value: String) -> Self {
+        self.arvioitu_kesto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSijoitusX7602A157 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikka",
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+        "sijoituspaikan_valinnan_perustelut",
+        "arvioitu_kesto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikka: f.req(0usize)?,
+            sijoituspaikan_nimi: f.opt(1usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(2usize)?,
+            sijoituspaikan_valinnan_perustelut: f.opt(3usize)?,
+            arvioitu_kesto: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sijoituspaikka);
+        w.opt(1usize, &self.sijoituspaikan_nimi);
+        w.opt(2usize, &self.sijoituspaikan_yhteystiedot);
+        w.opt(3usize, &self.sijoituspaikan_valinnan_perustelut);
+        w.opt(4usize, &self.arvioitu_kesto);
+    }
+}
+sosmeta_types::record!(LapsenSijoitusX7602A157);
 /// Sijaishuoltopaikan valintaa koskevat tiedot (sv: Uppgifter om val av plats för vård utom hemmet)
 ///
 /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `f35e7425afd35839`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425 {
     /// Lapsen sijoitus (sv: Placering av barn)
     ///
@@ -388,11 +729,11 @@ pub struct SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425 {
     /// Sijaishuoltopaikan valinta (sv: Val av plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikan_valinta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valinta: Option<String>,
 }
 impl SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         lapsen_sijoitus: sosmeta_types::NonEmptyVec<LapsenSijoitusX7602A157>,
     ) -> Self {
@@ -401,14 +742,39 @@ impl SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425 {
             sijaishuoltopaikan_valinta: None,
         }
     }
+    /// Set `sijaishuoltopaikan_valinta` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikan_valinta(mut self, value: String) -> Self {
+        self.sijaishuoltopaikan_valinta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_sijoitus",
+        "sijaishuoltopaikan_valinta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_sijoitus: f.req(0usize)?,
+            sijaishuoltopaikan_valinta: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lapsen_sijoitus);
+        w.opt(1usize, &self.sijaishuoltopaikan_valinta);
+    }
+}
+sosmeta_types::record!(SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425);
 /// Suunnitelma lapsen ja  hänen läheistensä yhteydenpidon toteuttamisesta (sv: Plan för hur barnet och dess närstående ska hålla kontakt)
 ///
 /// JSON `suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta`: esitystapa Otsikko.
 ///
 /// Shape `51a9b57929b0bfee`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579 {
     /// Kuvaus lapsen ja hänen vanhempiensa tapaamisten järjestämisestä (sv: Beskrivning av ordnande av möten mellan barnet och dess föräldrar)
     ///
@@ -417,7 +783,6 @@ pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B
     /// Lapsen ja muiden henkilöiden tapaamiset (sv: Möten mellan barnet och andra personer)
     ///
     /// JSON `lapsen_ja_muiden_henkiloiden_tapaamiset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_muiden_henkiloiden_tapaamiset: Option<String>,
     /// Muu yhteydenpito (sv: Annan kontakt)
     ///
@@ -426,6 +791,7 @@ pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B
 }
 impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta: sosmeta_types::NonEmptyString,
         muu_yhteydenpito: sosmeta_types::NonEmptyString,
@@ -436,33 +802,68 @@ impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579 {
             muu_yhteydenpito,
         }
     }
+    /// Set `lapsen_ja_muiden_henkiloiden_tapaamiset` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_muiden_henkiloiden_tapaamiset(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_ja_muiden_henkiloiden_tapaamiset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579 {
+    const KEYS: &'static [&'static str] = &[
+        "kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta",
+        "lapsen_ja_muiden_henkiloiden_tapaamiset",
+        "muu_yhteydenpito",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta: f
+                .req(0usize)?,
+            lapsen_ja_muiden_henkiloiden_tapaamiset: f.opt(1usize)?,
+            muu_yhteydenpito: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(
+            0usize,
+            &self.kuvaus_lapsen_ja_hanen_vanhempiensa_tapaamisten_jarjestamisesta,
+        );
+        w.opt(1usize, &self.lapsen_ja_muiden_henkiloiden_tapaamiset);
+        w.req(2usize, &self.muu_yhteydenpito);
+    }
+}
+sosmeta_types::record!(
+    SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579
+);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: pakollinen.
 ///
 /// Shape `bea3d5fa986e8290`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenXBEA3D5FA {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin, pakollinen.
     pub suoritettu: bool,
     /// Suhtautuminen huostaanottoon (sv: Inställning till omhändertagandet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_huostaanottoon: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
     /// Suhtautuminen sijaishuoltopaikkaan (sv: Inställning till platsen för vård utom hemmet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_sijaishuoltopaikkaan: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl KuuleminenXBEA3D5FA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(suoritettu: bool) -> Self {
         Self {
             suoritettu,
@@ -471,37 +872,81 @@ impl KuuleminenXBEA3D5FA {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `suhtautuminen_huostaanottoon` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_huostaanottoon(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_huostaanottoon = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_sijaishuoltopaikkaan` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_sijaishuoltopaikkaan(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_sijaishuoltopaikkaan = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenXBEA3D5FA {
+    const KEYS: &'static [&'static str] = &[
+        "suoritettu",
+        "suhtautuminen_huostaanottoon",
+        "suhtautuminen_sijaishuoltopaikkaan",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suoritettu: f.req(0usize)?,
+            suhtautuminen_huostaanottoon: f.opt(1usize)?,
+            suhtautuminen_sijaishuoltopaikkaan: f.opt(2usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.suoritettu);
+        w.opt(1usize, &self.suhtautuminen_huostaanottoon);
+        w.opt(2usize, &self.suhtautuminen_sijaishuoltopaikkaan);
+        w.opt(3usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(KuuleminenXBEA3D5FA);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva.
 ///
 /// Shape `51bb54f4d77d04b5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenX51BB54F4 {
     /// Kuultava (sv: Person som hörs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<KuultavaXBB3963A3>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Suhtautuminen huostaanottoon (sv: Inställning till omhändertagandet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_huostaanottoon: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
     /// Suhtautuminen sijaishuoltopaikkaan (sv: Inställning till platsen för vård utom hemmet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_sijaishuoltopaikkaan: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl KuuleminenX51BB54F4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuultava: None,
@@ -511,34 +956,117 @@ impl KuuleminenX51BB54F4 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: KuultavaXBB3963A3) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_huostaanottoon` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_huostaanottoon(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_huostaanottoon = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_sijaishuoltopaikkaan` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_sijaishuoltopaikkaan(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_sijaishuoltopaikkaan = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenX51BB54F4 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "suhtautuminen_huostaanottoon",
+        "suhtautuminen_sijaishuoltopaikkaan",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.opt(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            suhtautuminen_huostaanottoon: f.opt(2usize)?,
+            suhtautuminen_sijaishuoltopaikkaan: f.opt(3usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuultava);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.suhtautuminen_huostaanottoon);
+        w.opt(3usize, &self.suhtautuminen_sijaishuoltopaikkaan);
+        w.opt(4usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(KuuleminenX51BB54F4);
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön kuuleminen (sv: Hörande av vårdnadshavare, förälder och annan person som svarar för barnets vård)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
 ///
 /// Shape `fde30e1a0f366c64`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<Vec<KuuleminenX51BB54F4>>,
 }
 impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { kuuleminen: None }
     }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: Vec<KuuleminenX51BB54F4>) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A {
+    const KEYS: &'static [&'static str] = &["kuuleminen"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { kuuleminen: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuuleminen);
+    }
+}
+sosmeta_types::record!(
+    HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A
+);
 /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning om åsikt och hörande)
 ///
 /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
 ///
 /// Shape `7b3f9e956e824436`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MielipiteenSelvittaminenJaKuuleminenX7B3F9E95 {
     /// Kuuleminen (sv: Hörande)
     ///
@@ -547,18 +1075,17 @@ pub struct MielipiteenSelvittaminenJaKuuleminenX7B3F9E95 {
     /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön kuuleminen (sv: Hörande av vårdnadshavare, förälder och annan person som svarar för barnets vård)
     ///
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: Option<
         HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A,
     >,
     /// Arvio mielipiteen huomioonottamisesta (sv: Bedömning av hur åsikten har beaktats)
     ///
     /// JSON `arvio_mielipiteen_huomioonottamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_mielipiteen_huomioonottamisesta: Option<String>,
 }
 impl MielipiteenSelvittaminenJaKuuleminenX7B3F9E95 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuuleminen: KuuleminenXBEA3D5FA) -> Self {
         Self {
             kuuleminen,
@@ -566,12 +1093,55 @@ impl MielipiteenSelvittaminenJaKuuleminenX7B3F9E95 {
             arvio_mielipiteen_huomioonottamisesta: None,
         }
     }
+    /// Set `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen` (builder).
+    #[inline]
+    pub fn with_huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen(
+        mut self,
+        value: HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXFDE30E1A,
+    ) -> Self {
+        self.huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen = Some(
+            value,
+        );
+        self
+    }
+    /// Set `arvio_mielipiteen_huomioonottamisesta` (builder).
+    #[inline]
+    pub fn with_arvio_mielipiteen_huomioonottamisesta(mut self, value: String) -> Self {
+        self.arvio_mielipiteen_huomioonottamisesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MielipiteenSelvittaminenJaKuuleminenX7B3F9E95 {
+    const KEYS: &'static [&'static str] = &[
+        "kuuleminen",
+        "huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen",
+        "arvio_mielipiteen_huomioonottamisesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuuleminen: f.req(0usize)?,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: f
+                .opt(1usize)?,
+            arvio_mielipiteen_huomioonottamisesta: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuuleminen);
+        w.opt(
+            1usize,
+            &self
+                .huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen,
+        );
+        w.opt(2usize, &self.arvio_mielipiteen_huomioonottamisesta);
+    }
+}
+sosmeta_types::record!(MielipiteenSelvittaminenJaKuuleminenX7B3F9E95);
 /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
 ///
 /// Shape `655d04d1a68eac51`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenTerveydentilanTutkiminenX655D04D1 {
     /// Terveydentila on tutkittu (sv: Hälsotillståndet har undersökts)
     ///
@@ -580,21 +1150,19 @@ pub struct LapsenTerveydentilanTutkiminenX655D04D1 {
     /// Tutkimatta jättämisen syy (sv: Orsak till outförd undersökning)
     ///
     /// JSON `tutkimatta_jattamisen_syy`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimatta_jattamisen_syy: Option<String>,
     /// Tutkimus tehdään myöhemmin (sv: Undersökningen utförs senare)
     ///
     /// JSON `tutkimus_tehdaan_myohemmin`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimus_tehdaan_myohemmin: Option<bool>,
     /// Suunnitelma tutkimisesta (sv: Plan för undersökningen)
     ///
     /// JSON `suunnitelma_tutkimisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_tutkimisesta: Option<String>,
 }
 impl LapsenTerveydentilanTutkiminenX655D04D1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(terveydentila_on_tutkittu: bool) -> Self {
         Self {
             terveydentila_on_tutkittu,
@@ -603,12 +1171,54 @@ impl LapsenTerveydentilanTutkiminenX655D04D1 {
             suunnitelma_tutkimisesta: None,
         }
     }
+    /// Set `tutkimatta_jattamisen_syy` (builder).
+    #[inline]
+    pub fn with_tutkimatta_jattamisen_syy(mut self, value: String) -> Self {
+        self.tutkimatta_jattamisen_syy = Some(value);
+        self
+    }
+    /// Set `tutkimus_tehdaan_myohemmin` (builder).
+    #[inline]
+    pub fn with_tutkimus_tehdaan_myohemmin(mut self, value: bool) -> Self {
+        self.tutkimus_tehdaan_myohemmin = Some(value);
+        self
+    }
+    /// Set `suunnitelma_tutkimisesta` (builder).
+    #[inline]
+    pub fn with_suunnitelma_tutkimisesta(mut self, value: String) -> Self {
+        self.suunnitelma_tutkimisesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenTerveydentilanTutkiminenX655D04D1 {
+    const KEYS: &'static [&'static str] = &[
+        "terveydentila_on_tutkittu",
+        "tutkimatta_jattamisen_syy",
+        "tutkimus_tehdaan_myohemmin",
+        "suunnitelma_tutkimisesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            terveydentila_on_tutkittu: f.req(0usize)?,
+            tutkimatta_jattamisen_syy: f.opt(1usize)?,
+            tutkimus_tehdaan_myohemmin: f.opt(2usize)?,
+            suunnitelma_tutkimisesta: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.terveydentila_on_tutkittu);
+        w.opt(1usize, &self.tutkimatta_jattamisen_syy);
+        w.opt(2usize, &self.tutkimus_tehdaan_myohemmin);
+        w.opt(3usize, &self.suunnitelma_tutkimisesta);
+    }
+}
+sosmeta_types::record!(LapsenTerveydentilanTutkiminenX655D04D1);
 /// Huostaanottohakemus hallinto-oikeudelle (sv: Ansökan om omhändertagande till förvaltningsdomstolen)
 ///
 /// Shape `98d80475a73879c3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuostaanottohakemusHallintoOikeudelleX98D80475 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -621,33 +1231,28 @@ pub struct HuostaanottohakemusHallintoOikeudelleX98D80475 {
     /// Huoltaja tai laillinen edustaja (sv: Vårdnadshavare eller laglig företrädare)
     ///
     /// JSON `huoltaja_tai_laillinen_edustaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja_tai_laillinen_edustaja: Option<
         Vec<HuoltajaTaiLaillinenEdustajaXD300E0D7>,
     >,
     /// Vaatimus ja perustelut (sv: Yrkande och grunder)
     ///
     /// JSON `vaatimus_ja_perustelut`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaatimus_ja_perustelut: Option<VaatimusJaPerustelutXC0D6B895>,
     /// Avohuollon tukitoimia koskevat tiedot (sv: Uppgifter om stödåtgärder inom öppenvården)
     ///
     /// JSON `avohuollon_tukitoimia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avohuollon_tukitoimia_koskevat_tiedot: Option<
         AvohuollonTukitoimiaKoskevatTiedotX97925B8D,
     >,
     /// Aiempia sijoituksia koskevat tiedot (sv: Uppgifter om tidigare placeringar)
     ///
     /// JSON `aiempia_sijoituksia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiempia_sijoituksia_koskevat_tiedot: Option<
         AiempiaSijoituksiaKoskevatTiedotX7B86B7C1,
     >,
     /// Asiakassuunnitelmaa koskevat tiedot (sv: Uppgifter om klientplanen)
     ///
     /// JSON `asiakassuunnitelmaa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakassuunnitelmaa_koskevat_tiedot: Option<
         AsiakassuunnitelmaaKoskevatTiedotX91019193,
     >,
@@ -658,51 +1263,40 @@ pub struct HuostaanottohakemusHallintoOikeudelleX98D80475 {
     /// Sijaishuoltopaikan valintaa koskevat tiedot (sv: Uppgifter om val av plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valintaa_koskevat_tiedot: Option<
         SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425,
     >,
     /// Selvitys sijoituksen valmistelusta (sv: Utredning om hur placeringen har beretts)
     ///
     /// JSON `selvitys_sijoituksen_valmistelusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_sijoituksen_valmistelusta: Option<String>,
     /// Suunnitelma lapsen ja  hänen läheistensä yhteydenpidon toteuttamisesta (sv: Plan för hur barnet och dess närstående ska hålla kontakt)
     ///
     /// JSON `suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta`: esitystapa Otsikko.
-    #[serde(
-        rename = "suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta: Option<
         SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579,
     >,
     /// Suunnitelma perheen jälleenyhdistämisestä (sv: Plan för familjens återförening)
     ///
     /// JSON `suunnitelma_perheen_jalleenyhdistamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_perheen_jalleenyhdistamisesta: Option<String>,
     /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning om åsikt och hörande)
     ///
     /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen_ja_kuuleminen: Option<
         MielipiteenSelvittaminenJaKuuleminenX7B3F9E95,
     >,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentilan_tutkiminen: Option<
         LapsenTerveydentilanTutkiminenX655D04D1,
     >,
     /// Pyyntö ja perustelut välittömälle täytäntöönpanolle (sv: Begäran och motiveringar till omedelbart verkställande)
     ///
     /// JSON `pyynto_ja_perustelut_valittomalle_taytantoonpanolle`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyynto_ja_perustelut_valittomalle_taytantoonpanolle: Option<String>,
     /// Selvitys asiakirjoista (sv: Utredning om handlingar)
     ///
     /// JSON `selvitys_asiakirjoista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_asiakirjoista: Option<String>,
     /// Lapsen asioista vastaava sosiaalityöntekijä (sv: Den socialarbetare som ansvarar för barnets angelägenheter)
     ///
@@ -711,22 +1305,18 @@ pub struct HuostaanottohakemusHallintoOikeudelleX98D80475 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakija (sv: Sökande)
     ///
@@ -739,6 +1329,7 @@ pub struct HuostaanottohakemusHallintoOikeudelleX98D80475 {
 }
 impl HuostaanottohakemusHallintoOikeudelleX98D80475 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         asiakas: AsiakasX53346C14,
@@ -773,14 +1364,236 @@ impl HuostaanottohakemusHallintoOikeudelleX98D80475 {
             allekirjoitus,
         }
     }
+    /// Set `huoltaja_tai_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_huoltaja_tai_laillinen_edustaja(
+        mut self,
+        value: Vec<HuoltajaTaiLaillinenEdustajaXD300E0D7>,
+    ) -> Self {
+        self.huoltaja_tai_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `vaatimus_ja_perustelut` (builder).
+    #[inline]
+    pub fn with_vaatimus_ja_perustelut(
+        mut self,
+        value: VaatimusJaPerustelutXC0D6B895,
+    ) -> Self {
+        self.vaatimus_ja_perustelut = Some(value);
+        self
+    }
+    /// Set `avohuollon_tukitoimia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_avohuollon_tukitoimia_koskevat_tiedot(
+        mut self,
+        value: AvohuollonTukitoimiaKoskevatTiedotX97925B8D,
+    ) -> Self {
+        self.avohuollon_tukitoimia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `aiempia_sijoituksia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_aiempia_sijoituksia_koskevat_tiedot(
+        mut self,
+        value: AiempiaSijoituksiaKoskevatTiedotX7B86B7C1,
+    ) -> Self {
+        self.aiempia_sijoituksia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `asiakassuunnitelmaa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_asiakassuunnitelmaa_koskevat_tiedot(
+        mut self,
+        value: AsiakassuunnitelmaaKoskevatTiedotX91019193,
+    ) -> Self {
+        self.asiakassuunnitelmaa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `sijaishuoltopaikan_valintaa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikan_valintaa_koskevat_tiedot(
+        mut self,
+        value: SijaishuoltopaikanValintaaKoskevatTiedotXF35E7425,
+    ) -> Self {
+        self.sijaishuoltopaikan_valintaa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `selvitys_sijoituksen_valmistelusta` (builder).
+    #[inline]
+    pub fn with_selvitys_sijoituksen_valmistelusta(mut self, value: String) -> Self {
+        self.selvitys_sijoituksen_valmistelusta = Some(value);
+        self
+    }
+    /// Set `suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta` (builder).
+    #[inline]
+    pub fn with_suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta(
+        mut self,
+        value: SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaX51A9B579,
+    ) -> Self {
+        self.suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelma_perheen_jalleenyhdistamisesta` (builder).
+    #[inline]
+    pub fn with_suunnitelma_perheen_jalleenyhdistamisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_perheen_jalleenyhdistamisesta = Some(value);
+        self
+    }
+    /// Set `mielipiteen_selvittaminen_ja_kuuleminen` (builder).
+    #[inline]
+    pub fn with_mielipiteen_selvittaminen_ja_kuuleminen(
+        mut self,
+        value: MielipiteenSelvittaminenJaKuuleminenX7B3F9E95,
+    ) -> Self {
+        self.mielipiteen_selvittaminen_ja_kuuleminen = Some(value);
+        self
+    }
+    /// Set `lapsen_terveydentilan_tutkiminen` (builder).
+    #[inline]
+    pub fn with_lapsen_terveydentilan_tutkiminen(
+        mut self,
+        value: LapsenTerveydentilanTutkiminenX655D04D1,
+    ) -> Self {
+        self.lapsen_terveydentilan_tutkiminen = Some(value);
+        self
+    }
+    /// Set `pyynto_ja_perustelut_valittomalle_taytantoonpanolle` (builder).
+    #[inline]
+    pub fn with_pyynto_ja_perustelut_valittomalle_taytantoonpanolle(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.pyynto_ja_perustelut_valittomalle_taytantoonpanolle = Some(value);
+        self
+    }
+    /// Set `selvitys_asiakirjoista` (builder).
+    #[inline]
+    pub fn with_selvitys_asiakirjoista(mut self, value: String) -> Self {
+        self.selvitys_asiakirjoista = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuostaanottohakemusHallintoOikeudelleX98D80475 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "huoltaja_tai_laillinen_edustaja",
+        "vaatimus_ja_perustelut",
+        "avohuollon_tukitoimia_koskevat_tiedot",
+        "aiempia_sijoituksia_koskevat_tiedot",
+        "asiakassuunnitelmaa_koskevat_tiedot",
+        "laheisverkoston_kartoittaminen",
+        "sijaishuoltopaikan_valintaa_koskevat_tiedot",
+        "selvitys_sijoituksen_valmistelusta",
+        "suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta",
+        "suunnitelma_perheen_jalleenyhdistamisesta",
+        "mielipiteen_selvittaminen_ja_kuuleminen",
+        "lapsen_terveydentilan_tutkiminen",
+        "pyynto_ja_perustelut_valittomalle_taytantoonpanolle",
+        "selvitys_asiakirjoista",
+        "lapsen_asioista_vastaava_sosiaalityontekija",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "hakija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            huoltaja_tai_laillinen_edustaja: f.opt(2usize)?,
+            vaatimus_ja_perustelut: f.opt(3usize)?,
+            avohuollon_tukitoimia_koskevat_tiedot: f.opt(4usize)?,
+            aiempia_sijoituksia_koskevat_tiedot: f.opt(5usize)?,
+            asiakassuunnitelmaa_koskevat_tiedot: f.opt(6usize)?,
+            laheisverkoston_kartoittaminen: f.req(7usize)?,
+            sijaishuoltopaikan_valintaa_koskevat_tiedot: f.opt(8usize)?,
+            selvitys_sijoituksen_valmistelusta: f.opt(9usize)?,
+            suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta: f
+                .opt(10usize)?,
+            suunnitelma_perheen_jalleenyhdistamisesta: f.opt(11usize)?,
+            mielipiteen_selvittaminen_ja_kuuleminen: f.opt(12usize)?,
+            lapsen_terveydentilan_tutkiminen: f.opt(13usize)?,
+            pyynto_ja_perustelut_valittomalle_taytantoonpanolle: f.opt(14usize)?,
+            selvitys_asiakirjoista: f.opt(15usize)?,
+            lapsen_asioista_vastaava_sosiaalityontekija: f.req(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            lakiselostus: f.opt(18usize)?,
+            liiteluettelo: f.opt(19usize)?,
+            paivamaara: f.opt(20usize)?,
+            hakija: f.req(21usize)?,
+            allekirjoitus: f.req(22usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.huoltaja_tai_laillinen_edustaja);
+        w.opt(3usize, &self.vaatimus_ja_perustelut);
+        w.opt(4usize, &self.avohuollon_tukitoimia_koskevat_tiedot);
+        w.opt(5usize, &self.aiempia_sijoituksia_koskevat_tiedot);
+        w.opt(6usize, &self.asiakassuunnitelmaa_koskevat_tiedot);
+        w.req(7usize, &self.laheisverkoston_kartoittaminen);
+        w.opt(8usize, &self.sijaishuoltopaikan_valintaa_koskevat_tiedot);
+        w.opt(9usize, &self.selvitys_sijoituksen_valmistelusta);
+        w.opt(
+            10usize,
+            &self.suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta,
+        );
+        w.opt(11usize, &self.suunnitelma_perheen_jalleenyhdistamisesta);
+        w.opt(12usize, &self.mielipiteen_selvittaminen_ja_kuuleminen);
+        w.opt(13usize, &self.lapsen_terveydentilan_tutkiminen);
+        w.opt(14usize, &self.pyynto_ja_perustelut_valittomalle_taytantoonpanolle);
+        w.opt(15usize, &self.selvitys_asiakirjoista);
+        w.req(16usize, &self.lapsen_asioista_vastaava_sosiaalityontekija);
+        w.opt(17usize, &self.lisatiedot);
+        w.opt(18usize, &self.lakiselostus);
+        w.opt(19usize, &self.liiteluettelo);
+        w.opt(20usize, &self.paivamaara);
+        w.req(21usize, &self.hakija);
+        w.req(22usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(HuostaanottohakemusHallintoOikeudelleX98D80475);
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
 /// Shape `0aa4a6b60198badd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastaanottajaX0AA4A6B6 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
@@ -789,11 +1602,11 @@ pub struct VastaanottajaX0AA4A6B6 {
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
 }
 impl VastaanottajaX0AA4A6B6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     ) -> Self {
@@ -802,12 +1615,33 @@ impl VastaanottajaX0AA4A6B6 {
             yhteystiedot: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX450CAE7B) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastaanottajaX0AA4A6B6 {
+    const KEYS: &'static [&'static str] = &["palveluyksikon_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.req(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palveluyksikon_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(VastaanottajaX0AA4A6B6);
 /// Ilmoitus hyvinvointialueen alueelle sijoitetusta lapsesta (sv: Anmälan om ett barn som har placerats på välfärdsområdets område)
 ///
 /// Shape `03f7facda2375e39`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -824,7 +1658,6 @@ pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
     /// Sijoituksen alkamisen päivämäärä (sv: Datum för inledning av placeringen)
     ///
     /// JSON `sijoituksen_alkamisen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_alkamisen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoitus koskee hyvinvointialueen alueelle sijoitetun lapsen sijoituksen päättymistä (sv: Anmälan gäller avslutning av barnets placering på välfärdsområdets område)
     ///
@@ -833,7 +1666,6 @@ pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
     /// Sijoituksen päättymisen päivämäärä (sv: Datum för avslutning av placeringen)
     ///
     /// JSON `sijoituksen_paattymisen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_paattymisen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoitus koskee hyvinvointialueen alueelle sijoitetun lapsen sijoituspaikan vaihtumista (sv: Anmälan gäller byte av placeringsplats för ett barn som är placerat på välfärdsområdets område)
     ///
@@ -842,22 +1674,18 @@ pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
     /// Sijoituspaikan vaihtumisen päivämäärä (sv: Datum för byte av placeringsplats)
     ///
     /// JSON `sijoituspaikan_vaihtumisen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_vaihtumisen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikka: Option<sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Sijoituksen laji (sv: Placeringens typ)
     ///
@@ -868,22 +1696,18 @@ pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
     /// Lapsen tarvitsemat palvelut ja tukitoimet (sv: Service och stödåtgärder som barnet behöver)
     ///
     /// JSON `lapsen_tarvitsemat_palvelut_ja_tukitoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tarvitsemat_palvelut_ja_tukitoimet: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja (sv: Anmälare)
     ///
@@ -892,6 +1716,7 @@ pub struct IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
 }
 impl IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX0AA4A6B6,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -921,36 +1746,189 @@ impl IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
             ilmoittaja,
         }
     }
+    /// Set `sijoituksen_alkamisen_paivamaara` (builder).
+    #[inline]
+    pub fn with_sijoituksen_alkamisen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sijoituksen_alkamisen_paivamaara = Some(value);
+        self
+    }
+    /// Set `sijoituksen_paattymisen_paivamaara` (builder).
+    #[inline]
+    pub fn with_sijoituksen_paattymisen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sijoituksen_paattymisen_paivamaara = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_vaihtumisen_paivamaara` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_vaihtumisen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sijoituspaikan_vaihtumisen_paivamaara = Some(value);
+        self
+    }
+    /// Set `sijoituspaikka` (builder).
+    #[inline]
+    pub fn with_sijoituspaikka(
+        mut self,
+        value: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>,
+    ) -> Self {
+        self.sijoituspaikka = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: YhteystiedotXC7410BBD,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `lapsen_tarvitsemat_palvelut_ja_tukitoimet` (builder).
+    #[inline]
+    pub fn with_lapsen_tarvitsemat_palvelut_ja_tukitoimet(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_tarvitsemat_palvelut_ja_tukitoimet = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "ilmoitus_koskee_lapsen_sijoituksen_alkamista_hyvinvointialueen_alueella",
+        "sijoituksen_alkamisen_paivamaara",
+        "ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituksen_paattymista",
+        "sijoituksen_paattymisen_paivamaara",
+        "ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituspaikan_vaihtumista",
+        "sijoituspaikan_vaihtumisen_paivamaara",
+        "sijoituspaikka",
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+        "sijoituksen_laji",
+        "lapsen_tarvitsemat_palvelut_ja_tukitoimet",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "ilmoittaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            ilmoitus_koskee_lapsen_sijoituksen_alkamista_hyvinvointialueen_alueella: f
+                .req(2usize)?,
+            sijoituksen_alkamisen_paivamaara: f.opt(3usize)?,
+            ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituksen_paattymista: f
+                .req(4usize)?,
+            sijoituksen_paattymisen_paivamaara: f.opt(5usize)?,
+            ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituspaikan_vaihtumista: f
+                .req(6usize)?,
+            sijoituspaikan_vaihtumisen_paivamaara: f.opt(7usize)?,
+            sijoituspaikka: f.opt(8usize)?,
+            sijoituspaikan_nimi: f.opt(9usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(10usize)?,
+            sijoituksen_laji: f.req(11usize)?,
+            lapsen_tarvitsemat_palvelut_ja_tukitoimet: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            lakiselostus: f.opt(14usize)?,
+            paivamaara: f.opt(15usize)?,
+            ilmoittaja: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(
+            2usize,
+            &self.ilmoitus_koskee_lapsen_sijoituksen_alkamista_hyvinvointialueen_alueella,
+        );
+        w.opt(3usize, &self.sijoituksen_alkamisen_paivamaara);
+        w.req(
+            4usize,
+            &self
+                .ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituksen_paattymista,
+        );
+        w.opt(5usize, &self.sijoituksen_paattymisen_paivamaara);
+        w.req(
+            6usize,
+            &self
+                .ilmoitus_koskee_hyvinvointialueen_alueelle_sijoitetun_lapsen_sijoituspaikan_vaihtumista,
+        );
+        w.opt(7usize, &self.sijoituspaikan_vaihtumisen_paivamaara);
+        w.opt(8usize, &self.sijoituspaikka);
+        w.opt(9usize, &self.sijoituspaikan_nimi);
+        w.opt(10usize, &self.sijoituspaikan_yhteystiedot);
+        w.req(11usize, &self.sijoituksen_laji);
+        w.opt(12usize, &self.lapsen_tarvitsemat_palvelut_ja_tukitoimet);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.lakiselostus);
+        w.opt(15usize, &self.paivamaara);
+        w.req(16usize, &self.ilmoittaja);
+    }
+}
+sosmeta_types::record!(IlmoitusHyvinvointialueenAlueelleSijoitetustaLapsestaX03F7FACD);
 /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
 ///
 /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
 ///
 /// Shape `36a72187165a58f8`, shared by 15 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuidenHenkiloidenKuuleminenX36A72187 {
     /// Kuultava (sv: Person som hörs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<KuultavaXBB3963A3>,
     /// Ilmoittaminen (sv: Meddelande)
     ///
     /// JSON `ilmoittaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaminen: Option<String>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl MuidenHenkiloidenKuuleminenX36A72187 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuultava: None,
@@ -959,57 +1937,97 @@ impl MuidenHenkiloidenKuuleminenX36A72187 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: KuultavaXBB3963A3) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `ilmoittaminen` (builder).
+    #[inline]
+    pub fn with_ilmoittaminen(mut self, value: String) -> Self {
+        self.ilmoittaminen = Some(value);
+        self
+    }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuidenHenkiloidenKuuleminenX36A72187 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "ilmoittaminen",
+        "suoritettu",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.opt(0usize)?,
+            ilmoittaminen: f.opt(1usize)?,
+            suoritettu: f.opt(2usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuultava);
+        w.opt(1usize, &self.ilmoittaminen);
+        w.opt(2usize, &self.suoritettu);
+        w.opt(3usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(MuidenHenkiloidenKuuleminenX36A72187);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `5d9252ca4adef33f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX5D9252CA {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<KuuleminenX788F3DD9>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusX5D9252CA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -1022,19 +2040,114 @@ impl RajoitusX5D9252CA {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(mut self, value: KuuleminenX788F3DD9) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX5D9252CA {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "muut_lastensuojelun_rajoitukset",
+        "kuvaus",
+        "perustelu",
+        "rajoitustoimenpiteen_suorittaja",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(4usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(5usize)?,
+            asiakkaan_kuuleminen: f.opt(6usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(5usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(6usize, &self.asiakkaan_kuuleminen);
+        w.opt(7usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX5D9252CA);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `9fe610f42fdadaac`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX9FE610F4 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1045,21 +2158,18 @@ pub struct PaatosX9FE610F4 {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX5D9252CA>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1070,11 +2180,11 @@ pub struct PaatosX9FE610F4 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX9FE610F4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -1095,12 +2205,90 @@ impl PaatosX9FE610F4 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX5D9252CA) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX9FE610F4 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            paatoksentekija: f.req(7usize)?,
+            lisatietojen_antaja: f.req(8usize)?,
+            muutoksenhaku: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(7usize, &self.paatoksentekija);
+        w.req(8usize, &self.lisatietojen_antaja);
+        w.opt(9usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX9FE610F4);
 /// Päätös aineiden tai esineiden haltuunotosta lastensuojelussa (sv: Beslut om beslagtagning av ämnen och föremål inom barnskyddet)
 ///
 /// Shape `f1c7ec7468001e2c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 {
     /// Asiakas (sv: Klient)
     ///
@@ -1111,7 +2299,6 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -1120,7 +2307,6 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1129,6 +2315,7 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 {
 }
 impl PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosX9FE610F4,
@@ -1142,31 +2329,72 @@ impl PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosAineidenTaiEsineidenHaltuunotostaLastensuojelussaXF1C7EC74);
 /// Asiakkaan kuuleminen (sv: Hörande av klienten)
 ///
 /// Shape `2ddf79697af5664e`, shared by 10 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanKuuleminenX2DDF7969 {
     /// Ilmoittaminen (sv: Meddelande)
     ///
     /// JSON `ilmoittaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaminen: Option<String>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl AsiakkaanKuuleminenX2DDF7969 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ilmoittaminen: None,
@@ -1174,42 +2402,76 @@ impl AsiakkaanKuuleminenX2DDF7969 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `ilmoittaminen` (builder).
+    #[inline]
+    pub fn with_ilmoittaminen(mut self, value: String) -> Self {
+        self.ilmoittaminen = Some(value);
+        self
+    }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkaanKuuleminenX2DDF7969 {
+    const KEYS: &'static [&'static str] = &[
+        "ilmoittaminen",
+        "suoritettu",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ilmoittaminen: f.opt(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ilmoittaminen);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(AsiakkaanKuuleminenX2DDF7969);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `8ade2c693da2fa36`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX8ADE2C69 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Erityisperustelut ja selvitykset (sv: Särskilda motiveringar och utredningar)
     ///
     /// JSON `erityisperustelut_ja_selvitykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisperustelut_ja_selvitykset: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusX8ADE2C69 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -1220,19 +2482,90 @@ impl RajoitusX8ADE2C69 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `erityisperustelut_ja_selvitykset` (builder).
+    #[inline]
+    pub fn with_erityisperustelut_ja_selvitykset(mut self, value: String) -> Self {
+        self.erityisperustelut_ja_selvitykset = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX8ADE2C69 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "kuvaus",
+        "perustelu",
+        "erityisperustelut_ja_selvitykset",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+            erityisperustelut_ja_selvitykset: f.opt(3usize)?,
+            asiakkaan_kuuleminen: f.opt(4usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.perustelu);
+        w.opt(3usize, &self.erityisperustelut_ja_selvitykset);
+        w.opt(4usize, &self.asiakkaan_kuuleminen);
+        w.opt(5usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX8ADE2C69);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `7897dfd6142e1145`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX7897DFD6 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1243,21 +2576,18 @@ pub struct PaatosX7897DFD6 {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX8ADE2C69>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
@@ -1272,11 +2602,11 @@ pub struct PaatosX7897DFD6 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX7897DFD6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -1299,12 +2629,93 @@ impl PaatosX7897DFD6 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX8ADE2C69) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX7897DFD6 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            valmistelija: f.req(7usize)?,
+            paatoksentekija: f.req(8usize)?,
+            lisatietojen_antaja: f.req(9usize)?,
+            muutoksenhaku: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(7usize, &self.valmistelija);
+        w.req(8usize, &self.paatoksentekija);
+        w.req(9usize, &self.lisatietojen_antaja);
+        w.opt(10usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX7897DFD6);
 /// Päätös erityisen huolenpidon jatkamisesta (sv: Beslut om förlängning av särskild omsorg)
 ///
 /// Shape `30e78dddf70978ab`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosErityisenHuolenpidonJatkamisestaX30E78DDD {
     /// Asiakas (sv: Klient)
     ///
@@ -1315,7 +2726,6 @@ pub struct PaatosErityisenHuolenpidonJatkamisestaX30E78DDD {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -1324,7 +2734,6 @@ pub struct PaatosErityisenHuolenpidonJatkamisestaX30E78DDD {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1333,6 +2742,7 @@ pub struct PaatosErityisenHuolenpidonJatkamisestaX30E78DDD {
 }
 impl PaatosErityisenHuolenpidonJatkamisestaX30E78DDD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosX7897DFD6,
@@ -1346,34 +2756,73 @@ impl PaatosErityisenHuolenpidonJatkamisestaX30E78DDD {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosErityisenHuolenpidonJatkamisestaX30E78DDD {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosErityisenHuolenpidonJatkamisestaX30E78DDD);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `55e41b5f3dd86190`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX55E41B5F {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Vaikutus asiakassuunnitelmaan (sv: Inverkan på klientplanen)
     ///
     /// JSON `vaikutus_asiakassuunnitelmaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_asiakassuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusX55E41B5F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -1382,19 +2831,72 @@ impl RajoitusX55E41B5F {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `vaikutus_asiakassuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_asiakassuunnitelmaan(mut self, value: String) -> Self {
+        self.vaikutus_asiakassuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX55E41B5F {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "vaikutus_asiakassuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            vaikutus_asiakassuunnitelmaan: f.opt(1usize)?,
+            asiakkaan_kuuleminen: f.opt(2usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.vaikutus_asiakassuunnitelmaan);
+        w.opt(2usize, &self.asiakkaan_kuuleminen);
+        w.opt(3usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX55E41B5F);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `ccde01aa0ab8699b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosXCCDE01AA {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1405,21 +2907,18 @@ pub struct PaatosXCCDE01AA {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX55E41B5F>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1430,11 +2929,11 @@ pub struct PaatosXCCDE01AA {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosXCCDE01AA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -1455,12 +2954,90 @@ impl PaatosXCCDE01AA {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX55E41B5F) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosXCCDE01AA {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            paatoksentekija: f.req(7usize)?,
+            lisatietojen_antaja: f.req(8usize)?,
+            muutoksenhaku: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(7usize, &self.paatoksentekija);
+        w.req(8usize, &self.lisatietojen_antaja);
+        w.opt(9usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosXCCDE01AA);
 /// Päätös erityisen huolenpidon lopettamisesta (sv: Beslut om upphörande av särskild omsorg)
 ///
 /// Shape `c52151842045da1c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosErityisenHuolenpidonLopettamisestaXC5215184 {
     /// Asiakas (sv: Klient)
     ///
@@ -1471,7 +3048,6 @@ pub struct PaatosErityisenHuolenpidonLopettamisestaXC5215184 {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -1480,7 +3056,6 @@ pub struct PaatosErityisenHuolenpidonLopettamisestaXC5215184 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1489,6 +3064,7 @@ pub struct PaatosErityisenHuolenpidonLopettamisestaXC5215184 {
 }
 impl PaatosErityisenHuolenpidonLopettamisestaXC5215184 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosXCCDE01AA,
@@ -1502,45 +3078,82 @@ impl PaatosErityisenHuolenpidonLopettamisestaXC5215184 {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosErityisenHuolenpidonLopettamisestaXC5215184 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosErityisenHuolenpidonLopettamisestaXC5215184);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `3a5d2856b6d98874`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX3A5D2856 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Erityisperustelut ja selvitykset (sv: Särskilda motiveringar och utredningar)
     ///
     /// JSON `erityisperustelut_ja_selvitykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisperustelut_ja_selvitykset: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<KuultavaX33188A22>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusX3A5D2856 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -1552,7 +3165,92 @@ impl RajoitusX3A5D2856 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `erityisperustelut_ja_selvitykset` (builder).
+    #[inline]
+    pub fn with_erityisperustelut_ja_selvitykset(mut self, value: String) -> Self {
+        self.erityisperustelut_ja_selvitykset = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: KuultavaX33188A22,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX3A5D2856 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "kuvaus",
+        "perustelu",
+        "erityisperustelut_ja_selvitykset",
+        "rajoitustoimenpiteen_suorittaja",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+            erityisperustelut_ja_selvitykset: f.opt(3usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(4usize)?,
+            asiakkaan_kuuleminen: f.opt(5usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.perustelu);
+        w.opt(3usize, &self.erityisperustelut_ja_selvitykset);
+        w.opt(4usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(5usize, &self.asiakkaan_kuuleminen);
+        w.opt(6usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX3A5D2856);
 sosmeta_types::code_list!(
     #[doc = " Muutoksenhakukeino (sv: Rättsmedel)"] #[doc = " "] #[doc =
     " JSON `muutoksenhakukeino`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1568,36 +3266,32 @@ sosmeta_types::code_list!(
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
 /// Shape `c7aac507dd81d430`, shared by 5 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutoksenhakuXC7AAC507 {
     /// Muutoksenhakukeino (sv: Rättsmedel)
     ///
     /// JSON `muutoksenhakukeino`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211, `urn:oid:1.2.246.537.6.1211`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhakukeino: Option<sosmeta_types::Coded<MuutoksenhakukeinoX65A0A05E>>,
     /// Ohjeteksti (sv: Anvisning)
     ///
     /// JSON `ohjeteksti`: esitystapa Teksti, pakollinen.
     pub ohjeteksti: sosmeta_types::NonEmptyString,
     /// Viranomainen (sv: Myndighet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viranomainen: Option<ViranomainenXB6C06A08>,
     /// Muutoksenhakukirjelmän vastaanottaja (sv: Mottagare av besvärsskrift)
     ///
     /// JSON `muutoksenhakukirjelman_vastaanottaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhakukirjelman_vastaanottaja: Option<Vec<ViranomainenXB6C06A08>>,
     /// Määräaika (sv: Tidsfrist)
     ///
     /// JSON `maaraaika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaika: Option<String>,
 }
 impl MuutoksenhakuXC7AAC507 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
         Self {
             muutoksenhakukeino: None,
@@ -1607,19 +3301,75 @@ impl MuutoksenhakuXC7AAC507 {
             maaraaika: None,
         }
     }
+    /// Set `muutoksenhakukeino` (builder).
+    #[inline]
+    pub fn with_muutoksenhakukeino(
+        mut self,
+        value: sosmeta_types::Coded<MuutoksenhakukeinoX65A0A05E>,
+    ) -> Self {
+        self.muutoksenhakukeino = Some(value);
+        self
+    }
+    /// Set `viranomainen` (builder).
+    #[inline]
+    pub fn with_viranomainen(mut self, value: ViranomainenXB6C06A08) -> Self {
+        self.viranomainen = Some(value);
+        self
+    }
+    /// Set `muutoksenhakukirjelman_vastaanottaja` (builder).
+    #[inline]
+    pub fn with_muutoksenhakukirjelman_vastaanottaja(
+        mut self,
+        value: Vec<ViranomainenXB6C06A08>,
+    ) -> Self {
+        self.muutoksenhakukirjelman_vastaanottaja = Some(value);
+        self
+    }
+    /// Set `maaraaika` (builder).
+    #[inline]
+    pub fn with_maaraaika(mut self, value: String) -> Self {
+        self.maaraaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutoksenhakuXC7AAC507 {
+    const KEYS: &'static [&'static str] = &[
+        "muutoksenhakukeino",
+        "ohjeteksti",
+        "viranomainen",
+        "muutoksenhakukirjelman_vastaanottaja",
+        "maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            muutoksenhakukeino: f.opt(0usize)?,
+            ohjeteksti: f.req(1usize)?,
+            viranomainen: f.opt(2usize)?,
+            muutoksenhakukirjelman_vastaanottaja: f.opt(3usize)?,
+            maaraaika: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.muutoksenhakukeino);
+        w.req(1usize, &self.ohjeteksti);
+        w.opt(2usize, &self.viranomainen);
+        w.opt(3usize, &self.muutoksenhakukirjelman_vastaanottaja);
+        w.opt(4usize, &self.maaraaika);
+    }
+}
+sosmeta_types::record!(MuutoksenhakuXC7AAC507);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `a6c91aa9b61843fd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosXA6C91AA9 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1630,26 +3380,22 @@ pub struct PaatosXA6C91AA9 {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX3A5D2856>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1660,11 +3406,11 @@ pub struct PaatosXA6C91AA9 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuXC7AAC507>,
 }
 impl PaatosXA6C91AA9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -1686,12 +3432,99 @@ impl PaatosXA6C91AA9 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX3A5D2856) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuXC7AAC507) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosXA6C91AA9 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            valmistelija: f.opt(7usize)?,
+            paatoksentekija: f.req(8usize)?,
+            lisatietojen_antaja: f.req(9usize)?,
+            muutoksenhaku: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(7usize, &self.valmistelija);
+        w.req(8usize, &self.paatoksentekija);
+        w.req(9usize, &self.lisatietojen_antaja);
+        w.opt(10usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosXA6C91AA9);
 /// Päätös erityisestä huolenpidosta (sv: Beslut om särskild omsorg)
 ///
 /// Shape `6c877b765ff644ee`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosErityisestaHuolenpidostaX6C877B76 {
     /// Asiakas (sv: Klient)
     ///
@@ -1702,7 +3535,6 @@ pub struct PaatosErityisestaHuolenpidostaX6C877B76 {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -1711,7 +3543,6 @@ pub struct PaatosErityisestaHuolenpidostaX6C877B76 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1720,6 +3551,7 @@ pub struct PaatosErityisestaHuolenpidostaX6C877B76 {
 }
 impl PaatosErityisestaHuolenpidostaX6C877B76 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosXA6C91AA9,
@@ -1733,67 +3565,99 @@ impl PaatosErityisestaHuolenpidostaX6C877B76 {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosErityisestaHuolenpidostaX6C877B76 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosErityisestaHuolenpidostaX6C877B76);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `edfeda74d2fa5b30`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusXEDFEDA74 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Erityisperustelut ja selvitykset (sv: Särskilda motiveringar och utredningar)
     ///
     /// JSON `erityisperustelut_ja_selvitykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisperustelut_ja_selvitykset: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<YhteyshenkiloX5B1E87AC>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<KuuleminenX788F3DD9>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusXEDFEDA74 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -1808,19 +3672,135 @@ impl RajoitusXEDFEDA74 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `erityisperustelut_ja_selvitykset` (builder).
+    #[inline]
+    pub fn with_erityisperustelut_ja_selvitykset(mut self, value: String) -> Self {
+        self.erityisperustelut_ja_selvitykset = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: YhteyshenkiloX5B1E87AC,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteessa_lasnaoleva` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteessa_lasnaoleva(
+        mut self,
+        value: Vec<YhteyshenkiloX5B1E87AC>,
+    ) -> Self {
+        self.rajoitustoimenpiteessa_lasnaoleva = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(mut self, value: KuuleminenX788F3DD9) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusXEDFEDA74 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "muut_lastensuojelun_rajoitukset",
+        "kuvaus",
+        "perustelu",
+        "erityisperustelut_ja_selvitykset",
+        "rajoitustoimenpiteen_suorittaja",
+        "rajoitustoimenpiteessa_lasnaoleva",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            erityisperustelut_ja_selvitykset: f.opt(4usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(5usize)?,
+            rajoitustoimenpiteessa_lasnaoleva: f.opt(6usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(7usize)?,
+            asiakkaan_kuuleminen: f.opt(8usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.erityisperustelut_ja_selvitykset);
+        w.opt(5usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(6usize, &self.rajoitustoimenpiteessa_lasnaoleva);
+        w.opt(7usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(8usize, &self.asiakkaan_kuuleminen);
+        w.opt(9usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusXEDFEDA74);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `136bba618af8e96f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX136BBA61 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1831,7 +3811,6 @@ pub struct PaatosX136BBA61 {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusXEDFEDA74>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
@@ -1840,7 +3819,6 @@ pub struct PaatosX136BBA61 {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1851,11 +3829,11 @@ pub struct PaatosX136BBA61 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
 }
 impl PaatosX136BBA61 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -1875,12 +3853,78 @@ impl PaatosX136BBA61 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusXEDFEDA74) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuXA6468D64) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX136BBA61 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(5usize)?,
+            paatoksentekija: f.req(6usize)?,
+            lisatietojen_antaja: f.req(7usize)?,
+            muutoksenhaku: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(6usize, &self.paatoksentekija);
+        w.req(7usize, &self.lisatietojen_antaja);
+        w.opt(8usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX136BBA61);
 /// Päätös henkilönkatsastuksen toimittamisesta (sv: Beslut om utförande av kroppsbesiktning)
 ///
 /// Shape `7a6ed920190f43f8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 {
     /// Asiakas (sv: Klient)
     ///
@@ -1891,7 +3935,6 @@ pub struct PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -1900,7 +3943,6 @@ pub struct PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1909,6 +3951,7 @@ pub struct PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 {
 }
 impl PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosX136BBA61,
@@ -1922,54 +3965,90 @@ impl PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosHenkilonkatsastuksenToimittamisestaX7A6ED920);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `f2c25c827875084e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusXF2C25C82 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusXF2C25C82 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -1981,19 +4060,105 @@ impl RajoitusXF2C25C82 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusXF2C25C82 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "muut_lastensuojelun_rajoitukset",
+        "kuvaus",
+        "perustelu",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(4usize)?,
+            asiakkaan_kuuleminen: f.opt(5usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(5usize, &self.asiakkaan_kuuleminen);
+        w.opt(6usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusXF2C25C82);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `cffc9a0a1673292c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosXCFFC9A0A {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2004,21 +4169,18 @@ pub struct PaatosXCFFC9A0A {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusXF2C25C82>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2029,11 +4191,11 @@ pub struct PaatosXCFFC9A0A {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosXCFFC9A0A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -2054,12 +4216,90 @@ impl PaatosXCFFC9A0A {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusXF2C25C82) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosXCFFC9A0A {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            paatoksentekija: f.req(7usize)?,
+            lisatietojen_antaja: f.req(8usize)?,
+            muutoksenhaku: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(7usize, &self.paatoksentekija);
+        w.req(8usize, &self.lisatietojen_antaja);
+        w.opt(9usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosXCFFC9A0A);
 /// Päätös lähetyksen luovuttamatta jättämisestä (sv: Beslut om kvarhållande av försändelser)
 ///
 /// Shape `0fef2c2d9c47dc0d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D {
     /// Asiakas (sv: Klient)
     ///
@@ -2070,7 +4310,6 @@ pub struct PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -2079,7 +4318,6 @@ pub struct PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2088,6 +4326,7 @@ pub struct PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D {
 }
 impl PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosXCFFC9A0A,
@@ -2101,31 +4340,72 @@ impl PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLahetyksenLuovuttamattaJattamisestaX0FEF2C2D);
 /// Lapsen tarvitsemat lääkärintarkastukset (sv: Läkarundersökningar som barnet behöver)
 ///
 /// Shape `690fdb6a0de2df5c`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenTarvitsematLaakarintarkastuksetX690FDB6A {
     /// Tutkiva taho (sv: Undersökande aktör)
     ///
     /// JSON `tutkiva_taho`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkiva_taho: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelut lääkärintarkastuksen suorittamatta jättämiselle (sv: Motiveringar till att en läkarundersökning inte har utförts)
     ///
     /// JSON `perustelut_laakarintarkastuksen_suorittamatta_jattamiselle`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_laakarintarkastuksen_suorittamatta_jattamiselle: Option<String>,
 }
 impl LapsenTarvitsematLaakarintarkastuksetX690FDB6A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tutkiva_taho: None,
@@ -2133,55 +4413,89 @@ impl LapsenTarvitsematLaakarintarkastuksetX690FDB6A {
             perustelut_laakarintarkastuksen_suorittamatta_jattamiselle: None,
         }
     }
+    /// Set `tutkiva_taho` (builder).
+    #[inline]
+    pub fn with_tutkiva_taho(mut self, value: String) -> Self {
+        self.tutkiva_taho = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelut_laakarintarkastuksen_suorittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_perustelut_laakarintarkastuksen_suorittamatta_jattamiselle(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_laakarintarkastuksen_suorittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenTarvitsematLaakarintarkastuksetX690FDB6A {
+    const KEYS: &'static [&'static str] = &[
+        "tutkiva_taho",
+        "kuvaus",
+        "perustelut_laakarintarkastuksen_suorittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tutkiva_taho: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            perustelut_laakarintarkastuksen_suorittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tutkiva_taho);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.perustelut_laakarintarkastuksen_suorittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(LapsenTarvitsematLaakarintarkastuksetX690FDB6A);
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
 /// Shape `7a564d465f160b2e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitustoimenpideX7A564D46 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<KuuleminenX788F3DD9>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
     /// Lapsen tarvitsemat lääkärintarkastukset (sv: Läkarundersökningar som barnet behöver)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tarvitsemat_laakarintarkastukset: Option<
         LapsenTarvitsematLaakarintarkastuksetX690FDB6A,
     >,
 }
 impl RajoitustoimenpideX7A564D46 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -2194,12 +4508,111 @@ impl RajoitustoimenpideX7A564D46 {
             lapsen_tarvitsemat_laakarintarkastukset: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(mut self, value: KuuleminenX788F3DD9) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `lapsen_tarvitsemat_laakarintarkastukset` (builder).
+    #[inline]
+    pub fn with_lapsen_tarvitsemat_laakarintarkastukset(
+        mut self,
+        value: LapsenTarvitsematLaakarintarkastuksetX690FDB6A,
+    ) -> Self {
+        self.lapsen_tarvitsemat_laakarintarkastukset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitustoimenpideX7A564D46 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "muut_lastensuojelun_rajoitukset",
+        "perustelu",
+        "rajoitustoimenpiteen_suorittaja",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "lapsen_tarvitsemat_laakarintarkastukset",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(3usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(4usize)?,
+            asiakkaan_kuuleminen: f.opt(5usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(6usize)?,
+            lapsen_tarvitsemat_laakarintarkastukset: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.perustelu);
+        w.opt(3usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(4usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(5usize, &self.asiakkaan_kuuleminen);
+        w.opt(6usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(7usize, &self.lapsen_tarvitsemat_laakarintarkastukset);
+    }
+}
+sosmeta_types::record!(RajoitustoimenpideX7A564D46);
 /// Päätös lapsen eristämisen jatkamisesta (sv: Beslut om förlängning av isolering av barn)
 ///
 /// Shape `ae30b6abca83d227`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
     /// Asiakas (sv: Klient)
     ///
@@ -2210,12 +4623,10 @@ pub struct PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2226,10 +4637,8 @@ pub struct PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
     pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpide: Option<RajoitustoimenpideX7A564D46>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -2238,15 +4647,12 @@ pub struct PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
     /// Eristämisen jatkamisesta ilmoittaminen (sv: Information om förlängning av isolering)
     ///
     /// JSON `eristamisen_jatkamisesta_ilmoittaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eristamisen_jatkamisesta_ilmoittaminen: Option<String>,
     /// Päätöksen täytäntöönpano (sv: Verkställande av beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_taytantoonpano: Option<PaatoksenValitonTaytantoonpanoX7302C2CC>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2263,7 +4669,6 @@ pub struct PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2272,6 +4677,7 @@ pub struct PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
 }
 impl PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2301,60 +4707,171 @@ impl PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpide` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpide(
+        mut self,
+        value: RajoitustoimenpideX7A564D46,
+    ) -> Self {
+        self.rajoitustoimenpide = Some(value);
+        self
+    }
+    /// Set `eristamisen_jatkamisesta_ilmoittaminen` (builder).
+    #[inline]
+    pub fn with_eristamisen_jatkamisesta_ilmoittaminen(mut self, value: String) -> Self {
+        self.eristamisen_jatkamisesta_ilmoittaminen = Some(value);
+        self
+    }
+    /// Set `paatoksen_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosLapsenEristamisenJatkamisestaXAE30B6AB {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu",
+        "ajanjakso",
+        "rajoitustoimenpide",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "eristamisen_jatkamisesta_ilmoittaminen",
+        "paatoksen_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatostunnus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisu: f.req(4usize)?,
+            ajanjakso: f.opt(5usize)?,
+            rajoitustoimenpide: f.opt(6usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(7usize)?,
+            eristamisen_jatkamisesta_ilmoittaminen: f.opt(8usize)?,
+            paatoksen_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.opt(2usize, &self.paatostunnus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisu);
+        w.opt(5usize, &self.ajanjakso);
+        w.opt(6usize, &self.rajoitustoimenpide);
+        w.req(7usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(8usize, &self.eristamisen_jatkamisesta_ilmoittaminen);
+        w.opt(9usize, &self.paatoksen_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.req(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLapsenEristamisenJatkamisestaXAE30B6AB);
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
 /// Shape `9dc017c48e2afe38`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitustoimenpideX9DC017C4 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<KuuleminenX788F3DD9>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
     /// Lapsen tarvitsemat lääkärintarkastukset (sv: Läkarundersökningar som barnet behöver)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tarvitsemat_laakarintarkastukset: Option<
         LapsenTarvitsematLaakarintarkastuksetX690FDB6A,
     >,
 }
 impl RajoitustoimenpideX9DC017C4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -2368,12 +4885,120 @@ impl RajoitustoimenpideX9DC017C4 {
             lapsen_tarvitsemat_laakarintarkastukset: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(mut self, value: KuuleminenX788F3DD9) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `lapsen_tarvitsemat_laakarintarkastukset` (builder).
+    #[inline]
+    pub fn with_lapsen_tarvitsemat_laakarintarkastukset(
+        mut self,
+        value: LapsenTarvitsematLaakarintarkastuksetX690FDB6A,
+    ) -> Self {
+        self.lapsen_tarvitsemat_laakarintarkastukset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitustoimenpideX9DC017C4 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "muut_lastensuojelun_rajoitukset",
+        "kuvaus",
+        "perustelu",
+        "rajoitustoimenpiteen_suorittaja",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "lapsen_tarvitsemat_laakarintarkastukset",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(4usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(5usize)?,
+            asiakkaan_kuuleminen: f.opt(6usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(7usize)?,
+            lapsen_tarvitsemat_laakarintarkastukset: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(5usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(6usize, &self.asiakkaan_kuuleminen);
+        w.opt(7usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(8usize, &self.lapsen_tarvitsemat_laakarintarkastukset);
+    }
+}
+sosmeta_types::record!(RajoitustoimenpideX9DC017C4);
 /// Päätös lapsen eristämisestä (sv: Beslut om isolering av barn)
 ///
 /// Shape `bc0dce256e92e5f2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenEristamisestaXBC0DCE25 {
     /// Asiakas (sv: Klient)
     ///
@@ -2384,12 +5009,10 @@ pub struct PaatosLapsenEristamisestaXBC0DCE25 {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2400,25 +5023,20 @@ pub struct PaatosLapsenEristamisestaXBC0DCE25 {
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
     pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpide: Option<RajoitustoimenpideX9DC017C4>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lainkohdat_joihin_ratkaisu_perustuu: Option<String>,
     /// Eristämisestä ilmoittaminen (sv: Information om isolering)
     ///
     /// JSON `eristamisesta_ilmoittaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eristamisesta_ilmoittaminen: Option<String>,
     /// Päätöksen täytäntöönpano (sv: Verkställande av beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_taytantoonpano: Option<PaatoksenValitonTaytantoonpanoX7302C2CC>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2435,7 +5053,6 @@ pub struct PaatosLapsenEristamisestaXBC0DCE25 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2444,6 +5061,7 @@ pub struct PaatosLapsenEristamisestaXBC0DCE25 {
 }
 impl PaatosLapsenEristamisestaXBC0DCE25 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2471,14 +5089,131 @@ impl PaatosLapsenEristamisestaXBC0DCE25 {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpide` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpide(
+        mut self,
+        value: RajoitustoimenpideX9DC017C4,
+    ) -> Self {
+        self.rajoitustoimenpide = Some(value);
+        self
+    }
+    /// Set `lainkohdat_joihin_ratkaisu_perustuu` (builder).
+    #[inline]
+    pub fn with_lainkohdat_joihin_ratkaisu_perustuu(mut self, value: String) -> Self {
+        self.lainkohdat_joihin_ratkaisu_perustuu = Some(value);
+        self
+    }
+    /// Set `eristamisesta_ilmoittaminen` (builder).
+    #[inline]
+    pub fn with_eristamisesta_ilmoittaminen(mut self, value: String) -> Self {
+        self.eristamisesta_ilmoittaminen = Some(value);
+        self
+    }
+    /// Set `paatoksen_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosLapsenEristamisestaXBC0DCE25 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu",
+        "rajoitustoimenpide",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "eristamisesta_ilmoittaminen",
+        "paatoksen_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatostunnus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisu: f.req(4usize)?,
+            rajoitustoimenpide: f.opt(5usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.opt(6usize)?,
+            eristamisesta_ilmoittaminen: f.opt(7usize)?,
+            paatoksen_taytantoonpano: f.opt(8usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(9usize)?,
+            paatoksentekija: f.req(10usize)?,
+            lisatietojen_antaja: f.req(11usize)?,
+            muutoksenhaku: f.req(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            allekirjoitus: f.req(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.opt(2usize, &self.paatostunnus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisu);
+        w.opt(5usize, &self.rajoitustoimenpide);
+        w.opt(6usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(7usize, &self.eristamisesta_ilmoittaminen);
+        w.opt(8usize, &self.paatoksen_taytantoonpano);
+        w.opt(9usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(10usize, &self.paatoksentekija);
+        w.req(11usize, &self.lisatietojen_antaja);
+        w.req(12usize, &self.muutoksenhaku);
+        w.opt(13usize, &self.lisatiedot);
+        w.req(14usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLapsenEristamisestaXBC0DCE25);
 /// Huostaanotto (sv: Omhändertagande)
 ///
 /// JSON `huostaanotto`: pakollinen.
 ///
 /// Shape `c00b718cec780fd4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuostaanottoXC00B718C {
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
@@ -2487,34 +5222,45 @@ pub struct HuostaanottoXC00B718C {
 }
 impl HuostaanottoXC00B718C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(alkamispaiva: sosmeta_types::PartialDate) -> Self {
         Self { alkamispaiva }
     }
 }
+impl sosmeta_types::record::Record for HuostaanottoXC00B718C {
+    const KEYS: &'static [&'static str] = &["alkamispaiva"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkamispaiva: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.alkamispaiva);
+    }
+}
+sosmeta_types::record!(HuostaanottoXC00B718C);
 /// Huostaanoton perustelut (sv: Motiveringar till omhändertagande)
 ///
 /// JSON `huostaanoton_perustelut`: esitystapa Otsikko.
 ///
 /// Shape `e504fa17384c3630`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuostaanotonPerustelutXE504FA17 {
     /// Kasvuolosuhteet (sv: Uppväxtförhållanden)
     ///
     /// JSON `kasvuolosuhteet`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kasvuolosuhteet: Option<String>,
     /// Lapsen käyttäytyminen (sv: Barnets beteende)
     ///
     /// JSON `lapsen_kayttaytyminen`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_kayttaytyminen: Option<String>,
     /// Lapsen huostaanoton syy (sv: Orsak till omhändertagande av barnet)
     ///
     /// JSON `lapsen_huostaanoton_syy`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huostaanoton_syy: Option<
         Vec<sosmeta_types::Coded<LapsenHuostaanotonSyyX9AC4DAEC>>,
     >,
@@ -2525,11 +5271,11 @@ pub struct HuostaanotonPerustelutXE504FA17 {
     /// Muut arvioidut toimenpidevaihtoehdot (sv: Andra alternativa åtgärder som har bedömts)
     ///
     /// JSON `muut_arvioidut_toimenpidevaihtoehdot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_arvioidut_toimenpidevaihtoehdot: Option<String>,
 }
 impl HuostaanotonPerustelutXE504FA17 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(selvitys_sijaishuollosta: sosmeta_types::NonEmptyString) -> Self {
         Self {
             kasvuolosuhteet: None,
@@ -2539,31 +5285,82 @@ impl HuostaanotonPerustelutXE504FA17 {
             muut_arvioidut_toimenpidevaihtoehdot: None,
         }
     }
+    /// Set `kasvuolosuhteet` (builder).
+    #[inline]
+    pub fn with_kasvuolosuhteet(mut self, value: String) -> Self {
+        self.kasvuolosuhteet = Some(value);
+        self
+    }
+    /// Set `lapsen_kayttaytyminen` (builder).
+    #[inline]
+    pub fn with_lapsen_kayttaytyminen(mut self, value: String) -> Self {
+        self.lapsen_kayttaytyminen = Some(value);
+        self
+    }
+    /// Set `lapsen_huostaanoton_syy` (builder).
+    #[inline]
+    pub fn with_lapsen_huostaanoton_syy(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LapsenHuostaanotonSyyX9AC4DAEC>>,
+    ) -> Self {
+        self.lapsen_huostaanoton_syy = Some(value);
+        self
+    }
+    /// Set `muut_arvioidut_toimenpidevaihtoehdot` (builder).
+    #[inline]
+    pub fn with_muut_arvioidut_toimenpidevaihtoehdot(mut self, value: String) -> Self {
+        self.muut_arvioidut_toimenpidevaihtoehdot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuostaanotonPerustelutXE504FA17 {
+    const KEYS: &'static [&'static str] = &[
+        "kasvuolosuhteet",
+        "lapsen_kayttaytyminen",
+        "lapsen_huostaanoton_syy",
+        "selvitys_sijaishuollosta",
+        "muut_arvioidut_toimenpidevaihtoehdot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kasvuolosuhteet: f.opt(0usize)?,
+            lapsen_kayttaytyminen: f.opt(1usize)?,
+            lapsen_huostaanoton_syy: f.opt(2usize)?,
+            selvitys_sijaishuollosta: f.req(3usize)?,
+            muut_arvioidut_toimenpidevaihtoehdot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kasvuolosuhteet);
+        w.opt(1usize, &self.lapsen_kayttaytyminen);
+        w.opt(2usize, &self.lapsen_huostaanoton_syy);
+        w.req(3usize, &self.selvitys_sijaishuollosta);
+        w.opt(4usize, &self.muut_arvioidut_toimenpidevaihtoehdot);
+    }
+}
+sosmeta_types::record!(HuostaanotonPerustelutXE504FA17);
 /// Avohuollon tukitoimia koskevat tiedot (sv: Uppgifter om stödåtgärder inom öppenvården)
 ///
 /// JSON `avohuollon_tukitoimia_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `03c7e2caf1eaa038`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA {
     /// Selvitys toteutetuista avohuollon tukitoimista (sv: Utredning om genomförda stödåtgärder inom öppenvården)
     ///
     /// JSON `selvitys_toteutetuista_avohuollon_tukitoimista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_toteutetuista_avohuollon_tukitoimista: Option<String>,
     /// Selvitys muista tarjotuista tai asiakkaan pyytämistä avohuollon tukitoimista (sv: En utredning om andra stödåtgärder inom öppenvården som har erbjudits eller som klienten har begärt)
     ///
     /// JSON `selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista: Option<
         String,
     >,
     /// Syy miksi asiakas on kieltäytynyt tukitoimista (sv: Orsak till att klienten har nekat till stödåtgärder)
     ///
     /// JSON `syy_miksi_asiakas_on_kieltaytynyt_tukitoimista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syy_miksi_asiakas_on_kieltaytynyt_tukitoimista: Option<String>,
     /// Selvitys tukitoimien riittämättömyydestä (sv: Utredning om stödåtgärdernas otillräcklighet)
     ///
@@ -2572,6 +5369,7 @@ pub struct AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA {
 }
 impl AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         selvitys_tukitoimien_riittamattomyydesta: sosmeta_types::NonEmptyString,
     ) -> Self {
@@ -2582,44 +5380,135 @@ impl AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA {
             selvitys_tukitoimien_riittamattomyydesta,
         }
     }
+    /// Set `selvitys_toteutetuista_avohuollon_tukitoimista` (builder).
+    #[inline]
+    pub fn with_selvitys_toteutetuista_avohuollon_tukitoimista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.selvitys_toteutetuista_avohuollon_tukitoimista = Some(value);
+        self
+    }
+    /// Set `selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista` (builder).
+    #[inline]
+    pub fn with_selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista = Some(
+            value,
+        );
+        self
+    }
+    /// Set `syy_miksi_asiakas_on_kieltaytynyt_tukitoimista` (builder).
+    #[inline]
+    pub fn with_syy_miksi_asiakas_on_kieltaytynyt_tukitoimista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.syy_miksi_asiakas_on_kieltaytynyt_tukitoimista = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA {
+    const KEYS: &'static [&'static str] = &[
+        "selvitys_toteutetuista_avohuollon_tukitoimista",
+        "selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista",
+        "syy_miksi_asiakas_on_kieltaytynyt_tukitoimista",
+        "selvitys_tukitoimien_riittamattomyydesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            selvitys_toteutetuista_avohuollon_tukitoimista: f.opt(0usize)?,
+            selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista: f
+                .opt(1usize)?,
+            syy_miksi_asiakas_on_kieltaytynyt_tukitoimista: f.opt(2usize)?,
+            selvitys_tukitoimien_riittamattomyydesta: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.selvitys_toteutetuista_avohuollon_tukitoimista);
+        w.opt(
+            1usize,
+            &self
+                .selvitys_muista_tarjotuista_tai_asiakkaan_pyytamista_avohuollon_tukitoimista,
+        );
+        w.opt(2usize, &self.syy_miksi_asiakas_on_kieltaytynyt_tukitoimista);
+        w.req(3usize, &self.selvitys_tukitoimien_riittamattomyydesta);
+    }
+}
+sosmeta_types::record!(AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA);
 /// Aiempia sijoituksia koskevat tiedot (sv: Uppgifter om tidigare placeringar)
 ///
 /// JSON `aiempia_sijoituksia_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `9191ac9dccc975d8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AiempiaSijoituksiaKoskevatTiedotX9191AC9D {
     /// Tätä päätöstä välittömästi edeltäneen (sv: Omedelbart före detta beslut)
     ///
     /// JSON `tata_paatosta_valittomasti_edeltaneen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tata_paatosta_valittomasti_edeltaneen: Option<
         TataPaatostaValittomastiEdeltaneenX79A076B0,
     >,
     /// Yhteenveto aiemmista sijoituksista (sv: Sammanfattning av tidigare placeringar)
     ///
     /// JSON `yhteenveto_aiemmista_sijoituksista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenveto_aiemmista_sijoituksista: Option<String>,
 }
 impl AiempiaSijoituksiaKoskevatTiedotX9191AC9D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tata_paatosta_valittomasti_edeltaneen: None,
             yhteenveto_aiemmista_sijoituksista: None,
         }
     }
+    /// Set `tata_paatosta_valittomasti_edeltaneen` (builder).
+    #[inline]
+    pub fn with_tata_paatosta_valittomasti_edeltaneen(
+        mut self,
+        value: TataPaatostaValittomastiEdeltaneenX79A076B0,
+    ) -> Self {
+        self.tata_paatosta_valittomasti_edeltaneen = Some(value);
+        self
+    }
+    /// Set `yhteenveto_aiemmista_sijoituksista` (builder).
+    #[inline]
+    pub fn with_yhteenveto_aiemmista_sijoituksista(mut self, value: String) -> Self {
+        self.yhteenveto_aiemmista_sijoituksista = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AiempiaSijoituksiaKoskevatTiedotX9191AC9D {
+    const KEYS: &'static [&'static str] = &[
+        "tata_paatosta_valittomasti_edeltaneen",
+        "yhteenveto_aiemmista_sijoituksista",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tata_paatosta_valittomasti_edeltaneen: f.opt(0usize)?,
+            yhteenveto_aiemmista_sijoituksista: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tata_paatosta_valittomasti_edeltaneen);
+        w.opt(1usize, &self.yhteenveto_aiemmista_sijoituksista);
+    }
+}
+sosmeta_types::record!(AiempiaSijoituksiaKoskevatTiedotX9191AC9D);
 /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
 ///
 /// JSON `sijaishuoltopaikka`: pakollinen.
 ///
 /// Shape `724b03db708f4e6d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijaishuoltopaikkaX724B03DB {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
@@ -2630,19 +5519,17 @@ pub struct SijaishuoltopaikkaX724B03DB {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Sijoituspaikan valinnan perustelut (sv: Motiveringar till val av placeringsplats)
     ///
     /// JSON `sijoituspaikan_valinnan_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_valinnan_perustelut: Option<String>,
 }
 impl SijaishuoltopaikkaX724B03DB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
@@ -2651,14 +5538,59 @@ impl SijaishuoltopaikkaX724B03DB {
             sijoituspaikan_valinnan_perustelut: None,
         }
     }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: YhteystiedotXC7410BBD,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_valinnan_perustelut` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_valinnan_perustelut(mut self, value: String) -> Self {
+        self.sijoituspaikan_valinnan_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SijaishuoltopaikkaX724B03DB {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikka",
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+        "sijoituspaikan_valinnan_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikka: f.req(0usize)?,
+            sijoituspaikan_nimi: f.opt(1usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(2usize)?,
+            sijoituspaikan_valinnan_perustelut: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sijoituspaikka);
+        w.opt(1usize, &self.sijoituspaikan_nimi);
+        w.opt(2usize, &self.sijoituspaikan_yhteystiedot);
+        w.opt(3usize, &self.sijoituspaikan_valinnan_perustelut);
+    }
+}
+sosmeta_types::record!(SijaishuoltopaikkaX724B03DB);
 /// Sijaishuoltopaikan valintaa koskevat tiedot (sv: Uppgifter om val av plats för vård utom hemmet)
 ///
 /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `0413db35c482a39d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35 {
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
@@ -2667,25 +5599,50 @@ pub struct SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35 {
     /// Sijaishuoltopaikan valinta (sv: Val av plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikan_valinta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valinta: Option<String>,
 }
 impl SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sijaishuoltopaikka: SijaishuoltopaikkaX724B03DB) -> Self {
         Self {
             sijaishuoltopaikka,
             sijaishuoltopaikan_valinta: None,
         }
     }
+    /// Set `sijaishuoltopaikan_valinta` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikan_valinta(mut self, value: String) -> Self {
+        self.sijaishuoltopaikan_valinta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35 {
+    const KEYS: &'static [&'static str] = &[
+        "sijaishuoltopaikka",
+        "sijaishuoltopaikan_valinta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijaishuoltopaikka: f.req(0usize)?,
+            sijaishuoltopaikan_valinta: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sijaishuoltopaikka);
+        w.opt(1usize, &self.sijaishuoltopaikan_valinta);
+    }
+}
+sosmeta_types::record!(SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35);
 /// Suunnitelma lapsen ja  hänen läheistensä yhteydenpidon toteuttamisesta (sv: Plan för hur barnet och dess närstående ska hålla kontakt)
 ///
 /// JSON `suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta`: esitystapa Otsikko.
 ///
 /// Shape `aabb490f0b7c8911`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F {
     /// Yhteydenpito (sv: Kontakt)
     ///
@@ -2694,21 +5651,19 @@ pub struct SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB4
     /// Yhteydenpito kirjattu (sv: Kontakten har antecknats)
     ///
     /// JSON `yhteydenpito_kirjattu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito_kirjattu: Option<bool>,
     /// Kirjauspäivämäärä (sv: Registreringsdatum)
     ///
     /// JSON `kirjauspaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kirjauspaivamaara: Option<sosmeta_types::PartialDate>,
     /// Kirjauksen puuttumisen syy (sv: Orsak till att anteckningen saknas)
     ///
     /// JSON `kirjauksen_puuttumisen_syy`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kirjauksen_puuttumisen_syy: Option<String>,
 }
 impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(yhteydenpito: sosmeta_types::NonEmptyString) -> Self {
         Self {
             yhteydenpito,
@@ -2717,7 +5672,53 @@ impl SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F {
             kirjauksen_puuttumisen_syy: None,
         }
     }
+    /// Set `yhteydenpito_kirjattu` (builder).
+    #[inline]
+    pub fn with_yhteydenpito_kirjattu(mut self, value: bool) -> Self {
+        self.yhteydenpito_kirjattu = Some(value);
+        self
+    }
+    /// Set `kirjauspaivamaara` (builder).
+    #[inline]
+    pub fn with_kirjauspaivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.kirjauspaivamaara = Some(value);
+        self
+    }
+    /// Set `kirjauksen_puuttumisen_syy` (builder).
+    #[inline]
+    pub fn with_kirjauksen_puuttumisen_syy(mut self, value: String) -> Self {
+        self.kirjauksen_puuttumisen_syy = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F {
+    const KEYS: &'static [&'static str] = &[
+        "yhteydenpito",
+        "yhteydenpito_kirjattu",
+        "kirjauspaivamaara",
+        "kirjauksen_puuttumisen_syy",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yhteydenpito: f.req(0usize)?,
+            yhteydenpito_kirjattu: f.opt(1usize)?,
+            kirjauspaivamaara: f.opt(2usize)?,
+            kirjauksen_puuttumisen_syy: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yhteydenpito);
+        w.opt(1usize, &self.yhteydenpito_kirjattu);
+        w.opt(2usize, &self.kirjauspaivamaara);
+        w.opt(3usize, &self.kirjauksen_puuttumisen_syy);
+    }
+}
+sosmeta_types::record!(
+    SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F
+);
 sosmeta_types::code_list!(
     #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc = " JSON `nimi`: esitystapa Koodi."]
     #[doc = " "] #[doc =
@@ -2740,29 +5741,26 @@ sosmeta_types::code_list!(
 /// JSON `aikaisempi_paatos`: toistuva.
 ///
 /// Shape `2d975819a579b13e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AikaisempiPaatosX2D975819 {
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oid_tunnus: Option<sosmeta_types::Identifier>,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<sosmeta_types::Coded<NimiX5CAA9861>>,
     /// Laatimisaika (sv: Tidpunkt för upprättande)
     ///
     /// JSON `laatimisaika`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimisaika: Option<sosmeta_types::Instant>,
 }
 impl AikaisempiPaatosX2D975819 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             oid_tunnus: None,
@@ -2770,34 +5768,94 @@ impl AikaisempiPaatosX2D975819 {
             laatimisaika: None,
         }
     }
+    /// Set `oid_tunnus` (builder).
+    #[inline]
+    pub fn with_oid_tunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.oid_tunnus = Some(value);
+        self
+    }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: sosmeta_types::Coded<NimiX5CAA9861>) -> Self {
+        self.nimi = Some(value);
+        self
+    }
+    /// Set `laatimisaika` (builder).
+    #[inline]
+    pub fn with_laatimisaika(mut self, value: sosmeta_types::Instant) -> Self {
+        self.laatimisaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AikaisempiPaatosX2D975819 {
+    const KEYS: &'static [&'static str] = &["oid_tunnus", "nimi", "laatimisaika"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            oid_tunnus: f.opt(0usize)?,
+            nimi: f.opt(1usize)?,
+            laatimisaika: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.oid_tunnus);
+        w.opt(1usize, &self.nimi);
+        w.opt(2usize, &self.laatimisaika);
+    }
+}
+sosmeta_types::record!(AikaisempiPaatosX2D975819);
 /// Yhteydenpitoa on sijaishuollon aikana rajoitettu seuraavilla päätöksillä (sv: Under vården utom hemmet är kontakten begränsad genom följande beslut)
 ///
 /// JSON `yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla`: esitystapa Otsikko.
 ///
 /// Shape `01c250083e80525f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008 {
     /// Aikaisempi päätös (sv: Tidigare beslut)
     ///
     /// JSON `aikaisempi_paatos`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisempi_paatos: Option<Vec<AikaisempiPaatosX2D975819>>,
 }
 impl YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { aikaisempi_paatos: None }
     }
+    /// Set `aikaisempi_paatos` (builder).
+    #[inline]
+    pub fn with_aikaisempi_paatos(
+        mut self,
+        value: Vec<AikaisempiPaatosX2D975819>,
+    ) -> Self {
+        self.aikaisempi_paatos = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008 {
+    const KEYS: &'static [&'static str] = &["aikaisempi_paatos"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            aikaisempi_paatos: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.aikaisempi_paatos);
+    }
+}
+sosmeta_types::record!(
+    YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008
+);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva, pakollinen.
 ///
 /// Shape `4a110f956e25fe4c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenX4A110F95 {
     /// Kuultava (sv: Person som hörs)
     ///
@@ -2806,22 +5864,19 @@ pub struct KuuleminenX4A110F95 {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Suhtautuminen huostaanottoon (sv: Inställning till omhändertagandet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_huostaanottoon: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
     /// Suhtautuminen sijaishuoltopaikkaan (sv: Inställning till platsen för vård utom hemmet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_sijaishuoltopaikkaan: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl KuuleminenX4A110F95 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
@@ -2831,14 +5886,71 @@ impl KuuleminenX4A110F95 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_huostaanottoon` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_huostaanottoon(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_huostaanottoon = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_sijaishuoltopaikkaan` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_sijaishuoltopaikkaan(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_sijaishuoltopaikkaan = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenX4A110F95 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "suhtautuminen_huostaanottoon",
+        "suhtautuminen_sijaishuoltopaikkaan",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.req(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            suhtautuminen_huostaanottoon: f.opt(2usize)?,
+            suhtautuminen_sijaishuoltopaikkaan: f.opt(3usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuultava);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.suhtautuminen_huostaanottoon);
+        w.opt(3usize, &self.suhtautuminen_sijaishuoltopaikkaan);
+        w.opt(4usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(KuuleminenX4A110F95);
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön kuuleminen (sv: Hörande av vårdnadshavare, förälder och annan person som svarar för barnets vård)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
 ///
 /// Shape `e7654dda50e74c0b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA {
     /// Kuuleminen (sv: Hörande)
     ///
@@ -2847,17 +5959,32 @@ pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE76
 }
 impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuuleminen: sosmeta_types::NonEmptyVec<KuuleminenX4A110F95>) -> Self {
         Self { kuuleminen }
     }
 }
+impl sosmeta_types::record::Record
+for HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA {
+    const KEYS: &'static [&'static str] = &["kuuleminen"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { kuuleminen: f.req(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuuleminen);
+    }
+}
+sosmeta_types::record!(
+    HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA
+);
 /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
 ///
 /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
 ///
 /// Shape `85a01ae890035ddc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MielipiteenSelvittaminenJaKuuleminenX85A01AE8 {
     /// Kuuleminen (sv: Hörande)
     ///
@@ -2866,27 +5993,61 @@ pub struct MielipiteenSelvittaminenJaKuuleminenX85A01AE8 {
     /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön kuuleminen (sv: Hörande av vårdnadshavare, förälder och annan person som svarar för barnets vård)
     ///
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: Option<
         HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA,
     >,
 }
 impl MielipiteenSelvittaminenJaKuuleminenX85A01AE8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuuleminen: KuuleminenXBEA3D5FA) -> Self {
         Self {
             kuuleminen,
             huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: None,
         }
     }
+    /// Set `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen` (builder).
+    #[inline]
+    pub fn with_huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen(
+        mut self,
+        value: HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenXE7654DDA,
+    ) -> Self {
+        self.huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for MielipiteenSelvittaminenJaKuuleminenX85A01AE8 {
+    const KEYS: &'static [&'static str] = &[
+        "kuuleminen",
+        "huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuuleminen: f.req(0usize)?,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuuleminen);
+        w.opt(
+            1usize,
+            &self
+                .huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen,
+        );
+    }
+}
+sosmeta_types::record!(MielipiteenSelvittaminenJaKuuleminenX85A01AE8);
 /// Päätöksen täytäntöönpano (sv: Verkställande av beslut)
 ///
 /// JSON `paatoksen_taytantoonpano`: pakollinen.
 ///
 /// Shape `69b651cece3ef989`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatoksenTaytantoonpanoX69B651CE {
     /// Välitön täytäntöönpano (sv: Omedelbart verkställande)
     ///
@@ -2895,23 +6056,47 @@ pub struct PaatoksenTaytantoonpanoX69B651CE {
     /// Välittömän täytäntöönpanon perustelut (sv: Motiveringar till omedelbart verkställande)
     ///
     /// JSON `valittoman_taytantoonpanon_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valittoman_taytantoonpanon_perustelut: Option<String>,
 }
 impl PaatoksenTaytantoonpanoX69B651CE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(valiton_taytantoonpano: bool) -> Self {
         Self {
             valiton_taytantoonpano,
             valittoman_taytantoonpanon_perustelut: None,
         }
     }
+    /// Set `valittoman_taytantoonpanon_perustelut` (builder).
+    #[inline]
+    pub fn with_valittoman_taytantoonpanon_perustelut(mut self, value: String) -> Self {
+        self.valittoman_taytantoonpanon_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatoksenTaytantoonpanoX69B651CE {
+    const KEYS: &'static [&'static str] = &[
+        "valiton_taytantoonpano",
+        "valittoman_taytantoonpanon_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            valiton_taytantoonpano: f.req(0usize)?,
+            valittoman_taytantoonpanon_perustelut: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.valiton_taytantoonpano);
+        w.opt(1usize, &self.valittoman_taytantoonpanon_perustelut);
+    }
+}
+sosmeta_types::record!(PaatoksenTaytantoonpanoX69B651CE);
 /// Päätös lapsen huostaanotosta ja sijaishuollosta (sv: Beslut om omhändertagande av barn och vård utom hemmet)
 ///
 /// Shape `e5f4550d318604d6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
     /// Asiakas (sv: Klient)
     ///
@@ -2920,7 +6105,6 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2939,7 +6123,6 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
     /// JSON `huostaanotto`: pakollinen.
     pub huostaanotto: HuostaanottoXC00B718C,
     /// Lapsen sijoitus (sv: Placering av barn)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sijoitus: Option<LapsenSijoitusX7CADBB03>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -2948,60 +6131,48 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
     /// Huostaanoton perustelut (sv: Motiveringar till omhändertagande)
     ///
     /// JSON `huostaanoton_perustelut`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huostaanoton_perustelut: Option<HuostaanotonPerustelutXE504FA17>,
     /// Avohuollon tukitoimia koskevat tiedot (sv: Uppgifter om stödåtgärder inom öppenvården)
     ///
     /// JSON `avohuollon_tukitoimia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avohuollon_tukitoimia_koskevat_tiedot: Option<
         AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA,
     >,
     /// Aiempia sijoituksia koskevat tiedot (sv: Uppgifter om tidigare placeringar)
     ///
     /// JSON `aiempia_sijoituksia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiempia_sijoituksia_koskevat_tiedot: Option<
         AiempiaSijoituksiaKoskevatTiedotX9191AC9D,
     >,
     /// Sijaishuoltopaikan valintaa koskevat tiedot (sv: Uppgifter om val av plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikan_valintaa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_valintaa_koskevat_tiedot: Option<
         SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35,
     >,
     /// Selvitys sijoituksen valmistelusta (sv: Utredning om hur placeringen har beretts)
     ///
     /// JSON `selvitys_sijoituksen_valmistelusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_sijoituksen_valmistelusta: Option<String>,
     /// Suunnitelma lapsen ja  hänen läheistensä yhteydenpidon toteuttamisesta (sv: Plan för hur barnet och dess närstående ska hålla kontakt)
     ///
     /// JSON `suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta`: esitystapa Otsikko.
-    #[serde(
-        rename = "suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta: Option<
         SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F,
     >,
     /// Yhteydenpitoa on sijaishuollon aikana rajoitettu seuraavilla päätöksillä (sv: Under vården utom hemmet är kontakten begränsad genom följande beslut)
     ///
     /// JSON `yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla: Option<
         YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008,
     >,
     /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
     ///
     /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen_ja_kuuleminen: Option<
         MielipiteenSelvittaminenJaKuuleminenX85A01AE8,
     >,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentilan_tutkiminen: Option<
         LapsenTerveydentilanTutkiminenX655D04D1,
     >,
@@ -3012,7 +6183,6 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
@@ -3037,7 +6207,6 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -3046,6 +6215,7 @@ pub struct PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
 }
 impl PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -3090,7 +6260,217 @@ impl PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `lapsen_sijoitus` (builder).
+    #[inline]
+    pub fn with_lapsen_sijoitus(mut self, value: LapsenSijoitusX7CADBB03) -> Self {
+        self.lapsen_sijoitus = Some(value);
+        self
+    }
+    /// Set `huostaanoton_perustelut` (builder).
+    #[inline]
+    pub fn with_huostaanoton_perustelut(
+        mut self,
+        value: HuostaanotonPerustelutXE504FA17,
+    ) -> Self {
+        self.huostaanoton_perustelut = Some(value);
+        self
+    }
+    /// Set `avohuollon_tukitoimia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_avohuollon_tukitoimia_koskevat_tiedot(
+        mut self,
+        value: AvohuollonTukitoimiaKoskevatTiedotX03C7E2CA,
+    ) -> Self {
+        self.avohuollon_tukitoimia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `aiempia_sijoituksia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_aiempia_sijoituksia_koskevat_tiedot(
+        mut self,
+        value: AiempiaSijoituksiaKoskevatTiedotX9191AC9D,
+    ) -> Self {
+        self.aiempia_sijoituksia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `sijaishuoltopaikan_valintaa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikan_valintaa_koskevat_tiedot(
+        mut self,
+        value: SijaishuoltopaikanValintaaKoskevatTiedotX0413DB35,
+    ) -> Self {
+        self.sijaishuoltopaikan_valintaa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `selvitys_sijoituksen_valmistelusta` (builder).
+    #[inline]
+    pub fn with_selvitys_sijoituksen_valmistelusta(mut self, value: String) -> Self {
+        self.selvitys_sijoituksen_valmistelusta = Some(value);
+        self
+    }
+    /// Set `suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta` (builder).
+    #[inline]
+    pub fn with_suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta(
+        mut self,
+        value: SuunnitelmaLapsenJaHanenLaheistensaYhteydenpidonToteuttamisestaXAABB490F,
+    ) -> Self {
+        self.suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla` (builder).
+    #[inline]
+    pub fn with_yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla(
+        mut self,
+        value: YhteydenpitoaOnSijaishuollonAikanaRajoitettuSeuraavillaPaatoksillaX01C25008,
+    ) -> Self {
+        self.yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla = Some(
+            value,
+        );
+        self
+    }
+    /// Set `mielipiteen_selvittaminen_ja_kuuleminen` (builder).
+    #[inline]
+    pub fn with_mielipiteen_selvittaminen_ja_kuuleminen(
+        mut self,
+        value: MielipiteenSelvittaminenJaKuuleminenX85A01AE8,
+    ) -> Self {
+        self.mielipiteen_selvittaminen_ja_kuuleminen = Some(value);
+        self
+    }
+    /// Set `lapsen_terveydentilan_tutkiminen` (builder).
+    #[inline]
+    pub fn with_lapsen_terveydentilan_tutkiminen(
+        mut self,
+        value: LapsenTerveydentilanTutkiminenX655D04D1,
+    ) -> Self {
+        self.lapsen_terveydentilan_tutkiminen = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu",
+        "laheisverkoston_kartoittaminen",
+        "huostaanotto",
+        "lapsen_sijoitus",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "huostaanoton_perustelut",
+        "avohuollon_tukitoimia_koskevat_tiedot",
+        "aiempia_sijoituksia_koskevat_tiedot",
+        "sijaishuoltopaikan_valintaa_koskevat_tiedot",
+        "selvitys_sijoituksen_valmistelusta",
+        "suunnitelma_lapsen_ja__hanen_laheistensa_yhteydenpidon_toteuttamisesta",
+        "yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla",
+        "mielipiteen_selvittaminen_ja_kuuleminen",
+        "lapsen_terveydentilan_tutkiminen",
+        "paatoksen_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "omatyontekija",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            ratkaisu: f.req(3usize)?,
+            laheisverkoston_kartoittaminen: f.req(4usize)?,
+            huostaanotto: f.req(5usize)?,
+            lapsen_sijoitus: f.opt(6usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(7usize)?,
+            huostaanoton_perustelut: f.opt(8usize)?,
+            avohuollon_tukitoimia_koskevat_tiedot: f.opt(9usize)?,
+            aiempia_sijoituksia_koskevat_tiedot: f.opt(10usize)?,
+            sijaishuoltopaikan_valintaa_koskevat_tiedot: f.opt(11usize)?,
+            selvitys_sijoituksen_valmistelusta: f.opt(12usize)?,
+            suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta: f
+                .opt(13usize)?,
+            yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla: f
+                .opt(14usize)?,
+            mielipiteen_selvittaminen_ja_kuuleminen: f.opt(15usize)?,
+            lapsen_terveydentilan_tutkiminen: f.opt(16usize)?,
+            paatoksen_taytantoonpano: f.req(17usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(18usize)?,
+            omatyontekija: f.req(19usize)?,
+            valmistelija: f.req(20usize)?,
+            paatoksentekija: f.req(21usize)?,
+            lisatietojen_antaja: f.req(22usize)?,
+            muutoksenhaku: f.req(23usize)?,
+            lisatiedot: f.opt(24usize)?,
+            allekirjoitus: f.req(25usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.req(3usize, &self.ratkaisu);
+        w.req(4usize, &self.laheisverkoston_kartoittaminen);
+        w.req(5usize, &self.huostaanotto);
+        w.opt(6usize, &self.lapsen_sijoitus);
+        w.req(7usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(8usize, &self.huostaanoton_perustelut);
+        w.opt(9usize, &self.avohuollon_tukitoimia_koskevat_tiedot);
+        w.opt(10usize, &self.aiempia_sijoituksia_koskevat_tiedot);
+        w.opt(11usize, &self.sijaishuoltopaikan_valintaa_koskevat_tiedot);
+        w.opt(12usize, &self.selvitys_sijoituksen_valmistelusta);
+        w.opt(
+            13usize,
+            &self.suunnitelma_lapsen_ja_hanen_laheistensa_yhteydenpidon_toteuttamisesta,
+        );
+        w.opt(
+            14usize,
+            &self
+                .yhteydenpitoa_on_sijaishuollon_aikana_rajoitettu_seuraavilla_paatoksilla,
+        );
+        w.opt(15usize, &self.mielipiteen_selvittaminen_ja_kuuleminen);
+        w.opt(16usize, &self.lapsen_terveydentilan_tutkiminen);
+        w.req(17usize, &self.paatoksen_taytantoonpano);
+        w.opt(18usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(19usize, &self.omatyontekija);
+        w.req(20usize, &self.valmistelija);
+        w.req(21usize, &self.paatoksentekija);
+        w.req(22usize, &self.lisatietojen_antaja);
+        w.req(23usize, &self.muutoksenhaku);
+        w.opt(24usize, &self.lisatiedot);
+        w.req(25usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLapsenHuostaanotostaJaSijaishuollostaXE5F4550D);
 sosmeta_types::code_list!(
     #[doc = " Ratkaisun laji (sv: Avgörandeslag)"] #[doc = " "] #[doc =
     " JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -3107,27 +6487,24 @@ sosmeta_types::code_list!(
 /// Kuuleminen (sv: Hörande)
 ///
 /// Shape `9d88b3b80b583033`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenX9D88B3B8 {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Suhtautuminen asiaan (sv: Inställning till ärendet)
     ///
     /// JSON `suhtautuminen_asiaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_asiaan: Option<Vec<SuhtautuminenHuostaanottoonX9212E8ED>>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl KuuleminenX9D88B3B8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suoritettu: None,
@@ -3135,34 +6512,73 @@ impl KuuleminenX9D88B3B8 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_asiaan` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_asiaan(
+        mut self,
+        value: Vec<SuhtautuminenHuostaanottoonX9212E8ED>,
+    ) -> Self {
+        self.suhtautuminen_asiaan = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenX9D88B3B8 {
+    const KEYS: &'static [&'static str] = &[
+        "suoritettu",
+        "suhtautuminen_asiaan",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suoritettu: f.opt(0usize)?,
+            suhtautuminen_asiaan: f.opt(1usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suoritettu);
+        w.opt(1usize, &self.suhtautuminen_asiaan);
+        w.opt(2usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(KuuleminenX9D88B3B8);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva.
 ///
 /// Shape `e08b0d007ad83308`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenXE08B0D00 {
     /// Kuultava (sv: Person som hörs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<KuultavaXBB3963A3>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Suhtautuminen asiaan (sv: Inställning till ärendet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_asiaan: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl KuuleminenXE08B0D00 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuultava: None,
@@ -3171,60 +6587,170 @@ impl KuuleminenXE08B0D00 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: KuultavaXBB3963A3) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_asiaan` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_asiaan(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_asiaan = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenXE08B0D00 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "suhtautuminen_asiaan",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.opt(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            suhtautuminen_asiaan: f.opt(2usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuultava);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.suhtautuminen_asiaan);
+        w.opt(3usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(KuuleminenXE08B0D00);
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön kuuleminen (sv: Hörande av vårdnadshavare, förälder och annan person som svarar för barnets vård)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
 ///
 /// Shape `2da51a52451b54e1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52 {
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<Vec<KuuleminenXE08B0D00>>,
 }
 impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { kuuleminen: None }
     }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: Vec<KuuleminenXE08B0D00>) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52 {
+    const KEYS: &'static [&'static str] = &["kuuleminen"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { kuuleminen: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuuleminen);
+    }
+}
+sosmeta_types::record!(
+    HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52
+);
 /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
 ///
 /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
 ///
 /// Shape `973869e3248fa67d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MielipiteenSelvittaminenJaKuuleminenX973869E3 {
     /// Kuuleminen (sv: Hörande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<KuuleminenX9D88B3B8>,
     /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön kuuleminen (sv: Hörande av vårdnadshavare, förälder och annan person som svarar för barnets vård)
     ///
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: Option<
         HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52,
     >,
 }
 impl MielipiteenSelvittaminenJaKuuleminenX973869E3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuuleminen: None,
             huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: None,
         }
     }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: KuuleminenX9D88B3B8) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
+    /// Set `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen` (builder).
+    #[inline]
+    pub fn with_huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen(
+        mut self,
+        value: HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonKuuleminenX2DA51A52,
+    ) -> Self {
+        self.huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for MielipiteenSelvittaminenJaKuuleminenX973869E3 {
+    const KEYS: &'static [&'static str] = &[
+        "kuuleminen",
+        "huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuuleminen: f.opt(0usize)?,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuuleminen);
+        w.opt(
+            1usize,
+            &self
+                .huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_kuuleminen,
+        );
+    }
+}
+sosmeta_types::record!(MielipiteenSelvittaminenJaKuuleminenX973869E3);
 /// Päätös lapsen huostassapidosta (sv: Beslut om upphörande av omhändertagande av barn)
 ///
 /// Shape `956bf2d8380eb583`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenHuostassapidostaX956BF2D8 {
     /// Asiakas (sv: Klient)
     ///
@@ -3233,12 +6759,10 @@ pub struct PaatosLapsenHuostassapidostaX956BF2D8 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -3257,7 +6781,6 @@ pub struct PaatosLapsenHuostassapidostaX956BF2D8 {
     /// Lapsen huostassapidon päättymispäivä (sv: Datum för avslutning av omhändertagandet)
     ///
     /// JSON `lapsen_huostassapidon_paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huostassapidon_paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -3266,7 +6789,6 @@ pub struct PaatosLapsenHuostassapidostaX956BF2D8 {
     /// Nykyisen sijaishuoltopaikan nimi (sv: Namnet på nuvarande plats för vård utom hemmet)
     ///
     /// JSON `nykyisen_sijaishuoltopaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyisen_sijaishuoltopaikan_nimi: Option<String>,
     /// Nykyisen sijaishuoltopaikan edustajan näkemys (sv: Åsikt hos företrädaren för nuvarande plats för vård utom hemmet)
     ///
@@ -3275,17 +6797,14 @@ pub struct PaatosLapsenHuostassapidostaX956BF2D8 {
     /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
     ///
     /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen_ja_kuuleminen: Option<
         MielipiteenSelvittaminenJaKuuleminenX973869E3,
     >,
     /// Päätös täytäntöönpanosta (sv: Verkställighet av beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_taytantoonpanosta: Option<PaatoksenValitonTaytantoonpanoX7302C2CC>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
@@ -3306,7 +6825,6 @@ pub struct PaatosLapsenHuostassapidostaX956BF2D8 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -3315,6 +6833,7 @@ pub struct PaatosLapsenHuostassapidostaX956BF2D8 {
 }
 impl PaatosLapsenHuostassapidostaX956BF2D8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -3350,21 +6869,149 @@ impl PaatosLapsenHuostassapidostaX956BF2D8 {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `lapsen_huostassapidon_paattymispaiva` (builder).
+    #[inline]
+    pub fn with_lapsen_huostassapidon_paattymispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.lapsen_huostassapidon_paattymispaiva = Some(value);
+        self
+    }
+    /// Set `nykyisen_sijaishuoltopaikan_nimi` (builder).
+    #[inline]
+    pub fn with_nykyisen_sijaishuoltopaikan_nimi(mut self, value: String) -> Self {
+        self.nykyisen_sijaishuoltopaikan_nimi = Some(value);
+        self
+    }
+    /// Set `mielipiteen_selvittaminen_ja_kuuleminen` (builder).
+    #[inline]
+    pub fn with_mielipiteen_selvittaminen_ja_kuuleminen(
+        mut self,
+        value: MielipiteenSelvittaminenJaKuuleminenX973869E3,
+    ) -> Self {
+        self.mielipiteen_selvittaminen_ja_kuuleminen = Some(value);
+        self
+    }
+    /// Set `paatos_taytantoonpanosta` (builder).
+    #[inline]
+    pub fn with_paatos_taytantoonpanosta(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatos_taytantoonpanosta = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosLapsenHuostassapidostaX956BF2D8 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "ratkaisu_ja_perustelut",
+        "lapsen_huostassapidon_paattymispaiva",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "nykyisen_sijaishuoltopaikan_nimi",
+        "nykyisen_sijaishuoltopaikan_edustajan_nakemys",
+        "mielipiteen_selvittaminen_ja_kuuleminen",
+        "paatos_taytantoonpanosta",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            hakemuksen_kuvaus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisun_laji: f.req(4usize)?,
+            ratkaisu_ja_perustelut: f.req(5usize)?,
+            lapsen_huostassapidon_paattymispaiva: f.opt(6usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(7usize)?,
+            nykyisen_sijaishuoltopaikan_nimi: f.opt(8usize)?,
+            nykyisen_sijaishuoltopaikan_edustajan_nakemys: f.req(9usize)?,
+            mielipiteen_selvittaminen_ja_kuuleminen: f.opt(10usize)?,
+            paatos_taytantoonpanosta: f.opt(11usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(12usize)?,
+            valmistelija: f.req(13usize)?,
+            paatoksentekija: f.req(14usize)?,
+            lisatietojen_antaja: f.req(15usize)?,
+            muutoksenhaku: f.req(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            allekirjoitus: f.req(18usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.opt(2usize, &self.hakemuksen_kuvaus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisun_laji);
+        w.req(5usize, &self.ratkaisu_ja_perustelut);
+        w.opt(6usize, &self.lapsen_huostassapidon_paattymispaiva);
+        w.req(7usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(8usize, &self.nykyisen_sijaishuoltopaikan_nimi);
+        w.req(9usize, &self.nykyisen_sijaishuoltopaikan_edustajan_nakemys);
+        w.opt(10usize, &self.mielipiteen_selvittaminen_ja_kuuleminen);
+        w.opt(11usize, &self.paatos_taytantoonpanosta);
+        w.opt(12usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(13usize, &self.valmistelija);
+        w.req(14usize, &self.paatoksentekija);
+        w.req(15usize, &self.lisatietojen_antaja);
+        w.req(16usize, &self.muutoksenhaku);
+        w.opt(17usize, &self.lisatiedot);
+        w.req(18usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLapsenHuostassapidostaX956BF2D8);
 /// Kiireellisen sijoituksen jatkamisen perustelut (sv: Grunder för förlängning av brådskande placering)
 ///
 /// JSON `kiireellisen_sijoituksen_jatkamisen_perustelut`: esitystapa Otsikko.
 ///
 /// Shape `3c04b9f2f3aba673`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2 {
     /// Lapsen kiireellisen sijoituksen jatkamisen syy (sv: Orsaker till att barnets brådskande placering förlängs)
     ///
     /// JSON `lapsen_kiireellisen_sijoituksen_jatkamisen_syy`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_kiireellisen_sijoituksen_jatkamisen_syy: Option<
         Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
     >,
@@ -3375,7 +7022,6 @@ pub struct KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2 {
     /// Lisäselvitykset (sv: Tilläggsutredningar)
     ///
     /// JSON `lisaselvitykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisaselvitykset: Option<String>,
     /// Lapsen etu (sv: Barnets bästa)
     ///
@@ -3388,6 +7034,7 @@ pub struct KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2 {
 }
 impl KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         toimenpiteista_paattaminen: sosmeta_types::NonEmptyString,
         lapsen_etu: sosmeta_types::NonEmptyString,
@@ -3401,14 +7048,57 @@ impl KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2 {
             lainkohdat_joihin_ratkaisu_perustuu,
         }
     }
+    /// Set `lapsen_kiireellisen_sijoituksen_jatkamisen_syy` (builder).
+    #[inline]
+    pub fn with_lapsen_kiireellisen_sijoituksen_jatkamisen_syy(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    ) -> Self {
+        self.lapsen_kiireellisen_sijoituksen_jatkamisen_syy = Some(value);
+        self
+    }
+    /// Set `lisaselvitykset` (builder).
+    #[inline]
+    pub fn with_lisaselvitykset(mut self, value: String) -> Self {
+        self.lisaselvitykset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_kiireellisen_sijoituksen_jatkamisen_syy",
+        "toimenpiteista_paattaminen",
+        "lisaselvitykset",
+        "lapsen_etu",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_kiireellisen_sijoituksen_jatkamisen_syy: f.opt(0usize)?,
+            toimenpiteista_paattaminen: f.req(1usize)?,
+            lisaselvitykset: f.opt(2usize)?,
+            lapsen_etu: f.req(3usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_kiireellisen_sijoituksen_jatkamisen_syy);
+        w.req(1usize, &self.toimenpiteista_paattaminen);
+        w.opt(2usize, &self.lisaselvitykset);
+        w.req(3usize, &self.lapsen_etu);
+        w.req(4usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+    }
+}
+sosmeta_types::record!(KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2);
 /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
 ///
 /// JSON `mielipiteen_selvittaminen`: toistuva, pakollinen.
 ///
 /// Shape `31f1ad93f016b956`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MielipiteenSelvittaminenX31F1AD93 {
     /// Kuultava (sv: Person som hörs)
     ///
@@ -3417,16 +7107,15 @@ pub struct MielipiteenSelvittaminenX31F1AD93 {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl MielipiteenSelvittaminenX31F1AD93 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
@@ -3434,14 +7123,47 @@ impl MielipiteenSelvittaminenX31F1AD93 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MielipiteenSelvittaminenX31F1AD93 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.req(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuultava);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(MielipiteenSelvittaminenX31F1AD93);
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön mielipiteen selvittäminen kiireellisen sijoituksen jatkamisesta (sv: Utredning av åsikten hos barnet, föräldrarna och vårdnadshavarna samt andra personer som svarar för barnets vård och fostran om förlängning av den brådskande placeringen)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta`: esitystapa Otsikko.
 ///
 /// Shape `dfbd5784b6184a6f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784 {
     /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
     ///
@@ -3452,6 +7174,7 @@ pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSel
 }
 impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         mielipiteen_selvittaminen: sosmeta_types::NonEmptyVec<
             MielipiteenSelvittaminenX31F1AD93,
@@ -3460,13 +7183,29 @@ impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittam
         Self { mielipiteen_selvittaminen }
     }
 }
+impl sosmeta_types::record::Record
+for HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784 {
+    const KEYS: &'static [&'static str] = &["mielipiteen_selvittaminen"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            mielipiteen_selvittaminen: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.mielipiteen_selvittaminen);
+    }
+}
+sosmeta_types::record!(
+    HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784
+);
 /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
 ///
 /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `6d073af2b79ea6f0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MielipiteenSelvittaminenX6D073AF2 {
     /// Kuuleminen (sv: Hörande)
     ///
@@ -3475,25 +7214,60 @@ pub struct MielipiteenSelvittaminenX6D073AF2 {
     /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön mielipiteen selvittäminen kiireellisen sijoituksen jatkamisesta (sv: Utredning av åsikten hos barnet, föräldrarna och vårdnadshavarna samt andra personer som svarar för barnets vård och fostran om förlängning av den brådskande placeringen)
     ///
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta: Option<
         HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784,
     >,
 }
 impl MielipiteenSelvittaminenX6D073AF2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuuleminen: AsiakkaanKuuleminenXF55C3D35) -> Self {
         Self {
             kuuleminen,
             huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta: None,
         }
     }
+    /// Set `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta` (builder).
+    #[inline]
+    pub fn with_huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta(
+        mut self,
+        value: HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisenSijoituksenJatkamisestaXDFBD5784,
+    ) -> Self {
+        self
+            .huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for MielipiteenSelvittaminenX6D073AF2 {
+    const KEYS: &'static [&'static str] = &[
+        "kuuleminen",
+        "huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuuleminen: f.req(0usize)?,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuuleminen);
+        w.opt(
+            1usize,
+            &self
+                .huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisen_sijoituksen_jatkamisesta,
+        );
+    }
+}
+sosmeta_types::record!(MielipiteenSelvittaminenX6D073AF2);
 /// Päätös lapsen kiireellisen sijoituksen jatkamisesta (sv: Beslut om förlängning av brådskande placering av barn)
 ///
 /// Shape `99fedb01e2b03cbe`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// Asiakas (sv: Klient)
     ///
@@ -3502,7 +7276,6 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -3519,7 +7292,6 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// Kiireellisen sijoituksen jatkamisen perustelut (sv: Grunder för förlängning av brådskande placering)
     ///
     /// JSON `kiireellisen_sijoituksen_jatkamisen_perustelut`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisen_sijoituksen_jatkamisen_perustelut: Option<
         KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2,
     >,
@@ -3528,12 +7300,10 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// JSON `sijaishuoltopaikka`: esitystapa Nimi, pakollinen.
     pub sijaishuoltopaikka: sosmeta_types::NonEmptyString,
     /// Sijaishuoltopaikan yhteystiedot (sv: Kontaktuppgifter till platsen för vård utom hemmet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Sijaishuoltopaikan näkemys (sv: Åsikt hos platsen för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikan_nakemys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_nakemys: Option<String>,
     /// Kiireellisen sijoituksen alkamispäivä (sv: Datum för inledning av brådskande placering)
     ///
@@ -3546,10 +7316,8 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
     ///
     /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen: Option<MielipiteenSelvittaminenX6D073AF2>,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentilan_tutkiminen: Option<
         LapsenTerveydentilanTutkiminenX655D04D1,
     >,
@@ -3560,12 +7328,10 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -3582,7 +7348,6 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -3591,6 +7356,7 @@ pub struct PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
 }
 impl PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -3629,14 +7395,159 @@ impl PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `kiireellisen_sijoituksen_jatkamisen_perustelut` (builder).
+    #[inline]
+    pub fn with_kiireellisen_sijoituksen_jatkamisen_perustelut(
+        mut self,
+        value: KiireellisenSijoituksenJatkamisenPerustelutX3C04B9F2,
+    ) -> Self {
+        self.kiireellisen_sijoituksen_jatkamisen_perustelut = Some(value);
+        self
+    }
+    /// Set `sijaishuoltopaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikan_yhteystiedot(
+        mut self,
+        value: YhteystiedotX13B4DC11,
+    ) -> Self {
+        self.sijaishuoltopaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `sijaishuoltopaikan_nakemys` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikan_nakemys(mut self, value: String) -> Self {
+        self.sijaishuoltopaikan_nakemys = Some(value);
+        self
+    }
+    /// Set `mielipiteen_selvittaminen` (builder).
+    #[inline]
+    pub fn with_mielipiteen_selvittaminen(
+        mut self,
+        value: MielipiteenSelvittaminenX6D073AF2,
+    ) -> Self {
+        self.mielipiteen_selvittaminen = Some(value);
+        self
+    }
+    /// Set `lapsen_terveydentilan_tutkiminen` (builder).
+    #[inline]
+    pub fn with_lapsen_terveydentilan_tutkiminen(
+        mut self,
+        value: LapsenTerveydentilanTutkiminenX655D04D1,
+    ) -> Self {
+        self.lapsen_terveydentilan_tutkiminen = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu",
+        "laheisverkoston_kartoittaminen",
+        "kiireellisen_sijoituksen_jatkamisen_perustelut",
+        "sijaishuoltopaikka",
+        "sijaishuoltopaikan_yhteystiedot",
+        "sijaishuoltopaikan_nakemys",
+        "kiireellisen_sijoituksen_alkamispaiva",
+        "kiireellisen_sijoituksen_paatoksentekija",
+        "mielipiteen_selvittaminen",
+        "lapsen_terveydentilan_tutkiminen",
+        "paatos_taytantoonpanosta",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            ratkaisu: f.req(3usize)?,
+            laheisverkoston_kartoittaminen: f.req(4usize)?,
+            kiireellisen_sijoituksen_jatkamisen_perustelut: f.opt(5usize)?,
+            sijaishuoltopaikka: f.req(6usize)?,
+            sijaishuoltopaikan_yhteystiedot: f.opt(7usize)?,
+            sijaishuoltopaikan_nakemys: f.opt(8usize)?,
+            kiireellisen_sijoituksen_alkamispaiva: f.req(9usize)?,
+            kiireellisen_sijoituksen_paatoksentekija: f.req(10usize)?,
+            mielipiteen_selvittaminen: f.opt(11usize)?,
+            lapsen_terveydentilan_tutkiminen: f.opt(12usize)?,
+            paatos_taytantoonpanosta: f.req(13usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(14usize)?,
+            valmistelija: f.opt(15usize)?,
+            paatoksentekija: f.req(16usize)?,
+            lisatietojen_antaja: f.req(17usize)?,
+            muutoksenhaku: f.req(18usize)?,
+            lisatiedot: f.opt(19usize)?,
+            allekirjoitus: f.req(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.req(3usize, &self.ratkaisu);
+        w.req(4usize, &self.laheisverkoston_kartoittaminen);
+        w.opt(5usize, &self.kiireellisen_sijoituksen_jatkamisen_perustelut);
+        w.req(6usize, &self.sijaishuoltopaikka);
+        w.opt(7usize, &self.sijaishuoltopaikan_yhteystiedot);
+        w.opt(8usize, &self.sijaishuoltopaikan_nakemys);
+        w.req(9usize, &self.kiireellisen_sijoituksen_alkamispaiva);
+        w.req(10usize, &self.kiireellisen_sijoituksen_paatoksentekija);
+        w.opt(11usize, &self.mielipiteen_selvittaminen);
+        w.opt(12usize, &self.lapsen_terveydentilan_tutkiminen);
+        w.req(13usize, &self.paatos_taytantoonpanosta);
+        w.opt(14usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(15usize, &self.valmistelija);
+        w.req(16usize, &self.paatoksentekija);
+        w.req(17usize, &self.lisatietojen_antaja);
+        w.req(18usize, &self.muutoksenhaku);
+        w.opt(19usize, &self.lisatiedot);
+        w.req(20usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLapsenKiireellisenSijoituksenJatkamisestaX99FEDB01);
 /// Mielipiteen selvittäminen (sv: Utredning om åsikt)
 ///
 /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `09814a573a129695`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MielipiteenSelvittaminenX09814A57 {
     /// Lapsen mielipide (sv: Barnets åsikt)
     ///
@@ -3651,6 +7562,7 @@ pub struct MielipiteenSelvittaminenX09814A57 {
 }
 impl MielipiteenSelvittaminenX09814A57 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         lapsen_mielipide: AsiakkaanKuuleminenXF55C3D35,
         mielipiteen_selvittaminen: sosmeta_types::NonEmptyVec<
@@ -3663,33 +7575,70 @@ impl MielipiteenSelvittaminenX09814A57 {
         }
     }
 }
+impl sosmeta_types::record::Record for MielipiteenSelvittaminenX09814A57 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_mielipide",
+        "mielipiteen_selvittaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_mielipide: f.req(0usize)?,
+            mielipiteen_selvittaminen: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lapsen_mielipide);
+        w.req(1usize, &self.mielipiteen_selvittaminen);
+    }
+}
+sosmeta_types::record!(MielipiteenSelvittaminenX09814A57);
 /// Päätös täytäntöönpanosta (sv: Verkställighet av beslut)
 ///
 /// JSON `paatos_taytantoonpanosta`: esitystapa Otsikko.
 ///
 /// Shape `b6974d4814dfcc5d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosTaytantoonpanostaXB6974D48 {
     /// Välitön täytäntöönpano (sv: Omedelbart verkställande)
     ///
     /// JSON `valiton_taytantoonpano`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valiton_taytantoonpano: Option<String>,
 }
 impl PaatosTaytantoonpanostaXB6974D48 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             valiton_taytantoonpano: None,
         }
     }
+    /// Set `valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_valiton_taytantoonpano(mut self, value: String) -> Self {
+        self.valiton_taytantoonpano = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosTaytantoonpanostaXB6974D48 {
+    const KEYS: &'static [&'static str] = &["valiton_taytantoonpano"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            valiton_taytantoonpano: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.valiton_taytantoonpano);
+    }
+}
+sosmeta_types::record!(PaatosTaytantoonpanostaXB6974D48);
 /// Päätös lapsen kiireellisen sijoituksen lopettamisesta (sv: Beslut om upphörande av brådskande placering av barn)
 ///
 /// Shape `e5dd4e8269981422`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
     /// Asiakas (sv: Klient)
     ///
@@ -3698,7 +7647,6 @@ pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -3719,29 +7667,24 @@ pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
     /// Sijaishuoltopaikan edustajan tai perhehoitajan mielipide kiireellisen sijoituksen lopettamisesta (sv: Åsikt hos företrädaren för platsen för vård utom hemmet eller familjevårdaren om att avsluta den brådskande placeringen)
     ///
     /// JSON `sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta: Option<
         String,
     >,
     /// Mielipiteen selvittäminen (sv: Utredning om åsikt)
     ///
     /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen: Option<MielipiteenSelvittaminenX09814A57>,
     /// Päätös täytäntöönpanosta (sv: Verkställighet av beslut)
     ///
     /// JSON `paatos_taytantoonpanosta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_taytantoonpanosta: Option<PaatosTaytantoonpanostaXB6974D48>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -3752,12 +7695,10 @@ pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -3766,6 +7707,7 @@ pub struct PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
 }
 impl PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -3795,7 +7737,137 @@ impl PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `mielipiteen_selvittaminen` (builder).
+    #[inline]
+    pub fn with_mielipiteen_selvittaminen(
+        mut self,
+        value: MielipiteenSelvittaminenX09814A57,
+    ) -> Self {
+        self.mielipiteen_selvittaminen = Some(value);
+        self
+    }
+    /// Set `paatos_taytantoonpanosta` (builder).
+    #[inline]
+    pub fn with_paatos_taytantoonpanosta(
+        mut self,
+        value: PaatosTaytantoonpanostaXB6974D48,
+    ) -> Self {
+        self.paatos_taytantoonpanosta = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "kiireellisen_sijoituksen_lopettaminen",
+        "ratkaisu_ja_perustelut",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta",
+        "mielipiteen_selvittaminen",
+        "paatos_taytantoonpanosta",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            kiireellisen_sijoituksen_lopettaminen: f.req(3usize)?,
+            ratkaisu_ja_perustelut: f.req(4usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(5usize)?,
+            sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta: f
+                .opt(6usize)?,
+            mielipiteen_selvittaminen: f.opt(7usize)?,
+            paatos_taytantoonpanosta: f.opt(8usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(9usize)?,
+            valmistelija: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.opt(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.req(3usize, &self.kiireellisen_sijoituksen_lopettaminen);
+        w.req(4usize, &self.ratkaisu_ja_perustelut);
+        w.req(5usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(
+            6usize,
+            &self
+                .sijaishuoltopaikan_edustajan_tai_perhehoitajan_mielipide_kiireellisen_sijoituksen_lopettamisesta,
+        );
+        w.opt(7usize, &self.mielipiteen_selvittaminen);
+        w.opt(8usize, &self.paatos_taytantoonpanosta);
+        w.opt(9usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(10usize, &self.valmistelija);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.opt(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.req(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLapsenKiireellisenSijoituksenLopettamisestaXE5DD4E82);
 sosmeta_types::code_list!(
     #[doc =
     " Asia vireillä hallinto-oikeudessa (sv: Ärendet är anhängigt i förvaltningsdomstolen)"]
@@ -3812,8 +7884,7 @@ sosmeta_types::code_list!(
 /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
 ///
 /// Shape `c964a058684be6b8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaheisverkostonKartoittaminenXC964A058 {
     /// Kartoitus on tehty (sv: Kartläggning har utförts)
     ///
@@ -3822,16 +7893,15 @@ pub struct LaheisverkostonKartoittaminenXC964A058 {
     /// Läheisverkoston antama tuki (sv: Stöd som ges av närståendenätverket)
     ///
     /// JSON `laheisverkoston_antama_tuki`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_antama_tuki: Option<String>,
     /// Tekemättä jättämisen syy (sv: Orsak till outförd åtgärd)
     ///
     /// JSON `tekematta_jattamisen_syy`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tekematta_jattamisen_syy: Option<String>,
 }
 impl LaheisverkostonKartoittaminenXC964A058 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kartoitus_on_tehty: bool) -> Self {
         Self {
             kartoitus_on_tehty,
@@ -3839,14 +7909,47 @@ impl LaheisverkostonKartoittaminenXC964A058 {
             tekematta_jattamisen_syy: None,
         }
     }
+    /// Set `laheisverkoston_antama_tuki` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_antama_tuki(mut self, value: String) -> Self {
+        self.laheisverkoston_antama_tuki = Some(value);
+        self
+    }
+    /// Set `tekematta_jattamisen_syy` (builder).
+    #[inline]
+    pub fn with_tekematta_jattamisen_syy(mut self, value: String) -> Self {
+        self.tekematta_jattamisen_syy = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LaheisverkostonKartoittaminenXC964A058 {
+    const KEYS: &'static [&'static str] = &[
+        "kartoitus_on_tehty",
+        "laheisverkoston_antama_tuki",
+        "tekematta_jattamisen_syy",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kartoitus_on_tehty: f.req(0usize)?,
+            laheisverkoston_antama_tuki: f.opt(1usize)?,
+            tekematta_jattamisen_syy: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kartoitus_on_tehty);
+        w.opt(1usize, &self.laheisverkoston_antama_tuki);
+        w.opt(2usize, &self.tekematta_jattamisen_syy);
+    }
+}
+sosmeta_types::record!(LaheisverkostonKartoittaminenXC964A058);
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
 /// JSON `lapsen_sijoitus`: pakollinen.
 ///
 /// Shape `591044d542b8b757`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSijoitusX591044D5 {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
@@ -3857,24 +7960,21 @@ pub struct LapsenSijoitusX591044D5 {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Sijoituspaikan valinnan perustelut (sv: Motiveringar till val av placeringsplats)
     ///
     /// JSON `sijoituspaikan_valinnan_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_valinnan_perustelut: Option<String>,
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
 }
 impl LapsenSijoitusX591044D5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
@@ -3884,14 +7984,68 @@ impl LapsenSijoitusX591044D5 {
             alkamispaiva: None,
         }
     }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: YhteystiedotXC7410BBD,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_valinnan_perustelut` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_valinnan_perustelut(mut self, value: String) -> Self {
+        self.sijoituspaikan_valinnan_perustelut = Some(value);
+        self
+    }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSijoitusX591044D5 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikka",
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+        "sijoituspaikan_valinnan_perustelut",
+        "alkamispaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikka: f.req(0usize)?,
+            sijoituspaikan_nimi: f.opt(1usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(2usize)?,
+            sijoituspaikan_valinnan_perustelut: f.opt(3usize)?,
+            alkamispaiva: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sijoituspaikka);
+        w.opt(1usize, &self.sijoituspaikan_nimi);
+        w.opt(2usize, &self.sijoituspaikan_yhteystiedot);
+        w.opt(3usize, &self.sijoituspaikan_valinnan_perustelut);
+        w.opt(4usize, &self.alkamispaiva);
+    }
+}
+sosmeta_types::record!(LapsenSijoitusX591044D5);
 /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön mielipiteen selvittäminen kiireellisestä sijoituksesta (sv: Utredning om åsikten hos vårdnadshavaren, föräldern och en annan person som svarar för barnets vård om den brådskande placeringen)
 ///
 /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta`: esitystapa Otsikko.
 ///
 /// Shape `cf969621690aad6d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621 {
     /// Kuuleminen (sv: Hörande)
     ///
@@ -3900,19 +8054,34 @@ pub struct HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSel
 }
 impl HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         kuuleminen: sosmeta_types::NonEmptyVec<MielipiteenSelvittaminenX31F1AD93>,
     ) -> Self {
         Self { kuuleminen }
     }
 }
+impl sosmeta_types::record::Record
+for HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621 {
+    const KEYS: &'static [&'static str] = &["kuuleminen"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { kuuleminen: f.req(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuuleminen);
+    }
+}
+sosmeta_types::record!(
+    HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621
+);
 /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
 ///
 /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `dd9277dc5a249473`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MielipiteenSelvittaminenXDD9277DC {
     /// Kuuleminen (sv: Hörande)
     ///
@@ -3921,25 +8090,60 @@ pub struct MielipiteenSelvittaminenXDD9277DC {
     /// Huoltajan, vanhemman ja muun lapsen hoidosta vastaavan henkilön mielipiteen selvittäminen kiireellisestä sijoituksesta (sv: Utredning om åsikten hos vårdnadshavaren, föräldern och en annan person som svarar för barnets vård om den brådskande placeringen)
     ///
     /// JSON `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta: Option<
         HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621,
     >,
 }
 impl MielipiteenSelvittaminenXDD9277DC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuuleminen: AsiakkaanKuuleminenXF55C3D35) -> Self {
         Self {
             kuuleminen,
             huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta: None,
         }
     }
+    /// Set `huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta` (builder).
+    #[inline]
+    pub fn with_huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta(
+        mut self,
+        value: HuoltajanVanhemmanJaMuunLapsenHoidostaVastaavanHenkilonMielipiteenSelvittaminenKiireellisestaSijoituksestaXCF969621,
+    ) -> Self {
+        self
+            .huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for MielipiteenSelvittaminenXDD9277DC {
+    const KEYS: &'static [&'static str] = &[
+        "kuuleminen",
+        "huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuuleminen: f.req(0usize)?,
+            huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuuleminen);
+        w.opt(
+            1usize,
+            &self
+                .huoltajan_vanhemman_ja_muun_lapsen_hoidosta_vastaavan_henkilon_mielipiteen_selvittaminen_kiireellisesta_sijoituksesta,
+        );
+    }
+}
+sosmeta_types::record!(MielipiteenSelvittaminenXDD9277DC);
 /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
 ///
 /// Shape `9135e2f01ba203bf`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenTerveydentilanTutkiminenX9135E2F0 {
     /// Terveydentila on tutkittu (sv: Hälsotillståndet har undersökts)
     ///
@@ -3948,25 +8152,49 @@ pub struct LapsenTerveydentilanTutkiminenX9135E2F0 {
     /// Tutkimatta jättämisen syy (sv: Orsak till outförd undersökning)
     ///
     /// JSON `tutkimatta_jattamisen_syy`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimatta_jattamisen_syy: Option<String>,
 }
 impl LapsenTerveydentilanTutkiminenX9135E2F0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(terveydentila_on_tutkittu: bool) -> Self {
         Self {
             terveydentila_on_tutkittu,
             tutkimatta_jattamisen_syy: None,
         }
     }
+    /// Set `tutkimatta_jattamisen_syy` (builder).
+    #[inline]
+    pub fn with_tutkimatta_jattamisen_syy(mut self, value: String) -> Self {
+        self.tutkimatta_jattamisen_syy = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenTerveydentilanTutkiminenX9135E2F0 {
+    const KEYS: &'static [&'static str] = &[
+        "terveydentila_on_tutkittu",
+        "tutkimatta_jattamisen_syy",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            terveydentila_on_tutkittu: f.req(0usize)?,
+            tutkimatta_jattamisen_syy: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.terveydentila_on_tutkittu);
+        w.opt(1usize, &self.tutkimatta_jattamisen_syy);
+    }
+}
+sosmeta_types::record!(LapsenTerveydentilanTutkiminenX9135E2F0);
 /// Päätös täytäntöönpanosta (sv: Verkställighet av beslut)
 ///
 /// JSON `paatos_taytantoonpanosta`: esitystapa Otsikko.
 ///
 /// Shape `f93d9712566d3fec`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosTaytantoonpanostaXF93D9712 {
     /// Välitön täytäntöönpano (sv: Omedelbart verkställande)
     ///
@@ -3975,15 +8203,29 @@ pub struct PaatosTaytantoonpanostaXF93D9712 {
 }
 impl PaatosTaytantoonpanostaXF93D9712 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(valiton_taytantoonpano: sosmeta_types::NonEmptyString) -> Self {
         Self { valiton_taytantoonpano }
     }
 }
+impl sosmeta_types::record::Record for PaatosTaytantoonpanostaXF93D9712 {
+    const KEYS: &'static [&'static str] = &["valiton_taytantoonpano"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            valiton_taytantoonpano: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.valiton_taytantoonpano);
+    }
+}
+sosmeta_types::record!(PaatosTaytantoonpanostaXF93D9712);
 /// Päätös lapsen kiireellisestä sijoituksesta (sv: Beslut om brådskande placering av barn)
 ///
 /// Shape `6772352c8778aff3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenKiireellisestaSijoituksestaX6772352C {
     /// Asiakas (sv: Klient)
     ///
@@ -3992,7 +8234,6 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaX6772352C {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -4003,12 +8244,10 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaX6772352C {
     /// JSON `asia_vireilla_hallinto_oikeudessa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR-YDIN - Kyllä/Ei/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asia_vireilla_hallinto_oikeudessa: Option<
         sosmeta_types::Coded<AsiaVireillaHallintoOikeudessaX2EED3C5A>,
     >,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenXC964A058>,
     /// Lapsen sijoitus (sv: Placering av barn)
     ///
@@ -4023,7 +8262,6 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaX6772352C {
     /// JSON `lastensuojeluasian_syy`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojeluasian_syy: Option<
         Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
     >,
@@ -4034,32 +8272,26 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaX6772352C {
     /// Mielipiteen selvittäminen (sv: Utredning av åsikt)
     ///
     /// JSON `mielipiteen_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen: Option<MielipiteenSelvittaminenXDD9277DC>,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentilan_tutkiminen: Option<
         LapsenTerveydentilanTutkiminenX9135E2F0,
     >,
     /// Yhteydenpito (sv: Kontakt)
     ///
     /// JSON `yhteydenpito`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito: Option<String>,
     /// Päätös täytäntöönpanosta (sv: Verkställighet av beslut)
     ///
     /// JSON `paatos_taytantoonpanosta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_taytantoonpanosta: Option<PaatosTaytantoonpanostaXF93D9712>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -4076,7 +8308,6 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaX6772352C {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -4085,6 +8316,7 @@ pub struct PaatosLapsenKiireellisestaSijoituksestaX6772352C {
 }
 impl PaatosLapsenKiireellisestaSijoituksestaX6772352C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -4119,42 +8351,196 @@ impl PaatosLapsenKiireellisestaSijoituksestaX6772352C {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `asia_vireilla_hallinto_oikeudessa` (builder).
+    #[inline]
+    pub fn with_asia_vireilla_hallinto_oikeudessa(
+        mut self,
+        value: sosmeta_types::Coded<AsiaVireillaHallintoOikeudessaX2EED3C5A>,
+    ) -> Self {
+        self.asia_vireilla_hallinto_oikeudessa = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenXC964A058,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
+    /// Set `lastensuojeluasian_syy` (builder).
+    #[inline]
+    pub fn with_lastensuojeluasian_syy(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    ) -> Self {
+        self.lastensuojeluasian_syy = Some(value);
+        self
+    }
+    /// Set `mielipiteen_selvittaminen` (builder).
+    #[inline]
+    pub fn with_mielipiteen_selvittaminen(
+        mut self,
+        value: MielipiteenSelvittaminenXDD9277DC,
+    ) -> Self {
+        self.mielipiteen_selvittaminen = Some(value);
+        self
+    }
+    /// Set `lapsen_terveydentilan_tutkiminen` (builder).
+    #[inline]
+    pub fn with_lapsen_terveydentilan_tutkiminen(
+        mut self,
+        value: LapsenTerveydentilanTutkiminenX9135E2F0,
+    ) -> Self {
+        self.lapsen_terveydentilan_tutkiminen = Some(value);
+        self
+    }
+    /// Set `yhteydenpito` (builder).
+    #[inline]
+    pub fn with_yhteydenpito(mut self, value: String) -> Self {
+        self.yhteydenpito = Some(value);
+        self
+    }
+    /// Set `paatos_taytantoonpanosta` (builder).
+    #[inline]
+    pub fn with_paatos_taytantoonpanosta(
+        mut self,
+        value: PaatosTaytantoonpanostaXF93D9712,
+    ) -> Self {
+        self.paatos_taytantoonpanosta = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosLapsenKiireellisestaSijoituksestaX6772352C {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "asia_vireilla_hallinto_oikeudessa",
+        "laheisverkoston_kartoittaminen",
+        "lapsen_sijoitus",
+        "ratkaisu_ja_perustelut",
+        "lastensuojeluasian_syy",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "mielipiteen_selvittaminen",
+        "lapsen_terveydentilan_tutkiminen",
+        "yhteydenpito",
+        "paatos_taytantoonpanosta",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            asia_vireilla_hallinto_oikeudessa: f.opt(3usize)?,
+            laheisverkoston_kartoittaminen: f.opt(4usize)?,
+            lapsen_sijoitus: f.req(5usize)?,
+            ratkaisu_ja_perustelut: f.req(6usize)?,
+            lastensuojeluasian_syy: f.opt(7usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(8usize)?,
+            mielipiteen_selvittaminen: f.opt(9usize)?,
+            lapsen_terveydentilan_tutkiminen: f.opt(10usize)?,
+            yhteydenpito: f.opt(11usize)?,
+            paatos_taytantoonpanosta: f.opt(12usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(13usize)?,
+            valmistelija: f.opt(14usize)?,
+            paatoksentekija: f.req(15usize)?,
+            lisatietojen_antaja: f.req(16usize)?,
+            muutoksenhaku: f.req(17usize)?,
+            lisatiedot: f.opt(18usize)?,
+            allekirjoitus: f.req(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.asia_vireilla_hallinto_oikeudessa);
+        w.opt(4usize, &self.laheisverkoston_kartoittaminen);
+        w.req(5usize, &self.lapsen_sijoitus);
+        w.req(6usize, &self.ratkaisu_ja_perustelut);
+        w.opt(7usize, &self.lastensuojeluasian_syy);
+        w.req(8usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(9usize, &self.mielipiteen_selvittaminen);
+        w.opt(10usize, &self.lapsen_terveydentilan_tutkiminen);
+        w.opt(11usize, &self.yhteydenpito);
+        w.opt(12usize, &self.paatos_taytantoonpanosta);
+        w.opt(13usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(14usize, &self.valmistelija);
+        w.req(15usize, &self.paatoksentekija);
+        w.req(16usize, &self.lisatietojen_antaja);
+        w.req(17usize, &self.muutoksenhaku);
+        w.opt(18usize, &self.lisatiedot);
+        w.req(19usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLapsenKiireellisestaSijoituksestaX6772352C);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `3adfa72de1cee71f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX3ADFA72D {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Rajoitettu henkilö (sv: Begränsad person)
     ///
     /// JSON `rajoitettu_henkilo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitettu_henkilo: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vaikutus asiakassuunnitelmaan (sv: Inverkan på klientplanen)
     ///
     /// JSON `vaikutus_asiakassuunnitelmaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_asiakassuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusX3ADFA72D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -4165,19 +8551,90 @@ impl RajoitusX3ADFA72D {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `rajoitettu_henkilo` (builder).
+    #[inline]
+    pub fn with_rajoitettu_henkilo(mut self, value: String) -> Self {
+        self.rajoitettu_henkilo = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vaikutus_asiakassuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_asiakassuunnitelmaan(mut self, value: String) -> Self {
+        self.vaikutus_asiakassuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX3ADFA72D {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "rajoitettu_henkilo",
+        "perustelu",
+        "vaikutus_asiakassuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            rajoitettu_henkilo: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+            vaikutus_asiakassuunnitelmaan: f.opt(3usize)?,
+            asiakkaan_kuuleminen: f.opt(4usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.rajoitettu_henkilo);
+        w.opt(2usize, &self.perustelu);
+        w.opt(3usize, &self.vaikutus_asiakassuunnitelmaan);
+        w.opt(4usize, &self.asiakkaan_kuuleminen);
+        w.opt(5usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX3ADFA72D);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `55dbb8fef155e648`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX55DBB8FE {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -4188,21 +8645,18 @@ pub struct PaatosX55DBB8FE {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX3ADFA72D>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
@@ -4217,11 +8671,11 @@ pub struct PaatosX55DBB8FE {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX55DBB8FE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -4244,12 +8698,93 @@ impl PaatosX55DBB8FE {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX3ADFA72D) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX55DBB8FE {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            valmistelija: f.req(7usize)?,
+            paatoksentekija: f.req(8usize)?,
+            lisatietojen_antaja: f.req(9usize)?,
+            muutoksenhaku: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(7usize, &self.valmistelija);
+        w.req(8usize, &self.paatoksentekija);
+        w.req(9usize, &self.lisatietojen_antaja);
+        w.opt(10usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX55DBB8FE);
 /// Päätös lapsen olinpaikan ilmoittamatta jättämisestä (sv: Beslut om att inte röja barnets vistelseort)
 ///
 /// Shape `3d3c4372b26f2476`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX3D3C4372 {
     /// Asiakas (sv: Klient)
     ///
@@ -4262,7 +8797,6 @@ pub struct PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX3D3C4372 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -4271,6 +8805,7 @@ pub struct PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX3D3C4372 {
 }
 impl PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX3D3C4372 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosX55DBB8FE,
@@ -4283,47 +8818,72 @@ impl PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX3D3C4372 {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX3D3C4372 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLapsenOlinpaikanIlmoittamattaJattamisestaX3D3C4372);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `0bdd80b3909c4b32`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX0BDD80B3 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusX0BDD80B3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -4334,19 +8894,96 @@ impl RajoitusX0BDD80B3 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX0BDD80B3 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "muut_lastensuojelun_rajoitukset",
+        "perustelu",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(3usize)?,
+            asiakkaan_kuuleminen: f.opt(4usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.perustelu);
+        w.opt(3usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(4usize, &self.asiakkaan_kuuleminen);
+        w.opt(5usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX0BDD80B3);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `cde54d61eecccf24`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosXCDE54D61 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -4357,21 +8994,18 @@ pub struct PaatosXCDE54D61 {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX0BDD80B3>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -4382,11 +9016,11 @@ pub struct PaatosXCDE54D61 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosXCDE54D61 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -4407,12 +9041,90 @@ impl PaatosXCDE54D61 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX0BDD80B3) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosXCDE54D61 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            paatoksentekija: f.req(7usize)?,
+            lisatietojen_antaja: f.req(8usize)?,
+            muutoksenhaku: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(7usize, &self.paatoksentekija);
+        w.req(8usize, &self.lisatietojen_antaja);
+        w.opt(9usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosXCDE54D61);
 /// Päätös liikkumisvapauden rajoittamisen lopettamisesta (sv: Beslut om upphörande av begränsning av rörelsefriheten)
 ///
 /// Shape `7067f3a05b9a5a74`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0 {
     /// Asiakas (sv: Klient)
     ///
@@ -4423,7 +9135,6 @@ pub struct PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0 {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -4432,7 +9143,6 @@ pub struct PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -4441,6 +9151,7 @@ pub struct PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0 {
 }
 impl PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosXCDE54D61,
@@ -4454,52 +9165,88 @@ impl PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0 {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLiikkumisvapaudenRajoittamisenLopettamisestaX7067F3A0);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `1665e50bc97d17fa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX1665E50B {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusX1665E50B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -4511,12 +9258,99 @@ impl RajoitusX1665E50B {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX1665E50B {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "muut_lastensuojelun_rajoitukset",
+        "kuvaus",
+        "perustelu",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(4usize)?,
+            asiakkaan_kuuleminen: f.opt(5usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(5usize, &self.asiakkaan_kuuleminen);
+        w.opt(6usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX1665E50B);
 /// Päätös liikkumisvapauden rajoittamisesta (sv: Beslut om begränsning av rörelsefriheten)
 ///
 /// Shape `9a9eb8a86e8c8b93`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
     /// Asiakas (sv: Klient)
     ///
@@ -4527,12 +9361,10 @@ pub struct PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -4543,7 +9375,6 @@ pub struct PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
     pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX1665E50B>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -4552,21 +9383,16 @@ pub struct PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
     /// Ensimmäinen päätös (sv: Första beslutet)
     ///
     /// JSON `ensimmainen_paatos`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensimmainen_paatos: Option<bool>,
     /// Edellisen päätöksen alkamis- ja päättymispäivämäärä (sv: Datum för inledning och avslutning enligt föregående beslut)
     ///
     /// JSON `edellisen_paatoksen_alkamis__ja_paattymispaivamaara`: ehdollisesti pakollinen.
-    #[serde(rename = "edellisen_paatoksen_alkamis__ja_paattymispaivamaara")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_paatoksen_alkamis_ja_paattymispaivamaara: Option<VoimassaoloXBA0F7664>,
     /// Päätöksen täytäntöönpano (sv: Verkställande av beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_taytantoonpano: Option<PaatoksenValitonTaytantoonpanoX7302C2CC>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -4583,7 +9409,6 @@ pub struct PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -4592,6 +9417,7 @@ pub struct PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
 }
 impl PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -4621,81 +9447,225 @@ impl PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX1665E50B) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `ensimmainen_paatos` (builder).
+    #[inline]
+    pub fn with_ensimmainen_paatos(mut self, value: bool) -> Self {
+        self.ensimmainen_paatos = Some(value);
+        self
+    }
+    /// Set `edellisen_paatoksen_alkamis__ja_paattymispaivamaara` (builder).
+    #[inline]
+    pub fn with_edellisen_paatoksen_alkamis_ja_paattymispaivamaara(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.edellisen_paatoksen_alkamis_ja_paattymispaivamaara = Some(value);
+        self
+    }
+    /// Set `paatoksen_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu",
+        "rajoitus",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "ensimmainen_paatos",
+        "edellisen_paatoksen_alkamis__ja_paattymispaivamaara",
+        "paatoksen_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatostunnus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisu: f.req(4usize)?,
+            rajoitus: f.opt(5usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(6usize)?,
+            ensimmainen_paatos: f.opt(7usize)?,
+            edellisen_paatoksen_alkamis_ja_paattymispaivamaara: f.opt(8usize)?,
+            paatoksen_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.opt(2usize, &self.paatostunnus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisu);
+        w.opt(5usize, &self.rajoitus);
+        w.req(6usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(7usize, &self.ensimmainen_paatos);
+        w.opt(8usize, &self.edellisen_paatoksen_alkamis_ja_paattymispaivamaara);
+        w.opt(9usize, &self.paatoksen_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.req(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLiikkumisvapaudenRajoittamisestaX9A9EB8A8);
 /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
 ///
 /// Shape `530007f1d01e54fe`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijaishuoltopaikkaX530007F1 {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<YhteystiedotX684A293F>,
 }
 impl SijaishuoltopaikkaX530007F1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sijoituspaikan_nimi: None,
             sijoituspaikan_yhteystiedot: None,
         }
     }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: YhteystiedotX684A293F,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SijaishuoltopaikkaX530007F1 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikan_nimi: f.opt(0usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sijoituspaikan_nimi);
+        w.opt(1usize, &self.sijoituspaikan_yhteystiedot);
+    }
+}
+sosmeta_types::record!(SijaishuoltopaikkaX530007F1);
 /// Rajoitustoimenpiteen tiedot (sv: Uppgifter om begränsningsåtgärden)
 ///
 /// Shape `f3ae3f09bc896e3a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitustoimenpiteenTiedotXF3AE3F09 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitustoimenpiteenTiedotXF3AE3F09 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -4708,12 +9678,111 @@ impl RajoitustoimenpiteenTiedotXF3AE3F09 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitustoimenpiteenTiedotXF3AE3F09 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "muut_lastensuojelun_rajoitukset",
+        "kuvaus",
+        "perustelu",
+        "rajoitustoimenpiteen_suorittaja",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(4usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(5usize)?,
+            asiakkaan_kuuleminen: f.opt(6usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(5usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(6usize, &self.asiakkaan_kuuleminen);
+        w.opt(7usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitustoimenpiteenTiedotXF3AE3F09);
 /// Päätös luvatta laitoksesta poistuneen lapsen palauttamisesta (sv: Beslut om återförande av ett barn som utan tillstånd avlägsnat sig från anstalten)
 ///
 /// Shape `82f899dfc114cfe9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
     /// Asiakas (sv: Klient)
     ///
@@ -4722,7 +9791,6 @@ pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -4733,10 +9801,8 @@ pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
     pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<SijaishuoltopaikkaX530007F1>,
     /// Rajoitustoimenpiteen tiedot (sv: Uppgifter om begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_tiedot: Option<RajoitustoimenpiteenTiedotXF3AE3F09>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -4745,7 +9811,6 @@ pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -4756,12 +9821,10 @@ pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -4770,6 +9833,7 @@ pub struct PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
 }
 impl PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -4795,67 +9859,154 @@ impl PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: SijaishuoltopaikkaX530007F1,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_tiedot` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_tiedot(
+        mut self,
+        value: RajoitustoimenpiteenTiedotXF3AE3F09,
+    ) -> Self {
+        self.rajoitustoimenpiteen_tiedot = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuXA6468D64) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu",
+        "sijaishuoltopaikka",
+        "rajoitustoimenpiteen_tiedot",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            ratkaisu: f.req(3usize)?,
+            sijaishuoltopaikka: f.opt(4usize)?,
+            rajoitustoimenpiteen_tiedot: f.opt(5usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(6usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(7usize)?,
+            paatoksentekija: f.req(8usize)?,
+            lisatietojen_antaja: f.req(9usize)?,
+            muutoksenhaku: f.opt(10usize)?,
+            lisatiedot: f.opt(11usize)?,
+            allekirjoitus: f.req(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.req(3usize, &self.ratkaisu);
+        w.opt(4usize, &self.sijaishuoltopaikka);
+        w.opt(5usize, &self.rajoitustoimenpiteen_tiedot);
+        w.req(6usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(7usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(8usize, &self.paatoksentekija);
+        w.req(9usize, &self.lisatietojen_antaja);
+        w.opt(10usize, &self.muutoksenhaku);
+        w.opt(11usize, &self.lisatiedot);
+        w.req(12usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosLuvattaLaitoksestaPoistuneenLapsenPalauttamisestaX82F899DF);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `d83a5e16629bc310`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusXD83A5E16 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Erityisperustelut ja selvitykset (sv: Särskilda motiveringar och utredningar)
     ///
     /// JSON `erityisperustelut_ja_selvitykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisperustelut_ja_selvitykset: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<KuuleminenX788F3DD9>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusXD83A5E16 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -4870,19 +10021,135 @@ impl RajoitusXD83A5E16 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `erityisperustelut_ja_selvitykset` (builder).
+    #[inline]
+    pub fn with_erityisperustelut_ja_selvitykset(mut self, value: String) -> Self {
+        self.erityisperustelut_ja_selvitykset = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteessa_lasnaoleva` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteessa_lasnaoleva(
+        mut self,
+        value: Vec<OmatyontekijaXF0C1FD11>,
+    ) -> Self {
+        self.rajoitustoimenpiteessa_lasnaoleva = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(mut self, value: KuuleminenX788F3DD9) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusXD83A5E16 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "muut_lastensuojelun_rajoitukset",
+        "kuvaus",
+        "perustelu",
+        "erityisperustelut_ja_selvitykset",
+        "rajoitustoimenpiteen_suorittaja",
+        "rajoitustoimenpiteessa_lasnaoleva",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            erityisperustelut_ja_selvitykset: f.opt(4usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(5usize)?,
+            rajoitustoimenpiteessa_lasnaoleva: f.opt(6usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(7usize)?,
+            asiakkaan_kuuleminen: f.opt(8usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.erityisperustelut_ja_selvitykset);
+        w.opt(5usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(6usize, &self.rajoitustoimenpiteessa_lasnaoleva);
+        w.opt(7usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(8usize, &self.asiakkaan_kuuleminen);
+        w.opt(9usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusXD83A5E16);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `9e2557375098f211`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX9E255737 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -4893,7 +10160,6 @@ pub struct PaatosX9E255737 {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusXD83A5E16>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
@@ -4902,7 +10168,6 @@ pub struct PaatosX9E255737 {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -4913,11 +10178,11 @@ pub struct PaatosX9E255737 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
 }
 impl PaatosX9E255737 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -4937,12 +10202,78 @@ impl PaatosX9E255737 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusXD83A5E16) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuXA6468D64) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX9E255737 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(5usize)?,
+            paatoksentekija: f.req(6usize)?,
+            lisatietojen_antaja: f.req(7usize)?,
+            muutoksenhaku: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(6usize, &self.paatoksentekija);
+        w.req(7usize, &self.lisatietojen_antaja);
+        w.opt(8usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX9E255737);
 /// Päätös omaisuuden tai lähetysten tarkastamisesta (sv: Beslut om granskning av egendom och försändelser)
 ///
 /// Shape `55efedd105da8054`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 {
     /// Asiakas (sv: Klient)
     ///
@@ -4953,7 +10284,6 @@ pub struct PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -4962,7 +10292,6 @@ pub struct PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -4971,6 +10300,7 @@ pub struct PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 {
 }
 impl PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosX9E255737,
@@ -4984,32 +10314,103 @@ impl PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosOmaisuudenTaiLahetystenTarkastamisestaX55EFEDD1);
 /// Nykyinen sijaishuoltopaikka (sv: Nuvarande plats för vård utom hemmet)
 ///
 /// JSON `nykyinen_sijaishuoltopaikka`: pakollinen.
 ///
 /// Shape `a138cc145a009576`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NykyinenSijaishuoltopaikkaXA138CC14 {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti, pakollinen.
     pub sijoituspaikan_nimi: sosmeta_types::NonEmptyString,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<SijoituspaikanYhteystiedotX03642905>,
 }
 impl NykyinenSijaishuoltopaikkaXA138CC14 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sijoituspaikan_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             sijoituspaikan_nimi,
             sijoituspaikan_yhteystiedot: None,
         }
     }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: SijoituspaikanYhteystiedotX03642905,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NykyinenSijaishuoltopaikkaXA138CC14 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikan_nimi: f.req(0usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sijoituspaikan_nimi);
+        w.opt(1usize, &self.sijoituspaikan_yhteystiedot);
+    }
+}
+sosmeta_types::record!(NykyinenSijaishuoltopaikkaXA138CC14);
 sosmeta_types::code_list!(
     #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc = " JSON `nimi`: esitystapa Koodi."]
     #[doc = " "] #[doc =
@@ -5035,29 +10436,26 @@ sosmeta_types::code_list!(
 /// JSON `muutettava_paatos`: toistuva.
 ///
 /// Shape `dfe444cd49381ae7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutettavaPaatosXDFE444CD {
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oid_tunnus: Option<sosmeta_types::Identifier>,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<sosmeta_types::Coded<NimiX69A15065>>,
     /// Laatimisaika (sv: Tidpunkt för upprättande)
     ///
     /// JSON `laatimisaika`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimisaika: Option<sosmeta_types::Instant>,
 }
 impl MuutettavaPaatosXDFE444CD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             oid_tunnus: None,
@@ -5065,14 +10463,49 @@ impl MuutettavaPaatosXDFE444CD {
             laatimisaika: None,
         }
     }
+    /// Set `oid_tunnus` (builder).
+    #[inline]
+    pub fn with_oid_tunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.oid_tunnus = Some(value);
+        self
+    }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: sosmeta_types::Coded<NimiX69A15065>) -> Self {
+        self.nimi = Some(value);
+        self
+    }
+    /// Set `laatimisaika` (builder).
+    #[inline]
+    pub fn with_laatimisaika(mut self, value: sosmeta_types::Instant) -> Self {
+        self.laatimisaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutettavaPaatosXDFE444CD {
+    const KEYS: &'static [&'static str] = &["oid_tunnus", "nimi", "laatimisaika"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            oid_tunnus: f.opt(0usize)?,
+            nimi: f.opt(1usize)?,
+            laatimisaika: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.oid_tunnus);
+        w.opt(1usize, &self.nimi);
+        w.opt(2usize, &self.laatimisaika);
+    }
+}
+sosmeta_types::record!(MuutettavaPaatosXDFE444CD);
 /// Huostaanottoa tai kiireellistä sijoitusta koskevat tiedot (sv: Uppgifter om omhändertagande eller brådskande placering)
 ///
 /// JSON `huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `45aa9e1bd0b007dd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B {
     /// Edellisestä sijaishuoltopaikasta päättänyt viranomainen (sv: Myndighet som har fattat beslut om den föregående platsen för vård utom hemmet)
     ///
@@ -5081,26 +10514,23 @@ pub struct HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B {
     /// Muutettava päätös (sv: Beslut som ska ändras)
     ///
     /// JSON `muutettava_paatos`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutettava_paatos: Option<Vec<MuutettavaPaatosXDFE444CD>>,
     /// Kasvuolosuhteet (sv: Uppväxtförhållanden)
     ///
     /// JSON `kasvuolosuhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kasvuolosuhteet: Option<String>,
     /// Lapsen oma käyttäytyminen (sv: Barnets egna beteende)
     ///
     /// JSON `lapsen_oma_kayttaytyminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_oma_kayttaytyminen: Option<String>,
     /// Nykyisen paikan valinnan syyt (sv: Orsaker till valet av nuvarande plats)
     ///
     /// JSON `nykyisen_paikan_valinnan_syyt`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyisen_paikan_valinnan_syyt: Option<String>,
 }
 impl HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen: LaatijaXA71A9A7D,
     ) -> Self {
@@ -5112,22 +10542,75 @@ impl HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B {
             nykyisen_paikan_valinnan_syyt: None,
         }
     }
+    /// Set `muutettava_paatos` (builder).
+    #[inline]
+    pub fn with_muutettava_paatos(
+        mut self,
+        value: Vec<MuutettavaPaatosXDFE444CD>,
+    ) -> Self {
+        self.muutettava_paatos = Some(value);
+        self
+    }
+    /// Set `kasvuolosuhteet` (builder).
+    #[inline]
+    pub fn with_kasvuolosuhteet(mut self, value: String) -> Self {
+        self.kasvuolosuhteet = Some(value);
+        self
+    }
+    /// Set `lapsen_oma_kayttaytyminen` (builder).
+    #[inline]
+    pub fn with_lapsen_oma_kayttaytyminen(mut self, value: String) -> Self {
+        self.lapsen_oma_kayttaytyminen = Some(value);
+        self
+    }
+    /// Set `nykyisen_paikan_valinnan_syyt` (builder).
+    #[inline]
+    pub fn with_nykyisen_paikan_valinnan_syyt(mut self, value: String) -> Self {
+        self.nykyisen_paikan_valinnan_syyt = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B {
+    const KEYS: &'static [&'static str] = &[
+        "edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen",
+        "muutettava_paatos",
+        "kasvuolosuhteet",
+        "lapsen_oma_kayttaytyminen",
+        "nykyisen_paikan_valinnan_syyt",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen: f.req(0usize)?,
+            muutettava_paatos: f.opt(1usize)?,
+            kasvuolosuhteet: f.opt(2usize)?,
+            lapsen_oma_kayttaytyminen: f.opt(3usize)?,
+            nykyisen_paikan_valinnan_syyt: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.edellisesta_sijaishuoltopaikasta_paattanyt_viranomainen);
+        w.opt(1usize, &self.muutettava_paatos);
+        w.opt(2usize, &self.kasvuolosuhteet);
+        w.opt(3usize, &self.lapsen_oma_kayttaytyminen);
+        w.opt(4usize, &self.nykyisen_paikan_valinnan_syyt);
+    }
+}
+sosmeta_types::record!(HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B);
 /// Perustelut sijaishuoltopaikan muuttamiselle (sv: Grunder för ändring av plats för vård utom hemmet)
 ///
 /// JSON `perustelut_sijaishuoltopaikan_muuttamiselle`: esitystapa Otsikko.
 ///
 /// Shape `20f59e9a685ce67d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A {
     /// Kuvaus nykyisestä sijaishuoltopaikasta (sv: Beskrivning av den nuvarande platsen för vård utom hemmet)
     ///
     /// JSON `kuvaus_nykyisesta_sijaishuoltopaikasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_nykyisesta_sijaishuoltopaikasta: Option<String>,
     /// Sijaishuollon kesto (sv: Tid för vård utom hemmet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuollon_kesto: Option<VoimassaoloXBA0F7664>,
     /// Muutoksen tarvetta aiheuttaneet tekijät (sv: Faktorer som har orsakat behovet av ändring)
     ///
@@ -5136,16 +10619,15 @@ pub struct PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A {
     /// Kuvaus siitä, kuinka tilannetta on yritetty korjata (sv: Beskrivning av, hur man har försökt korrigera situationen)
     ///
     /// JSON `kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata: Option<String>,
     /// Selvitys lapsen edusta (sv: Utredning om barnets bästa)
     ///
     /// JSON `selvitys_lapsen_edusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_lapsen_edusta: Option<String>,
 }
 impl PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         muutoksen_tarvetta_aiheuttaneet_tekijat: sosmeta_types::NonEmptyString,
     ) -> Self {
@@ -5157,14 +10639,69 @@ impl PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A {
             selvitys_lapsen_edusta: None,
         }
     }
+    /// Set `kuvaus_nykyisesta_sijaishuoltopaikasta` (builder).
+    #[inline]
+    pub fn with_kuvaus_nykyisesta_sijaishuoltopaikasta(mut self, value: String) -> Self {
+        self.kuvaus_nykyisesta_sijaishuoltopaikasta = Some(value);
+        self
+    }
+    /// Set `sijaishuollon_kesto` (builder).
+    #[inline]
+    pub fn with_sijaishuollon_kesto(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.sijaishuollon_kesto = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata = Some(value);
+        self
+    }
+    /// Set `selvitys_lapsen_edusta` (builder).
+    #[inline]
+    pub fn with_selvitys_lapsen_edusta(mut self, value: String) -> Self {
+        self.selvitys_lapsen_edusta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A {
+    const KEYS: &'static [&'static str] = &[
+        "kuvaus_nykyisesta_sijaishuoltopaikasta",
+        "sijaishuollon_kesto",
+        "muutoksen_tarvetta_aiheuttaneet_tekijat",
+        "kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata",
+        "selvitys_lapsen_edusta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus_nykyisesta_sijaishuoltopaikasta: f.opt(0usize)?,
+            sijaishuollon_kesto: f.opt(1usize)?,
+            muutoksen_tarvetta_aiheuttaneet_tekijat: f.req(2usize)?,
+            kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata: f.opt(3usize)?,
+            selvitys_lapsen_edusta: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus_nykyisesta_sijaishuoltopaikasta);
+        w.opt(1usize, &self.sijaishuollon_kesto);
+        w.req(2usize, &self.muutoksen_tarvetta_aiheuttaneet_tekijat);
+        w.opt(3usize, &self.kuvaus_siita_kuinka_tilannetta_on_yritetty_korjata);
+        w.opt(4usize, &self.selvitys_lapsen_edusta);
+    }
+}
+sosmeta_types::record!(PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A);
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
 /// JSON `lapsen_sijoitus`: pakollinen.
 ///
 /// Shape `bad0901ec2d4ef09`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSijoitusXBAD0901E {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
@@ -5175,14 +10712,13 @@ pub struct LapsenSijoitusXBAD0901E {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<SijoituspaikanYhteystiedotX03642905>,
 }
 impl LapsenSijoitusXBAD0901E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sijoituspaikka: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>) -> Self {
         Self {
             sijoituspaikka,
@@ -5190,14 +10726,50 @@ impl LapsenSijoitusXBAD0901E {
             sijoituspaikan_yhteystiedot: None,
         }
     }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: SijoituspaikanYhteystiedotX03642905,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSijoitusXBAD0901E {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikka",
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikka: f.req(0usize)?,
+            sijoituspaikan_nimi: f.opt(1usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sijoituspaikka);
+        w.opt(1usize, &self.sijoituspaikan_nimi);
+        w.opt(2usize, &self.sijoituspaikan_yhteystiedot);
+    }
+}
+sosmeta_types::record!(LapsenSijoitusXBAD0901E);
 /// Esitettyä sijaishuoltopaikkaa koskevat tiedot (sv: Uppgifter om den plats för vård utom hemmet som har framförts)
 ///
 /// JSON `esitettya_sijaishuoltopaikkaa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `f65153acf7725456`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC {
     /// Lapsen sijoitus (sv: Placering av barn)
     ///
@@ -5214,11 +10786,11 @@ pub struct EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC {
     /// Lapsen tarvitsemien palvelujen järjestäminen (sv: Ordnande av service som barnet behöver)
     ///
     /// JSON `lapsen_tarvitsemien_palvelujen_jarjestaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tarvitsemien_palvelujen_jarjestaminen: Option<String>,
 }
 impl EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         lapsen_sijoitus: LapsenSijoitusXBAD0901E,
         kuvaus_uudesta_sijaishuoltopaikasta: sosmeta_types::NonEmptyString,
@@ -5231,30 +10803,63 @@ impl EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC {
             lapsen_tarvitsemien_palvelujen_jarjestaminen: None,
         }
     }
+    /// Set `lapsen_tarvitsemien_palvelujen_jarjestaminen` (builder).
+    #[inline]
+    pub fn with_lapsen_tarvitsemien_palvelujen_jarjestaminen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_tarvitsemien_palvelujen_jarjestaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_sijoitus",
+        "kuvaus_uudesta_sijaishuoltopaikasta",
+        "uuden_paikan_sopivuus",
+        "lapsen_tarvitsemien_palvelujen_jarjestaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_sijoitus: f.req(0usize)?,
+            kuvaus_uudesta_sijaishuoltopaikasta: f.req(1usize)?,
+            uuden_paikan_sopivuus: f.req(2usize)?,
+            lapsen_tarvitsemien_palvelujen_jarjestaminen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lapsen_sijoitus);
+        w.req(1usize, &self.kuvaus_uudesta_sijaishuoltopaikasta);
+        w.req(2usize, &self.uuden_paikan_sopivuus);
+        w.opt(3usize, &self.lapsen_tarvitsemien_palvelujen_jarjestaminen);
+    }
+}
+sosmeta_types::record!(EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC);
 /// Lapsen kuuleminen tai mielipiteen selvittäminen (sv: Hörande av barnet och utredning av dess åsikt)
 ///
 /// JSON `lapsen_kuuleminen_tai_mielipiteen_selvittaminen`: pakollinen.
 ///
 /// Shape `cd19cb07b6604a3d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenKuuleminenTaiMielipiteenSelvittaminenXCD19CB07 {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin, pakollinen.
     pub suoritettu: bool,
     /// Suhtautuminen asiaan (sv: Inställning till ärendet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_asiaan: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl LapsenKuuleminenTaiMielipiteenSelvittaminenXCD19CB07 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(suoritettu: bool) -> Self {
         Self {
             suoritettu,
@@ -5262,14 +10867,51 @@ impl LapsenKuuleminenTaiMielipiteenSelvittaminenXCD19CB07 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `suhtautuminen_asiaan` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_asiaan(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_asiaan = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenKuuleminenTaiMielipiteenSelvittaminenXCD19CB07 {
+    const KEYS: &'static [&'static str] = &[
+        "suoritettu",
+        "suhtautuminen_asiaan",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suoritettu: f.req(0usize)?,
+            suhtautuminen_asiaan: f.opt(1usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.suoritettu);
+        w.opt(1usize, &self.suhtautuminen_asiaan);
+        w.opt(2usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(LapsenKuuleminenTaiMielipiteenSelvittaminenXCD19CB07);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva, pakollinen.
 ///
 /// Shape `e73d97a440f09af9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenXE73D97A4 {
     /// Kuultava (sv: Person som hörs)
     ///
@@ -5278,19 +10920,17 @@ pub struct KuuleminenXE73D97A4 {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Suhtautuminen asiaan (sv: Inställning till ärendet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_asiaan: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl KuuleminenXE73D97A4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
@@ -5299,14 +10939,59 @@ impl KuuleminenXE73D97A4 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_asiaan` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_asiaan(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_asiaan = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenXE73D97A4 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "suhtautuminen_asiaan",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.req(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            suhtautuminen_asiaan: f.opt(2usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuultava);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.suhtautuminen_asiaan);
+        w.opt(3usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(KuuleminenXE73D97A4);
 /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
 ///
 /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
 ///
 /// Shape `4634d6617c94749a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MielipiteenSelvittaminenJaKuuleminenX4634D661 {
     /// Lapsen kuuleminen tai mielipiteen selvittäminen (sv: Hörande av barnet och utredning av dess åsikt)
     ///
@@ -5319,6 +11004,7 @@ pub struct MielipiteenSelvittaminenJaKuuleminenX4634D661 {
 }
 impl MielipiteenSelvittaminenJaKuuleminenX4634D661 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         lapsen_kuuleminen_tai_mielipiteen_selvittaminen: LapsenKuuleminenTaiMielipiteenSelvittaminenXCD19CB07,
         kuuleminen: sosmeta_types::NonEmptyVec<KuuleminenXE73D97A4>,
@@ -5329,11 +11015,29 @@ impl MielipiteenSelvittaminenJaKuuleminenX4634D661 {
         }
     }
 }
+impl sosmeta_types::record::Record for MielipiteenSelvittaminenJaKuuleminenX4634D661 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_kuuleminen_tai_mielipiteen_selvittaminen",
+        "kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_kuuleminen_tai_mielipiteen_selvittaminen: f.req(0usize)?,
+            kuuleminen: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lapsen_kuuleminen_tai_mielipiteen_selvittaminen);
+        w.req(1usize, &self.kuuleminen);
+    }
+}
+sosmeta_types::record!(MielipiteenSelvittaminenJaKuuleminenX4634D661);
 /// Päätös sijaishuoltopaikan muuttamisesta (sv: Beslut om byte av plats för vård utom hemmet)
 ///
 /// Shape `ff90d9571b524d82`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// Asiakas (sv: Klient)
     ///
@@ -5342,7 +11046,6 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -5351,24 +11054,20 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// Asia vireillä hallinto-oikeudessa (sv: Ärendet är anhängigt i förvaltningsdomstolen)
     ///
     /// JSON `asia_vireilla_hallinto_oikeudessa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asia_vireilla_hallinto_oikeudessa: Option<bool>,
     /// Päätös koskee huostaanotetun lapsen sijoitusta (sv: Beslutet gäller placeringen för ett omhändertaget barn)
     ///
     /// JSON `paatos_koskee_huostaanotetun_lapsen_sijoitusta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_koskee_huostaanotetun_lapsen_sijoitusta: Option<bool>,
     /// Päätös koskee kiireellisesti sijoitetun lapsen sijoitusta (sv: Beslutet gäller placeringen för ett barn som har placerats brådskande)
     ///
     /// JSON `paatos_koskee_kiireellisesti_sijoitetun_lapsen_sijoitusta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_koskee_kiireellisesti_sijoitetun_lapsen_sijoitusta: Option<bool>,
     /// Ratkaisu (sv: Beslut)
     ///
     /// JSON `ratkaisu`: esitystapa Teksti, pakollinen.
     pub ratkaisu: sosmeta_types::NonEmptyString,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenX23C153C2>,
     /// Nykyinen sijaishuoltopaikka (sv: Nuvarande plats för vård utom hemmet)
     ///
@@ -5377,40 +11076,34 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// Nykyisen sijaishuoltopaikan edustajan näkemys sijaishuoltopaikan muuttamisesta (sv: Åsikt hos företrädaren för nuvarande plats för vård utom hemmet om ändring av platsen för vård utom hemmet)
     ///
     /// JSON `nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta: Option<
         String,
     >,
     /// Huostaanottoa tai kiireellistä sijoitusta koskevat tiedot (sv: Uppgifter om omhändertagande eller brådskande placering)
     ///
     /// JSON `huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot: Option<
         HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B,
     >,
     /// Perustelut sijaishuoltopaikan muuttamiselle (sv: Grunder för ändring av plats för vård utom hemmet)
     ///
     /// JSON `perustelut_sijaishuoltopaikan_muuttamiselle`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_sijaishuoltopaikan_muuttamiselle: Option<
         PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A,
     >,
     /// Esitettyä sijaishuoltopaikkaa koskevat tiedot (sv: Uppgifter om den plats för vård utom hemmet som har framförts)
     ///
     /// JSON `esitettya_sijaishuoltopaikkaa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub esitettya_sijaishuoltopaikkaa_koskevat_tiedot: Option<
         EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC,
     >,
     /// Selvitys sijoituksen valmistelusta (sv: Utredning om hur placeringen har beretts)
     ///
     /// JSON `selvitys_sijoituksen_valmistelusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_sijoituksen_valmistelusta: Option<String>,
     /// Uuden sijoituksen alkamispäivä (sv: Datum för inledning av den nya placeringen)
     ///
     /// JSON `uuden_sijoituksen_alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuden_sijoituksen_alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -5419,12 +11112,10 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// Mielipiteen selvittäminen ja kuuleminen (sv: Utredning av åsikt och hörande)
     ///
     /// JSON `mielipiteen_selvittaminen_ja_kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipiteen_selvittaminen_ja_kuuleminen: Option<
         MielipiteenSelvittaminenJaKuuleminenX4634D661,
     >,
     /// Lapsen terveydentilan tutkiminen (sv: Undersökning av barnets hälsotillstånd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentilan_tutkiminen: Option<
         LapsenTerveydentilanTutkiminenX655D04D1,
     >,
@@ -5435,12 +11126,10 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// Ilmoitus päätöksestä (sv: Meddelande om beslut)
     ///
     /// JSON `ilmoitus_paatoksesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoitus_paatoksesta: Option<String>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
@@ -5461,7 +11150,6 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -5470,6 +11158,7 @@ pub struct PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
 }
 impl PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -5513,49 +11202,273 @@ impl PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `asia_vireilla_hallinto_oikeudessa` (builder).
+    #[inline]
+    pub fn with_asia_vireilla_hallinto_oikeudessa(mut self, value: bool) -> Self {
+        self.asia_vireilla_hallinto_oikeudessa = Some(value);
+        self
+    }
+    /// Set `paatos_koskee_huostaanotetun_lapsen_sijoitusta` (builder).
+    #[inline]
+    pub fn with_paatos_koskee_huostaanotetun_lapsen_sijoitusta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.paatos_koskee_huostaanotetun_lapsen_sijoitusta = Some(value);
+        self
+    }
+    /// Set `paatos_koskee_kiireellisesti_sijoitetun_lapsen_sijoitusta` (builder).
+    #[inline]
+    pub fn with_paatos_koskee_kiireellisesti_sijoitetun_lapsen_sijoitusta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.paatos_koskee_kiireellisesti_sijoitetun_lapsen_sijoitusta = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenX23C153C2,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
+    /// Set `nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta` (builder).
+    #[inline]
+    pub fn with_nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot(
+        mut self,
+        value: HuostaanottoaTaiKiireellistaSijoitustaKoskevatTiedotX45AA9E1B,
+    ) -> Self {
+        self.huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `perustelut_sijaishuoltopaikan_muuttamiselle` (builder).
+    #[inline]
+    pub fn with_perustelut_sijaishuoltopaikan_muuttamiselle(
+        mut self,
+        value: PerustelutSijaishuoltopaikanMuuttamiselleX20F59E9A,
+    ) -> Self {
+        self.perustelut_sijaishuoltopaikan_muuttamiselle = Some(value);
+        self
+    }
+    /// Set `esitettya_sijaishuoltopaikkaa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_esitettya_sijaishuoltopaikkaa_koskevat_tiedot(
+        mut self,
+        value: EsitettyaSijaishuoltopaikkaaKoskevatTiedotXF65153AC,
+    ) -> Self {
+        self.esitettya_sijaishuoltopaikkaa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `selvitys_sijoituksen_valmistelusta` (builder).
+    #[inline]
+    pub fn with_selvitys_sijoituksen_valmistelusta(mut self, value: String) -> Self {
+        self.selvitys_sijoituksen_valmistelusta = Some(value);
+        self
+    }
+    /// Set `uuden_sijoituksen_alkamispaiva` (builder).
+    #[inline]
+    pub fn with_uuden_sijoituksen_alkamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.uuden_sijoituksen_alkamispaiva = Some(value);
+        self
+    }
+    /// Set `mielipiteen_selvittaminen_ja_kuuleminen` (builder).
+    #[inline]
+    pub fn with_mielipiteen_selvittaminen_ja_kuuleminen(
+        mut self,
+        value: MielipiteenSelvittaminenJaKuuleminenX4634D661,
+    ) -> Self {
+        self.mielipiteen_selvittaminen_ja_kuuleminen = Some(value);
+        self
+    }
+    /// Set `lapsen_terveydentilan_tutkiminen` (builder).
+    #[inline]
+    pub fn with_lapsen_terveydentilan_tutkiminen(
+        mut self,
+        value: LapsenTerveydentilanTutkiminenX655D04D1,
+    ) -> Self {
+        self.lapsen_terveydentilan_tutkiminen = Some(value);
+        self
+    }
+    /// Set `ilmoitus_paatoksesta` (builder).
+    #[inline]
+    pub fn with_ilmoitus_paatoksesta(mut self, value: String) -> Self {
+        self.ilmoitus_paatoksesta = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosSijaishuoltopaikanMuuttamisestaXFF90D957 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "asia_vireilla_hallinto_oikeudessa",
+        "paatos_koskee_huostaanotetun_lapsen_sijoitusta",
+        "paatos_koskee_kiireellisesti_sijoitetun_lapsen_sijoitusta",
+        "ratkaisu",
+        "laheisverkoston_kartoittaminen",
+        "nykyinen_sijaishuoltopaikka",
+        "nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta",
+        "huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot",
+        "perustelut_sijaishuoltopaikan_muuttamiselle",
+        "esitettya_sijaishuoltopaikkaa_koskevat_tiedot",
+        "selvitys_sijoituksen_valmistelusta",
+        "uuden_sijoituksen_alkamispaiva",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "mielipiteen_selvittaminen_ja_kuuleminen",
+        "lapsen_terveydentilan_tutkiminen",
+        "paatos_taytantoonpanosta",
+        "ilmoitus_paatoksesta",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            asia_vireilla_hallinto_oikeudessa: f.opt(3usize)?,
+            paatos_koskee_huostaanotetun_lapsen_sijoitusta: f.opt(4usize)?,
+            paatos_koskee_kiireellisesti_sijoitetun_lapsen_sijoitusta: f.opt(5usize)?,
+            ratkaisu: f.req(6usize)?,
+            laheisverkoston_kartoittaminen: f.opt(7usize)?,
+            nykyinen_sijaishuoltopaikka: f.req(8usize)?,
+            nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta: f
+                .opt(9usize)?,
+            huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot: f.opt(10usize)?,
+            perustelut_sijaishuoltopaikan_muuttamiselle: f.opt(11usize)?,
+            esitettya_sijaishuoltopaikkaa_koskevat_tiedot: f.opt(12usize)?,
+            selvitys_sijoituksen_valmistelusta: f.opt(13usize)?,
+            uuden_sijoituksen_alkamispaiva: f.opt(14usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(15usize)?,
+            mielipiteen_selvittaminen_ja_kuuleminen: f.opt(16usize)?,
+            lapsen_terveydentilan_tutkiminen: f.opt(17usize)?,
+            paatos_taytantoonpanosta: f.req(18usize)?,
+            ilmoitus_paatoksesta: f.opt(19usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(20usize)?,
+            valmistelija: f.req(21usize)?,
+            paatoksentekija: f.req(22usize)?,
+            lisatietojen_antaja: f.req(23usize)?,
+            muutoksenhaku: f.req(24usize)?,
+            lisatiedot: f.opt(25usize)?,
+            allekirjoitus: f.req(26usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.asia_vireilla_hallinto_oikeudessa);
+        w.opt(4usize, &self.paatos_koskee_huostaanotetun_lapsen_sijoitusta);
+        w.opt(5usize, &self.paatos_koskee_kiireellisesti_sijoitetun_lapsen_sijoitusta);
+        w.req(6usize, &self.ratkaisu);
+        w.opt(7usize, &self.laheisverkoston_kartoittaminen);
+        w.req(8usize, &self.nykyinen_sijaishuoltopaikka);
+        w.opt(
+            9usize,
+            &self
+                .nykyisen_sijaishuoltopaikan_edustajan_nakemys_sijaishuoltopaikan_muuttamisesta,
+        );
+        w.opt(10usize, &self.huostaanottoa_tai_kiireellista_sijoitusta_koskevat_tiedot);
+        w.opt(11usize, &self.perustelut_sijaishuoltopaikan_muuttamiselle);
+        w.opt(12usize, &self.esitettya_sijaishuoltopaikkaa_koskevat_tiedot);
+        w.opt(13usize, &self.selvitys_sijoituksen_valmistelusta);
+        w.opt(14usize, &self.uuden_sijoituksen_alkamispaiva);
+        w.req(15usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(16usize, &self.mielipiteen_selvittaminen_ja_kuuleminen);
+        w.opt(17usize, &self.lapsen_terveydentilan_tutkiminen);
+        w.req(18usize, &self.paatos_taytantoonpanosta);
+        w.opt(19usize, &self.ilmoitus_paatoksesta);
+        w.opt(20usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(21usize, &self.valmistelija);
+        w.req(22usize, &self.paatoksentekija);
+        w.req(23usize, &self.lisatietojen_antaja);
+        w.req(24usize, &self.muutoksenhaku);
+        w.opt(25usize, &self.lisatiedot);
+        w.req(26usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosSijaishuoltopaikanMuuttamisestaXFF90D957);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `4588739a1b9ed777`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX4588739A {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Rajoitettu henkilö (sv: Begränsad person)
     ///
     /// JSON `rajoitettu_henkilo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitettu_henkilo: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vaikutus asiakassuunnitelmaan (sv: Inverkan på klientplanen)
     ///
     /// JSON `vaikutus_asiakassuunnitelmaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_asiakassuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusX4588739A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -5567,19 +11480,99 @@ impl RajoitusX4588739A {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `rajoitettu_henkilo` (builder).
+    #[inline]
+    pub fn with_rajoitettu_henkilo(mut self, value: String) -> Self {
+        self.rajoitettu_henkilo = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vaikutus_asiakassuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_asiakassuunnitelmaan(mut self, value: String) -> Self {
+        self.vaikutus_asiakassuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX4588739A {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "kuvaus",
+        "rajoitettu_henkilo",
+        "perustelu",
+        "vaikutus_asiakassuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            rajoitettu_henkilo: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            vaikutus_asiakassuunnitelmaan: f.opt(4usize)?,
+            asiakkaan_kuuleminen: f.opt(5usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.rajoitettu_henkilo);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.vaikutus_asiakassuunnitelmaan);
+        w.opt(5usize, &self.asiakkaan_kuuleminen);
+        w.opt(6usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX4588739A);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `9e504904e344665e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX9E504904 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -5590,26 +11583,22 @@ pub struct PaatosX9E504904 {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX4588739A>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -5620,11 +11609,11 @@ pub struct PaatosX9E504904 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX9E504904 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -5646,12 +11635,99 @@ impl PaatosX9E504904 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX4588739A) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX9E504904 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            valmistelija: f.opt(7usize)?,
+            paatoksentekija: f.req(8usize)?,
+            lisatietojen_antaja: f.req(9usize)?,
+            muutoksenhaku: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(7usize, &self.valmistelija);
+        w.req(8usize, &self.paatoksentekija);
+        w.req(9usize, &self.lisatietojen_antaja);
+        w.opt(10usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX9E504904);
 /// Päätös yhteydenpidon rajoittamisen lopettamisesta (sv: Beslut om upphörande av begränsning av kontakterna)
 ///
 /// Shape `119276399dbb4d0f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639 {
     /// Asiakas (sv: Klient)
     ///
@@ -5660,7 +11736,6 @@ pub struct PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639 {
     /// Sijaishuoltopaikka (sv: Plats för vård utom hemmet)
     ///
     /// JSON `sijaishuoltopaikka`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<String>,
     /// Päätös (sv: Beslut)
     ///
@@ -5669,7 +11744,6 @@ pub struct PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -5678,6 +11752,7 @@ pub struct PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639 {
 }
 impl PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosX9E504904,
@@ -5691,47 +11766,81 @@ impl PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639 {
             allekirjoitus,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(mut self, value: String) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosYhteydenpidonRajoittamisenLopettamisestaX11927639);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `4b952e996dff2d93`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX4B952E99 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Rajoitettu henkilö (sv: Begränsad person)
     ///
     /// JSON `rajoitettu_henkilo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitettu_henkilo: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vaikutus asiakassuunnitelmaan (sv: Inverkan på klientplanen)
     ///
     /// JSON `vaikutus_asiakassuunnitelmaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_asiakassuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX2DDF7969>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX36A72187>>,
 }
 impl RajoitusX4B952E99 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -5743,19 +11852,99 @@ impl RajoitusX4B952E99 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `rajoitettu_henkilo` (builder).
+    #[inline]
+    pub fn with_rajoitettu_henkilo(mut self, value: String) -> Self {
+        self.rajoitettu_henkilo = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vaikutus_asiakassuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_asiakassuunnitelmaan(mut self, value: String) -> Self {
+        self.vaikutus_asiakassuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX2DDF7969,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX36A72187>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX4B952E99 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "kuvaus",
+        "rajoitettu_henkilo",
+        "perustelu",
+        "vaikutus_asiakassuunnitelmaan",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            rajoitettu_henkilo: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            vaikutus_asiakassuunnitelmaan: f.opt(4usize)?,
+            asiakkaan_kuuleminen: f.opt(5usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.rajoitettu_henkilo);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.vaikutus_asiakassuunnitelmaan);
+        w.opt(5usize, &self.asiakkaan_kuuleminen);
+        w.opt(6usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX4B952E99);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `41202c2f82a23bbe`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX41202C2F {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -5766,26 +11955,22 @@ pub struct PaatosX41202C2F {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX4B952E99>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -5796,11 +11981,11 @@ pub struct PaatosX41202C2F {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuXC7AAC507>,
 }
 impl PaatosX41202C2F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -5822,12 +12007,99 @@ impl PaatosX41202C2F {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX4B952E99) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuXC7AAC507) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX41202C2F {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            valmistelija: f.opt(7usize)?,
+            paatoksentekija: f.req(8usize)?,
+            lisatietojen_antaja: f.req(9usize)?,
+            muutoksenhaku: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(7usize, &self.valmistelija);
+        w.req(8usize, &self.paatoksentekija);
+        w.req(9usize, &self.lisatietojen_antaja);
+        w.opt(10usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX41202C2F);
 /// Päätös yhteydenpidon rajoittamisesta (sv: Beslut om begränsning av kontakterna)
 ///
 /// Shape `592b4955e73e9122`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosYhteydenpidonRajoittamisestaX592B4955 {
     /// Asiakas (sv: Klient)
     ///
@@ -5840,7 +12112,6 @@ pub struct PaatosYhteydenpidonRajoittamisestaX592B4955 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -5849,6 +12120,7 @@ pub struct PaatosYhteydenpidonRajoittamisestaX592B4955 {
 }
 impl PaatosYhteydenpidonRajoittamisestaX592B4955 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosX41202C2F,
@@ -5861,58 +12133,81 @@ impl PaatosYhteydenpidonRajoittamisestaX592B4955 {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosYhteydenpidonRajoittamisestaX592B4955 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosYhteydenpidonRajoittamisestaX592B4955);
 /// Lapseen kohdistettu rajoitus (sv: Begränsning som riktats mot barnet)
 ///
 /// JSON `lapseen_kohdistettu_rajoitus`: toistuva.
 ///
 /// Shape `0c7b054b8ce86017`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapseenKohdistettuRajoitusX0C7B054B {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Rajoitustoimenpiteen laji (sv: Begränsningsåtgärdsslag)
     ///
     /// JSON `rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Toimenpiteeseen osallistuneen henkilöstön toiminta (sv: Agerande hos den personal som deltog i åtgärden)
     ///
     /// JSON `toimenpiteeseen_osallistuneen_henkiloston_toiminta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimenpiteeseen_osallistuneen_henkiloston_toiminta: Option<String>,
 }
 impl LapseenKohdistettuRajoitusX0C7B054B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -5925,12 +12220,108 @@ impl LapseenKohdistettuRajoitusX0C7B054B {
             toimenpiteeseen_osallistuneen_henkiloston_toiminta: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
+    ) -> Self {
+        self.rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteessa_lasnaoleva` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteessa_lasnaoleva(
+        mut self,
+        value: Vec<OmatyontekijaXF0C1FD11>,
+    ) -> Self {
+        self.rajoitustoimenpiteessa_lasnaoleva = Some(value);
+        self
+    }
+    /// Set `toimenpiteeseen_osallistuneen_henkiloston_toiminta` (builder).
+    #[inline]
+    pub fn with_toimenpiteeseen_osallistuneen_henkiloston_toiminta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.toimenpiteeseen_osallistuneen_henkiloston_toiminta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapseenKohdistettuRajoitusX0C7B054B {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "ajanjakso",
+        "rajoitustoimenpiteen_laji",
+        "kuvaus",
+        "perustelu",
+        "rajoitustoimenpiteen_suorittaja",
+        "rajoitustoimenpiteessa_lasnaoleva",
+        "toimenpiteeseen_osallistuneen_henkiloston_toiminta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            ajanjakso: f.opt(1usize)?,
+            rajoitustoimenpiteen_laji: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            perustelu: f.opt(4usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(5usize)?,
+            rajoitustoimenpiteessa_lasnaoleva: f.opt(6usize)?,
+            toimenpiteeseen_osallistuneen_henkiloston_toiminta: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.ajanjakso);
+        w.opt(2usize, &self.rajoitustoimenpiteen_laji);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.perustelu);
+        w.opt(5usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(6usize, &self.rajoitustoimenpiteessa_lasnaoleva);
+        w.opt(7usize, &self.toimenpiteeseen_osallistuneen_henkiloston_toiminta);
+    }
+}
+sosmeta_types::record!(LapseenKohdistettuRajoitusX0C7B054B);
 /// Rajoituksen käytön arvio (sv: Bedömning av bruket av begränsning)
 ///
 /// Shape `742db200db9b619d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoituksenKaytonArvioX742DB200 {
     /// Asiakas (sv: Klient)
     ///
@@ -5941,42 +12332,34 @@ pub struct RajoituksenKaytonArvioX742DB200 {
     /// JSON `sijaishuoltopaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltopaikka: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Lapseen kohdistettu rajoitus (sv: Begränsning som riktats mot barnet)
     ///
     /// JSON `lapseen_kohdistettu_rajoitus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapseen_kohdistettu_rajoitus: Option<Vec<LapseenKohdistettuRajoitusX0C7B054B>>,
     /// Lapsen näkemys (sv: Barnets åsikt)
     ///
     /// JSON `lapsen_nakemys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_nakemys: Option<String>,
     /// Selvitys lapselle (sv: Information till barnet)
     ///
     /// JSON `selvitys_lapselle`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_lapselle: Option<bool>,
     /// Kuvaus selvityksen antamisesta (sv: Beskrivning av hur informationen har getts)
     ///
     /// JSON `kuvaus_selvityksen_antamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_selvityksen_antamisesta: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -5985,6 +12368,7 @@ pub struct RajoituksenKaytonArvioX742DB200 {
 }
 impl RajoituksenKaytonArvioX742DB200 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: AsiakasXF5869742, laatija: LaatijaXA71A9A7D) -> Self {
         Self {
             asiakas,
@@ -5999,14 +12383,110 @@ impl RajoituksenKaytonArvioX742DB200 {
             laatija,
         }
     }
+    /// Set `sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijaishuoltopaikka(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `lapseen_kohdistettu_rajoitus` (builder).
+    #[inline]
+    pub fn with_lapseen_kohdistettu_rajoitus(
+        mut self,
+        value: Vec<LapseenKohdistettuRajoitusX0C7B054B>,
+    ) -> Self {
+        self.lapseen_kohdistettu_rajoitus = Some(value);
+        self
+    }
+    /// Set `lapsen_nakemys` (builder).
+    #[inline]
+    pub fn with_lapsen_nakemys(mut self, value: String) -> Self {
+        self.lapsen_nakemys = Some(value);
+        self
+    }
+    /// Set `selvitys_lapselle` (builder).
+    #[inline]
+    pub fn with_selvitys_lapselle(mut self, value: bool) -> Self {
+        self.selvitys_lapselle = Some(value);
+        self
+    }
+    /// Set `kuvaus_selvityksen_antamisesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_selvityksen_antamisesta(mut self, value: String) -> Self {
+        self.kuvaus_selvityksen_antamisesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoituksenKaytonArvioX742DB200 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sijaishuoltopaikka",
+        "lapseen_kohdistettu_rajoitus",
+        "lapsen_nakemys",
+        "selvitys_lapselle",
+        "kuvaus_selvityksen_antamisesta",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sijaishuoltopaikka: f.opt(1usize)?,
+            lapseen_kohdistettu_rajoitus: f.opt(2usize)?,
+            lapsen_nakemys: f.opt(3usize)?,
+            selvitys_lapselle: f.opt(4usize)?,
+            kuvaus_selvityksen_antamisesta: f.opt(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            lakiselostus: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            laatija: f.req(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.sijaishuoltopaikka);
+        w.opt(2usize, &self.lapseen_kohdistettu_rajoitus);
+        w.opt(3usize, &self.lapsen_nakemys);
+        w.opt(4usize, &self.selvitys_lapselle);
+        w.opt(5usize, &self.kuvaus_selvityksen_antamisesta);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.lakiselostus);
+        w.opt(8usize, &self.paivamaara);
+        w.req(9usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(RajoituksenKaytonArvioX742DB200);
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
 /// Shape `67065f89a01a2027`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastaanottajaX67065F89 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
@@ -6015,14 +12495,13 @@ pub struct VastaanottajaX67065F89 {
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Yhteyshenkilö (sv: Kontaktperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl VastaanottajaX67065F89 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     ) -> Self {
@@ -6032,14 +12511,47 @@ impl VastaanottajaX67065F89 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX450CAE7B) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastaanottajaX67065F89 {
+    const KEYS: &'static [&'static str] = &[
+        "palveluyksikon_nimi",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.req(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+            yhteyshenkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palveluyksikon_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+        w.opt(2usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(VastaanottajaX67065F89);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `488930ad9897c354`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX488930AD {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -6052,44 +12564,37 @@ pub struct AsiakasX488930AD {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Ikä (sv: Ålder)
     ///
     /// JSON `ika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ika: Option<String>,
     /// Sukupuoli (sv: Kön)
     ///
     /// JSON `sukupuoli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
     /// Rekisteriviranomainen (sv: Registermyndighet)
     ///
     /// JSON `rekisteriviranomainen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisteriviranomainen: Option<String>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXEFFC22CA>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<SijoituspaikanYhteystiedotXBF485C9F>,
 }
 impl AsiakasX488930AD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -6107,33 +12612,130 @@ impl AsiakasX488930AD {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `ika` (builder).
+    #[inline]
+    pub fn with_ika(mut self, value: String) -> Self {
+        self.ika = Some(value);
+        self
+    }
+    /// Set `sukupuoli` (builder).
+    #[inline]
+    pub fn with_sukupuoli(
+        mut self,
+        value: sosmeta_types::Coded<SukupuoliX18163A97>,
+    ) -> Self {
+        self.sukupuoli = Some(value);
+        self
+    }
+    /// Set `rekisteriviranomainen` (builder).
+    #[inline]
+    pub fn with_rekisteriviranomainen(mut self, value: String) -> Self {
+        self.rekisteriviranomainen = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXEFFC22CA) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(
+        mut self,
+        value: SijoituspaikanYhteystiedotXBF485C9F,
+    ) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX488930AD {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "ika",
+        "sukupuoli",
+        "rekisteriviranomainen",
+        "kotikunta",
+        "turvakielto",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            ika: f.opt(4usize)?,
+            sukupuoli: f.opt(5usize)?,
+            rekisteriviranomainen: f.opt(6usize)?,
+            kotikunta: f.opt(7usize)?,
+            turvakielto: f.opt(8usize)?,
+            yhteystiedot: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.ika);
+        w.opt(5usize, &self.sukupuoli);
+        w.opt(6usize, &self.rekisteriviranomainen);
+        w.opt(7usize, &self.kotikunta);
+        w.opt(8usize, &self.turvakielto);
+        w.opt(9usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX488930AD);
 /// Sijoitettavan lapsen muut tiedot (sv: Andra uppgifter om det barn som ska placeras)
 ///
 /// JSON `sijoitettavan_lapsen_muut_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `6383a8545c882720`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijoitettavanLapsenMuutTiedotX6383A854 {
     /// Kulttuuritaustaan liittyvät tekijät (sv: Faktorer som anknyter till kulturell bakgrund)
     ///
     /// JSON `kulttuuritaustaan_liittyvat_tekijat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kulttuuritaustaan_liittyvat_tekijat: Option<String>,
     /// Päivähoito, esiopetus tai koulu (sv: Dagvård, förskoleundervisning eller skola)
     ///
     /// JSON `paivahoito_esiopetus_tai_koulu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivahoito_esiopetus_tai_koulu: Option<String>,
     /// Merkittävät muutokset lapsen elämässä (sv: Betydande förändringar i barnets liv)
     ///
     /// JSON `merkittavat_muutokset_lapsen_elamassa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merkittavat_muutokset_lapsen_elamassa: Option<String>,
 }
 impl SijoitettavanLapsenMuutTiedotX6383A854 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kulttuuritaustaan_liittyvat_tekijat: None,
@@ -6141,55 +12743,121 @@ impl SijoitettavanLapsenMuutTiedotX6383A854 {
             merkittavat_muutokset_lapsen_elamassa: None,
         }
     }
+    /// Set `kulttuuritaustaan_liittyvat_tekijat` (builder).
+    #[inline]
+    pub fn with_kulttuuritaustaan_liittyvat_tekijat(mut self, value: String) -> Self {
+        self.kulttuuritaustaan_liittyvat_tekijat = Some(value);
+        self
+    }
+    /// Set `paivahoito_esiopetus_tai_koulu` (builder).
+    #[inline]
+    pub fn with_paivahoito_esiopetus_tai_koulu(mut self, value: String) -> Self {
+        self.paivahoito_esiopetus_tai_koulu = Some(value);
+        self
+    }
+    /// Set `merkittavat_muutokset_lapsen_elamassa` (builder).
+    #[inline]
+    pub fn with_merkittavat_muutokset_lapsen_elamassa(mut self, value: String) -> Self {
+        self.merkittavat_muutokset_lapsen_elamassa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SijoitettavanLapsenMuutTiedotX6383A854 {
+    const KEYS: &'static [&'static str] = &[
+        "kulttuuritaustaan_liittyvat_tekijat",
+        "paivahoito_esiopetus_tai_koulu",
+        "merkittavat_muutokset_lapsen_elamassa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kulttuuritaustaan_liittyvat_tekijat: f.opt(0usize)?,
+            paivahoito_esiopetus_tai_koulu: f.opt(1usize)?,
+            merkittavat_muutokset_lapsen_elamassa: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kulttuuritaustaan_liittyvat_tekijat);
+        w.opt(1usize, &self.paivahoito_esiopetus_tai_koulu);
+        w.opt(2usize, &self.merkittavat_muutokset_lapsen_elamassa);
+    }
+}
+sosmeta_types::record!(SijoitettavanLapsenMuutTiedotX6383A854);
 /// Lapsen edunvalvonta (sv: Barnets intressebevakare)
 ///
 /// Shape `412e0d4c7af07fce`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenEdunvalvontaX412E0D4C {
     /// Edunvalvoja (sv: Intressebevakare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvoja: Option<EdunvalvojaX002A671D>,
     /// Edunvalvonnan voimassaolo (sv: Giltighetstid för intressebevakningen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvonnan_voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
 impl LapsenEdunvalvontaX412E0D4C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             edunvalvoja: None,
             edunvalvonnan_voimassaolo: None,
         }
     }
+    /// Set `edunvalvoja` (builder).
+    #[inline]
+    pub fn with_edunvalvoja(mut self, value: EdunvalvojaX002A671D) -> Self {
+        self.edunvalvoja = Some(value);
+        self
+    }
+    /// Set `edunvalvonnan_voimassaolo` (builder).
+    #[inline]
+    pub fn with_edunvalvonnan_voimassaolo(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.edunvalvonnan_voimassaolo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenEdunvalvontaX412E0D4C {
+    const KEYS: &'static [&'static str] = &["edunvalvoja", "edunvalvonnan_voimassaolo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            edunvalvoja: f.opt(0usize)?,
+            edunvalvonnan_voimassaolo: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.edunvalvoja);
+        w.opt(1usize, &self.edunvalvonnan_voimassaolo);
+    }
+}
+sosmeta_types::record!(LapsenEdunvalvontaX412E0D4C);
 /// Perheenjäsenten elämäntilanne (sv: Familjemedlemmarnas livssituation)
 ///
 /// JSON `perheenjasenten_elamantilanne`: esitystapa Otsikko.
 ///
 /// Shape `c11a19c3ee2feb72`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PerheenjasentenElamantilanneXC11A19C3 {
     /// Vanhempien elämäntilanne (sv: Föräldrarnas livssituation)
     ///
     /// JSON `vanhempien_elamantilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_elamantilanne: Option<String>,
     /// Sisarusten elämäntilanne (sv: Syskonens livssituation)
     ///
     /// JSON `sisarusten_elamantilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sisarusten_elamantilanne: Option<String>,
     /// Muiden perheenjäsenten elämäntilanne (sv: Andra familjemedlemmars livssituation)
     ///
     /// JSON `muiden_perheenjasenten_elamantilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_perheenjasenten_elamantilanne: Option<String>,
 }
 impl PerheenjasentenElamantilanneXC11A19C3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhempien_elamantilanne: None,
@@ -6197,57 +12865,123 @@ impl PerheenjasentenElamantilanneXC11A19C3 {
             muiden_perheenjasenten_elamantilanne: None,
         }
     }
+    /// Set `vanhempien_elamantilanne` (builder).
+    #[inline]
+    pub fn with_vanhempien_elamantilanne(mut self, value: String) -> Self {
+        self.vanhempien_elamantilanne = Some(value);
+        self
+    }
+    /// Set `sisarusten_elamantilanne` (builder).
+    #[inline]
+    pub fn with_sisarusten_elamantilanne(mut self, value: String) -> Self {
+        self.sisarusten_elamantilanne = Some(value);
+        self
+    }
+    /// Set `muiden_perheenjasenten_elamantilanne` (builder).
+    #[inline]
+    pub fn with_muiden_perheenjasenten_elamantilanne(mut self, value: String) -> Self {
+        self.muiden_perheenjasenten_elamantilanne = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PerheenjasentenElamantilanneXC11A19C3 {
+    const KEYS: &'static [&'static str] = &[
+        "vanhempien_elamantilanne",
+        "sisarusten_elamantilanne",
+        "muiden_perheenjasenten_elamantilanne",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhempien_elamantilanne: f.opt(0usize)?,
+            sisarusten_elamantilanne: f.opt(1usize)?,
+            muiden_perheenjasenten_elamantilanne: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhempien_elamantilanne);
+        w.opt(1usize, &self.sisarusten_elamantilanne);
+        w.opt(2usize, &self.muiden_perheenjasenten_elamantilanne);
+    }
+}
+sosmeta_types::record!(PerheenjasentenElamantilanneXC11A19C3);
 /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
 ///
 /// Shape `f5a28c95636da5b3`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaheisverkostonKartoittaminenXF5A28C95 {
     /// Kartoitus on tehty (sv: Kartläggning har utförts)
     ///
     /// JSON `kartoitus_on_tehty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kartoitus_on_tehty: Option<bool>,
     /// Läheisverkoston antama tuki (sv: Stöd som ges av närståendenätverket)
     ///
     /// JSON `laheisverkoston_antama_tuki`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_antama_tuki: Option<String>,
 }
 impl LaheisverkostonKartoittaminenXF5A28C95 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kartoitus_on_tehty: None,
             laheisverkoston_antama_tuki: None,
         }
     }
+    /// Set `kartoitus_on_tehty` (builder).
+    #[inline]
+    pub fn with_kartoitus_on_tehty(mut self, value: bool) -> Self {
+        self.kartoitus_on_tehty = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_antama_tuki` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_antama_tuki(mut self, value: String) -> Self {
+        self.laheisverkoston_antama_tuki = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LaheisverkostonKartoittaminenXF5A28C95 {
+    const KEYS: &'static [&'static str] = &[
+        "kartoitus_on_tehty",
+        "laheisverkoston_antama_tuki",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kartoitus_on_tehty: f.opt(0usize)?,
+            laheisverkoston_antama_tuki: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kartoitus_on_tehty);
+        w.opt(1usize, &self.laheisverkoston_antama_tuki);
+    }
+}
+sosmeta_types::record!(LaheisverkostonKartoittaminenXF5A28C95);
 /// Muut tärkeät ihmiset ja verkostot (sv: Andra viktiga människor och nätverk)
 ///
 /// JSON `muut_tarkeat_ihmiset_ja_verkostot`: esitystapa Otsikko.
 ///
 /// Shape `a75ec39dddab7414`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutTarkeatIhmisetJaVerkostotXA75EC39D {
     /// Sukulaiset ja/tai muut lapselle tärkeät henkilöt (sv: Släktingar och/eller andra personer som är viktiga för barnet)
     ///
     /// JSON `sukulaiset_jatai_muut_lapselle_tarkeat_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sukulaiset_jatai_muut_lapselle_tarkeat_henkilot: Option<String>,
     /// Tukiperhe tai tukihenkilö (sv: Stödfamilj och stödperson)
     ///
     /// JSON `tukiperhe_tai_tukihenkilo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukiperhe_tai_tukihenkilo: Option<String>,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenXF5A28C95>,
 }
 impl MuutTarkeatIhmisetJaVerkostotXA75EC39D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sukulaiset_jatai_muut_lapselle_tarkeat_henkilot: None,
@@ -6255,45 +12989,105 @@ impl MuutTarkeatIhmisetJaVerkostotXA75EC39D {
             laheisverkoston_kartoittaminen: None,
         }
     }
+    /// Set `sukulaiset_jatai_muut_lapselle_tarkeat_henkilot` (builder).
+    #[inline]
+    pub fn with_sukulaiset_jatai_muut_lapselle_tarkeat_henkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sukulaiset_jatai_muut_lapselle_tarkeat_henkilot = Some(value);
+        self
+    }
+    /// Set `tukiperhe_tai_tukihenkilo` (builder).
+    #[inline]
+    pub fn with_tukiperhe_tai_tukihenkilo(mut self, value: String) -> Self {
+        self.tukiperhe_tai_tukihenkilo = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenXF5A28C95,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutTarkeatIhmisetJaVerkostotXA75EC39D {
+    const KEYS: &'static [&'static str] = &[
+        "sukulaiset_jatai_muut_lapselle_tarkeat_henkilot",
+        "tukiperhe_tai_tukihenkilo",
+        "laheisverkoston_kartoittaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukulaiset_jatai_muut_lapselle_tarkeat_henkilot: f.opt(0usize)?,
+            tukiperhe_tai_tukihenkilo: f.opt(1usize)?,
+            laheisverkoston_kartoittaminen: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sukulaiset_jatai_muut_lapselle_tarkeat_henkilot);
+        w.opt(1usize, &self.tukiperhe_tai_tukihenkilo);
+        w.opt(2usize, &self.laheisverkoston_kartoittaminen);
+    }
+}
+sosmeta_types::record!(MuutTarkeatIhmisetJaVerkostotXA75EC39D);
 /// Tutkimus (sv: Undersökning)
 ///
 /// Shape `0a18ebb584aba6d9`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TutkimusX0A18EBB5 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
 }
 impl TutkimusX0A18EBB5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { paivamaara: None }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TutkimusX0A18EBB5 {
+    const KEYS: &'static [&'static str] = &["paivamaara"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { paivamaara: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+    }
+}
+sosmeta_types::record!(TutkimusX0A18EBB5);
 /// Terveydentila (sv: Hälsotillstånd)
 ///
 /// Shape `d3ad3dc9af6fc384`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TerveydentilaXD3AD3DC9 {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Lääke (sv: Läkemedel)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laake: Option<LaakeX60040141>,
     /// Tutkimus (sv: Undersökning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimus: Option<TutkimusX0A18EBB5>,
 }
 impl TerveydentilaXD3AD3DC9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuvaus: None,
@@ -6301,62 +13095,88 @@ impl TerveydentilaXD3AD3DC9 {
             tutkimus: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `laake` (builder).
+    #[inline]
+    pub fn with_laake(mut self, value: LaakeX60040141) -> Self {
+        self.laake = Some(value);
+        self
+    }
+    /// Set `tutkimus` (builder).
+    #[inline]
+    pub fn with_tutkimus(mut self, value: TutkimusX0A18EBB5) -> Self {
+        self.tutkimus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TerveydentilaXD3AD3DC9 {
+    const KEYS: &'static [&'static str] = &["kuvaus", "laake", "tutkimus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus: f.opt(0usize)?,
+            laake: f.opt(1usize)?,
+            tutkimus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus);
+        w.opt(1usize, &self.laake);
+        w.opt(2usize, &self.tutkimus);
+    }
+}
+sosmeta_types::record!(TerveydentilaXD3AD3DC9);
 /// Fyysinen, psyykkinen ja sosiaalinen hyvinvointi (sv: Fysiskt, psykiskt och socialt välbefinnande)
 ///
 /// JSON `fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi`: esitystapa Otsikko.
 ///
 /// Shape `a3334089d47fc507`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089 {
     /// Terveydentila (sv: Hälsotillstånd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<TerveydentilaXD3AD3DC9>,
     /// Muut keskeiset tutkimukset (sv: Andra centrala undersökningar)
     ///
     /// JSON `muut_keskeiset_tutkimukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_keskeiset_tutkimukset: Option<String>,
     /// Sairaala- ja neuvolakäynnit (sv: Sjukhus- och rådgivningsbesök)
     ///
     /// JSON `sairaala__ja_neuvolakaynnit`: esitystapa Teksti.
-    #[serde(rename = "sairaala__ja_neuvolakaynnit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sairaala_ja_neuvolakaynnit: Option<String>,
     /// Hoitosuhteet (sv: Vårdrelationer)
     ///
     /// JSON `hoitosuhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoitosuhteet: Option<String>,
     /// Lapsen fyysinen kehitys (sv: Barnets fysiska utveckling)
     ///
     /// JSON `lapsen_fyysinen_kehitys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_fyysinen_kehitys: Option<String>,
     /// Lapsen kognitiivinen kehitys (sv: Barnets kognitiva utveckling)
     ///
     /// JSON `lapsen_kognitiivinen_kehitys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_kognitiivinen_kehitys: Option<String>,
     /// Lapsen psykososiaalinen kehitys (sv: Barnets psykosociala utveckling)
     ///
     /// JSON `lapsen_psykososiaalinen_kehitys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_psykososiaalinen_kehitys: Option<String>,
     /// Lapsen perhesuhteet (sv: Barnets familjerelationer)
     ///
     /// JSON `lapsen_perhesuhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_perhesuhteet: Option<String>,
     /// Lapselle tärkeät asiat (sv: Sådant som är viktigt för barnet)
     ///
     /// JSON `lapselle_tarkeat_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapselle_tarkeat_asiat: Option<String>,
 }
 impl FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             terveydentila: None,
@@ -6370,59 +13190,180 @@ impl FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089 {
             lapselle_tarkeat_asiat: None,
         }
     }
+    /// Set `terveydentila` (builder).
+    #[inline]
+    pub fn with_terveydentila(mut self, value: TerveydentilaXD3AD3DC9) -> Self {
+        self.terveydentila = Some(value);
+        self
+    }
+    /// Set `muut_keskeiset_tutkimukset` (builder).
+    #[inline]
+    pub fn with_muut_keskeiset_tutkimukset(mut self, value: String) -> Self {
+        self.muut_keskeiset_tutkimukset = Some(value);
+        self
+    }
+    /// Set `sairaala__ja_neuvolakaynnit` (builder).
+    #[inline]
+    pub fn with_sairaala_ja_neuvolakaynnit(mut self, value: String) -> Self {
+        self.sairaala_ja_neuvolakaynnit = Some(value);
+        self
+    }
+    /// Set `hoitosuhteet` (builder).
+    #[inline]
+    pub fn with_hoitosuhteet(mut self, value: String) -> Self {
+        self.hoitosuhteet = Some(value);
+        self
+    }
+    /// Set `lapsen_fyysinen_kehitys` (builder).
+    #[inline]
+    pub fn with_lapsen_fyysinen_kehitys(mut self, value: String) -> Self {
+        self.lapsen_fyysinen_kehitys = Some(value);
+        self
+    }
+    /// Set `lapsen_kognitiivinen_kehitys` (builder).
+    #[inline]
+    pub fn with_lapsen_kognitiivinen_kehitys(mut self, value: String) -> Self {
+        self.lapsen_kognitiivinen_kehitys = Some(value);
+        self
+    }
+    /// Set `lapsen_psykososiaalinen_kehitys` (builder).
+    #[inline]
+    pub fn with_lapsen_psykososiaalinen_kehitys(mut self, value: String) -> Self {
+        self.lapsen_psykososiaalinen_kehitys = Some(value);
+        self
+    }
+    /// Set `lapsen_perhesuhteet` (builder).
+    #[inline]
+    pub fn with_lapsen_perhesuhteet(mut self, value: String) -> Self {
+        self.lapsen_perhesuhteet = Some(value);
+        self
+    }
+    /// Set `lapselle_tarkeat_asiat` (builder).
+    #[inline]
+    pub fn with_lapselle_tarkeat_asiat(mut self, value: String) -> Self {
+        self.lapselle_tarkeat_asiat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089 {
+    const KEYS: &'static [&'static str] = &[
+        "terveydentila",
+        "muut_keskeiset_tutkimukset",
+        "sairaala__ja_neuvolakaynnit",
+        "hoitosuhteet",
+        "lapsen_fyysinen_kehitys",
+        "lapsen_kognitiivinen_kehitys",
+        "lapsen_psykososiaalinen_kehitys",
+        "lapsen_perhesuhteet",
+        "lapselle_tarkeat_asiat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            terveydentila: f.opt(0usize)?,
+            muut_keskeiset_tutkimukset: f.opt(1usize)?,
+            sairaala_ja_neuvolakaynnit: f.opt(2usize)?,
+            hoitosuhteet: f.opt(3usize)?,
+            lapsen_fyysinen_kehitys: f.opt(4usize)?,
+            lapsen_kognitiivinen_kehitys: f.opt(5usize)?,
+            lapsen_psykososiaalinen_kehitys: f.opt(6usize)?,
+            lapsen_perhesuhteet: f.opt(7usize)?,
+            lapselle_tarkeat_asiat: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.terveydentila);
+        w.opt(1usize, &self.muut_keskeiset_tutkimukset);
+        w.opt(2usize, &self.sairaala_ja_neuvolakaynnit);
+        w.opt(3usize, &self.hoitosuhteet);
+        w.opt(4usize, &self.lapsen_fyysinen_kehitys);
+        w.opt(5usize, &self.lapsen_kognitiivinen_kehitys);
+        w.opt(6usize, &self.lapsen_psykososiaalinen_kehitys);
+        w.opt(7usize, &self.lapsen_perhesuhteet);
+        w.opt(8usize, &self.lapselle_tarkeat_asiat);
+    }
+}
+sosmeta_types::record!(FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089);
 /// Yhteydenpito läheisiin (sv: Kontakt till närstående)
 ///
 /// JSON `yhteydenpito_laheisiin`: esitystapa Otsikko.
 ///
 /// Shape `eee6a9ff39a37e7f`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteydenpitoLaheisiinXEEE6A9FF {
     /// Yhteydenpidossa huomioitavat asiat (sv: Faktorer som ska beaktas i kontakten)
     ///
     /// JSON `yhteydenpidossa_huomioitavat_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpidossa_huomioitavat_asiat: Option<String>,
     /// Yhteydenpidon aikaisemmat rajoitukset (sv: Tidigare begränsningar i kontakten)
     ///
     /// JSON `yhteydenpidon_aikaisemmat_rajoitukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpidon_aikaisemmat_rajoitukset: Option<String>,
 }
 impl YhteydenpitoLaheisiinXEEE6A9FF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yhteydenpidossa_huomioitavat_asiat: None,
             yhteydenpidon_aikaisemmat_rajoitukset: None,
         }
     }
+    /// Set `yhteydenpidossa_huomioitavat_asiat` (builder).
+    #[inline]
+    pub fn with_yhteydenpidossa_huomioitavat_asiat(mut self, value: String) -> Self {
+        self.yhteydenpidossa_huomioitavat_asiat = Some(value);
+        self
+    }
+    /// Set `yhteydenpidon_aikaisemmat_rajoitukset` (builder).
+    #[inline]
+    pub fn with_yhteydenpidon_aikaisemmat_rajoitukset(mut self, value: String) -> Self {
+        self.yhteydenpidon_aikaisemmat_rajoitukset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteydenpitoLaheisiinXEEE6A9FF {
+    const KEYS: &'static [&'static str] = &[
+        "yhteydenpidossa_huomioitavat_asiat",
+        "yhteydenpidon_aikaisemmat_rajoitukset",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yhteydenpidossa_huomioitavat_asiat: f.opt(0usize)?,
+            yhteydenpidon_aikaisemmat_rajoitukset: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yhteydenpidossa_huomioitavat_asiat);
+        w.opt(1usize, &self.yhteydenpidon_aikaisemmat_rajoitukset);
+    }
+}
+sosmeta_types::record!(YhteydenpitoLaheisiinXEEE6A9FF);
 /// Huostaanotto (sv: Omhändertagande)
 ///
 /// Shape `b322866dfe4125de`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuostaanottoXB322866D {
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Perustelut (sv: Motiveringar)
     ///
     /// JSON `perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut: Option<String>,
     /// Suostumukseen perustuva (sv: Baserat på samtycke)
     ///
     /// JSON `suostumukseen_perustuva`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumukseen_perustuva: Option<bool>,
 }
 impl HuostaanottoXB322866D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             alkamispaiva: None,
@@ -6430,45 +13371,80 @@ impl HuostaanottoXB322866D {
             suostumukseen_perustuva: None,
         }
     }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
+    /// Set `perustelut` (builder).
+    #[inline]
+    pub fn with_perustelut(mut self, value: String) -> Self {
+        self.perustelut = Some(value);
+        self
+    }
+    /// Set `suostumukseen_perustuva` (builder).
+    #[inline]
+    pub fn with_suostumukseen_perustuva(mut self, value: bool) -> Self {
+        self.suostumukseen_perustuva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuostaanottoXB322866D {
+    const KEYS: &'static [&'static str] = &[
+        "alkamispaiva",
+        "perustelut",
+        "suostumukseen_perustuva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkamispaiva: f.opt(0usize)?,
+            perustelut: f.opt(1usize)?,
+            suostumukseen_perustuva: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alkamispaiva);
+        w.opt(1usize, &self.perustelut);
+        w.opt(2usize, &self.suostumukseen_perustuva);
+    }
+}
+sosmeta_types::record!(HuostaanottoXB322866D);
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
 /// Shape `e0da12d1d4f7ad98`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSijoitusXE0DA12D1 {
     /// Sijoituksen laji (sv: Placeringens typ)
     ///
     /// JSON `sijoituksen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_laji: Option<sosmeta_types::Coded<SijoituksenLajiX99CE5214>>,
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikka: Option<sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>>,
     /// Sijoituspaikan valinnan perustelut (sv: Motiveringar till val av placeringsplats)
     ///
     /// JSON `sijoituspaikan_valinnan_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_valinnan_perustelut: Option<String>,
     /// Arvioitu kesto (sv: Uppskattad varaktighet)
     ///
     /// JSON `arvioitu_kesto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_kesto: Option<String>,
     /// Tavoite (sv: Mål)
     ///
     /// JSON `tavoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<String>,
 }
 impl LapsenSijoitusXE0DA12D1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sijoituksen_laji: None,
@@ -6478,43 +13454,102 @@ impl LapsenSijoitusXE0DA12D1 {
             tavoite: None,
         }
     }
+    /// Set `sijoituksen_laji` (builder).
+    #[inline]
+    pub fn with_sijoituksen_laji(
+        mut self,
+        value: sosmeta_types::Coded<SijoituksenLajiX99CE5214>,
+    ) -> Self {
+        self.sijoituksen_laji = Some(value);
+        self
+    }
+    /// Set `sijoituspaikka` (builder).
+    #[inline]
+    pub fn with_sijoituspaikka(
+        mut self,
+        value: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>,
+    ) -> Self {
+        self.sijoituspaikka = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_valinnan_perustelut` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_valinnan_perustelut(mut self, value: String) -> Self {
+        self.sijoituspaikan_valinnan_perustelut = Some(value);
+        self
+    }
+    /// Set `arvioitu_kesto` (builder).
+    #[inline]
+    pub fn with_arvioitu_kesto(mut self, value: String) -> Self {
+        self.arvioitu_kesto = Some(value);
+        self
+    }
+    /// Set `tavoite` (builder).
+    #[inline]
+    pub fn with_tavoite(mut self, value: String) -> Self {
+        self.tavoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSijoitusXE0DA12D1 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituksen_laji",
+        "sijoituspaikka",
+        "sijoituspaikan_valinnan_perustelut",
+        "arvioitu_kesto",
+        "tavoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituksen_laji: f.opt(0usize)?,
+            sijoituspaikka: f.opt(1usize)?,
+            sijoituspaikan_valinnan_perustelut: f.opt(2usize)?,
+            arvioitu_kesto: f.opt(3usize)?,
+            tavoite: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sijoituksen_laji);
+        w.opt(1usize, &self.sijoituspaikka);
+        w.opt(2usize, &self.sijoituspaikan_valinnan_perustelut);
+        w.opt(3usize, &self.arvioitu_kesto);
+        w.opt(4usize, &self.tavoite);
+    }
+}
+sosmeta_types::record!(LapsenSijoitusXE0DA12D1);
 /// Sijoitus ja sijaishuoltopaikka (sv: Placering och plats för vård utom hemmet)
 ///
 /// JSON `sijoitus_ja_sijaishuoltopaikka`: esitystapa Otsikko.
 ///
 /// Shape `0bf553383c45ab60`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijoitusJaSijaishuoltopaikkaX0BF55338 {
     /// Lapsen sijoitus (sv: Placering av barn)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sijoitus: Option<LapsenSijoitusXE0DA12D1>,
     /// Lapsen suhtautuminen huostaanottoon ja sijoitukseen (sv: Barnets attityd till omhändertagandet och placeringen)
     ///
     /// JSON `lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen: Option<String>,
     /// Vanhempien tai huoltajien suhtautuminen huostaanottoon ja sijoitukseen (sv: Föräldrarnas eller vårdnadshavarnas attityd till omhändertagandet och placeringen)
     ///
     /// JSON `vanhempien_tai_huoltajien_suhtautuminen_huostaanottoon_ja_sijoitukseen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_tai_huoltajien_suhtautuminen_huostaanottoon_ja_sijoitukseen: Option<
         String,
     >,
     /// Aikaisemmat sijoitukset (sv: Tidigare placeringar)
     ///
     /// JSON `aikaisemmat_sijoitukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_sijoitukset: Option<String>,
     /// Sijoituksessa huomioitavat asiat (sv: Faktorer som ska beaktas vid placeringen)
     ///
     /// JSON `sijoituksessa_huomioitavat_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksessa_huomioitavat_asiat: Option<String>,
 }
 impl SijoitusJaSijaishuoltopaikkaX0BF55338 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_sijoitus: None,
@@ -6524,36 +13559,102 @@ impl SijoitusJaSijaishuoltopaikkaX0BF55338 {
             sijoituksessa_huomioitavat_asiat: None,
         }
     }
+    /// Set `lapsen_sijoitus` (builder).
+    #[inline]
+    pub fn with_lapsen_sijoitus(mut self, value: LapsenSijoitusXE0DA12D1) -> Self {
+        self.lapsen_sijoitus = Some(value);
+        self
+    }
+    /// Set `lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen` (builder).
+    #[inline]
+    pub fn with_lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen = Some(value);
+        self
+    }
+    /// Set `vanhempien_tai_huoltajien_suhtautuminen_huostaanottoon_ja_sijoitukseen` (builder).
+    #[inline]
+    pub fn with_vanhempien_tai_huoltajien_suhtautuminen_huostaanottoon_ja_sijoitukseen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vanhempien_tai_huoltajien_suhtautuminen_huostaanottoon_ja_sijoitukseen = Some(
+            value,
+        );
+        self
+    }
+    /// Set `aikaisemmat_sijoitukset` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_sijoitukset(mut self, value: String) -> Self {
+        self.aikaisemmat_sijoitukset = Some(value);
+        self
+    }
+    /// Set `sijoituksessa_huomioitavat_asiat` (builder).
+    #[inline]
+    pub fn with_sijoituksessa_huomioitavat_asiat(mut self, value: String) -> Self {
+        self.sijoituksessa_huomioitavat_asiat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SijoitusJaSijaishuoltopaikkaX0BF55338 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_sijoitus",
+        "lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen",
+        "vanhempien_tai_huoltajien_suhtautuminen_huostaanottoon_ja_sijoitukseen",
+        "aikaisemmat_sijoitukset",
+        "sijoituksessa_huomioitavat_asiat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_sijoitus: f.opt(0usize)?,
+            lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen: f.opt(1usize)?,
+            vanhempien_tai_huoltajien_suhtautuminen_huostaanottoon_ja_sijoitukseen: f
+                .opt(2usize)?,
+            aikaisemmat_sijoitukset: f.opt(3usize)?,
+            sijoituksessa_huomioitavat_asiat: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_sijoitus);
+        w.opt(1usize, &self.lapsen_suhtautuminen_huostaanottoon_ja_sijoitukseen);
+        w.opt(
+            2usize,
+            &self.vanhempien_tai_huoltajien_suhtautuminen_huostaanottoon_ja_sijoitukseen,
+        );
+        w.opt(3usize, &self.aikaisemmat_sijoitukset);
+        w.opt(4usize, &self.sijoituksessa_huomioitavat_asiat);
+    }
+}
+sosmeta_types::record!(SijoitusJaSijaishuoltopaikkaX0BF55338);
 /// Päivähoitopaikan yhteystiedot (sv: Kontaktuppgifter till dagvårdsplatsen)
 ///
 /// Shape `d50856b859f7b381`, shared by 6 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaivahoitopaikanYhteystiedotXD50856B8 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     ///
     /// JSON `yhteyshenkilo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<String>,
 }
 impl PaivahoitopaikanYhteystiedotXD50856B8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
@@ -6562,60 +13663,99 @@ impl PaivahoitopaikanYhteystiedotXD50856B8 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: String) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: String) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaivahoitopaikanYhteystiedotXD50856B8 {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.opt(1usize)?,
+            sahkopostiosoite: f.opt(2usize)?,
+            yhteyshenkilo: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.puhelinnumero);
+        w.opt(2usize, &self.sahkopostiosoite);
+        w.opt(3usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(PaivahoitopaikanYhteystiedotXD50856B8);
 /// Yhteistyötahot (sv: Samarbetsaktörer)
 ///
 /// JSON `yhteistyotahot`: esitystapa Otsikko.
 ///
 /// Shape `28f2e1300eca2160`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteistyotahotX28F2E130 {
     /// Päivähoitopaikka (sv: Dagvårdsplats)
     ///
     /// JSON `paivahoitopaikka`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivahoitopaikka: Option<String>,
     /// Päivähoitopaikan yhteystiedot (sv: Kontaktuppgifter till dagvårdsplatsen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivahoitopaikan_yhteystiedot: Option<PaivahoitopaikanYhteystiedotXD50856B8>,
     /// Esiopetuspaikka (sv: Plats för förskoleundervisning)
     ///
     /// JSON `esiopetuspaikka`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub esiopetuspaikka: Option<String>,
     /// Esiopetuspaikan yhteystiedot (sv: Kontaktuppgifter till förskoleundervisningen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub esiopetuspaikan_yhteystiedot: Option<PaivahoitopaikanYhteystiedotXD50856B8>,
     /// Oppilaitos (sv: Läroanstalt)
     ///
     /// JSON `oppilaitos`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaitos: Option<String>,
     /// Oppilaitoksen yhteystiedot (sv: Kontaktuppgifter till läroanstalten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaitoksen_yhteystiedot: Option<PaivahoitopaikanYhteystiedotXD50856B8>,
     /// Erityisopetus (sv: Specialundervisning)
     ///
     /// JSON `erityisopetus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisopetus: Option<String>,
     /// Avustaja (sv: Assistent)
     ///
     /// JSON `avustaja`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avustaja: Option<String>,
     /// Avustajan yhteystiedot (sv: Assistentens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avustajan_yhteystiedot: Option<AvustajanYhteystiedotX17C27C90>,
     /// Muut yhteistyötahot (sv: Andra samarbetsaktörer)
     ///
     /// JSON `muut_yhteistyotahot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_yhteistyotahot: Option<String>,
 }
 impl YhteistyotahotX28F2E130 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivahoitopaikka: None,
@@ -6630,12 +13770,126 @@ impl YhteistyotahotX28F2E130 {
             muut_yhteistyotahot: None,
         }
     }
+    /// Set `paivahoitopaikka` (builder).
+    #[inline]
+    pub fn with_paivahoitopaikka(mut self, value: String) -> Self {
+        self.paivahoitopaikka = Some(value);
+        self
+    }
+    /// Set `paivahoitopaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_paivahoitopaikan_yhteystiedot(
+        mut self,
+        value: PaivahoitopaikanYhteystiedotXD50856B8,
+    ) -> Self {
+        self.paivahoitopaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `esiopetuspaikka` (builder).
+    #[inline]
+    pub fn with_esiopetuspaikka(mut self, value: String) -> Self {
+        self.esiopetuspaikka = Some(value);
+        self
+    }
+    /// Set `esiopetuspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_esiopetuspaikan_yhteystiedot(
+        mut self,
+        value: PaivahoitopaikanYhteystiedotXD50856B8,
+    ) -> Self {
+        self.esiopetuspaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `oppilaitos` (builder).
+    #[inline]
+    pub fn with_oppilaitos(mut self, value: String) -> Self {
+        self.oppilaitos = Some(value);
+        self
+    }
+    /// Set `oppilaitoksen_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_oppilaitoksen_yhteystiedot(
+        mut self,
+        value: PaivahoitopaikanYhteystiedotXD50856B8,
+    ) -> Self {
+        self.oppilaitoksen_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `erityisopetus` (builder).
+    #[inline]
+    pub fn with_erityisopetus(mut self, value: String) -> Self {
+        self.erityisopetus = Some(value);
+        self
+    }
+    /// Set `avustaja` (builder).
+    #[inline]
+    pub fn with_avustaja(mut self, value: String) -> Self {
+        self.avustaja = Some(value);
+        self
+    }
+    /// Set `avustajan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_avustajan_yhteystiedot(
+        mut self,
+        value: AvustajanYhteystiedotX17C27C90,
+    ) -> Self {
+        self.avustajan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `muut_yhteistyotahot` (builder).
+    #[inline]
+    pub fn with_muut_yhteistyotahot(mut self, value: String) -> Self {
+        self.muut_yhteistyotahot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteistyotahotX28F2E130 {
+    const KEYS: &'static [&'static str] = &[
+        "paivahoitopaikka",
+        "paivahoitopaikan_yhteystiedot",
+        "esiopetuspaikka",
+        "esiopetuspaikan_yhteystiedot",
+        "oppilaitos",
+        "oppilaitoksen_yhteystiedot",
+        "erityisopetus",
+        "avustaja",
+        "avustajan_yhteystiedot",
+        "muut_yhteistyotahot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivahoitopaikka: f.opt(0usize)?,
+            paivahoitopaikan_yhteystiedot: f.opt(1usize)?,
+            esiopetuspaikka: f.opt(2usize)?,
+            esiopetuspaikan_yhteystiedot: f.opt(3usize)?,
+            oppilaitos: f.opt(4usize)?,
+            oppilaitoksen_yhteystiedot: f.opt(5usize)?,
+            erityisopetus: f.opt(6usize)?,
+            avustaja: f.opt(7usize)?,
+            avustajan_yhteystiedot: f.opt(8usize)?,
+            muut_yhteistyotahot: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivahoitopaikka);
+        w.opt(1usize, &self.paivahoitopaikan_yhteystiedot);
+        w.opt(2usize, &self.esiopetuspaikka);
+        w.opt(3usize, &self.esiopetuspaikan_yhteystiedot);
+        w.opt(4usize, &self.oppilaitos);
+        w.opt(5usize, &self.oppilaitoksen_yhteystiedot);
+        w.opt(6usize, &self.erityisopetus);
+        w.opt(7usize, &self.avustaja);
+        w.opt(8usize, &self.avustajan_yhteystiedot);
+        w.opt(9usize, &self.muut_yhteistyotahot);
+    }
+}
+sosmeta_types::record!(YhteistyotahotX28F2E130);
 /// Sijoitettavan lapsen esitiedot (sv: Förhandsuppgifter om barn som ska placeras)
 ///
 /// Shape `38b5a4cc3be0b629`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijoitettavanLapsenEsitiedotX38B5A4CC {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -6648,67 +13902,54 @@ pub struct SijoitettavanLapsenEsitiedotX38B5A4CC {
     /// Sijoitettavan lapsen muut tiedot (sv: Andra uppgifter om det barn som ska placeras)
     ///
     /// JSON `sijoitettavan_lapsen_muut_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoitettavan_lapsen_muut_tiedot: Option<SijoitettavanLapsenMuutTiedotX6383A854>,
     /// Huoltaja (sv: Vårdnadshavare)
     ///
     /// JSON `huoltaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja: Option<Vec<TulevanLapsenToinenVanhempiX1CA49AE7>>,
     /// Vanhempi (sv: Förälder)
     ///
     /// JSON `vanhempi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempi: Option<Vec<TulevanLapsenToinenVanhempiX1CA49AE7>>,
     /// Muu lapsen hoidosta ja huollosta vastaava henkilö (sv: Annan person som ansvarar för vården och omsorgen av barnet)
     ///
     /// JSON `muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo: Option<
         Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
     >,
     /// Lapsen edunvalvonta (sv: Barnets intressebevakare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_edunvalvonta: Option<LapsenEdunvalvontaX412E0D4C>,
     /// Perheenjäsenten elämäntilanne (sv: Familjemedlemmarnas livssituation)
     ///
     /// JSON `perheenjasenten_elamantilanne`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheenjasenten_elamantilanne: Option<PerheenjasentenElamantilanneXC11A19C3>,
     /// Muut tärkeät ihmiset ja verkostot (sv: Andra viktiga människor och nätverk)
     ///
     /// JSON `muut_tarkeat_ihmiset_ja_verkostot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_tarkeat_ihmiset_ja_verkostot: Option<
         MuutTarkeatIhmisetJaVerkostotXA75EC39D,
     >,
     /// Fyysinen, psyykkinen ja sosiaalinen hyvinvointi (sv: Fysiskt, psykiskt och socialt välbefinnande)
     ///
     /// JSON `fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi: Option<
         FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089,
     >,
     /// Yhteydenpito läheisiin (sv: Kontakt till närstående)
     ///
     /// JSON `yhteydenpito_laheisiin`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito_laheisiin: Option<YhteydenpitoLaheisiinXEEE6A9FF>,
     /// Huostaanotto (sv: Omhändertagande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huostaanotto: Option<HuostaanottoXB322866D>,
     /// Sijoitus ja sijaishuoltopaikka (sv: Placering och plats för vård utom hemmet)
     ///
     /// JSON `sijoitus_ja_sijaishuoltopaikka`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoitus_ja_sijaishuoltopaikka: Option<SijoitusJaSijaishuoltopaikkaX0BF55338>,
     /// Kustannuksista vastaava hyvinvointialue (sv: Välfärdsområde som ansvarar för kostnaderna)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kustannuksista_vastaava_hyvinvointialue: Option<OrganisaatioX851801E5>,
     /// Yhteistyötahot (sv: Samarbetsaktörer)
     ///
     /// JSON `yhteistyotahot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteistyotahot: Option<YhteistyotahotX28F2E130>,
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
@@ -6717,12 +13958,10 @@ pub struct SijoitettavanLapsenEsitiedotX38B5A4CC {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -6731,6 +13970,7 @@ pub struct SijoitettavanLapsenEsitiedotX38B5A4CC {
 }
 impl SijoitettavanLapsenEsitiedotX38B5A4CC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX67065F89,
         asiakas: AsiakasX488930AD,
@@ -6759,7 +13999,200 @@ impl SijoitettavanLapsenEsitiedotX38B5A4CC {
             laatija,
         }
     }
+    /// Set `sijoitettavan_lapsen_muut_tiedot` (builder).
+    #[inline]
+    pub fn with_sijoitettavan_lapsen_muut_tiedot(
+        mut self,
+        value: SijoitettavanLapsenMuutTiedotX6383A854,
+    ) -> Self {
+        self.sijoitettavan_lapsen_muut_tiedot = Some(value);
+        self
+    }
+    /// Set `huoltaja` (builder).
+    #[inline]
+    pub fn with_huoltaja(
+        mut self,
+        value: Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
+    ) -> Self {
+        self.huoltaja = Some(value);
+        self
+    }
+    /// Set `vanhempi` (builder).
+    #[inline]
+    pub fn with_vanhempi(
+        mut self,
+        value: Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
+    ) -> Self {
+        self.vanhempi = Some(value);
+        self
+    }
+    /// Set `muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo` (builder).
+    #[inline]
+    pub fn with_muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo(
+        mut self,
+        value: Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
+    ) -> Self {
+        self.muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo = Some(value);
+        self
+    }
+    /// Set `lapsen_edunvalvonta` (builder).
+    #[inline]
+    pub fn with_lapsen_edunvalvonta(
+        mut self,
+        value: LapsenEdunvalvontaX412E0D4C,
+    ) -> Self {
+        self.lapsen_edunvalvonta = Some(value);
+        self
+    }
+    /// Set `perheenjasenten_elamantilanne` (builder).
+    #[inline]
+    pub fn with_perheenjasenten_elamantilanne(
+        mut self,
+        value: PerheenjasentenElamantilanneXC11A19C3,
+    ) -> Self {
+        self.perheenjasenten_elamantilanne = Some(value);
+        self
+    }
+    /// Set `muut_tarkeat_ihmiset_ja_verkostot` (builder).
+    #[inline]
+    pub fn with_muut_tarkeat_ihmiset_ja_verkostot(
+        mut self,
+        value: MuutTarkeatIhmisetJaVerkostotXA75EC39D,
+    ) -> Self {
+        self.muut_tarkeat_ihmiset_ja_verkostot = Some(value);
+        self
+    }
+    /// Set `fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi` (builder).
+    #[inline]
+    pub fn with_fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi(
+        mut self,
+        value: FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089,
+    ) -> Self {
+        self.fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi = Some(value);
+        self
+    }
+    /// Set `yhteydenpito_laheisiin` (builder).
+    #[inline]
+    pub fn with_yhteydenpito_laheisiin(
+        mut self,
+        value: YhteydenpitoLaheisiinXEEE6A9FF,
+    ) -> Self {
+        self.yhteydenpito_laheisiin = Some(value);
+        self
+    }
+    /// Set `huostaanotto` (builder).
+    #[inline]
+    pub fn with_huostaanotto(mut self, value: HuostaanottoXB322866D) -> Self {
+        self.huostaanotto = Some(value);
+        self
+    }
+    /// Set `sijoitus_ja_sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijoitus_ja_sijaishuoltopaikka(
+        mut self,
+        value: SijoitusJaSijaishuoltopaikkaX0BF55338,
+    ) -> Self {
+        self.sijoitus_ja_sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `kustannuksista_vastaava_hyvinvointialue` (builder).
+    #[inline]
+    pub fn with_kustannuksista_vastaava_hyvinvointialue(
+        mut self,
+        value: OrganisaatioX851801E5,
+    ) -> Self {
+        self.kustannuksista_vastaava_hyvinvointialue = Some(value);
+        self
+    }
+    /// Set `yhteistyotahot` (builder).
+    #[inline]
+    pub fn with_yhteistyotahot(mut self, value: YhteistyotahotX28F2E130) -> Self {
+        self.yhteistyotahot = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SijoitettavanLapsenEsitiedotX38B5A4CC {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "sijoitettavan_lapsen_muut_tiedot",
+        "huoltaja",
+        "vanhempi",
+        "muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo",
+        "lapsen_edunvalvonta",
+        "perheenjasenten_elamantilanne",
+        "muut_tarkeat_ihmiset_ja_verkostot",
+        "fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi",
+        "yhteydenpito_laheisiin",
+        "huostaanotto",
+        "sijoitus_ja_sijaishuoltopaikka",
+        "kustannuksista_vastaava_hyvinvointialue",
+        "yhteistyotahot",
+        "omatyontekija",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            sijoitettavan_lapsen_muut_tiedot: f.opt(2usize)?,
+            huoltaja: f.opt(3usize)?,
+            vanhempi: f.opt(4usize)?,
+            muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo: f.opt(5usize)?,
+            lapsen_edunvalvonta: f.opt(6usize)?,
+            perheenjasenten_elamantilanne: f.opt(7usize)?,
+            muut_tarkeat_ihmiset_ja_verkostot: f.opt(8usize)?,
+            fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi: f.opt(9usize)?,
+            yhteydenpito_laheisiin: f.opt(10usize)?,
+            huostaanotto: f.opt(11usize)?,
+            sijoitus_ja_sijaishuoltopaikka: f.opt(12usize)?,
+            kustannuksista_vastaava_hyvinvointialue: f.opt(13usize)?,
+            yhteistyotahot: f.opt(14usize)?,
+            omatyontekija: f.req(15usize)?,
+            lisatiedot: f.opt(16usize)?,
+            paivamaara: f.opt(17usize)?,
+            laatija: f.req(18usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.sijoitettavan_lapsen_muut_tiedot);
+        w.opt(3usize, &self.huoltaja);
+        w.opt(4usize, &self.vanhempi);
+        w.opt(5usize, &self.muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo);
+        w.opt(6usize, &self.lapsen_edunvalvonta);
+        w.opt(7usize, &self.perheenjasenten_elamantilanne);
+        w.opt(8usize, &self.muut_tarkeat_ihmiset_ja_verkostot);
+        w.opt(9usize, &self.fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi);
+        w.opt(10usize, &self.yhteydenpito_laheisiin);
+        w.opt(11usize, &self.huostaanotto);
+        w.opt(12usize, &self.sijoitus_ja_sijaishuoltopaikka);
+        w.opt(13usize, &self.kustannuksista_vastaava_hyvinvointialue);
+        w.opt(14usize, &self.yhteistyotahot);
+        w.req(15usize, &self.omatyontekija);
+        w.opt(16usize, &self.lisatiedot);
+        w.opt(17usize, &self.paivamaara);
+        w.req(18usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SijoitettavanLapsenEsitiedotX38B5A4CC);
 sosmeta_types::classification!(
     #[doc = " Hyvinvointialue (sv: Välfärdsområde)"] #[doc = " "] #[doc =
     " JSON `hyvinvointialue`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -6774,34 +14207,62 @@ sosmeta_types::classification!(
 /// Kustannuksista vastaava hyvinvointialue (sv: Välfärdsområde som ansvarar för kostnaderna)
 ///
 /// Shape `7076ea69b37d6334`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KustannuksistaVastaavaHyvinvointialueX7076EA69 {
     /// Hyvinvointialue (sv: Välfärdsområde)
     ///
     /// JSON `hyvinvointialue`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Hyvinvointialueet ja muut järjestämisvastuulliset alueet 1.2.246.537.6.9, `urn:oid:1.2.246.537.6.9`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvinvointialue: Option<sosmeta_types::Coded<HyvinvointialueX48D19AA3>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
 impl KustannuksistaVastaavaHyvinvointialueX7076EA69 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             hyvinvointialue: None,
             yhteystiedot: None,
         }
     }
+    /// Set `hyvinvointialue` (builder).
+    #[inline]
+    pub fn with_hyvinvointialue(
+        mut self,
+        value: sosmeta_types::Coded<HyvinvointialueX48D19AA3>,
+    ) -> Self {
+        self.hyvinvointialue = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KustannuksistaVastaavaHyvinvointialueX7076EA69 {
+    const KEYS: &'static [&'static str] = &["hyvinvointialue", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            hyvinvointialue: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.hyvinvointialue);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(KustannuksistaVastaavaHyvinvointialueX7076EA69);
 /// Sijoitettavan lapsen esitiedot (sv: Förhandsuppgifter om barn som ska placeras)
 ///
 /// Shape `5eb2f0f5b4182376`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijoitettavanLapsenEsitiedotX5EB2F0F5 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -6814,69 +14275,56 @@ pub struct SijoitettavanLapsenEsitiedotX5EB2F0F5 {
     /// Sijoitettavan lapsen muut tiedot (sv: Andra uppgifter om det barn som ska placeras)
     ///
     /// JSON `sijoitettavan_lapsen_muut_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoitettavan_lapsen_muut_tiedot: Option<SijoitettavanLapsenMuutTiedotX6383A854>,
     /// Huoltaja (sv: Vårdnadshavare)
     ///
     /// JSON `huoltaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja: Option<Vec<TulevanLapsenToinenVanhempiX1CA49AE7>>,
     /// Vanhempi (sv: Förälder)
     ///
     /// JSON `vanhempi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempi: Option<Vec<TulevanLapsenToinenVanhempiX1CA49AE7>>,
     /// Muu lapsen hoidosta ja huollosta vastaava henkilö (sv: Annan person som ansvarar för vården och omsorgen av barnet)
     ///
     /// JSON `muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo: Option<
         Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
     >,
     /// Lapsen edunvalvonta (sv: Barnets intressebevakare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_edunvalvonta: Option<LapsenEdunvalvontaX412E0D4C>,
     /// Perheenjäsenten elämäntilanne (sv: Familjemedlemmarnas livssituation)
     ///
     /// JSON `perheenjasenten_elamantilanne`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheenjasenten_elamantilanne: Option<PerheenjasentenElamantilanneXC11A19C3>,
     /// Muut tärkeät ihmiset ja verkostot (sv: Andra viktiga människor och nätverk)
     ///
     /// JSON `muut_tarkeat_ihmiset_ja_verkostot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_tarkeat_ihmiset_ja_verkostot: Option<
         MuutTarkeatIhmisetJaVerkostotXA75EC39D,
     >,
     /// Fyysinen, psyykkinen ja sosiaalinen hyvinvointi (sv: Fysiskt, psykiskt och socialt välbefinnande)
     ///
     /// JSON `fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi: Option<
         FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089,
     >,
     /// Yhteydenpito läheisiin (sv: Kontakt till närstående)
     ///
     /// JSON `yhteydenpito_laheisiin`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito_laheisiin: Option<YhteydenpitoLaheisiinXEEE6A9FF>,
     /// Huostaanotto (sv: Omhändertagande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huostaanotto: Option<HuostaanottoXB322866D>,
     /// Sijoitus ja sijaishuoltopaikka (sv: Placering och plats för vård utom hemmet)
     ///
     /// JSON `sijoitus_ja_sijaishuoltopaikka`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoitus_ja_sijaishuoltopaikka: Option<SijoitusJaSijaishuoltopaikkaX0BF55338>,
     /// Kustannuksista vastaava hyvinvointialue (sv: Välfärdsområde som ansvarar för kostnaderna)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kustannuksista_vastaava_hyvinvointialue: Option<
         KustannuksistaVastaavaHyvinvointialueX7076EA69,
     >,
     /// Yhteistyötahot (sv: Samarbetsaktörer)
     ///
     /// JSON `yhteistyotahot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteistyotahot: Option<YhteistyotahotX28F2E130>,
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
@@ -6885,12 +14333,10 @@ pub struct SijoitettavanLapsenEsitiedotX5EB2F0F5 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -6899,6 +14345,7 @@ pub struct SijoitettavanLapsenEsitiedotX5EB2F0F5 {
 }
 impl SijoitettavanLapsenEsitiedotX5EB2F0F5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX67065F89,
         asiakas: AsiakasX488930AD,
@@ -6927,7 +14374,200 @@ impl SijoitettavanLapsenEsitiedotX5EB2F0F5 {
             laatija,
         }
     }
+    /// Set `sijoitettavan_lapsen_muut_tiedot` (builder).
+    #[inline]
+    pub fn with_sijoitettavan_lapsen_muut_tiedot(
+        mut self,
+        value: SijoitettavanLapsenMuutTiedotX6383A854,
+    ) -> Self {
+        self.sijoitettavan_lapsen_muut_tiedot = Some(value);
+        self
+    }
+    /// Set `huoltaja` (builder).
+    #[inline]
+    pub fn with_huoltaja(
+        mut self,
+        value: Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
+    ) -> Self {
+        self.huoltaja = Some(value);
+        self
+    }
+    /// Set `vanhempi` (builder).
+    #[inline]
+    pub fn with_vanhempi(
+        mut self,
+        value: Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
+    ) -> Self {
+        self.vanhempi = Some(value);
+        self
+    }
+    /// Set `muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo` (builder).
+    #[inline]
+    pub fn with_muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo(
+        mut self,
+        value: Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
+    ) -> Self {
+        self.muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo = Some(value);
+        self
+    }
+    /// Set `lapsen_edunvalvonta` (builder).
+    #[inline]
+    pub fn with_lapsen_edunvalvonta(
+        mut self,
+        value: LapsenEdunvalvontaX412E0D4C,
+    ) -> Self {
+        self.lapsen_edunvalvonta = Some(value);
+        self
+    }
+    /// Set `perheenjasenten_elamantilanne` (builder).
+    #[inline]
+    pub fn with_perheenjasenten_elamantilanne(
+        mut self,
+        value: PerheenjasentenElamantilanneXC11A19C3,
+    ) -> Self {
+        self.perheenjasenten_elamantilanne = Some(value);
+        self
+    }
+    /// Set `muut_tarkeat_ihmiset_ja_verkostot` (builder).
+    #[inline]
+    pub fn with_muut_tarkeat_ihmiset_ja_verkostot(
+        mut self,
+        value: MuutTarkeatIhmisetJaVerkostotXA75EC39D,
+    ) -> Self {
+        self.muut_tarkeat_ihmiset_ja_verkostot = Some(value);
+        self
+    }
+    /// Set `fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi` (builder).
+    #[inline]
+    pub fn with_fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi(
+        mut self,
+        value: FyysinenPsyykkinenJaSosiaalinenHyvinvointiXA3334089,
+    ) -> Self {
+        self.fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi = Some(value);
+        self
+    }
+    /// Set `yhteydenpito_laheisiin` (builder).
+    #[inline]
+    pub fn with_yhteydenpito_laheisiin(
+        mut self,
+        value: YhteydenpitoLaheisiinXEEE6A9FF,
+    ) -> Self {
+        self.yhteydenpito_laheisiin = Some(value);
+        self
+    }
+    /// Set `huostaanotto` (builder).
+    #[inline]
+    pub fn with_huostaanotto(mut self, value: HuostaanottoXB322866D) -> Self {
+        self.huostaanotto = Some(value);
+        self
+    }
+    /// Set `sijoitus_ja_sijaishuoltopaikka` (builder).
+    #[inline]
+    pub fn with_sijoitus_ja_sijaishuoltopaikka(
+        mut self,
+        value: SijoitusJaSijaishuoltopaikkaX0BF55338,
+    ) -> Self {
+        self.sijoitus_ja_sijaishuoltopaikka = Some(value);
+        self
+    }
+    /// Set `kustannuksista_vastaava_hyvinvointialue` (builder).
+    #[inline]
+    pub fn with_kustannuksista_vastaava_hyvinvointialue(
+        mut self,
+        value: KustannuksistaVastaavaHyvinvointialueX7076EA69,
+    ) -> Self {
+        self.kustannuksista_vastaava_hyvinvointialue = Some(value);
+        self
+    }
+    /// Set `yhteistyotahot` (builder).
+    #[inline]
+    pub fn with_yhteistyotahot(mut self, value: YhteistyotahotX28F2E130) -> Self {
+        self.yhteistyotahot = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SijoitettavanLapsenEsitiedotX5EB2F0F5 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "sijoitettavan_lapsen_muut_tiedot",
+        "huoltaja",
+        "vanhempi",
+        "muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo",
+        "lapsen_edunvalvonta",
+        "perheenjasenten_elamantilanne",
+        "muut_tarkeat_ihmiset_ja_verkostot",
+        "fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi",
+        "yhteydenpito_laheisiin",
+        "huostaanotto",
+        "sijoitus_ja_sijaishuoltopaikka",
+        "kustannuksista_vastaava_hyvinvointialue",
+        "yhteistyotahot",
+        "omatyontekija",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            sijoitettavan_lapsen_muut_tiedot: f.opt(2usize)?,
+            huoltaja: f.opt(3usize)?,
+            vanhempi: f.opt(4usize)?,
+            muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo: f.opt(5usize)?,
+            lapsen_edunvalvonta: f.opt(6usize)?,
+            perheenjasenten_elamantilanne: f.opt(7usize)?,
+            muut_tarkeat_ihmiset_ja_verkostot: f.opt(8usize)?,
+            fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi: f.opt(9usize)?,
+            yhteydenpito_laheisiin: f.opt(10usize)?,
+            huostaanotto: f.opt(11usize)?,
+            sijoitus_ja_sijaishuoltopaikka: f.opt(12usize)?,
+            kustannuksista_vastaava_hyvinvointialue: f.opt(13usize)?,
+            yhteistyotahot: f.opt(14usize)?,
+            omatyontekija: f.req(15usize)?,
+            lisatiedot: f.opt(16usize)?,
+            paivamaara: f.opt(17usize)?,
+            laatija: f.req(18usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.sijoitettavan_lapsen_muut_tiedot);
+        w.opt(3usize, &self.huoltaja);
+        w.opt(4usize, &self.vanhempi);
+        w.opt(5usize, &self.muu_lapsen_hoidosta_ja_huollosta_vastaava_henkilo);
+        w.opt(6usize, &self.lapsen_edunvalvonta);
+        w.opt(7usize, &self.perheenjasenten_elamantilanne);
+        w.opt(8usize, &self.muut_tarkeat_ihmiset_ja_verkostot);
+        w.opt(9usize, &self.fyysinen_psyykkinen_ja_sosiaalinen_hyvinvointi);
+        w.opt(10usize, &self.yhteydenpito_laheisiin);
+        w.opt(11usize, &self.huostaanotto);
+        w.opt(12usize, &self.sijoitus_ja_sijaishuoltopaikka);
+        w.opt(13usize, &self.kustannuksista_vastaava_hyvinvointialue);
+        w.opt(14usize, &self.yhteistyotahot);
+        w.req(15usize, &self.omatyontekija);
+        w.opt(16usize, &self.lisatiedot);
+        w.opt(17usize, &self.paivamaara);
+        w.req(18usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SijoitettavanLapsenEsitiedotX5EB2F0F5);
 sosmeta_types::code_list!(
     #[doc =
     " Hallinto-oikeuden ratkaisu huostaanottoasiassa (sv: Förvaltningsdomstolens avgörande i ärende som gäller omhändertagande)"]
@@ -6948,41 +14588,36 @@ sosmeta_types::code_list!(
 /// Sijoitukseen liittyvät tiedot (sv: Uppgifter om placeringen)
 ///
 /// Shape `6bca7491f2c9e505`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijoitukseenLiittyvatTiedotX6BCA7491 {
     /// Sijoituspaikka (sv: Placeringsplats)
     ///
     /// JSON `sijoituspaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituspaikka 1.2.246.537.6.1216, `urn:oid:1.2.246.537.6.1216`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikka: Option<sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Sijoituksen syy (sv: Orsaken till placeringen)
     ///
     /// JSON `sijoituksen_syy`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_syy: Option<
         Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
     >,
 }
 impl SijoitukseenLiittyvatTiedotX6BCA7491 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sijoituspaikka: None,
@@ -6992,12 +14627,78 @@ impl SijoitukseenLiittyvatTiedotX6BCA7491 {
             sijoituksen_syy: None,
         }
     }
+    /// Set `sijoituspaikka` (builder).
+    #[inline]
+    pub fn with_sijoituspaikka(
+        mut self,
+        value: sosmeta_types::Coded<SijoituspaikkaXB95FF3B8>,
+    ) -> Self {
+        self.sijoituspaikka = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_yhteystiedot(
+        mut self,
+        value: YhteystiedotXC7410BBD,
+    ) -> Self {
+        self.sijoituspaikan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
+    /// Set `sijoituksen_syy` (builder).
+    #[inline]
+    pub fn with_sijoituksen_syy(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    ) -> Self {
+        self.sijoituksen_syy = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SijoitukseenLiittyvatTiedotX6BCA7491 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikka",
+        "sijoituspaikan_nimi",
+        "sijoituspaikan_yhteystiedot",
+        "alkamispaiva",
+        "sijoituksen_syy",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikka: f.opt(0usize)?,
+            sijoituspaikan_nimi: f.opt(1usize)?,
+            sijoituspaikan_yhteystiedot: f.opt(2usize)?,
+            alkamispaiva: f.opt(3usize)?,
+            sijoituksen_syy: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sijoituspaikka);
+        w.opt(1usize, &self.sijoituspaikan_nimi);
+        w.opt(2usize, &self.sijoituspaikan_yhteystiedot);
+        w.opt(3usize, &self.alkamispaiva);
+        w.opt(4usize, &self.sijoituksen_syy);
+    }
+}
+sosmeta_types::record!(SijoitukseenLiittyvatTiedotX6BCA7491);
 /// Toimeenpanopäätös hallinto-oikeuden ratkaisusta huostaanottoasiassa (sv: Beslut om verkställande av förvaltningsdomstolens avgörande i ärende som gäller omhändertagande)
 ///
 /// Shape `eedea0e9e204f823`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA0E9 {
     /// Asiakas (sv: Klient)
     ///
@@ -7006,29 +14707,24 @@ pub struct ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA
     /// Päätöksen tehnyt hallinto-oikeus (sv: Förvaltningsdomstol som har fattat beslutet)
     ///
     /// JSON `paatoksen_tehnyt_hallinto_oikeus`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_tehnyt_hallinto_oikeus: Option<String>,
     /// Hallinto-oikeuden päätöksen päätöstunnus (sv: Beslutskod för förvaltningsdomstolens beslut)
     ///
     /// JSON `hallinto_oikeuden_paatoksen_paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hallinto_oikeuden_paatoksen_paatostunnus: Option<sosmeta_types::Identifier>,
     /// Hallinto-oikeuden päätöksen päivämäärä (sv: Datum för förvaltningsdomstolens beslut)
     ///
     /// JSON `hallinto_oikeuden_paatoksen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hallinto_oikeuden_paatoksen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Hallinto-oikeuden ratkaisu huostaanottoasiassa (sv: Förvaltningsdomstolens avgörande i ärende som gäller omhändertagande)
     ///
     /// JSON `hallinto_oikeuden_ratkaisu_huostaanottoasiassa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Lapsi huostaanotetaan, 2 = Lasta ei huostaanoteta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hallinto_oikeuden_ratkaisu_huostaanottoasiassa: Option<
         sosmeta_types::Coded<HallintoOikeudenRatkaisuHuostaanottoasiassaX05EF0479>,
     >,
     /// Sijoitukseen liittyvät tiedot (sv: Uppgifter om placeringen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoitukseen_liittyvat_tiedot: Option<SijoitukseenLiittyvatTiedotX6BCA7491>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
     ///
@@ -7037,7 +14733,6 @@ pub struct ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -7046,6 +14741,7 @@ pub struct ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA
 }
 impl ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA0E9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         muutoksenhaku: MuutoksenhakuXA6468D64,
@@ -7063,33 +14759,121 @@ impl ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA0E9 {
             laatija,
         }
     }
+    /// Set `paatoksen_tehnyt_hallinto_oikeus` (builder).
+    #[inline]
+    pub fn with_paatoksen_tehnyt_hallinto_oikeus(mut self, value: String) -> Self {
+        self.paatoksen_tehnyt_hallinto_oikeus = Some(value);
+        self
+    }
+    /// Set `hallinto_oikeuden_paatoksen_paatostunnus` (builder).
+    #[inline]
+    pub fn with_hallinto_oikeuden_paatoksen_paatostunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.hallinto_oikeuden_paatoksen_paatostunnus = Some(value);
+        self
+    }
+    /// Set `hallinto_oikeuden_paatoksen_paivamaara` (builder).
+    #[inline]
+    pub fn with_hallinto_oikeuden_paatoksen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.hallinto_oikeuden_paatoksen_paivamaara = Some(value);
+        self
+    }
+    /// Set `hallinto_oikeuden_ratkaisu_huostaanottoasiassa` (builder).
+    #[inline]
+    pub fn with_hallinto_oikeuden_ratkaisu_huostaanottoasiassa(
+        mut self,
+        value: sosmeta_types::Coded<HallintoOikeudenRatkaisuHuostaanottoasiassaX05EF0479>,
+    ) -> Self {
+        self.hallinto_oikeuden_ratkaisu_huostaanottoasiassa = Some(value);
+        self
+    }
+    /// Set `sijoitukseen_liittyvat_tiedot` (builder).
+    #[inline]
+    pub fn with_sijoitukseen_liittyvat_tiedot(
+        mut self,
+        value: SijoitukseenLiittyvatTiedotX6BCA7491,
+    ) -> Self {
+        self.sijoitukseen_liittyvat_tiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA0E9 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatoksen_tehnyt_hallinto_oikeus",
+        "hallinto_oikeuden_paatoksen_paatostunnus",
+        "hallinto_oikeuden_paatoksen_paivamaara",
+        "hallinto_oikeuden_ratkaisu_huostaanottoasiassa",
+        "sijoitukseen_liittyvat_tiedot",
+        "muutoksenhaku",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatoksen_tehnyt_hallinto_oikeus: f.opt(1usize)?,
+            hallinto_oikeuden_paatoksen_paatostunnus: f.opt(2usize)?,
+            hallinto_oikeuden_paatoksen_paivamaara: f.opt(3usize)?,
+            hallinto_oikeuden_ratkaisu_huostaanottoasiassa: f.opt(4usize)?,
+            sijoitukseen_liittyvat_tiedot: f.opt(5usize)?,
+            muutoksenhaku: f.req(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatoksen_tehnyt_hallinto_oikeus);
+        w.opt(2usize, &self.hallinto_oikeuden_paatoksen_paatostunnus);
+        w.opt(3usize, &self.hallinto_oikeuden_paatoksen_paivamaara);
+        w.opt(4usize, &self.hallinto_oikeuden_ratkaisu_huostaanottoasiassa);
+        w.opt(5usize, &self.sijoitukseen_liittyvat_tiedot);
+        w.req(6usize, &self.muutoksenhaku);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    ToimeenpanopaatosHallintoOikeudenRatkaisustaHuostaanottoasiassaXEEDEA0E9
+);
 /// Tausta (sv: Bakgrund)
 ///
 /// JSON `tausta`: esitystapa Otsikko.
 ///
 /// Shape `c95c7b8af20f7aa3`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaustaXC95C7B8A {
     /// Lapsen sijoituksen syyt (sv: Orsaker till placeringen av barnet)
     ///
     /// JSON `lapsen_sijoituksen_syyt`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sijoituksen_syyt: Option<String>,
     /// Suhde toiseen vanhempaan (sv: Relation till den andra föräldern)
     ///
     /// JSON `suhde_toiseen_vanhempaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhde_toiseen_vanhempaan: Option<String>,
     /// Suku ja läheiset (sv: Släkt och närstående)
     ///
     /// JSON `suku_ja_laheiset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suku_ja_laheiset: Option<String>,
 }
 impl TaustaXC95C7B8A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_sijoituksen_syyt: None,
@@ -7097,63 +14881,94 @@ impl TaustaXC95C7B8A {
             suku_ja_laheiset: None,
         }
     }
+    /// Set `lapsen_sijoituksen_syyt` (builder).
+    #[inline]
+    pub fn with_lapsen_sijoituksen_syyt(mut self, value: String) -> Self {
+        self.lapsen_sijoituksen_syyt = Some(value);
+        self
+    }
+    /// Set `suhde_toiseen_vanhempaan` (builder).
+    #[inline]
+    pub fn with_suhde_toiseen_vanhempaan(mut self, value: String) -> Self {
+        self.suhde_toiseen_vanhempaan = Some(value);
+        self
+    }
+    /// Set `suku_ja_laheiset` (builder).
+    #[inline]
+    pub fn with_suku_ja_laheiset(mut self, value: String) -> Self {
+        self.suku_ja_laheiset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TaustaXC95C7B8A {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_sijoituksen_syyt",
+        "suhde_toiseen_vanhempaan",
+        "suku_ja_laheiset",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_sijoituksen_syyt: f.opt(0usize)?,
+            suhde_toiseen_vanhempaan: f.opt(1usize)?,
+            suku_ja_laheiset: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_sijoituksen_syyt);
+        w.opt(1usize, &self.suhde_toiseen_vanhempaan);
+        w.opt(2usize, &self.suku_ja_laheiset);
+    }
+}
+sosmeta_types::record!(TaustaXC95C7B8A);
 /// Vanhemman tilanne (sv: Förälderns situation)
 ///
 /// JSON `vanhemman_tilanne`: esitystapa Otsikko.
 ///
 /// Shape `a2733b76a4864d49`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmanTilanneXA2733B76 {
     /// Lapsen ja vanhemman välisen yhteydenpidon toteutuminen (sv: Genomförande av kontakten mellan barnet och föräldern)
     ///
     /// JSON `lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen: Option<String>,
     /// Vuorovaikutussuhde lapseen (sv: Interaktion med barnet)
     ///
     /// JSON `vuorovaikutussuhde_lapseen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuorovaikutussuhde_lapseen: Option<String>,
     /// Yhteistyö sijoituspaikan ja sosiaalityön kanssa (sv: Samarbete med placeringsplatsen och socialt arbete)
     ///
     /// JSON `yhteistyo_sijoituspaikan_ja_sosiaalityon_kanssa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteistyo_sijoituspaikan_ja_sosiaalityon_kanssa: Option<String>,
     /// Psyykkinen ja fyysinen terveydentila (sv: Psykiskt och fysiskt hälsotillstånd)
     ///
     /// JSON `psyykkinen_ja_fyysinen_terveydentila`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psyykkinen_ja_fyysinen_terveydentila: Option<String>,
     /// Päihteet (sv: Alkohol och droger)
     ///
     /// JSON `paihteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteet: Option<String>,
     /// Työ ja koulutus (sv: Arbete och utbildning)
     ///
     /// JSON `tyo_ja_koulutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyo_ja_koulutus: Option<String>,
     /// Rahatilanne (sv: Penningläge)
     ///
     /// JSON `rahatilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rahatilanne: Option<String>,
     /// Harrastukset (sv: Hobbyer)
     ///
     /// JSON `harrastukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub harrastukset: Option<String>,
     /// Ystävät ja tukiverkosto (sv: Vänner och stödnätverk)
     ///
     /// JSON `ystavat_ja_tukiverkosto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ystavat_ja_tukiverkosto: Option<String>,
 }
 impl VanhemmanTilanneXA2733B76 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen: None,
@@ -7167,42 +14982,179 @@ impl VanhemmanTilanneXA2733B76 {
             ystavat_ja_tukiverkosto: None,
         }
     }
+    /// Set `lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen = Some(value);
+        self
+    }
+    /// Set `vuorovaikutussuhde_lapseen` (builder).
+    #[inline]
+    pub fn with_vuorovaikutussuhde_lapseen(mut self, value: String) -> Self {
+        self.vuorovaikutussuhde_lapseen = Some(value);
+        self
+    }
+    /// Set `yhteistyo_sijoituspaikan_ja_sosiaalityon_kanssa` (builder).
+    #[inline]
+    pub fn with_yhteistyo_sijoituspaikan_ja_sosiaalityon_kanssa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.yhteistyo_sijoituspaikan_ja_sosiaalityon_kanssa = Some(value);
+        self
+    }
+    /// Set `psyykkinen_ja_fyysinen_terveydentila` (builder).
+    #[inline]
+    pub fn with_psyykkinen_ja_fyysinen_terveydentila(mut self, value: String) -> Self {
+        self.psyykkinen_ja_fyysinen_terveydentila = Some(value);
+        self
+    }
+    /// Set `paihteet` (builder).
+    #[inline]
+    pub fn with_paihteet(mut self, value: String) -> Self {
+        self.paihteet = Some(value);
+        self
+    }
+    /// Set `tyo_ja_koulutus` (builder).
+    #[inline]
+    pub fn with_tyo_ja_koulutus(mut self, value: String) -> Self {
+        self.tyo_ja_koulutus = Some(value);
+        self
+    }
+    /// Set `rahatilanne` (builder).
+    #[inline]
+    pub fn with_rahatilanne(mut self, value: String) -> Self {
+        self.rahatilanne = Some(value);
+        self
+    }
+    /// Set `harrastukset` (builder).
+    #[inline]
+    pub fn with_harrastukset(mut self, value: String) -> Self {
+        self.harrastukset = Some(value);
+        self
+    }
+    /// Set `ystavat_ja_tukiverkosto` (builder).
+    #[inline]
+    pub fn with_ystavat_ja_tukiverkosto(mut self, value: String) -> Self {
+        self.ystavat_ja_tukiverkosto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VanhemmanTilanneXA2733B76 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen",
+        "vuorovaikutussuhde_lapseen",
+        "yhteistyo_sijoituspaikan_ja_sosiaalityon_kanssa",
+        "psyykkinen_ja_fyysinen_terveydentila",
+        "paihteet",
+        "tyo_ja_koulutus",
+        "rahatilanne",
+        "harrastukset",
+        "ystavat_ja_tukiverkosto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen: f.opt(0usize)?,
+            vuorovaikutussuhde_lapseen: f.opt(1usize)?,
+            yhteistyo_sijoituspaikan_ja_sosiaalityon_kanssa: f.opt(2usize)?,
+            psyykkinen_ja_fyysinen_terveydentila: f.opt(3usize)?,
+            paihteet: f.opt(4usize)?,
+            tyo_ja_koulutus: f.opt(5usize)?,
+            rahatilanne: f.opt(6usize)?,
+            harrastukset: f.opt(7usize)?,
+            ystavat_ja_tukiverkosto: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_ja_vanhemman_valisen_yhteydenpidon_toteutuminen);
+        w.opt(1usize, &self.vuorovaikutussuhde_lapseen);
+        w.opt(2usize, &self.yhteistyo_sijoituspaikan_ja_sosiaalityon_kanssa);
+        w.opt(3usize, &self.psyykkinen_ja_fyysinen_terveydentila);
+        w.opt(4usize, &self.paihteet);
+        w.opt(5usize, &self.tyo_ja_koulutus);
+        w.opt(6usize, &self.rahatilanne);
+        w.opt(7usize, &self.harrastukset);
+        w.opt(8usize, &self.ystavat_ja_tukiverkosto);
+    }
+}
+sosmeta_types::record!(VanhemmanTilanneXA2733B76);
 /// Palvelut joita vanhemmalle suunnitellaan (sv: Service som planeras för föräldern)
 ///
 /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
 ///
 /// Shape `bf92e6605b2ae4d0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660 {
     /// Suunniteltavat sosiaalipalvelut (sv: Socialservice som planeras)
     ///
     /// JSON `suunniteltavat_sosiaalipalvelut`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunniteltavat_sosiaalipalvelut: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja muu vanhemmille järjestettävä erityinen tuki (sv: Annan service och särskilt stöd som ordnas för föräldrarna)
     ///
     /// JSON `muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: Option<String>,
 }
 impl PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suunniteltavat_sosiaalipalvelut: None,
             muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: None,
         }
     }
+    /// Set `suunniteltavat_sosiaalipalvelut` (builder).
+    #[inline]
+    pub fn with_suunniteltavat_sosiaalipalvelut(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
+    ) -> Self {
+        self.suunniteltavat_sosiaalipalvelut = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660 {
+    const KEYS: &'static [&'static str] = &[
+        "suunniteltavat_sosiaalipalvelut",
+        "muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suunniteltavat_sosiaalipalvelut: f.opt(0usize)?,
+            muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suunniteltavat_sosiaalipalvelut);
+        w.opt(
+            1usize,
+            &self.muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki,
+        );
+    }
+}
+sosmeta_types::record!(PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660);
 /// Vanhemmuuden tukemisen suunnitelma (sv: Klientplan för stöd i föräldraskapet)
 ///
 /// Shape `8232dca7b176395d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenTukemisenSuunnitelmaX8232DCA7 {
     /// Asiakas (sv: Klient)
     ///
@@ -7215,49 +15167,40 @@ pub struct VanhemmuudenTukemisenSuunnitelmaX8232DCA7 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Tausta (sv: Bakgrund)
     ///
     /// JSON `tausta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tausta: Option<TaustaXC95C7B8A>,
     /// Vanhemman tilanne (sv: Förälderns situation)
     ///
     /// JSON `vanhemman_tilanne`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tilanne: Option<VanhemmanTilanneXA2733B76>,
     /// Palvelut joita vanhempi tällä hetkellä saa (sv: Service som föräldern får för närvarande)
     ///
     /// JSON `palvelut_joita_vanhempi_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_vanhempi_talla_hetkella_saa: Option<String>,
     /// Vanhemman tuen tarve (sv: Förälderns stödbehov)
     ///
     /// JSON `vanhemman_tuen_tarve`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tuen_tarve: Option<String>,
     /// Vanhemman vahvuudet ja voimavarat (sv: Förälderns styrkor och resurser)
     ///
     /// JSON `vanhemman_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Tavoite (sv: Mål)
     ///
     /// JSON `tavoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Palvelut joita vanhemmalle suunnitellaan (sv: Service som planeras för föräldern)
     ///
     /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_vanhemmalle_suunnitellaan: Option<
         PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660,
     >,
@@ -7268,74 +15211,60 @@ pub struct VanhemmuudenTukemisenSuunnitelmaX8232DCA7 {
     /// Vanhemman tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tjänsteleverantörer som deltar i stödet av föräldern och deras ansvar)
     ///
     /// JSON `vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Vanhemman tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av föräldern och deras uppgifter)
     ///
     /// JSON `vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
     /// Vanhemmuus sijoituksen aikana (sv: Föräldraskapet under placeringen)
     ///
     /// JSON `vanhemmuus_sijoituksen_aikana`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuus_sijoituksen_aikana: Option<String>,
     /// Muuta mainittavaa (sv: Annat som bör nämnas)
     ///
     /// JSON `muuta_mainittavaa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muuta_mainittavaa: Option<String>,
     /// Suunnitelma vanhemman ja omatyöntekijän tapaamisista (sv: Plan för möten mellan föräldern och förälderns egen kontaktperson)
     ///
     /// JSON `suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Selvitys vaihtoehdoista (sv: Utredning om olika alternativ)
     ///
     /// JSON `selvitys_vaihtoehdoista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_vaihtoehdoista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Osallistujien eriävät näkemykset (sv: Deltagarnas avvikande åsikter)
     ///
     /// JSON `osallistujien_eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujien_eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -7344,6 +15273,7 @@ pub struct VanhemmuudenTukemisenSuunnitelmaX8232DCA7 {
 }
 impl VanhemmuudenTukemisenSuunnitelmaX8232DCA7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         lapsi: AsiakasXF5869742,
@@ -7380,42 +15310,347 @@ impl VanhemmuudenTukemisenSuunnitelmaX8232DCA7 {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `tausta` (builder).
+    #[inline]
+    pub fn with_tausta(mut self, value: TaustaXC95C7B8A) -> Self {
+        self.tausta = Some(value);
+        self
+    }
+    /// Set `vanhemman_tilanne` (builder).
+    #[inline]
+    pub fn with_vanhemman_tilanne(mut self, value: VanhemmanTilanneXA2733B76) -> Self {
+        self.vanhemman_tilanne = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_vanhempi_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_vanhempi_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelut_joita_vanhempi_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `vanhemman_tuen_tarve` (builder).
+    #[inline]
+    pub fn with_vanhemman_tuen_tarve(mut self, value: String) -> Self {
+        self.vanhemman_tuen_tarve = Some(value);
+        self
+    }
+    /// Set `vanhemman_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_vanhemman_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.vanhemman_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `tavoite` (builder).
+    #[inline]
+    pub fn with_tavoite(mut self, value: Vec<AsetettavatTavoitteetX7E9BE355>) -> Self {
+        self.tavoite = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_vanhemmalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_vanhemmalle_suunnitellaan(
+        mut self,
+        value: PalvelutJoitaVanhemmalleSuunnitellaanXBF92E660,
+    ) -> Self {
+        self.palvelut_joita_vanhemmalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemmuus_sijoituksen_aikana` (builder).
+    #[inline]
+    pub fn with_vanhemmuus_sijoituksen_aikana(mut self, value: String) -> Self {
+        self.vanhemmuus_sijoituksen_aikana = Some(value);
+        self
+    }
+    /// Set `muuta_mainittavaa` (builder).
+    #[inline]
+    pub fn with_muuta_mainittavaa(mut self, value: String) -> Self {
+        self.muuta_mainittavaa = Some(value);
+        self
+    }
+    /// Set `suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `selvitys_vaihtoehdoista` (builder).
+    #[inline]
+    pub fn with_selvitys_vaihtoehdoista(mut self, value: bool) -> Self {
+        self.selvitys_vaihtoehdoista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `osallistujien_eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_osallistujien_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.osallistujien_eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VanhemmuudenTukemisenSuunnitelmaX8232DCA7 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "lapsi",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "tausta",
+        "vanhemman_tilanne",
+        "palvelut_joita_vanhempi_talla_hetkella_saa",
+        "vanhemman_tuen_tarve",
+        "vanhemman_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "tavoite",
+        "palvelut_joita_vanhemmalle_suunnitellaan",
+        "perheen_jalleenyhdistaminen",
+        "vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+        "vanhemmuus_sijoituksen_aikana",
+        "muuta_mainittavaa",
+        "suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista",
+        "selvitys_vaihtoehdoista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "osallistujien_eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "suunnitelman_tarkistaminen",
+        "jakelu",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            lapsi: f.req(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(2usize)?,
+            tausta: f.opt(3usize)?,
+            vanhemman_tilanne: f.opt(4usize)?,
+            palvelut_joita_vanhempi_talla_hetkella_saa: f.opt(5usize)?,
+            vanhemman_tuen_tarve: f.opt(6usize)?,
+            vanhemman_vahvuudet_ja_voimavarat: f.opt(7usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(8usize)?,
+            tavoite: f.opt(9usize)?,
+            palvelut_joita_vanhemmalle_suunnitellaan: f.opt(10usize)?,
+            perheen_jalleenyhdistaminen: f.req(11usize)?,
+            vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(12usize)?,
+            vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(13usize)?,
+            vanhemmuus_sijoituksen_aikana: f.opt(14usize)?,
+            muuta_mainittavaa: f.opt(15usize)?,
+            suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista: f.opt(16usize)?,
+            selvitys_vaihtoehdoista: f.opt(17usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(18usize)?,
+            sovitut_jatkotoimet: f.opt(19usize)?,
+            osallistujien_eriavat_nakemykset: f.opt(20usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(21usize)?,
+            suunnitelman_tarkistaminen: f.opt(22usize)?,
+            jakelu: f.opt(23usize)?,
+            lakiselostus: f.opt(24usize)?,
+            paivamaara: f.opt(25usize)?,
+            laatija: f.req(26usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.lapsi);
+        w.opt(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.tausta);
+        w.opt(4usize, &self.vanhemman_tilanne);
+        w.opt(5usize, &self.palvelut_joita_vanhempi_talla_hetkella_saa);
+        w.opt(6usize, &self.vanhemman_tuen_tarve);
+        w.opt(7usize, &self.vanhemman_vahvuudet_ja_voimavarat);
+        w.opt(8usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(9usize, &self.tavoite);
+        w.opt(10usize, &self.palvelut_joita_vanhemmalle_suunnitellaan);
+        w.req(11usize, &self.perheen_jalleenyhdistaminen);
+        w.opt(
+            12usize,
+            &self.vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            13usize,
+            &self.vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+        w.opt(14usize, &self.vanhemmuus_sijoituksen_aikana);
+        w.opt(15usize, &self.muuta_mainittavaa);
+        w.opt(16usize, &self.suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista);
+        w.opt(17usize, &self.selvitys_vaihtoehdoista);
+        w.opt(18usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(19usize, &self.sovitut_jatkotoimet);
+        w.opt(20usize, &self.osallistujien_eriavat_nakemykset);
+        w.opt(21usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(22usize, &self.suunnitelman_tarkistaminen);
+        w.opt(23usize, &self.jakelu);
+        w.opt(24usize, &self.lakiselostus);
+        w.opt(25usize, &self.paivamaara);
+        w.req(26usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VanhemmuudenTukemisenSuunnitelmaX8232DCA7);
 /// Palvelut joita vanhemmalle suunnitellaan (sv: Service som planeras för föräldern)
 ///
 /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
 ///
 /// Shape `ad09f63c70cf87d0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C {
     /// Suunniteltavat sosiaalipalvelut (sv: Socialservice som planeras)
     ///
     /// JSON `suunniteltavat_sosiaalipalvelut`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunniteltavat_sosiaalipalvelut: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut ja muu vanhemmille järjestettävä erityinen tuki (sv: Annan service och särskilt stöd som ordnas för föräldrarna)
     ///
     /// JSON `muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: Option<String>,
 }
 impl PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suunniteltavat_sosiaalipalvelut: None,
             muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: None,
         }
     }
+    /// Set `suunniteltavat_sosiaalipalvelut` (builder).
+    #[inline]
+    pub fn with_suunniteltavat_sosiaalipalvelut(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
+    ) -> Self {
+        self.suunniteltavat_sosiaalipalvelut = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C {
+    const KEYS: &'static [&'static str] = &[
+        "suunniteltavat_sosiaalipalvelut",
+        "muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suunniteltavat_sosiaalipalvelut: f.opt(0usize)?,
+            muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suunniteltavat_sosiaalipalvelut);
+        w.opt(
+            1usize,
+            &self.muut_palvelut_ja_muu_vanhemmille_jarjestettava_erityinen_tuki,
+        );
+    }
+}
+sosmeta_types::record!(PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C);
 /// Vanhemmuuden tukemisen suunnitelma (sv: Klientplan för stöd i föräldraskapet)
 ///
 /// Shape `0a367a45058f58f7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenTukemisenSuunnitelmaX0A367A45 {
     /// Asiakas (sv: Klient)
     ///
@@ -7428,49 +15663,40 @@ pub struct VanhemmuudenTukemisenSuunnitelmaX0A367A45 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Tausta (sv: Bakgrund)
     ///
     /// JSON `tausta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tausta: Option<TaustaXC95C7B8A>,
     /// Vanhemman tilanne (sv: Förälderns situation)
     ///
     /// JSON `vanhemman_tilanne`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tilanne: Option<VanhemmanTilanneXA2733B76>,
     /// Palvelut joita vanhempi tällä hetkellä saa (sv: Service som föräldern får för närvarande)
     ///
     /// JSON `palvelut_joita_vanhempi_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_vanhempi_talla_hetkella_saa: Option<String>,
     /// Vanhemman tuen tarve (sv: Förälderns stödbehov)
     ///
     /// JSON `vanhemman_tuen_tarve`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tuen_tarve: Option<String>,
     /// Vanhemman vahvuudet ja voimavarat (sv: Förälderns styrkor och resurser)
     ///
     /// JSON `vanhemman_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Tavoite (sv: Mål)
     ///
     /// JSON `tavoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Palvelut joita vanhemmalle suunnitellaan (sv: Service som planeras för föräldern)
     ///
     /// JSON `palvelut_joita_vanhemmalle_suunnitellaan`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_vanhemmalle_suunnitellaan: Option<
         PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C,
     >,
@@ -7481,74 +15707,60 @@ pub struct VanhemmuudenTukemisenSuunnitelmaX0A367A45 {
     /// Vanhemman tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tjänsteleverantörer som deltar i stödet av föräldern och deras ansvar)
     ///
     /// JSON `vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Vanhemman tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av föräldern och deras uppgifter)
     ///
     /// JSON `vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
     /// Vanhemmuus sijoituksen aikana (sv: Föräldraskapet under placeringen)
     ///
     /// JSON `vanhemmuus_sijoituksen_aikana`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuus_sijoituksen_aikana: Option<String>,
     /// Muuta mainittavaa (sv: Annat som bör nämnas)
     ///
     /// JSON `muuta_mainittavaa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muuta_mainittavaa: Option<String>,
     /// Suunnitelma vanhemman ja omatyöntekijän tapaamisista (sv: Plan för möten mellan föräldern och förälderns egen kontaktperson)
     ///
     /// JSON `suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Selvitys vaihtoehdoista (sv: Utredning om olika alternativ)
     ///
     /// JSON `selvitys_vaihtoehdoista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_vaihtoehdoista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Osallistujien eriävät näkemykset (sv: Deltagarnas avvikande åsikter)
     ///
     /// JSON `osallistujien_eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujien_eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -7557,6 +15769,7 @@ pub struct VanhemmuudenTukemisenSuunnitelmaX0A367A45 {
 }
 impl VanhemmuudenTukemisenSuunnitelmaX0A367A45 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         lapsi: AsiakasXF5869742,
@@ -7593,14 +15806,281 @@ impl VanhemmuudenTukemisenSuunnitelmaX0A367A45 {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `tausta` (builder).
+    #[inline]
+    pub fn with_tausta(mut self, value: TaustaXC95C7B8A) -> Self {
+        self.tausta = Some(value);
+        self
+    }
+    /// Set `vanhemman_tilanne` (builder).
+    #[inline]
+    pub fn with_vanhemman_tilanne(mut self, value: VanhemmanTilanneXA2733B76) -> Self {
+        self.vanhemman_tilanne = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_vanhempi_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_vanhempi_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelut_joita_vanhempi_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `vanhemman_tuen_tarve` (builder).
+    #[inline]
+    pub fn with_vanhemman_tuen_tarve(mut self, value: String) -> Self {
+        self.vanhemman_tuen_tarve = Some(value);
+        self
+    }
+    /// Set `vanhemman_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_vanhemman_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.vanhemman_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `tavoite` (builder).
+    #[inline]
+    pub fn with_tavoite(mut self, value: Vec<AsetettavatTavoitteetX7E9BE355>) -> Self {
+        self.tavoite = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_vanhemmalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_vanhemmalle_suunnitellaan(
+        mut self,
+        value: PalvelutJoitaVanhemmalleSuunnitellaanXAD09F63C,
+    ) -> Self {
+        self.palvelut_joita_vanhemmalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemmuus_sijoituksen_aikana` (builder).
+    #[inline]
+    pub fn with_vanhemmuus_sijoituksen_aikana(mut self, value: String) -> Self {
+        self.vanhemmuus_sijoituksen_aikana = Some(value);
+        self
+    }
+    /// Set `muuta_mainittavaa` (builder).
+    #[inline]
+    pub fn with_muuta_mainittavaa(mut self, value: String) -> Self {
+        self.muuta_mainittavaa = Some(value);
+        self
+    }
+    /// Set `suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `selvitys_vaihtoehdoista` (builder).
+    #[inline]
+    pub fn with_selvitys_vaihtoehdoista(mut self, value: bool) -> Self {
+        self.selvitys_vaihtoehdoista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `osallistujien_eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_osallistujien_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.osallistujien_eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VanhemmuudenTukemisenSuunnitelmaX0A367A45 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "lapsi",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "tausta",
+        "vanhemman_tilanne",
+        "palvelut_joita_vanhempi_talla_hetkella_saa",
+        "vanhemman_tuen_tarve",
+        "vanhemman_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "tavoite",
+        "palvelut_joita_vanhemmalle_suunnitellaan",
+        "perheen_jalleenyhdistaminen",
+        "vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+        "vanhemmuus_sijoituksen_aikana",
+        "muuta_mainittavaa",
+        "suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista",
+        "selvitys_vaihtoehdoista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "osallistujien_eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "suunnitelman_tarkistaminen",
+        "jakelu",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            lapsi: f.req(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(2usize)?,
+            tausta: f.opt(3usize)?,
+            vanhemman_tilanne: f.opt(4usize)?,
+            palvelut_joita_vanhempi_talla_hetkella_saa: f.opt(5usize)?,
+            vanhemman_tuen_tarve: f.opt(6usize)?,
+            vanhemman_vahvuudet_ja_voimavarat: f.opt(7usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(8usize)?,
+            tavoite: f.opt(9usize)?,
+            palvelut_joita_vanhemmalle_suunnitellaan: f.opt(10usize)?,
+            perheen_jalleenyhdistaminen: f.req(11usize)?,
+            vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(12usize)?,
+            vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(13usize)?,
+            vanhemmuus_sijoituksen_aikana: f.opt(14usize)?,
+            muuta_mainittavaa: f.opt(15usize)?,
+            suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista: f.opt(16usize)?,
+            selvitys_vaihtoehdoista: f.opt(17usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(18usize)?,
+            sovitut_jatkotoimet: f.opt(19usize)?,
+            osallistujien_eriavat_nakemykset: f.opt(20usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(21usize)?,
+            suunnitelman_tarkistaminen: f.opt(22usize)?,
+            jakelu: f.opt(23usize)?,
+            lakiselostus: f.opt(24usize)?,
+            paivamaara: f.opt(25usize)?,
+            laatija: f.req(26usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.lapsi);
+        w.opt(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.tausta);
+        w.opt(4usize, &self.vanhemman_tilanne);
+        w.opt(5usize, &self.palvelut_joita_vanhempi_talla_hetkella_saa);
+        w.opt(6usize, &self.vanhemman_tuen_tarve);
+        w.opt(7usize, &self.vanhemman_vahvuudet_ja_voimavarat);
+        w.opt(8usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(9usize, &self.tavoite);
+        w.opt(10usize, &self.palvelut_joita_vanhemmalle_suunnitellaan);
+        w.req(11usize, &self.perheen_jalleenyhdistaminen);
+        w.opt(
+            12usize,
+            &self.vanhemman_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            13usize,
+            &self.vanhemman_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+        w.opt(14usize, &self.vanhemmuus_sijoituksen_aikana);
+        w.opt(15usize, &self.muuta_mainittavaa);
+        w.opt(16usize, &self.suunnitelma_vanhemman_ja_omatyontekijan_tapaamisista);
+        w.opt(17usize, &self.selvitys_vaihtoehdoista);
+        w.opt(18usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(19usize, &self.sovitut_jatkotoimet);
+        w.opt(20usize, &self.osallistujien_eriavat_nakemykset);
+        w.opt(21usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(22usize, &self.suunnitelman_tarkistaminen);
+        w.opt(23usize, &self.jakelu);
+        w.opt(24usize, &self.lakiselostus);
+        w.opt(25usize, &self.paivamaara);
+        w.req(26usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VanhemmuudenTukemisenSuunnitelmaX0A367A45);
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
 ///
 /// Shape `0d71eafc8edc1554`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastaanottajaX0D71EAFC {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -7613,21 +16093,19 @@ pub struct VastaanottajaX0D71EAFC {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
 }
 impl VastaanottajaX0D71EAFC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -7640,32 +16118,97 @@ impl VastaanottajaX0D71EAFC {
             yhteystiedot: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palveluyksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikko = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX450CAE7B) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastaanottajaX0D71EAFC {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "palveluyksikko",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            palveluyksikko: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.palveluyksikko);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(VastaanottajaX0D71EAFC);
 /// Kotikäynnit (sv: Hembesök)
 ///
 /// JSON `kotikaynnit`: esitystapa Otsikko.
 ///
 /// Shape `6152bc0dcdc3d7b4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KotikaynnitX6152BC0D {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<Vec<sosmeta_types::PartialDate>>,
 }
 impl KotikaynnitX6152BC0D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { paivamaara: None }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: Vec<sosmeta_types::PartialDate>) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KotikaynnitX6152BC0D {
+    const KEYS: &'static [&'static str] = &["paivamaara"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { paivamaara: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+    }
+}
+sosmeta_types::record!(KotikaynnitX6152BC0D);
 /// Yhteenveto perhehoidossa olevan lapsen tuesta (sv: Sammanfattning av stöd för barn i familjevård)
 ///
 /// Shape `d0e687db9d7ed64e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -7686,57 +16229,46 @@ pub struct YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB {
     /// Sijoituksen alkamispäivä (sv: Datum för inledning av placering)
     ///
     /// JSON `sijoituksen_alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Kotikäynnit (sv: Hembesök)
     ///
     /// JSON `kotikaynnit`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikaynnit: Option<KotikaynnitX6152BC0D>,
     /// Arjen sujuminen (sv: Hur vardagen förlöper)
     ///
     /// JSON `arjen_sujuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arjen_sujuminen: Option<String>,
     /// Koulunkäynti (sv: Skolgång)
     ///
     /// JSON `koulunkaynti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulunkaynti: Option<String>,
     /// Havainnot lapsen hyvinvoinnista ja kehityksestä (sv: Observationer om barnets välbefinnande och utveckling)
     ///
     /// JSON `havainnot_lapsen_hyvinvoinnista_ja_kehityksesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub havainnot_lapsen_hyvinvoinnista_ja_kehityksesta: Option<String>,
     /// Havainnot sosiaalisista suhteista (sv: Observationer om sociala relationer)
     ///
     /// JSON `havainnot_sosiaalisista_suhteista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub havainnot_sosiaalisista_suhteista: Option<String>,
     /// Yhteydenpito biologisiin sukulaisiin (sv: Kontakt med biologiska släktingar)
     ///
     /// JSON `yhteydenpito_biologisiin_sukulaisiin`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito_biologisiin_sukulaisiin: Option<String>,
     /// Työskentely ja tukitoimet (sv: Arbete och stödåtgärder)
     ///
     /// JSON `tyoskentely_ja_tukitoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyoskentely_ja_tukitoimet: Option<String>,
     /// Lapsen omat ajatukset (sv: Barnets egna tankar)
     ///
     /// JSON `lapsen_omat_ajatukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_omat_ajatukset: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -7745,6 +16277,7 @@ pub struct YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB {
 }
 impl YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX0D71EAFC,
         asiakas: AsiakasX8434043B,
@@ -7771,4 +16304,138 @@ impl YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB {
             laatija,
         }
     }
+    /// Set `sijoituksen_alkamispaiva` (builder).
+    #[inline]
+    pub fn with_sijoituksen_alkamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sijoituksen_alkamispaiva = Some(value);
+        self
+    }
+    /// Set `kotikaynnit` (builder).
+    #[inline]
+    pub fn with_kotikaynnit(mut self, value: KotikaynnitX6152BC0D) -> Self {
+        self.kotikaynnit = Some(value);
+        self
+    }
+    /// Set `arjen_sujuminen` (builder).
+    #[inline]
+    pub fn with_arjen_sujuminen(mut self, value: String) -> Self {
+        self.arjen_sujuminen = Some(value);
+        self
+    }
+    /// Set `koulunkaynti` (builder).
+    #[inline]
+    pub fn with_koulunkaynti(mut self, value: String) -> Self {
+        self.koulunkaynti = Some(value);
+        self
+    }
+    /// Set `havainnot_lapsen_hyvinvoinnista_ja_kehityksesta` (builder).
+    #[inline]
+    pub fn with_havainnot_lapsen_hyvinvoinnista_ja_kehityksesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.havainnot_lapsen_hyvinvoinnista_ja_kehityksesta = Some(value);
+        self
+    }
+    /// Set `havainnot_sosiaalisista_suhteista` (builder).
+    #[inline]
+    pub fn with_havainnot_sosiaalisista_suhteista(mut self, value: String) -> Self {
+        self.havainnot_sosiaalisista_suhteista = Some(value);
+        self
+    }
+    /// Set `yhteydenpito_biologisiin_sukulaisiin` (builder).
+    #[inline]
+    pub fn with_yhteydenpito_biologisiin_sukulaisiin(mut self, value: String) -> Self {
+        self.yhteydenpito_biologisiin_sukulaisiin = Some(value);
+        self
+    }
+    /// Set `tyoskentely_ja_tukitoimet` (builder).
+    #[inline]
+    pub fn with_tyoskentely_ja_tukitoimet(mut self, value: String) -> Self {
+        self.tyoskentely_ja_tukitoimet = Some(value);
+        self
+    }
+    /// Set `lapsen_omat_ajatukset` (builder).
+    #[inline]
+    pub fn with_lapsen_omat_ajatukset(mut self, value: String) -> Self {
+        self.lapsen_omat_ajatukset = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "perhehoitaja",
+        "ajanjakso",
+        "sijoituksen_alkamispaiva",
+        "kotikaynnit",
+        "arjen_sujuminen",
+        "koulunkaynti",
+        "havainnot_lapsen_hyvinvoinnista_ja_kehityksesta",
+        "havainnot_sosiaalisista_suhteista",
+        "yhteydenpito_biologisiin_sukulaisiin",
+        "tyoskentely_ja_tukitoimet",
+        "lapsen_omat_ajatukset",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            perhehoitaja: f.req(2usize)?,
+            ajanjakso: f.req(3usize)?,
+            sijoituksen_alkamispaiva: f.opt(4usize)?,
+            kotikaynnit: f.opt(5usize)?,
+            arjen_sujuminen: f.opt(6usize)?,
+            koulunkaynti: f.opt(7usize)?,
+            havainnot_lapsen_hyvinvoinnista_ja_kehityksesta: f.opt(8usize)?,
+            havainnot_sosiaalisista_suhteista: f.opt(9usize)?,
+            yhteydenpito_biologisiin_sukulaisiin: f.opt(10usize)?,
+            tyoskentely_ja_tukitoimet: f.opt(11usize)?,
+            lapsen_omat_ajatukset: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            paivamaara: f.opt(14usize)?,
+            laatija: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.perhehoitaja);
+        w.req(3usize, &self.ajanjakso);
+        w.opt(4usize, &self.sijoituksen_alkamispaiva);
+        w.opt(5usize, &self.kotikaynnit);
+        w.opt(6usize, &self.arjen_sujuminen);
+        w.opt(7usize, &self.koulunkaynti);
+        w.opt(8usize, &self.havainnot_lapsen_hyvinvoinnista_ja_kehityksesta);
+        w.opt(9usize, &self.havainnot_sosiaalisista_suhteista);
+        w.opt(10usize, &self.yhteydenpito_biologisiin_sukulaisiin);
+        w.opt(11usize, &self.tyoskentely_ja_tukitoimet);
+        w.opt(12usize, &self.lapsen_omat_ajatukset);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.paivamaara);
+        w.req(15usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(YhteenvetoPerhehoidossaOlevanLapsenTuestaXD0E687DB);

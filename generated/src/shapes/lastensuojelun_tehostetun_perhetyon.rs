@@ -8,8 +8,7 @@ use super::*;
 /// Tehostetun perhetyön suunnitelma (sv: Plan för intensifierat familjearbete)
 ///
 /// Shape `884bb3ce2b948332`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TehostetunPerhetyonSuunnitelmaX884BB3CE {
     /// Asiakas (sv: Klient)
     ///
@@ -18,95 +17,76 @@ pub struct TehostetunPerhetyonSuunnitelmaX884BB3CE {
     /// Tehostetun perhetyön alkamispäivämäärä (sv: Datum för inledning av intensifierat familjearbete)
     ///
     /// JSON `tehostetun_perhetyon_alkamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehostetun_perhetyon_alkamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Samassa taloudessa asuvat henkilöt (sv: Personer som bor i samma hushåll)
     ///
     /// JSON `samassa_taloudessa_asuvat_henkilot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samassa_taloudessa_asuvat_henkilot: Option<Vec<KuultavaXBB3963A3>>,
     /// Läheiset ja viranomaiset (sv: Närstående och myndigheter)
     ///
     /// JSON `laheiset_ja_viranomaiset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheiset_ja_viranomaiset: Option<String>,
     /// Muu verkosto (sv: Annat nätverk)
     ///
     /// JSON `muu_verkosto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_verkosto: Option<String>,
     /// Muut perhetyön kannalta oleelliset asiat (sv: Andra viktiga frågor med tanke på familjearbetet)
     ///
     /// JSON `muut_perhetyon_kannalta_oleelliset_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_perhetyon_kannalta_oleelliset_asiat: Option<String>,
     /// Kuvaus perheen tilanteesta (sv: Beskrivning av familjens situation)
     ///
     /// JSON `kuvaus_perheen_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_perheen_tilanteesta: Option<String>,
     /// Vahvuudet ja voimavarat (sv: Styrkor och resurser)
     ///
     /// JSON `vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvuudet_ja_voimavarat: Option<String>,
     /// Kokemukset palvelusta (sv: Erfarenheter av servicen)
     ///
     /// JSON `kokemukset_palvelusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kokemukset_palvelusta: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Tehostetun perhetyön sisältö ja toteutus (sv: Innehåll och genomförande av intensifierat familjearbete)
     ///
     /// JSON `tehostetun_perhetyon_sisalto_ja_toteutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehostetun_perhetyon_sisalto_ja_toteutus: Option<String>,
     /// Tehostetun perhetyön vastuuhenkilö (sv: Ansvarsperson för intensifierat familjearbete)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehostetun_perhetyon_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -115,6 +95,7 @@ pub struct TehostetunPerhetyonSuunnitelmaX884BB3CE {
 }
 impl TehostetunPerhetyonSuunnitelmaX884BB3CE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -143,4 +124,221 @@ impl TehostetunPerhetyonSuunnitelmaX884BB3CE {
             laatija,
         }
     }
+    /// Set `tehostetun_perhetyon_alkamispaivamaara` (builder).
+    #[inline]
+    pub fn with_tehostetun_perhetyon_alkamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tehostetun_perhetyon_alkamispaivamaara = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `samassa_taloudessa_asuvat_henkilot` (builder).
+    #[inline]
+    pub fn with_samassa_taloudessa_asuvat_henkilot(
+        mut self,
+        value: Vec<KuultavaXBB3963A3>,
+    ) -> Self {
+        self.samassa_taloudessa_asuvat_henkilot = Some(value);
+        self
+    }
+    /// Set `laheiset_ja_viranomaiset` (builder).
+    #[inline]
+    pub fn with_laheiset_ja_viranomaiset(mut self, value: String) -> Self {
+        self.laheiset_ja_viranomaiset = Some(value);
+        self
+    }
+    /// Set `muu_verkosto` (builder).
+    #[inline]
+    pub fn with_muu_verkosto(mut self, value: String) -> Self {
+        self.muu_verkosto = Some(value);
+        self
+    }
+    /// Set `muut_perhetyon_kannalta_oleelliset_asiat` (builder).
+    #[inline]
+    pub fn with_muut_perhetyon_kannalta_oleelliset_asiat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muut_perhetyon_kannalta_oleelliset_asiat = Some(value);
+        self
+    }
+    /// Set `kuvaus_perheen_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_perheen_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_perheen_tilanteesta = Some(value);
+        self
+    }
+    /// Set `vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `kokemukset_palvelusta` (builder).
+    #[inline]
+    pub fn with_kokemukset_palvelusta(mut self, value: String) -> Self {
+        self.kokemukset_palvelusta = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `tehostetun_perhetyon_sisalto_ja_toteutus` (builder).
+    #[inline]
+    pub fn with_tehostetun_perhetyon_sisalto_ja_toteutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tehostetun_perhetyon_sisalto_ja_toteutus = Some(value);
+        self
+    }
+    /// Set `tehostetun_perhetyon_vastuuhenkilo` (builder).
+    #[inline]
+    pub fn with_tehostetun_perhetyon_vastuuhenkilo(
+        mut self,
+        value: YhteyshenkiloX2E1B58EE,
+    ) -> Self {
+        self.tehostetun_perhetyon_vastuuhenkilo = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TehostetunPerhetyonSuunnitelmaX884BB3CE {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tehostetun_perhetyon_alkamispaivamaara",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "samassa_taloudessa_asuvat_henkilot",
+        "laheiset_ja_viranomaiset",
+        "muu_verkosto",
+        "muut_perhetyon_kannalta_oleelliset_asiat",
+        "kuvaus_perheen_tilanteesta",
+        "vahvuudet_ja_voimavarat",
+        "kokemukset_palvelusta",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "tehostetun_perhetyon_sisalto_ja_toteutus",
+        "tehostetun_perhetyon_vastuuhenkilo",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "suunnitelman_tarkistaminen",
+        "jakelu",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tehostetun_perhetyon_alkamispaivamaara: f.opt(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(2usize)?,
+            samassa_taloudessa_asuvat_henkilot: f.opt(3usize)?,
+            laheiset_ja_viranomaiset: f.opt(4usize)?,
+            muu_verkosto: f.opt(5usize)?,
+            muut_perhetyon_kannalta_oleelliset_asiat: f.opt(6usize)?,
+            kuvaus_perheen_tilanteesta: f.opt(7usize)?,
+            vahvuudet_ja_voimavarat: f.opt(8usize)?,
+            kokemukset_palvelusta: f.opt(9usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(10usize)?,
+            asetettavat_tavoitteet: f.opt(11usize)?,
+            tehostetun_perhetyon_sisalto_ja_toteutus: f.opt(12usize)?,
+            tehostetun_perhetyon_vastuuhenkilo: f.opt(13usize)?,
+            sovitut_jatkotoimet: f.opt(14usize)?,
+            eriavat_nakemykset: f.opt(15usize)?,
+            suunnitelman_tarkistaminen: f.opt(16usize)?,
+            jakelu: f.opt(17usize)?,
+            lakiselostus: f.opt(18usize)?,
+            paivamaara: f.opt(19usize)?,
+            laatija: f.req(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tehostetun_perhetyon_alkamispaivamaara);
+        w.opt(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.samassa_taloudessa_asuvat_henkilot);
+        w.opt(4usize, &self.laheiset_ja_viranomaiset);
+        w.opt(5usize, &self.muu_verkosto);
+        w.opt(6usize, &self.muut_perhetyon_kannalta_oleelliset_asiat);
+        w.opt(7usize, &self.kuvaus_perheen_tilanteesta);
+        w.opt(8usize, &self.vahvuudet_ja_voimavarat);
+        w.opt(9usize, &self.kokemukset_palvelusta);
+        w.opt(10usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(11usize, &self.asetettavat_tavoitteet);
+        w.opt(12usize, &self.tehostetun_perhetyon_sisalto_ja_toteutus);
+        w.opt(13usize, &self.tehostetun_perhetyon_vastuuhenkilo);
+        w.opt(14usize, &self.sovitut_jatkotoimet);
+        w.opt(15usize, &self.eriavat_nakemykset);
+        w.opt(16usize, &self.suunnitelman_tarkistaminen);
+        w.opt(17usize, &self.jakelu);
+        w.opt(18usize, &self.lakiselostus);
+        w.opt(19usize, &self.paivamaara);
+        w.req(20usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TehostetunPerhetyonSuunnitelmaX884BB3CE);

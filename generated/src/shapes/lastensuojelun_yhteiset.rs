@@ -10,8 +10,7 @@ use super::*;
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `bdc169a89d2530a4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasXBDC169A8 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -28,11 +27,11 @@ pub struct AsiakasXBDC169A8 {
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
 }
 impl AsiakasXBDC169A8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -45,39 +44,67 @@ impl AsiakasXBDC169A8 {
             turvakielto: None,
         }
     }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasXBDC169A8 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "turvakielto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            turvakielto: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.turvakielto);
+    }
+}
+sosmeta_types::record!(AsiakasXBDC169A8);
 /// Lastensuojeluasian vireilletuloa koskevat tiedot (sv: Uppgifter om inledande av ett barnskyddsärende)
 ///
 /// JSON `lastensuojeluasian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `cc372127e68b8937`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127 {
     /// Lastensuojeluasian vireilletulon tapa (sv: Metod för inledande av ett barnskyddsärende)
     ///
     /// JSON `lastensuojeluasian_vireilletulon_tapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242, `urn:oid:1.2.246.537.6.1242`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojeluasian_vireilletulon_tapa: Option<
         sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
     >,
     /// Lastensuojeluasian vireilletulon päivämäärä (sv: Datum för inledande av ett barnskyddsärende)
     ///
     /// JSON `lastensuojeluasian_vireilletulon_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojeluasian_vireilletulon_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Palvelutarpeen arvion oletettu valmistumisajankohta (sv: Antagen tidpunkt för när bedömningen av servicebehovet är färdig)
     ///
     /// JSON `palvelutarpeen_arvion_oletettu_valmistumisajankohta`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arvion_oletettu_valmistumisajankohta: Option<
         sosmeta_types::PartialDate,
     >,
 }
 impl LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lastensuojeluasian_vireilletulon_tapa: None,
@@ -85,14 +112,63 @@ impl LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127 {
             palvelutarpeen_arvion_oletettu_valmistumisajankohta: None,
         }
     }
+    /// Set `lastensuojeluasian_vireilletulon_tapa` (builder).
+    #[inline]
+    pub fn with_lastensuojeluasian_vireilletulon_tapa(
+        mut self,
+        value: sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
+    ) -> Self {
+        self.lastensuojeluasian_vireilletulon_tapa = Some(value);
+        self
+    }
+    /// Set `lastensuojeluasian_vireilletulon_paivamaara` (builder).
+    #[inline]
+    pub fn with_lastensuojeluasian_vireilletulon_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.lastensuojeluasian_vireilletulon_paivamaara = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arvion_oletettu_valmistumisajankohta` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arvion_oletettu_valmistumisajankohta(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.palvelutarpeen_arvion_oletettu_valmistumisajankohta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127 {
+    const KEYS: &'static [&'static str] = &[
+        "lastensuojeluasian_vireilletulon_tapa",
+        "lastensuojeluasian_vireilletulon_paivamaara",
+        "palvelutarpeen_arvion_oletettu_valmistumisajankohta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lastensuojeluasian_vireilletulon_tapa: f.opt(0usize)?,
+            lastensuojeluasian_vireilletulon_paivamaara: f.opt(1usize)?,
+            palvelutarpeen_arvion_oletettu_valmistumisajankohta: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lastensuojeluasian_vireilletulon_tapa);
+        w.opt(1usize, &self.lastensuojeluasian_vireilletulon_paivamaara);
+        w.opt(2usize, &self.palvelutarpeen_arvion_oletettu_valmistumisajankohta);
+    }
+}
+sosmeta_types::record!(LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127);
 /// Vaatimus ja perustelut lapsen tutkimiseksi (sv: Yrkande och grunder för undersökning av barnet)
 ///
 /// JSON `vaatimus_ja_perustelut_lapsen_tutkimiseksi`: esitystapa Otsikko.
 ///
 /// Shape `8d2a4043444c3ebc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043 {
     /// Vaatimus lapsen tutkimisesta (sv: Yrkande för undersökning av barnet)
     ///
@@ -109,6 +185,7 @@ pub struct VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043 {
 }
 impl VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vaatimus_lapsen_tutkimisesta: sosmeta_types::NonEmptyString,
         selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista: sosmeta_types::NonEmptyString,
@@ -121,11 +198,35 @@ impl VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043 {
         }
     }
 }
+impl sosmeta_types::record::Record for VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043 {
+    const KEYS: &'static [&'static str] = &[
+        "vaatimus_lapsen_tutkimisesta",
+        "selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista",
+        "vastustamisen_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vaatimus_lapsen_tutkimisesta: f.req(0usize)?,
+            selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista: f.req(1usize)?,
+            vastustamisen_perustelut: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vaatimus_lapsen_tutkimisesta);
+        w.req(
+            1usize,
+            &self.selvitys_syista_jotka_edellyttavat_tutkimuksen_suorittamista,
+        );
+        w.req(2usize, &self.vastustamisen_perustelut);
+    }
+}
+sosmeta_types::record!(VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043);
 /// Hakemus hallinto-oikeudelle lapsen tutkimiseksi (sv: Ansökan till förvaltningsdomstolen om tillstånd till undersökning av ett barn)
 ///
 /// Shape `2f81419785dee359`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -138,36 +239,30 @@ pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
     /// Huoltaja tai laillinen edustaja (sv: Vårdnadshavare eller laglig företrädare)
     ///
     /// JSON `huoltaja_tai_laillinen_edustaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja_tai_laillinen_edustaja: Option<
         Vec<HuoltajaTaiLaillinenEdustajaXD300E0D7>,
     >,
     /// Lastensuojeluasian vireilletuloa koskevat tiedot (sv: Uppgifter om inledande av ett barnskyddsärende)
     ///
     /// JSON `lastensuojeluasian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojeluasian_vireilletuloa_koskevat_tiedot: Option<
         LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127,
     >,
     /// Kuvaus yhteistyöstä huoltajien kanssa (sv: Beskrivning av samarbetet med vårdnadshavarna)
     ///
     /// JSON `kuvaus_yhteistyosta_huoltajien_kanssa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_yhteistyosta_huoltajien_kanssa: Option<String>,
     /// Vaatimus ja perustelut lapsen tutkimiseksi (sv: Yrkande och grunder för undersökning av barnet)
     ///
     /// JSON `vaatimus_ja_perustelut_lapsen_tutkimiseksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaatimus_ja_perustelut_lapsen_tutkimiseksi: Option<
         VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043,
     >,
     /// Kuuleminen (sv: Hörande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<KuuleminenX788F3DD9>,
     /// Tutkimus (sv: Undersökning)
     ///
     /// JSON `tutkimus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimus: Option<Vec<TutkimusXBD84A245>>,
     /// Kiireellisyys (sv: Prioritet)
     ///
@@ -176,7 +271,6 @@ pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
     /// Täytäntöönpano (sv: Verkställande)
     ///
     /// JSON `taytantoonpano`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taytantoonpano: Option<String>,
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
@@ -185,17 +279,14 @@ pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakija (sv: Sökande)
     ///
@@ -208,6 +299,7 @@ pub struct HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
 }
 impl HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         asiakas: AsiakasXBDC169A8,
@@ -235,38 +327,165 @@ impl HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
             allekirjoitus,
         }
     }
+    /// Set `huoltaja_tai_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_huoltaja_tai_laillinen_edustaja(
+        mut self,
+        value: Vec<HuoltajaTaiLaillinenEdustajaXD300E0D7>,
+    ) -> Self {
+        self.huoltaja_tai_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `lastensuojeluasian_vireilletuloa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_lastensuojeluasian_vireilletuloa_koskevat_tiedot(
+        mut self,
+        value: LastensuojeluasianVireilletuloaKoskevatTiedotXCC372127,
+    ) -> Self {
+        self.lastensuojeluasian_vireilletuloa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus_yhteistyosta_huoltajien_kanssa` (builder).
+    #[inline]
+    pub fn with_kuvaus_yhteistyosta_huoltajien_kanssa(mut self, value: String) -> Self {
+        self.kuvaus_yhteistyosta_huoltajien_kanssa = Some(value);
+        self
+    }
+    /// Set `vaatimus_ja_perustelut_lapsen_tutkimiseksi` (builder).
+    #[inline]
+    pub fn with_vaatimus_ja_perustelut_lapsen_tutkimiseksi(
+        mut self,
+        value: VaatimusJaPerustelutLapsenTutkimiseksiX8D2A4043,
+    ) -> Self {
+        self.vaatimus_ja_perustelut_lapsen_tutkimiseksi = Some(value);
+        self
+    }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: KuuleminenX788F3DD9) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
+    /// Set `tutkimus` (builder).
+    #[inline]
+    pub fn with_tutkimus(mut self, value: Vec<TutkimusXBD84A245>) -> Self {
+        self.tutkimus = Some(value);
+        self
+    }
+    /// Set `taytantoonpano` (builder).
+    #[inline]
+    pub fn with_taytantoonpano(mut self, value: String) -> Self {
+        self.taytantoonpano = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "huoltaja_tai_laillinen_edustaja",
+        "lastensuojeluasian_vireilletuloa_koskevat_tiedot",
+        "kuvaus_yhteistyosta_huoltajien_kanssa",
+        "vaatimus_ja_perustelut_lapsen_tutkimiseksi",
+        "kuuleminen",
+        "tutkimus",
+        "kiireellisyys",
+        "taytantoonpano",
+        "omatyontekija",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "hakija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            huoltaja_tai_laillinen_edustaja: f.opt(2usize)?,
+            lastensuojeluasian_vireilletuloa_koskevat_tiedot: f.opt(3usize)?,
+            kuvaus_yhteistyosta_huoltajien_kanssa: f.opt(4usize)?,
+            vaatimus_ja_perustelut_lapsen_tutkimiseksi: f.opt(5usize)?,
+            kuuleminen: f.opt(6usize)?,
+            tutkimus: f.opt(7usize)?,
+            kiireellisyys: f.req(8usize)?,
+            taytantoonpano: f.opt(9usize)?,
+            omatyontekija: f.req(10usize)?,
+            lisatiedot: f.opt(11usize)?,
+            lakiselostus: f.opt(12usize)?,
+            paivamaara: f.opt(13usize)?,
+            hakija: f.req(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.huoltaja_tai_laillinen_edustaja);
+        w.opt(3usize, &self.lastensuojeluasian_vireilletuloa_koskevat_tiedot);
+        w.opt(4usize, &self.kuvaus_yhteistyosta_huoltajien_kanssa);
+        w.opt(5usize, &self.vaatimus_ja_perustelut_lapsen_tutkimiseksi);
+        w.opt(6usize, &self.kuuleminen);
+        w.opt(7usize, &self.tutkimus);
+        w.req(8usize, &self.kiireellisyys);
+        w.opt(9usize, &self.taytantoonpano);
+        w.req(10usize, &self.omatyontekija);
+        w.opt(11usize, &self.lisatiedot);
+        w.opt(12usize, &self.lakiselostus);
+        w.opt(13usize, &self.paivamaara);
+        w.req(14usize, &self.hakija);
+        w.req(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(HakemusHallintoOikeudelleLapsenTutkimiseksiX2F814197);
 /// Lapsen sijoitus (sv: Placering av ett barn)
 ///
 /// Shape `235e2621059440db`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSijoitusX235E2621 {
     /// Sijoituksen laji (sv: Placeringens typ)
     ///
     /// JSON `sijoituksen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun sijoituksen laji 1.2.246.537.6.1215, `urn:oid:1.2.246.537.6.1215`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_laji: Option<sosmeta_types::Coded<SijoituksenLajiX99CE5214>>,
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Päättymispäivä (sv: Avslutningsdatum)
     ///
     /// JSON `paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
 impl LapsenSijoitusX235E2621 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sijoituksen_laji: None,
@@ -275,58 +494,102 @@ impl LapsenSijoitusX235E2621 {
             paattymispaiva: None,
         }
     }
+    /// Set `sijoituksen_laji` (builder).
+    #[inline]
+    pub fn with_sijoituksen_laji(
+        mut self,
+        value: sosmeta_types::Coded<SijoituksenLajiX99CE5214>,
+    ) -> Self {
+        self.sijoituksen_laji = Some(value);
+        self
+    }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
+    /// Set `paattymispaiva` (builder).
+    #[inline]
+    pub fn with_paattymispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paattymispaiva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenSijoitusX235E2621 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituksen_laji",
+        "sijoituspaikan_nimi",
+        "alkamispaiva",
+        "paattymispaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituksen_laji: f.opt(0usize)?,
+            sijoituspaikan_nimi: f.opt(1usize)?,
+            alkamispaiva: f.opt(2usize)?,
+            paattymispaiva: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sijoituksen_laji);
+        w.opt(1usize, &self.sijoituspaikan_nimi);
+        w.opt(2usize, &self.alkamispaiva);
+        w.opt(3usize, &self.paattymispaiva);
+    }
+}
+sosmeta_types::record!(LapsenSijoitusX235E2621);
 /// Lapsen tilanne (sv: Barnets situation)
 ///
 /// JSON `lapsen_tilanne`: esitystapa Otsikko.
 ///
 /// Shape `cd6755220440229d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenTilanneXCD675522 {
     /// Arki sijoituspaikassa (sv: Vardagen på placeringsplatsen)
     ///
     /// JSON `arki_sijoituspaikassa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arki_sijoituspaikassa: Option<String>,
     /// Arki sijoituspaikan ulkopuolella (sv: Vardagen utanför placeringsplatsen)
     ///
     /// JSON `arki_sijoituspaikan_ulkopuolella`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arki_sijoituspaikan_ulkopuolella: Option<String>,
     /// Harrastukset ja ystävät (sv: Hobbyer och vänner)
     ///
     /// JSON `harrastukset_ja_ystavat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub harrastukset_ja_ystavat: Option<String>,
     /// Lapsen terveydentila (sv: Barnets hälsotillstånd)
     ///
     /// JSON `lapsen_terveydentila`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentila: Option<String>,
     /// Voimavarat, vahvuudet ja ilonaiheet (sv: Resurser, styrkor och glädjeämnen)
     ///
     /// JSON `voimavarat_vahvuudet_ja_ilonaiheet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimavarat_vahvuudet_ja_ilonaiheet: Option<String>,
     /// Kokemukset palvelusta (sv: Erfarenheter av servicen)
     ///
     /// JSON `kokemukset_palvelusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kokemukset_palvelusta: Option<String>,
     /// Huolenaiheet (sv: Bekymmer)
     ///
     /// JSON `huolenaiheet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huolenaiheet: Option<String>,
     /// Lapsen tuen tarve (sv: Barnets behov av stöd)
     ///
     /// JSON `lapsen_tuen_tarve`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tuen_tarve: Option<String>,
 }
 impl LapsenTilanneXCD675522 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             arki_sijoituspaikassa: None,
@@ -339,35 +602,117 @@ impl LapsenTilanneXCD675522 {
             lapsen_tuen_tarve: None,
         }
     }
+    /// Set `arki_sijoituspaikassa` (builder).
+    #[inline]
+    pub fn with_arki_sijoituspaikassa(mut self, value: String) -> Self {
+        self.arki_sijoituspaikassa = Some(value);
+        self
+    }
+    /// Set `arki_sijoituspaikan_ulkopuolella` (builder).
+    #[inline]
+    pub fn with_arki_sijoituspaikan_ulkopuolella(mut self, value: String) -> Self {
+        self.arki_sijoituspaikan_ulkopuolella = Some(value);
+        self
+    }
+    /// Set `harrastukset_ja_ystavat` (builder).
+    #[inline]
+    pub fn with_harrastukset_ja_ystavat(mut self, value: String) -> Self {
+        self.harrastukset_ja_ystavat = Some(value);
+        self
+    }
+    /// Set `lapsen_terveydentila` (builder).
+    #[inline]
+    pub fn with_lapsen_terveydentila(mut self, value: String) -> Self {
+        self.lapsen_terveydentila = Some(value);
+        self
+    }
+    /// Set `voimavarat_vahvuudet_ja_ilonaiheet` (builder).
+    #[inline]
+    pub fn with_voimavarat_vahvuudet_ja_ilonaiheet(mut self, value: String) -> Self {
+        self.voimavarat_vahvuudet_ja_ilonaiheet = Some(value);
+        self
+    }
+    /// Set `kokemukset_palvelusta` (builder).
+    #[inline]
+    pub fn with_kokemukset_palvelusta(mut self, value: String) -> Self {
+        self.kokemukset_palvelusta = Some(value);
+        self
+    }
+    /// Set `huolenaiheet` (builder).
+    #[inline]
+    pub fn with_huolenaiheet(mut self, value: String) -> Self {
+        self.huolenaiheet = Some(value);
+        self
+    }
+    /// Set `lapsen_tuen_tarve` (builder).
+    #[inline]
+    pub fn with_lapsen_tuen_tarve(mut self, value: String) -> Self {
+        self.lapsen_tuen_tarve = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenTilanneXCD675522 {
+    const KEYS: &'static [&'static str] = &[
+        "arki_sijoituspaikassa",
+        "arki_sijoituspaikan_ulkopuolella",
+        "harrastukset_ja_ystavat",
+        "lapsen_terveydentila",
+        "voimavarat_vahvuudet_ja_ilonaiheet",
+        "kokemukset_palvelusta",
+        "huolenaiheet",
+        "lapsen_tuen_tarve",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            arki_sijoituspaikassa: f.opt(0usize)?,
+            arki_sijoituspaikan_ulkopuolella: f.opt(1usize)?,
+            harrastukset_ja_ystavat: f.opt(2usize)?,
+            lapsen_terveydentila: f.opt(3usize)?,
+            voimavarat_vahvuudet_ja_ilonaiheet: f.opt(4usize)?,
+            kokemukset_palvelusta: f.opt(5usize)?,
+            huolenaiheet: f.opt(6usize)?,
+            lapsen_tuen_tarve: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.arki_sijoituspaikassa);
+        w.opt(1usize, &self.arki_sijoituspaikan_ulkopuolella);
+        w.opt(2usize, &self.harrastukset_ja_ystavat);
+        w.opt(3usize, &self.lapsen_terveydentila);
+        w.opt(4usize, &self.voimavarat_vahvuudet_ja_ilonaiheet);
+        w.opt(5usize, &self.kokemukset_palvelusta);
+        w.opt(6usize, &self.huolenaiheet);
+        w.opt(7usize, &self.lapsen_tuen_tarve);
+    }
+}
+sosmeta_types::record!(LapsenTilanneXCD675522);
 /// Perhe ja lähiverkosto (sv: Familj och närståendenätverk)
 ///
 /// JSON `perhe_ja_lahiverkosto`: esitystapa Otsikko.
 ///
 /// Shape `56f5d4c1b703acbc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PerheJaLahiverkostoX56F5D4C1 {
     /// Perheen ja läheisten elämäntilanne (sv: Familjens och närståendes livssituation)
     ///
     /// JSON `perheen_ja_laheisten_elamantilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_ja_laheisten_elamantilanne: Option<String>,
     /// Perheen odotukset ja toiveet sijaishuollolta (sv: Familjens förväntningar och önskemål gällande vård utom hemmet)
     ///
     /// JSON `perheen_odotukset_ja_toiveet_sijaishuollolta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_odotukset_ja_toiveet_sijaishuollolta: Option<String>,
     /// Perheen ja läheisten osallistuminen lapsen hoitoon ja kasvatukseen (sv: Familjens och närståendes deltagande i vården och fostran av barnet.)
     ///
     /// JSON `perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen: Option<
         String,
     >,
 }
 impl PerheJaLahiverkostoX56F5D4C1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             perheen_ja_laheisten_elamantilanne: None,
@@ -375,33 +720,82 @@ impl PerheJaLahiverkostoX56F5D4C1 {
             perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen: None,
         }
     }
+    /// Set `perheen_ja_laheisten_elamantilanne` (builder).
+    #[inline]
+    pub fn with_perheen_ja_laheisten_elamantilanne(mut self, value: String) -> Self {
+        self.perheen_ja_laheisten_elamantilanne = Some(value);
+        self
+    }
+    /// Set `perheen_odotukset_ja_toiveet_sijaishuollolta` (builder).
+    #[inline]
+    pub fn with_perheen_odotukset_ja_toiveet_sijaishuollolta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perheen_odotukset_ja_toiveet_sijaishuollolta = Some(value);
+        self
+    }
+    /// Set `perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen` (builder).
+    #[inline]
+    pub fn with_perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for PerheJaLahiverkostoX56F5D4C1 {
+    const KEYS: &'static [&'static str] = &[
+        "perheen_ja_laheisten_elamantilanne",
+        "perheen_odotukset_ja_toiveet_sijaishuollolta",
+        "perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            perheen_ja_laheisten_elamantilanne: f.opt(0usize)?,
+            perheen_odotukset_ja_toiveet_sijaishuollolta: f.opt(1usize)?,
+            perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen: f
+                .opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.perheen_ja_laheisten_elamantilanne);
+        w.opt(1usize, &self.perheen_odotukset_ja_toiveet_sijaishuollolta);
+        w.opt(
+            2usize,
+            &self.perheen_ja_laheisten_osallistuminen_lapsen_hoitoon_ja_kasvatukseen,
+        );
+    }
+}
+sosmeta_types::record!(PerheJaLahiverkostoX56F5D4C1);
 /// Yhteydenpito (sv: Kontakt)
 ///
 /// JSON `yhteydenpito`: esitystapa Otsikko.
 ///
 /// Shape `6bac679ace70e751`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteydenpitoX6BAC679A {
     /// Lapsen yhteydenpito perheeseen ja muihin läheisiin (sv: Barnets kontakt med familjen och andra närstående)
     ///
     /// JSON `lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin: Option<String>,
     /// Perheenjäsenten vierailut lapsen sijoituspaikassa (sv: Besök av familjemedlemmar vid barnets placeringsplats)
     ///
     /// JSON `perheenjasenten_vierailut_lapsen_sijoituspaikassa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheenjasenten_vierailut_lapsen_sijoituspaikassa: Option<String>,
     /// Perheen parissa vietettävät kotijaksot (sv: Perioder hemma tillsammans med familjen)
     ///
     /// JSON `perheen_parissa_vietettavat_kotijaksot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_parissa_vietettavat_kotijaksot: Option<String>,
 }
 impl YhteydenpitoX6BAC679A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin: None,
@@ -409,19 +803,63 @@ impl YhteydenpitoX6BAC679A {
             perheen_parissa_vietettavat_kotijaksot: None,
         }
     }
+    /// Set `lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin` (builder).
+    #[inline]
+    pub fn with_lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin = Some(value);
+        self
+    }
+    /// Set `perheenjasenten_vierailut_lapsen_sijoituspaikassa` (builder).
+    #[inline]
+    pub fn with_perheenjasenten_vierailut_lapsen_sijoituspaikassa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perheenjasenten_vierailut_lapsen_sijoituspaikassa = Some(value);
+        self
+    }
+    /// Set `perheen_parissa_vietettavat_kotijaksot` (builder).
+    #[inline]
+    pub fn with_perheen_parissa_vietettavat_kotijaksot(mut self, value: String) -> Self {
+        self.perheen_parissa_vietettavat_kotijaksot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteydenpitoX6BAC679A {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin",
+        "perheenjasenten_vierailut_lapsen_sijoituspaikassa",
+        "perheen_parissa_vietettavat_kotijaksot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin: f.opt(0usize)?,
+            perheenjasenten_vierailut_lapsen_sijoituspaikassa: f.opt(1usize)?,
+            perheen_parissa_vietettavat_kotijaksot: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_yhteydenpito_perheeseen_ja_muihin_laheisiin);
+        w.opt(1usize, &self.perheenjasenten_vierailut_lapsen_sijoituspaikassa);
+        w.opt(2usize, &self.perheen_parissa_vietettavat_kotijaksot);
+    }
+}
+sosmeta_types::record!(YhteydenpitoX6BAC679A);
 /// Hoito- ja kasvatussuunnitelma (sv: Plan för vård och fostran)
 ///
 /// Shape `04f3435ddc6b65d7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HoitoJaKasvatussuunnitelmaX04F3435D {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
     pub asiakas: AsiakasXF5869742,
     /// Lapsen sijoitus (sv: Placering av ett barn)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sijoitus: Option<LapsenSijoitusX235E2621>,
     /// Sosiaalipalvelu jota suunnitelma koskee (sv: Socialservice som planen gäller)
     ///
@@ -434,92 +872,74 @@ pub struct HoitoJaKasvatussuunnitelmaX04F3435D {
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_alkamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C>,
     >,
     /// Lapsen tilanne (sv: Barnets situation)
     ///
     /// JSON `lapsen_tilanne`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tilanne: Option<LapsenTilanneXCD675522>,
     /// Perhe ja lähiverkosto (sv: Familj och närståendenätverk)
     ///
     /// JSON `perhe_ja_lahiverkosto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perhe_ja_lahiverkosto: Option<PerheJaLahiverkostoX56F5D4C1>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Muut asiat (sv: Övriga ärenden)
     ///
     /// JSON `muut_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiat: Option<String>,
     /// Ulkopuolisilta hankittavat palvelut (sv: Service som anskaffas av utomstående)
     ///
     /// JSON `ulkopuolisilta_hankittavat_palvelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ulkopuolisilta_hankittavat_palvelut: Option<String>,
     /// Kuvaus muusta tuesta ja toimista, joilla tavoitteisiin pyritään (sv: Beskrivning av andra former av stöd och åtgärder, med vilka man försöker nå målen)
     ///
     /// JSON `kuvaus_muusta_tuesta_ja_toimista_joilla_tavoitteisiin_pyritaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_muusta_tuesta_ja_toimista_joilla_tavoitteisiin_pyritaan: Option<String>,
     /// Yhteydenpito (sv: Kontakt)
     ///
     /// JSON `yhteydenpito`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito: Option<YhteydenpitoX6BAC679A>,
     /// Lapselle annettavat käyttövarat (sv: Dispositionsmedel som ges till barnet)
     ///
     /// JSON `lapselle_annettavat_kayttovarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapselle_annettavat_kayttovarat: Option<String>,
     /// Rajoitukset (sv: Begränsningar)
     ///
     /// JSON `rajoitukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitukset: Option<String>,
     /// Huoltajien kuuleminen (sv: Hörande av vårdnadshavare)
     ///
     /// JSON `huoltajien_kuuleminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajien_kuuleminen: Option<String>,
     /// Osallistujien eriävät näkemykset (sv: Deltagarnas avvikande åsikter)
     ///
     /// JSON `osallistujien_eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujien_eriavat_nakemykset: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -528,6 +948,7 @@ pub struct HoitoJaKasvatussuunnitelmaX04F3435D {
 }
 impl HoitoJaKasvatussuunnitelmaX04F3435D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
@@ -560,12 +981,231 @@ impl HoitoJaKasvatussuunnitelmaX04F3435D {
             laatija,
         }
     }
+    /// Set `lapsen_sijoitus` (builder).
+    #[inline]
+    pub fn with_lapsen_sijoitus(mut self, value: LapsenSijoitusX235E2621) -> Self {
+        self.lapsen_sijoitus = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelun_alkamispaivamaara` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_alkamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sosiaalipalvelun_alkamispaivamaara = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `lapsen_tilanne` (builder).
+    #[inline]
+    pub fn with_lapsen_tilanne(mut self, value: LapsenTilanneXCD675522) -> Self {
+        self.lapsen_tilanne = Some(value);
+        self
+    }
+    /// Set `perhe_ja_lahiverkosto` (builder).
+    #[inline]
+    pub fn with_perhe_ja_lahiverkosto(
+        mut self,
+        value: PerheJaLahiverkostoX56F5D4C1,
+    ) -> Self {
+        self.perhe_ja_lahiverkosto = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `muut_asiat` (builder).
+    #[inline]
+    pub fn with_muut_asiat(mut self, value: String) -> Self {
+        self.muut_asiat = Some(value);
+        self
+    }
+    /// Set `ulkopuolisilta_hankittavat_palvelut` (builder).
+    #[inline]
+    pub fn with_ulkopuolisilta_hankittavat_palvelut(mut self, value: String) -> Self {
+        self.ulkopuolisilta_hankittavat_palvelut = Some(value);
+        self
+    }
+    /// Set `kuvaus_muusta_tuesta_ja_toimista_joilla_tavoitteisiin_pyritaan` (builder).
+    #[inline]
+    pub fn with_kuvaus_muusta_tuesta_ja_toimista_joilla_tavoitteisiin_pyritaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuvaus_muusta_tuesta_ja_toimista_joilla_tavoitteisiin_pyritaan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `yhteydenpito` (builder).
+    #[inline]
+    pub fn with_yhteydenpito(mut self, value: YhteydenpitoX6BAC679A) -> Self {
+        self.yhteydenpito = Some(value);
+        self
+    }
+    /// Set `lapselle_annettavat_kayttovarat` (builder).
+    #[inline]
+    pub fn with_lapselle_annettavat_kayttovarat(mut self, value: String) -> Self {
+        self.lapselle_annettavat_kayttovarat = Some(value);
+        self
+    }
+    /// Set `rajoitukset` (builder).
+    #[inline]
+    pub fn with_rajoitukset(mut self, value: String) -> Self {
+        self.rajoitukset = Some(value);
+        self
+    }
+    /// Set `huoltajien_kuuleminen` (builder).
+    #[inline]
+    pub fn with_huoltajien_kuuleminen(mut self, value: String) -> Self {
+        self.huoltajien_kuuleminen = Some(value);
+        self
+    }
+    /// Set `osallistujien_eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_osallistujien_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.osallistujien_eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HoitoJaKasvatussuunnitelmaX04F3435D {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "lapsen_sijoitus",
+        "sosiaalipalvelu_jota_suunnitelma_koskee",
+        "sosiaalipalvelun_alkamispaivamaara",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "lapsen_tilanne",
+        "perhe_ja_lahiverkosto",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "muut_asiat",
+        "ulkopuolisilta_hankittavat_palvelut",
+        "kuvaus_muusta_tuesta_ja_toimista_joilla_tavoitteisiin_pyritaan",
+        "yhteydenpito",
+        "lapselle_annettavat_kayttovarat",
+        "rajoitukset",
+        "huoltajien_kuuleminen",
+        "osallistujien_eriavat_nakemykset",
+        "suunnitelman_tarkistaminen",
+        "jakelu",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            lapsen_sijoitus: f.opt(1usize)?,
+            sosiaalipalvelu_jota_suunnitelma_koskee: f.req(2usize)?,
+            sosiaalipalvelun_alkamispaivamaara: f.opt(3usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(4usize)?,
+            lapsen_tilanne: f.opt(5usize)?,
+            perhe_ja_lahiverkosto: f.opt(6usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(7usize)?,
+            asetettavat_tavoitteet: f.opt(8usize)?,
+            muut_asiat: f.opt(9usize)?,
+            ulkopuolisilta_hankittavat_palvelut: f.opt(10usize)?,
+            kuvaus_muusta_tuesta_ja_toimista_joilla_tavoitteisiin_pyritaan: f
+                .opt(11usize)?,
+            yhteydenpito: f.opt(12usize)?,
+            lapselle_annettavat_kayttovarat: f.opt(13usize)?,
+            rajoitukset: f.opt(14usize)?,
+            huoltajien_kuuleminen: f.opt(15usize)?,
+            osallistujien_eriavat_nakemykset: f.opt(16usize)?,
+            suunnitelman_tarkistaminen: f.opt(17usize)?,
+            jakelu: f.opt(18usize)?,
+            lakiselostus: f.opt(19usize)?,
+            paivamaara: f.opt(20usize)?,
+            laatija: f.req(21usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.lapsen_sijoitus);
+        w.req(2usize, &self.sosiaalipalvelu_jota_suunnitelma_koskee);
+        w.opt(3usize, &self.sosiaalipalvelun_alkamispaivamaara);
+        w.opt(4usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(5usize, &self.lapsen_tilanne);
+        w.opt(6usize, &self.perhe_ja_lahiverkosto);
+        w.opt(7usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(8usize, &self.asetettavat_tavoitteet);
+        w.opt(9usize, &self.muut_asiat);
+        w.opt(10usize, &self.ulkopuolisilta_hankittavat_palvelut);
+        w.opt(
+            11usize,
+            &self.kuvaus_muusta_tuesta_ja_toimista_joilla_tavoitteisiin_pyritaan,
+        );
+        w.opt(12usize, &self.yhteydenpito);
+        w.opt(13usize, &self.lapselle_annettavat_kayttovarat);
+        w.opt(14usize, &self.rajoitukset);
+        w.opt(15usize, &self.huoltajien_kuuleminen);
+        w.opt(16usize, &self.osallistujien_eriavat_nakemykset);
+        w.opt(17usize, &self.suunnitelman_tarkistaminen);
+        w.opt(18usize, &self.jakelu);
+        w.opt(19usize, &self.lakiselostus);
+        w.opt(20usize, &self.paivamaara);
+        w.req(21usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(HoitoJaKasvatussuunnitelmaX04F3435D);
 /// Lastensuojeluhakemus (sv: Ansökan om barnskydd)
 ///
 /// Shape `c503b3638ade670f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojeluhakemusXC503B363 {
     /// Asiakas (sv: Klient)
     ///
@@ -582,29 +1222,25 @@ pub struct LastensuojeluhakemusXC503B363 {
     /// Hyväksyn asiakirjojen sähköisen tiedoksiannon (sv: Jag samtycker till att handlingar delges elektroniskt.)
     ///
     /// JSON `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: Option<bool>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
 impl LastensuojeluhakemusXC503B363 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX290DBFB0>,
         haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX1F5A166F>,
@@ -621,70 +1257,130 @@ impl LastensuojeluhakemusXC503B363 {
             laatija: None,
         }
     }
+    /// Set `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon` (builder).
+    #[inline]
+    pub fn with_hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: YksityishenkiloXF419E9CB) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LastensuojeluhakemusXC503B363 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "haettava_palvelu",
+        "perustelu",
+        "hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            haettava_palvelu: f.req(1usize)?,
+            perustelu: f.req(2usize)?,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: f.opt(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            lakiselostus: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            laatija: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.haettava_palvelu);
+        w.req(2usize, &self.perustelu);
+        w.opt(3usize, &self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.lakiselostus);
+        w.opt(6usize, &self.paivamaara);
+        w.opt(7usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LastensuojeluhakemusXC503B363);
 /// Lapsen asiakkuus (sv: Barnets klientrelation)
 ///
 /// JSON `lapsen_asiakkuus`: esitystapa Otsikko.
 ///
 /// Shape `5fdb88d89f770b00`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenAsiakkuusX5FDB88D8 {
     /// Lapsi on ollut aiemmin lastensuojelun asiakkaana hyvinvointialueella (sv: Barnet har tidigare varit klient inom barnskyddet i välfärdsområdet)
     ///
     /// JSON `lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella: Option<
         bool,
     >,
     /// Lapsen palvelutarpeen arviointi on käynnistetty (sv: En bedömning av barnets servicebehov har inletts)
     ///
     /// JSON `lapsen_palvelutarpeen_arviointi_on_kaynnistetty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_palvelutarpeen_arviointi_on_kaynnistetty: Option<bool>,
     /// Lapsi on erityisen tuen tarpeessa (sv: Barnet behöver särskilt stöd)
     ///
     /// JSON `lapsi_on_erityisen_tuen_tarpeessa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_on_erityisen_tuen_tarpeessa: Option<bool>,
     /// Lapsi on lapsiperhepalvelujen asiakas (sv: Barnet är klient inom service för barnfamiljer)
     ///
     /// JSON `lapsi_on_lapsiperhepalvelujen_asiakas`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_on_lapsiperhepalvelujen_asiakas: Option<bool>,
     /// Lapsi on lastensuojelun avohuollon asiakas (sv: Barnet är klient inom barnskyddets öppenvård)
     ///
     /// JSON `lapsi_on_lastensuojelun_avohuollon_asiakas`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_on_lastensuojelun_avohuollon_asiakas: Option<bool>,
     /// Hyvinvointialue on huostaanottanut ja/tai sijoittanut lapsen (sv: Välfärdsområdet har omhändertagit och/eller placerat barnet)
     ///
     /// JSON `hyvinvointialue_on_huostaanottanut_jatai_sijoittanut_lapsen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvinvointialue_on_huostaanottanut_jatai_sijoittanut_lapsen: Option<bool>,
     /// Asiakkuus toisella hyvinvointialueella (sv: Klientrelation i ett annat välfärdsområde)
     ///
     /// JSON `asiakkuus_toisella_hyvinvointialueella`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuus_toisella_hyvinvointialueella: Option<bool>,
     /// Toisen hyvinvointialueen sijoittama (sv: Placerat av ett annat välfärdsområde)
     ///
     /// JSON `toisen_hyvinvointialueen_sijoittama`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisen_hyvinvointialueen_sijoittama: Option<bool>,
     /// Toisella hyvinvointialueella asuva (sv: Bosatt i ett annat välfärdsområde)
     ///
     /// JSON `toisella_hyvinvointialueella_asuva`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisella_hyvinvointialueella_asuva: Option<bool>,
     /// Muu tilanne (sv: Annan situation)
     ///
     /// JSON `muu_tilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_tilanne: Option<String>,
 }
 impl LapsenAsiakkuusX5FDB88D8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella: None,
@@ -699,7 +1395,128 @@ impl LapsenAsiakkuusX5FDB88D8 {
             muu_tilanne: None,
         }
     }
+    /// Set `lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella` (builder).
+    #[inline]
+    pub fn with_lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lapsen_palvelutarpeen_arviointi_on_kaynnistetty` (builder).
+    #[inline]
+    pub fn with_lapsen_palvelutarpeen_arviointi_on_kaynnistetty(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsen_palvelutarpeen_arviointi_on_kaynnistetty = Some(value);
+        self
+    }
+    /// Set `lapsi_on_erityisen_tuen_tarpeessa` (builder).
+    #[inline]
+    pub fn with_lapsi_on_erityisen_tuen_tarpeessa(mut self, value: bool) -> Self {
+        self.lapsi_on_erityisen_tuen_tarpeessa = Some(value);
+        self
+    }
+    /// Set `lapsi_on_lapsiperhepalvelujen_asiakas` (builder).
+    #[inline]
+    pub fn with_lapsi_on_lapsiperhepalvelujen_asiakas(mut self, value: bool) -> Self {
+        self.lapsi_on_lapsiperhepalvelujen_asiakas = Some(value);
+        self
+    }
+    /// Set `lapsi_on_lastensuojelun_avohuollon_asiakas` (builder).
+    #[inline]
+    pub fn with_lapsi_on_lastensuojelun_avohuollon_asiakas(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsi_on_lastensuojelun_avohuollon_asiakas = Some(value);
+        self
+    }
+    /// Set `hyvinvointialue_on_huostaanottanut_jatai_sijoittanut_lapsen` (builder).
+    #[inline]
+    pub fn with_hyvinvointialue_on_huostaanottanut_jatai_sijoittanut_lapsen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hyvinvointialue_on_huostaanottanut_jatai_sijoittanut_lapsen = Some(value);
+        self
+    }
+    /// Set `asiakkuus_toisella_hyvinvointialueella` (builder).
+    #[inline]
+    pub fn with_asiakkuus_toisella_hyvinvointialueella(mut self, value: bool) -> Self {
+        self.asiakkuus_toisella_hyvinvointialueella = Some(value);
+        self
+    }
+    /// Set `toisen_hyvinvointialueen_sijoittama` (builder).
+    #[inline]
+    pub fn with_toisen_hyvinvointialueen_sijoittama(mut self, value: bool) -> Self {
+        self.toisen_hyvinvointialueen_sijoittama = Some(value);
+        self
+    }
+    /// Set `toisella_hyvinvointialueella_asuva` (builder).
+    #[inline]
+    pub fn with_toisella_hyvinvointialueella_asuva(mut self, value: bool) -> Self {
+        self.toisella_hyvinvointialueella_asuva = Some(value);
+        self
+    }
+    /// Set `muu_tilanne` (builder).
+    #[inline]
+    pub fn with_muu_tilanne(mut self, value: String) -> Self {
+        self.muu_tilanne = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenAsiakkuusX5FDB88D8 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella",
+        "lapsen_palvelutarpeen_arviointi_on_kaynnistetty",
+        "lapsi_on_erityisen_tuen_tarpeessa",
+        "lapsi_on_lapsiperhepalvelujen_asiakas",
+        "lapsi_on_lastensuojelun_avohuollon_asiakas",
+        "hyvinvointialue_on_huostaanottanut_jatai_sijoittanut_lapsen",
+        "asiakkuus_toisella_hyvinvointialueella",
+        "toisen_hyvinvointialueen_sijoittama",
+        "toisella_hyvinvointialueella_asuva",
+        "muu_tilanne",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella: f
+                .opt(0usize)?,
+            lapsen_palvelutarpeen_arviointi_on_kaynnistetty: f.opt(1usize)?,
+            lapsi_on_erityisen_tuen_tarpeessa: f.opt(2usize)?,
+            lapsi_on_lapsiperhepalvelujen_asiakas: f.opt(3usize)?,
+            lapsi_on_lastensuojelun_avohuollon_asiakas: f.opt(4usize)?,
+            hyvinvointialue_on_huostaanottanut_jatai_sijoittanut_lapsen: f.opt(5usize)?,
+            asiakkuus_toisella_hyvinvointialueella: f.opt(6usize)?,
+            toisen_hyvinvointialueen_sijoittama: f.opt(7usize)?,
+            toisella_hyvinvointialueella_asuva: f.opt(8usize)?,
+            muu_tilanne: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(
+            0usize,
+            &self.lapsi_on_ollut_aiemmin_lastensuojelun_asiakkaana_hyvinvointialueella,
+        );
+        w.opt(1usize, &self.lapsen_palvelutarpeen_arviointi_on_kaynnistetty);
+        w.opt(2usize, &self.lapsi_on_erityisen_tuen_tarpeessa);
+        w.opt(3usize, &self.lapsi_on_lapsiperhepalvelujen_asiakas);
+        w.opt(4usize, &self.lapsi_on_lastensuojelun_avohuollon_asiakas);
+        w.opt(5usize, &self.hyvinvointialue_on_huostaanottanut_jatai_sijoittanut_lapsen);
+        w.opt(6usize, &self.asiakkuus_toisella_hyvinvointialueella);
+        w.opt(7usize, &self.toisen_hyvinvointialueen_sijoittama);
+        w.opt(8usize, &self.toisella_hyvinvointialueella_asuva);
+        w.opt(9usize, &self.muu_tilanne);
+    }
+}
+sosmeta_types::record!(LapsenAsiakkuusX5FDB88D8);
 sosmeta_types::code_list!(
     #[doc = " Ilmoituksen perustelut (sv: Motiveringar till anmälan)"] #[doc = " "]
     #[doc = " JSON `ilmoituksen_perustelut`: esitystapa Koodi, toistuva."] #[doc = " "]
@@ -786,8 +1603,7 @@ sosmeta_types::classification!(
 /// Lastensuojeluilmoituksen arvio (sv: Bedömning av barnskyddsanmälan)
 ///
 /// Shape `3053f0befd2af762`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojeluilmoituksenArvioX3053F0BE {
     /// Asiakas (sv: Klient)
     ///
@@ -800,21 +1616,18 @@ pub struct LastensuojeluilmoituksenArvioX3053F0BE {
     /// Lapsen asiakkuus (sv: Barnets klientrelation)
     ///
     /// JSON `lapsen_asiakkuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_asiakkuus: Option<LapsenAsiakkuusX5FDB88D8>,
     /// Ilmoituksen perustelut (sv: Motiveringar till anmälan)
     ///
     /// JSON `ilmoituksen_perustelut`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoituksen_perustelut: Option<
         Vec<sosmeta_types::Coded<IlmoituksenPerustelutXCC9183F6>>,
     >,
     /// Tietojen hankkiminen (sv: Inhämtning av uppgifter)
     ///
     /// JSON `tietojen_hankkiminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tietojen_hankkiminen: Option<String>,
     /// Toimenpiteet (sv: Åtgärder)
     ///
@@ -827,7 +1640,6 @@ pub struct LastensuojeluilmoituksenArvioX3053F0BE {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Arvio asian kiireellisyydestä (sv: Bedömning av ärendets brådska)
     ///
@@ -840,22 +1652,18 @@ pub struct LastensuojeluilmoituksenArvioX3053F0BE {
     /// Kiireellisyyden perustelu (sv: Motivering till graden av brådska)
     ///
     /// JSON `kiireellisyyden_perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisyyden_perustelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -864,6 +1672,7 @@ pub struct LastensuojeluilmoituksenArvioX3053F0BE {
 }
 impl LastensuojeluilmoituksenArvioX3053F0BE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         aiemmat_ilmoitukset_ja_yhteydenotot: bool,
@@ -891,14 +1700,116 @@ impl LastensuojeluilmoituksenArvioX3053F0BE {
             laatija,
         }
     }
+    /// Set `lapsen_asiakkuus` (builder).
+    #[inline]
+    pub fn with_lapsen_asiakkuus(mut self, value: LapsenAsiakkuusX5FDB88D8) -> Self {
+        self.lapsen_asiakkuus = Some(value);
+        self
+    }
+    /// Set `ilmoituksen_perustelut` (builder).
+    #[inline]
+    pub fn with_ilmoituksen_perustelut(
+        mut self,
+        value: Vec<sosmeta_types::Coded<IlmoituksenPerustelutXCC9183F6>>,
+    ) -> Self {
+        self.ilmoituksen_perustelut = Some(value);
+        self
+    }
+    /// Set `tietojen_hankkiminen` (builder).
+    #[inline]
+    pub fn with_tietojen_hankkiminen(mut self, value: String) -> Self {
+        self.tietojen_hankkiminen = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `kiireellisyyden_perustelu` (builder).
+    #[inline]
+    pub fn with_kiireellisyyden_perustelu(mut self, value: String) -> Self {
+        self.kiireellisyyden_perustelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LastensuojeluilmoituksenArvioX3053F0BE {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "aiemmat_ilmoitukset_ja_yhteydenotot",
+        "lapsen_asiakkuus",
+        "ilmoituksen_perustelut",
+        "tietojen_hankkiminen",
+        "toimenpiteet",
+        "kuvaus",
+        "arvio_asian_kiireellisyydesta",
+        "kiireellisyyden_perustelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            aiemmat_ilmoitukset_ja_yhteydenotot: f.req(1usize)?,
+            lapsen_asiakkuus: f.opt(2usize)?,
+            ilmoituksen_perustelut: f.opt(3usize)?,
+            tietojen_hankkiminen: f.opt(4usize)?,
+            toimenpiteet: f.req(5usize)?,
+            kuvaus: f.opt(6usize)?,
+            arvio_asian_kiireellisyydesta: f.req(7usize)?,
+            kiireellisyyden_perustelu: f.opt(8usize)?,
+            lisatiedot: f.opt(9usize)?,
+            lakiselostus: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            laatija: f.req(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.aiemmat_ilmoitukset_ja_yhteydenotot);
+        w.opt(2usize, &self.lapsen_asiakkuus);
+        w.opt(3usize, &self.ilmoituksen_perustelut);
+        w.opt(4usize, &self.tietojen_hankkiminen);
+        w.req(5usize, &self.toimenpiteet);
+        w.opt(6usize, &self.kuvaus);
+        w.req(7usize, &self.arvio_asian_kiireellisyydesta);
+        w.opt(8usize, &self.kiireellisyyden_perustelu);
+        w.opt(9usize, &self.lisatiedot);
+        w.opt(10usize, &self.lakiselostus);
+        w.opt(11usize, &self.paivamaara);
+        w.req(12usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LastensuojeluilmoituksenArvioX3053F0BE);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `e2d4736d7331c800`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasXE2D4736D {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -911,24 +1822,21 @@ pub struct AsiakasXE2D4736D {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Ikä (sv: Ålder)
     ///
     /// JSON `ika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ika: Option<String>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 impl AsiakasXE2D4736D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -942,7 +1850,62 @@ impl AsiakasXE2D4736D {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `ika` (builder).
+    #[inline]
+    pub fn with_ika(mut self, value: String) -> Self {
+        self.ika = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasXE2D4736D {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "ika",
+        "turvakielto",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            ika: f.opt(3usize)?,
+            turvakielto: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.ika);
+        w.opt(4usize, &self.turvakielto);
+        w.opt(5usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasXE2D4736D);
 sosmeta_types::classification!(
     #[doc = " Lapsen asuminen (sv: Barnets boende)"] #[doc = " "] #[doc =
     " JSON `lapsen_asuminen`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -957,36 +1920,64 @@ sosmeta_types::classification!(
 /// Tiedot lapsen asumisesta (sv: Uppgifter om barnets boende)
 ///
 /// Shape `957275140eccbd12`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotLapsenAsumisestaX95727514 {
     /// Lapsen asuminen (sv: Barnets boende)
     ///
     /// JSON `lapsen_asuminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lapsen asuminen 1.2.246.537.6.1203, `urn:oid:1.2.246.537.6.1203`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_asuminen: Option<sosmeta_types::Coded<LapsenAsuminenXBDC04055>>,
     /// Lapsen asumisen kuvaus (sv: Beskrivning av barnets boende)
     ///
     /// JSON `lapsen_asumisen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_asumisen_kuvaus: Option<String>,
 }
 impl TiedotLapsenAsumisestaX95727514 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_asuminen: None,
             lapsen_asumisen_kuvaus: None,
         }
     }
+    /// Set `lapsen_asuminen` (builder).
+    #[inline]
+    pub fn with_lapsen_asuminen(
+        mut self,
+        value: sosmeta_types::Coded<LapsenAsuminenXBDC04055>,
+    ) -> Self {
+        self.lapsen_asuminen = Some(value);
+        self
+    }
+    /// Set `lapsen_asumisen_kuvaus` (builder).
+    #[inline]
+    pub fn with_lapsen_asumisen_kuvaus(mut self, value: String) -> Self {
+        self.lapsen_asumisen_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TiedotLapsenAsumisestaX95727514 {
+    const KEYS: &'static [&'static str] = &["lapsen_asuminen", "lapsen_asumisen_kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_asuminen: f.opt(0usize)?,
+            lapsen_asumisen_kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_asuminen);
+        w.opt(1usize, &self.lapsen_asumisen_kuvaus);
+    }
+}
+sosmeta_types::record!(TiedotLapsenAsumisestaX95727514);
 /// Henkilö (sv: Person)
 ///
 /// Shape `264654adbd4fa955`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkiloX264654AD {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -999,19 +1990,17 @@ pub struct HenkiloX264654AD {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 impl HenkiloX264654AD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1024,43 +2013,84 @@ impl HenkiloX264654AD {
             yhteystiedot: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkiloX264654AD {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(HenkiloX264654AD);
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// JSON `ilmoittaja`: toistuva.
 ///
 /// Shape `f07ee89c3f7558c6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoittajaXF07EE89C {
     /// Henkilö (sv: Person)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo: Option<HenkiloX264654AD>,
     /// Taho (sv: Aktör)
     ///
     /// JSON `taho`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taho: Option<sosmeta_types::Coded<TahoX009D5F3C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Ilmoittajan tietojen salassapito (sv: Sekretessbeläggning av anmälarens uppgifter)
     ///
     /// JSON `ilmoittajan_tietojen_salassapito`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittajan_tietojen_salassapito: Option<bool>,
     /// Salassapidon perustelut (sv: Grunder för sekretess)
     ///
     /// JSON `salassapidon_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salassapidon_perustelut: Option<String>,
 }
 impl IlmoittajaXF07EE89C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilo: None,
@@ -1070,41 +2100,93 @@ impl IlmoittajaXF07EE89C {
             salassapidon_perustelut: None,
         }
     }
+    /// Set `henkilo` (builder).
+    #[inline]
+    pub fn with_henkilo(mut self, value: HenkiloX264654AD) -> Self {
+        self.henkilo = Some(value);
+        self
+    }
+    /// Set `taho` (builder).
+    #[inline]
+    pub fn with_taho(mut self, value: sosmeta_types::Coded<TahoX009D5F3C>) -> Self {
+        self.taho = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `ilmoittajan_tietojen_salassapito` (builder).
+    #[inline]
+    pub fn with_ilmoittajan_tietojen_salassapito(mut self, value: bool) -> Self {
+        self.ilmoittajan_tietojen_salassapito = Some(value);
+        self
+    }
+    /// Set `salassapidon_perustelut` (builder).
+    #[inline]
+    pub fn with_salassapidon_perustelut(mut self, value: String) -> Self {
+        self.salassapidon_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoittajaXF07EE89C {
+    const KEYS: &'static [&'static str] = &[
+        "henkilo",
+        "taho",
+        "kuvaus",
+        "ilmoittajan_tietojen_salassapito",
+        "salassapidon_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilo: f.opt(0usize)?,
+            taho: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            ilmoittajan_tietojen_salassapito: f.opt(3usize)?,
+            salassapidon_perustelut: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilo);
+        w.opt(1usize, &self.taho);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.ilmoittajan_tietojen_salassapito);
+        w.opt(4usize, &self.salassapidon_perustelut);
+    }
+}
+sosmeta_types::record!(IlmoittajaXF07EE89C);
 /// Lastensuojeluilmoitus (sv: Barnskyddsanmälan)
 ///
 /// Shape `cd7556071ea4c261`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojeluilmoitusXCD755607 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
     pub asiakas: AsiakasXE2D4736D,
     /// Tiedot lapsen asumisesta (sv: Uppgifter om barnets boende)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_lapsen_asumisesta: Option<TiedotLapsenAsumisestaX95727514>,
     /// Huoltaja tai muu lapsen hoidosta vastaava henkilö (sv: Vårdnadshavare eller annan person som svarar för barnets vård)
     ///
     /// JSON `huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo: Option<
         Vec<HuoltajaTaiLaillinenEdustajaXD300E0D7>,
     >,
     /// Anonyymi ilmoitus (sv: Anonym anmälan)
     ///
     /// JSON `anonyymi_ilmoitus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonyymi_ilmoitus: Option<bool>,
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<Vec<IlmoittajaXF07EE89C>>,
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
@@ -1113,31 +2195,27 @@ pub struct LastensuojeluilmoitusXCD755607 {
     /// Lapselle on kerrottu lastensuojeluilmoituksesta (sv: Man har berättat om barnskyddsanmälan till barnet)
     ///
     /// JSON `lapselle_on_kerrottu_lastensuojeluilmoituksesta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapselle_on_kerrottu_lastensuojeluilmoituksesta: Option<bool>,
     /// Ainakin toiselle huoltajalle on kerrottu lastensuojeluilmoituksesta (sv: Man har berättat om barnskyddsanmälan åtminstone till den ena vårdnadshavaren)
     ///
     /// JSON `ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta: Option<
         bool,
     >,
     /// Lisätiedot lapselle ja/tai huoltajille kertomisesta (sv: Tilläggsuppgifter om det som har berättats till barnet och/eller vårdnadshavaren)
     ///
     /// JSON `lisatiedot_lapselle_jatai_huoltajille_kertomisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_lapselle_jatai_huoltajille_kertomisesta: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<LaatijaXA71A9A7D>,
 }
 impl LastensuojeluilmoitusXCD755607 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXE2D4736D,
         asiasisalto: sosmeta_types::NonEmptyString,
@@ -1157,7 +2235,140 @@ impl LastensuojeluilmoitusXCD755607 {
             laatija: None,
         }
     }
+    /// Set `tiedot_lapsen_asumisesta` (builder).
+    #[inline]
+    pub fn with_tiedot_lapsen_asumisesta(
+        mut self,
+        value: TiedotLapsenAsumisestaX95727514,
+    ) -> Self {
+        self.tiedot_lapsen_asumisesta = Some(value);
+        self
+    }
+    /// Set `huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo` (builder).
+    #[inline]
+    pub fn with_huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo(
+        mut self,
+        value: Vec<HuoltajaTaiLaillinenEdustajaXD300E0D7>,
+    ) -> Self {
+        self.huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo = Some(value);
+        self
+    }
+    /// Set `anonyymi_ilmoitus` (builder).
+    #[inline]
+    pub fn with_anonyymi_ilmoitus(mut self, value: bool) -> Self {
+        self.anonyymi_ilmoitus = Some(value);
+        self
+    }
+    /// Set `ilmoittaja` (builder).
+    #[inline]
+    pub fn with_ilmoittaja(mut self, value: Vec<IlmoittajaXF07EE89C>) -> Self {
+        self.ilmoittaja = Some(value);
+        self
+    }
+    /// Set `ilmoittamispaivamaara` (builder).
+    #[inline]
+    pub fn with_ilmoittamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.ilmoittamispaivamaara = Some(value);
+        self
+    }
+    /// Set `lapselle_on_kerrottu_lastensuojeluilmoituksesta` (builder).
+    #[inline]
+    pub fn with_lapselle_on_kerrottu_lastensuojeluilmoituksesta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapselle_on_kerrottu_lastensuojeluilmoituksesta = Some(value);
+        self
+    }
+    /// Set `ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta` (builder).
+    #[inline]
+    pub fn with_ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lisatiedot_lapselle_jatai_huoltajille_kertomisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_lapselle_jatai_huoltajille_kertomisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_lapselle_jatai_huoltajille_kertomisesta = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: LaatijaXA71A9A7D) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LastensuojeluilmoitusXCD755607 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_lapsen_asumisesta",
+        "huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo",
+        "anonyymi_ilmoitus",
+        "ilmoittaja",
+        "ilmoittamispaivamaara",
+        "asiasisalto",
+        "lapselle_on_kerrottu_lastensuojeluilmoituksesta",
+        "ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta",
+        "lisatiedot_lapselle_jatai_huoltajille_kertomisesta",
+        "lakiselostus",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_lapsen_asumisesta: f.opt(1usize)?,
+            huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo: f.opt(2usize)?,
+            anonyymi_ilmoitus: f.opt(3usize)?,
+            ilmoittaja: f.opt(4usize)?,
+            ilmoittamispaivamaara: f.opt(5usize)?,
+            asiasisalto: f.req(6usize)?,
+            lapselle_on_kerrottu_lastensuojeluilmoituksesta: f.opt(7usize)?,
+            ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta: f
+                .opt(8usize)?,
+            lisatiedot_lapselle_jatai_huoltajille_kertomisesta: f.opt(9usize)?,
+            lakiselostus: f.opt(10usize)?,
+            laatija: f.opt(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_lapsen_asumisesta);
+        w.opt(2usize, &self.huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo);
+        w.opt(3usize, &self.anonyymi_ilmoitus);
+        w.opt(4usize, &self.ilmoittaja);
+        w.opt(5usize, &self.ilmoittamispaivamaara);
+        w.req(6usize, &self.asiasisalto);
+        w.opt(7usize, &self.lapselle_on_kerrottu_lastensuojeluilmoituksesta);
+        w.opt(
+            8usize,
+            &self.ainakin_toiselle_huoltajalle_on_kerrottu_lastensuojeluilmoituksesta,
+        );
+        w.opt(9usize, &self.lisatiedot_lapselle_jatai_huoltajille_kertomisesta);
+        w.opt(10usize, &self.lakiselostus);
+        w.opt(11usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LastensuojeluilmoitusXCD755607);
 sosmeta_types::code_list!(
     #[doc = " Tämä asiakassuunnitelma on (sv: Den här klientplanen är)"] #[doc = " "]
     #[doc = " JSON `tama_asiakassuunnitelma_on`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1174,32 +2385,28 @@ sosmeta_types::code_list!(
 /// Sijoituksen tiedot (sv: Information om placering)
 ///
 /// Shape `e04fdb3515f6ad90`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijoituksenTiedotXE04FDB35 {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Päättymispäivä (sv: Avslutningsdatum)
     ///
     /// JSON `paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
 impl SijoituksenTiedotXE04FDB35 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sijoituspaikan_nimi: None,
@@ -1208,59 +2415,99 @@ impl SijoituksenTiedotXE04FDB35 {
             paattymispaiva: None,
         }
     }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
+    /// Set `paattymispaiva` (builder).
+    #[inline]
+    pub fn with_paattymispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paattymispaiva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SijoituksenTiedotXE04FDB35 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikan_nimi",
+        "kuvaus",
+        "alkamispaiva",
+        "paattymispaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikan_nimi: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            alkamispaiva: f.opt(2usize)?,
+            paattymispaiva: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sijoituspaikan_nimi);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.alkamispaiva);
+        w.opt(3usize, &self.paattymispaiva);
+    }
+}
+sosmeta_types::record!(SijoituksenTiedotXE04FDB35);
 /// Tausta ja nykytilanne (sv: Bakgrund och nuläge)
 ///
 /// JSON `tausta_ja_nykytilanne`: esitystapa Otsikko.
 ///
 /// Shape `b2825131bf9cb010`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaustaJaNykytilanneXB2825131 {
     /// Sijoituksen tiedot (sv: Information om placering)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituksen_tiedot: Option<SijoituksenTiedotXE04FDB35>,
     /// Asuminen (sv: Boende)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<TiedotLapsenAsumisestaX95727514>,
     /// Lapselle tärkeät henkilöt ja sosiaaliset suhteet (sv: Viktiga personer och sociala relationer för barnet)
     ///
     /// JSON `lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet: Option<String>,
     /// Lapsen terveydentila ja sairaudet (sv: Barnets hälsotillstånd och sjukdomar)
     ///
     /// JSON `lapsen_terveydentila_ja_sairaudet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentila_ja_sairaudet: Option<String>,
     /// Asiat ja olosuhteet, joihin pyritään vaikuttamaan (sv: Faktorer och omständigheter som man försöker påverka)
     ///
     /// JSON `asiat_ja_olosuhteet_joihin_pyritaan_vaikuttamaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiat_ja_olosuhteet_joihin_pyritaan_vaikuttamaan: Option<String>,
     /// Lapsen nykyiset palvelut ja tukitoimet (sv: Barnets nuvarande service och stödåtgärder)
     ///
     /// JSON `lapsen_nykyiset_palvelut_ja_tukitoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_nykyiset_palvelut_ja_tukitoimet: Option<String>,
     /// Lapsen ja perheen tuen ja palvelujen tarve (sv: Barnets och familjens behov av stöd och service)
     ///
     /// JSON `lapsen_ja_perheen_tuen_ja_palvelujen_tarve`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_perheen_tuen_ja_palvelujen_tarve: Option<String>,
     /// Lapsen ja perheen vahvuudet ja voimavarat (sv: Barnets eller familjens styrkor och resurser)
     ///
     /// JSON `lapsen_ja_perheen_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_perheen_vahvuudet_ja_voimavarat: Option<String>,
     /// Muut taustatiedot (sv: Andra bakgrundsuppgifter)
     ///
     /// JSON `muut_taustatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_taustatiedot: Option<String>,
 }
 impl TaustaJaNykytilanneXB2825131 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sijoituksen_tiedot: None,
@@ -1274,42 +2521,144 @@ impl TaustaJaNykytilanneXB2825131 {
             muut_taustatiedot: None,
         }
     }
+    /// Set `sijoituksen_tiedot` (builder).
+    #[inline]
+    pub fn with_sijoituksen_tiedot(mut self, value: SijoituksenTiedotXE04FDB35) -> Self {
+        self.sijoituksen_tiedot = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: TiedotLapsenAsumisestaX95727514) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet` (builder).
+    #[inline]
+    pub fn with_lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet = Some(value);
+        self
+    }
+    /// Set `lapsen_terveydentila_ja_sairaudet` (builder).
+    #[inline]
+    pub fn with_lapsen_terveydentila_ja_sairaudet(mut self, value: String) -> Self {
+        self.lapsen_terveydentila_ja_sairaudet = Some(value);
+        self
+    }
+    /// Set `asiat_ja_olosuhteet_joihin_pyritaan_vaikuttamaan` (builder).
+    #[inline]
+    pub fn with_asiat_ja_olosuhteet_joihin_pyritaan_vaikuttamaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiat_ja_olosuhteet_joihin_pyritaan_vaikuttamaan = Some(value);
+        self
+    }
+    /// Set `lapsen_nykyiset_palvelut_ja_tukitoimet` (builder).
+    #[inline]
+    pub fn with_lapsen_nykyiset_palvelut_ja_tukitoimet(mut self, value: String) -> Self {
+        self.lapsen_nykyiset_palvelut_ja_tukitoimet = Some(value);
+        self
+    }
+    /// Set `lapsen_ja_perheen_tuen_ja_palvelujen_tarve` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_perheen_tuen_ja_palvelujen_tarve(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_ja_perheen_tuen_ja_palvelujen_tarve = Some(value);
+        self
+    }
+    /// Set `lapsen_ja_perheen_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_perheen_vahvuudet_ja_voimavarat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_ja_perheen_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `muut_taustatiedot` (builder).
+    #[inline]
+    pub fn with_muut_taustatiedot(mut self, value: String) -> Self {
+        self.muut_taustatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TaustaJaNykytilanneXB2825131 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituksen_tiedot",
+        "asuminen",
+        "lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet",
+        "lapsen_terveydentila_ja_sairaudet",
+        "asiat_ja_olosuhteet_joihin_pyritaan_vaikuttamaan",
+        "lapsen_nykyiset_palvelut_ja_tukitoimet",
+        "lapsen_ja_perheen_tuen_ja_palvelujen_tarve",
+        "lapsen_ja_perheen_vahvuudet_ja_voimavarat",
+        "muut_taustatiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituksen_tiedot: f.opt(0usize)?,
+            asuminen: f.opt(1usize)?,
+            lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet: f.opt(2usize)?,
+            lapsen_terveydentila_ja_sairaudet: f.opt(3usize)?,
+            asiat_ja_olosuhteet_joihin_pyritaan_vaikuttamaan: f.opt(4usize)?,
+            lapsen_nykyiset_palvelut_ja_tukitoimet: f.opt(5usize)?,
+            lapsen_ja_perheen_tuen_ja_palvelujen_tarve: f.opt(6usize)?,
+            lapsen_ja_perheen_vahvuudet_ja_voimavarat: f.opt(7usize)?,
+            muut_taustatiedot: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sijoituksen_tiedot);
+        w.opt(1usize, &self.asuminen);
+        w.opt(2usize, &self.lapselle_tarkeat_henkilot_ja_sosiaaliset_suhteet);
+        w.opt(3usize, &self.lapsen_terveydentila_ja_sairaudet);
+        w.opt(4usize, &self.asiat_ja_olosuhteet_joihin_pyritaan_vaikuttamaan);
+        w.opt(5usize, &self.lapsen_nykyiset_palvelut_ja_tukitoimet);
+        w.opt(6usize, &self.lapsen_ja_perheen_tuen_ja_palvelujen_tarve);
+        w.opt(7usize, &self.lapsen_ja_perheen_vahvuudet_ja_voimavarat);
+        w.opt(8usize, &self.muut_taustatiedot);
+    }
+}
+sosmeta_types::record!(TaustaJaNykytilanneXB2825131);
 /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
 ///
 /// Shape `266248982b9a2a2a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898 {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu: Option<Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>>,
     /// Muut palvelut, tukitoimet ja keinot (sv: Övrig service, övriga stödåtgärder och metoder)
     ///
     /// JSON `muut_palvelut_tukitoimet_ja_keinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_tukitoimet_ja_keinot: Option<String>,
     /// Lapsen (ja perheen) tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tjänstetillhandahållare som deltar i stödet av barnet (och föräldern) och deras ansvar)
     ///
     /// JSON `lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Lapsen (ja perheen) tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av barnet (och föräldern) och deras uppgifter)
     ///
     /// JSON `lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
 }
 impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelu: None,
@@ -1318,38 +2667,111 @@ impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898 {
             lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
         }
     }
+    /// Set `palvelu` (builder).
+    #[inline]
+    pub fn with_palvelu(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
+    ) -> Self {
+        self.palvelu = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_tukitoimet_ja_keinot` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_tukitoimet_ja_keinot(mut self, value: String) -> Self {
+        self.muut_palvelut_tukitoimet_ja_keinot = Some(value);
+        self
+    }
+    /// Set `lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelu",
+        "muut_palvelut_tukitoimet_ja_keinot",
+        "lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelu: f.opt(0usize)?,
+            muut_palvelut_tukitoimet_ja_keinot: f.opt(1usize)?,
+            lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(2usize)?,
+            lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelu);
+        w.opt(1usize, &self.muut_palvelut_tukitoimet_ja_keinot);
+        w.opt(
+            2usize,
+            &self
+                .lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            3usize,
+            &self
+                .lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+    }
+}
+sosmeta_types::record!(
+    KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898
+);
 /// Sijaishuoltoa koskevat muut asiat (sv: Annat som anknyter till vård utom hemmet)
 ///
 /// JSON `sijaishuoltoa_koskevat_muut_asiat`: esitystapa Otsikko.
 ///
 /// Shape `27e552f64f3e2465`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijaishuoltoaKoskevatMuutAsiatX27E552F6 {
     /// Varhaiskasvatus ja opetus (sv: Småbarnspedagogik och undervisning)
     ///
     /// JSON `varhaiskasvatus_ja_opetus`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varhaiskasvatus_ja_opetus: Option<String>,
     /// Vanhempien tukitoimet ja suunnitelma (sv: Stödåtgärder och plan för föräldrarna)
     ///
     /// JSON `vanhempien_tukitoimet_ja_suunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_tukitoimet_ja_suunnitelma: Option<String>,
     /// Yhteydenpito (sv: Kontakt)
     ///
     /// JSON `yhteydenpito`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito: Option<String>,
     /// Perheen jälleenyhdistäminen (sv: Återförening av familjen)
     ///
     /// JSON `perheen_jalleenyhdistaminen`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheen_jalleenyhdistaminen: Option<String>,
 }
 impl SijaishuoltoaKoskevatMuutAsiatX27E552F6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             varhaiskasvatus_ja_opetus: None,
@@ -1358,40 +2780,120 @@ impl SijaishuoltoaKoskevatMuutAsiatX27E552F6 {
             perheen_jalleenyhdistaminen: None,
         }
     }
+    /// Set `varhaiskasvatus_ja_opetus` (builder).
+    #[inline]
+    pub fn with_varhaiskasvatus_ja_opetus(mut self, value: String) -> Self {
+        self.varhaiskasvatus_ja_opetus = Some(value);
+        self
+    }
+    /// Set `vanhempien_tukitoimet_ja_suunnitelma` (builder).
+    #[inline]
+    pub fn with_vanhempien_tukitoimet_ja_suunnitelma(mut self, value: String) -> Self {
+        self.vanhempien_tukitoimet_ja_suunnitelma = Some(value);
+        self
+    }
+    /// Set `yhteydenpito` (builder).
+    #[inline]
+    pub fn with_yhteydenpito(mut self, value: String) -> Self {
+        self.yhteydenpito = Some(value);
+        self
+    }
+    /// Set `perheen_jalleenyhdistaminen` (builder).
+    #[inline]
+    pub fn with_perheen_jalleenyhdistaminen(mut self, value: String) -> Self {
+        self.perheen_jalleenyhdistaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SijaishuoltoaKoskevatMuutAsiatX27E552F6 {
+    const KEYS: &'static [&'static str] = &[
+        "varhaiskasvatus_ja_opetus",
+        "vanhempien_tukitoimet_ja_suunnitelma",
+        "yhteydenpito",
+        "perheen_jalleenyhdistaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            varhaiskasvatus_ja_opetus: f.opt(0usize)?,
+            vanhempien_tukitoimet_ja_suunnitelma: f.opt(1usize)?,
+            yhteydenpito: f.opt(2usize)?,
+            perheen_jalleenyhdistaminen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.varhaiskasvatus_ja_opetus);
+        w.opt(1usize, &self.vanhempien_tukitoimet_ja_suunnitelma);
+        w.opt(2usize, &self.yhteydenpito);
+        w.opt(3usize, &self.perheen_jalleenyhdistaminen);
+    }
+}
+sosmeta_types::record!(SijaishuoltoaKoskevatMuutAsiatX27E552F6);
 /// Sosiaalihuollon asiakkaan asemasta ja oikeuksista annetun lain mukaisen selvityksen antaminen (sv: Redogörelse enligt lagen om klientens ställning och rättigheter inom socialvården)
 ///
 /// JSON `sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen`: esitystapa Otsikko.
 ///
 /// Shape `4910079bcaa2dd06`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B {
     /// Selvitys oikeuksista (sv: Redogörelse över rättigheter)
     ///
     /// JSON `selvitys_oikeuksista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitys_oikeuksista: Option<bool>,
     /// Kuvaus siitä, miten selvitys on annettu (sv: Beskrivning av hur redogörelsen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
 }
 impl SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             selvitys_oikeuksista: None,
             kuvaus_siita_miten_selvitys_on_annettu: None,
         }
     }
+    /// Set `selvitys_oikeuksista` (builder).
+    #[inline]
+    pub fn with_selvitys_oikeuksista(mut self, value: bool) -> Self {
+        self.selvitys_oikeuksista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B {
+    const KEYS: &'static [&'static str] = &[
+        "selvitys_oikeuksista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            selvitys_oikeuksista: f.opt(0usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.selvitys_oikeuksista);
+        w.opt(1usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+    }
+}
+sosmeta_types::record!(
+    SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B
+);
 /// Lastensuojelun asiakassuunnitelma (sv: Klientplan för barnskyddet)
 ///
 /// Shape `982937fd5ce9ef6a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunAsiakassuunnitelmaX982937FD {
     /// Asiakas (sv: Klient)
     ///
@@ -1404,102 +2906,84 @@ pub struct LastensuojelunAsiakassuunnitelmaX982937FD {
     /** Luokitus (classification): Sisäinen luokitus: 1 = Avohuollon asiakassuunnitelma,
 2 = Avohuollon tukitoimena sijoitetun lapsen asiakassuunnitelma,
 3 = Sijaishuollon asiakassuunnitelma.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_asiakassuunnitelma_on: Option<
         sosmeta_types::Coded<TamaAsiakassuunnitelmaOnX93B79A86>,
     >,
     /// Tiedot neuvottelusta, jossa tämä suunnitelma on tehty (sv: Information om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Tausta ja nykytilanne (sv: Bakgrund och nuläge)
     ///
     /// JSON `tausta_ja_nykytilanne`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tausta_ja_nykytilanne: Option<TaustaJaNykytilanneXB2825131>,
     /// Sijaishuollossa olevan lapsen hyvinvointi (sv: Välbefinnandet hos barn i vård utom hemmet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuollossa_olevan_lapsen_hyvinvointi: Option<
         SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59,
     >,
     /// Tavoitteiden saavuttaminen (sv: Uppnående av målen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
     ///
     /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898,
     >,
     /// Lapsen ja sosiaalityöntekijän tapaamiset (sv: Möten mellan barnet och socialarbetaren)
     ///
     /// JSON `lapsen_ja_sosiaalityontekijan_tapaamiset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_sosiaalityontekijan_tapaamiset: Option<String>,
     /// Sijaishuoltoa koskevat muut asiat (sv: Annat som anknyter till vård utom hemmet)
     ///
     /// JSON `sijaishuoltoa_koskevat_muut_asiat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltoa_koskevat_muut_asiat: Option<
         SijaishuoltoaKoskevatMuutAsiatX27E552F6,
     >,
     /// Sosiaalihuollon asiakkaan asemasta ja oikeuksista annetun lain mukaisen selvityksen antaminen (sv: Redogörelse enligt lagen om klientens ställning och rättigheter inom socialvården)
     ///
     /// JSON `sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen: Option<
         SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B,
     >,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Asiakassuunnitelman tarkistaminen (sv: Granskning av klientplanen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakassuunnitelman_tarkistaminen: Option<
         AktivointisuunnitelmanTarkistaminenXF56E90DF,
     >,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1508,6 +2992,7 @@ pub struct LastensuojelunAsiakassuunnitelmaX982937FD {
 }
 impl LastensuojelunAsiakassuunnitelmaX982937FD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -1535,42 +3020,266 @@ impl LastensuojelunAsiakassuunnitelmaX982937FD {
             laatija,
         }
     }
+    /// Set `tama_asiakassuunnitelma_on` (builder).
+    #[inline]
+    pub fn with_tama_asiakassuunnitelma_on(
+        mut self,
+        value: sosmeta_types::Coded<TamaAsiakassuunnitelmaOnX93B79A86>,
+    ) -> Self {
+        self.tama_asiakassuunnitelma_on = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `tausta_ja_nykytilanne` (builder).
+    #[inline]
+    pub fn with_tausta_ja_nykytilanne(
+        mut self,
+        value: TaustaJaNykytilanneXB2825131,
+    ) -> Self {
+        self.tausta_ja_nykytilanne = Some(value);
+        self
+    }
+    /// Set `sijaishuollossa_olevan_lapsen_hyvinvointi` (builder).
+    #[inline]
+    pub fn with_sijaishuollossa_olevan_lapsen_hyvinvointi(
+        mut self,
+        value: SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59,
+    ) -> Self {
+        self.sijaishuollossa_olevan_lapsen_hyvinvointi = Some(value);
+        self
+    }
+    /// Set `tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX26624898,
+    ) -> Self {
+        self.keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lapsen_ja_sosiaalityontekijan_tapaamiset` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_sosiaalityontekijan_tapaamiset(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_ja_sosiaalityontekijan_tapaamiset = Some(value);
+        self
+    }
+    /// Set `sijaishuoltoa_koskevat_muut_asiat` (builder).
+    #[inline]
+    pub fn with_sijaishuoltoa_koskevat_muut_asiat(
+        mut self,
+        value: SijaishuoltoaKoskevatMuutAsiatX27E552F6,
+    ) -> Self {
+        self.sijaishuoltoa_koskevat_muut_asiat = Some(value);
+        self
+    }
+    /// Set `sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen` (builder).
+    #[inline]
+    pub fn with_sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen(
+        mut self,
+        value: SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B,
+    ) -> Self {
+        self
+            .sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen = Some(
+            value,
+        );
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `asiakassuunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_asiakassuunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.asiakassuunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LastensuojelunAsiakassuunnitelmaX982937FD {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tama_asiakassuunnitelma_on",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "tausta_ja_nykytilanne",
+        "sijaishuollossa_olevan_lapsen_hyvinvointi",
+        "tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "lapsen_ja_sosiaalityontekijan_tapaamiset",
+        "sijaishuoltoa_koskevat_muut_asiat",
+        "sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "asiakassuunnitelman_tarkistaminen",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tama_asiakassuunnitelma_on: f.opt(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(2usize)?,
+            tausta_ja_nykytilanne: f.opt(3usize)?,
+            sijaishuollossa_olevan_lapsen_hyvinvointi: f.opt(4usize)?,
+            tavoitteiden_saavuttaminen: f.opt(5usize)?,
+            asetettavat_tavoitteet: f.opt(6usize)?,
+            keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(7usize)?,
+            lapsen_ja_sosiaalityontekijan_tapaamiset: f.opt(8usize)?,
+            sijaishuoltoa_koskevat_muut_asiat: f.opt(9usize)?,
+            sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen: f
+                .opt(10usize)?,
+            sovitut_jatkotoimet: f.opt(11usize)?,
+            eriavat_nakemykset: f.opt(12usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(13usize)?,
+            asiakassuunnitelman_tarkistaminen: f.opt(14usize)?,
+            jakelu: f.opt(15usize)?,
+            lisatiedot: f.opt(16usize)?,
+            lakiselostus: f.opt(17usize)?,
+            paivamaara: f.opt(18usize)?,
+            laatija: f.req(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tama_asiakassuunnitelma_on);
+        w.opt(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.tausta_ja_nykytilanne);
+        w.opt(4usize, &self.sijaishuollossa_olevan_lapsen_hyvinvointi);
+        w.opt(5usize, &self.tavoitteiden_saavuttaminen);
+        w.opt(6usize, &self.asetettavat_tavoitteet);
+        w.opt(
+            7usize,
+            &self.keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(8usize, &self.lapsen_ja_sosiaalityontekijan_tapaamiset);
+        w.opt(9usize, &self.sijaishuoltoa_koskevat_muut_asiat);
+        w.opt(
+            10usize,
+            &self
+                .sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen,
+        );
+        w.opt(11usize, &self.sovitut_jatkotoimet);
+        w.opt(12usize, &self.eriavat_nakemykset);
+        w.opt(13usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(14usize, &self.asiakassuunnitelman_tarkistaminen);
+        w.opt(15usize, &self.jakelu);
+        w.opt(16usize, &self.lisatiedot);
+        w.opt(17usize, &self.lakiselostus);
+        w.opt(18usize, &self.paivamaara);
+        w.req(19usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LastensuojelunAsiakassuunnitelmaX982937FD);
 /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
 ///
 /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
 ///
 /// Shape `0ec4ddea4092bb56`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA {
     /// Palvelu (sv: Service)
     ///
     /// JSON `palvelu`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu: Option<Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>>,
     /// Muut palvelut, tukitoimet ja keinot (sv: Övrig service, övriga stödåtgärder och metoder)
     ///
     /// JSON `muut_palvelut_tukitoimet_ja_keinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_tukitoimet_ja_keinot: Option<String>,
     /// Lapsen (ja perheen) tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tjänstetillhandahållare som deltar i stödet av barnet (och föräldern) och deras ansvar)
     ///
     /// JSON `lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Lapsen (ja perheen) tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av barnet (och föräldern) och deras uppgifter)
     ///
     /// JSON `lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
 }
 impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelu: None,
@@ -1579,12 +3288,88 @@ impl KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA {
             lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
         }
     }
+    /// Set `palvelu` (builder).
+    #[inline]
+    pub fn with_palvelu(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
+    ) -> Self {
+        self.palvelu = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_tukitoimet_ja_keinot` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_tukitoimet_ja_keinot(mut self, value: String) -> Self {
+        self.muut_palvelut_tukitoimet_ja_keinot = Some(value);
+        self
+    }
+    /// Set `lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA {
+    const KEYS: &'static [&'static str] = &[
+        "palvelu",
+        "muut_palvelut_tukitoimet_ja_keinot",
+        "lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelu: f.opt(0usize)?,
+            muut_palvelut_tukitoimet_ja_keinot: f.opt(1usize)?,
+            lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(2usize)?,
+            lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelu);
+        w.opt(1usize, &self.muut_palvelut_tukitoimet_ja_keinot);
+        w.opt(
+            2usize,
+            &self
+                .lapsen_ja_perheen_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            3usize,
+            &self
+                .lapsen_ja_perheen_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+    }
+}
+sosmeta_types::record!(
+    KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA
+);
 /// Lastensuojelun asiakassuunnitelma (sv: Klientplan för barnskyddet)
 ///
 /// Shape `336b02c4c086bdc1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunAsiakassuunnitelmaX336B02C4 {
     /// Asiakas (sv: Klient)
     ///
@@ -1597,102 +3382,84 @@ pub struct LastensuojelunAsiakassuunnitelmaX336B02C4 {
     /** Luokitus (classification): Sisäinen luokitus: 1 = Avohuollon asiakassuunnitelma,
 2 = Avohuollon tukitoimena sijoitetun lapsen asiakassuunnitelma,
 3 = Sijaishuollon asiakassuunnitelma.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_asiakassuunnitelma_on: Option<
         sosmeta_types::Coded<TamaAsiakassuunnitelmaOnX93B79A86>,
     >,
     /// Tiedot neuvottelusta, jossa tämä suunnitelma on tehty (sv: Information om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Tausta ja nykytilanne (sv: Bakgrund och nuläge)
     ///
     /// JSON `tausta_ja_nykytilanne`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tausta_ja_nykytilanne: Option<TaustaJaNykytilanneXB2825131>,
     /// Sijaishuollossa olevan lapsen hyvinvointi (sv: Välbefinnandet hos barn i vård utom hemmet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuollossa_olevan_lapsen_hyvinvointi: Option<
         SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59,
     >,
     /// Tavoitteiden saavuttaminen (sv: Uppnående av målen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Metoder för att uppnå målen och möta stödbehovet)
     ///
     /// JSON `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA,
     >,
     /// Lapsen ja sosiaalityöntekijän tapaamiset (sv: Möten mellan barnet och socialarbetaren)
     ///
     /// JSON `lapsen_ja_sosiaalityontekijan_tapaamiset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ja_sosiaalityontekijan_tapaamiset: Option<String>,
     /// Sijaishuoltoa koskevat muut asiat (sv: Annat som anknyter till vård utom hemmet)
     ///
     /// JSON `sijaishuoltoa_koskevat_muut_asiat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaishuoltoa_koskevat_muut_asiat: Option<
         SijaishuoltoaKoskevatMuutAsiatX27E552F6,
     >,
     /// Sosiaalihuollon asiakkaan asemasta ja oikeuksista annetun lain mukaisen selvityksen antaminen (sv: Redogörelse enligt lagen om klientens ställning och rättigheter inom socialvården)
     ///
     /// JSON `sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen: Option<
         SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B,
     >,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Asiakassuunnitelman tarkistaminen (sv: Granskning av klientplanen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakassuunnitelman_tarkistaminen: Option<
         AktivointisuunnitelmanTarkistaminenXF56E90DF,
     >,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1701,6 +3468,7 @@ pub struct LastensuojelunAsiakassuunnitelmaX336B02C4 {
 }
 impl LastensuojelunAsiakassuunnitelmaX336B02C4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -1728,33 +3496,258 @@ impl LastensuojelunAsiakassuunnitelmaX336B02C4 {
             laatija,
         }
     }
+    /// Set `tama_asiakassuunnitelma_on` (builder).
+    #[inline]
+    pub fn with_tama_asiakassuunnitelma_on(
+        mut self,
+        value: sosmeta_types::Coded<TamaAsiakassuunnitelmaOnX93B79A86>,
+    ) -> Self {
+        self.tama_asiakassuunnitelma_on = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `tausta_ja_nykytilanne` (builder).
+    #[inline]
+    pub fn with_tausta_ja_nykytilanne(
+        mut self,
+        value: TaustaJaNykytilanneXB2825131,
+    ) -> Self {
+        self.tausta_ja_nykytilanne = Some(value);
+        self
+    }
+    /// Set `sijaishuollossa_olevan_lapsen_hyvinvointi` (builder).
+    #[inline]
+    pub fn with_sijaishuollossa_olevan_lapsen_hyvinvointi(
+        mut self,
+        value: SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59,
+    ) -> Self {
+        self.sijaishuollossa_olevan_lapsen_hyvinvointi = Some(value);
+        self
+    }
+    /// Set `tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: KeinotTavoitteidenSaavuttamiseksiJaTuenTarpeeseenVastaamiseksiX0EC4DDEA,
+    ) -> Self {
+        self.keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lapsen_ja_sosiaalityontekijan_tapaamiset` (builder).
+    #[inline]
+    pub fn with_lapsen_ja_sosiaalityontekijan_tapaamiset(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_ja_sosiaalityontekijan_tapaamiset = Some(value);
+        self
+    }
+    /// Set `sijaishuoltoa_koskevat_muut_asiat` (builder).
+    #[inline]
+    pub fn with_sijaishuoltoa_koskevat_muut_asiat(
+        mut self,
+        value: SijaishuoltoaKoskevatMuutAsiatX27E552F6,
+    ) -> Self {
+        self.sijaishuoltoa_koskevat_muut_asiat = Some(value);
+        self
+    }
+    /// Set `sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen` (builder).
+    #[inline]
+    pub fn with_sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen(
+        mut self,
+        value: SosiaalihuollonAsiakkaanAsemastaJaOikeuksistaAnnetunLainMukaisenSelvityksenAntaminenX4910079B,
+    ) -> Self {
+        self
+            .sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen = Some(
+            value,
+        );
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `asiakassuunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_asiakassuunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.asiakassuunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LastensuojelunAsiakassuunnitelmaX336B02C4 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tama_asiakassuunnitelma_on",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "tausta_ja_nykytilanne",
+        "sijaishuollossa_olevan_lapsen_hyvinvointi",
+        "tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "lapsen_ja_sosiaalityontekijan_tapaamiset",
+        "sijaishuoltoa_koskevat_muut_asiat",
+        "sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "asiakassuunnitelman_tarkistaminen",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tama_asiakassuunnitelma_on: f.opt(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(2usize)?,
+            tausta_ja_nykytilanne: f.opt(3usize)?,
+            sijaishuollossa_olevan_lapsen_hyvinvointi: f.opt(4usize)?,
+            tavoitteiden_saavuttaminen: f.opt(5usize)?,
+            asetettavat_tavoitteet: f.opt(6usize)?,
+            keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(7usize)?,
+            lapsen_ja_sosiaalityontekijan_tapaamiset: f.opt(8usize)?,
+            sijaishuoltoa_koskevat_muut_asiat: f.opt(9usize)?,
+            sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen: f
+                .opt(10usize)?,
+            sovitut_jatkotoimet: f.opt(11usize)?,
+            eriavat_nakemykset: f.opt(12usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(13usize)?,
+            asiakassuunnitelman_tarkistaminen: f.opt(14usize)?,
+            jakelu: f.opt(15usize)?,
+            lisatiedot: f.opt(16usize)?,
+            lakiselostus: f.opt(17usize)?,
+            paivamaara: f.opt(18usize)?,
+            laatija: f.req(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tama_asiakassuunnitelma_on);
+        w.opt(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.tausta_ja_nykytilanne);
+        w.opt(4usize, &self.sijaishuollossa_olevan_lapsen_hyvinvointi);
+        w.opt(5usize, &self.tavoitteiden_saavuttaminen);
+        w.opt(6usize, &self.asetettavat_tavoitteet);
+        w.opt(
+            7usize,
+            &self.keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(8usize, &self.lapsen_ja_sosiaalityontekijan_tapaamiset);
+        w.opt(9usize, &self.sijaishuoltoa_koskevat_muut_asiat);
+        w.opt(
+            10usize,
+            &self
+                .sosiaalihuollon_asiakkaan_asemasta_ja_oikeuksista_annetun_lain_mukaisen_selvityksen_antaminen,
+        );
+        w.opt(11usize, &self.sovitut_jatkotoimet);
+        w.opt(12usize, &self.eriavat_nakemykset);
+        w.opt(13usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(14usize, &self.asiakassuunnitelman_tarkistaminen);
+        w.opt(15usize, &self.jakelu);
+        w.opt(16usize, &self.lisatiedot);
+        w.opt(17usize, &self.lakiselostus);
+        w.opt(18usize, &self.paivamaara);
+        w.req(19usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LastensuojelunAsiakassuunnitelmaX336B02C4);
 /// Suhtautuminen asiaan (sv: Inställning till ärendet)
 ///
 /// JSON `suhtautuminen_asiaan`: toistuva.
 ///
 /// Shape `51880ba5007364be`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuhtautuminenAsiaanX51880BA5 {
     /// Asia (sv: Ärende)
     ///
     /// JSON `asia`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asia: Option<String>,
     /// Vastustus (sv: Motsättande)
     ///
     /// JSON `vastustus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastustus: Option<bool>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
 }
 impl SuhtautuminenAsiaanX51880BA5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asia: None,
@@ -1762,14 +3755,49 @@ impl SuhtautuminenAsiaanX51880BA5 {
             perustelu: None,
         }
     }
+    /// Set `asia` (builder).
+    #[inline]
+    pub fn with_asia(mut self, value: String) -> Self {
+        self.asia = Some(value);
+        self
+    }
+    /// Set `vastustus` (builder).
+    #[inline]
+    pub fn with_vastustus(mut self, value: bool) -> Self {
+        self.vastustus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuhtautuminenAsiaanX51880BA5 {
+    const KEYS: &'static [&'static str] = &["asia", "vastustus", "perustelu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asia: f.opt(0usize)?,
+            vastustus: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asia);
+        w.opt(1usize, &self.vastustus);
+        w.opt(2usize, &self.perustelu);
+    }
+}
+sosmeta_types::record!(SuhtautuminenAsiaanX51880BA5);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: pakollinen.
 ///
 /// Shape `c55a1f82bde6ea33`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenXC55A1F82 {
     /// Kuultava (sv: Person som hörs)
     ///
@@ -1778,21 +3806,19 @@ pub struct KuuleminenXC55A1F82 {
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujat: Option<String>,
     /// Suhtautuminen asiaan (sv: Inställning till ärendet)
     ///
     /// JSON `suhtautuminen_asiaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_asiaan: Option<Vec<SuhtautuminenAsiaanX51880BA5>>,
     /// Selvittämisen tapa (sv: Utredningssätt)
     ///
     /// JSON `selvittamisen_tapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvittamisen_tapa: Option<String>,
 }
 impl KuuleminenXC55A1F82 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
@@ -1801,19 +3827,63 @@ impl KuuleminenXC55A1F82 {
             selvittamisen_tapa: None,
         }
     }
+    /// Set `osallistujat` (builder).
+    #[inline]
+    pub fn with_osallistujat(mut self, value: String) -> Self {
+        self.osallistujat = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_asiaan` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_asiaan(
+        mut self,
+        value: Vec<SuhtautuminenAsiaanX51880BA5>,
+    ) -> Self {
+        self.suhtautuminen_asiaan = Some(value);
+        self
+    }
+    /// Set `selvittamisen_tapa` (builder).
+    #[inline]
+    pub fn with_selvittamisen_tapa(mut self, value: String) -> Self {
+        self.selvittamisen_tapa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenXC55A1F82 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "osallistujat",
+        "suhtautuminen_asiaan",
+        "selvittamisen_tapa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.req(0usize)?,
+            osallistujat: f.opt(1usize)?,
+            suhtautuminen_asiaan: f.opt(2usize)?,
+            selvittamisen_tapa: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuultava);
+        w.opt(1usize, &self.osallistujat);
+        w.opt(2usize, &self.suhtautuminen_asiaan);
+        w.opt(3usize, &self.selvittamisen_tapa);
+    }
+}
+sosmeta_types::record!(KuuleminenXC55A1F82);
 /// Kuulemisasiakirja (sv: Samrådshandling)
 ///
 /// JSON `kuulemisasiakirja`: pakollinen.
 ///
 /// Shape `709f3530fdc28c00`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuulemisasiakirjaX709F3530 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Kuuleminen (sv: Hörande)
     ///
@@ -1822,18 +3892,40 @@ pub struct KuulemisasiakirjaX709F3530 {
 }
 impl KuulemisasiakirjaX709F3530 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuuleminen: KuuleminenXC55A1F82) -> Self {
         Self {
             asiasisalto: None,
             kuuleminen,
         }
     }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuulemisasiakirjaX709F3530 {
+    const KEYS: &'static [&'static str] = &["asiasisalto", "kuuleminen"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.opt(0usize)?,
+            kuuleminen: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiasisalto);
+        w.req(1usize, &self.kuuleminen);
+    }
+}
+sosmeta_types::record!(KuulemisasiakirjaX709F3530);
 /// Lastensuojelun kuulemisasiakirja (sv: Samrådshandling inom barnskyddet)
 ///
 /// Shape `956583690f1d761b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunKuulemisasiakirjaX95658369 {
     /// Asiakas (sv: Klient)
     ///
@@ -1846,17 +3938,14 @@ pub struct LastensuojelunKuulemisasiakirjaX95658369 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1869,6 +3958,7 @@ pub struct LastensuojelunKuulemisasiakirjaX95658369 {
 }
 impl LastensuojelunKuulemisasiakirjaX95658369 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         kuulemisasiakirja: KuulemisasiakirjaX709F3530,
@@ -1885,12 +3975,63 @@ impl LastensuojelunKuulemisasiakirjaX95658369 {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LastensuojelunKuulemisasiakirjaX95658369 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "kuulemisasiakirja",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            kuulemisasiakirja: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+            allekirjoitus: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.kuulemisasiakirja);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+        w.req(6usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(LastensuojelunKuulemisasiakirjaX95658369);
 /// Lastensuojelun mielipiteen selvittämisasiakirja (sv: Handling för utredning av åsikt inom barnskyddet)
 ///
 /// Shape `4859ab26496be53f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 {
     /// Asiakas (sv: Klient)
     ///
@@ -1903,17 +4044,14 @@ pub struct LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1922,6 +4060,7 @@ pub struct LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 {
 }
 impl LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         kuulemisasiakirja: KuulemisasiakirjaX8B7A9EA4,
@@ -1936,14 +4075,63 @@ impl LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 {
             laatija,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "kuulemisasiakirja",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            kuulemisasiakirja: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.kuulemisasiakirja);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LastensuojelunMielipiteenSelvittamisasiakirjaX4859AB26);
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
 /// Shape `72128f1fda23b6ab`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalipalveluJotaPaatosKoskeeX72128F1F {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
@@ -1954,16 +4142,15 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX72128F1F {
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_maara_tunteina: Option<sosmeta_types::Number>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl SosiaalipalveluJotaPaatosKoskeeX72128F1F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
         Self {
             sosiaalipalvelu,
@@ -1971,31 +4158,62 @@ impl SosiaalipalveluJotaPaatosKoskeeX72128F1F {
             kuvaus: None,
         }
     }
+    /// Set `palvelun_maara_tunteina` (builder).
+    #[inline]
+    pub fn with_palvelun_maara_tunteina(mut self, value: sosmeta_types::Number) -> Self {
+        self.palvelun_maara_tunteina = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalipalveluJotaPaatosKoskeeX72128F1F {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "palvelun_maara_tunteina",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.req(0usize)?,
+            palvelun_maara_tunteina: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.palvelun_maara_tunteina);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(SosiaalipalveluJotaPaatosKoskeeX72128F1F);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva.
 ///
 /// Shape `0533101dff364a7f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenX0533101D {
     /// Kuultava (sv: Person som hörs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<KuultavaXBB3963A3>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl KuuleminenX0533101D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuultava: None,
@@ -2003,29 +4221,65 @@ impl KuuleminenX0533101D {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: KuultavaXBB3963A3) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenX0533101D {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.opt(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuultava);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(KuuleminenX0533101D);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `3797cf8256c449d2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX3797CF82 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2050,41 +4304,34 @@ pub struct PaatosX3797CF82 {
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonnettavan_palvelun_jarjestamistapa: Option<
         sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
     >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_palvelun_jarjestamisesta: Option<String>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<Vec<KuuleminenX0533101D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2095,11 +4342,11 @@ pub struct PaatosX3797CF82 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX3797CF82 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
@@ -2130,12 +4377,156 @@ impl PaatosX3797CF82 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `myonnettavan_palvelun_jarjestamistapa` (builder).
+    #[inline]
+    pub fn with_myonnettavan_palvelun_jarjestamistapa(
+        mut self,
+        value: sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    ) -> Self {
+        self.myonnettavan_palvelun_jarjestamistapa = Some(value);
+        self
+    }
+    /// Set `lisatiedot_palvelun_jarjestamisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_palvelun_jarjestamisesta(mut self, value: String) -> Self {
+        self.lisatiedot_palvelun_jarjestamisesta = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: Vec<KuuleminenX0533101D>) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX3797CF82 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "sosiaalipalvelu_jota_paatos_koskee",
+        "ratkaisu_ja_perustelut",
+        "myonnettavan_palvelun_jarjestamistapa",
+        "lisatiedot_palvelun_jarjestamisesta",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "kuuleminen",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            vireilletulopaivamaara: f.opt(1usize)?,
+            hakemuksen_kuvaus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisun_laji: f.req(4usize)?,
+            sosiaalipalvelu_jota_paatos_koskee: f.req(5usize)?,
+            ratkaisu_ja_perustelut: f.req(6usize)?,
+            myonnettavan_palvelun_jarjestamistapa: f.opt(7usize)?,
+            lisatiedot_palvelun_jarjestamisesta: f.opt(8usize)?,
+            ratkaisun_lakiperuste: f.req(9usize)?,
+            paatoksen_voimassaolo: f.opt(10usize)?,
+            kuuleminen: f.opt(11usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(12usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(13usize)?,
+            valmistelija: f.opt(14usize)?,
+            paatoksentekija: f.req(15usize)?,
+            lisatietojen_antaja: f.req(16usize)?,
+            muutoksenhaku: f.opt(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.opt(1usize, &self.vireilletulopaivamaara);
+        w.opt(2usize, &self.hakemuksen_kuvaus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisun_laji);
+        w.req(5usize, &self.sosiaalipalvelu_jota_paatos_koskee);
+        w.req(6usize, &self.ratkaisu_ja_perustelut);
+        w.opt(7usize, &self.myonnettavan_palvelun_jarjestamistapa);
+        w.opt(8usize, &self.lisatiedot_palvelun_jarjestamisesta);
+        w.req(9usize, &self.ratkaisun_lakiperuste);
+        w.opt(10usize, &self.paatoksen_voimassaolo);
+        w.opt(11usize, &self.kuuleminen);
+        w.opt(12usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(13usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(14usize, &self.valmistelija);
+        w.req(15usize, &self.paatoksentekija);
+        w.req(16usize, &self.lisatietojen_antaja);
+        w.opt(17usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX3797CF82);
 /// Lastensuojelun palvelu- tai tukitoimipäätös (sv: Barnskyddets beslut om tjänster eller stödåtgärder)
 ///
 /// Shape `904ffdf6a2b0b830`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 {
     /// Asiakas (sv: Klient)
     ///
@@ -2148,7 +4539,6 @@ pub struct LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2157,6 +4547,7 @@ pub struct LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 {
 }
 impl LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatos: PaatosX3797CF82,
@@ -2169,4 +4560,35 @@ impl LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(LastensuojelunPalveluTaiTukitoimipaatosX904FFDF6);

@@ -10,37 +10,70 @@ use super::*;
 /// JSON `oppilaan_ja_hanen_huoltajiensa_nakemykset`: esitystapa Otsikko.
 ///
 /// Shape `847e9a510b033867`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51 {
     /// Oppilaan näkemys erityisen tuen tarpeesta (sv: Elevens uppfattning om behovet av särskilt stöd)
     ///
     /// JSON `oppilaan_nakemys_erityisen_tuen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaan_nakemys_erityisen_tuen_tarpeesta: Option<String>,
     /// Oppilaan huoltajien näkemykset erityisen tuen tarpeesta (sv: Uppfattningar hos elevens vårdnadshavare om behovet av särskilt stöd)
     ///
     /// JSON `oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta: Option<String>,
 }
 impl OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             oppilaan_nakemys_erityisen_tuen_tarpeesta: None,
             oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta: None,
         }
     }
+    /// Set `oppilaan_nakemys_erityisen_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_oppilaan_nakemys_erityisen_tuen_tarpeesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.oppilaan_nakemys_erityisen_tuen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51 {
+    const KEYS: &'static [&'static str] = &[
+        "oppilaan_nakemys_erityisen_tuen_tarpeesta",
+        "oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            oppilaan_nakemys_erityisen_tuen_tarpeesta: f.opt(0usize)?,
+            oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.oppilaan_nakemys_erityisen_tuen_tarpeesta);
+        w.opt(1usize, &self.oppilaan_huoltajien_nakemykset_erityisen_tuen_tarpeesta);
+    }
+}
+sosmeta_types::record!(OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51);
 /// Sosiaalinen selvitys perusopetuksen erityisen tuen tarpeen arviointia varten (sv: Social utredning för bedömning av behovet av särskilt stöd i grundläggande utbildning)
 ///
 /// Shape `825843540ed7c68a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenX82584354 {
     /// Vastaanottaja (sv: Mottagare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottaja: Option<VastaanottajaX3238D311>,
     /// Asiakas (sv: Kund)
     ///
@@ -49,64 +82,52 @@ pub struct SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten
     /// Selvityksen tekoon osallistuneet henkilöt (sv: Personer som har deltagit i upprättandet av utredningen)
     ///
     /// JSON `selvityksen_tekoon_osallistuneet_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvityksen_tekoon_osallistuneet_henkilot: Option<String>,
     /// Asuminen (sv: Boende)
     ///
     /// JSON `asuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<String>,
     /// Perhetilanne (sv: Familjesituation)
     ///
     /// JSON `perhetilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perhetilanne: Option<String>,
     /// Vapaa-aika (sv: Fritid)
     ///
     /// JSON `vapaa_aika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vapaa_aika: Option<String>,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
     /// JSON `toimintakyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyky: Option<String>,
     /// Koulunkäynti (sv: Skolgång)
     ///
     /// JSON `koulunkaynti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulunkaynti: Option<String>,
     /// Tukitoimet ja kontaktit (sv: Stödåtgärder och kontakter)
     ///
     /// JSON `tukitoimet_ja_kontaktit`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukitoimet_ja_kontaktit: Option<String>,
     /// Oppilaan ja hänen huoltajiensa näkemykset (sv: Uppfattningar hos eleven och elevens vårdnadshavare)
     ///
     /// JSON `oppilaan_ja_hanen_huoltajiensa_nakemykset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaan_ja_hanen_huoltajiensa_nakemykset: Option<
         OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51,
     >,
     /// Yhteenveto (sv: Sammanfattning)
     ///
     /// JSON `yhteenveto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenveto: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -115,6 +136,7 @@ pub struct SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVarten
 }
 impl SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenX82584354 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: AsiakasX8434043B, laatija: LaatijaXA71A9A7D) -> Self {
         Self {
             vastaanottaja: None,
@@ -134,4 +156,149 @@ impl SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenX82584
             laatija,
         }
     }
+    /// Set `vastaanottaja` (builder).
+    #[inline]
+    pub fn with_vastaanottaja(mut self, value: VastaanottajaX3238D311) -> Self {
+        self.vastaanottaja = Some(value);
+        self
+    }
+    /// Set `selvityksen_tekoon_osallistuneet_henkilot` (builder).
+    #[inline]
+    pub fn with_selvityksen_tekoon_osallistuneet_henkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.selvityksen_tekoon_osallistuneet_henkilot = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: String) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `perhetilanne` (builder).
+    #[inline]
+    pub fn with_perhetilanne(mut self, value: String) -> Self {
+        self.perhetilanne = Some(value);
+        self
+    }
+    /// Set `vapaa_aika` (builder).
+    #[inline]
+    pub fn with_vapaa_aika(mut self, value: String) -> Self {
+        self.vapaa_aika = Some(value);
+        self
+    }
+    /// Set `toimintakyky` (builder).
+    #[inline]
+    pub fn with_toimintakyky(mut self, value: String) -> Self {
+        self.toimintakyky = Some(value);
+        self
+    }
+    /// Set `koulunkaynti` (builder).
+    #[inline]
+    pub fn with_koulunkaynti(mut self, value: String) -> Self {
+        self.koulunkaynti = Some(value);
+        self
+    }
+    /// Set `tukitoimet_ja_kontaktit` (builder).
+    #[inline]
+    pub fn with_tukitoimet_ja_kontaktit(mut self, value: String) -> Self {
+        self.tukitoimet_ja_kontaktit = Some(value);
+        self
+    }
+    /// Set `oppilaan_ja_hanen_huoltajiensa_nakemykset` (builder).
+    #[inline]
+    pub fn with_oppilaan_ja_hanen_huoltajiensa_nakemykset(
+        mut self,
+        value: OppilaanJaHanenHuoltajiensaNakemyksetX847E9A51,
+    ) -> Self {
+        self.oppilaan_ja_hanen_huoltajiensa_nakemykset = Some(value);
+        self
+    }
+    /// Set `yhteenveto` (builder).
+    #[inline]
+    pub fn with_yhteenveto(mut self, value: String) -> Self {
+        self.yhteenveto = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenX82584354 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "selvityksen_tekoon_osallistuneet_henkilot",
+        "asuminen",
+        "perhetilanne",
+        "vapaa_aika",
+        "toimintakyky",
+        "koulunkaynti",
+        "tukitoimet_ja_kontaktit",
+        "oppilaan_ja_hanen_huoltajiensa_nakemykset",
+        "yhteenveto",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.opt(0usize)?,
+            asiakas: f.req(1usize)?,
+            selvityksen_tekoon_osallistuneet_henkilot: f.opt(2usize)?,
+            asuminen: f.opt(3usize)?,
+            perhetilanne: f.opt(4usize)?,
+            vapaa_aika: f.opt(5usize)?,
+            toimintakyky: f.opt(6usize)?,
+            koulunkaynti: f.opt(7usize)?,
+            tukitoimet_ja_kontaktit: f.opt(8usize)?,
+            oppilaan_ja_hanen_huoltajiensa_nakemykset: f.opt(9usize)?,
+            yhteenveto: f.opt(10usize)?,
+            lisatiedot: f.opt(11usize)?,
+            lakiselostus: f.opt(12usize)?,
+            paivamaara: f.opt(13usize)?,
+            laatija: f.req(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.selvityksen_tekoon_osallistuneet_henkilot);
+        w.opt(3usize, &self.asuminen);
+        w.opt(4usize, &self.perhetilanne);
+        w.opt(5usize, &self.vapaa_aika);
+        w.opt(6usize, &self.toimintakyky);
+        w.opt(7usize, &self.koulunkaynti);
+        w.opt(8usize, &self.tukitoimet_ja_kontaktit);
+        w.opt(9usize, &self.oppilaan_ja_hanen_huoltajiensa_nakemykset);
+        w.opt(10usize, &self.yhteenveto);
+        w.opt(11usize, &self.lisatiedot);
+        w.opt(12usize, &self.lakiselostus);
+        w.opt(13usize, &self.paivamaara);
+        w.req(14usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    SosiaalinenSelvitysPerusopetuksenErityisenTuenTarpeenArviointiaVartenX82584354
+);

@@ -8,8 +8,7 @@ use super::*;
 /// Omaishoidon tuen suunnitelma (sv: Plan för stödet för närståendevård)
 ///
 /// Shape `8cd031dbbe0365a1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OmaishoidonTuenSuunnitelmaX8CD031DB {
     /// Asiakas (sv: Klient)
     ///
@@ -24,59 +23,48 @@ pub struct OmaishoidonTuenSuunnitelmaX8CD031DB {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Palvelun alkamispäivämäärä (sv: Inledningsdatum för servicen)
     ///
     /// JSON `palvelun_alkamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_alkamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Asiakkaalle laaditut muut suunnitelmat (sv: Andra planer som har upprättats för klienten)
     ///
     /// JSON `asiakkaalle_laaditut_muut_suunnitelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_laaditut_muut_suunnitelmat: Option<String>,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asiakkaan terveys ja toimintakyky (sv: Klientens hälsa och funktionsförmåga)
     ///
     /// JSON `asiakkaan_terveys_ja_toimintakyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_terveys_ja_toimintakyky: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens styrkor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Kokemukset omaishoidon tuesta (sv: Erfarenheter av stödet för närståendevård)
     ///
     /// JSON `kokemukset_omaishoidon_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kokemukset_omaishoidon_tuesta: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Asiakkaan vastuu sovittujen tavoitteiden saavuttamisessa (sv: Klientens ansvar för uppnåendet av de överenskomna målen)
     ///
     /// JSON `asiakkaan_vastuu_sovittujen_tavoitteiden_saavuttamisessa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vastuu_sovittujen_tavoitteiden_saavuttamisessa: Option<String>,
     /// Omaishoitajan antaman tuen määrä ja sisältö (sv: Omfattningen av och innehållet i det stöd som närståendevårdaren ger)
     ///
@@ -85,12 +73,10 @@ pub struct OmaishoidonTuenSuunnitelmaX8CD031DB {
     /// Muiden tarpeellisten palvelujen määrä ja sisältö (sv: Omfattningen av och innehållet i andra behövliga tjänster)
     ///
     /// JSON `muiden_tarpeellisten_palvelujen_maara_ja_sisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_tarpeellisten_palvelujen_maara_ja_sisalto: Option<String>,
     /// Muiden läheisten antama tuki (sv: Stöd som ges av andra närstående)
     ///
     /// JSON `muiden_laheisten_antama_tuki`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_laheisten_antama_tuki: Option<String>,
     /// Omaishoitajan palvelut (sv: Närståendevårdarens tjänster)
     ///
@@ -99,58 +85,46 @@ pub struct OmaishoidonTuenSuunnitelmaX8CD031DB {
     /// Yhteistyötahojen vastuu (sv: Samarbetspartnernas ansvar)
     ///
     /// JSON `yhteistyotahojen_vastuu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteistyotahojen_vastuu: Option<String>,
     /// Muu hoito (sv: Annan vård)
     ///
     /// JSON `muu_hoito`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_hoito: Option<String>,
     /// Hoidettavan  pärjääminen yksin (sv: Den vårdbehövande personens förmåga att klara sig ensam)
     ///
     /// JSON `hoidettavan__parjaaminen_yksin`: esitystapa Teksti.
-    #[serde(rename = "hoidettavan__parjaaminen_yksin")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoidettavan_parjaaminen_yksin: Option<String>,
     /// Omaishoitajan vapaavuorokausien määrä kuukaudessa (sv: Antal lediga dygn per månad för närståendevårdaren)
     ///
     /// JSON `omaishoitajan_vapaavuorokausien_maara_kuukaudessa`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omaishoitajan_vapaavuorokausien_maara_kuukaudessa: Option<sosmeta_types::Number>,
     /// Hoidon ja vapaan järjestäminen (sv: Ordnande av vård och ledig tid)
     ///
     /// JSON `hoidon_ja_vapaan_jarjestaminen`: esitystapa Teksti, pakollinen.
     pub hoidon_ja_vapaan_jarjestaminen: sosmeta_types::NonEmptyString,
     /// Palvelun vastuuhenkilö (sv: Ansvarig person för servicen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -159,6 +133,7 @@ pub struct OmaishoidonTuenSuunnitelmaX8CD031DB {
 }
 impl OmaishoidonTuenSuunnitelmaX8CD031DB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         omaishoitaja: sosmeta_types::NonEmptyVec<KuultavaXBB3963A3>,
@@ -200,4 +175,281 @@ impl OmaishoidonTuenSuunnitelmaX8CD031DB {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `palvelun_alkamispaivamaara` (builder).
+    #[inline]
+    pub fn with_palvelun_alkamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.palvelun_alkamispaivamaara = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_laaditut_muut_suunnitelmat` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_laaditut_muut_suunnitelmat(mut self, value: String) -> Self {
+        self.asiakkaalle_laaditut_muut_suunnitelmat = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_terveys_ja_toimintakyky` (builder).
+    #[inline]
+    pub fn with_asiakkaan_terveys_ja_toimintakyky(mut self, value: String) -> Self {
+        self.asiakkaan_terveys_ja_toimintakyky = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `kokemukset_omaishoidon_tuesta` (builder).
+    #[inline]
+    pub fn with_kokemukset_omaishoidon_tuesta(mut self, value: String) -> Self {
+        self.kokemukset_omaishoidon_tuesta = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vastuu_sovittujen_tavoitteiden_saavuttamisessa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vastuu_sovittujen_tavoitteiden_saavuttamisessa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_vastuu_sovittujen_tavoitteiden_saavuttamisessa = Some(value);
+        self
+    }
+    /// Set `muiden_tarpeellisten_palvelujen_maara_ja_sisalto` (builder).
+    #[inline]
+    pub fn with_muiden_tarpeellisten_palvelujen_maara_ja_sisalto(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muiden_tarpeellisten_palvelujen_maara_ja_sisalto = Some(value);
+        self
+    }
+    /// Set `muiden_laheisten_antama_tuki` (builder).
+    #[inline]
+    pub fn with_muiden_laheisten_antama_tuki(mut self, value: String) -> Self {
+        self.muiden_laheisten_antama_tuki = Some(value);
+        self
+    }
+    /// Set `yhteistyotahojen_vastuu` (builder).
+    #[inline]
+    pub fn with_yhteistyotahojen_vastuu(mut self, value: String) -> Self {
+        self.yhteistyotahojen_vastuu = Some(value);
+        self
+    }
+    /// Set `muu_hoito` (builder).
+    #[inline]
+    pub fn with_muu_hoito(mut self, value: String) -> Self {
+        self.muu_hoito = Some(value);
+        self
+    }
+    /// Set `hoidettavan__parjaaminen_yksin` (builder).
+    #[inline]
+    pub fn with_hoidettavan_parjaaminen_yksin(mut self, value: String) -> Self {
+        self.hoidettavan_parjaaminen_yksin = Some(value);
+        self
+    }
+    /// Set `omaishoitajan_vapaavuorokausien_maara_kuukaudessa` (builder).
+    #[inline]
+    pub fn with_omaishoitajan_vapaavuorokausien_maara_kuukaudessa(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.omaishoitajan_vapaavuorokausien_maara_kuukaudessa = Some(value);
+        self
+    }
+    /// Set `palvelun_vastuuhenkilo` (builder).
+    #[inline]
+    pub fn with_palvelun_vastuuhenkilo(mut self, value: YhteyshenkiloX2E1B58EE) -> Self {
+        self.palvelun_vastuuhenkilo = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OmaishoidonTuenSuunnitelmaX8CD031DB {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "omaishoitaja",
+        "palvelutehtava",
+        "palvelun_alkamispaivamaara",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "asiakkaalle_laaditut_muut_suunnitelmat",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asiakkaan_terveys_ja_toimintakyky",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "kokemukset_omaishoidon_tuesta",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "asiakkaan_vastuu_sovittujen_tavoitteiden_saavuttamisessa",
+        "omaishoitajan_antaman_tuen_maara_ja_sisalto",
+        "muiden_tarpeellisten_palvelujen_maara_ja_sisalto",
+        "muiden_laheisten_antama_tuki",
+        "omaishoitajan_palvelut",
+        "yhteistyotahojen_vastuu",
+        "muu_hoito",
+        "hoidettavan__parjaaminen_yksin",
+        "omaishoitajan_vapaavuorokausien_maara_kuukaudessa",
+        "hoidon_ja_vapaan_jarjestaminen",
+        "palvelun_vastuuhenkilo",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            omaishoitaja: f.req(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            palvelun_alkamispaivamaara: f.opt(3usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(4usize)?,
+            asiakkaalle_laaditut_muut_suunnitelmat: f.opt(5usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(6usize)?,
+            asiakkaan_terveys_ja_toimintakyky: f.opt(7usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(8usize)?,
+            kokemukset_omaishoidon_tuesta: f.opt(9usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(10usize)?,
+            asetettavat_tavoitteet: f.opt(11usize)?,
+            asiakkaan_vastuu_sovittujen_tavoitteiden_saavuttamisessa: f.opt(12usize)?,
+            omaishoitajan_antaman_tuen_maara_ja_sisalto: f.req(13usize)?,
+            muiden_tarpeellisten_palvelujen_maara_ja_sisalto: f.opt(14usize)?,
+            muiden_laheisten_antama_tuki: f.opt(15usize)?,
+            omaishoitajan_palvelut: f.req(16usize)?,
+            yhteistyotahojen_vastuu: f.opt(17usize)?,
+            muu_hoito: f.opt(18usize)?,
+            hoidettavan_parjaaminen_yksin: f.opt(19usize)?,
+            omaishoitajan_vapaavuorokausien_maara_kuukaudessa: f.opt(20usize)?,
+            hoidon_ja_vapaan_jarjestaminen: f.req(21usize)?,
+            palvelun_vastuuhenkilo: f.opt(22usize)?,
+            sovitut_jatkotoimet: f.opt(23usize)?,
+            eriavat_nakemykset: f.opt(24usize)?,
+            suunnitelman_tarkistaminen: f.opt(25usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(26usize)?,
+            lakiselostus: f.opt(27usize)?,
+            paivamaara: f.opt(28usize)?,
+            laatija: f.req(29usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.omaishoitaja);
+        w.opt(2usize, &self.palvelutehtava);
+        w.opt(3usize, &self.palvelun_alkamispaivamaara);
+        w.opt(4usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(5usize, &self.asiakkaalle_laaditut_muut_suunnitelmat);
+        w.opt(6usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(7usize, &self.asiakkaan_terveys_ja_toimintakyky);
+        w.opt(8usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(9usize, &self.kokemukset_omaishoidon_tuesta);
+        w.opt(10usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(11usize, &self.asetettavat_tavoitteet);
+        w.opt(12usize, &self.asiakkaan_vastuu_sovittujen_tavoitteiden_saavuttamisessa);
+        w.req(13usize, &self.omaishoitajan_antaman_tuen_maara_ja_sisalto);
+        w.opt(14usize, &self.muiden_tarpeellisten_palvelujen_maara_ja_sisalto);
+        w.opt(15usize, &self.muiden_laheisten_antama_tuki);
+        w.req(16usize, &self.omaishoitajan_palvelut);
+        w.opt(17usize, &self.yhteistyotahojen_vastuu);
+        w.opt(18usize, &self.muu_hoito);
+        w.opt(19usize, &self.hoidettavan_parjaaminen_yksin);
+        w.opt(20usize, &self.omaishoitajan_vapaavuorokausien_maara_kuukaudessa);
+        w.req(21usize, &self.hoidon_ja_vapaan_jarjestaminen);
+        w.opt(22usize, &self.palvelun_vastuuhenkilo);
+        w.opt(23usize, &self.sovitut_jatkotoimet);
+        w.opt(24usize, &self.eriavat_nakemykset);
+        w.opt(25usize, &self.suunnitelman_tarkistaminen);
+        w.opt(26usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+        w.opt(27usize, &self.lakiselostus);
+        w.opt(28usize, &self.paivamaara);
+        w.req(29usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(OmaishoidonTuenSuunnitelmaX8CD031DB);

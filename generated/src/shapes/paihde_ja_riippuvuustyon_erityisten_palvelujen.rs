@@ -54,72 +54,62 @@ sosmeta_types::code_list!(
 /// Alkoholin käyttö (sv: Användning av alkohol)
 ///
 /// Shape `4504ebe78cfb78cf`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlkoholinKayttoX4504EBE7 {
     /// Käyttötiheys (sv: Användningsfrekvens)
     ///
     /// JSON `kayttotiheys`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004010 AUDIT_1: 1. Kuinka usein juot olutta, viiniä tai muita alkoholijuomia?, `urn:oid:1.2.246.537.6.809`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotiheys: Option<sosmeta_types::Coded<KayttotiheysXF7CAC765>>,
     /// Ensimmäisen kysymyksen pisteet (sv: Poäng för den första frågan)
     ///
     /// JSON `ensimmaisen_kysymyksen_pisteet`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensimmaisen_kysymyksen_pisteet: Option<sosmeta_types::Number>,
     /// Alkoholin käyttömäärä yhdellä käyttökerralla (sv: Alkoholmängd per gång)
     ///
     /// JSON `alkoholin_kayttomaara_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004020 AUDIT_2: 2. Kuinka monta annosta alkoholia olet yleensä juonut niinä päivinä, jolloin käytät alkoholia?, `urn:oid:1.2.246.537.6.809`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkoholin_kayttomaara_yhdella_kayttokerralla: Option<
         sosmeta_types::Coded<AlkoholinKayttomaaraYhdellaKayttokerrallaXB5C5645A>,
     >,
     /// Toisen kysymyksen pisteet (sv: Poäng för den andra frågan)
     ///
     /// JSON `toisen_kysymyksen_pisteet`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisen_kysymyksen_pisteet: Option<sosmeta_types::Number>,
     /// Kuusi alkoholiannosta yhdellä käyttökerralla (sv: Sex portioner alkohol per gång)
     ///
     /// JSON `kuusi_alkoholiannosta_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004030 AUDIT_3: 3. Kuinka usein olet juonut kerralla kuusi tai useampia annoksia?, `urn:oid:1.2.246.537.6.809`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuusi_alkoholiannosta_yhdella_kayttokerralla: Option<
         sosmeta_types::Coded<KuusiAlkoholiannostaYhdellaKayttokerrallaXC2268995>,
     >,
     /// Kolmannen kysymyksen pisteet (sv: Poäng för den tredje frågan)
     ///
     /// JSON `kolmannen_kysymyksen_pisteet`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kolmannen_kysymyksen_pisteet: Option<sosmeta_types::Number>,
     /// AUDIT-C:n tulos (sv: Resultatet av AUDIT-C)
     ///
     /// JSON `audit_cn_tulos`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_cn_tulos: Option<sosmeta_types::Number>,
     /// AUDIT-C:n sanallinen tulos (sv: Resultatet av AUDIT-C i textform)
     ///
     /// JSON `audit_cn_sanallinen_tulos`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_cn_sanallinen_tulos: Option<String>,
     /// Ensikokeilu (sv: Första användningsgången)
     ///
     /// JSON `ensikokeilu`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensikokeilu: Option<sosmeta_types::Number>,
     /// Käytön kuvaus (sv: Beskrivning av användningen)
     ///
     /// JSON `kayton_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
 impl AlkoholinKayttoX4504EBE7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kayttotiheys: None,
@@ -134,7 +124,128 @@ impl AlkoholinKayttoX4504EBE7 {
             kayton_kuvaus: None,
         }
     }
+    /// Set `kayttotiheys` (builder).
+    #[inline]
+    pub fn with_kayttotiheys(
+        mut self,
+        value: sosmeta_types::Coded<KayttotiheysXF7CAC765>,
+    ) -> Self {
+        self.kayttotiheys = Some(value);
+        self
+    }
+    /// Set `ensimmaisen_kysymyksen_pisteet` (builder).
+    #[inline]
+    pub fn with_ensimmaisen_kysymyksen_pisteet(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.ensimmaisen_kysymyksen_pisteet = Some(value);
+        self
+    }
+    /// Set `alkoholin_kayttomaara_yhdella_kayttokerralla` (builder).
+    #[inline]
+    pub fn with_alkoholin_kayttomaara_yhdella_kayttokerralla(
+        mut self,
+        value: sosmeta_types::Coded<AlkoholinKayttomaaraYhdellaKayttokerrallaXB5C5645A>,
+    ) -> Self {
+        self.alkoholin_kayttomaara_yhdella_kayttokerralla = Some(value);
+        self
+    }
+    /// Set `toisen_kysymyksen_pisteet` (builder).
+    #[inline]
+    pub fn with_toisen_kysymyksen_pisteet(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.toisen_kysymyksen_pisteet = Some(value);
+        self
+    }
+    /// Set `kuusi_alkoholiannosta_yhdella_kayttokerralla` (builder).
+    #[inline]
+    pub fn with_kuusi_alkoholiannosta_yhdella_kayttokerralla(
+        mut self,
+        value: sosmeta_types::Coded<KuusiAlkoholiannostaYhdellaKayttokerrallaXC2268995>,
+    ) -> Self {
+        self.kuusi_alkoholiannosta_yhdella_kayttokerralla = Some(value);
+        self
+    }
+    /// Set `kolmannen_kysymyksen_pisteet` (builder).
+    #[inline]
+    pub fn with_kolmannen_kysymyksen_pisteet(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.kolmannen_kysymyksen_pisteet = Some(value);
+        self
+    }
+    /// Set `audit_cn_tulos` (builder).
+    #[inline]
+    pub fn with_audit_cn_tulos(mut self, value: sosmeta_types::Number) -> Self {
+        self.audit_cn_tulos = Some(value);
+        self
+    }
+    /// Set `audit_cn_sanallinen_tulos` (builder).
+    #[inline]
+    pub fn with_audit_cn_sanallinen_tulos(mut self, value: String) -> Self {
+        self.audit_cn_sanallinen_tulos = Some(value);
+        self
+    }
+    /// Set `ensikokeilu` (builder).
+    #[inline]
+    pub fn with_ensikokeilu(mut self, value: sosmeta_types::Number) -> Self {
+        self.ensikokeilu = Some(value);
+        self
+    }
+    /// Set `kayton_kuvaus` (builder).
+    #[inline]
+    pub fn with_kayton_kuvaus(mut self, value: String) -> Self {
+        self.kayton_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AlkoholinKayttoX4504EBE7 {
+    const KEYS: &'static [&'static str] = &[
+        "kayttotiheys",
+        "ensimmaisen_kysymyksen_pisteet",
+        "alkoholin_kayttomaara_yhdella_kayttokerralla",
+        "toisen_kysymyksen_pisteet",
+        "kuusi_alkoholiannosta_yhdella_kayttokerralla",
+        "kolmannen_kysymyksen_pisteet",
+        "audit_cn_tulos",
+        "audit_cn_sanallinen_tulos",
+        "ensikokeilu",
+        "kayton_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kayttotiheys: f.opt(0usize)?,
+            ensimmaisen_kysymyksen_pisteet: f.opt(1usize)?,
+            alkoholin_kayttomaara_yhdella_kayttokerralla: f.opt(2usize)?,
+            toisen_kysymyksen_pisteet: f.opt(3usize)?,
+            kuusi_alkoholiannosta_yhdella_kayttokerralla: f.opt(4usize)?,
+            kolmannen_kysymyksen_pisteet: f.opt(5usize)?,
+            audit_cn_tulos: f.opt(6usize)?,
+            audit_cn_sanallinen_tulos: f.opt(7usize)?,
+            ensikokeilu: f.opt(8usize)?,
+            kayton_kuvaus: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kayttotiheys);
+        w.opt(1usize, &self.ensimmaisen_kysymyksen_pisteet);
+        w.opt(2usize, &self.alkoholin_kayttomaara_yhdella_kayttokerralla);
+        w.opt(3usize, &self.toisen_kysymyksen_pisteet);
+        w.opt(4usize, &self.kuusi_alkoholiannosta_yhdella_kayttokerralla);
+        w.opt(5usize, &self.kolmannen_kysymyksen_pisteet);
+        w.opt(6usize, &self.audit_cn_tulos);
+        w.opt(7usize, &self.audit_cn_sanallinen_tulos);
+        w.opt(8usize, &self.ensikokeilu);
+        w.opt(9usize, &self.kayton_kuvaus);
+    }
+}
+sosmeta_types::record!(AlkoholinKayttoX4504EBE7);
 sosmeta_types::classification!(
     #[doc = " Päihde (sv: Berusningsmedel)"] #[doc = " "] #[doc =
     " JSON `paihde`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -161,36 +272,32 @@ sosmeta_types::classification!(
 /// JSON `muiden_paihteiden_kaytto`: toistuva.
 ///
 /// Shape `1c35c745aca9e38c`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuidenPaihteidenKayttoX1C35C745 {
     /// Päihde (sv: Berusningsmedel)
     ///
     /// JSON `paihde`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Pompidou - Päihdeluokitus 1.2.246.537.6.887, `urn:oid:1.2.246.537.6.887`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihde: Option<sosmeta_types::Coded<PaihdeX5CFD3613>>,
     /// Käyttötiheys (sv: Användningsfrekvens)
     ///
     /// JSON `kayttotiheys`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 3004 Käyttökerrat (kulunut kk): 1.2.246.537.6.886.3004, `urn:oid:1.2.246.537.6.886.3004`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotiheys: Option<sosmeta_types::Coded<KayttotiheysXA6C7BAB8>>,
     /// Ensikokeilu (sv: Första användningsgången)
     ///
     /// JSON `ensikokeilu`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensikokeilu: Option<sosmeta_types::Number>,
     /// Käytön kuvaus (sv: Beskrivning av användningen)
     ///
     /// JSON `kayton_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
 impl MuidenPaihteidenKayttoX1C35C745 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paihde: None,
@@ -199,190 +306,243 @@ impl MuidenPaihteidenKayttoX1C35C745 {
             kayton_kuvaus: None,
         }
     }
+    /// Set `paihde` (builder).
+    #[inline]
+    pub fn with_paihde(mut self, value: sosmeta_types::Coded<PaihdeX5CFD3613>) -> Self {
+        self.paihde = Some(value);
+        self
+    }
+    /// Set `kayttotiheys` (builder).
+    #[inline]
+    pub fn with_kayttotiheys(
+        mut self,
+        value: sosmeta_types::Coded<KayttotiheysXA6C7BAB8>,
+    ) -> Self {
+        self.kayttotiheys = Some(value);
+        self
+    }
+    /// Set `ensikokeilu` (builder).
+    #[inline]
+    pub fn with_ensikokeilu(mut self, value: sosmeta_types::Number) -> Self {
+        self.ensikokeilu = Some(value);
+        self
+    }
+    /// Set `kayton_kuvaus` (builder).
+    #[inline]
+    pub fn with_kayton_kuvaus(mut self, value: String) -> Self {
+        self.kayton_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuidenPaihteidenKayttoX1C35C745 {
+    const KEYS: &'static [&'static str] = &[
+        "paihde",
+        "kayttotiheys",
+        "ensikokeilu",
+        "kayton_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paihde: f.opt(0usize)?,
+            kayttotiheys: f.opt(1usize)?,
+            ensikokeilu: f.opt(2usize)?,
+            kayton_kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paihde);
+        w.opt(1usize, &self.kayttotiheys);
+        w.opt(2usize, &self.ensikokeilu);
+        w.opt(3usize, &self.kayton_kuvaus);
+    }
+}
+sosmeta_types::record!(MuidenPaihteidenKayttoX1C35C745);
 /// Päihteiden käyttö (sv: Användning av berusningsmedel)
 ///
 /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
 ///
 /// Shape `8ab81034f09384d8`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaihteidenKayttoX8AB81034 {
     /// Alkoholin käyttö (sv: Användning av alkohol)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkoholin_kaytto: Option<AlkoholinKayttoX4504EBE7>,
     /// Muiden päihteiden käyttö (sv: Användning av andra berusningsmedel)
     ///
     /// JSON `muiden_paihteiden_kaytto`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_paihteiden_kaytto: Option<Vec<MuidenPaihteidenKayttoX1C35C745>>,
 }
 impl PaihteidenKayttoX8AB81034 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             alkoholin_kaytto: None,
             muiden_paihteiden_kaytto: None,
         }
     }
+    /// Set `alkoholin_kaytto` (builder).
+    #[inline]
+    pub fn with_alkoholin_kaytto(mut self, value: AlkoholinKayttoX4504EBE7) -> Self {
+        self.alkoholin_kaytto = Some(value);
+        self
+    }
+    /// Set `muiden_paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_muiden_paihteiden_kaytto(
+        mut self,
+        value: Vec<MuidenPaihteidenKayttoX1C35C745>,
+    ) -> Self {
+        self.muiden_paihteiden_kaytto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaihteidenKayttoX8AB81034 {
+    const KEYS: &'static [&'static str] = &[
+        "alkoholin_kaytto",
+        "muiden_paihteiden_kaytto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkoholin_kaytto: f.opt(0usize)?,
+            muiden_paihteiden_kaytto: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alkoholin_kaytto);
+        w.opt(1usize, &self.muiden_paihteiden_kaytto);
+    }
+}
+sosmeta_types::record!(PaihteidenKayttoX8AB81034);
 /// Päihde- ja riippuvuustyön erityisten palvelujen asiakassuunnitelma (sv: Klientplan vid särskild service inom arbetet med missbruk och beroende)
 ///
 /// Shape `bdcfe8ff9e68f440`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXBDCFE8FF {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
     pub asiakas: AsiakasX8434043B,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Päihteiden käyttö (sv: Användning av berusningsmedel)
     ///
     /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto: Option<PaihteidenKayttoX8AB81034>,
     /// Muut riippuvuudet (sv: Övriga beroenden)
     ///
     /// JSON `muut_riippuvuudet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_riippuvuudet: Option<String>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<String>,
     /// Asiakkaan arvio tuen tarpeesta (sv: Klientens bedömning av stödbehovet)
     ///
     /// JSON `asiakkaan_arvio_tuen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tuen_tarpeesta: Option<String>,
     /// Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuen_tarpeesta: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens styrkor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Sovittujen käyntien tai tapaamisten toteutuminen (sv: Genomförande av avtalade besök och möten)
     ///
     /// JSON `sovittujen_kayntien_tai_tapaamisten_toteutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovittujen_kayntien_tai_tapaamisten_toteutuminen: Option<String>,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX166415D1>>,
     /// Palvelut, joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
     ///
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Övriga tjänster och metoder för att uppnå målen och möta stödbehovet)
     ///
     /// JSON `muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         String,
     >,
     /// Muut asiat (sv: Övriga ärenden)
     ///
     /// JSON `muut_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiat: Option<String>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Asiakkaan tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av klienten och deras uppgifter)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
     /// Suunnitelma asiakkaan ja omatyöntekijän tapaamisista (sv: Plan för möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Asiakkaalle on anne selvitys vaihtoehdoista (sv: Klienten har fått en utredning om olika alternativ)
     ///
     /// JSON `asiakkaalle_on_anne_selvitys_vaihtoehdoista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_on_anne_selvitys_vaihtoehdoista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Suunnitelman tekoon osallistuneiden henkilöiden eriävät näkemykset suunnitelman sisällöstä (sv: Avvikande åsikter om planens innehåll bland de personer som har medverkat i upprättandet av planen)
     ///
     /// JSON `suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: Option<
         String,
     >,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Asiakkaan tuen tarve päihde- ja riippuvuustyön erityisten palvelujen päättymisen jälkeen (sv: Klientens behov av stöd när klientrelationen inom särskild service inom arbetet med missbruk och beroende har avslutats)
     ///
     /// JSON `asiakkaan_tuen_tarve_paihde__ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen`: esitystapa Teksti.
-    #[serde(
-        rename = "asiakkaan_tuen_tarve_paihde__ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen: Option<
         String,
     >,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -391,6 +551,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXBDCFE8FF
 }
 impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXBDCFE8FF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -427,164 +588,476 @@ impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXBDCFE8FF {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto(mut self, value: PaihteidenKayttoX8AB81034) -> Self {
+        self.paihteiden_kaytto = Some(value);
+        self
+    }
+    /// Set `muut_riippuvuudet` (builder).
+    #[inline]
+    pub fn with_muut_riippuvuudet(mut self, value: String) -> Self {
+        self.muut_riippuvuudet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tuen_tarpeesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tuen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuen_tarpeesta(mut self, value: String) -> Self {
+        self.ammattihenkilon_arvio_tuen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `sovittujen_kayntien_tai_tapaamisten_toteutuminen` (builder).
+    #[inline]
+    pub fn with_sovittujen_kayntien_tai_tapaamisten_toteutuminen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sovittujen_kayntien_tai_tapaamisten_toteutuminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX166415D1>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
+    ) -> Self {
+        self.palvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `muut_asiat` (builder).
+    #[inline]
+    pub fn with_muut_asiat(mut self, value: String) -> Self {
+        self.muut_asiat = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_on_anne_selvitys_vaihtoehdoista` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_on_anne_selvitys_vaihtoehdoista(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.asiakkaalle_on_anne_selvitys_vaihtoehdoista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tuen_tarve_paihde__ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXBDCFE8FF {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "paihteiden_kaytto",
+        "muut_riippuvuudet",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_tuen_tarpeesta",
+        "ammattihenkilon_arvio_tuen_tarpeesta",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "sovittujen_kayntien_tai_tapaamisten_toteutuminen",
+        "asetettavat_tavoitteet",
+        "palvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "muut_asiat",
+        "asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+        "suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista",
+        "asiakkaalle_on_anne_selvitys_vaihtoehdoista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta",
+        "arvio_asiakkuuden_kestosta",
+        "asiakkaan_tuen_tarve_paihde__ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen",
+        "suunnitelman_tarkistaminen",
+        "jakelu",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(1usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(2usize)?,
+            paihteiden_kaytto: f.opt(3usize)?,
+            muut_riippuvuudet: f.opt(4usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.opt(5usize)?,
+            asiakkaan_arvio_tuen_tarpeesta: f.opt(6usize)?,
+            ammattihenkilon_arvio_tuen_tarpeesta: f.opt(7usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(8usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(9usize)?,
+            sovittujen_kayntien_tai_tapaamisten_toteutuminen: f.opt(10usize)?,
+            asetettavat_tavoitteet: f.opt(11usize)?,
+            palvelut_joita_asiakkaalle_suunnitellaan: f.opt(12usize)?,
+            muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(13usize)?,
+            muut_asiat: f.opt(14usize)?,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(15usize)?,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(16usize)?,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: f.opt(17usize)?,
+            asiakkaalle_on_anne_selvitys_vaihtoehdoista: f.opt(18usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(19usize)?,
+            sovitut_jatkotoimet: f.opt(20usize)?,
+            suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: f
+                .opt(21usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(22usize)?,
+            asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen: f
+                .opt(23usize)?,
+            suunnitelman_tarkistaminen: f.opt(24usize)?,
+            jakelu: f.opt(25usize)?,
+            lakiselostus: f.opt(26usize)?,
+            paivamaara: f.opt(27usize)?,
+            laatija: f.req(28usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(2usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(3usize, &self.paihteiden_kaytto);
+        w.opt(4usize, &self.muut_riippuvuudet);
+        w.opt(5usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(6usize, &self.asiakkaan_arvio_tuen_tarpeesta);
+        w.opt(7usize, &self.ammattihenkilon_arvio_tuen_tarpeesta);
+        w.opt(8usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(9usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(10usize, &self.sovittujen_kayntien_tai_tapaamisten_toteutuminen);
+        w.opt(11usize, &self.asetettavat_tavoitteet);
+        w.opt(12usize, &self.palvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(
+            13usize,
+            &self
+                .muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(14usize, &self.muut_asiat);
+        w.opt(
+            15usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            16usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+        w.opt(17usize, &self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista);
+        w.opt(18usize, &self.asiakkaalle_on_anne_selvitys_vaihtoehdoista);
+        w.opt(19usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(20usize, &self.sovitut_jatkotoimet);
+        w.opt(
+            21usize,
+            &self
+                .suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta,
+        );
+        w.opt(22usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(
+            23usize,
+            &self
+                .asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen,
+        );
+        w.opt(24usize, &self.suunnitelman_tarkistaminen);
+        w.opt(25usize, &self.jakelu);
+        w.opt(26usize, &self.lakiselostus);
+        w.opt(27usize, &self.paivamaara);
+        w.req(28usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaXBDCFE8FF
+);
 /// Päihde- ja riippuvuustyön erityisten palvelujen asiakassuunnitelma (sv: Klientplan vid särskild service inom arbetet med missbruk och beroende)
 ///
 /// Shape `294e8fceb837d938`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX294E8FCE {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
     pub asiakas: AsiakasX8434043B,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Päihteiden käyttö (sv: Användning av berusningsmedel)
     ///
     /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto: Option<PaihteidenKayttoX8AB81034>,
     /// Muut riippuvuudet (sv: Övriga beroenden)
     ///
     /// JSON `muut_riippuvuudet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_riippuvuudet: Option<String>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<String>,
     /// Asiakkaan arvio tuen tarpeesta (sv: Klientens bedömning av stödbehovet)
     ///
     /// JSON `asiakkaan_arvio_tuen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tuen_tarpeesta: Option<String>,
     /// Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuen_tarpeesta: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens styrkor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Sovittujen käyntien tai tapaamisten toteutuminen (sv: Genomförande av avtalade besök och möten)
     ///
     /// JSON `sovittujen_kayntien_tai_tapaamisten_toteutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovittujen_kayntien_tai_tapaamisten_toteutuminen: Option<String>,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX166415D1>>,
     /// Palvelut, joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
     ///
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
     >,
     /// Muut palvelut ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Övriga tjänster och metoder för att uppnå målen och möta stödbehovet)
     ///
     /// JSON `muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         String,
     >,
     /// Muut asiat (sv: Övriga ärenden)
     ///
     /// JSON `muut_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiat: Option<String>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Asiakkaan tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av klienten och deras uppgifter)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
     /// Suunnitelma asiakkaan ja omatyöntekijän tapaamisista (sv: Plan för möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Asiakkaalle on anne selvitys vaihtoehdoista (sv: Klienten har fått en utredning om olika alternativ)
     ///
     /// JSON `asiakkaalle_on_anne_selvitys_vaihtoehdoista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_on_anne_selvitys_vaihtoehdoista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Suunnitelman tekoon osallistuneiden henkilöiden eriävät näkemykset suunnitelman sisällöstä (sv: Avvikande åsikter om planens innehåll bland de personer som har medverkat i upprättandet av planen)
     ///
     /// JSON `suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: Option<
         String,
     >,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Asiakkaan tuen tarve päihde- ja riippuvuustyön erityisten palvelujen päättymisen jälkeen (sv: Klientens behov av stöd när klientrelationen inom särskild service inom arbetet med missbruk och beroende har avslutats)
     ///
     /// JSON `asiakkaan_tuen_tarve_paihde__ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen`: esitystapa Teksti.
-    #[serde(
-        rename = "asiakkaan_tuen_tarve_paihde__ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen: Option<
         String,
     >,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -593,6 +1066,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX294E8FCE
 }
 impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX294E8FCE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -629,7 +1103,350 @@ impl PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX294E8FCE {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto(mut self, value: PaihteidenKayttoX8AB81034) -> Self {
+        self.paihteiden_kaytto = Some(value);
+        self
+    }
+    /// Set `muut_riippuvuudet` (builder).
+    #[inline]
+    pub fn with_muut_riippuvuudet(mut self, value: String) -> Self {
+        self.muut_riippuvuudet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tuen_tarpeesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tuen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuen_tarpeesta(mut self, value: String) -> Self {
+        self.ammattihenkilon_arvio_tuen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `sovittujen_kayntien_tai_tapaamisten_toteutuminen` (builder).
+    #[inline]
+    pub fn with_sovittujen_kayntien_tai_tapaamisten_toteutuminen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sovittujen_kayntien_tai_tapaamisten_toteutuminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX166415D1>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
+    ) -> Self {
+        self.palvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `muut_asiat` (builder).
+    #[inline]
+    pub fn with_muut_asiat(mut self, value: String) -> Self {
+        self.muut_asiat = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_on_anne_selvitys_vaihtoehdoista` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_on_anne_selvitys_vaihtoehdoista(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.asiakkaalle_on_anne_selvitys_vaihtoehdoista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tuen_tarve_paihde__ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX294E8FCE {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "paihteiden_kaytto",
+        "muut_riippuvuudet",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_tuen_tarpeesta",
+        "ammattihenkilon_arvio_tuen_tarpeesta",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "sovittujen_kayntien_tai_tapaamisten_toteutuminen",
+        "asetettavat_tavoitteet",
+        "palvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "muut_asiat",
+        "asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+        "suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista",
+        "asiakkaalle_on_anne_selvitys_vaihtoehdoista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta",
+        "arvio_asiakkuuden_kestosta",
+        "asiakkaan_tuen_tarve_paihde__ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen",
+        "suunnitelman_tarkistaminen",
+        "jakelu",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(1usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(2usize)?,
+            paihteiden_kaytto: f.opt(3usize)?,
+            muut_riippuvuudet: f.opt(4usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.opt(5usize)?,
+            asiakkaan_arvio_tuen_tarpeesta: f.opt(6usize)?,
+            ammattihenkilon_arvio_tuen_tarpeesta: f.opt(7usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(8usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(9usize)?,
+            sovittujen_kayntien_tai_tapaamisten_toteutuminen: f.opt(10usize)?,
+            asetettavat_tavoitteet: f.opt(11usize)?,
+            palvelut_joita_asiakkaalle_suunnitellaan: f.opt(12usize)?,
+            muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(13usize)?,
+            muut_asiat: f.opt(14usize)?,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(15usize)?,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(16usize)?,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: f.opt(17usize)?,
+            asiakkaalle_on_anne_selvitys_vaihtoehdoista: f.opt(18usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(19usize)?,
+            sovitut_jatkotoimet: f.opt(20usize)?,
+            suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: f
+                .opt(21usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(22usize)?,
+            asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen: f
+                .opt(23usize)?,
+            suunnitelman_tarkistaminen: f.opt(24usize)?,
+            jakelu: f.opt(25usize)?,
+            lakiselostus: f.opt(26usize)?,
+            paivamaara: f.opt(27usize)?,
+            laatija: f.req(28usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(2usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(3usize, &self.paihteiden_kaytto);
+        w.opt(4usize, &self.muut_riippuvuudet);
+        w.opt(5usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(6usize, &self.asiakkaan_arvio_tuen_tarpeesta);
+        w.opt(7usize, &self.ammattihenkilon_arvio_tuen_tarpeesta);
+        w.opt(8usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(9usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(10usize, &self.sovittujen_kayntien_tai_tapaamisten_toteutuminen);
+        w.opt(11usize, &self.asetettavat_tavoitteet);
+        w.opt(12usize, &self.palvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(
+            13usize,
+            &self
+                .muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(14usize, &self.muut_asiat);
+        w.opt(
+            15usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            16usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+        w.opt(17usize, &self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista);
+        w.opt(18usize, &self.asiakkaalle_on_anne_selvitys_vaihtoehdoista);
+        w.opt(19usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(20usize, &self.sovitut_jatkotoimet);
+        w.opt(
+            21usize,
+            &self
+                .suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta,
+        );
+        w.opt(22usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(
+            23usize,
+            &self
+                .asiakkaan_tuen_tarve_paihde_ja_riippuvuustyon_erityisten_palvelujen_paattymisen_jalkeen,
+        );
+        w.opt(24usize, &self.suunnitelman_tarkistaminen);
+        w.opt(25usize, &self.jakelu);
+        w.opt(26usize, &self.lakiselostus);
+        w.opt(27usize, &self.paivamaara);
+        w.req(28usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    PaihdeJaRiippuvuustyonErityistenPalvelujenAsiakassuunnitelmaX294E8FCE
+);
 sosmeta_types::code_list!(
     #[doc = " Vireilletulon syyt (sv: Orsaker till inledning)"] #[doc = " "] #[doc =
     " JSON `vireilletulon_syyt`: esitystapa Koodi, toistuva, pakollinen."] #[doc = " "]
@@ -663,8 +1480,7 @@ sosmeta_types::classification!(
 /// Palveluun ohjaaja (sv: Servicehandledare)
 ///
 /// Shape `0f94a93f975169f6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluunOhjaajaX0F94A93F {
     /// Taho (sv: Aktör)
     ///
@@ -672,34 +1488,59 @@ pub struct PalveluunOhjaajaX0F94A93F {
     ///
     /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5008
 Mitä kautta asiakas on lähetetty tai ohjautunut tälle hoitojaksolle?: 1.2.246.537.6.886.5008, `urn:oid:1.2.246.537.6.886.5008`.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taho: Option<sosmeta_types::Coded<TahoXEE095885>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl PalveluunOhjaajaX0F94A93F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { taho: None, kuvaus: None }
     }
+    /// Set `taho` (builder).
+    #[inline]
+    pub fn with_taho(mut self, value: sosmeta_types::Coded<TahoXEE095885>) -> Self {
+        self.taho = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluunOhjaajaX0F94A93F {
+    const KEYS: &'static [&'static str] = &["taho", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            taho: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.taho);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(PalveluunOhjaajaX0F94A93F);
 /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
 ///
 /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `b1b26a2a2e2939f0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsianVireilletuloaKoskevatTiedotXB1B26A2A {
     /// Vireilletulon tapa (sv: Metod för inledande)
     ///
     /// JSON `vireilletulon_tapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242, `urn:oid:1.2.246.537.6.1242`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulon_tapa: Option<
         sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
     >,
@@ -714,18 +1555,17 @@ pub struct AsianVireilletuloaKoskevatTiedotXB1B26A2A {
     /// Vireilletulon syyn tarkempi kuvaus (sv: Noggrannare beskrivning av orsak till inledande)
     ///
     /// JSON `vireilletulon_syyn_tarkempi_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulon_syyn_tarkempi_kuvaus: Option<String>,
     /// Vireilletulopäivä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaiva`: esitystapa Pvm, pakollinen.
     pub vireilletulopaiva: sosmeta_types::PartialDate,
     /// Palveluun ohjaaja (sv: Servicehandledare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluun_ohjaaja: Option<PalveluunOhjaajaX0F94A93F>,
 }
 impl AsianVireilletuloaKoskevatTiedotXB1B26A2A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vireilletulon_syyt: sosmeta_types::NonEmptyVec<
             sosmeta_types::Coded<VireilletulonSyytXF5765DDB>,
@@ -740,7 +1580,56 @@ impl AsianVireilletuloaKoskevatTiedotXB1B26A2A {
             palveluun_ohjaaja: None,
         }
     }
+    /// Set `vireilletulon_tapa` (builder).
+    #[inline]
+    pub fn with_vireilletulon_tapa(
+        mut self,
+        value: sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
+    ) -> Self {
+        self.vireilletulon_tapa = Some(value);
+        self
+    }
+    /// Set `vireilletulon_syyn_tarkempi_kuvaus` (builder).
+    #[inline]
+    pub fn with_vireilletulon_syyn_tarkempi_kuvaus(mut self, value: String) -> Self {
+        self.vireilletulon_syyn_tarkempi_kuvaus = Some(value);
+        self
+    }
+    /// Set `palveluun_ohjaaja` (builder).
+    #[inline]
+    pub fn with_palveluun_ohjaaja(mut self, value: PalveluunOhjaajaX0F94A93F) -> Self {
+        self.palveluun_ohjaaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsianVireilletuloaKoskevatTiedotXB1B26A2A {
+    const KEYS: &'static [&'static str] = &[
+        "vireilletulon_tapa",
+        "vireilletulon_syyt",
+        "vireilletulon_syyn_tarkempi_kuvaus",
+        "vireilletulopaiva",
+        "palveluun_ohjaaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vireilletulon_tapa: f.opt(0usize)?,
+            vireilletulon_syyt: f.req(1usize)?,
+            vireilletulon_syyn_tarkempi_kuvaus: f.opt(2usize)?,
+            vireilletulopaiva: f.req(3usize)?,
+            palveluun_ohjaaja: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vireilletulon_tapa);
+        w.req(1usize, &self.vireilletulon_syyt);
+        w.opt(2usize, &self.vireilletulon_syyn_tarkempi_kuvaus);
+        w.req(3usize, &self.vireilletulopaiva);
+        w.opt(4usize, &self.palveluun_ohjaaja);
+    }
+}
+sosmeta_types::record!(AsianVireilletuloaKoskevatTiedotXB1B26A2A);
 sosmeta_types::classification!(
     #[doc = " Hoito huumeiden takia (sv: Vård på grund av narkotika)"] #[doc = " "]
     #[doc = " JSON `hoito_huumeiden_takia`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -768,20 +1657,17 @@ sosmeta_types::classification!(
 /// JSON `aikaisemmat_ja_nykyiset_palvelut`: esitystapa Otsikko.
 ///
 /// Shape `9cb70b363b56d47b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AikaisemmatJaNykyisetPalvelutX9CB70B36 {
     /// Aiemmat päihdehuollon kontaktit (sv: Tidigare kontakter inom missbrukarvården)
     ///
     /// JSON `aiemmat_paihdehuollon_kontaktit`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiemmat_paihdehuollon_kontaktit: Option<bool>,
     /// Hoito huumeiden takia (sv: Vård på grund av narkotika)
     ///
     /// JSON `hoito_huumeiden_takia`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoito_huumeiden_takia: Option<
         sosmeta_types::Coded<HoitoHuumeidenTakiaX919AEAF1>,
     >,
@@ -790,7 +1676,6 @@ pub struct AikaisemmatJaNykyisetPalvelutX9CB70B36 {
     /// JSON `oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia: Option<
         sosmeta_types::Coded<HoitoHuumeidenTakiaX919AEAF1>,
     >,
@@ -799,7 +1684,6 @@ pub struct AikaisemmatJaNykyisetPalvelutX9CB70B36 {
     /// JSON `hoito_laheisen_riippuvuuden_takia`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoito_laheisen_riippuvuuden_takia: Option<
         sosmeta_types::Coded<HoitoHuumeidenTakiaX919AEAF1>,
     >,
@@ -809,21 +1693,19 @@ pub struct AikaisemmatJaNykyisetPalvelutX9CB70B36 {
     ///
     /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
 5007 Onko asiakas ollut aiemmin hoidossa (tässä tai muussa hoitoyksikössä) huumeiden tai lääkkeiden päihdekäytön takia?: 1.2.246.537.6.886.5007, `urn:oid:1.2.246.537.6.886.5007`.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoito_muusta_syysta: Option<sosmeta_types::Coded<HoitoMuustaSyystaXA4BFF46D>>,
     /// Palveluuntuloikä (sv: Ålder vid ankomst till servicen)
     ///
     /// JSON `palveluuntuloika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluuntuloika: Option<String>,
     /// Kuvaus aikaisemmasta päihdehoidosta ja nykyisistä palveluista (sv: Beskrivning av tidigare missbrukarvård och nuvarande service)
     ///
     /// JSON `kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista: Option<String>,
 }
 impl AikaisemmatJaNykyisetPalvelutX9CB70B36 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             aiemmat_paihdehuollon_kontaktit: None,
@@ -835,7 +1717,101 @@ impl AikaisemmatJaNykyisetPalvelutX9CB70B36 {
             kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista: None,
         }
     }
+    /// Set `aiemmat_paihdehuollon_kontaktit` (builder).
+    #[inline]
+    pub fn with_aiemmat_paihdehuollon_kontaktit(mut self, value: bool) -> Self {
+        self.aiemmat_paihdehuollon_kontaktit = Some(value);
+        self
+    }
+    /// Set `hoito_huumeiden_takia` (builder).
+    #[inline]
+    pub fn with_hoito_huumeiden_takia(
+        mut self,
+        value: sosmeta_types::Coded<HoitoHuumeidenTakiaX919AEAF1>,
+    ) -> Self {
+        self.hoito_huumeiden_takia = Some(value);
+        self
+    }
+    /// Set `oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia` (builder).
+    #[inline]
+    pub fn with_oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia(
+        mut self,
+        value: sosmeta_types::Coded<HoitoHuumeidenTakiaX919AEAF1>,
+    ) -> Self {
+        self.oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia = Some(value);
+        self
+    }
+    /// Set `hoito_laheisen_riippuvuuden_takia` (builder).
+    #[inline]
+    pub fn with_hoito_laheisen_riippuvuuden_takia(
+        mut self,
+        value: sosmeta_types::Coded<HoitoHuumeidenTakiaX919AEAF1>,
+    ) -> Self {
+        self.hoito_laheisen_riippuvuuden_takia = Some(value);
+        self
+    }
+    /// Set `hoito_muusta_syysta` (builder).
+    #[inline]
+    pub fn with_hoito_muusta_syysta(
+        mut self,
+        value: sosmeta_types::Coded<HoitoMuustaSyystaXA4BFF46D>,
+    ) -> Self {
+        self.hoito_muusta_syysta = Some(value);
+        self
+    }
+    /// Set `palveluuntuloika` (builder).
+    #[inline]
+    pub fn with_palveluuntuloika(mut self, value: String) -> Self {
+        self.palveluuntuloika = Some(value);
+        self
+    }
+    /// Set `kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista` (builder).
+    #[inline]
+    pub fn with_kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AikaisemmatJaNykyisetPalvelutX9CB70B36 {
+    const KEYS: &'static [&'static str] = &[
+        "aiemmat_paihdehuollon_kontaktit",
+        "hoito_huumeiden_takia",
+        "oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia",
+        "hoito_laheisen_riippuvuuden_takia",
+        "hoito_muusta_syysta",
+        "palveluuntuloika",
+        "kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            aiemmat_paihdehuollon_kontaktit: f.opt(0usize)?,
+            hoito_huumeiden_takia: f.opt(1usize)?,
+            oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia: f.opt(2usize)?,
+            hoito_laheisen_riippuvuuden_takia: f.opt(3usize)?,
+            hoito_muusta_syysta: f.opt(4usize)?,
+            palveluuntuloika: f.opt(5usize)?,
+            kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.aiemmat_paihdehuollon_kontaktit);
+        w.opt(1usize, &self.hoito_huumeiden_takia);
+        w.opt(2usize, &self.oletko_ollut_aiemmin_hoidossa_alkoholinkayttosi_takia);
+        w.opt(3usize, &self.hoito_laheisen_riippuvuuden_takia);
+        w.opt(4usize, &self.hoito_muusta_syysta);
+        w.opt(5usize, &self.palveluuntuloika);
+        w.opt(
+            6usize,
+            &self.kuvaus_aikaisemmasta_paihdehoidosta_ja_nykyisista_palveluista,
+        );
+    }
+}
+sosmeta_types::record!(AikaisemmatJaNykyisetPalvelutX9CB70B36);
 sosmeta_types::classification!(
     #[doc = " Asumistilanne (sv: Boendesituation)"] #[doc = " "] #[doc =
     " JSON `asumistilanne`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -864,8 +1840,7 @@ sosmeta_types::classification!(
 /// JSON `asuminen`: esitystapa Otsikko.
 ///
 /// Shape `a0b9ca95bae05a09`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuminenXA0B9CA95 {
     /// Asumistilanne (sv: Boendesituation)
     ///
@@ -873,7 +1848,6 @@ pub struct AsuminenXA0B9CA95 {
     ///
     /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
 2001 Missä asiakas asuu?: 1.2.246.537.6.886.2001, `urn:oid:1.2.246.537.6.886.2001`.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumistilanne: Option<sosmeta_types::Coded<AsumistilanneXD50E890E>>,
     /// Asuminen toisen aikuisen kanssa (sv: Boende med en annan vuxen)
     ///
@@ -881,18 +1855,17 @@ pub struct AsuminenXA0B9CA95 {
     ///
     /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
 2003 Asuuko asiakas vakituisesti toisen aikuisen kanssa: 1.2.246.537.6.886.2003, `urn:oid:1.2.246.537.6.886.2003`.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen_toisen_aikuisen_kanssa: Option<
         Vec<sosmeta_types::Coded<AsuminenToisenAikuisenKanssaX7BEB221E>>,
     >,
     /// Kuvaus asumistilanteesta (sv: Beskrivning av boendesituationen)
     ///
     /// JSON `kuvaus_asumistilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asumistilanteesta: Option<String>,
 }
 impl AsuminenXA0B9CA95 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asumistilanne: None,
@@ -900,7 +1873,53 @@ impl AsuminenXA0B9CA95 {
             kuvaus_asumistilanteesta: None,
         }
     }
+    /// Set `asumistilanne` (builder).
+    #[inline]
+    pub fn with_asumistilanne(
+        mut self,
+        value: sosmeta_types::Coded<AsumistilanneXD50E890E>,
+    ) -> Self {
+        self.asumistilanne = Some(value);
+        self
+    }
+    /// Set `asuminen_toisen_aikuisen_kanssa` (builder).
+    #[inline]
+    pub fn with_asuminen_toisen_aikuisen_kanssa(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AsuminenToisenAikuisenKanssaX7BEB221E>>,
+    ) -> Self {
+        self.asuminen_toisen_aikuisen_kanssa = Some(value);
+        self
+    }
+    /// Set `kuvaus_asumistilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asumistilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asumistilanteesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuminenXA0B9CA95 {
+    const KEYS: &'static [&'static str] = &[
+        "asumistilanne",
+        "asuminen_toisen_aikuisen_kanssa",
+        "kuvaus_asumistilanteesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asumistilanne: f.opt(0usize)?,
+            asuminen_toisen_aikuisen_kanssa: f.opt(1usize)?,
+            kuvaus_asumistilanteesta: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asumistilanne);
+        w.opt(1usize, &self.asuminen_toisen_aikuisen_kanssa);
+        w.opt(2usize, &self.kuvaus_asumistilanteesta);
+    }
+}
+sosmeta_types::record!(AsuminenXA0B9CA95);
 sosmeta_types::classification!(
     #[doc =
     " Ylin loppuun suoritettu koulutus (sv: Den högsta utbildning som slutförts)"]
@@ -919,8 +1938,7 @@ sosmeta_types::classification!(
 /// JSON `koulutus`: esitystapa Otsikko.
 ///
 /// Shape `8c4256d7271cbaa2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KoulutusX8C4256D7 {
     /// Ylin loppuun suoritettu koulutus (sv: Den högsta utbildning som slutförts)
     ///
@@ -928,136 +1946,192 @@ pub struct KoulutusX8C4256D7 {
     ///
     /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
 2011 Koulutustaso (ylin loppuun suoritettu): 1.2.246.537.6.886.2011, `urn:oid:1.2.246.537.6.886.2011`.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ylin_loppuun_suoritettu_koulutus: Option<
         sosmeta_types::Coded<YlinLoppuunSuoritettuKoulutusX6B92AF4F>,
     >,
     /// Kuvaus koulutuksesta sekä valmistumisvuosi (sv: Beskrivning av utbildningen samt utexamineringsår)
     ///
     /// JSON `kuvaus_koulutuksesta_seka_valmistumisvuosi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_koulutuksesta_seka_valmistumisvuosi: Option<String>,
 }
 impl KoulutusX8C4256D7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ylin_loppuun_suoritettu_koulutus: None,
             kuvaus_koulutuksesta_seka_valmistumisvuosi: None,
         }
     }
+    /// Set `ylin_loppuun_suoritettu_koulutus` (builder).
+    #[inline]
+    pub fn with_ylin_loppuun_suoritettu_koulutus(
+        mut self,
+        value: sosmeta_types::Coded<YlinLoppuunSuoritettuKoulutusX6B92AF4F>,
+    ) -> Self {
+        self.ylin_loppuun_suoritettu_koulutus = Some(value);
+        self
+    }
+    /// Set `kuvaus_koulutuksesta_seka_valmistumisvuosi` (builder).
+    #[inline]
+    pub fn with_kuvaus_koulutuksesta_seka_valmistumisvuosi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuvaus_koulutuksesta_seka_valmistumisvuosi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KoulutusX8C4256D7 {
+    const KEYS: &'static [&'static str] = &[
+        "ylin_loppuun_suoritettu_koulutus",
+        "kuvaus_koulutuksesta_seka_valmistumisvuosi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ylin_loppuun_suoritettu_koulutus: f.opt(0usize)?,
+            kuvaus_koulutuksesta_seka_valmistumisvuosi: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ylin_loppuun_suoritettu_koulutus);
+        w.opt(1usize, &self.kuvaus_koulutuksesta_seka_valmistumisvuosi);
+    }
+}
+sosmeta_types::record!(KoulutusX8C4256D7);
 /// Työllisyystilanne (sv: Sysselsättningsläge)
 ///
 /// JSON `tyollisyystilanne`: esitystapa Otsikko.
 ///
 /// Shape `227ff442a92bbe6d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyollisyystilanneX227FF442 {
     /// Työvoimaan kuuluminen (sv: Arbetskraftstillhörighet)
     ///
     /// JSON `tyovoimaan_kuuluminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Työvoimaan kuuluminen 1.2.246.537.6.1297, `urn:oid:1.2.246.537.6.1297`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyovoimaan_kuuluminen: Option<
         sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>,
     >,
     /// Kuvaus työllisyystilanteesta (sv: Beskrivning av sysselsättningsläget)
     ///
     /// JSON `kuvaus_tyollisyystilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tyollisyystilanteesta: Option<String>,
 }
 impl TyollisyystilanneX227FF442 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tyovoimaan_kuuluminen: None,
             kuvaus_tyollisyystilanteesta: None,
         }
     }
+    /// Set `tyovoimaan_kuuluminen` (builder).
+    #[inline]
+    pub fn with_tyovoimaan_kuuluminen(
+        mut self,
+        value: sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>,
+    ) -> Self {
+        self.tyovoimaan_kuuluminen = Some(value);
+        self
+    }
+    /// Set `kuvaus_tyollisyystilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_tyollisyystilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_tyollisyystilanteesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyollisyystilanneX227FF442 {
+    const KEYS: &'static [&'static str] = &[
+        "tyovoimaan_kuuluminen",
+        "kuvaus_tyollisyystilanteesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tyovoimaan_kuuluminen: f.opt(0usize)?,
+            kuvaus_tyollisyystilanteesta: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyovoimaan_kuuluminen);
+        w.opt(1usize, &self.kuvaus_tyollisyystilanteesta);
+    }
+}
+sosmeta_types::record!(TyollisyystilanneX227FF442);
 /// Alkoholin käyttö (sv: Användning av alkohol)
 ///
 /// Shape `c11cfc988b177770`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlkoholinKayttoXC11CFC98 {
     /// Käyttötiheys (sv: Användningsfrekvens)
     ///
     /// JSON `kayttotiheys`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004010 AUDIT_1: 1. Kuinka usein juot olutta, viiniä tai muita alkoholijuomia?, `urn:oid:1.2.246.537.6.809`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotiheys: Option<sosmeta_types::Coded<KayttotiheysXF7CAC765>>,
     /// Ensimmäisen kysymyksen pisteet (sv: Poäng för den första frågan)
     ///
     /// JSON `ensimmaisen_kysymyksen_pisteet`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensimmaisen_kysymyksen_pisteet: Option<sosmeta_types::Number>,
     /// Alkoholin käyttömäärä yhdellä käyttökerralla (sv: Alkoholmängd per gång)
     ///
     /// JSON `alkoholin_kayttomaara_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004020 AUDIT_2: 2. Kuinka monta annosta alkoholia olet yleensä juonut niinä päivinä, jolloin käytät alkoholia?, `urn:oid:1.2.246.537.6.809`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkoholin_kayttomaara_yhdella_kayttokerralla: Option<
         sosmeta_types::Coded<AlkoholinKayttomaaraYhdellaKayttokerrallaXB5C5645A>,
     >,
     /// Toisen kysymyksen pisteet (sv: Poäng för den andra frågan)
     ///
     /// JSON `toisen_kysymyksen_pisteet`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisen_kysymyksen_pisteet: Option<sosmeta_types::Number>,
     /// Kuusi alkoholiannosta yhdellä käyttökerralla (sv: Sex portioner alkohol per gång)
     ///
     /// JSON `kuusi_alkoholiannosta_yhdella_kayttokerralla`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL/Testi - AUDIT-C - Alkoholin ongelmakäytön tunnistaminen 3 kysymyksellä 1.2.246.537.6.809. M004030 AUDIT_3: 3. Kuinka usein olet juonut kerralla kuusi tai useampia annoksia?, `urn:oid:1.2.246.537.6.809`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuusi_alkoholiannosta_yhdella_kayttokerralla: Option<
         sosmeta_types::Coded<KuusiAlkoholiannostaYhdellaKayttokerrallaXC2268995>,
     >,
     /// Kolmannen kysymyksen pisteet (sv: Poäng för den tredje frågan)
     ///
     /// JSON `kolmannen_kysymyksen_pisteet`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kolmannen_kysymyksen_pisteet: Option<sosmeta_types::Number>,
     /// AUDIT-C:n tulos (sv: Resultatet av AUDIT-C)
     ///
     /// JSON `audit_cn_tulos`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_cn_tulos: Option<sosmeta_types::Number>,
     /// AUDIT-C:n sanallinen tulos (sv: Resultatet av AUDIT-C i textform)
     ///
     /// JSON `audit_cn_sanallinen_tulos`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_cn_sanallinen_tulos: Option<String>,
     /// Alkoholin pitkittynyt käyttö (sv: Utdragen alkoholanvändning)
     ///
     /// JSON `alkoholin_pitkittynyt_kaytto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkoholin_pitkittynyt_kaytto: Option<String>,
     /// Säännöllinen käyttö (sv: Regelbunden användning)
     ///
     /// JSON `saannollinen_kaytto`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saannollinen_kaytto: Option<sosmeta_types::Number>,
     /// Ensikokeilu (sv: Första användningsgången)
     ///
     /// JSON `ensikokeilu`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensikokeilu: Option<sosmeta_types::Number>,
     /// Käytön kuvaus (sv: Beskrivning av användningen)
     ///
     /// JSON `kayton_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
 impl AlkoholinKayttoXC11CFC98 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kayttotiheys: None,
@@ -1074,7 +2148,146 @@ impl AlkoholinKayttoXC11CFC98 {
             kayton_kuvaus: None,
         }
     }
+    /// Set `kayttotiheys` (builder).
+    #[inline]
+    pub fn with_kayttotiheys(
+        mut self,
+        value: sosmeta_types::Coded<KayttotiheysXF7CAC765>,
+    ) -> Self {
+        self.kayttotiheys = Some(value);
+        self
+    }
+    /// Set `ensimmaisen_kysymyksen_pisteet` (builder).
+    #[inline]
+    pub fn with_ensimmaisen_kysymyksen_pisteet(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.ensimmaisen_kysymyksen_pisteet = Some(value);
+        self
+    }
+    /// Set `alkoholin_kayttomaara_yhdella_kayttokerralla` (builder).
+    #[inline]
+    pub fn with_alkoholin_kayttomaara_yhdella_kayttokerralla(
+        mut self,
+        value: sosmeta_types::Coded<AlkoholinKayttomaaraYhdellaKayttokerrallaXB5C5645A>,
+    ) -> Self {
+        self.alkoholin_kayttomaara_yhdella_kayttokerralla = Some(value);
+        self
+    }
+    /// Set `toisen_kysymyksen_pisteet` (builder).
+    #[inline]
+    pub fn with_toisen_kysymyksen_pisteet(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.toisen_kysymyksen_pisteet = Some(value);
+        self
+    }
+    /// Set `kuusi_alkoholiannosta_yhdella_kayttokerralla` (builder).
+    #[inline]
+    pub fn with_kuusi_alkoholiannosta_yhdella_kayttokerralla(
+        mut self,
+        value: sosmeta_types::Coded<KuusiAlkoholiannostaYhdellaKayttokerrallaXC2268995>,
+    ) -> Self {
+        self.kuusi_alkoholiannosta_yhdella_kayttokerralla = Some(value);
+        self
+    }
+    /// Set `kolmannen_kysymyksen_pisteet` (builder).
+    #[inline]
+    pub fn with_kolmannen_kysymyksen_pisteet(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.kolmannen_kysymyksen_pisteet = Some(value);
+        self
+    }
+    /// Set `audit_cn_tulos` (builder).
+    #[inline]
+    pub fn with_audit_cn_tulos(mut self, value: sosmeta_types::Number) -> Self {
+        self.audit_cn_tulos = Some(value);
+        self
+    }
+    /// Set `audit_cn_sanallinen_tulos` (builder).
+    #[inline]
+    pub fn with_audit_cn_sanallinen_tulos(mut self, value: String) -> Self {
+        self.audit_cn_sanallinen_tulos = Some(value);
+        self
+    }
+    /// Set `alkoholin_pitkittynyt_kaytto` (builder).
+    #[inline]
+    pub fn with_alkoholin_pitkittynyt_kaytto(mut self, value: String) -> Self {
+        self.alkoholin_pitkittynyt_kaytto = Some(value);
+        self
+    }
+    /// Set `saannollinen_kaytto` (builder).
+    #[inline]
+    pub fn with_saannollinen_kaytto(mut self, value: sosmeta_types::Number) -> Self {
+        self.saannollinen_kaytto = Some(value);
+        self
+    }
+    /// Set `ensikokeilu` (builder).
+    #[inline]
+    pub fn with_ensikokeilu(mut self, value: sosmeta_types::Number) -> Self {
+        self.ensikokeilu = Some(value);
+        self
+    }
+    /// Set `kayton_kuvaus` (builder).
+    #[inline]
+    pub fn with_kayton_kuvaus(mut self, value: String) -> Self {
+        self.kayton_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AlkoholinKayttoXC11CFC98 {
+    const KEYS: &'static [&'static str] = &[
+        "kayttotiheys",
+        "ensimmaisen_kysymyksen_pisteet",
+        "alkoholin_kayttomaara_yhdella_kayttokerralla",
+        "toisen_kysymyksen_pisteet",
+        "kuusi_alkoholiannosta_yhdella_kayttokerralla",
+        "kolmannen_kysymyksen_pisteet",
+        "audit_cn_tulos",
+        "audit_cn_sanallinen_tulos",
+        "alkoholin_pitkittynyt_kaytto",
+        "saannollinen_kaytto",
+        "ensikokeilu",
+        "kayton_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kayttotiheys: f.opt(0usize)?,
+            ensimmaisen_kysymyksen_pisteet: f.opt(1usize)?,
+            alkoholin_kayttomaara_yhdella_kayttokerralla: f.opt(2usize)?,
+            toisen_kysymyksen_pisteet: f.opt(3usize)?,
+            kuusi_alkoholiannosta_yhdella_kayttokerralla: f.opt(4usize)?,
+            kolmannen_kysymyksen_pisteet: f.opt(5usize)?,
+            audit_cn_tulos: f.opt(6usize)?,
+            audit_cn_sanallinen_tulos: f.opt(7usize)?,
+            alkoholin_pitkittynyt_kaytto: f.opt(8usize)?,
+            saannollinen_kaytto: f.opt(9usize)?,
+            ensikokeilu: f.opt(10usize)?,
+            kayton_kuvaus: f.opt(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kayttotiheys);
+        w.opt(1usize, &self.ensimmaisen_kysymyksen_pisteet);
+        w.opt(2usize, &self.alkoholin_kayttomaara_yhdella_kayttokerralla);
+        w.opt(3usize, &self.toisen_kysymyksen_pisteet);
+        w.opt(4usize, &self.kuusi_alkoholiannosta_yhdella_kayttokerralla);
+        w.opt(5usize, &self.kolmannen_kysymyksen_pisteet);
+        w.opt(6usize, &self.audit_cn_tulos);
+        w.opt(7usize, &self.audit_cn_sanallinen_tulos);
+        w.opt(8usize, &self.alkoholin_pitkittynyt_kaytto);
+        w.opt(9usize, &self.saannollinen_kaytto);
+        w.opt(10usize, &self.ensikokeilu);
+        w.opt(11usize, &self.kayton_kuvaus);
+    }
+}
+sosmeta_types::record!(AlkoholinKayttoXC11CFC98);
 sosmeta_types::classification!(
     #[doc = " Käyttötapa (sv: Användningssätt)"] #[doc = " "] #[doc =
     " JSON `kayttotapa`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1102,22 +2315,19 @@ sosmeta_types::classification!(
 /// JSON `paihdekohtainen_kaytto`: toistuva.
 ///
 /// Shape `6c80dbd41b56ee46`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaihdekohtainenKayttoX6C80DBD4 {
     /// Päihde (sv: Berusningsmedel)
     ///
     /// JSON `paihde`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Pompidou - Päihdeluokitus 1.2.246.537.6.887, `urn:oid:1.2.246.537.6.887`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihde: Option<sosmeta_types::Coded<PaihdeX5CFD3613>>,
     /// Käyttötapa (sv: Användningssätt)
     ///
     /// JSON `kayttotapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886. 3007 Tavallisin käyttötapa: 1.2.246.537.6.886.3007, `urn:oid:1.2.246.537.6.886.3007`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotapa: Option<sosmeta_types::Coded<KayttotapaXD9B8CB41>>,
     /// Käyttötiheys (sv: Användningsfrekvens)
     ///
@@ -1125,26 +2335,23 @@ pub struct PaihdekohtainenKayttoX6C80DBD4 {
     ///
     /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
 3004 Käyttökerrat (kulunut kk): 1.2.246.537.6.886.3004, `urn:oid:1.2.246.537.6.886.3004`.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotiheys: Option<sosmeta_types::Coded<KayttotiheysX5A95DC2C>>,
     /// Säännöllinen käyttö (sv: Regelbunden användning)
     ///
     /// JSON `saannollinen_kaytto`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saannollinen_kaytto: Option<sosmeta_types::Number>,
     /// Ensikokeilu (sv: Första användningsgången)
     ///
     /// JSON `ensikokeilu`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensikokeilu: Option<sosmeta_types::Number>,
     /// Käytön kuvaus (sv: Beskrivning av användningen)
     ///
     /// JSON `kayton_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
 impl PaihdekohtainenKayttoX6C80DBD4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paihde: None,
@@ -1155,71 +2362,203 @@ impl PaihdekohtainenKayttoX6C80DBD4 {
             kayton_kuvaus: None,
         }
     }
+    /// Set `paihde` (builder).
+    #[inline]
+    pub fn with_paihde(mut self, value: sosmeta_types::Coded<PaihdeX5CFD3613>) -> Self {
+        self.paihde = Some(value);
+        self
+    }
+    /// Set `kayttotapa` (builder).
+    #[inline]
+    pub fn with_kayttotapa(
+        mut self,
+        value: sosmeta_types::Coded<KayttotapaXD9B8CB41>,
+    ) -> Self {
+        self.kayttotapa = Some(value);
+        self
+    }
+    /// Set `kayttotiheys` (builder).
+    #[inline]
+    pub fn with_kayttotiheys(
+        mut self,
+        value: sosmeta_types::Coded<KayttotiheysX5A95DC2C>,
+    ) -> Self {
+        self.kayttotiheys = Some(value);
+        self
+    }
+    /// Set `saannollinen_kaytto` (builder).
+    #[inline]
+    pub fn with_saannollinen_kaytto(mut self, value: sosmeta_types::Number) -> Self {
+        self.saannollinen_kaytto = Some(value);
+        self
+    }
+    /// Set `ensikokeilu` (builder).
+    #[inline]
+    pub fn with_ensikokeilu(mut self, value: sosmeta_types::Number) -> Self {
+        self.ensikokeilu = Some(value);
+        self
+    }
+    /// Set `kayton_kuvaus` (builder).
+    #[inline]
+    pub fn with_kayton_kuvaus(mut self, value: String) -> Self {
+        self.kayton_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaihdekohtainenKayttoX6C80DBD4 {
+    const KEYS: &'static [&'static str] = &[
+        "paihde",
+        "kayttotapa",
+        "kayttotiheys",
+        "saannollinen_kaytto",
+        "ensikokeilu",
+        "kayton_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paihde: f.opt(0usize)?,
+            kayttotapa: f.opt(1usize)?,
+            kayttotiheys: f.opt(2usize)?,
+            saannollinen_kaytto: f.opt(3usize)?,
+            ensikokeilu: f.opt(4usize)?,
+            kayton_kuvaus: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paihde);
+        w.opt(1usize, &self.kayttotapa);
+        w.opt(2usize, &self.kayttotiheys);
+        w.opt(3usize, &self.saannollinen_kaytto);
+        w.opt(4usize, &self.ensikokeilu);
+        w.opt(5usize, &self.kayton_kuvaus);
+    }
+}
+sosmeta_types::record!(PaihdekohtainenKayttoX6C80DBD4);
 /// Päihteiden käyttö (sv: Användning av berusningsmedel)
 ///
 /// Shape `9948825f1ab0737b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaihteidenKayttoX9948825F {
     /// Päihdekohtainen käyttö (sv: Berusningsmedelsspecifik användning)
     ///
     /// JSON `paihdekohtainen_kaytto`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihdekohtainen_kaytto: Option<Vec<PaihdekohtainenKayttoX6C80DBD4>>,
     /// Suonensisäisten huumausaineiden käytön aloitusikä (sv: Ålder då användningen av intravenösa droger inleddes)
     ///
     /// JSON `suonensisaisten_huumausaineiden_kayton_aloitusika`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suonensisaisten_huumausaineiden_kayton_aloitusika: Option<sosmeta_types::Number>,
 }
 impl PaihteidenKayttoX9948825F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paihdekohtainen_kaytto: None,
             suonensisaisten_huumausaineiden_kayton_aloitusika: None,
         }
     }
+    /// Set `paihdekohtainen_kaytto` (builder).
+    #[inline]
+    pub fn with_paihdekohtainen_kaytto(
+        mut self,
+        value: Vec<PaihdekohtainenKayttoX6C80DBD4>,
+    ) -> Self {
+        self.paihdekohtainen_kaytto = Some(value);
+        self
+    }
+    /// Set `suonensisaisten_huumausaineiden_kayton_aloitusika` (builder).
+    #[inline]
+    pub fn with_suonensisaisten_huumausaineiden_kayton_aloitusika(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.suonensisaisten_huumausaineiden_kayton_aloitusika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaihteidenKayttoX9948825F {
+    const KEYS: &'static [&'static str] = &[
+        "paihdekohtainen_kaytto",
+        "suonensisaisten_huumausaineiden_kayton_aloitusika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paihdekohtainen_kaytto: f.opt(0usize)?,
+            suonensisaisten_huumausaineiden_kayton_aloitusika: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paihdekohtainen_kaytto);
+        w.opt(1usize, &self.suonensisaisten_huumausaineiden_kayton_aloitusika);
+    }
+}
+sosmeta_types::record!(PaihteidenKayttoX9948825F);
 /// Muiden päihteiden käyttö (sv: Användning av andra berusningsmedel)
 ///
 /// JSON `muiden_paihteiden_kaytto`: esitystapa Otsikko.
 ///
 /// Shape `6717f2f947dcc065`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuidenPaihteidenKayttoX6717F2F9 {
     /// Huumeiden käyttö (sv: Användning av narkotika)
     ///
     /// JSON `huumeiden_kaytto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huumeiden_kaytto: Option<bool>,
     /// Päihteiden käyttö (sv: Användning av berusningsmedel)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto: Option<PaihteidenKayttoX9948825F>,
 }
 impl MuidenPaihteidenKayttoX6717F2F9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             huumeiden_kaytto: None,
             paihteiden_kaytto: None,
         }
     }
+    /// Set `huumeiden_kaytto` (builder).
+    #[inline]
+    pub fn with_huumeiden_kaytto(mut self, value: bool) -> Self {
+        self.huumeiden_kaytto = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto(mut self, value: PaihteidenKayttoX9948825F) -> Self {
+        self.paihteiden_kaytto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuidenPaihteidenKayttoX6717F2F9 {
+    const KEYS: &'static [&'static str] = &["huumeiden_kaytto", "paihteiden_kaytto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            huumeiden_kaytto: f.opt(0usize)?,
+            paihteiden_kaytto: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huumeiden_kaytto);
+        w.opt(1usize, &self.paihteiden_kaytto);
+    }
+}
+sosmeta_types::record!(MuidenPaihteidenKayttoX6717F2F9);
 /// Kahden tai useamman päihteen yhtäaikainen käyttö (sv: Användning av två eller flera berusningsmedel samtidigt)
 ///
 /// Shape `282fe677613bede8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677 {
     /// Sekakäyttö (sv: Blandmissbruk)
     ///
     /// JSON `sekakaytto`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sekakaytto: Option<
         sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
     >,
@@ -1228,18 +2567,17 @@ pub struct KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677 {
     /// JSON `sekakayton_luonne`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sekakayton_luonne: Option<
         sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
     >,
     /// Sekakäytön kuvaus (sv: Beskrivning av blandmissbruket)
     ///
     /// JSON `sekakayton_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sekakayton_kuvaus: Option<String>,
 }
 impl KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sekakaytto: None,
@@ -1247,36 +2585,79 @@ impl KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677 {
             sekakayton_kuvaus: None,
         }
     }
+    /// Set `sekakaytto` (builder).
+    #[inline]
+    pub fn with_sekakaytto(
+        mut self,
+        value: sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    ) -> Self {
+        self.sekakaytto = Some(value);
+        self
+    }
+    /// Set `sekakayton_luonne` (builder).
+    #[inline]
+    pub fn with_sekakayton_luonne(
+        mut self,
+        value: sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    ) -> Self {
+        self.sekakayton_luonne = Some(value);
+        self
+    }
+    /// Set `sekakayton_kuvaus` (builder).
+    #[inline]
+    pub fn with_sekakayton_kuvaus(mut self, value: String) -> Self {
+        self.sekakayton_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677 {
+    const KEYS: &'static [&'static str] = &[
+        "sekakaytto",
+        "sekakayton_luonne",
+        "sekakayton_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sekakaytto: f.opt(0usize)?,
+            sekakayton_luonne: f.opt(1usize)?,
+            sekakayton_kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sekakaytto);
+        w.opt(1usize, &self.sekakayton_luonne);
+        w.opt(2usize, &self.sekakayton_kuvaus);
+    }
+}
+sosmeta_types::record!(KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677);
 /// Päihteiden käyttö (sv: Användning av berusningsmedel)
 ///
 /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
 ///
 /// Shape `586bb6502a839c3d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaihteidenKayttoX586BB650 {
     /// Alkoholin käyttö (sv: Användning av alkohol)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkoholin_kaytto: Option<AlkoholinKayttoXC11CFC98>,
     /// Muiden päihteiden käyttö (sv: Användning av andra berusningsmedel)
     ///
     /// JSON `muiden_paihteiden_kaytto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_paihteiden_kaytto: Option<MuidenPaihteidenKayttoX6717F2F9>,
     /// Kahden tai useamman päihteen yhtäaikainen käyttö (sv: Användning av två eller flera berusningsmedel samtidigt)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kahden_tai_useamman_paihteen_yhtaaikainen_kaytto: Option<
         KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677,
     >,
     /// Päihteetön aika (sv: Tid utan berusningsmedel)
     ///
     /// JSON `paihteeton_aika`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteeton_aika: Option<sosmeta_types::Number>,
 }
 impl PaihteidenKayttoX586BB650 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             alkoholin_kaytto: None,
@@ -1285,7 +2666,62 @@ impl PaihteidenKayttoX586BB650 {
             paihteeton_aika: None,
         }
     }
+    /// Set `alkoholin_kaytto` (builder).
+    #[inline]
+    pub fn with_alkoholin_kaytto(mut self, value: AlkoholinKayttoXC11CFC98) -> Self {
+        self.alkoholin_kaytto = Some(value);
+        self
+    }
+    /// Set `muiden_paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_muiden_paihteiden_kaytto(
+        mut self,
+        value: MuidenPaihteidenKayttoX6717F2F9,
+    ) -> Self {
+        self.muiden_paihteiden_kaytto = Some(value);
+        self
+    }
+    /// Set `kahden_tai_useamman_paihteen_yhtaaikainen_kaytto` (builder).
+    #[inline]
+    pub fn with_kahden_tai_useamman_paihteen_yhtaaikainen_kaytto(
+        mut self,
+        value: KahdenTaiUseammanPaihteenYhtaaikainenKayttoX282FE677,
+    ) -> Self {
+        self.kahden_tai_useamman_paihteen_yhtaaikainen_kaytto = Some(value);
+        self
+    }
+    /// Set `paihteeton_aika` (builder).
+    #[inline]
+    pub fn with_paihteeton_aika(mut self, value: sosmeta_types::Number) -> Self {
+        self.paihteeton_aika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaihteidenKayttoX586BB650 {
+    const KEYS: &'static [&'static str] = &[
+        "alkoholin_kaytto",
+        "muiden_paihteiden_kaytto",
+        "kahden_tai_useamman_paihteen_yhtaaikainen_kaytto",
+        "paihteeton_aika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkoholin_kaytto: f.opt(0usize)?,
+            muiden_paihteiden_kaytto: f.opt(1usize)?,
+            kahden_tai_useamman_paihteen_yhtaaikainen_kaytto: f.opt(2usize)?,
+            paihteeton_aika: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alkoholin_kaytto);
+        w.opt(1usize, &self.muiden_paihteiden_kaytto);
+        w.opt(2usize, &self.kahden_tai_useamman_paihteen_yhtaaikainen_kaytto);
+        w.opt(3usize, &self.paihteeton_aika);
+    }
+}
+sosmeta_types::record!(PaihteidenKayttoX586BB650);
 sosmeta_types::classification!(
     #[doc = " Onko sinulla omia lapsia? (sv: Har du egna barn?)"] #[doc = " "] #[doc =
     " JSON `onko_sinulla_omia_lapsia`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc
@@ -1316,8 +2752,7 @@ sosmeta_types::classification!(
 /// JSON `vanhemmuus_ja_paihteet`: esitystapa Otsikko.
 ///
 /// Shape `4eca3d3e5fccfe90`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuusJaPaihteetX4ECA3D3E {
     /// Onko sinulla omia lapsia? (sv: Har du egna barn?)
     ///
@@ -1332,32 +2767,29 @@ pub struct VanhemmuusJaPaihteetX4ECA3D3E {
     ///
     /** Luokitus (classification): Koodistopalvelin: Pompidou/Tietosisältö - Huumehoidon tiedonkeruu 1.2.246.537.6.886.
 2005 Asuuko alle 18-v lasten kanssa?: 1.2.246.537.6.886.2005, `urn:oid:1.2.246.537.6.886.2005`.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asutko_alaikaisten_lastesi_kanssa: Option<
         sosmeta_types::Coded<AsutkoAlaikaistenLastesiKanssaX5DD2CE73>,
     >,
     /// Päihteiden käytön vaikutus vanhemmuuteen (sv: Effekter av användning av berusningsmedel på föräldraskapet)
     ///
     /// JSON `paihteiden_kayton_vaikutus_vanhemmuuteen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kayton_vaikutus_vanhemmuuteen: Option<String>,
     /// Oletko lastensuojelun tukitoimien piirissä? (sv: Omfattas du av stödåtgärder inom barnskyddet?)
     ///
     /// JSON `oletko_lastensuojelun_tukitoimien_piirissa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oletko_lastensuojelun_tukitoimien_piirissa: Option<
         sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
     >,
     /// Lastensuojelun asiakkaana oleva lapsi (sv: Ett barn som är klient inom barnskyddet)
     ///
     /// JSON `lastensuojelun_asiakkaana_oleva_lapsi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_asiakkaana_oleva_lapsi: Option<Vec<YhteyshenkiloX5B1E87AC>>,
 }
 impl VanhemmuusJaPaihteetX4ECA3D3E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         onko_sinulla_omia_lapsia: sosmeta_types::Coded<OnkoSinullaOmiaLapsiaX6203B195>,
     ) -> Self {
@@ -1369,7 +2801,71 @@ impl VanhemmuusJaPaihteetX4ECA3D3E {
             lastensuojelun_asiakkaana_oleva_lapsi: None,
         }
     }
+    /// Set `asutko_alaikaisten_lastesi_kanssa` (builder).
+    #[inline]
+    pub fn with_asutko_alaikaisten_lastesi_kanssa(
+        mut self,
+        value: sosmeta_types::Coded<AsutkoAlaikaistenLastesiKanssaX5DD2CE73>,
+    ) -> Self {
+        self.asutko_alaikaisten_lastesi_kanssa = Some(value);
+        self
+    }
+    /// Set `paihteiden_kayton_vaikutus_vanhemmuuteen` (builder).
+    #[inline]
+    pub fn with_paihteiden_kayton_vaikutus_vanhemmuuteen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.paihteiden_kayton_vaikutus_vanhemmuuteen = Some(value);
+        self
+    }
+    /// Set `oletko_lastensuojelun_tukitoimien_piirissa` (builder).
+    #[inline]
+    pub fn with_oletko_lastensuojelun_tukitoimien_piirissa(
+        mut self,
+        value: sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    ) -> Self {
+        self.oletko_lastensuojelun_tukitoimien_piirissa = Some(value);
+        self
+    }
+    /// Set `lastensuojelun_asiakkaana_oleva_lapsi` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_asiakkaana_oleva_lapsi(
+        mut self,
+        value: Vec<YhteyshenkiloX5B1E87AC>,
+    ) -> Self {
+        self.lastensuojelun_asiakkaana_oleva_lapsi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VanhemmuusJaPaihteetX4ECA3D3E {
+    const KEYS: &'static [&'static str] = &[
+        "onko_sinulla_omia_lapsia",
+        "asutko_alaikaisten_lastesi_kanssa",
+        "paihteiden_kayton_vaikutus_vanhemmuuteen",
+        "oletko_lastensuojelun_tukitoimien_piirissa",
+        "lastensuojelun_asiakkaana_oleva_lapsi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            onko_sinulla_omia_lapsia: f.req(0usize)?,
+            asutko_alaikaisten_lastesi_kanssa: f.opt(1usize)?,
+            paihteiden_kayton_vaikutus_vanhemmuuteen: f.opt(2usize)?,
+            oletko_lastensuojelun_tukitoimien_piirissa: f.opt(3usize)?,
+            lastensuojelun_asiakkaana_oleva_lapsi: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.onko_sinulla_omia_lapsia);
+        w.opt(1usize, &self.asutko_alaikaisten_lastesi_kanssa);
+        w.opt(2usize, &self.paihteiden_kayton_vaikutus_vanhemmuuteen);
+        w.opt(3usize, &self.oletko_lastensuojelun_tukitoimien_piirissa);
+        w.opt(4usize, &self.lastensuojelun_asiakkaana_oleva_lapsi);
+    }
+}
+sosmeta_types::record!(VanhemmuusJaPaihteetX4ECA3D3E);
 sosmeta_types::code_list!(
     #[doc = " Riippuvuus (sv: Beroende)"] #[doc = " "] #[doc =
     " JSON `riippuvuus`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1394,57 +2890,83 @@ sosmeta_types::code_list!(
 /// JSON `muut_riippuvuudet`: toistuva.
 ///
 /// Shape `9640d1fd0436e215`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutRiippuvuudetX9640D1FD {
     /// Riippuvuus (sv: Beroende)
     ///
     /// JSON `riippuvuus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290, `urn:oid:1.2.246.537.6.1290`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riippuvuus: Option<sosmeta_types::Coded<RiippuvuusX2903B71E>>,
     /// Riippuvuuden kuvaus (sv: Beskrivning av beroendet)
     ///
     /// JSON `riippuvuuden_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riippuvuuden_kuvaus: Option<String>,
 }
 impl MuutRiippuvuudetX9640D1FD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             riippuvuus: None,
             riippuvuuden_kuvaus: None,
         }
     }
+    /// Set `riippuvuus` (builder).
+    #[inline]
+    pub fn with_riippuvuus(
+        mut self,
+        value: sosmeta_types::Coded<RiippuvuusX2903B71E>,
+    ) -> Self {
+        self.riippuvuus = Some(value);
+        self
+    }
+    /// Set `riippuvuuden_kuvaus` (builder).
+    #[inline]
+    pub fn with_riippuvuuden_kuvaus(mut self, value: String) -> Self {
+        self.riippuvuuden_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutRiippuvuudetX9640D1FD {
+    const KEYS: &'static [&'static str] = &["riippuvuus", "riippuvuuden_kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            riippuvuus: f.opt(0usize)?,
+            riippuvuuden_kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.riippuvuus);
+        w.opt(1usize, &self.riippuvuuden_kuvaus);
+    }
+}
+sosmeta_types::record!(MuutRiippuvuudetX9640D1FD);
 /// Läheisten päihteiden käyttö (sv: Användning av berusningsmedel hos närstående)
 ///
 /// JSON `laheisten_paihteiden_kaytto`: esitystapa Otsikko.
 ///
 /// Shape `508ac266f7bca315`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaheistenPaihteidenKayttoX508AC266 {
     /// Päihteiden käyttö ystäväpiirissä (sv: Användning av berusningsmedel i vänkretsen)
     ///
     /// JSON `paihteiden_kaytto_ystavapiirissa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto_ystavapiirissa: Option<bool>,
     /// Päihteiden käyttö perheessä (sv: Användning av berusningsmedel i familjen)
     ///
     /// JSON `paihteiden_kaytto_perheessa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto_perheessa: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl LaheistenPaihteidenKayttoX508AC266 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paihteiden_kaytto_ystavapiirissa: None,
@@ -1452,27 +2974,89 @@ impl LaheistenPaihteidenKayttoX508AC266 {
             kuvaus: None,
         }
     }
+    /// Set `paihteiden_kaytto_ystavapiirissa` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto_ystavapiirissa(mut self, value: bool) -> Self {
+        self.paihteiden_kaytto_ystavapiirissa = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto_perheessa` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto_perheessa(mut self, value: bool) -> Self {
+        self.paihteiden_kaytto_perheessa = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LaheistenPaihteidenKayttoX508AC266 {
+    const KEYS: &'static [&'static str] = &[
+        "paihteiden_kaytto_ystavapiirissa",
+        "paihteiden_kaytto_perheessa",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paihteiden_kaytto_ystavapiirissa: f.opt(0usize)?,
+            paihteiden_kaytto_perheessa: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paihteiden_kaytto_ystavapiirissa);
+        w.opt(1usize, &self.paihteiden_kaytto_perheessa);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(LaheistenPaihteidenKayttoX508AC266);
 /// Fyysinen terveydentila (sv: Fysiskt hälsotillstånd)
 ///
 /// Shape `0b7c4948c5e7d81f`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FyysinenTerveydentilaX0B7C4948 {
     /// Koettu terveydentila (sv: Det upplevda hälsotillståndet)
     ///
     /// JSON `koettu_terveydentila`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244, `urn:oid:1.2.246.537.6.1244`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koettu_terveydentila: Option<sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>>,
 }
 impl FyysinenTerveydentilaX0B7C4948 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { koettu_terveydentila: None }
     }
+    /// Set `koettu_terveydentila` (builder).
+    #[inline]
+    pub fn with_koettu_terveydentila(
+        mut self,
+        value: sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>,
+    ) -> Self {
+        self.koettu_terveydentila = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for FyysinenTerveydentilaX0B7C4948 {
+    const KEYS: &'static [&'static str] = &["koettu_terveydentila"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            koettu_terveydentila: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.koettu_terveydentila);
+    }
+}
+sosmeta_types::record!(FyysinenTerveydentilaX0B7C4948);
 sosmeta_types::classification!(
     #[doc =
     " Tupakointi tai muu nikotiinin käyttö (sv: Rökning och annan nikotinanvändning)"]
@@ -1492,29 +3076,26 @@ sosmeta_types::classification!(
 /// JSON `fyysinen_terveydentila`: esitystapa Otsikko.
 ///
 /// Shape `bec506335c97fd72`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FyysinenTerveydentilaXBEC50633 {
     /// Fyysinen terveydentila (sv: Fysiskt hälsotillstånd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fyysinen_terveydentila: Option<FyysinenTerveydentilaX0B7C4948>,
     /// Kuvaus fyysisestä terveydentilasta (sv: Beskrivning av det fysiska hälsotillståndet)
     ///
     /// JSON `kuvaus_fyysisesta_terveydentilasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_fyysisesta_terveydentilasta: Option<String>,
     /// Tupakointi tai muu nikotiinin käyttö (sv: Rökning och annan nikotinanvändning)
     ///
     /// JSON `tupakointi_tai_muu_nikotiinin_kaytto`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Tupakointistatus 1.2.246.537.6.251, `urn:oid:1.2.246.537.6.251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tupakointi_tai_muu_nikotiinin_kaytto: Option<
         sosmeta_types::Coded<TupakointiTaiMuuNikotiininKayttoX6DD1FF3D>,
     >,
 }
 impl FyysinenTerveydentilaXBEC50633 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             fyysinen_terveydentila: None,
@@ -1522,55 +3103,127 @@ impl FyysinenTerveydentilaXBEC50633 {
             tupakointi_tai_muu_nikotiinin_kaytto: None,
         }
     }
+    /// Set `fyysinen_terveydentila` (builder).
+    #[inline]
+    pub fn with_fyysinen_terveydentila(
+        mut self,
+        value: FyysinenTerveydentilaX0B7C4948,
+    ) -> Self {
+        self.fyysinen_terveydentila = Some(value);
+        self
+    }
+    /// Set `kuvaus_fyysisesta_terveydentilasta` (builder).
+    #[inline]
+    pub fn with_kuvaus_fyysisesta_terveydentilasta(mut self, value: String) -> Self {
+        self.kuvaus_fyysisesta_terveydentilasta = Some(value);
+        self
+    }
+    /// Set `tupakointi_tai_muu_nikotiinin_kaytto` (builder).
+    #[inline]
+    pub fn with_tupakointi_tai_muu_nikotiinin_kaytto(
+        mut self,
+        value: sosmeta_types::Coded<TupakointiTaiMuuNikotiininKayttoX6DD1FF3D>,
+    ) -> Self {
+        self.tupakointi_tai_muu_nikotiinin_kaytto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for FyysinenTerveydentilaXBEC50633 {
+    const KEYS: &'static [&'static str] = &[
+        "fyysinen_terveydentila",
+        "kuvaus_fyysisesta_terveydentilasta",
+        "tupakointi_tai_muu_nikotiinin_kaytto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            fyysinen_terveydentila: f.opt(0usize)?,
+            kuvaus_fyysisesta_terveydentilasta: f.opt(1usize)?,
+            tupakointi_tai_muu_nikotiinin_kaytto: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.fyysinen_terveydentila);
+        w.opt(1usize, &self.kuvaus_fyysisesta_terveydentilasta);
+        w.opt(2usize, &self.tupakointi_tai_muu_nikotiinin_kaytto);
+    }
+}
+sosmeta_types::record!(FyysinenTerveydentilaXBEC50633);
 /// Mieliala (sv: Sinnesstämning)
 ///
 /// Shape `6f43a83d70efcbf1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MielialaX6F43A83D {
     /// Alakulo, masentuneisuus tai toivottomuus (sv: Nedstämdhet, depression eller förlorad tro på framtiden)
     ///
     /// JSON `alakulo_masentuneisuus_tai_toivottomuus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alakulo_masentuneisuus_tai_toivottomuus: Option<bool>,
     /// Mielenkiinnon puute tai haluttomuus (sv: Bristande intresse eller olust)
     ///
     /// JSON `mielenkiinnon_puute_tai_haluttomuus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielenkiinnon_puute_tai_haluttomuus: Option<bool>,
 }
 impl MielialaX6F43A83D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             alakulo_masentuneisuus_tai_toivottomuus: None,
             mielenkiinnon_puute_tai_haluttomuus: None,
         }
     }
+    /// Set `alakulo_masentuneisuus_tai_toivottomuus` (builder).
+    #[inline]
+    pub fn with_alakulo_masentuneisuus_tai_toivottomuus(mut self, value: bool) -> Self {
+        self.alakulo_masentuneisuus_tai_toivottomuus = Some(value);
+        self
+    }
+    /// Set `mielenkiinnon_puute_tai_haluttomuus` (builder).
+    #[inline]
+    pub fn with_mielenkiinnon_puute_tai_haluttomuus(mut self, value: bool) -> Self {
+        self.mielenkiinnon_puute_tai_haluttomuus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MielialaX6F43A83D {
+    const KEYS: &'static [&'static str] = &[
+        "alakulo_masentuneisuus_tai_toivottomuus",
+        "mielenkiinnon_puute_tai_haluttomuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alakulo_masentuneisuus_tai_toivottomuus: f.opt(0usize)?,
+            mielenkiinnon_puute_tai_haluttomuus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alakulo_masentuneisuus_tai_toivottomuus);
+        w.opt(1usize, &self.mielenkiinnon_puute_tai_haluttomuus);
+    }
+}
+sosmeta_types::record!(MielialaX6F43A83D);
 /// Psyykkinen terveydentila (sv: Psykiskt hälsotillstånd)
 ///
 /// JSON `psyykkinen_terveydentila`: esitystapa Otsikko.
 ///
 /// Shape `7a249f53cc99cccb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PsyykkinenTerveydentilaX7A249F53 {
     /// Psyykkinen terveydentila (sv: Psykiskt hälsotillstånd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psyykkinen_terveydentila: Option<FyysinenTerveydentilaX0B7C4948>,
     /// Mieliala (sv: Sinnesstämning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mieliala: Option<MielialaX6F43A83D>,
     /// Kuvaus psyykkisestä terveydentilasta ja mielialasta (sv: Beskrivning av det psykiska hälsotillståndet och sinnesstämningen)
     ///
     /// JSON `kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta: Option<String>,
 }
 impl PsyykkinenTerveydentilaX7A249F53 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             psyykkinen_terveydentila: None,
@@ -1578,62 +3231,130 @@ impl PsyykkinenTerveydentilaX7A249F53 {
             kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta: None,
         }
     }
+    /// Set `psyykkinen_terveydentila` (builder).
+    #[inline]
+    pub fn with_psyykkinen_terveydentila(
+        mut self,
+        value: FyysinenTerveydentilaX0B7C4948,
+    ) -> Self {
+        self.psyykkinen_terveydentila = Some(value);
+        self
+    }
+    /// Set `mieliala` (builder).
+    #[inline]
+    pub fn with_mieliala(mut self, value: MielialaX6F43A83D) -> Self {
+        self.mieliala = Some(value);
+        self
+    }
+    /// Set `kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta` (builder).
+    #[inline]
+    pub fn with_kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PsyykkinenTerveydentilaX7A249F53 {
+    const KEYS: &'static [&'static str] = &[
+        "psyykkinen_terveydentila",
+        "mieliala",
+        "kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            psyykkinen_terveydentila: f.opt(0usize)?,
+            mieliala: f.opt(1usize)?,
+            kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.psyykkinen_terveydentila);
+        w.opt(1usize, &self.mieliala);
+        w.opt(2usize, &self.kuvaus_psyykkisesta_terveydentilasta_ja_mielialasta);
+    }
+}
+sosmeta_types::record!(PsyykkinenTerveydentilaX7A249F53);
 /// Terveyshaitat ja itsehoito (sv: Hälsoolägenheter och egenvård)
 ///
 /// Shape `5e319eef041d899d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TerveyshaitatJaItsehoitoX5E319EEF {
     /// Huolenaihe (sv: Bekymmer)
     ///
     /// JSON `huolenaihe`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huolenaihe: Option<String>,
     /// Itsehoito (sv: Egenvård)
     ///
     /// JSON `itsehoito`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub itsehoito: Option<String>,
 }
 impl TerveyshaitatJaItsehoitoX5E319EEF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             huolenaihe: None,
             itsehoito: None,
         }
     }
+    /// Set `huolenaihe` (builder).
+    #[inline]
+    pub fn with_huolenaihe(mut self, value: String) -> Self {
+        self.huolenaihe = Some(value);
+        self
+    }
+    /// Set `itsehoito` (builder).
+    #[inline]
+    pub fn with_itsehoito(mut self, value: String) -> Self {
+        self.itsehoito = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TerveyshaitatJaItsehoitoX5E319EEF {
+    const KEYS: &'static [&'static str] = &["huolenaihe", "itsehoito"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            huolenaihe: f.opt(0usize)?,
+            itsehoito: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huolenaihe);
+        w.opt(1usize, &self.itsehoito);
+    }
+}
+sosmeta_types::record!(TerveyshaitatJaItsehoitoX5E319EEF);
 /// Terveydentila (sv: Hälsotillstånd)
 ///
 /// JSON `terveydentila`: esitystapa Otsikko.
 ///
 /// Shape `71731508ec225576`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TerveydentilaX71731508 {
     /// Fyysinen terveydentila (sv: Fysiskt hälsotillstånd)
     ///
     /// JSON `fyysinen_terveydentila`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fyysinen_terveydentila: Option<FyysinenTerveydentilaXBEC50633>,
     /// Psyykkinen terveydentila (sv: Psykiskt hälsotillstånd)
     ///
     /// JSON `psyykkinen_terveydentila`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psyykkinen_terveydentila: Option<PsyykkinenTerveydentilaX7A249F53>,
     /// Terveyshaitat ja itsehoito (sv: Hälsoolägenheter och egenvård)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveyshaitat_ja_itsehoito: Option<TerveyshaitatJaItsehoitoX5E319EEF>,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
     /// JSON `toimintakyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyky: Option<String>,
 }
 impl TerveydentilaX71731508 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             fyysinen_terveydentila: None,
@@ -1642,120 +3363,293 @@ impl TerveydentilaX71731508 {
             toimintakyky: None,
         }
     }
+    /// Set `fyysinen_terveydentila` (builder).
+    #[inline]
+    pub fn with_fyysinen_terveydentila(
+        mut self,
+        value: FyysinenTerveydentilaXBEC50633,
+    ) -> Self {
+        self.fyysinen_terveydentila = Some(value);
+        self
+    }
+    /// Set `psyykkinen_terveydentila` (builder).
+    #[inline]
+    pub fn with_psyykkinen_terveydentila(
+        mut self,
+        value: PsyykkinenTerveydentilaX7A249F53,
+    ) -> Self {
+        self.psyykkinen_terveydentila = Some(value);
+        self
+    }
+    /// Set `terveyshaitat_ja_itsehoito` (builder).
+    #[inline]
+    pub fn with_terveyshaitat_ja_itsehoito(
+        mut self,
+        value: TerveyshaitatJaItsehoitoX5E319EEF,
+    ) -> Self {
+        self.terveyshaitat_ja_itsehoito = Some(value);
+        self
+    }
+    /// Set `toimintakyky` (builder).
+    #[inline]
+    pub fn with_toimintakyky(mut self, value: String) -> Self {
+        self.toimintakyky = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TerveydentilaX71731508 {
+    const KEYS: &'static [&'static str] = &[
+        "fyysinen_terveydentila",
+        "psyykkinen_terveydentila",
+        "terveyshaitat_ja_itsehoito",
+        "toimintakyky",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            fyysinen_terveydentila: f.opt(0usize)?,
+            psyykkinen_terveydentila: f.opt(1usize)?,
+            terveyshaitat_ja_itsehoito: f.opt(2usize)?,
+            toimintakyky: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.fyysinen_terveydentila);
+        w.opt(1usize, &self.psyykkinen_terveydentila);
+        w.opt(2usize, &self.terveyshaitat_ja_itsehoito);
+        w.opt(3usize, &self.toimintakyky);
+    }
+}
+sosmeta_types::record!(TerveydentilaX71731508);
 /// Yksinäisyyden kokemus (sv: Upplevelse av ensamhet)
 ///
 /// Shape `c8734fe12b25868b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YksinaisyydenKokemusXC8734FE1 {
     /// Yksinäisyys (sv: Ensamhet)
     ///
     /// JSON `yksinaisyys`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksinaisyys: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl YksinaisyydenKokemusXC8734FE1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksinaisyys: None,
             kuvaus: None,
         }
     }
+    /// Set `yksinaisyys` (builder).
+    #[inline]
+    pub fn with_yksinaisyys(mut self, value: bool) -> Self {
+        self.yksinaisyys = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YksinaisyydenKokemusXC8734FE1 {
+    const KEYS: &'static [&'static str] = &["yksinaisyys", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksinaisyys: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksinaisyys);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(YksinaisyydenKokemusXC8734FE1);
 /// Sosiaaliset suhteet (sv: Sociala relationer)
 ///
 /// JSON `sosiaaliset_suhteet`: esitystapa Otsikko.
 ///
 /// Shape `ee46fc0db5ae2cab`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalisetSuhteetXEE46FC0D {
     /// Kuvaus sosiaalisista suhteista (sv: Beskrivning av sociala relationer)
     ///
     /// JSON `kuvaus_sosiaalisista_suhteista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_sosiaalisista_suhteista: Option<String>,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverket)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenX7A798D91>,
 }
 impl SosiaalisetSuhteetXEE46FC0D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuvaus_sosiaalisista_suhteista: None,
             laheisverkoston_kartoittaminen: None,
         }
     }
+    /// Set `kuvaus_sosiaalisista_suhteista` (builder).
+    #[inline]
+    pub fn with_kuvaus_sosiaalisista_suhteista(mut self, value: String) -> Self {
+        self.kuvaus_sosiaalisista_suhteista = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenX7A798D91,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalisetSuhteetXEE46FC0D {
+    const KEYS: &'static [&'static str] = &[
+        "kuvaus_sosiaalisista_suhteista",
+        "laheisverkoston_kartoittaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus_sosiaalisista_suhteista: f.opt(0usize)?,
+            laheisverkoston_kartoittaminen: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus_sosiaalisista_suhteista);
+        w.opt(1usize, &self.laheisverkoston_kartoittaminen);
+    }
+}
+sosmeta_types::record!(SosiaalisetSuhteetXEE46FC0D);
 /// Arkielämä (sv: Vardagsliv)
 ///
 /// Shape `15887cc8297786da`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ArkielamaX15887CC8 {
     /// Suoriutuminen (sv: Förmåga att klara sig)
     ///
     /// JSON `suoriutuminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244, `urn:oid:1.2.246.537.6.1244`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoriutuminen: Option<sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>>,
     /// Kuvaus suoriutumisesta (sv: Beskrivning av förmågan att klara sig)
     ///
     /// JSON `kuvaus_suoriutumisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_suoriutumisesta: Option<String>,
 }
 impl ArkielamaX15887CC8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suoriutuminen: None,
             kuvaus_suoriutumisesta: None,
         }
     }
+    /// Set `suoriutuminen` (builder).
+    #[inline]
+    pub fn with_suoriutuminen(
+        mut self,
+        value: sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>,
+    ) -> Self {
+        self.suoriutuminen = Some(value);
+        self
+    }
+    /// Set `kuvaus_suoriutumisesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_suoriutumisesta(mut self, value: String) -> Self {
+        self.kuvaus_suoriutumisesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ArkielamaX15887CC8 {
+    const KEYS: &'static [&'static str] = &["suoriutuminen", "kuvaus_suoriutumisesta"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suoriutuminen: f.opt(0usize)?,
+            kuvaus_suoriutumisesta: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suoriutuminen);
+        w.opt(1usize, &self.kuvaus_suoriutumisesta);
+    }
+}
+sosmeta_types::record!(ArkielamaX15887CC8);
 /// Ryhmätilanteet (sv: Gruppsituationer)
 ///
 /// Shape `ef567418bb0c24e3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RyhmatilanteetXEF567418 {
     /// Ryhmätilanteet (sv: Gruppsituationer)
     ///
     /// JSON `ryhmatilanteet`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Henkilön oma arvio 1.2.246.537.6.1244, `urn:oid:1.2.246.537.6.1244`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ryhmatilanteet: Option<sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl RyhmatilanteetXEF567418 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ryhmatilanteet: None,
             kuvaus: None,
         }
     }
+    /// Set `ryhmatilanteet` (builder).
+    #[inline]
+    pub fn with_ryhmatilanteet(
+        mut self,
+        value: sosmeta_types::Coded<KoettuTerveydentilaXA90A066A>,
+    ) -> Self {
+        self.ryhmatilanteet = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RyhmatilanteetXEF567418 {
+    const KEYS: &'static [&'static str] = &["ryhmatilanteet", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ryhmatilanteet: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ryhmatilanteet);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(RyhmatilanteetXEF567418);
 /// Päihde- ja riippuvuustyön erityisten palvelujen palvelutarpeen arvio (sv: bedömning av servicebehovet vid särskild service inom arbetet med missbruk och beroende)
 ///
 /// Shape `28b1cd4fb6e17dff`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX28B1CD4F {
     /// Asiakas (sv: Klient)
     ///
@@ -1764,130 +3658,104 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX28B1CD4
     /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
         AsianVireilletuloaKoskevatTiedotXB1B26A2A,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointia_koskevat_tiedot: Option<
         PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298,
     >,
     /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
     ///
     /// JSON `aikaisemmat_ja_nykyiset_palvelut`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_ja_nykyiset_palvelut: Option<AikaisemmatJaNykyisetPalvelutX9CB70B36>,
     /// Asuminen (sv: Boende)
     ///
     /// JSON `asuminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenXA0B9CA95>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotoutuminen: Option<String>,
     /// Koulutus (sv: Utbildning)
     ///
     /// JSON `koulutus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutus: Option<KoulutusX8C4256D7>,
     /// Työllisyystilanne (sv: Sysselsättningsläge)
     ///
     /// JSON `tyollisyystilanne`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyollisyystilanne: Option<TyollisyystilanneX227FF442>,
     /// Taloudellinen tilanne (sv: Den ekonomiska situationen)
     ///
     /// JSON `taloudellinen_tilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudellinen_tilanne: Option<String>,
     /// Päihteiden käyttö (sv: Användning av berusningsmedel)
     ///
     /// JSON `paihteiden_kaytto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto: Option<PaihteidenKayttoX586BB650>,
     /// Vanhemmuus ja päihteet (sv: Föräldraskap och berusningsmedel)
     ///
     /// JSON `vanhemmuus_ja_paihteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuus_ja_paihteet: Option<VanhemmuusJaPaihteetX4ECA3D3E>,
     /// Muut riippuvuudet (sv: Övriga beroenden)
     ///
     /// JSON `muut_riippuvuudet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_riippuvuudet: Option<Vec<MuutRiippuvuudetX9640D1FD>>,
     /// Läheisten päihteiden käyttö (sv: Användning av berusningsmedel hos närstående)
     ///
     /// JSON `laheisten_paihteiden_kaytto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisten_paihteiden_kaytto: Option<LaheistenPaihteidenKayttoX508AC266>,
     /// Päihteiden käytöstä tai muista riippuvuuksista aiheutuvat haitat (sv: Olägenheter som orsakas av användning av berusningsmedel eller andra beroenden)
     ///
     /// JSON `paihteiden_kaytosta_tai_muista_riippuvuuksista_aiheutuvat_haitat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytosta_tai_muista_riippuvuuksista_aiheutuvat_haitat: Option<String>,
     /// Terveydentila (sv: Hälsotillstånd)
     ///
     /// JSON `terveydentila`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<TerveydentilaX71731508>,
     /// Yksinäisyyden kokemus (sv: Upplevelse av ensamhet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksinaisyyden_kokemus: Option<YksinaisyydenKokemusXC8734FE1>,
     /// Sosiaaliset suhteet (sv: Sociala relationer)
     ///
     /// JSON `sosiaaliset_suhteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaaliset_suhteet: Option<SosiaalisetSuhteetXEE46FC0D>,
     /// Arkielämä (sv: Vardagsliv)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arkielama: Option<ArkielamaX15887CC8>,
     /// Ryhmätilanteet (sv: Gruppsituationer)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ryhmatilanteet: Option<RyhmatilanteetXEF567418>,
     /// Väkivallan kokemukset (sv: Upplevelser av våld)
     ///
     /// JSON `vakivallan_kokemukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallan_kokemukset: Option<String>,
     /// Vahvuudet ja voimavarat (sv: Styrkor och resurser)
     ///
     /// JSON `vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvuudet_ja_voimavarat: Option<String>,
     /// Muut olennaiset arviointitiedot (sv: Andra väsentliga bedömningsuppgifter)
     ///
     /// JSON `muut_olennaiset_arviointitiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_olennaiset_arviointitiedot: Option<String>,
     /// Asiakkaan muutosvalmius (sv: Klientens beredskap för förändringar)
     ///
     /// JSON `asiakkaan_muutosvalmius`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_muutosvalmius: Option<String>,
     /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX25B71EA9>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1896,6 +3764,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX28B1CD4
 }
 impl PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX28B1CD4F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -1931,12 +3800,303 @@ impl PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX28B1CD4F {
             laatija,
         }
     }
+    /// Set `asian_vireilletuloa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_asian_vireilletuloa_koskevat_tiedot(
+        mut self,
+        value: AsianVireilletuloaKoskevatTiedotXB1B26A2A,
+    ) -> Self {
+        self.asian_vireilletuloa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointia_koskevat_tiedot(
+        mut self,
+        value: PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298,
+    ) -> Self {
+        self.palvelutarpeen_arviointia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_ja_nykyiset_palvelut` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_ja_nykyiset_palvelut(
+        mut self,
+        value: AikaisemmatJaNykyisetPalvelutX9CB70B36,
+    ) -> Self {
+        self.aikaisemmat_ja_nykyiset_palvelut = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenXA0B9CA95) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `kotoutuminen` (builder).
+    #[inline]
+    pub fn with_kotoutuminen(mut self, value: String) -> Self {
+        self.kotoutuminen = Some(value);
+        self
+    }
+    /// Set `koulutus` (builder).
+    #[inline]
+    pub fn with_koulutus(mut self, value: KoulutusX8C4256D7) -> Self {
+        self.koulutus = Some(value);
+        self
+    }
+    /// Set `tyollisyystilanne` (builder).
+    #[inline]
+    pub fn with_tyollisyystilanne(mut self, value: TyollisyystilanneX227FF442) -> Self {
+        self.tyollisyystilanne = Some(value);
+        self
+    }
+    /// Set `taloudellinen_tilanne` (builder).
+    #[inline]
+    pub fn with_taloudellinen_tilanne(mut self, value: String) -> Self {
+        self.taloudellinen_tilanne = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto(mut self, value: PaihteidenKayttoX586BB650) -> Self {
+        self.paihteiden_kaytto = Some(value);
+        self
+    }
+    /// Set `vanhemmuus_ja_paihteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuus_ja_paihteet(
+        mut self,
+        value: VanhemmuusJaPaihteetX4ECA3D3E,
+    ) -> Self {
+        self.vanhemmuus_ja_paihteet = Some(value);
+        self
+    }
+    /// Set `muut_riippuvuudet` (builder).
+    #[inline]
+    pub fn with_muut_riippuvuudet(
+        mut self,
+        value: Vec<MuutRiippuvuudetX9640D1FD>,
+    ) -> Self {
+        self.muut_riippuvuudet = Some(value);
+        self
+    }
+    /// Set `laheisten_paihteiden_kaytto` (builder).
+    #[inline]
+    pub fn with_laheisten_paihteiden_kaytto(
+        mut self,
+        value: LaheistenPaihteidenKayttoX508AC266,
+    ) -> Self {
+        self.laheisten_paihteiden_kaytto = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytosta_tai_muista_riippuvuuksista_aiheutuvat_haitat` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytosta_tai_muista_riippuvuuksista_aiheutuvat_haitat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.paihteiden_kaytosta_tai_muista_riippuvuuksista_aiheutuvat_haitat = Some(
+            value,
+        );
+        self
+    }
+    /// Set `terveydentila` (builder).
+    #[inline]
+    pub fn with_terveydentila(mut self, value: TerveydentilaX71731508) -> Self {
+        self.terveydentila = Some(value);
+        self
+    }
+    /// Set `yksinaisyyden_kokemus` (builder).
+    #[inline]
+    pub fn with_yksinaisyyden_kokemus(
+        mut self,
+        value: YksinaisyydenKokemusXC8734FE1,
+    ) -> Self {
+        self.yksinaisyyden_kokemus = Some(value);
+        self
+    }
+    /// Set `sosiaaliset_suhteet` (builder).
+    #[inline]
+    pub fn with_sosiaaliset_suhteet(
+        mut self,
+        value: SosiaalisetSuhteetXEE46FC0D,
+    ) -> Self {
+        self.sosiaaliset_suhteet = Some(value);
+        self
+    }
+    /// Set `arkielama` (builder).
+    #[inline]
+    pub fn with_arkielama(mut self, value: ArkielamaX15887CC8) -> Self {
+        self.arkielama = Some(value);
+        self
+    }
+    /// Set `ryhmatilanteet` (builder).
+    #[inline]
+    pub fn with_ryhmatilanteet(mut self, value: RyhmatilanteetXEF567418) -> Self {
+        self.ryhmatilanteet = Some(value);
+        self
+    }
+    /// Set `vakivallan_kokemukset` (builder).
+    #[inline]
+    pub fn with_vakivallan_kokemukset(mut self, value: String) -> Self {
+        self.vakivallan_kokemukset = Some(value);
+        self
+    }
+    /// Set `vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `muut_olennaiset_arviointitiedot` (builder).
+    #[inline]
+    pub fn with_muut_olennaiset_arviointitiedot(mut self, value: String) -> Self {
+        self.muut_olennaiset_arviointitiedot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_muutosvalmius` (builder).
+    #[inline]
+    pub fn with_asiakkaan_muutosvalmius(mut self, value: String) -> Self {
+        self.asiakkaan_muutosvalmius = Some(value);
+        self
+    }
+    /// Set `johtopaatokset_ja_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_johtopaatokset_ja_jatkotoimet(
+        mut self,
+        value: JohtopaatoksetJaJatkotoimetX25B71EA9,
+    ) -> Self {
+        self.johtopaatokset_ja_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX28B1CD4F {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asian_vireilletuloa_koskevat_tiedot",
+        "palvelutarpeen_arviointia_koskevat_tiedot",
+        "aikaisemmat_ja_nykyiset_palvelut",
+        "asuminen",
+        "kotoutuminen",
+        "koulutus",
+        "tyollisyystilanne",
+        "taloudellinen_tilanne",
+        "paihteiden_kaytto",
+        "vanhemmuus_ja_paihteet",
+        "muut_riippuvuudet",
+        "laheisten_paihteiden_kaytto",
+        "paihteiden_kaytosta_tai_muista_riippuvuuksista_aiheutuvat_haitat",
+        "terveydentila",
+        "yksinaisyyden_kokemus",
+        "sosiaaliset_suhteet",
+        "arkielama",
+        "ryhmatilanteet",
+        "vakivallan_kokemukset",
+        "vahvuudet_ja_voimavarat",
+        "muut_olennaiset_arviointitiedot",
+        "asiakkaan_muutosvalmius",
+        "johtopaatokset_ja_jatkotoimet",
+        "jakelu",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asian_vireilletuloa_koskevat_tiedot: f.opt(1usize)?,
+            palvelutarpeen_arviointia_koskevat_tiedot: f.opt(2usize)?,
+            aikaisemmat_ja_nykyiset_palvelut: f.opt(3usize)?,
+            asuminen: f.opt(4usize)?,
+            kotoutuminen: f.opt(5usize)?,
+            koulutus: f.opt(6usize)?,
+            tyollisyystilanne: f.opt(7usize)?,
+            taloudellinen_tilanne: f.opt(8usize)?,
+            paihteiden_kaytto: f.opt(9usize)?,
+            vanhemmuus_ja_paihteet: f.opt(10usize)?,
+            muut_riippuvuudet: f.opt(11usize)?,
+            laheisten_paihteiden_kaytto: f.opt(12usize)?,
+            paihteiden_kaytosta_tai_muista_riippuvuuksista_aiheutuvat_haitat: f
+                .opt(13usize)?,
+            terveydentila: f.opt(14usize)?,
+            yksinaisyyden_kokemus: f.opt(15usize)?,
+            sosiaaliset_suhteet: f.opt(16usize)?,
+            arkielama: f.opt(17usize)?,
+            ryhmatilanteet: f.opt(18usize)?,
+            vakivallan_kokemukset: f.opt(19usize)?,
+            vahvuudet_ja_voimavarat: f.opt(20usize)?,
+            muut_olennaiset_arviointitiedot: f.opt(21usize)?,
+            asiakkaan_muutosvalmius: f.opt(22usize)?,
+            johtopaatokset_ja_jatkotoimet: f.opt(23usize)?,
+            jakelu: f.opt(24usize)?,
+            lakiselostus: f.opt(25usize)?,
+            paivamaara: f.opt(26usize)?,
+            laatija: f.req(27usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.asian_vireilletuloa_koskevat_tiedot);
+        w.opt(2usize, &self.palvelutarpeen_arviointia_koskevat_tiedot);
+        w.opt(3usize, &self.aikaisemmat_ja_nykyiset_palvelut);
+        w.opt(4usize, &self.asuminen);
+        w.opt(5usize, &self.kotoutuminen);
+        w.opt(6usize, &self.koulutus);
+        w.opt(7usize, &self.tyollisyystilanne);
+        w.opt(8usize, &self.taloudellinen_tilanne);
+        w.opt(9usize, &self.paihteiden_kaytto);
+        w.opt(10usize, &self.vanhemmuus_ja_paihteet);
+        w.opt(11usize, &self.muut_riippuvuudet);
+        w.opt(12usize, &self.laheisten_paihteiden_kaytto);
+        w.opt(
+            13usize,
+            &self.paihteiden_kaytosta_tai_muista_riippuvuuksista_aiheutuvat_haitat,
+        );
+        w.opt(14usize, &self.terveydentila);
+        w.opt(15usize, &self.yksinaisyyden_kokemus);
+        w.opt(16usize, &self.sosiaaliset_suhteet);
+        w.opt(17usize, &self.arkielama);
+        w.opt(18usize, &self.ryhmatilanteet);
+        w.opt(19usize, &self.vakivallan_kokemukset);
+        w.opt(20usize, &self.vahvuudet_ja_voimavarat);
+        w.opt(21usize, &self.muut_olennaiset_arviointitiedot);
+        w.opt(22usize, &self.asiakkaan_muutosvalmius);
+        w.opt(23usize, &self.johtopaatokset_ja_jatkotoimet);
+        w.opt(24usize, &self.jakelu);
+        w.opt(25usize, &self.lakiselostus);
+        w.opt(26usize, &self.paivamaara);
+        w.req(27usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    PaihdeJaRiippuvuustyonErityistenPalvelujenPalvelutarpeenArvioX28B1CD4F
+);
 /// Suunnitelma
 ///
 /// Shape `6e41b6b5d6c1bbe2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmaX6E41B6B5 {
     /// Sosiaalipalvelu jota suunnitelma koskee (sv: Socialservice som planen gäller)
     ///
@@ -1949,89 +4109,73 @@ pub struct SuunnitelmaX6E41B6B5 {
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_alkamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asiakkaan terveys ja toimintakyky (sv: Klientens hälsa och funktionsförmåga)
     ///
     /// JSON `asiakkaan_terveys_ja_toimintakyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_terveys_ja_toimintakyky: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens starka sidor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Kokemukset palvelusta (sv: Erfarenheter av servicen)
     ///
     /// JSON `kokemukset_palvelusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kokemukset_palvelusta: Option<String>,
     /// Käyntien toteutuminen (sv: Genomförande av besök)
     ///
     /// JSON `kayntien_toteutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayntien_toteutuminen: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Annettavan palvelun sisältö ja toteutus (sv: Innehållet i och uppfyllandet av den service som ska ges)
     ///
     /// JSON `annettavan_palvelun_sisalto_ja_toteutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annettavan_palvelun_sisalto_ja_toteutus: Option<String>,
     /// Muut asiat (sv: Övriga ärenden)
     ///
     /// JSON `muut_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiat: Option<String>,
     /// Palvelun vastuuhenkilö (sv: Person som ansvarar för servicen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Asiakkaan tuen tarve palvelun päättymisen jälkeen (sv: Klientens behov av stöd när servicen har avslutats)
     ///
     /// JSON `asiakkaan_tuen_tarve_palvelun_paattymisen_jalkeen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tuen_tarve_palvelun_paattymisen_jalkeen: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
 impl SuunnitelmaX6E41B6B5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
             SosiaalipalveluX24AE2E8C,
@@ -2058,29 +4202,218 @@ impl SuunnitelmaX6E41B6B5 {
             henkilot_joille_tama_suunnitelma_toimitetaan: None,
         }
     }
+    /// Set `sosiaalipalvelun_alkamispaivamaara` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_alkamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sosiaalipalvelun_alkamispaivamaara = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_terveys_ja_toimintakyky` (builder).
+    #[inline]
+    pub fn with_asiakkaan_terveys_ja_toimintakyky(mut self, value: String) -> Self {
+        self.asiakkaan_terveys_ja_toimintakyky = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `kokemukset_palvelusta` (builder).
+    #[inline]
+    pub fn with_kokemukset_palvelusta(mut self, value: String) -> Self {
+        self.kokemukset_palvelusta = Some(value);
+        self
+    }
+    /// Set `kayntien_toteutuminen` (builder).
+    #[inline]
+    pub fn with_kayntien_toteutuminen(mut self, value: String) -> Self {
+        self.kayntien_toteutuminen = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `annettavan_palvelun_sisalto_ja_toteutus` (builder).
+    #[inline]
+    pub fn with_annettavan_palvelun_sisalto_ja_toteutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.annettavan_palvelun_sisalto_ja_toteutus = Some(value);
+        self
+    }
+    /// Set `muut_asiat` (builder).
+    #[inline]
+    pub fn with_muut_asiat(mut self, value: String) -> Self {
+        self.muut_asiat = Some(value);
+        self
+    }
+    /// Set `palvelun_vastuuhenkilo` (builder).
+    #[inline]
+    pub fn with_palvelun_vastuuhenkilo(mut self, value: YhteyshenkiloX2E1B58EE) -> Self {
+        self.palvelun_vastuuhenkilo = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tuen_tarve_palvelun_paattymisen_jalkeen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tuen_tarve_palvelun_paattymisen_jalkeen(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tuen_tarve_palvelun_paattymisen_jalkeen = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuunnitelmaX6E41B6B5 {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu_jota_suunnitelma_koskee",
+        "sosiaalipalvelun_alkamispaivamaara",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asiakkaan_terveys_ja_toimintakyky",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "kokemukset_palvelusta",
+        "kayntien_toteutuminen",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "annettavan_palvelun_sisalto_ja_toteutus",
+        "muut_asiat",
+        "palvelun_vastuuhenkilo",
+        "sovitut_jatkotoimet",
+        "asiakkaan_tuen_tarve_palvelun_paattymisen_jalkeen",
+        "eriavat_nakemykset",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu_jota_suunnitelma_koskee: f.req(0usize)?,
+            sosiaalipalvelun_alkamispaivamaara: f.opt(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(2usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(3usize)?,
+            asiakkaan_terveys_ja_toimintakyky: f.opt(4usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(5usize)?,
+            kokemukset_palvelusta: f.opt(6usize)?,
+            kayntien_toteutuminen: f.opt(7usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(8usize)?,
+            asetettavat_tavoitteet: f.opt(9usize)?,
+            annettavan_palvelun_sisalto_ja_toteutus: f.opt(10usize)?,
+            muut_asiat: f.opt(11usize)?,
+            palvelun_vastuuhenkilo: f.opt(12usize)?,
+            sovitut_jatkotoimet: f.opt(13usize)?,
+            asiakkaan_tuen_tarve_palvelun_paattymisen_jalkeen: f.opt(14usize)?,
+            eriavat_nakemykset: f.opt(15usize)?,
+            suunnitelman_tarkistaminen: f.opt(16usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sosiaalipalvelu_jota_suunnitelma_koskee);
+        w.opt(1usize, &self.sosiaalipalvelun_alkamispaivamaara);
+        w.opt(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(4usize, &self.asiakkaan_terveys_ja_toimintakyky);
+        w.opt(5usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(6usize, &self.kokemukset_palvelusta);
+        w.opt(7usize, &self.kayntien_toteutuminen);
+        w.opt(8usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(9usize, &self.asetettavat_tavoitteet);
+        w.opt(10usize, &self.annettavan_palvelun_sisalto_ja_toteutus);
+        w.opt(11usize, &self.muut_asiat);
+        w.opt(12usize, &self.palvelun_vastuuhenkilo);
+        w.opt(13usize, &self.sovitut_jatkotoimet);
+        w.opt(14usize, &self.asiakkaan_tuen_tarve_palvelun_paattymisen_jalkeen);
+        w.opt(15usize, &self.eriavat_nakemykset);
+        w.opt(16usize, &self.suunnitelman_tarkistaminen);
+        w.opt(17usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+    }
+}
+sosmeta_types::record!(SuunnitelmaX6E41B6B5);
 /// Päihde- ja riippuvuustyön erityisten palvelujen toteuttamissuunnitelma (sv: Genomförandeplan för särskild service inom arbetet med missbruk och beroende)
 ///
 /// Shape `5e0104873d6e44e2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX5E010487 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
     pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Suunnitelma
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma: Option<SuunnitelmaX6E41B6B5>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2089,6 +4422,7 @@ pub struct PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX5E01
 }
 impl PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX5E010487 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -2101,4 +4435,53 @@ impl PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX5E010487 {
             laatija,
         }
     }
+    /// Set `suunnitelma` (builder).
+    #[inline]
+    pub fn with_suunnitelma(mut self, value: SuunnitelmaX6E41B6B5) -> Self {
+        self.suunnitelma = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX5E010487 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "suunnitelma",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            suunnitelma: f.opt(1usize)?,
+            lakiselostus: f.opt(2usize)?,
+            paivamaara: f.opt(3usize)?,
+            laatija: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.suunnitelma);
+        w.opt(2usize, &self.lakiselostus);
+        w.opt(3usize, &self.paivamaara);
+        w.req(4usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    PaihdeJaRiippuvuustyonErityistenPalvelujenToteuttamissuunnitelmaX5E010487
+);

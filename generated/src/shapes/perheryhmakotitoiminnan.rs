@@ -24,8 +24,7 @@ sosmeta_types::code_list!(
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva, pakollinen.
 ///
 /// Shape `d9a067baf747e4f9`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA {
     /// Ajankohta (sv: Tidpunkt)
     ///
@@ -60,11 +59,11 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A06
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<YhteyshenkiloX5B1E87AC>>,
 }
 impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         ajankohta: sosmeta_types::Instant,
         perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: sosmeta_types::Coded<
@@ -87,12 +86,57 @@ impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA {
             rajoitustoimenpiteessa_lasnaoleva: None,
         }
     }
+    /// Set `rajoitustoimenpiteessa_lasnaoleva` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteessa_lasnaoleva(
+        mut self,
+        value: Vec<YhteyshenkiloX5B1E87AC>,
+    ) -> Self {
+        self.rajoitustoimenpiteessa_lasnaoleva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA {
+    const KEYS: &'static [&'static str] = &[
+        "ajankohta",
+        "perheryhmakotitoiminnan_rajoitustoimenpiteen_laji",
+        "kuvaus",
+        "perustelu",
+        "paatoksentekija",
+        "rajoitustoimenpiteen_suorittaja",
+        "rajoitustoimenpiteessa_lasnaoleva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajankohta: f.req(0usize)?,
+            perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: f.req(1usize)?,
+            kuvaus: f.req(2usize)?,
+            perustelu: f.req(3usize)?,
+            paatoksentekija: f.req(4usize)?,
+            rajoitustoimenpiteen_suorittaja: f.req(5usize)?,
+            rajoitustoimenpiteessa_lasnaoleva: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.ajankohta);
+        w.req(1usize, &self.perheryhmakotitoiminnan_rajoitustoimenpiteen_laji);
+        w.req(2usize, &self.kuvaus);
+        w.req(3usize, &self.perustelu);
+        w.req(4usize, &self.paatoksentekija);
+        w.req(5usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(6usize, &self.rajoitustoimenpiteessa_lasnaoleva);
+    }
+}
+sosmeta_types::record!(
+    AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetXD9A067BA
+);
 /// Pöytäkirja rajoituksesta perheryhmäkotitoiminnassa (sv: Protokoll om begränsning inom familjegrupphemsverksamheten)
 ///
 /// Shape `7ab1d99ec2068c67`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E {
     /// Asiakas (sv: Klient)
     ///
@@ -117,12 +161,10 @@ pub struct PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
@@ -139,6 +181,7 @@ pub struct PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E {
 }
 impl PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         yksikko: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
@@ -162,53 +205,103 @@ impl PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yksikko",
+        "asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yksikko: f.req(1usize)?,
+            asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: f
+                .req(2usize)?,
+            jakelu: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            lakiselostus: f.opt(5usize)?,
+            paivamaara: f.req(6usize)?,
+            laatija: f.req(7usize)?,
+            allekirjoitus: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.yksikko);
+        w.req(
+            2usize,
+            &self.asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet,
+        );
+        w.req(3usize, &self.jakelu);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.lakiselostus);
+        w.req(6usize, &self.paivamaara);
+        w.req(7usize, &self.laatija);
+        w.req(8usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PoytakirjaRajoituksestaPerheryhmakotitoiminnassaX7AB1D99E);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `91656247b86c504e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX91656247 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Perheryhmäkotitoiminnan rajoitustoimenpiteen laji (sv: Typ av begränsningsåtgärd inom familjegrupphemsverksamhet)
     ///
     /// JSON `perheryhmakotitoiminnan_rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Aineiden ja esineiden haltuunotto, 2 = Asiakkaan käytössä olevien tilojen tarkastaminen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_suorittaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX57FBC462>,
 }
 impl RajoitusX91656247 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -220,19 +313,107 @@ impl RajoitusX91656247 {
             asiakkaan_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `perheryhmakotitoiminnan_rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_perheryhmakotitoiminnan_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<
+            PerheryhmakotitoiminnanRajoitustoimenpiteenLajiXBC8470C1,
+        >,
+    ) -> Self {
+        self.perheryhmakotitoiminnan_rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: Vec<OmatyontekijaXF0C1FD11>,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteessa_lasnaoleva` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteessa_lasnaoleva(
+        mut self,
+        value: Vec<YhteyshenkiloX5B1E87AC>,
+    ) -> Self {
+        self.rajoitustoimenpiteessa_lasnaoleva = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX57FBC462,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX91656247 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "perheryhmakotitoiminnan_rajoitustoimenpiteen_laji",
+        "kuvaus",
+        "perustelu",
+        "rajoitustoimenpiteen_suorittaja",
+        "rajoitustoimenpiteessa_lasnaoleva",
+        "asiakkaan_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            perheryhmakotitoiminnan_rajoitustoimenpiteen_laji: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            perustelu: f.opt(3usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(4usize)?,
+            rajoitustoimenpiteessa_lasnaoleva: f.opt(5usize)?,
+            asiakkaan_kuuleminen: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.perheryhmakotitoiminnan_rajoitustoimenpiteen_laji);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.perustelu);
+        w.opt(4usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(5usize, &self.rajoitustoimenpiteessa_lasnaoleva);
+        w.opt(6usize, &self.asiakkaan_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX91656247);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `8e72c4e687ecb38e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX8E72C4E6 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -243,7 +424,6 @@ pub struct PaatosX8E72C4E6 {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX91656247>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
@@ -252,7 +432,6 @@ pub struct PaatosX8E72C4E6 {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -263,11 +442,11 @@ pub struct PaatosX8E72C4E6 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX8E72C4E6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -287,12 +466,78 @@ impl PaatosX8E72C4E6 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX91656247) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX8E72C4E6 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(5usize)?,
+            paatoksentekija: f.req(6usize)?,
+            lisatietojen_antaja: f.req(7usize)?,
+            muutoksenhaku: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(6usize, &self.paatoksentekija);
+        w.req(7usize, &self.lisatietojen_antaja);
+        w.opt(8usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX8E72C4E6);
 /// Rajoituspäätös perheryhmäkotitoiminnassa (sv: Beslut om begränsning inom familjegrupphemsverksamhet)
 ///
 /// Shape `f14407e194b8ea83`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 {
     /// Asiakas (sv: Klient)
     ///
@@ -303,7 +548,6 @@ pub struct RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 {
     /// JSON `perheryhmakoti_jossa_rajoitus_on_tehty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perheryhmakoti_jossa_rajoitus_on_tehty: Option<
         sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     >,
@@ -314,7 +558,6 @@ pub struct RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -323,6 +566,7 @@ pub struct RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 {
 }
 impl RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         paatos: PaatosX8E72C4E6,
@@ -336,4 +580,47 @@ impl RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 {
             allekirjoitus,
         }
     }
+    /// Set `perheryhmakoti_jossa_rajoitus_on_tehty` (builder).
+    #[inline]
+    pub fn with_perheryhmakoti_jossa_rajoitus_on_tehty(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.perheryhmakoti_jossa_rajoitus_on_tehty = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoituspaatosPerheryhmakotitoiminnassaXF14407E1 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "perheryhmakoti_jossa_rajoitus_on_tehty",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            perheryhmakoti_jossa_rajoitus_on_tehty: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.perheryhmakoti_jossa_rajoitus_on_tehty);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(RajoituspaatosPerheryhmakotitoiminnassaXF14407E1);

@@ -21,50 +21,82 @@ sosmeta_types::code_list!(
 /// Sopimuksen vahvistaminen
 ///
 /// Shape `5d5f8077dc6c35fc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimuksenVahvistaminenX5D5F8077 {
     /// Vahvistettavan sopimuksen asiakirjatunnus
     ///
     /// JSON `vahvistettavan_sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistettavan_sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// Vahvistaminen
     ///
     /// JSON `vahvistaminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Sopimus on vahvistettu, 2 = Sopimusta ei ole vahvistettu.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistaminen: Option<sosmeta_types::Coded<VahvistaminenX88FB39B0>>,
 }
 impl SopimuksenVahvistaminenX5D5F8077 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vahvistettavan_sopimuksen_asiakirjatunnus: None,
             vahvistaminen: None,
         }
     }
+    /// Set `vahvistettavan_sopimuksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_vahvistettavan_sopimuksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.vahvistettavan_sopimuksen_asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `vahvistaminen` (builder).
+    #[inline]
+    pub fn with_vahvistaminen(
+        mut self,
+        value: sosmeta_types::Coded<VahvistaminenX88FB39B0>,
+    ) -> Self {
+        self.vahvistaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopimuksenVahvistaminenX5D5F8077 {
+    const KEYS: &'static [&'static str] = &[
+        "vahvistettavan_sopimuksen_asiakirjatunnus",
+        "vahvistaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vahvistettavan_sopimuksen_asiakirjatunnus: f.opt(0usize)?,
+            vahvistaminen: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vahvistettavan_sopimuksen_asiakirjatunnus);
+        w.opt(1usize, &self.vahvistaminen);
+    }
+}
+sosmeta_types::record!(SopimuksenVahvistaminenX5D5F8077);
 /// Päätös
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `7a6088028c751fd9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX7A608802 {
     /// Päätöstunnus
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä
     ///
     /// JSON `paatospaivamaara`: esitystapa Pvm, pakollinen.
     pub paatospaivamaara: sosmeta_types::PartialDate,
     /// Sopimuksen vahvistaminen
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_vahvistaminen: Option<SopimuksenVahvistaminenX5D5F8077>,
     /// Ratkaisu ja perustelut
     ///
@@ -77,7 +109,6 @@ pub struct PaatosX7A608802 {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä
     ///
@@ -88,11 +119,11 @@ pub struct PaatosX7A608802 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX5BDCBFEB>,
 }
 impl PaatosX7A608802 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -112,17 +143,85 @@ impl PaatosX7A608802 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `sopimuksen_vahvistaminen` (builder).
+    #[inline]
+    pub fn with_sopimuksen_vahvistaminen(
+        mut self,
+        value: SopimuksenVahvistaminenX5D5F8077,
+    ) -> Self {
+        self.sopimuksen_vahvistaminen = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX5BDCBFEB) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX7A608802 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "sopimuksen_vahvistaminen",
+        "ratkaisu_ja_perustelut",
+        "ratkaisun_lakiperuste",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            sopimuksen_vahvistaminen: f.opt(2usize)?,
+            ratkaisu_ja_perustelut: f.req(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(5usize)?,
+            paatoksentekija: f.req(6usize)?,
+            lisatietojen_antaja: f.req(7usize)?,
+            muutoksenhaku: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.opt(2usize, &self.sopimuksen_vahvistaminen);
+        w.req(3usize, &self.ratkaisu_ja_perustelut);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(6usize, &self.paatoksentekija);
+        w.req(7usize, &self.lisatietojen_antaja);
+        w.opt(8usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX7A608802);
 /// Päätös puolison elatussopimuksen vahvistamisesta
 ///
 /// Shape `1921c01d93ccba4c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosPuolisonElatussopimuksenVahvistamisestaX1921C01D {
     /// Asiatunnus
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiatunnus: Option<sosmeta_types::Identifier>,
     /// Asiakas
     ///
@@ -135,7 +234,6 @@ pub struct PaatosPuolisonElatussopimuksenVahvistamisestaX1921C01D {
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus
     ///
@@ -144,6 +242,7 @@ pub struct PaatosPuolisonElatussopimuksenVahvistamisestaX1921C01D {
 }
 impl PaatosPuolisonElatussopimuksenVahvistamisestaX1921C01D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatos: PaatosX7A608802,
@@ -157,47 +256,104 @@ impl PaatosPuolisonElatussopimuksenVahvistamisestaX1921C01D {
             allekirjoitus,
         }
     }
+    /// Set `asiatunnus` (builder).
+    #[inline]
+    pub fn with_asiatunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.asiatunnus = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosPuolisonElatussopimuksenVahvistamisestaX1921C01D {
+    const KEYS: &'static [&'static str] = &[
+        "asiatunnus",
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiatunnus: f.opt(0usize)?,
+            asiakas: f.req(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiatunnus);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosPuolisonElatussopimuksenVahvistamisestaX1921C01D);
 /// Elatusavun nostaja
 ///
 /// Shape `cfe1eb8a45456a74`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusavunNostajaXCFE1EB8A {
     /// Yksityishenkilö
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl ElatusavunNostajaXCFE1EB8A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusavunNostajaXCFE1EB8A {
+    const KEYS: &'static [&'static str] = &["yksityishenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+    }
+}
+sosmeta_types::record!(ElatusavunNostajaXCFE1EB8A);
 /// Elatusavun määrä
 ///
 /// JSON `elatusavun_maara`: toistuva.
 ///
 /// Shape `e2fad6d905293952`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusavunMaaraXE2FAD6D9 {
     /// Ajanjakso
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Määrä kuukaudessa
     ///
     /// JSON `maara_kuukaudessa`: esitystapa Määrä, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kuukaudessa: Option<sosmeta_types::Quantity>,
     /// Kuukausittainen maksupäivä
     ///
     /// JSON `kuukausittainen_maksupaiva`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuukausittainen_maksupaiva: Option<sosmeta_types::Number>,
 }
 impl ElatusavunMaaraXE2FAD6D9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -205,32 +361,71 @@ impl ElatusavunMaaraXE2FAD6D9 {
             kuukausittainen_maksupaiva: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `maara_kuukaudessa` (builder).
+    #[inline]
+    pub fn with_maara_kuukaudessa(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara_kuukaudessa = Some(value);
+        self
+    }
+    /// Set `kuukausittainen_maksupaiva` (builder).
+    #[inline]
+    pub fn with_kuukausittainen_maksupaiva(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.kuukausittainen_maksupaiva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusavunMaaraXE2FAD6D9 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "maara_kuukaudessa",
+        "kuukausittainen_maksupaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            maara_kuukaudessa: f.opt(1usize)?,
+            kuukausittainen_maksupaiva: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.maara_kuukaudessa);
+        w.opt(2usize, &self.kuukausittainen_maksupaiva);
+    }
+}
+sosmeta_types::record!(ElatusavunMaaraXE2FAD6D9);
 /// Elatusapu
 ///
 /// Shape `036bd3f3de7b87ea`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElatusapuX036BD3F3 {
     /// Elatusavun nostaja
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_nostaja: Option<ElatusavunNostajaXCFE1EB8A>,
     /// Elatusavun suorittaja
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_suorittaja: Option<YhteyshenkiloX5B1E87AC>,
     /// Elatusavun määrä
     ///
     /// JSON `elatusavun_maara`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusavun_maara: Option<Vec<ElatusavunMaaraXE2FAD6D9>>,
     /// Kertamaksuna suoritettava elatusapu
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kertamaksuna_suoritettava_elatusapu: Option<
         KertamaksunaSuoritettavaElatusapuX0C96F8AC,
     >,
 }
 impl ElatusapuX036BD3F3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             elatusavun_nostaja: None,
@@ -239,48 +434,126 @@ impl ElatusapuX036BD3F3 {
             kertamaksuna_suoritettava_elatusapu: None,
         }
     }
+    /// Set `elatusavun_nostaja` (builder).
+    #[inline]
+    pub fn with_elatusavun_nostaja(mut self, value: ElatusavunNostajaXCFE1EB8A) -> Self {
+        self.elatusavun_nostaja = Some(value);
+        self
+    }
+    /// Set `elatusavun_suorittaja` (builder).
+    #[inline]
+    pub fn with_elatusavun_suorittaja(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.elatusavun_suorittaja = Some(value);
+        self
+    }
+    /// Set `elatusavun_maara` (builder).
+    #[inline]
+    pub fn with_elatusavun_maara(
+        mut self,
+        value: Vec<ElatusavunMaaraXE2FAD6D9>,
+    ) -> Self {
+        self.elatusavun_maara = Some(value);
+        self
+    }
+    /// Set `kertamaksuna_suoritettava_elatusapu` (builder).
+    #[inline]
+    pub fn with_kertamaksuna_suoritettava_elatusapu(
+        mut self,
+        value: KertamaksunaSuoritettavaElatusapuX0C96F8AC,
+    ) -> Self {
+        self.kertamaksuna_suoritettava_elatusapu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElatusapuX036BD3F3 {
+    const KEYS: &'static [&'static str] = &[
+        "elatusavun_nostaja",
+        "elatusavun_suorittaja",
+        "elatusavun_maara",
+        "kertamaksuna_suoritettava_elatusapu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            elatusavun_nostaja: f.opt(0usize)?,
+            elatusavun_suorittaja: f.opt(1usize)?,
+            elatusavun_maara: f.opt(2usize)?,
+            kertamaksuna_suoritettava_elatusapu: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.elatusavun_nostaja);
+        w.opt(1usize, &self.elatusavun_suorittaja);
+        w.opt(2usize, &self.elatusavun_maara);
+        w.opt(3usize, &self.kertamaksuna_suoritettava_elatusapu);
+    }
+}
+sosmeta_types::record!(ElatusapuX036BD3F3);
 /// Sopimuksen sisältö
 ///
 /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
 ///
 /// Shape `33ce90e437aec113`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimuksenSisaltoX33CE90E4 {
     /// Elatusapu
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elatusapu: Option<ElatusapuX036BD3F3>,
     /// Sopimusteksti
     ///
     /// JSON `sopimusteksti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimusteksti: Option<String>,
 }
 impl SopimuksenSisaltoX33CE90E4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             elatusapu: None,
             sopimusteksti: None,
         }
     }
+    /// Set `elatusapu` (builder).
+    #[inline]
+    pub fn with_elatusapu(mut self, value: ElatusapuX036BD3F3) -> Self {
+        self.elatusapu = Some(value);
+        self
+    }
+    /// Set `sopimusteksti` (builder).
+    #[inline]
+    pub fn with_sopimusteksti(mut self, value: String) -> Self {
+        self.sopimusteksti = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopimuksenSisaltoX33CE90E4 {
+    const KEYS: &'static [&'static str] = &["elatusapu", "sopimusteksti"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            elatusapu: f.opt(0usize)?,
+            sopimusteksti: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.elatusapu);
+        w.opt(1usize, &self.sopimusteksti);
+    }
+}
+sosmeta_types::record!(SopimuksenSisaltoX33CE90E4);
 /// Puolison elatussopimus
 ///
 /// Shape `559d7c93710b0174`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PuolisonElatussopimusX559D7C93 {
     /// Asiatunnus
     ///
     /// JSON `asiatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiatunnus: Option<sosmeta_types::Identifier>,
     /// Sopimuksen asiakirjatunnus
     ///
     /// JSON `sopimuksen_asiakirjatunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_asiakirjatunnus: Option<sosmeta_types::Identifier>,
     /// Asiakas
     ///
@@ -289,27 +562,22 @@ pub struct PuolisonElatussopimusX559D7C93 {
     /// Sopimuksen sisältö
     ///
     /// JSON `sopimuksen_sisalto`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_sisalto: Option<SopimuksenSisaltoX33CE90E4>,
     /// Todistaja
     ///
     /// JSON `todistaja`: esitystapa Nimi, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub todistaja: Option<Vec<String>>,
     /// Lisätiedot
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija
     ///
@@ -322,6 +590,7 @@ pub struct PuolisonElatussopimusX559D7C93 {
 }
 impl PuolisonElatussopimusX559D7C93 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         laatija: LaatijaXA71A9A7D,
@@ -340,4 +609,92 @@ impl PuolisonElatussopimusX559D7C93 {
             allekirjoitus,
         }
     }
+    /// Set `asiatunnus` (builder).
+    #[inline]
+    pub fn with_asiatunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.asiatunnus = Some(value);
+        self
+    }
+    /// Set `sopimuksen_asiakirjatunnus` (builder).
+    #[inline]
+    pub fn with_sopimuksen_asiakirjatunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.sopimuksen_asiakirjatunnus = Some(value);
+        self
+    }
+    /// Set `sopimuksen_sisalto` (builder).
+    #[inline]
+    pub fn with_sopimuksen_sisalto(mut self, value: SopimuksenSisaltoX33CE90E4) -> Self {
+        self.sopimuksen_sisalto = Some(value);
+        self
+    }
+    /// Set `todistaja` (builder).
+    #[inline]
+    pub fn with_todistaja(mut self, value: Vec<String>) -> Self {
+        self.todistaja = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PuolisonElatussopimusX559D7C93 {
+    const KEYS: &'static [&'static str] = &[
+        "asiatunnus",
+        "sopimuksen_asiakirjatunnus",
+        "asiakas",
+        "sopimuksen_sisalto",
+        "todistaja",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiatunnus: f.opt(0usize)?,
+            sopimuksen_asiakirjatunnus: f.opt(1usize)?,
+            asiakas: f.req(2usize)?,
+            sopimuksen_sisalto: f.opt(3usize)?,
+            todistaja: f.opt(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+            allekirjoitus: f.req(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiatunnus);
+        w.opt(1usize, &self.sopimuksen_asiakirjatunnus);
+        w.req(2usize, &self.asiakas);
+        w.opt(3usize, &self.sopimuksen_sisalto);
+        w.opt(4usize, &self.todistaja);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+        w.req(9usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PuolisonElatussopimusX559D7C93);

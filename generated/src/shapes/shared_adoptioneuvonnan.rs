@@ -36,23 +36,19 @@ use super::*;
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OsoiteXE9FA3AAD {
     /// Lähiosoite
     ///
     /// JSON `lahiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahiosoite: Option<String>,
     /// Postinumero
     ///
     /// JSON `postinumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postinumero: Option<String>,
     /// Postitoimipaikka
     ///
     /// JSON `postitoimipaikka`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postitoimipaikka: Option<String>,
 }
 #[cfg(
@@ -85,6 +81,7 @@ pub struct OsoiteXE9FA3AAD {
 )]
 impl OsoiteXE9FA3AAD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lahiosoite: None,
@@ -92,7 +89,90 @@ impl OsoiteXE9FA3AAD {
             postitoimipaikka: None,
         }
     }
+    /// Set `lahiosoite` (builder).
+    #[inline]
+    pub fn with_lahiosoite(mut self, value: String) -> Self {
+        self.lahiosoite = Some(value);
+        self
+    }
+    /// Set `postinumero` (builder).
+    #[inline]
+    pub fn with_postinumero(mut self, value: String) -> Self {
+        self.postinumero = Some(value);
+        self
+    }
+    /// Set `postitoimipaikka` (builder).
+    #[inline]
+    pub fn with_postitoimipaikka(mut self, value: String) -> Self {
+        self.postitoimipaikka = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "muut",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for OsoiteXE9FA3AAD {
+    const KEYS: &'static [&'static str] = &[
+        "lahiosoite",
+        "postinumero",
+        "postitoimipaikka",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lahiosoite: f.opt(0usize)?,
+            postinumero: f.opt(1usize)?,
+            postitoimipaikka: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lahiosoite);
+        w.opt(1usize, &self.postinumero);
+        w.opt(2usize, &self.postitoimipaikka);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "asia-ja-asiakkuusasiakirja",
+    feature = "iakkaiden-palvelujen", feature = "kasvatus-ja-perheneuvonnan", feature =
+    "kuntouttavan-tyotoiminnan", feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature = "muut", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tukisuhdetoiminnan", feature
+    = "turvakotipalvelun", feature = "tyoikaisten-palvelujen", feature =
+    "vammaispalvelujen"))] OsoiteXE9FA3AAD
+);
 /// Yhteystiedot
 ///
 /// Shape `450cae7b9a026d5e`, shared by 41 element(s) of the release.
@@ -111,11 +191,9 @@ impl OsoiteXE9FA3AAD {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX450CAE7B {
     /// Osoite
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<OsoiteXE9FA3AAD>,
 }
 #[cfg(
@@ -135,10 +213,52 @@ pub struct YhteystiedotX450CAE7B {
 )]
 impl YhteystiedotX450CAE7B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { osoite: None }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.osoite = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "muut",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for YhteystiedotX450CAE7B {
+    const KEYS: &'static [&'static str] = &["osoite"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { osoite: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "kasvatus-ja-perheneuvonnan",
+    feature = "kuntouttavan-tyotoiminnan", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset", feature =
+    "muut", feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "sosiaalisen-luototuksen", feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+    feature = "vammaispalvelujen"))] YhteystiedotX450CAE7B
+);
 /// Yhteyshenkilö
 ///
 /// Shape `5b1e87ac1c41d9ef`, shared by 79 element(s) of the release.
@@ -162,8 +282,7 @@ impl YhteystiedotX450CAE7B {
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteyshenkiloX5B1E87AC {
     /// Sukunimi
     ///
@@ -196,6 +315,7 @@ pub struct YhteyshenkiloX5B1E87AC {
 )]
 impl YhteyshenkiloX5B1E87AC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -203,6 +323,52 @@ impl YhteyshenkiloX5B1E87AC {
         Self { sukunimi, etunimet }
     }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "muut",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "tukisuhdetoiminnan",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl sosmeta_types::record::Record for YhteyshenkiloX5B1E87AC {
+    const KEYS: &'static [&'static str] = &["sukunimi", "etunimet"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "kuntouttavan-tyotoiminnan", feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lastensuojelun-avohuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "muut", feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature = "tukisuhdetoiminnan", feature =
+    "vanhemmuuden-selvittamisen"))] YhteyshenkiloX5B1E87AC
+);
 /// Vastaanottaja
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -215,18 +381,15 @@ impl YhteyshenkiloX5B1E87AC {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastaanottajaX8713DB1E {
     /// Organisaation nimi
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
     pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Yhteyshenkilö
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 #[cfg(
@@ -238,6 +401,7 @@ pub struct VastaanottajaX8713DB1E {
 )]
 impl VastaanottajaX8713DB1E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
@@ -245,7 +409,51 @@ impl VastaanottajaX8713DB1E {
             yhteyshenkilo: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX450CAE7B) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for VastaanottajaX8713DB1E {
+    const KEYS: &'static [&'static str] = &[
+        "organisaation_nimi",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.req(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+            yhteyshenkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.organisaation_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+        w.opt(2usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "kuntouttavan-tyotoiminnan",
+    feature = "sosiaalihuollon-palvelutehtaville-yhteiset"))] VastaanottajaX8713DB1E
+);
 /// Asiakas
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
@@ -272,8 +480,7 @@ impl VastaanottajaX8713DB1E {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasXF5869742 {
     /// Sukunimi
     ///
@@ -286,12 +493,10 @@ pub struct AsiakasXF5869742 {
     /// Henkilötunnus
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
 }
 #[cfg(
@@ -317,6 +522,7 @@ pub struct AsiakasXF5869742 {
 )]
 impl AsiakasXF5869742 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -328,7 +534,80 @@ impl AsiakasXF5869742 {
             tilapainen_yksilointitunnus: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vakivaltatyon",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AsiakasXF5869742 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "tapaamisten-valvonnan",
+    feature = "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "turvakotipalvelun",
+    feature = "tyoikaisten-palvelujen", feature = "vakivaltatyon", feature =
+    "vammaispalvelujen"))] AsiakasXF5869742
+);
 sosmeta_types::classification!(
     #[doc = " Palveluyksikkö"] #[doc = " "] #[doc =
     " JSON `palveluyksikko`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -377,8 +656,7 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaatijaXA71A9A7D {
     /// Sukunimi
     ///
@@ -391,14 +669,12 @@ pub struct LaatijaXA71A9A7D {
     /// Tehtävänimike
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Palveluyksikkö
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
 }
 #[cfg(
@@ -435,6 +711,7 @@ pub struct LaatijaXA71A9A7D {
 )]
 impl LaatijaXA71A9A7D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -446,7 +723,96 @@ impl LaatijaXA71A9A7D {
             palveluyksikko: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palveluyksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikko = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "muut",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "perhetyon",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tahdonilmaisupalvelun",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vakivaltatyon",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for LaatijaXA71A9A7D {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "palveluyksikko",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            palveluyksikko: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.palveluyksikko);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "kasvatus-ja-perheneuvonnan", feature = "kuntouttavan-tyotoiminnan", feature =
+    "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-tehostetun-perhetyon", feature = "lastensuojelun-yhteiset", feature =
+    "muut", feature = "omaishoidon-tuen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "perhetyon", feature =
+    "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tahdonilmaisupalvelun", feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tukisuhdetoiminnan", feature
+    = "turvakotipalvelun", feature = "tyoikaisten-palvelujen", feature = "vakivaltatyon",
+    feature = "vammaispalvelujen"))] LaatijaXA71A9A7D
+);
 sosmeta_types::classification!(
     #[doc = " Allekirjoituksen tyyppi"] #[doc = " "] #[doc =
     " JSON `allekirjoituksen_tyyppi`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc
@@ -500,8 +866,7 @@ sosmeta_types::classification!(
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllekirjoitusX88C7676E {
     /// Allekirjoituksen tyyppi
     ///
@@ -536,12 +901,65 @@ pub struct AllekirjoitusX88C7676E {
 )]
 impl AllekirjoitusX88C7676E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoituksen_tyyppi: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
     ) -> Self {
         Self { allekirjoituksen_tyyppi }
     }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl sosmeta_types::record::Record for AllekirjoitusX88C7676E {
+    const KEYS: &'static [&'static str] = &["allekirjoituksen_tyyppi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            allekirjoituksen_tyyppi: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.allekirjoituksen_tyyppi);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "kasvatus-ja-perheneuvonnan", feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen", feature = "vanhemmuuden-selvittamisen"))]
+    AllekirjoitusX88C7676E
+);
 /// Henkilönnimi
 ///
 /// Shape `0a3707164053596e`, shared by 3 element(s) of the release.
@@ -552,8 +970,7 @@ impl AllekirjoitusX88C7676E {
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkilonnimiX0A370716 {
     /// Nimi
     ///
@@ -569,10 +986,33 @@ pub struct HenkilonnimiX0A370716 {
 )]
 impl HenkilonnimiX0A370716 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(nimi: sosmeta_types::NonEmptyString) -> Self {
         Self { nimi }
     }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
+    )
+)]
+impl sosmeta_types::record::Record for HenkilonnimiX0A370716 {
+    const KEYS: &'static [&'static str] = &["nimi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { nimi: f.req(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.nimi);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "asia-ja-asiakkuusasiakirja",
+    feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))] HenkilonnimiX0A370716
+);
 sosmeta_types::classification!(
     #[doc = " Kunta"] #[doc = " "] #[doc = " JSON `kunta`: esitystapa Koodi."] #[doc =
     " "] #[doc =
@@ -628,15 +1068,13 @@ sosmeta_types::classification!(
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KotikuntaXC843D13D {
     /// Kunta
     ///
     /// JSON `kunta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
 }
 #[cfg(
@@ -650,10 +1088,42 @@ pub struct KotikuntaXC843D13D {
 )]
 impl KotikuntaXC843D13D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { kunta: None }
     }
+    /// Set `kunta` (builder).
+    #[inline]
+    pub fn with_kunta(mut self, value: sosmeta_types::Coded<KuntaX078FD860>) -> Self {
+        self.kunta = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "turvakotipalvelun",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl sosmeta_types::record::Record for KotikuntaXC843D13D {
+    const KEYS: &'static [&'static str] = &["kunta"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { kunta: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kunta);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen",
+    feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "turvakotipalvelun", feature = "vanhemmuuden-selvittamisen"))] KotikuntaXC843D13D
+);
 /// Yhteystiedot
 ///
 /// Shape `13b4dc1196de0892`, shared by 52 element(s) of the release.
@@ -673,23 +1143,19 @@ impl KotikuntaXC843D13D {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX13B4DC11 {
     /// Osoite
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Puhelinnumero
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
     /// Sähköpostiosoite
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
 #[cfg(
@@ -710,6 +1176,7 @@ pub struct YhteystiedotX13B4DC11 {
 )]
 impl YhteystiedotX13B4DC11 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
@@ -717,7 +1184,72 @@ impl YhteystiedotX13B4DC11 {
             sahkopostiosoite: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: String) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for YhteystiedotX13B4DC11 {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.opt(1usize)?,
+            sahkopostiosoite: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.puhelinnumero);
+        w.opt(2usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "asia-ja-asiakkuusasiakirja",
+    feature = "kuntouttavan-tyotoiminnan", feature = "lapsen-elatusavun-turvaamisen",
+    feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "vammaispalvelujen"))]
+    YhteystiedotX13B4DC11
+);
 sosmeta_types::classification!(
     #[doc = " Siviilisääty"] #[doc = " "] #[doc =
     " JSON `siviilisaaty`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -755,18 +1287,15 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoimassaoloXBA0F7664 {
     /// Alkamispäivä
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Päättymispäivä
     ///
     /// JSON `paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
 }
 #[cfg(
@@ -793,13 +1322,76 @@ pub struct VoimassaoloXBA0F7664 {
 )]
 impl VoimassaoloXBA0F7664 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             alkamispaiva: None,
             paattymispaiva: None,
         }
     }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
+    /// Set `paattymispaiva` (builder).
+    #[inline]
+    pub fn with_paattymispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paattymispaiva = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for VoimassaoloXBA0F7664 {
+    const KEYS: &'static [&'static str] = &["alkamispaiva", "paattymispaiva"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkamispaiva: f.opt(0usize)?,
+            paattymispaiva: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alkamispaiva);
+        w.opt(1usize, &self.paattymispaiva);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "asia-ja-asiakkuusasiakirja",
+    feature = "iakkaiden-palvelujen", feature = "kasvatus-ja-perheneuvonnan", feature =
+    "kuntouttavan-tyotoiminnan", feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-jalkihuollon", feature =
+    "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] VoimassaoloXBA0F7664
+);
 sosmeta_types::classification!(
     #[doc = " Koulutusaste"] #[doc = " "] #[doc =
     " JSON `koulutusaste`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -842,30 +1434,27 @@ sosmeta_types::classification!(
 ///
 /// Shape `a8c62d6cec6c5c6b`, shared by 3 element(s) of the release.
 #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VarallisuusXA8C62D6C {
     /// Varallisuuslaji
     ///
     /// JSON `varallisuuslaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255, `urn:oid:1.2.246.537.6.1255`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuuslaji: Option<sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Omistusosuuden arvo
     ///
     /// JSON `omistusosuuden_arvo`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omistusosuuden_arvo: Option<sosmeta_types::Quantity>,
 }
 #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen"))]
 impl VarallisuusXA8C62D6C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             varallisuuslaji: None,
@@ -873,7 +1462,54 @@ impl VarallisuusXA8C62D6C {
             omistusosuuden_arvo: None,
         }
     }
+    /// Set `varallisuuslaji` (builder).
+    #[inline]
+    pub fn with_varallisuuslaji(
+        mut self,
+        value: sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>,
+    ) -> Self {
+        self.varallisuuslaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `omistusosuuden_arvo` (builder).
+    #[inline]
+    pub fn with_omistusosuuden_arvo(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.omistusosuuden_arvo = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen"))]
+impl sosmeta_types::record::Record for VarallisuusXA8C62D6C {
+    const KEYS: &'static [&'static str] = &[
+        "varallisuuslaji",
+        "kuvaus",
+        "omistusosuuden_arvo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            varallisuuslaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            omistusosuuden_arvo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.varallisuuslaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.omistusosuuden_arvo);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen"))]
+    VarallisuusXA8C62D6C
+);
 sosmeta_types::classification!(
     #[doc = " Menolaji"] #[doc = " "] #[doc = " JSON `menolaji`: esitystapa Koodi."]
     #[doc = " "] #[doc =
@@ -899,25 +1535,21 @@ sosmeta_types::classification!(
         feature = "sosiaalisen-luototuksen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenoX444C0AC0 {
     /// Menolaji
     ///
     /// JSON `menolaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256, `urn:oid:1.2.246.537.6.1256`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menolaji: Option<sosmeta_types::Coded<MenolajiX0FCAF314>>,
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
 }
 #[cfg(
@@ -929,6 +1561,7 @@ pub struct MenoX444C0AC0 {
 )]
 impl MenoX444C0AC0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             menolaji: None,
@@ -936,7 +1569,56 @@ impl MenoX444C0AC0 {
             maara: None,
         }
     }
+    /// Set `menolaji` (builder).
+    #[inline]
+    pub fn with_menolaji(
+        mut self,
+        value: sosmeta_types::Coded<MenolajiX0FCAF314>,
+    ) -> Self {
+        self.menolaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "sosiaalisen-luototuksen"
+    )
+)]
+impl sosmeta_types::record::Record for MenoX444C0AC0 {
+    const KEYS: &'static [&'static str] = &["menolaji", "kuvaus", "maara"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            menolaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.menolaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.maara);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen",
+    feature = "sosiaalisen-luototuksen"))] MenoX444C0AC0
+);
 sosmeta_types::classification!(
     #[doc = " Velkalaji"] #[doc = " "] #[doc = " JSON `velkalaji`: esitystapa Koodi."]
     #[doc = " "] #[doc =
@@ -974,13 +1656,11 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaihteidenKayttoX2B546350 {
     /// Käytön kuvaus
     ///
     /// JSON `kayton_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayton_kuvaus: Option<String>,
 }
 #[cfg(
@@ -994,10 +1674,44 @@ pub struct PaihteidenKayttoX2B546350 {
 )]
 impl PaihteidenKayttoX2B546350 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { kayton_kuvaus: None }
     }
+    /// Set `kayton_kuvaus` (builder).
+    #[inline]
+    pub fn with_kayton_kuvaus(mut self, value: String) -> Self {
+        self.kayton_kuvaus = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for PaihteidenKayttoX2B546350 {
+    const KEYS: &'static [&'static str] = &["kayton_kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kayton_kuvaus: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kayton_kuvaus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "lapsiperheiden-palvelujen", feature = "tyoikaisten-palvelujen", feature =
+    "vammaispalvelujen"))] PaihteidenKayttoX2B546350
+);
 /// Terveydentila
 ///
 /// Shape `e16e8d715d5c8a81`, shared by 9 element(s) of the release.
@@ -1009,13 +1723,11 @@ impl PaihteidenKayttoX2B546350 {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TerveydentilaXE16E8D71 {
     /// Kuvaus
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 #[cfg(
@@ -1028,10 +1740,40 @@ pub struct TerveydentilaXE16E8D71 {
 )]
 impl TerveydentilaXE16E8D71 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { kuvaus: None }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for TerveydentilaXE16E8D71 {
+    const KEYS: &'static [&'static str] = &["kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { kuvaus: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "turvakotipalvelun", feature = "tyoikaisten-palvelujen"))] TerveydentilaXE16E8D71
+);
 /// Allekirjoitus (sv: Underskrift)
 ///
 /// JSON `allekirjoitus`: toistuva, pakollinen.
@@ -1049,8 +1791,7 @@ impl TerveydentilaXE16E8D71 {
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllekirjoitusX800358AC {
     /// Allekirjoituksen tyyppi (sv: Typ av underskrift)
     ///
@@ -1061,22 +1802,18 @@ pub struct AllekirjoitusX800358AC {
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<String>,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
 }
 #[cfg(
@@ -1093,6 +1830,7 @@ pub struct AllekirjoitusX800358AC {
 )]
 impl AllekirjoitusX800358AC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoituksen_tyyppi: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
     ) -> Self {
@@ -1104,7 +1842,76 @@ impl AllekirjoitusX800358AC {
             nimi: None,
         }
     }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: String) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: String) -> Self {
+        self.nimi = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lastensuojelun-yhteiset",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl sosmeta_types::record::Record for AllekirjoitusX800358AC {
+    const KEYS: &'static [&'static str] = &[
+        "allekirjoituksen_tyyppi",
+        "paikka",
+        "paivamaara",
+        "allekirjoitus",
+        "nimi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            allekirjoituksen_tyyppi: f.req(0usize)?,
+            paikka: f.opt(1usize)?,
+            paivamaara: f.opt(2usize)?,
+            allekirjoitus: f.opt(3usize)?,
+            nimi: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.allekirjoituksen_tyyppi);
+        w.opt(1usize, &self.paikka);
+        w.opt(2usize, &self.paivamaara);
+        w.opt(3usize, &self.allekirjoitus);
+        w.opt(4usize, &self.nimi);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "lastensuojelun-yhteiset", feature
+    = "perheryhmakotitoiminnan", feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+    feature = "sosiaalisen-luototuksen", feature = "tyoikaisten-palvelujen", feature =
+    "vammaispalvelujen", feature = "vanhemmuuden-selvittamisen"))] AllekirjoitusX800358AC
+);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `c7410bbd9ac05a5f`, shared by 60 element(s) of the release.
@@ -1127,18 +1934,15 @@ impl AllekirjoitusX800358AC {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXC7410BBD {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
 }
 #[cfg(
@@ -1162,13 +1966,71 @@ pub struct YhteystiedotXC7410BBD {
 )]
 impl YhteystiedotXC7410BBD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
             puhelinnumero: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for YhteystiedotXC7410BBD {
+    const KEYS: &'static [&'static str] = &["osoite", "puhelinnumero"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.puhelinnumero);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "kuntouttavan-tyotoiminnan", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tukisuhdetoiminnan", feature = "turvakotipalvelun", feature =
+    "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))] YhteystiedotXC7410BBD
+);
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -1185,15 +2047,13 @@ impl YhteystiedotXC7410BBD {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastaanottajaX40E878D7 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
     pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
 }
 #[cfg(
@@ -1209,13 +2069,53 @@ pub struct VastaanottajaX40E878D7 {
 )]
 impl VastaanottajaX40E878D7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
             yhteystiedot: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX450CAE7B) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for VastaanottajaX40E878D7 {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.req(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.organisaation_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "vammaispalvelujen"))] VastaanottajaX40E878D7
+);
 /// Omatyöntekijä (sv: Egen kontaktperson)
 ///
 /// JSON `omatyontekija`: pakollinen.
@@ -1235,8 +2135,7 @@ impl VastaanottajaX40E878D7 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OmatyontekijaX121E01FD {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1249,17 +2148,14 @@ pub struct OmatyontekijaX121E01FD {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
 #[cfg(
@@ -1278,6 +2174,7 @@ pub struct OmatyontekijaX121E01FD {
 )]
 impl OmatyontekijaX121E01FD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1290,7 +2187,78 @@ impl OmatyontekijaX121E01FD {
             yhteystiedot: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palveluyksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikko = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for OmatyontekijaX121E01FD {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "palveluyksikko",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            palveluyksikko: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.palveluyksikko);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "kuntouttavan-tyotoiminnan",
+    feature = "lapsen-elatusavun-turvaamisen", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-yhteiset", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "vammaispalvelujen"))]
+    OmatyontekijaX121E01FD
+);
 /// Osoite (sv: Adress)
 ///
 /// JSON `osoite`: pakollinen.
@@ -1319,8 +2287,7 @@ impl OmatyontekijaX121E01FD {
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OsoiteX84A48BBC {
     /// Lähiosoite (sv: Näradress)
     ///
@@ -1360,6 +2327,7 @@ pub struct OsoiteX84A48BBC {
 )]
 impl OsoiteX84A48BBC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         lahiosoite: sosmeta_types::NonEmptyString,
         postinumero: sosmeta_types::NonEmptyString,
@@ -1372,6 +2340,65 @@ impl OsoiteX84A48BBC {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl sosmeta_types::record::Record for OsoiteX84A48BBC {
+    const KEYS: &'static [&'static str] = &[
+        "lahiosoite",
+        "postinumero",
+        "postitoimipaikka",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lahiosoite: f.req(0usize)?,
+            postinumero: f.req(1usize)?,
+            postitoimipaikka: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lahiosoite);
+        w.req(1usize, &self.postinumero);
+        w.req(2usize, &self.postitoimipaikka);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen", feature = "vanhemmuuden-selvittamisen"))]
+    OsoiteX84A48BBC
+);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
@@ -1399,11 +2426,9 @@ impl OsoiteX84A48BBC {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX151AC630 {
     /// Käyntiosoite (sv: Besöksadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayntiosoite: Option<OsoiteXE9FA3AAD>,
     /// Postiosoite (sv: Postadress)
     ///
@@ -1416,7 +2441,6 @@ pub struct YhteystiedotX151AC630 {
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
 #[cfg(
@@ -1443,6 +2467,7 @@ pub struct YhteystiedotX151AC630 {
 )]
 impl YhteystiedotX151AC630 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         postiosoite: OsoiteX84A48BBC,
         puhelinnumero: sosmeta_types::NonEmptyString,
@@ -1454,7 +2479,79 @@ impl YhteystiedotX151AC630 {
             sahkopostiosoite: None,
         }
     }
+    /// Set `kayntiosoite` (builder).
+    #[inline]
+    pub fn with_kayntiosoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.kayntiosoite = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: String) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for YhteystiedotX151AC630 {
+    const KEYS: &'static [&'static str] = &[
+        "kayntiosoite",
+        "postiosoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kayntiosoite: f.opt(0usize)?,
+            postiosoite: f.req(1usize)?,
+            puhelinnumero: f.req(2usize)?,
+            sahkopostiosoite: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kayntiosoite);
+        w.req(1usize, &self.postiosoite);
+        w.req(2usize, &self.puhelinnumero);
+        w.opt(3usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] YhteystiedotX151AC630
+);
 /// Lisätietojen antaja (sv: Lämnare av tilläggsuppgifter)
 ///
 /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
@@ -1482,8 +2579,7 @@ impl YhteystiedotX151AC630 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LisatietojenAntajaX65775154 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1496,14 +2592,12 @@ pub struct LisatietojenAntajaX65775154 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
@@ -1534,6 +2628,7 @@ pub struct LisatietojenAntajaX65775154 {
 )]
 impl LisatietojenAntajaX65775154 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1547,7 +2642,85 @@ impl LisatietojenAntajaX65775154 {
             yhteystiedot,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palveluyksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikko = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for LisatietojenAntajaX65775154 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "palveluyksikko",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            palveluyksikko: f.opt(3usize)?,
+            yhteystiedot: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.palveluyksikko);
+        w.req(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] LisatietojenAntajaX65775154
+);
 sosmeta_types::classification!(
     #[doc = " Muutoksenhakukeino (sv: Rättsmedel)"] #[doc = " "] #[doc =
     " JSON `muutoksenhakukeino`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1589,24 +2762,19 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX4DCC49A4 {
     /// Käyntiosoite (sv: Besöksadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayntiosoite: Option<OsoiteXE9FA3AAD>,
     /// Postiosoite (sv: Postadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postiosoite: Option<OsoiteXE9FA3AAD>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
 #[cfg(
@@ -1630,6 +2798,7 @@ pub struct YhteystiedotX4DCC49A4 {
 )]
 impl YhteystiedotX4DCC49A4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kayntiosoite: None,
@@ -1638,7 +2807,85 @@ impl YhteystiedotX4DCC49A4 {
             sahkopostiosoite: None,
         }
     }
+    /// Set `kayntiosoite` (builder).
+    #[inline]
+    pub fn with_kayntiosoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.kayntiosoite = Some(value);
+        self
+    }
+    /// Set `postiosoite` (builder).
+    #[inline]
+    pub fn with_postiosoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.postiosoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: String) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for YhteystiedotX4DCC49A4 {
+    const KEYS: &'static [&'static str] = &[
+        "kayntiosoite",
+        "postiosoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kayntiosoite: f.opt(0usize)?,
+            postiosoite: f.opt(1usize)?,
+            puhelinnumero: f.opt(2usize)?,
+            sahkopostiosoite: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kayntiosoite);
+        w.opt(1usize, &self.postiosoite);
+        w.opt(2usize, &self.puhelinnumero);
+        w.opt(3usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+    feature = "sosiaalisen-luototuksen", feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] YhteystiedotX4DCC49A4
+);
 /// Viranomainen (sv: Myndighet)
 ///
 /// Shape `b6c06a0894f7cfdb`, shared by 107 element(s) of the release.
@@ -1661,16 +2908,13 @@ impl YhteystiedotX4DCC49A4 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ViranomainenXB6C06A08 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaation_nimi: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX4DCC49A4>,
 }
 #[cfg(
@@ -1694,13 +2938,71 @@ pub struct ViranomainenXB6C06A08 {
 )]
 impl ViranomainenXB6C06A08 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             organisaation_nimi: None,
             yhteystiedot: None,
         }
     }
+    /// Set `organisaation_nimi` (builder).
+    #[inline]
+    pub fn with_organisaation_nimi(mut self, value: String) -> Self {
+        self.organisaation_nimi = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX4DCC49A4) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tapaamisten-valvonnan",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for ViranomainenXB6C06A08 {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.organisaation_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+    feature = "sosiaalisen-luototuksen", feature = "tapaamisten-valvonnan", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] ViranomainenXB6C06A08
+);
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
 /// Shape `3895f088901e440e`, shared by 48 element(s) of the release.
@@ -1722,32 +3024,27 @@ impl ViranomainenXB6C06A08 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutoksenhakuX3895F088 {
     /// Muutoksenhakukeino (sv: Rättsmedel)
     ///
     /// JSON `muutoksenhakukeino`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211, `urn:oid:1.2.246.537.6.1211`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhakukeino: Option<sosmeta_types::Coded<MuutoksenhakukeinoXC00ED709>>,
     /// Ohjeteksti (sv: Anvisning)
     ///
     /// JSON `ohjeteksti`: esitystapa Teksti, pakollinen.
     pub ohjeteksti: sosmeta_types::NonEmptyString,
     /// Viranomainen (sv: Myndighet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viranomainen: Option<ViranomainenXB6C06A08>,
     /// Muutoksenhakukirjelmän vastaanottaja (sv: Mottagare av besvärsskrift)
     ///
     /// JSON `muutoksenhakukirjelman_vastaanottaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhakukirjelman_vastaanottaja: Option<Vec<ViranomainenXB6C06A08>>,
     /// Määräaika (sv: Tidsfrist)
     ///
     /// JSON `maaraaika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaika: Option<String>,
 }
 #[cfg(
@@ -1770,6 +3067,7 @@ pub struct MuutoksenhakuX3895F088 {
 )]
 impl MuutoksenhakuX3895F088 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
         Self {
             muutoksenhakukeino: None,
@@ -1779,7 +3077,93 @@ impl MuutoksenhakuX3895F088 {
             maaraaika: None,
         }
     }
+    /// Set `muutoksenhakukeino` (builder).
+    #[inline]
+    pub fn with_muutoksenhakukeino(
+        mut self,
+        value: sosmeta_types::Coded<MuutoksenhakukeinoXC00ED709>,
+    ) -> Self {
+        self.muutoksenhakukeino = Some(value);
+        self
+    }
+    /// Set `viranomainen` (builder).
+    #[inline]
+    pub fn with_viranomainen(mut self, value: ViranomainenXB6C06A08) -> Self {
+        self.viranomainen = Some(value);
+        self
+    }
+    /// Set `muutoksenhakukirjelman_vastaanottaja` (builder).
+    #[inline]
+    pub fn with_muutoksenhakukirjelman_vastaanottaja(
+        mut self,
+        value: Vec<ViranomainenXB6C06A08>,
+    ) -> Self {
+        self.muutoksenhakukirjelman_vastaanottaja = Some(value);
+        self
+    }
+    /// Set `maaraaika` (builder).
+    #[inline]
+    pub fn with_maaraaika(mut self, value: String) -> Self {
+        self.maaraaika = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for MuutoksenhakuX3895F088 {
+    const KEYS: &'static [&'static str] = &[
+        "muutoksenhakukeino",
+        "ohjeteksti",
+        "viranomainen",
+        "muutoksenhakukirjelman_vastaanottaja",
+        "maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            muutoksenhakukeino: f.opt(0usize)?,
+            ohjeteksti: f.req(1usize)?,
+            viranomainen: f.opt(2usize)?,
+            muutoksenhakukirjelman_vastaanottaja: f.opt(3usize)?,
+            maaraaika: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.muutoksenhakukeino);
+        w.req(1usize, &self.ohjeteksti);
+        w.opt(2usize, &self.viranomainen);
+        w.opt(3usize, &self.muutoksenhakukirjelman_vastaanottaja);
+        w.opt(4usize, &self.maaraaika);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "iakkaiden-palvelujen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+    feature = "sosiaalisen-luototuksen", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] MuutoksenhakuX3895F088
+);
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// JSON `vastaanottaja`: pakollinen.
@@ -1792,8 +3176,7 @@ impl MuutoksenhakuX3895F088 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastaanottajaXB994E8F6 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1806,15 +3189,12 @@ pub struct VastaanottajaXB994E8F6 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
 }
 #[cfg(
@@ -1826,6 +3206,7 @@ pub struct VastaanottajaXB994E8F6 {
 )]
 impl VastaanottajaXB994E8F6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1838,7 +3219,63 @@ impl VastaanottajaXB994E8F6 {
             yhteystiedot: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX450CAE7B) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for VastaanottajaXB994E8F6 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "kasvatus-ja-perheneuvonnan",
+    feature = "vammaispalvelujen"))] VastaanottajaXB994E8F6
+);
 /// Ajanjakso (sv: Tidsperiod)
 ///
 /// JSON `ajanjakso`: pakollinen.
@@ -1852,8 +3289,7 @@ impl VastaanottajaXB994E8F6 {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AjanjaksoX090B86B0 {
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
@@ -1874,6 +3310,7 @@ pub struct AjanjaksoX090B86B0 {
 )]
 impl AjanjaksoX090B86B0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         alkamispaiva: sosmeta_types::PartialDate,
         paattymispaiva: sosmeta_types::PartialDate,
@@ -1884,6 +3321,34 @@ impl AjanjaksoX090B86B0 {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for AjanjaksoX090B86B0 {
+    const KEYS: &'static [&'static str] = &["alkamispaiva", "paattymispaiva"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkamispaiva: f.req(0usize)?,
+            paattymispaiva: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.alkamispaiva);
+        w.req(1usize, &self.paattymispaiva);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "lapsen-elatusavun-turvaamisen",
+    feature = "lastensuojelun-sijaishuollon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] AjanjaksoX090B86B0
+);
 /// Suostumus
 ///
 /// JSON `suostumus`: pakollinen.
@@ -1895,8 +3360,7 @@ impl AjanjaksoX090B86B0 {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumusXC3A898AD {
     /// Asiasisältö
     ///
@@ -1911,18 +3375,41 @@ pub struct SuostumusXC3A898AD {
 )]
 impl SuostumusXC3A898AD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self { asiasisalto }
     }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for SuostumusXC3A898AD {
+    const KEYS: &'static [&'static str] = &["asiasisalto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiasisalto);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] SuostumusXC3A898AD
+);
 /// Lapsi
 ///
 /// JSON `lapsi`: toistuva.
 ///
 /// Shape `7804c9bf5ae54ad3`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "adoptioneuvonnan", feature = "tukisuhdetoiminnan"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiX7804C9BF {
     /// Sukunimi
     ///
@@ -1935,12 +3422,12 @@ pub struct LapsiX7804C9BF {
     /// Syntymäaika
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
 }
 #[cfg(any(feature = "adoptioneuvonnan", feature = "tukisuhdetoiminnan"))]
 impl LapsiX7804C9BF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1951,7 +3438,35 @@ impl LapsiX7804C9BF {
             syntymaaika: None,
         }
     }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "adoptioneuvonnan", feature = "tukisuhdetoiminnan"))]
+impl sosmeta_types::record::Record for LapsiX7804C9BF {
+    const KEYS: &'static [&'static str] = &["sukunimi", "etunimet", "syntymaaika"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            syntymaaika: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.syntymaaika);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature = "tukisuhdetoiminnan"))]
+    LapsiX7804C9BF
+);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
@@ -1965,8 +3480,7 @@ impl LapsiX7804C9BF {
         feature = "turvakotipalvelun"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX9743C7FA {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1979,7 +3493,6 @@ pub struct AsiakasX9743C7FA {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
 }
 #[cfg(
@@ -1992,6 +3505,7 @@ pub struct AsiakasX9743C7FA {
 )]
 impl AsiakasX9743C7FA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2002,4 +3516,40 @@ impl AsiakasX9743C7FA {
             henkilotunnus: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "adoptioneuvonnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "turvakotipalvelun"
+    )
+)]
+impl sosmeta_types::record::Record for AsiakasX9743C7FA {
+    const KEYS: &'static [&'static str] = &["sukunimi", "etunimet", "henkilotunnus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "adoptioneuvonnan", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "turvakotipalvelun"))] AsiakasX9743C7FA
+);

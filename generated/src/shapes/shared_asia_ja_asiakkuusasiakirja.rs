@@ -59,13 +59,11 @@ sosmeta_types::classification!(
         feature = "vanhemmuuden-selvittamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX3E9B1CA1 {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
 }
 #[cfg(
@@ -93,10 +91,67 @@ pub struct YhteystiedotX3E9B1CA1 {
 )]
 impl YhteystiedotX3E9B1CA1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { puhelinnumero: None }
     }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "puolison-elatusavun-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tukisuhdetoiminnan",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vakivaltatyon",
+        feature = "vammaispalvelujen",
+        feature = "vanhemmuuden-selvittamisen"
+    )
+)]
+impl sosmeta_types::record::Record for YhteystiedotX3E9B1CA1 {
+    const KEYS: &'static [&'static str] = &["puhelinnumero"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            puhelinnumero: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.puhelinnumero);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "iakkaiden-palvelujen",
+    feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "lapsiperheiden-palvelujen", feature = "lastensuojelun-tehostetun-perhetyon", feature
+    = "lastensuojelun-yhteiset", feature = "omaishoidon-tuen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "perhetyon", feature =
+    "puolison-elatusavun-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "taydentavan-ja-ehkaisevan-toimeentulotuen", feature =
+    "tukisuhdetoiminnan", feature = "tyoikaisten-palvelujen", feature = "vakivaltatyon",
+    feature = "vammaispalvelujen", feature = "vanhemmuuden-selvittamisen"))]
+    YhteystiedotX3E9B1CA1
+);
 sosmeta_types::classification!(
     #[doc = " Sukupuoli (sv: Kön)"] #[doc = " "] #[doc =
     " JSON `sukupuoli`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -126,30 +181,27 @@ sosmeta_types::code_list!(
 ///
 /// Shape `b221e4f137088c18`, shared by 3 element(s) of the release.
 #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "vammaispalvelujen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TulkkaustiedotXB221E4F1 {
     /// Tulkkauksen tarve (sv: Behov av tolkning)
     ///
     /// JSON `tulkkauksen_tarve`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkauksen_tarve: Option<bool>,
     /// Tulkkauskieli (sv: Tolkningsspråk)
     ///
     /// JSON `tulkkauskieli`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkauskieli: Option<Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>>,
     /// Tulkkausmenetelmä (sv: Tolkningsmetod)
     ///
     /// JSON `tulkkausmenetelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkausmenetelma: Option<String>,
 }
 #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "vammaispalvelujen"))]
 impl TulkkaustiedotXB221E4F1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulkkauksen_tarve: None,
@@ -157,27 +209,71 @@ impl TulkkaustiedotXB221E4F1 {
             tulkkausmenetelma: None,
         }
     }
+    /// Set `tulkkauksen_tarve` (builder).
+    #[inline]
+    pub fn with_tulkkauksen_tarve(mut self, value: bool) -> Self {
+        self.tulkkauksen_tarve = Some(value);
+        self
+    }
+    /// Set `tulkkauskieli` (builder).
+    #[inline]
+    pub fn with_tulkkauskieli(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>,
+    ) -> Self {
+        self.tulkkauskieli = Some(value);
+        self
+    }
+    /// Set `tulkkausmenetelma` (builder).
+    #[inline]
+    pub fn with_tulkkausmenetelma(mut self, value: String) -> Self {
+        self.tulkkausmenetelma = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "vammaispalvelujen"))]
+impl sosmeta_types::record::Record for TulkkaustiedotXB221E4F1 {
+    const KEYS: &'static [&'static str] = &[
+        "tulkkauksen_tarve",
+        "tulkkauskieli",
+        "tulkkausmenetelma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulkkauksen_tarve: f.opt(0usize)?,
+            tulkkauskieli: f.opt(1usize)?,
+            tulkkausmenetelma: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulkkauksen_tarve);
+        w.opt(1usize, &self.tulkkauskieli);
+        w.opt(2usize, &self.tulkkausmenetelma);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "vammaispalvelujen"))]
+    TulkkaustiedotXB221E4F1
+);
 /// Kotikunta (sv: Hemkommun)
 ///
 /// Shape `effc22caef63dcda`, shared by 4 element(s) of the release.
 #[cfg(
     any(feature = "asia-ja-asiakkuusasiakirja", feature = "lastensuojelun-sijaishuollon")
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KotikuntaXEFFC22CA {
     /// Kunta (sv: Kommun)
     ///
     /// JSON `kunta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: VRK/THL - Kuntakoodit 1.2.246.537.6.21, `urn:oid:1.2.246.537.6.21`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kunta: Option<sosmeta_types::Coded<KuntaX078FD860>>,
     /// Kuntaan muutto (sv: Flyttning till kommunen)
     ///
     /// JSON `kuntaan_muutto`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntaan_muutto: Option<sosmeta_types::PartialDate>,
 }
 #[cfg(
@@ -185,13 +281,48 @@ pub struct KotikuntaXEFFC22CA {
 )]
 impl KotikuntaXEFFC22CA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kunta: None,
             kuntaan_muutto: None,
         }
     }
+    /// Set `kunta` (builder).
+    #[inline]
+    pub fn with_kunta(mut self, value: sosmeta_types::Coded<KuntaX078FD860>) -> Self {
+        self.kunta = Some(value);
+        self
+    }
+    /// Set `kuntaan_muutto` (builder).
+    #[inline]
+    pub fn with_kuntaan_muutto(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.kuntaan_muutto = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(feature = "asia-ja-asiakkuusasiakirja", feature = "lastensuojelun-sijaishuollon")
+)]
+impl sosmeta_types::record::Record for KotikuntaXEFFC22CA {
+    const KEYS: &'static [&'static str] = &["kunta", "kuntaan_muutto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kunta: f.opt(0usize)?,
+            kuntaan_muutto: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kunta);
+        w.opt(1usize, &self.kuntaan_muutto);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature =
+    "lastensuojelun-sijaishuollon"))] KotikuntaXEFFC22CA
+);
 /// Yhteyshenkilö (sv: Kontaktperson)
 ///
 /// JSON `yhteyshenkilo`: toistuva.
@@ -214,8 +345,7 @@ impl KotikuntaXEFFC22CA {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteyshenkiloX2E1B58EE {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -226,7 +356,6 @@ pub struct YhteyshenkiloX2E1B58EE {
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
     pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
 }
 #[cfg(
@@ -248,6 +377,7 @@ pub struct YhteyshenkiloX2E1B58EE {
 )]
 impl YhteyshenkiloX2E1B58EE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -258,7 +388,56 @@ impl YhteyshenkiloX2E1B58EE {
             yhteystiedot: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX3E9B1CA1) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "asia-ja-asiakkuusasiakirja",
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tukisuhdetoiminnan",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vakivaltatyon",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for YhteyshenkiloX2E1B58EE {
+    const KEYS: &'static [&'static str] = &["sukunimi", "etunimet", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            yhteystiedot: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "asia-ja-asiakkuusasiakirja", feature = "iakkaiden-palvelujen",
+    feature = "lapsiperheiden-palvelujen", feature =
+    "lastensuojelun-tehostetun-perhetyon", feature = "lastensuojelun-yhteiset", feature =
+    "omaishoidon-tuen", feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+    feature = "perhetyon", feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+    feature = "tukisuhdetoiminnan", feature = "tyoikaisten-palvelujen", feature =
+    "vakivaltatyon", feature = "vammaispalvelujen"))] YhteyshenkiloX2E1B58EE
+);
 sosmeta_types::classification!(
     #[doc = " Sosiaalipalvelu (sv: Socialservice)"] #[doc = " "] #[doc =
     " JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =

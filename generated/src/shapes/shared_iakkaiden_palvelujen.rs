@@ -34,8 +34,7 @@ use super::*;
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX8434043B {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -76,6 +75,7 @@ pub struct AsiakasX8434043B {
 )]
 impl AsiakasX8434043B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -88,6 +88,59 @@ impl AsiakasX8434043B {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "muut",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "tahdonilmaisupalvelun",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AsiakasX8434043B {
+    const KEYS: &'static [&'static str] = &["sukunimi", "etunimet", "henkilotunnus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "kasvatus-ja-perheneuvonnan",
+    feature = "kuntouttavan-tyotoiminnan", feature = "lapsiperheiden-palvelujen", feature
+    = "lastensuojelun-avohuollon", feature = "lastensuojelun-jalkihuollon", feature =
+    "lastensuojelun-sijaishuollon", feature = "lastensuojelun-tehostetun-perhetyon",
+    feature = "lastensuojelun-yhteiset", feature = "muut", feature = "omaishoidon-tuen",
+    feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "perhetyon",
+    feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "sosiaalisen-luototuksen", feature = "tahdonilmaisupalvelun", feature =
+    "tukisuhdetoiminnan", feature = "turvakotipalvelun", feature =
+    "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))] AsiakasX8434043B
+);
 sosmeta_types::classification!(
     #[doc = " Arvio (sv: Bedömning)"] #[doc = " "] #[doc =
     " JSON `arvio`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -121,20 +174,17 @@ sosmeta_types::classification!(
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A {
     /// Arvio (sv: Bedömning)
     ///
     /// JSON `arvio`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253, `urn:oid:1.2.246.537.6.1253`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio: Option<sosmeta_types::Coded<ArvioX25EFF749>>,
     /// Sanallinen arvio (sv: Verbal bedömning)
     ///
     /// JSON `sanallinen_arvio`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_arvio: Option<String>,
 }
 #[cfg(
@@ -153,13 +203,64 @@ pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A {
 )]
 impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             arvio: None,
             sanallinen_arvio: None,
         }
     }
+    /// Set `arvio` (builder).
+    #[inline]
+    pub fn with_arvio(mut self, value: sosmeta_types::Coded<ArvioX25EFF749>) -> Self {
+        self.arvio = Some(value);
+        self
+    }
+    /// Set `sanallinen_arvio` (builder).
+    #[inline]
+    pub fn with_sanallinen_arvio(mut self, value: String) -> Self {
+        self.sanallinen_arvio = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record
+for EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A {
+    const KEYS: &'static [&'static str] = &["arvio", "sanallinen_arvio"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            arvio: f.opt(0usize)?,
+            sanallinen_arvio: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.arvio);
+        w.opt(1usize, &self.sanallinen_arvio);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-tehostetun-perhetyon", feature = "lastensuojelun-yhteiset",
+    feature = "omaishoidon-tuen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "perhetyon", feature =
+    "tyoikaisten-palvelujen"))] EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A
+);
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
 /// JSON `asetettavat_tavoitteet`: toistuva.
@@ -181,23 +282,19 @@ impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsetettavatTavoitteetX7E9BE355 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Keinot ja aikataulu tavoitteen saavuttamiseksi (sv: Metoder och tidtabell för uppnåendet av målet)
     ///
     /// JSON `keinot_ja_aikataulu_tavoitteen_saavuttamiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keinot_ja_aikataulu_tavoitteen_saavuttamiseksi: Option<String>,
 }
 #[cfg(
@@ -218,6 +315,7 @@ pub struct AsetettavatTavoitteetX7E9BE355 {
 )]
 impl AsetettavatTavoitteetX7E9BE355 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             nimi: None,
@@ -225,7 +323,74 @@ impl AsetettavatTavoitteetX7E9BE355 {
             keinot_ja_aikataulu_tavoitteen_saavuttamiseksi: None,
         }
     }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: String) -> Self {
+        self.nimi = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `keinot_ja_aikataulu_tavoitteen_saavuttamiseksi` (builder).
+    #[inline]
+    pub fn with_keinot_ja_aikataulu_tavoitteen_saavuttamiseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.keinot_ja_aikataulu_tavoitteen_saavuttamiseksi = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "tukisuhdetoiminnan",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AsetettavatTavoitteetX7E9BE355 {
+    const KEYS: &'static [&'static str] = &[
+        "nimi",
+        "kuvaus",
+        "keinot_ja_aikataulu_tavoitteen_saavuttamiseksi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nimi: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            keinot_ja_aikataulu_tavoitteen_saavuttamiseksi: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.nimi);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.keinot_ja_aikataulu_tavoitteen_saavuttamiseksi);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-tehostetun-perhetyon", feature = "lastensuojelun-yhteiset",
+    feature = "omaishoidon-tuen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "perhetyon", feature =
+    "tukisuhdetoiminnan", feature = "tyoikaisten-palvelujen", feature =
+    "vammaispalvelujen"))] AsetettavatTavoitteetX7E9BE355
+);
 /// Aktivointisuunnitelman tarkistaminen (sv: Granskning av aktiveringsplanen)
 ///
 /// Shape `f56e90df77eef3fd`, shared by 28 element(s) of the release.
@@ -246,23 +411,19 @@ impl AsetettavatTavoitteetX7E9BE355 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AktivointisuunnitelmanTarkistaminenXF56E90DF {
     /// Päivämäärä ja kellonaika (sv: Datum och klockslag)
     ///
     /// JSON `paivamaara_ja_kellonaika`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara_ja_kellonaika: Option<sosmeta_types::Instant>,
     /// Ajankohta (sv: Tidpunkt)
     ///
     /// JSON `ajankohta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajankohta: Option<String>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
 }
 #[cfg(
@@ -284,6 +445,7 @@ pub struct AktivointisuunnitelmanTarkistaminenXF56E90DF {
 )]
 impl AktivointisuunnitelmanTarkistaminenXF56E90DF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara_ja_kellonaika: None,
@@ -291,7 +453,76 @@ impl AktivointisuunnitelmanTarkistaminenXF56E90DF {
             paikka: None,
         }
     }
+    /// Set `paivamaara_ja_kellonaika` (builder).
+    #[inline]
+    pub fn with_paivamaara_ja_kellonaika(
+        mut self,
+        value: sosmeta_types::Instant,
+    ) -> Self {
+        self.paivamaara_ja_kellonaika = Some(value);
+        self
+    }
+    /// Set `ajankohta` (builder).
+    #[inline]
+    pub fn with_ajankohta(mut self, value: String) -> Self {
+        self.ajankohta = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tukisuhdetoiminnan",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AktivointisuunnitelmanTarkistaminenXF56E90DF {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara_ja_kellonaika",
+        "ajankohta",
+        "paikka",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara_ja_kellonaika: f.opt(0usize)?,
+            ajankohta: f.opt(1usize)?,
+            paikka: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara_ja_kellonaika);
+        w.opt(1usize, &self.ajankohta);
+        w.opt(2usize, &self.paikka);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-tehostetun-perhetyon", feature = "lastensuojelun-yhteiset",
+    feature = "omaishoidon-tuen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "perhetyon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "tukisuhdetoiminnan", feature
+    = "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))]
+    AktivointisuunnitelmanTarkistaminenXF56E90DF
+);
 /// Yksityishenkilö (sv: Privatperson)
 ///
 /// JSON `yksityishenkilo`: toistuva.
@@ -310,8 +541,7 @@ impl AktivointisuunnitelmanTarkistaminenXF56E90DF {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YksityishenkiloXF419E9CB {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -322,12 +552,10 @@ pub struct YksityishenkiloXF419E9CB {
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
     pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 #[cfg(
@@ -345,6 +573,7 @@ pub struct YksityishenkiloXF419E9CB {
 )]
 impl YksityishenkiloXF419E9CB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -356,7 +585,64 @@ impl YksityishenkiloXF419E9CB {
             kuvaus: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX3E9B1CA1) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for YksityishenkiloXF419E9CB {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "yhteystiedot",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            yhteystiedot: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.yhteystiedot);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "sosiaalisen-luototuksen",
+    feature = "taydentavan-ja-ehkaisevan-toimeentulotuen", feature =
+    "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))] YksityishenkiloXF419E9CB
+);
 sosmeta_types::classification!(
     #[doc =
     " Lastensuojeluasian vireilletulon tapa (sv: Metod för inledande av ett barnskyddsärende)"]
@@ -381,30 +667,60 @@ sosmeta_types::classification!(
 ///
 /// Shape `bd84a2457c781c3f`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-yhteiset"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TutkimusXBD84A245 {
     /// Tutkiva taho (sv: Undersökande aktör)
     ///
     /// JSON `tutkiva_taho`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkiva_taho: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-yhteiset"))]
 impl TutkimusXBD84A245 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tutkiva_taho: None,
             kuvaus: None,
         }
     }
+    /// Set `tutkiva_taho` (builder).
+    #[inline]
+    pub fn with_tutkiva_taho(mut self, value: String) -> Self {
+        self.tutkiva_taho = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-yhteiset"))]
+impl sosmeta_types::record::Record for TutkimusXBD84A245 {
+    const KEYS: &'static [&'static str] = &["tutkiva_taho", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tutkiva_taho: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tutkiva_taho);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-yhteiset"))]
+    TutkimusXBD84A245
+);
 /// Tulkkaustiedot (sv: Tolkningsinformation)
 ///
 /// Shape `61a5df3b3d478263`, shared by 10 element(s) of the release.
@@ -420,20 +736,17 @@ impl TutkimusXBD84A245 {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TulkkaustiedotX61A5DF3B {
     /// Tulkkauksen tarve (sv: Behov av tolkning)
     ///
     /// JSON `tulkkauksen_tarve`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkauksen_tarve: Option<bool>,
     /// Tulkkauskieli (sv: Tolkningsspråk)
     ///
     /// JSON `tulkkauskieli`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkauskieli: Option<Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>>,
 }
 #[cfg(
@@ -450,13 +763,64 @@ pub struct TulkkaustiedotX61A5DF3B {
 )]
 impl TulkkaustiedotX61A5DF3B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulkkauksen_tarve: None,
             tulkkauskieli: None,
         }
     }
+    /// Set `tulkkauksen_tarve` (builder).
+    #[inline]
+    pub fn with_tulkkauksen_tarve(mut self, value: bool) -> Self {
+        self.tulkkauksen_tarve = Some(value);
+        self
+    }
+    /// Set `tulkkauskieli` (builder).
+    #[inline]
+    pub fn with_tulkkauskieli(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AidinkieliXD1031DD0>>,
+    ) -> Self {
+        self.tulkkauskieli = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for TulkkaustiedotX61A5DF3B {
+    const KEYS: &'static [&'static str] = &["tulkkauksen_tarve", "tulkkauskieli"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulkkauksen_tarve: f.opt(0usize)?,
+            tulkkauskieli: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulkkauksen_tarve);
+        w.opt(1usize, &self.tulkkauskieli);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalisen-luototuksen", feature = "taydentavan-ja-ehkaisevan-toimeentulotuen",
+    feature = "turvakotipalvelun", feature = "tyoikaisten-palvelujen"))]
+    TulkkaustiedotX61A5DF3B
+);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
@@ -471,8 +835,7 @@ impl TulkkaustiedotX61A5DF3B {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX290DBFB0 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -487,10 +850,8 @@ pub struct AsiakasX290DBFB0 {
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
     pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkaustiedot: Option<TulkkaustiedotX61A5DF3B>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 #[cfg(
@@ -504,6 +865,7 @@ pub struct AsiakasX290DBFB0 {
 )]
 impl AsiakasX290DBFB0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -517,7 +879,61 @@ impl AsiakasX290DBFB0 {
             yhteystiedot: None,
         }
     }
+    /// Set `tulkkaustiedot` (builder).
+    #[inline]
+    pub fn with_tulkkaustiedot(mut self, value: TulkkaustiedotX61A5DF3B) -> Self {
+        self.tulkkaustiedot = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AsiakasX290DBFB0 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tulkkaustiedot",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            tulkkaustiedot: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tulkkaustiedot);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "tyoikaisten-palvelujen"))] AsiakasX290DBFB0
+);
 /// Haettava palvelu (sv: Service som söks)
 ///
 /// JSON `haettava_palvelu`: toistuva, pakollinen.
@@ -532,23 +948,19 @@ impl AsiakasX290DBFB0 {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HaettavaPalveluX1F5A166F {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Palvelun ajanjakso (sv: Tidsperiod för servicen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_ajanjakso: Option<VoimassaoloXBA0F7664>,
 }
 #[cfg(
@@ -562,6 +974,7 @@ pub struct HaettavaPalveluX1F5A166F {
 )]
 impl HaettavaPalveluX1F5A166F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelu: None,
@@ -569,7 +982,64 @@ impl HaettavaPalveluX1F5A166F {
             palvelun_ajanjakso: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `palvelun_ajanjakso` (builder).
+    #[inline]
+    pub fn with_palvelun_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.palvelun_ajanjakso = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for HaettavaPalveluX1F5A166F {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "kuvaus",
+        "palvelun_ajanjakso",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            palvelun_ajanjakso: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.palvelun_ajanjakso);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "tyoikaisten-palvelujen"))] HaettavaPalveluX1F5A166F
+);
 /// Kuultava (sv: Person som hörs)
 ///
 /// Shape `bb3963a3fed54717`, shared by 32 element(s) of the release.
@@ -584,8 +1054,7 @@ impl HaettavaPalveluX1F5A166F {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuultavaXBB3963A3 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -598,7 +1067,6 @@ pub struct KuultavaXBB3963A3 {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 #[cfg(
@@ -614,6 +1082,7 @@ pub struct KuultavaXBB3963A3 {
 )]
 impl KuultavaXBB3963A3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -624,7 +1093,47 @@ impl KuultavaXBB3963A3 {
             kuvaus: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "perhetyon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for KuultavaXBB3963A3 {
+    const KEYS: &'static [&'static str] = &["sukunimi", "etunimet", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-tehostetun-perhetyon", feature = "lastensuojelun-yhteiset",
+    feature = "omaishoidon-tuen", feature = "perhetyon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] KuultavaXBB3963A3
+);
 /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
 ///
 /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
@@ -647,23 +1156,19 @@ impl KuultavaXBB3963A3 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujat: Option<String>,
 }
 #[cfg(
@@ -685,6 +1190,7 @@ pub struct TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB {
 )]
 impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -692,7 +1198,70 @@ impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB {
             osallistujat: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
+    /// Set `osallistujat` (builder).
+    #[inline]
+    pub fn with_osallistujat(mut self, value: String) -> Self {
+        self.osallistujat = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-tehostetun-perhetyon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "omaishoidon-tuen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perhetyon",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record
+for TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB {
+    const KEYS: &'static [&'static str] = &["paivamaara", "paikka", "osallistujat"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            paikka: f.opt(1usize)?,
+            osallistujat: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.paikka);
+        w.opt(2usize, &self.osallistujat);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-tehostetun-perhetyon", feature = "lastensuojelun-yhteiset",
+    feature = "omaishoidon-tuen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "perhetyon", feature =
+    "tukisuhdetoiminnan", feature = "turvakotipalvelun", feature =
+    "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))]
+    TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB
+);
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
 /// JSON `asetettavat_tavoitteet`: toistuva.
@@ -706,18 +1275,15 @@ impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsetettavatTavoitteetX166415D1 {
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 #[cfg(
@@ -730,10 +1296,51 @@ pub struct AsetettavatTavoitteetX166415D1 {
 )]
 impl AsetettavatTavoitteetX166415D1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { nimi: None, kuvaus: None }
     }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: String) -> Self {
+        self.nimi = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AsetettavatTavoitteetX166415D1 {
+    const KEYS: &'static [&'static str] = &["nimi", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nimi: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.nimi);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "vammaispalvelujen"))] AsetettavatTavoitteetX166415D1
+);
 /// Palvelut joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
 ///
 /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
@@ -751,25 +1358,21 @@ impl AsetettavatTavoitteetX166415D1 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Arvioitu alkamisajankohta ja kesto (sv: Uppskattad inledningstidpunkt och varaktighet)
     ///
     /// JSON `arvioitu_alkamisajankohta_ja_kesto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
 }
 #[cfg(
@@ -786,6 +1389,7 @@ pub struct PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC {
 )]
 impl PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelu: None,
@@ -793,7 +1397,68 @@ impl PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC {
             arvioitu_alkamisajankohta_ja_kesto: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `arvioitu_alkamisajankohta_ja_kesto` (builder).
+    #[inline]
+    pub fn with_arvioitu_alkamisajankohta_ja_kesto(mut self, value: String) -> Self {
+        self.arvioitu_alkamisajankohta_ja_kesto = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "turvakotipalvelun",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "kuvaus",
+        "arvioitu_alkamisajankohta_ja_kesto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            arvioitu_alkamisajankohta_ja_kesto: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.arvioitu_alkamisajankohta_ja_kesto);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "turvakotipalvelun",
+    feature = "vammaispalvelujen"))] PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC
+);
 /// Palvelut joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
 ///
 /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
@@ -810,31 +1475,25 @@ impl PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Asiakkaan ehdotus palvelun tuottamis- ja toteuttamistavasta (sv: Klientens förslag till hur tjänsterna ska produceras och tillhandahållas)
     ///
     /// JSON `asiakkaan_ehdotus_palvelun_tuottamis__ja_toteuttamistavasta`: esitystapa Teksti.
-    #[serde(rename = "asiakkaan_ehdotus_palvelun_tuottamis__ja_toteuttamistavasta")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta: Option<String>,
     /// Arvioitu alkamisajankohta ja kesto (sv: Uppskattad inledningstidpunkt och varaktighet)
     ///
     /// JSON `arvioitu_alkamisajankohta_ja_kesto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
 }
 #[cfg(
@@ -850,6 +1509,7 @@ pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C {
 )]
 impl PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelu: None,
@@ -858,7 +1518,79 @@ impl PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C {
             arvioitu_alkamisajankohta_ja_kesto: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `asiakkaan_ehdotus_palvelun_tuottamis__ja_toteuttamistavasta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta = Some(value);
+        self
+    }
+    /// Set `arvioitu_alkamisajankohta_ja_kesto` (builder).
+    #[inline]
+    pub fn with_arvioitu_alkamisajankohta_ja_kesto(mut self, value: String) -> Self {
+        self.arvioitu_alkamisajankohta_ja_kesto = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "kuvaus",
+        "asiakkaan_ehdotus_palvelun_tuottamis__ja_toteuttamistavasta",
+        "arvioitu_alkamisajankohta_ja_kesto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta: f.opt(2usize)?,
+            arvioitu_alkamisajankohta_ja_kesto: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta);
+        w.opt(3usize, &self.arvioitu_alkamisajankohta_ja_kesto);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "vammaispalvelujen"))]
+    PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C
+);
 /// Suunnitelma (sv: Plan)
 ///
 /// JSON `suunnitelma`: pakollinen.
@@ -872,8 +1604,7 @@ impl PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmaXA6727574 {
     /// Sosiaalipalvelu jota suunnitelma koskee (sv: Socialservice som planen gäller)
     ///
@@ -886,70 +1617,56 @@ pub struct SuunnitelmaXA6727574 {
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_alkamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asiakkaan terveys ja toimintakyky (sv: Klientens hälsa och funktionsförmåga)
     ///
     /// JSON `asiakkaan_terveys_ja_toimintakyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_terveys_ja_toimintakyky: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens starka sidor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Kokemukset palvelusta (sv: Erfarenheter av servicen)
     ///
     /// JSON `kokemukset_palvelusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kokemukset_palvelusta: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Annettavan palvelun sisältö ja toteutus (sv: Innehållet i och uppfyllandet av den service som ska ges)
     ///
     /// JSON `annettavan_palvelun_sisalto_ja_toteutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annettavan_palvelun_sisalto_ja_toteutus: Option<String>,
     /// Palvelun vastuuhenkilö (sv: Person som ansvarar för servicen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
 #[cfg(
@@ -962,6 +1679,7 @@ pub struct SuunnitelmaXA6727574 {
 )]
 impl SuunnitelmaXA6727574 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
             SosiaalipalveluX24AE2E8C,
@@ -985,13 +1703,187 @@ impl SuunnitelmaXA6727574 {
             henkilot_joille_tama_suunnitelma_toimitetaan: None,
         }
     }
+    /// Set `sosiaalipalvelun_alkamispaivamaara` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_alkamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sosiaalipalvelun_alkamispaivamaara = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_terveys_ja_toimintakyky` (builder).
+    #[inline]
+    pub fn with_asiakkaan_terveys_ja_toimintakyky(mut self, value: String) -> Self {
+        self.asiakkaan_terveys_ja_toimintakyky = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `kokemukset_palvelusta` (builder).
+    #[inline]
+    pub fn with_kokemukset_palvelusta(mut self, value: String) -> Self {
+        self.kokemukset_palvelusta = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `annettavan_palvelun_sisalto_ja_toteutus` (builder).
+    #[inline]
+    pub fn with_annettavan_palvelun_sisalto_ja_toteutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.annettavan_palvelun_sisalto_ja_toteutus = Some(value);
+        self
+    }
+    /// Set `palvelun_vastuuhenkilo` (builder).
+    #[inline]
+    pub fn with_palvelun_vastuuhenkilo(mut self, value: YhteyshenkiloX2E1B58EE) -> Self {
+        self.palvelun_vastuuhenkilo = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-yhteiset",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for SuunnitelmaXA6727574 {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu_jota_suunnitelma_koskee",
+        "sosiaalipalvelun_alkamispaivamaara",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asiakkaan_terveys_ja_toimintakyky",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "kokemukset_palvelusta",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "annettavan_palvelun_sisalto_ja_toteutus",
+        "palvelun_vastuuhenkilo",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu_jota_suunnitelma_koskee: f.req(0usize)?,
+            sosiaalipalvelun_alkamispaivamaara: f.opt(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(2usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(3usize)?,
+            asiakkaan_terveys_ja_toimintakyky: f.opt(4usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(5usize)?,
+            kokemukset_palvelusta: f.opt(6usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(7usize)?,
+            asetettavat_tavoitteet: f.opt(8usize)?,
+            annettavan_palvelun_sisalto_ja_toteutus: f.opt(9usize)?,
+            palvelun_vastuuhenkilo: f.opt(10usize)?,
+            sovitut_jatkotoimet: f.opt(11usize)?,
+            eriavat_nakemykset: f.opt(12usize)?,
+            suunnitelman_tarkistaminen: f.opt(13usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sosiaalipalvelu_jota_suunnitelma_koskee);
+        w.opt(1usize, &self.sosiaalipalvelun_alkamispaivamaara);
+        w.opt(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(4usize, &self.asiakkaan_terveys_ja_toimintakyky);
+        w.opt(5usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(6usize, &self.kokemukset_palvelusta);
+        w.opt(7usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(8usize, &self.asetettavat_tavoitteet);
+        w.opt(9usize, &self.annettavan_palvelun_sisalto_ja_toteutus);
+        w.opt(10usize, &self.palvelun_vastuuhenkilo);
+        w.opt(11usize, &self.sovitut_jatkotoimet);
+        w.opt(12usize, &self.eriavat_nakemykset);
+        w.opt(13usize, &self.suunnitelman_tarkistaminen);
+        w.opt(14usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
+    SuunnitelmaXA6727574
+);
 /// Iäkkäiden palvelujen toteuttamissuunnitelma (sv: Genomförandeplan för äldreservice)
 ///
 /// Shape `4d97ad5b5ae9fce5`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B {
     /// Asiakas (sv: Klient)
     ///
@@ -1004,12 +1896,10 @@ pub struct IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B {
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1019,6 +1909,7 @@ pub struct IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B {
 #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen"))]
 impl IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         suunnitelma: SuunnitelmaXA6727574,
@@ -1032,7 +1923,52 @@ impl IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B {
             laatija,
         }
     }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen"))]
+impl sosmeta_types::record::Record
+for IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "suunnitelma",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            suunnitelma: f.req(1usize)?,
+            lakiselostus: f.opt(2usize)?,
+            paivamaara: f.opt(3usize)?,
+            laatija: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.suunnitelma);
+        w.opt(2usize, &self.lakiselostus);
+        w.opt(3usize, &self.paivamaara);
+        w.req(4usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen"))]
+    IakkaidenPalvelujenToteuttamissuunnitelmaX4D97AD5B
+);
 sosmeta_types::classification!(
     #[doc = " Ratkaisun laji (sv: Avgörandeslag)"] #[doc = " "] #[doc =
     " JSON `ratkaisun_laji`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -1062,8 +1998,7 @@ sosmeta_types::classification!(
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalipalveluJotaPaatosKoskeeX51E2715E {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
@@ -1074,17 +2009,14 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX51E2715E {
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_maara_tunteina: Option<sosmeta_types::Number>,
     /// Palvelu on pitkäaikaista (sv: Servicen är långvarig)
     ///
     /// JSON `palvelu_on_pitkaaikaista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu_on_pitkaaikaista: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 #[cfg(
@@ -1097,6 +2029,7 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX51E2715E {
 )]
 impl SosiaalipalveluJotaPaatosKoskeeX51E2715E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
         Self {
             sosiaalipalvelu,
@@ -1105,7 +2038,62 @@ impl SosiaalipalveluJotaPaatosKoskeeX51E2715E {
             kuvaus: None,
         }
     }
+    /// Set `palvelun_maara_tunteina` (builder).
+    #[inline]
+    pub fn with_palvelun_maara_tunteina(mut self, value: sosmeta_types::Number) -> Self {
+        self.palvelun_maara_tunteina = Some(value);
+        self
+    }
+    /// Set `palvelu_on_pitkaaikaista` (builder).
+    #[inline]
+    pub fn with_palvelu_on_pitkaaikaista(mut self, value: bool) -> Self {
+        self.palvelu_on_pitkaaikaista = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for SosiaalipalveluJotaPaatosKoskeeX51E2715E {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "palvelun_maara_tunteina",
+        "palvelu_on_pitkaaikaista",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.req(0usize)?,
+            palvelun_maara_tunteina: f.opt(1usize)?,
+            palvelu_on_pitkaaikaista: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.palvelun_maara_tunteina);
+        w.opt(2usize, &self.palvelu_on_pitkaaikaista);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "tyoikaisten-palvelujen"))] SosiaalipalveluJotaPaatosKoskeeX51E2715E
+);
 sosmeta_types::classification!(
     #[doc =
     " Myönnettävän palvelun järjestämistapa (sv: Sätt att ordna den service som beviljas)"]
@@ -1139,18 +2127,15 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatoksenValitonTaytantoonpanoX7302C2CC {
     /// Välitön täytäntöönpano (sv: Omedelbart verkställande)
     ///
     /// JSON `valiton_taytantoonpano`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valiton_taytantoonpano: Option<bool>,
     /// Välittömän täytäntöönpanon perustelut (sv: Motiveringar till omedelbart verkställande)
     ///
     /// JSON `valittoman_taytantoonpanon_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valittoman_taytantoonpanon_perustelut: Option<String>,
 }
 #[cfg(
@@ -1167,13 +2152,63 @@ pub struct PaatoksenValitonTaytantoonpanoX7302C2CC {
 )]
 impl PaatoksenValitonTaytantoonpanoX7302C2CC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             valiton_taytantoonpano: None,
             valittoman_taytantoonpanon_perustelut: None,
         }
     }
+    /// Set `valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_valiton_taytantoonpano(mut self, value: bool) -> Self {
+        self.valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `valittoman_taytantoonpanon_perustelut` (builder).
+    #[inline]
+    pub fn with_valittoman_taytantoonpanon_perustelut(mut self, value: String) -> Self {
+        self.valittoman_taytantoonpanon_perustelut = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for PaatoksenValitonTaytantoonpanoX7302C2CC {
+    const KEYS: &'static [&'static str] = &[
+        "valiton_taytantoonpano",
+        "valittoman_taytantoonpanon_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            valiton_taytantoonpano: f.opt(0usize)?,
+            valittoman_taytantoonpanon_perustelut: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.valiton_taytantoonpano);
+        w.opt(1usize, &self.valittoman_taytantoonpanon_perustelut);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-sijaishuollon",
+    feature = "lastensuojelun-yhteiset", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] PaatoksenValitonTaytantoonpanoX7302C2CC
+);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
@@ -1187,23 +2222,19 @@ impl PaatoksenValitonTaytantoonpanoX7302C2CC {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX103108D7 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1228,36 +2259,30 @@ pub struct PaatosX103108D7 {
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonnettavan_palvelun_jarjestamistapa: Option<
         sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
     >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_palvelun_jarjestamisesta: Option<String>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1268,7 +2293,6 @@ pub struct PaatosX103108D7 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 #[cfg(
@@ -1281,6 +2305,7 @@ pub struct PaatosX103108D7 {
 )]
 impl PaatosX103108D7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
@@ -1310,7 +2335,155 @@ impl PaatosX103108D7 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `myonnettavan_palvelun_jarjestamistapa` (builder).
+    #[inline]
+    pub fn with_myonnettavan_palvelun_jarjestamistapa(
+        mut self,
+        value: sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    ) -> Self {
+        self.myonnettavan_palvelun_jarjestamistapa = Some(value);
+        self
+    }
+    /// Set `lisatiedot_palvelun_jarjestamisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_palvelun_jarjestamisesta(mut self, value: String) -> Self {
+        self.lisatiedot_palvelun_jarjestamisesta = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for PaatosX103108D7 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "sosiaalipalvelu_jota_paatos_koskee",
+        "ratkaisu_ja_perustelut",
+        "myonnettavan_palvelun_jarjestamistapa",
+        "lisatiedot_palvelun_jarjestamisesta",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            vireilletulopaivamaara: f.opt(1usize)?,
+            hakemuksen_kuvaus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisun_laji: f.req(4usize)?,
+            sosiaalipalvelu_jota_paatos_koskee: f.req(5usize)?,
+            ratkaisu_ja_perustelut: f.req(6usize)?,
+            myonnettavan_palvelun_jarjestamistapa: f.opt(7usize)?,
+            lisatiedot_palvelun_jarjestamisesta: f.opt(8usize)?,
+            ratkaisun_lakiperuste: f.req(9usize)?,
+            paatoksen_voimassaolo: f.opt(10usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(11usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(12usize)?,
+            valmistelija: f.opt(13usize)?,
+            paatoksentekija: f.req(14usize)?,
+            lisatietojen_antaja: f.req(15usize)?,
+            muutoksenhaku: f.opt(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.opt(1usize, &self.vireilletulopaivamaara);
+        w.opt(2usize, &self.hakemuksen_kuvaus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisun_laji);
+        w.req(5usize, &self.sosiaalipalvelu_jota_paatos_koskee);
+        w.req(6usize, &self.ratkaisu_ja_perustelut);
+        w.opt(7usize, &self.myonnettavan_palvelun_jarjestamistapa);
+        w.opt(8usize, &self.lisatiedot_palvelun_jarjestamisesta);
+        w.req(9usize, &self.ratkaisun_lakiperuste);
+        w.opt(10usize, &self.paatoksen_voimassaolo);
+        w.opt(11usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(12usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(13usize, &self.valmistelija);
+        w.req(14usize, &self.paatoksentekija);
+        w.req(15usize, &self.lisatietojen_antaja);
+        w.opt(16usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "tyoikaisten-palvelujen"))] PaatosX103108D7
+);
 /// Iäkkäiden palvelupäätös (sv: Beslut om äldreservice)
 ///
 /// Shape `59baf9111f19f542`, shared by 2 element(s) of the release.
@@ -1320,8 +2493,7 @@ impl PaatosX103108D7 {
         feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IakkaidenPalvelupaatosX59BAF911 {
     /// Asiakas (sv: Klient)
     ///
@@ -1334,12 +2506,10 @@ pub struct IakkaidenPalvelupaatosX59BAF911 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1354,6 +2524,7 @@ pub struct IakkaidenPalvelupaatosX59BAF911 {
 )]
 impl IakkaidenPalvelupaatosX59BAF911 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatos: PaatosX103108D7,
@@ -1367,7 +2538,56 @@ impl IakkaidenPalvelupaatosX59BAF911 {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for IakkaidenPalvelupaatosX59BAF911 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "liiteluettelo",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            liiteluettelo: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.liiteluettelo);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen"))] IakkaidenPalvelupaatosX59BAF911
+);
 /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledning av ett ärende)
 ///
 /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
@@ -1381,22 +2601,19 @@ impl IakkaidenPalvelupaatosX59BAF911 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsianVireilletuloaKoskevatTiedotX5C616072 {
     /// Vireilletulon tapa (sv: Metod för inledande)
     ///
     /// JSON `vireilletulon_tapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242, `urn:oid:1.2.246.537.6.1242`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulon_tapa: Option<
         sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
     >,
     /// Vireilletulon syyt (sv: Orsaker till inledning)
     ///
     /// JSON `vireilletulon_syyt`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulon_syyt: Option<String>,
     /// Vireilletulopäivä (sv: Datum för inledande)
     ///
@@ -1413,6 +2630,7 @@ pub struct AsianVireilletuloaKoskevatTiedotX5C616072 {
 )]
 impl AsianVireilletuloaKoskevatTiedotX5C616072 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(vireilletulopaiva: sosmeta_types::PartialDate) -> Self {
         Self {
             vireilletulon_tapa: None,
@@ -1420,7 +2638,56 @@ impl AsianVireilletuloaKoskevatTiedotX5C616072 {
             vireilletulopaiva,
         }
     }
+    /// Set `vireilletulon_tapa` (builder).
+    #[inline]
+    pub fn with_vireilletulon_tapa(
+        mut self,
+        value: sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
+    ) -> Self {
+        self.vireilletulon_tapa = Some(value);
+        self
+    }
+    /// Set `vireilletulon_syyt` (builder).
+    #[inline]
+    pub fn with_vireilletulon_syyt(mut self, value: String) -> Self {
+        self.vireilletulon_syyt = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AsianVireilletuloaKoskevatTiedotX5C616072 {
+    const KEYS: &'static [&'static str] = &[
+        "vireilletulon_tapa",
+        "vireilletulon_syyt",
+        "vireilletulopaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vireilletulon_tapa: f.opt(0usize)?,
+            vireilletulon_syyt: f.opt(1usize)?,
+            vireilletulopaiva: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vireilletulon_tapa);
+        w.opt(1usize, &self.vireilletulon_syyt);
+        w.req(2usize, &self.vireilletulopaiva);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "vammaispalvelujen"))] AsianVireilletuloaKoskevatTiedotX5C616072
+);
 /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
 ///
 /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
@@ -1432,8 +2699,7 @@ impl AsianVireilletuloaKoskevatTiedotX5C616072 {
         feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 {
     /// Palvelutarpeen arvioinnin aloittamispäivä (sv: Inledningsdatum för bedömning av servicebehovet)
     ///
@@ -1442,17 +2708,14 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 {
     /// Kuvaus arvioinnin toteuttamisesta (sv: Beskrivning av genomförandet av bedömningen)
     ///
     /// JSON `kuvaus_arvioinnin_toteuttamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_arvioinnin_toteuttamisesta: Option<String>,
     /// Palvelutarpeen arviointiin osallistuneet henkilöt (sv: Personer som deltagit i bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointiin_osallistuneet_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointiin_osallistuneet_henkilot: Option<String>,
     /// Arvioinnista poisjääneet henkilöt (sv: Personer som uteblivit från bedömningen)
     ///
     /// JSON `arvioinnista_poisjaaneet_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioinnista_poisjaaneet_henkilot: Option<String>,
     /// Asiakkaalla on oikeus erityiseen tukeen (sv: Klienten har rätt till särskilt stöd)
     ///
@@ -1461,7 +2724,6 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 {
     /// Erityisen tuen perustelut (sv: Motiveringar till särskilt stöd)
     ///
     /// JSON `erityisen_tuen_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
 #[cfg(
@@ -1472,6 +2734,7 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 {
 )]
 impl PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
         asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
@@ -1485,7 +2748,75 @@ impl PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 {
             erityisen_tuen_perustelut: None,
         }
     }
+    /// Set `kuvaus_arvioinnin_toteuttamisesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_arvioinnin_toteuttamisesta(mut self, value: String) -> Self {
+        self.kuvaus_arvioinnin_toteuttamisesta = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointiin_osallistuneet_henkilot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointiin_osallistuneet_henkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelutarpeen_arviointiin_osallistuneet_henkilot = Some(value);
+        self
+    }
+    /// Set `arvioinnista_poisjaaneet_henkilot` (builder).
+    #[inline]
+    pub fn with_arvioinnista_poisjaaneet_henkilot(mut self, value: String) -> Self {
+        self.arvioinnista_poisjaaneet_henkilot = Some(value);
+        self
+    }
+    /// Set `erityisen_tuen_perustelut` (builder).
+    #[inline]
+    pub fn with_erityisen_tuen_perustelut(mut self, value: String) -> Self {
+        self.erityisen_tuen_perustelut = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutarpeen_arvioinnin_aloittamispaiva",
+        "kuvaus_arvioinnin_toteuttamisesta",
+        "palvelutarpeen_arviointiin_osallistuneet_henkilot",
+        "arvioinnista_poisjaaneet_henkilot",
+        "asiakkaalla_on_oikeus_erityiseen_tukeen",
+        "erityisen_tuen_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutarpeen_arvioinnin_aloittamispaiva: f.req(0usize)?,
+            kuvaus_arvioinnin_toteuttamisesta: f.opt(1usize)?,
+            palvelutarpeen_arviointiin_osallistuneet_henkilot: f.opt(2usize)?,
+            arvioinnista_poisjaaneet_henkilot: f.opt(3usize)?,
+            asiakkaalla_on_oikeus_erityiseen_tukeen: f.req(4usize)?,
+            erityisen_tuen_perustelut: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutarpeen_arvioinnin_aloittamispaiva);
+        w.opt(1usize, &self.kuvaus_arvioinnin_toteuttamisesta);
+        w.opt(2usize, &self.palvelutarpeen_arviointiin_osallistuneet_henkilot);
+        w.opt(3usize, &self.arvioinnista_poisjaaneet_henkilot);
+        w.req(4usize, &self.asiakkaalla_on_oikeus_erityiseen_tukeen);
+        w.opt(5usize, &self.erityisen_tuen_perustelut);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+    PalvelutarpeenArviointiaKoskevatTiedotXA3A4A298
+);
 sosmeta_types::classification!(
     #[doc = " Diagnoosi (sv: Diagnos)"] #[doc = " "] #[doc =
     " JSON `diagnoosi`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1505,22 +2836,45 @@ sosmeta_types::classification!(
 ///
 /// Shape `60040141cfa1b3ae`, shared by 3 element(s) of the release.
 #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-sijaishuollon"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaakeX60040141 {
     /// Valmisteen nimi (sv: Produktens namn)
     ///
     /// JSON `valmisteen_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmisteen_nimi: Option<String>,
 }
 #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-sijaishuollon"))]
 impl LaakeX60040141 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { valmisteen_nimi: None }
     }
+    /// Set `valmisteen_nimi` (builder).
+    #[inline]
+    pub fn with_valmisteen_nimi(mut self, value: String) -> Self {
+        self.valmisteen_nimi = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "iakkaiden-palvelujen", feature = "lastensuojelun-sijaishuollon"))]
+impl sosmeta_types::record::Record for LaakeX60040141 {
+    const KEYS: &'static [&'static str] = &["valmisteen_nimi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            valmisteen_nimi: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.valmisteen_nimi);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature =
+    "lastensuojelun-sijaishuollon"))] LaakeX60040141
+);
 sosmeta_types::classification!(
     #[doc = " Koettu terveydentila (sv: Det upplevda hälsotillståndet)"] #[doc = " "]
     #[doc = " JSON `koettu_terveydentila`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1546,18 +2900,15 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaheisverkostonKartoittaminenX7A798D91 {
     /// Läheisverkoston antama tuki (sv: Stöd som ges av närståendenätverket)
     ///
     /// JSON `laheisverkoston_antama_tuki`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_antama_tuki: Option<String>,
     /// Läheisen tuen tarve on selvitetty (sv: De närståendes stödbehov har utretts)
     ///
     /// JSON `laheisen_tuen_tarve_on_selvitetty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisen_tuen_tarve_on_selvitetty: Option<bool>,
 }
 #[cfg(
@@ -1572,13 +2923,60 @@ pub struct LaheisverkostonKartoittaminenX7A798D91 {
 )]
 impl LaheisverkostonKartoittaminenX7A798D91 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             laheisverkoston_antama_tuki: None,
             laheisen_tuen_tarve_on_selvitetty: None,
         }
     }
+    /// Set `laheisverkoston_antama_tuki` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_antama_tuki(mut self, value: String) -> Self {
+        self.laheisverkoston_antama_tuki = Some(value);
+        self
+    }
+    /// Set `laheisen_tuen_tarve_on_selvitetty` (builder).
+    #[inline]
+    pub fn with_laheisen_tuen_tarve_on_selvitetty(mut self, value: bool) -> Self {
+        self.laheisen_tuen_tarve_on_selvitetty = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for LaheisverkostonKartoittaminenX7A798D91 {
+    const KEYS: &'static [&'static str] = &[
+        "laheisverkoston_antama_tuki",
+        "laheisen_tuen_tarve_on_selvitetty",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            laheisverkoston_antama_tuki: f.opt(0usize)?,
+            laheisen_tuen_tarve_on_selvitetty: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.laheisverkoston_antama_tuki);
+        w.opt(1usize, &self.laheisen_tuen_tarve_on_selvitetty);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "tyoikaisten-palvelujen",
+    feature = "vammaispalvelujen"))] LaheisverkostonKartoittaminenX7A798D91
+);
 sosmeta_types::classification!(
     #[doc =
     " Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)"]
@@ -1610,8 +3008,7 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkuudenJatkoX90C9F625 {
     /// Asiakkuus jatkuu (sv: Klientrelationen fortsätter)
     ///
@@ -1629,10 +3026,38 @@ pub struct AsiakkuudenJatkoX90C9F625 {
 )]
 impl AsiakkuudenJatkoX90C9F625 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakkuus_jatkuu: bool) -> Self {
         Self { asiakkuus_jatkuu }
     }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AsiakkuudenJatkoX90C9F625 {
+    const KEYS: &'static [&'static str] = &["asiakkuus_jatkuu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkuus_jatkuu: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakkuus_jatkuu);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))] AsiakkuudenJatkoX90C9F625
+);
 sosmeta_types::classification!(
     #[doc = " Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)"]
     #[doc = " "] #[doc = " JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi."]
@@ -1665,8 +3090,7 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OmatyontekijaXF0C1FD11 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1679,7 +3103,6 @@ pub struct OmatyontekijaXF0C1FD11 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
 }
 #[cfg(
@@ -1696,6 +3119,7 @@ pub struct OmatyontekijaXF0C1FD11 {
 )]
 impl OmatyontekijaXF0C1FD11 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1706,7 +3130,50 @@ impl OmatyontekijaXF0C1FD11 {
             tehtavanimike: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "lapsiperheiden-palvelujen",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "perheryhmakotitoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tyoikaisten-palvelujen",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for OmatyontekijaXF0C1FD11 {
+    const KEYS: &'static [&'static str] = &["sukunimi", "etunimet", "tehtavanimike"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature = "lapsiperheiden-palvelujen",
+    feature = "lastensuojelun-sijaishuollon", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "perheryhmakotitoiminnan", feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+    feature = "tyoikaisten-palvelujen", feature = "vammaispalvelujen"))]
+    OmatyontekijaXF0C1FD11
+);
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
@@ -1718,25 +3185,21 @@ impl OmatyontekijaXF0C1FD11 {
         feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JohtopaatoksetJaJatkotoimetX25B71EA9 {
     /// Asiakkaan arvio tuen ja palvelujen tarpeestaan (sv: Klientens bedömning av behovet av stöd och service)
     ///
     /// JSON `asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan: Option<String>,
     /// Asiakkaan läheisen arvio tuen ja palvelujen tarpeesta (sv: Klientens närståendes bedömning av behovet av stöd och service)
     ///
     /// JSON `asiakkaan_laheisen_arvio_tuen_ja_palvelujen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_laheisen_arvio_tuen_ja_palvelujen_tarpeesta: Option<String>,
     /// Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuen_tarpeesta: Option<
         Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
     >,
@@ -1747,28 +3210,22 @@ pub struct JohtopaatoksetJaJatkotoimetX25B71EA9 {
     /// Ammattihenkilön johtopäätökset  asiakkaan tilanteesta sekä sosiaalipalvelujen ja erityisen tuen tarpeesta (sv: Den yrkesutbildade personens slutsatser om klientens situation samt om behovet av socialservice och särskilt stöd)
     ///
     /// JSON `ammattihenkilon_johtopaatokset__asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta`: esitystapa Teksti, pakollinen.
-    #[serde(
-        rename = "ammattihenkilon_johtopaatokset__asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta"
-    )]
     pub ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
     /// Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)
     ///
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_tuen_tarpeen_luonteesta: Option<
         sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
     >,
     /// Asiakkaalle laaditaan asiakassuunnitelma (sv: En klientplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_asiakassuunnitelma`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_laaditaan_asiakassuunnitelma: Option<bool>,
     /// Perustelut miksi asiakassuunnitelmaa ei laadita (sv: Motiveringar till att ingen klientplan upprättas)
     ///
     /// JSON `perustelut_miksi_asiakassuunnitelmaa_ei_laadita`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_miksi_asiakassuunnitelmaa_ei_laadita: Option<String>,
     /// Asiakas tarvitsee omatyöntekijän (sv: Klienten behöver en egen kontaktperson)
     ///
@@ -1777,12 +3234,10 @@ pub struct JohtopaatoksetJaJatkotoimetX25B71EA9 {
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
     /// JSON `omatyontekija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omatyontekija: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Jatkosuunnitelma (sv: Plan för fortsatta åtgärder)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
 #[cfg(
@@ -1793,6 +3248,7 @@ pub struct JohtopaatoksetJaJatkotoimetX25B71EA9 {
 )]
 impl JohtopaatoksetJaJatkotoimetX25B71EA9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
         ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
@@ -1812,4 +3268,128 @@ impl JohtopaatoksetJaJatkotoimetX25B71EA9 {
             jatkosuunnitelma: None,
         }
     }
+    /// Set `asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_laheisen_arvio_tuen_ja_palvelujen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_laheisen_arvio_tuen_ja_palvelujen_tarpeesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_laheisen_arvio_tuen_ja_palvelujen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuen_tarpeesta(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tuen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `arvio_tuen_tarpeen_luonteesta` (builder).
+    #[inline]
+    pub fn with_arvio_tuen_tarpeen_luonteesta(
+        mut self,
+        value: sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    ) -> Self {
+        self.arvio_tuen_tarpeen_luonteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_laaditaan_asiakassuunnitelma` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_laaditaan_asiakassuunnitelma(mut self, value: bool) -> Self {
+        self.asiakkaalle_laaditaan_asiakassuunnitelma = Some(value);
+        self
+    }
+    /// Set `perustelut_miksi_asiakassuunnitelmaa_ei_laadita` (builder).
+    #[inline]
+    pub fn with_perustelut_miksi_asiakassuunnitelmaa_ei_laadita(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita = Some(value);
+        self
+    }
+    /// Set `omatyontekija` (builder).
+    #[inline]
+    pub fn with_omatyontekija(mut self, value: Vec<OmatyontekijaXF0C1FD11>) -> Self {
+        self.omatyontekija = Some(value);
+        self
+    }
+    /// Set `jatkosuunnitelma` (builder).
+    #[inline]
+    pub fn with_jatkosuunnitelma(mut self, value: String) -> Self {
+        self.jatkosuunnitelma = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "iakkaiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for JohtopaatoksetJaJatkotoimetX25B71EA9 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan",
+        "asiakkaan_laheisen_arvio_tuen_ja_palvelujen_tarpeesta",
+        "ammattihenkilon_arvio_tuen_tarpeesta",
+        "asiakkuuden_jatko",
+        "ammattihenkilon_johtopaatokset__asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta",
+        "arvio_tuen_tarpeen_luonteesta",
+        "asiakkaalle_laaditaan_asiakassuunnitelma",
+        "perustelut_miksi_asiakassuunnitelmaa_ei_laadita",
+        "asiakas_tarvitsee_omatyontekijan",
+        "omatyontekija",
+        "jatkosuunnitelma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan: f.opt(0usize)?,
+            asiakkaan_laheisen_arvio_tuen_ja_palvelujen_tarpeesta: f.opt(1usize)?,
+            ammattihenkilon_arvio_tuen_tarpeesta: f.opt(2usize)?,
+            asiakkuuden_jatko: f.req(3usize)?,
+            ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: f
+                .req(4usize)?,
+            arvio_tuen_tarpeen_luonteesta: f.opt(5usize)?,
+            asiakkaalle_laaditaan_asiakassuunnitelma: f.opt(6usize)?,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: f.opt(7usize)?,
+            asiakas_tarvitsee_omatyontekijan: f.req(8usize)?,
+            omatyontekija: f.opt(9usize)?,
+            jatkosuunnitelma: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan);
+        w.opt(1usize, &self.asiakkaan_laheisen_arvio_tuen_ja_palvelujen_tarpeesta);
+        w.opt(2usize, &self.ammattihenkilon_arvio_tuen_tarpeesta);
+        w.req(3usize, &self.asiakkuuden_jatko);
+        w.req(
+            4usize,
+            &self
+                .ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta,
+        );
+        w.opt(5usize, &self.arvio_tuen_tarpeen_luonteesta);
+        w.opt(6usize, &self.asiakkaalle_laaditaan_asiakassuunnitelma);
+        w.opt(7usize, &self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita);
+        w.req(8usize, &self.asiakas_tarvitsee_omatyontekijan);
+        w.opt(9usize, &self.omatyontekija);
+        w.opt(10usize, &self.jatkosuunnitelma);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "iakkaiden-palvelujen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen"))]
+    JohtopaatoksetJaJatkotoimetX25B71EA9
+);

@@ -16,26 +16,21 @@ use super::*;
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LausuntoX55B83B90 {
     /// Perustelu lausunnon antamiselle (sv: Motiveringar till utlåtandet)
     ///
     /// JSON `perustelu_lausunnon_antamiselle`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu_lausunnon_antamiselle: Option<String>,
     /// Lausunnon tarkoitus (sv: Utlåtandets syfte)
     ///
     /// JSON `lausunnon_tarkoitus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lausunnon_tarkoitus: Option<String>,
     /// Ajanjakso jota lausunto koskee (sv: Tidsperiod för vilken utlåtandet ges)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso_jota_lausunto_koskee: Option<VoimassaoloXBA0F7664>,
     /// Menetelmät (sv: Metoder)
     ///
     /// JSON `menetelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmat: Option<String>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
@@ -50,6 +45,7 @@ pub struct LausuntoX55B83B90 {
 )]
 impl LausuntoX55B83B90 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             perustelu_lausunnon_antamiselle: None,
@@ -59,4 +55,68 @@ impl LausuntoX55B83B90 {
             asiasisalto,
         }
     }
+    /// Set `perustelu_lausunnon_antamiselle` (builder).
+    #[inline]
+    pub fn with_perustelu_lausunnon_antamiselle(mut self, value: String) -> Self {
+        self.perustelu_lausunnon_antamiselle = Some(value);
+        self
+    }
+    /// Set `lausunnon_tarkoitus` (builder).
+    #[inline]
+    pub fn with_lausunnon_tarkoitus(mut self, value: String) -> Self {
+        self.lausunnon_tarkoitus = Some(value);
+        self
+    }
+    /// Set `ajanjakso_jota_lausunto_koskee` (builder).
+    #[inline]
+    pub fn with_ajanjakso_jota_lausunto_koskee(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.ajanjakso_jota_lausunto_koskee = Some(value);
+        self
+    }
+    /// Set `menetelmat` (builder).
+    #[inline]
+    pub fn with_menetelmat(mut self, value: String) -> Self {
+        self.menetelmat = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "kasvatus-ja-perheneuvonnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for LausuntoX55B83B90 {
+    const KEYS: &'static [&'static str] = &[
+        "perustelu_lausunnon_antamiselle",
+        "lausunnon_tarkoitus",
+        "ajanjakso_jota_lausunto_koskee",
+        "menetelmat",
+        "asiasisalto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            perustelu_lausunnon_antamiselle: f.opt(0usize)?,
+            lausunnon_tarkoitus: f.opt(1usize)?,
+            ajanjakso_jota_lausunto_koskee: f.opt(2usize)?,
+            menetelmat: f.opt(3usize)?,
+            asiasisalto: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.perustelu_lausunnon_antamiselle);
+        w.opt(1usize, &self.lausunnon_tarkoitus);
+        w.opt(2usize, &self.ajanjakso_jota_lausunto_koskee);
+        w.opt(3usize, &self.menetelmat);
+        w.req(4usize, &self.asiasisalto);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "kasvatus-ja-perheneuvonnan", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] LausuntoX55B83B90
+);

@@ -17,8 +17,7 @@ use super::*;
         feature = "tukisuhdetoiminnan"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX21D23A04 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -35,10 +34,8 @@ pub struct AsiakasX21D23A04 {
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 #[cfg(
@@ -50,6 +47,7 @@ pub struct AsiakasX21D23A04 {
 )]
 impl AsiakasX21D23A04 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -63,4 +61,55 @@ impl AsiakasX21D23A04 {
             yhteystiedot: None,
         }
     }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "kuntouttavan-tyotoiminnan",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tukisuhdetoiminnan"
+    )
+)]
+impl sosmeta_types::record::Record for AsiakasX21D23A04 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "turvakielto",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            turvakielto: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.turvakielto);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "kuntouttavan-tyotoiminnan", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "tukisuhdetoiminnan"))]
+    AsiakasX21D23A04
+);

@@ -26,25 +26,21 @@ sosmeta_types::classification!(
 #[cfg(
     any(feature = "lapsen-elatusavun-turvaamisen", feature = "sosiaalisen-luototuksen")
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TuloXAE7B16F2 {
     /// Tulolaji (sv: Inkomstslag)
     ///
     /// JSON `tulolaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254, `urn:oid:1.2.246.537.6.1254`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulolaji: Option<sosmeta_types::Coded<TulolajiXE04E71BA>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
 }
 #[cfg(
@@ -52,6 +48,7 @@ pub struct TuloXAE7B16F2 {
 )]
 impl TuloXAE7B16F2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulolaji: None,
@@ -59,7 +56,52 @@ impl TuloXAE7B16F2 {
             maara: None,
         }
     }
+    /// Set `tulolaji` (builder).
+    #[inline]
+    pub fn with_tulolaji(
+        mut self,
+        value: sosmeta_types::Coded<TulolajiXE04E71BA>,
+    ) -> Self {
+        self.tulolaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(feature = "lapsen-elatusavun-turvaamisen", feature = "sosiaalisen-luototuksen")
+)]
+impl sosmeta_types::record::Record for TuloXAE7B16F2 {
+    const KEYS: &'static [&'static str] = &["tulolaji", "kuvaus", "maara"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulolaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulolaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.maara);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsen-elatusavun-turvaamisen", feature =
+    "sosiaalisen-luototuksen"))] TuloXAE7B16F2
+);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `da1fd322b609dde3`, shared by 8 element(s) of the release.
@@ -69,11 +111,9 @@ impl TuloXAE7B16F2 {
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXDA1FD322 {
     /// Postiosoite (sv: Postadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postiosoite: Option<OsoiteXE9FA3AAD>,
 }
 #[cfg(
@@ -84,10 +124,40 @@ pub struct YhteystiedotXDA1FD322 {
 )]
 impl YhteystiedotXDA1FD322 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { postiosoite: None }
     }
+    /// Set `postiosoite` (builder).
+    #[inline]
+    pub fn with_postiosoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.postiosoite = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
+    )
+)]
+impl sosmeta_types::record::Record for YhteystiedotXDA1FD322 {
+    const KEYS: &'static [&'static str] = &["postiosoite"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            postiosoite: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.postiosoite);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))] YhteystiedotXDA1FD322
+);
 /// Lapsi (sv: Barn)
 ///
 /// Shape `0bba5851cfbc581a`, shared by 3 element(s) of the release.
@@ -97,8 +167,7 @@ impl YhteystiedotXDA1FD322 {
         feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiX0BBA5851 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -111,18 +180,14 @@ pub struct LapsiX0BBA5851 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXDA1FD322>,
 }
 #[cfg(
@@ -133,6 +198,7 @@ pub struct LapsiX0BBA5851 {
 )]
 impl LapsiX0BBA5851 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -146,7 +212,74 @@ impl LapsiX0BBA5851 {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXDA1FD322) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"
+    )
+)]
+impl sosmeta_types::record::Record for LapsiX0BBA5851 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "kotikunta",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            kotikunta: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.kotikunta);
+        w.opt(5usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen"))] LapsiX0BBA5851
+);
 /// Kertamaksuna suoritettava elatusapu (sv: Underhållsbidrag som betalas som ett engångsbelopp)
 ///
 /// Shape `0c96f8ac1c719c47`, shared by 2 element(s) of the release.
@@ -156,20 +289,17 @@ impl LapsiX0BBA5851 {
         feature = "puolison-elatusavun-turvaamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KertamaksunaSuoritettavaElatusapuX0C96F8AC {
     /// Kertamaksuna suoritettavan elatusavun määrä euroina (sv: Eurobelopp för underhållsbidraget som betalas som ett engångsbelopp)
     ///
     /// JSON `kertamaksuna_suoritettavan_elatusavun_maara_euroina`: esitystapa Määrä, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kertamaksuna_suoritettavan_elatusavun_maara_euroina: Option<
         sosmeta_types::Quantity,
     >,
     /// Kertamaksuna suoritettavan elatusavun maksupäivä (sv: Betalningsdag för underhållsbidraget som betalas som ett engångsbelopp)
     ///
     /// JSON `kertamaksuna_suoritettavan_elatusavun_maksupaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kertamaksuna_suoritettavan_elatusavun_maksupaiva: Option<
         sosmeta_types::PartialDate,
     >,
@@ -182,13 +312,60 @@ pub struct KertamaksunaSuoritettavaElatusapuX0C96F8AC {
 )]
 impl KertamaksunaSuoritettavaElatusapuX0C96F8AC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kertamaksuna_suoritettavan_elatusavun_maara_euroina: None,
             kertamaksuna_suoritettavan_elatusavun_maksupaiva: None,
         }
     }
+    /// Set `kertamaksuna_suoritettavan_elatusavun_maara_euroina` (builder).
+    #[inline]
+    pub fn with_kertamaksuna_suoritettavan_elatusavun_maara_euroina(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.kertamaksuna_suoritettavan_elatusavun_maara_euroina = Some(value);
+        self
+    }
+    /// Set `kertamaksuna_suoritettavan_elatusavun_maksupaiva` (builder).
+    #[inline]
+    pub fn with_kertamaksuna_suoritettavan_elatusavun_maksupaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.kertamaksuna_suoritettavan_elatusavun_maksupaiva = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "puolison-elatusavun-turvaamisen"
+    )
+)]
+impl sosmeta_types::record::Record for KertamaksunaSuoritettavaElatusapuX0C96F8AC {
+    const KEYS: &'static [&'static str] = &[
+        "kertamaksuna_suoritettavan_elatusavun_maara_euroina",
+        "kertamaksuna_suoritettavan_elatusavun_maksupaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kertamaksuna_suoritettavan_elatusavun_maara_euroina: f.opt(0usize)?,
+            kertamaksuna_suoritettavan_elatusavun_maksupaiva: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kertamaksuna_suoritettavan_elatusavun_maara_euroina);
+        w.opt(1usize, &self.kertamaksuna_suoritettavan_elatusavun_maksupaiva);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsen-elatusavun-turvaamisen", feature =
+    "puolison-elatusavun-turvaamisen"))] KertamaksunaSuoritettavaElatusapuX0C96F8AC
+);
 /// Allekirjoitus (sv: Underskrift)
 ///
 /// JSON `allekirjoitus`: toistuva, pakollinen.
@@ -201,8 +378,7 @@ impl KertamaksunaSuoritettavaElatusapuX0C96F8AC {
         feature = "puolison-elatusavun-turvaamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllekirjoitusXD0247278 {
     /// Allekirjoituksen tyyppi (sv: Typ av underskrift)
     ///
@@ -213,27 +389,22 @@ pub struct AllekirjoitusXD0247278 {
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<String>,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
     /// Rooli
     ///
     /// JSON `rooli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rooli: Option<String>,
 }
 #[cfg(
@@ -245,6 +416,7 @@ pub struct AllekirjoitusXD0247278 {
 )]
 impl AllekirjoitusXD0247278 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoituksen_tyyppi: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
     ) -> Self {
@@ -257,7 +429,79 @@ impl AllekirjoitusXD0247278 {
             rooli: None,
         }
     }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: String) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: String) -> Self {
+        self.nimi = Some(value);
+        self
+    }
+    /// Set `rooli` (builder).
+    #[inline]
+    pub fn with_rooli(mut self, value: String) -> Self {
+        self.rooli = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "puolison-elatusavun-turvaamisen"
+    )
+)]
+impl sosmeta_types::record::Record for AllekirjoitusXD0247278 {
+    const KEYS: &'static [&'static str] = &[
+        "allekirjoituksen_tyyppi",
+        "paikka",
+        "paivamaara",
+        "allekirjoitus",
+        "nimi",
+        "rooli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            allekirjoituksen_tyyppi: f.req(0usize)?,
+            paikka: f.opt(1usize)?,
+            paivamaara: f.opt(2usize)?,
+            allekirjoitus: f.opt(3usize)?,
+            nimi: f.opt(4usize)?,
+            rooli: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.allekirjoituksen_tyyppi);
+        w.opt(1usize, &self.paikka);
+        w.opt(2usize, &self.paivamaara);
+        w.opt(3usize, &self.allekirjoitus);
+        w.opt(4usize, &self.nimi);
+        w.opt(5usize, &self.rooli);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "puolison-elatusavun-turvaamisen"))] AllekirjoitusXD0247278
+);
 /// Päätöksentekijä (sv: Beslutsfattare)
 ///
 /// JSON `paatoksentekija`: pakollinen.
@@ -270,8 +514,7 @@ impl AllekirjoitusXD0247278 {
         feature = "puolison-elatusavun-turvaamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatoksentekijaX2E6F85D3 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -284,17 +527,14 @@ pub struct PaatoksentekijaX2E6F85D3 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
 }
 #[cfg(
@@ -306,6 +546,7 @@ pub struct PaatoksentekijaX2E6F85D3 {
 )]
 impl PaatoksentekijaX2E6F85D3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -318,7 +559,67 @@ impl PaatoksentekijaX2E6F85D3 {
             yhteystiedot: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palveluyksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikko = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX3E9B1CA1) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "puolison-elatusavun-turvaamisen"
+    )
+)]
+impl sosmeta_types::record::Record for PaatoksentekijaX2E6F85D3 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "palveluyksikko",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            palveluyksikko: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.palveluyksikko);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "puolison-elatusavun-turvaamisen"))] PaatoksentekijaX2E6F85D3
+);
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
 /// Shape `5bdcbfeb9c61eb94`, shared by 3 element(s) of the release.
@@ -329,8 +630,7 @@ impl PaatoksentekijaX2E6F85D3 {
         feature = "puolison-elatusavun-turvaamisen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutoksenhakuX5BDCBFEB {
     /// Ohjeteksti (sv: Anvisning)
     ///
@@ -339,7 +639,6 @@ pub struct MuutoksenhakuX5BDCBFEB {
     /// Määräaika (sv: Tidsfrist)
     ///
     /// JSON `maaraaika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaika: Option<String>,
 }
 #[cfg(
@@ -351,10 +650,44 @@ pub struct MuutoksenhakuX5BDCBFEB {
 )]
 impl MuutoksenhakuX5BDCBFEB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
         Self {
             ohjeteksti,
             maaraaika: None,
         }
     }
+    /// Set `maaraaika` (builder).
+    #[inline]
+    pub fn with_maaraaika(mut self, value: String) -> Self {
+        self.maaraaika = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lapsen-elatusavun-turvaamisen",
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "puolison-elatusavun-turvaamisen"
+    )
+)]
+impl sosmeta_types::record::Record for MuutoksenhakuX5BDCBFEB {
+    const KEYS: &'static [&'static str] = &["ohjeteksti", "maaraaika"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ohjeteksti: f.req(0usize)?,
+            maaraaika: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.ohjeteksti);
+        w.opt(1usize, &self.maaraaika);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsen-elatusavun-turvaamisen", feature =
+    "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "puolison-elatusavun-turvaamisen"))] MuutoksenhakuX5BDCBFEB
+);

@@ -16,8 +16,7 @@ use super::*;
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkiloX3CF6D728 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -30,15 +29,12 @@ pub struct HenkiloX3CF6D728 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
 #[cfg(
@@ -49,6 +45,7 @@ pub struct HenkiloX3CF6D728 {
 )]
 impl HenkiloX3CF6D728 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -61,4 +58,59 @@ impl HenkiloX3CF6D728 {
             yhteystiedot: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for HenkiloX3CF6D728 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsen-huollon-ja-tapaamisoikeuden-turvaamisen", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] HenkiloX3CF6D728
+);

@@ -17,8 +17,7 @@ use super::*;
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakemusX0CF002DC {
     /// Haettava palvelu (sv: Service som söks)
     ///
@@ -27,7 +26,6 @@ pub struct HakemusX0CF002DC {
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
 }
 #[cfg(
@@ -39,6 +37,7 @@ pub struct HakemusX0CF002DC {
 )]
 impl HakemusX0CF002DC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX1F5A166F>,
     ) -> Self {
@@ -47,7 +46,40 @@ impl HakemusX0CF002DC {
             perustelu: None,
         }
     }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for HakemusX0CF002DC {
+    const KEYS: &'static [&'static str] = &["haettava_palvelu", "perustelu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            haettava_palvelu: f.req(0usize)?,
+            perustelu: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.haettava_palvelu);
+        w.opt(1usize, &self.perustelu);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsiperheiden-palvelujen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "tyoikaisten-palvelujen"))] HakemusX0CF002DC
+);
 /// Hakemus päihde- ja riippuvuustyön erityiseen palveluun (sv: Ansökan om särskild service inom arbetet med missbruk och beroende)
 ///
 /// Shape `fd28b9b794f4d986`, shared by 3 element(s) of the release.
@@ -58,8 +90,7 @@ impl HakemusX0CF002DC {
         feature = "tyoikaisten-palvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7 {
     /// Asiakas (sv: Klient)
     ///
@@ -72,25 +103,20 @@ pub struct HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7 {
     /// Hyväksyn asiakirjojen sähköisen tiedoksiannon (sv: Jag samtycker till att handlingar delges elektroniskt)
     ///
     /// JSON `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: Option<bool>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
 #[cfg(
@@ -102,6 +128,7 @@ pub struct HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7 {
 )]
 impl HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX290DBFB0>,
         hakemus: HakemusX0CF002DC,
@@ -116,7 +143,86 @@ impl HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7 {
             laatija: None,
         }
     }
+    /// Set `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon` (builder).
+    #[inline]
+    pub fn with_hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: YksityishenkiloXF419E9CB) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lapsiperheiden-palvelujen",
+        feature = "paihde-ja-riippuvuustyon-erityisten-palvelujen",
+        feature = "tyoikaisten-palvelujen"
+    )
+)]
+impl sosmeta_types::record::Record
+for HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "hakemus",
+        "hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            hakemus: f.req(1usize)?,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: f.opt(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            lakiselostus: f.opt(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            laatija: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.hakemus);
+        w.opt(2usize, &self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.lakiselostus);
+        w.opt(5usize, &self.paivamaara);
+        w.opt(6usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lapsiperheiden-palvelujen", feature =
+    "paihde-ja-riippuvuustyon-erityisten-palvelujen", feature =
+    "tyoikaisten-palvelujen"))] HakemusPaihdeJaRiippuvuustyonErityiseenPalveluunXFD28B9B7
+);
 sosmeta_types::classification!(
     #[doc =
     " Lastensuojeluasiakkuuden alkamisen syy (sv: Orsaken till att en klientrelation inom barnskyddet inleddes)"]

@@ -13,8 +13,7 @@ use super::*;
 #[cfg(
     any(feature = "lastensuojelun-avohuollon", feature = "lastensuojelun-sijaishuollon")
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaheisverkostonKartoittaminenX23C153C2 {
     /// Kartoitus on tehty (sv: Kartläggning har utförts)
     ///
@@ -23,22 +22,18 @@ pub struct LaheisverkostonKartoittaminenX23C153C2 {
     /// Lapsen ehdottamat henkilöt (sv: Personer föreslagna av barnet)
     ///
     /// JSON `lapsen_ehdottamat_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ehdottamat_henkilot: Option<String>,
     /// Vanhempien ehdottamat henkilöt (sv: Personer föreslagna av föräldrarna)
     ///
     /// JSON `vanhempien_ehdottamat_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_ehdottamat_henkilot: Option<String>,
     /// Läheisverkoston antama tuki (sv: Stöd som ges av närståendenätverket)
     ///
     /// JSON `laheisverkoston_antama_tuki`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_antama_tuki: Option<String>,
     /// Tekemättä jättämisen syy (sv: Orsak till outförd åtgärd)
     ///
     /// JSON `tekematta_jattamisen_syy`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tekematta_jattamisen_syy: Option<String>,
 }
 #[cfg(
@@ -46,6 +41,7 @@ pub struct LaheisverkostonKartoittaminenX23C153C2 {
 )]
 impl LaheisverkostonKartoittaminenX23C153C2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kartoitus_on_tehty: bool) -> Self {
         Self {
             kartoitus_on_tehty,
@@ -55,7 +51,65 @@ impl LaheisverkostonKartoittaminenX23C153C2 {
             tekematta_jattamisen_syy: None,
         }
     }
+    /// Set `lapsen_ehdottamat_henkilot` (builder).
+    #[inline]
+    pub fn with_lapsen_ehdottamat_henkilot(mut self, value: String) -> Self {
+        self.lapsen_ehdottamat_henkilot = Some(value);
+        self
+    }
+    /// Set `vanhempien_ehdottamat_henkilot` (builder).
+    #[inline]
+    pub fn with_vanhempien_ehdottamat_henkilot(mut self, value: String) -> Self {
+        self.vanhempien_ehdottamat_henkilot = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_antama_tuki` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_antama_tuki(mut self, value: String) -> Self {
+        self.laheisverkoston_antama_tuki = Some(value);
+        self
+    }
+    /// Set `tekematta_jattamisen_syy` (builder).
+    #[inline]
+    pub fn with_tekematta_jattamisen_syy(mut self, value: String) -> Self {
+        self.tekematta_jattamisen_syy = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(feature = "lastensuojelun-avohuollon", feature = "lastensuojelun-sijaishuollon")
+)]
+impl sosmeta_types::record::Record for LaheisverkostonKartoittaminenX23C153C2 {
+    const KEYS: &'static [&'static str] = &[
+        "kartoitus_on_tehty",
+        "lapsen_ehdottamat_henkilot",
+        "vanhempien_ehdottamat_henkilot",
+        "laheisverkoston_antama_tuki",
+        "tekematta_jattamisen_syy",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kartoitus_on_tehty: f.req(0usize)?,
+            lapsen_ehdottamat_henkilot: f.opt(1usize)?,
+            vanhempien_ehdottamat_henkilot: f.opt(2usize)?,
+            laheisverkoston_antama_tuki: f.opt(3usize)?,
+            tekematta_jattamisen_syy: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kartoitus_on_tehty);
+        w.opt(1usize, &self.lapsen_ehdottamat_henkilot);
+        w.opt(2usize, &self.vanhempien_ehdottamat_henkilot);
+        w.opt(3usize, &self.laheisverkoston_antama_tuki);
+        w.opt(4usize, &self.tekematta_jattamisen_syy);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-sijaishuollon"))] LaheisverkostonKartoittaminenX23C153C2
+);
 sosmeta_types::classification!(
     #[doc = " Sijoituspaikka (sv: Placeringsplats)"] #[doc = " "] #[doc =
     " JSON `sijoituspaikka`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -81,8 +135,7 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanKuuleminenXF55C3D35 {
     /// Suoritettu (sv: Utförd)
     ///
@@ -91,7 +144,6 @@ pub struct AsiakkaanKuuleminenXF55C3D35 {
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 #[cfg(
@@ -103,13 +155,50 @@ pub struct AsiakkaanKuuleminenXF55C3D35 {
 )]
 impl AsiakkaanKuuleminenXF55C3D35 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(suoritettu: bool) -> Self {
         Self {
             suoritettu,
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-avohuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AsiakkaanKuuleminenXF55C3D35 {
+    const KEYS: &'static [&'static str] = &[
+        "suoritettu",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suoritettu: f.req(0usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.suoritettu);
+        w.opt(1usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+    AsiakkaanKuuleminenXF55C3D35
+);
 /// Kiireellisen sijoituksen lopettaminen (sv: Avslutning av brådskande placering)
 ///
 /// JSON `kiireellisen_sijoituksen_lopettaminen`: pakollinen.
@@ -118,23 +207,19 @@ impl AsiakkaanKuuleminenXF55C3D35 {
 #[cfg(
     any(feature = "lastensuojelun-avohuollon", feature = "lastensuojelun-sijaishuollon")
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KiireellisenSijoituksenLopettaminenXE55B64A3 {
     /// Sijoituspaikan nimi (sv: Placeringsplatsens namn)
     ///
     /// JSON `sijoituspaikan_nimi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijoituspaikan_nimi: Option<String>,
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Jatkamispäivä (sv: Fortsättningsdatum)
     ///
     /// JSON `jatkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Päättymispäivä (sv: Avslutningsdatum)
     ///
@@ -146,6 +231,7 @@ pub struct KiireellisenSijoituksenLopettaminenXE55B64A3 {
 )]
 impl KiireellisenSijoituksenLopettaminenXE55B64A3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(paattymispaiva: sosmeta_types::PartialDate) -> Self {
         Self {
             sijoituspaikan_nimi: None,
@@ -154,4 +240,53 @@ impl KiireellisenSijoituksenLopettaminenXE55B64A3 {
             paattymispaiva,
         }
     }
+    /// Set `sijoituspaikan_nimi` (builder).
+    #[inline]
+    pub fn with_sijoituspaikan_nimi(mut self, value: String) -> Self {
+        self.sijoituspaikan_nimi = Some(value);
+        self
+    }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
+    /// Set `jatkamispaiva` (builder).
+    #[inline]
+    pub fn with_jatkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.jatkamispaiva = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(feature = "lastensuojelun-avohuollon", feature = "lastensuojelun-sijaishuollon")
+)]
+impl sosmeta_types::record::Record for KiireellisenSijoituksenLopettaminenXE55B64A3 {
+    const KEYS: &'static [&'static str] = &[
+        "sijoituspaikan_nimi",
+        "alkamispaiva",
+        "jatkamispaiva",
+        "paattymispaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sijoituspaikan_nimi: f.opt(0usize)?,
+            alkamispaiva: f.opt(1usize)?,
+            jatkamispaiva: f.opt(2usize)?,
+            paattymispaiva: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sijoituspaikan_nimi);
+        w.opt(1usize, &self.alkamispaiva);
+        w.opt(2usize, &self.jatkamispaiva);
+        w.req(3usize, &self.paattymispaiva);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-avohuollon", feature =
+    "lastensuojelun-sijaishuollon"))] KiireellisenSijoituksenLopettaminenXE55B64A3
+);

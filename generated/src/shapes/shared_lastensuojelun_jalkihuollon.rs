@@ -9,28 +9,25 @@ use super::*;
 ///
 /// Shape `ff1d1b59b30b522e`, shared by 4 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-yhteiset"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 {
     /// Lapsen kokemus (sv: Barnets upplevelse)
     ///
     /// JSON `lapsen_kokemus`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_kokemus: Option<sosmeta_types::Number>,
     /// Numeerinen arvio (sv: Numerisk bedömning)
     ///
     /// JSON `numeerinen_arvio`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numeerinen_arvio: Option<sosmeta_types::Number>,
     /// Sanallinen arvio (sv: Bedömning i textform)
     ///
     /// JSON `sanallinen_arvio`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_arvio: Option<String>,
 }
 #[cfg(any(feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-yhteiset"))]
 impl SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_kokemus: None,
@@ -38,7 +35,51 @@ impl SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 {
             sanallinen_arvio: None,
         }
     }
+    /// Set `lapsen_kokemus` (builder).
+    #[inline]
+    pub fn with_lapsen_kokemus(mut self, value: sosmeta_types::Number) -> Self {
+        self.lapsen_kokemus = Some(value);
+        self
+    }
+    /// Set `numeerinen_arvio` (builder).
+    #[inline]
+    pub fn with_numeerinen_arvio(mut self, value: sosmeta_types::Number) -> Self {
+        self.numeerinen_arvio = Some(value);
+        self
+    }
+    /// Set `sanallinen_arvio` (builder).
+    #[inline]
+    pub fn with_sanallinen_arvio(mut self, value: String) -> Self {
+        self.sanallinen_arvio = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "lastensuojelun-jalkihuollon", feature = "lastensuojelun-yhteiset"))]
+impl sosmeta_types::record::Record for SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_kokemus",
+        "numeerinen_arvio",
+        "sanallinen_arvio",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_kokemus: f.opt(0usize)?,
+            numeerinen_arvio: f.opt(1usize)?,
+            sanallinen_arvio: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_kokemus);
+        w.opt(1usize, &self.numeerinen_arvio);
+        w.opt(2usize, &self.sanallinen_arvio);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-jalkihuollon", feature =
+    "lastensuojelun-yhteiset"))] SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59
+);
 /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
 ///
 /// Shape `bf485c9fa3ac4788`, shared by 4 element(s) of the release.
@@ -49,16 +90,13 @@ impl SijaishuollossaOlevanLapsenHyvinvointiXFF1D1B59 {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijoituspaikanYhteystiedotXBF485C9F {
     /// Osoite (sv: Adress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<OsoiteXE9FA3AAD>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
 }
 #[cfg(
@@ -70,10 +108,50 @@ pub struct SijoituspaikanYhteystiedotXBF485C9F {
 )]
 impl SijoituspaikanYhteystiedotXBF485C9F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
             puhelinnumero: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-jalkihuollon",
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for SijoituspaikanYhteystiedotXBF485C9F {
+    const KEYS: &'static [&'static str] = &["osoite", "puhelinnumero"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.puhelinnumero);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-jalkihuollon", feature =
+    "lastensuojelun-sijaishuollon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] SijoituspaikanYhteystiedotXBF485C9F
+);

@@ -16,8 +16,7 @@ use super::*;
         feature = "turvakotipalvelun"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TulevanLapsenToinenVanhempiX1CA49AE7 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -30,10 +29,8 @@ pub struct TulevanLapsenToinenVanhempiX1CA49AE7 {
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 #[cfg(
@@ -46,6 +43,7 @@ pub struct TulevanLapsenToinenVanhempiX1CA49AE7 {
 )]
 impl TulevanLapsenToinenVanhempiX1CA49AE7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -57,7 +55,56 @@ impl TulevanLapsenToinenVanhempiX1CA49AE7 {
             yhteystiedot: None,
         }
     }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tukisuhdetoiminnan",
+        feature = "turvakotipalvelun"
+    )
+)]
+impl sosmeta_types::record::Record for TulevanLapsenToinenVanhempiX1CA49AE7 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "turvakielto",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            turvakielto: f.opt(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.turvakielto);
+        w.opt(3usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "tukisuhdetoiminnan", feature
+    = "turvakotipalvelun"))] TulevanLapsenToinenVanhempiX1CA49AE7
+);
 /// Huoltaja tai laillinen edustaja (sv: Vårdnadshavare eller laglig företrädare)
 ///
 /// JSON `huoltaja_tai_laillinen_edustaja`: toistuva.
@@ -66,8 +113,7 @@ impl TulevanLapsenToinenVanhempiX1CA49AE7 {
 #[cfg(
     any(feature = "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset")
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajaTaiLaillinenEdustajaXD300E0D7 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -78,12 +124,10 @@ pub struct HuoltajaTaiLaillinenEdustajaXD300E0D7 {
     /// JSON `etunimet`: esitystapa Nimi, pakollinen.
     pub etunimet: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 #[cfg(
@@ -91,6 +135,7 @@ pub struct HuoltajaTaiLaillinenEdustajaXD300E0D7 {
 )]
 impl HuoltajaTaiLaillinenEdustajaXD300E0D7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -102,7 +147,50 @@ impl HuoltajaTaiLaillinenEdustajaXD300E0D7 {
             kuvaus: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(feature = "lastensuojelun-sijaishuollon", feature = "lastensuojelun-yhteiset")
+)]
+impl sosmeta_types::record::Record for HuoltajaTaiLaillinenEdustajaXD300E0D7 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "yhteystiedot",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            yhteystiedot: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.yhteystiedot);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset"))] HuoltajaTaiLaillinenEdustajaXD300E0D7
+);
 /// Kuuleminen (sv: Hörande)
 ///
 /// Shape `788f3dd937b03235`, shared by 12 element(s) of the release.
@@ -113,18 +201,15 @@ impl HuoltajaTaiLaillinenEdustajaXD300E0D7 {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenX788F3DD9 {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 #[cfg(
@@ -136,39 +221,111 @@ pub struct KuuleminenX788F3DD9 {
 )]
 impl KuuleminenX788F3DD9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suoritettu: None,
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "lastensuojelun-yhteiset",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for KuuleminenX788F3DD9 {
+    const KEYS: &'static [&'static str] = &[
+        "suoritettu",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suoritettu: f.opt(0usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suoritettu);
+        w.opt(1usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "lastensuojelun-yhteiset", feature = "vammaispalvelujen"))] KuuleminenX788F3DD9
+);
 /// Organisaatio (sv: Organisation)
 ///
 /// Shape `851801e578aaeac5`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganisaatioX851801E5 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaation_nimi: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
 impl OrganisaatioX851801E5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             organisaation_nimi: None,
             yhteystiedot: None,
         }
     }
+    /// Set `organisaation_nimi` (builder).
+    #[inline]
+    pub fn with_organisaation_nimi(mut self, value: String) -> Self {
+        self.organisaation_nimi = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+impl sosmeta_types::record::Record for OrganisaatioX851801E5 {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.organisaation_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+    OrganisaatioX851801E5
+);
 sosmeta_types::classification!(
     #[doc = " Sijoituksen laji (sv: Placeringens typ)"] #[doc = " "] #[doc =
     " JSON `sijoituksen_laji`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -185,22 +342,43 @@ sosmeta_types::classification!(
 ///
 /// Shape `9212e8ed1ae41d31`, shared by 14 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuhtautuminenHuostaanottoonX9212E8ED {
     /// Vastustus (sv: Motsättande)
     ///
     /// JSON `vastustus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastustus: Option<bool>,
 }
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
 impl SuhtautuminenHuostaanottoonX9212E8ED {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { vastustus: None }
     }
+    /// Set `vastustus` (builder).
+    #[inline]
+    pub fn with_vastustus(mut self, value: bool) -> Self {
+        self.vastustus = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+impl sosmeta_types::record::Record for SuhtautuminenHuostaanottoonX9212E8ED {
+    const KEYS: &'static [&'static str] = &["vastustus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { vastustus: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vastustus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+    SuhtautuminenHuostaanottoonX9212E8ED
+);
 /// Sitomisen ajankohta (sv: Tidpunkt för fastbindningen)
 ///
 /// JSON `sitomisen_ajankohta`: toistuva.
@@ -213,18 +391,15 @@ impl SuhtautuminenHuostaanottoonX9212E8ED {
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SitomisenAjankohtaXEEADB694 {
     /// Alkamishetki (sv: Inledningstidpunkt)
     ///
     /// JSON `alkamishetki`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamishetki: Option<sosmeta_types::Instant>,
     /// Päättymishetki (sv: Avslutningstidpunkt)
     ///
     /// JSON `paattymishetki`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymishetki: Option<sosmeta_types::Instant>,
 }
 #[cfg(
@@ -236,19 +411,58 @@ pub struct SitomisenAjankohtaXEEADB694 {
 )]
 impl SitomisenAjankohtaXEEADB694 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             alkamishetki: None,
             paattymishetki: None,
         }
     }
+    /// Set `alkamishetki` (builder).
+    #[inline]
+    pub fn with_alkamishetki(mut self, value: sosmeta_types::Instant) -> Self {
+        self.alkamishetki = Some(value);
+        self
+    }
+    /// Set `paattymishetki` (builder).
+    #[inline]
+    pub fn with_paattymishetki(mut self, value: sosmeta_types::Instant) -> Self {
+        self.paattymishetki = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for SitomisenAjankohtaXEEADB694 {
+    const KEYS: &'static [&'static str] = &["alkamishetki", "paattymishetki"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkamishetki: f.opt(0usize)?,
+            paattymishetki: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alkamishetki);
+        w.opt(1usize, &self.paattymishetki);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset", feature = "vammaispalvelujen"))]
+    SitomisenAjankohtaXEEADB694
+);
 /// Kuultava (sv: Person som hörs)
 ///
 /// Shape `33188a226d89baee`, shared by 23 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuultavaX33188A22 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -261,17 +475,16 @@ pub struct KuultavaX33188A22 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
 impl KuultavaX33188A22 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -283,28 +496,65 @@ impl KuultavaX33188A22 {
             kuvaus: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+impl sosmeta_types::record::Record for KuultavaX33188A22 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+    KuultavaX33188A22
+);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `684a293f624102ef`, shared by 4 element(s) of the release.
 #[cfg(
     any(feature = "lastensuojelun-sijaishuollon", feature = "sosiaalisen-luototuksen")
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX684A293F {
     /// Osoite (sv: Adress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<OsoiteXE9FA3AAD>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
 #[cfg(
@@ -312,6 +562,7 @@ pub struct YhteystiedotX684A293F {
 )]
 impl YhteystiedotX684A293F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
@@ -319,7 +570,53 @@ impl YhteystiedotX684A293F {
             sahkopostiosoite: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: String) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(feature = "lastensuojelun-sijaishuollon", feature = "sosiaalisen-luototuksen")
+)]
+impl sosmeta_types::record::Record for YhteystiedotX684A293F {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.opt(1usize)?,
+            sahkopostiosoite: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.puhelinnumero);
+        w.opt(2usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "sosiaalisen-luototuksen"))] YhteystiedotX684A293F
+);
 sosmeta_types::classification!(
     #[doc =
     " Lastensuojelun rajoitustoimenpiteen laji (sv: Typ av begränsning inom barnskyddet)"]
@@ -340,8 +637,7 @@ sosmeta_types::classification!(
 ///
 /// Shape `a6468d64ada94ced`, shared by 6 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutoksenhakuXA6468D64 {
     /// Ohjeteksti (sv: Anvisning)
     ///
@@ -351,23 +647,38 @@ pub struct MuutoksenhakuXA6468D64 {
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
 impl MuutoksenhakuXA6468D64 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
         Self { ohjeteksti }
     }
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+impl sosmeta_types::record::Record for MuutoksenhakuXA6468D64 {
+    const KEYS: &'static [&'static str] = &["ohjeteksti"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { ohjeteksti: f.req(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.ohjeteksti);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "vammaispalvelujen"))]
+    MuutoksenhakuXA6468D64
+);
 /// Lapsen sijoitus (sv: Placering av barn)
 ///
 /// Shape `7cadbb03c190ee0f`, shared by 3 element(s) of the release.
 #[cfg(
     any(feature = "lastensuojelun-sijaishuollon", feature = "sosiaalisen-luototuksen")
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSijoitusX7CADBB03 {
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
 }
 #[cfg(
@@ -375,10 +686,37 @@ pub struct LapsenSijoitusX7CADBB03 {
 )]
 impl LapsenSijoitusX7CADBB03 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { alkamispaiva: None }
     }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(feature = "lastensuojelun-sijaishuollon", feature = "sosiaalisen-luototuksen")
+)]
+impl sosmeta_types::record::Record for LapsenSijoitusX7CADBB03 {
+    const KEYS: &'static [&'static str] = &["alkamispaiva"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkamispaiva: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alkamispaiva);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "sosiaalisen-luototuksen"))] LapsenSijoitusX7CADBB03
+);
 /// Sijoituspaikan yhteystiedot (sv: Placeringsplatsens kontaktuppgifter)
 ///
 /// Shape `036429058e5479b1`, shared by 3 element(s) of the release.
@@ -388,13 +726,11 @@ impl LapsenSijoitusX7CADBB03 {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SijoituspaikanYhteystiedotX03642905 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
 }
 #[cfg(
@@ -405,16 +741,43 @@ pub struct SijoituspaikanYhteystiedotX03642905 {
 )]
 impl SijoituspaikanYhteystiedotX03642905 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { osoite: None }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for SijoituspaikanYhteystiedotX03642905 {
+    const KEYS: &'static [&'static str] = &["osoite"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { osoite: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] SijoituspaikanYhteystiedotX03642905
+);
 /// Edunvalvoja (sv: Intressebevakare)
 ///
 /// Shape `002a671dc73b167d`, shared by 6 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "turvakotipalvelun"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdunvalvojaX002A671D {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -427,25 +790,22 @@ pub struct EdunvalvojaX002A671D {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "turvakotipalvelun"))]
 impl EdunvalvojaX002A671D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -459,7 +819,66 @@ impl EdunvalvojaX002A671D {
             yhteystiedot: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "turvakotipalvelun"))]
+impl sosmeta_types::record::Record for EdunvalvojaX002A671D {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "turvakielto",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            turvakielto: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.turvakielto);
+        w.opt(5usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature = "turvakotipalvelun"))]
+    EdunvalvojaX002A671D
+);
 /// Avustajan yhteystiedot (sv: Assistentens kontaktuppgifter)
 ///
 /// Shape `17c27c90988b9b2e`, shared by 4 element(s) of the release.
@@ -469,18 +888,15 @@ impl EdunvalvojaX002A671D {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AvustajanYhteystiedotX17C27C90 {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
 #[cfg(
@@ -491,10 +907,48 @@ pub struct AvustajanYhteystiedotX17C27C90 {
 )]
 impl AvustajanYhteystiedotX17C27C90 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             puhelinnumero: None,
             sahkopostiosoite: None,
         }
     }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: String) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-sijaishuollon",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for AvustajanYhteystiedotX17C27C90 {
+    const KEYS: &'static [&'static str] = &["puhelinnumero", "sahkopostiosoite"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            puhelinnumero: f.opt(0usize)?,
+            sahkopostiosoite: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.puhelinnumero);
+        w.opt(1usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-sijaishuollon", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] AvustajanYhteystiedotX17C27C90
+);

@@ -11,18 +11,15 @@ use super::*;
 ///
 /// Shape `49f16a1c1e70646e`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Osallistujat (sv: Deltagare)
     ///
@@ -32,6 +29,7 @@ pub struct TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C {
 #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
 impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(osallistujat: sosmeta_types::NonEmptyString) -> Self {
         Self {
             paivamaara: None,
@@ -39,7 +37,42 @@ impl TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C {
             osallistujat,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
+impl sosmeta_types::record::Record
+for TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C {
+    const KEYS: &'static [&'static str] = &["paivamaara", "paikka", "osallistujat"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            paikka: f.opt(1usize)?,
+            osallistujat: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.paikka);
+        w.req(2usize, &self.osallistujat);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
+    TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyX49F16A1C
+);
 sosmeta_types::classification!(
     #[doc = " Arvio asian kiireellisyydestä (sv: Bedömning av ärendets brådska)"]
     #[doc = " "] #[doc =
@@ -78,8 +111,7 @@ sosmeta_types::classification!(
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenX85B47BA7 {
     /// Kuultava (sv: Person som hörs)
     ///
@@ -88,17 +120,14 @@ pub struct KuuleminenX85B47BA7 {
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujat: Option<String>,
     /// Mielipide (sv: Åsikt)
     ///
     /// JSON `mielipide`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipide: Option<String>,
     /// Selvittämisen tapa (sv: Utredningssätt)
     ///
     /// JSON `selvittamisen_tapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvittamisen_tapa: Option<String>,
 }
 #[cfg(
@@ -109,6 +138,7 @@ pub struct KuuleminenX85B47BA7 {
 )]
 impl KuuleminenX85B47BA7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuultava: KuultavaXBB3963A3) -> Self {
         Self {
             kuultava,
@@ -117,7 +147,59 @@ impl KuuleminenX85B47BA7 {
             selvittamisen_tapa: None,
         }
     }
+    /// Set `osallistujat` (builder).
+    #[inline]
+    pub fn with_osallistujat(mut self, value: String) -> Self {
+        self.osallistujat = Some(value);
+        self
+    }
+    /// Set `mielipide` (builder).
+    #[inline]
+    pub fn with_mielipide(mut self, value: String) -> Self {
+        self.mielipide = Some(value);
+        self
+    }
+    /// Set `selvittamisen_tapa` (builder).
+    #[inline]
+    pub fn with_selvittamisen_tapa(mut self, value: String) -> Self {
+        self.selvittamisen_tapa = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for KuuleminenX85B47BA7 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "osallistujat",
+        "mielipide",
+        "selvittamisen_tapa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.req(0usize)?,
+            osallistujat: f.opt(1usize)?,
+            mielipide: f.opt(2usize)?,
+            selvittamisen_tapa: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuultava);
+        w.opt(1usize, &self.osallistujat);
+        w.opt(2usize, &self.mielipide);
+        w.opt(3usize, &self.selvittamisen_tapa);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-yhteiset", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] KuuleminenX85B47BA7
+);
 /// Kuulemisasiakirja (sv: Samrådshandling)
 ///
 /// JSON `kuulemisasiakirja`: pakollinen.
@@ -129,13 +211,11 @@ impl KuuleminenX85B47BA7 {
         feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuulemisasiakirjaX8B7A9EA4 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Kuuleminen (sv: Hörande)
     ///
@@ -150,19 +230,50 @@ pub struct KuulemisasiakirjaX8B7A9EA4 {
 )]
 impl KuulemisasiakirjaX8B7A9EA4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuuleminen: KuuleminenX85B47BA7) -> Self {
         Self {
             asiasisalto: None,
             kuuleminen,
         }
     }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "lastensuojelun-yhteiset",
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset"
+    )
+)]
+impl sosmeta_types::record::Record for KuulemisasiakirjaX8B7A9EA4 {
+    const KEYS: &'static [&'static str] = &["asiasisalto", "kuuleminen"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.opt(0usize)?,
+            kuuleminen: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiasisalto);
+        w.req(1usize, &self.kuuleminen);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-yhteiset", feature =
+    "sosiaalihuollon-palvelutehtaville-yhteiset"))] KuulemisasiakirjaX8B7A9EA4
+);
 /// Lastensuojelun toteuttamissuunnitelma (sv: Genomförandeplan för barnskyddet)
 ///
 /// Shape `cdd326c14fbd2efe`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunToteuttamissuunnitelmaXCDD326C1 {
     /// Asiakas (sv: Klient)
     ///
@@ -175,12 +286,10 @@ pub struct LastensuojelunToteuttamissuunnitelmaXCDD326C1 {
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -190,6 +299,7 @@ pub struct LastensuojelunToteuttamissuunnitelmaXCDD326C1 {
 #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
 impl LastensuojelunToteuttamissuunnitelmaXCDD326C1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         suunnitelma: SuunnitelmaXA6727574,
@@ -203,4 +313,48 @@ impl LastensuojelunToteuttamissuunnitelmaXCDD326C1 {
             laatija,
         }
     }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
+impl sosmeta_types::record::Record for LastensuojelunToteuttamissuunnitelmaXCDD326C1 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "suunnitelma",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            suunnitelma: f.req(1usize)?,
+            lakiselostus: f.opt(2usize)?,
+            paivamaara: f.opt(3usize)?,
+            laatija: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.suunnitelma);
+        w.opt(2usize, &self.lakiselostus);
+        w.opt(3usize, &self.paivamaara);
+        w.req(4usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "lastensuojelun-yhteiset", feature = "tyoikaisten-palvelujen"))]
+    LastensuojelunToteuttamissuunnitelmaXCDD326C1
+);

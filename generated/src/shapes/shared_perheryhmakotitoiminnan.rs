@@ -9,28 +9,25 @@ use super::*;
 ///
 /// Shape `57fbc462ba33c948`, shared by 8 element(s) of the release.
 #[cfg(any(feature = "perheryhmakotitoiminnan", feature = "vammaispalvelujen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanKuuleminenX57FBC462 {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Mielipide (sv: Åsikt)
     ///
     /// JSON `mielipide`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipide: Option<String>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 #[cfg(any(feature = "perheryhmakotitoiminnan", feature = "vammaispalvelujen"))]
 impl AsiakkaanKuuleminenX57FBC462 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suoritettu: None,
@@ -38,4 +35,48 @@ impl AsiakkaanKuuleminenX57FBC462 {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `mielipide` (builder).
+    #[inline]
+    pub fn with_mielipide(mut self, value: String) -> Self {
+        self.mielipide = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "perheryhmakotitoiminnan", feature = "vammaispalvelujen"))]
+impl sosmeta_types::record::Record for AsiakkaanKuuleminenX57FBC462 {
+    const KEYS: &'static [&'static str] = &[
+        "suoritettu",
+        "mielipide",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suoritettu: f.opt(0usize)?,
+            mielipide: f.opt(1usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suoritettu);
+        w.opt(1usize, &self.mielipide);
+        w.opt(2usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "perheryhmakotitoiminnan", feature = "vammaispalvelujen"))]
+    AsiakkaanKuuleminenX57FBC462
+);

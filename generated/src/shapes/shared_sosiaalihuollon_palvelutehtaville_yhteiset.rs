@@ -57,16 +57,13 @@ sosmeta_types::code_list!(
         feature = "tapaamisten-valvonnan"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXF9EE419A {
     /// Osoite (sv: Adress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<OsoiteXE9FA3AAD>,
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
 #[cfg(
@@ -77,13 +74,51 @@ pub struct YhteystiedotXF9EE419A {
 )]
 impl YhteystiedotXF9EE419A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
             sahkopostiosoite: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: String) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "tapaamisten-valvonnan"
+    )
+)]
+impl sosmeta_types::record::Record for YhteystiedotXF9EE419A {
+    const KEYS: &'static [&'static str] = &["osoite", "sahkopostiosoite"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            sahkopostiosoite: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "tapaamisten-valvonnan"))] YhteystiedotXF9EE419A
+);
 sosmeta_types::classification!(
     #[doc = " Nimi (sv: Namn)"] #[doc = " "] #[doc = " JSON `nimi`: esitystapa Koodi."]
     #[doc = " "] #[doc =
@@ -107,8 +142,7 @@ sosmeta_types::classification!(
         feature = "sosiaalisen-luototuksen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TietojenVastaanottajaX8E2F54B6 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -121,12 +155,10 @@ pub struct TietojenVastaanottajaX8E2F54B6 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
 }
 #[cfg(
@@ -137,6 +169,7 @@ pub struct TietojenVastaanottajaX8E2F54B6 {
 )]
 impl TietojenVastaanottajaX8E2F54B6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -148,7 +181,53 @@ impl TietojenVastaanottajaX8E2F54B6 {
             organisaatio: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen"
+    )
+)]
+impl sosmeta_types::record::Record for TietojenVastaanottajaX8E2F54B6 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "sosiaalisen-luototuksen"))] TietojenVastaanottajaX8E2F54B6
+);
 sosmeta_types::classification!(
     #[doc =
     " Kehitysvammaisten erityishuollon rajoitustoimenpiteen laji (sv: Typ av begränsning inom specialomsorger om personer med utvecklingsstörning)"]
@@ -174,13 +253,11 @@ sosmeta_types::classification!(
         feature = "vammaispalvelujen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanKuuleminenX485E2424 {
     /// Mielipide (sv: Åsikt)
     ///
     /// JSON `mielipide`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipide: Option<String>,
 }
 #[cfg(
@@ -191,10 +268,38 @@ pub struct AsiakkaanKuuleminenX485E2424 {
 )]
 impl AsiakkaanKuuleminenX485E2424 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { mielipide: None }
     }
+    /// Set `mielipide` (builder).
+    #[inline]
+    pub fn with_mielipide(mut self, value: String) -> Self {
+        self.mielipide = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "vammaispalvelujen"
+    )
+)]
+impl sosmeta_types::record::Record for AsiakkaanKuuleminenX485E2424 {
+    const KEYS: &'static [&'static str] = &["mielipide"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { mielipide: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.mielipide);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "vammaispalvelujen"))] AsiakkaanKuuleminenX485E2424
+);
 sosmeta_types::code_list!(
     #[doc =
     " Rajoittava väline tai asuste (sv: Begränsande anordning eller klädesplagg)"]
@@ -220,15 +325,13 @@ sosmeta_types::code_list!(
         feature = "sosiaalisen-luototuksen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaikkaJossaToimintaToteutetaanXE55CFC2B {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
     pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
 #[cfg(
@@ -239,13 +342,45 @@ pub struct PaikkaJossaToimintaToteutetaanXE55CFC2B {
 )]
 impl PaikkaJossaToimintaToteutetaanXE55CFC2B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
             yhteystiedot: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen"
+    )
+)]
+impl sosmeta_types::record::Record for PaikkaJossaToimintaToteutetaanXE55CFC2B {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.req(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.organisaation_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "sosiaalisen-luototuksen"))] PaikkaJossaToimintaToteutetaanXE55CFC2B
+);
 /// Maksusitoumus (sv: Betalningsförbindelse)
 ///
 /// JSON `maksusitoumus`: pakollinen.
@@ -257,26 +392,21 @@ impl PaikkaJossaToimintaToteutetaanXE55CFC2B {
         feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MaksusitoumusX92B0C0C2 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Maksimisumma (sv: Maximibelopp)
     ///
     /// JSON `maksimisumma`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maksimisumma: Option<sosmeta_types::Quantity>,
     /// Ehdot (sv: Villkor)
     ///
     /// JSON `ehdot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ehdot: Option<String>,
     /// Voimassaolo (sv: Giltighet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Maksusitoumuksen antaja (sv: Utfärdare av betalningsförbindelsen)
     ///
@@ -285,7 +415,6 @@ pub struct MaksusitoumusX92B0C0C2 {
     /// Laskutustiedot (sv: Fakturering)
     ///
     /// JSON `laskutustiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laskutustiedot: Option<String>,
 }
 #[cfg(
@@ -296,6 +425,7 @@ pub struct MaksusitoumusX92B0C0C2 {
 )]
 impl MaksusitoumusX92B0C0C2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(maksusitoumuksen_antaja: OmatyontekijaX121E01FD) -> Self {
         Self {
             asiasisalto: None,
@@ -306,7 +436,77 @@ impl MaksusitoumusX92B0C0C2 {
             laskutustiedot: None,
         }
     }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `maksimisumma` (builder).
+    #[inline]
+    pub fn with_maksimisumma(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maksimisumma = Some(value);
+        self
+    }
+    /// Set `ehdot` (builder).
+    #[inline]
+    pub fn with_ehdot(mut self, value: String) -> Self {
+        self.ehdot = Some(value);
+        self
+    }
+    /// Set `voimassaolo` (builder).
+    #[inline]
+    pub fn with_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.voimassaolo = Some(value);
+        self
+    }
+    /// Set `laskutustiedot` (builder).
+    #[inline]
+    pub fn with_laskutustiedot(mut self, value: String) -> Self {
+        self.laskutustiedot = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"
+    )
+)]
+impl sosmeta_types::record::Record for MaksusitoumusX92B0C0C2 {
+    const KEYS: &'static [&'static str] = &[
+        "asiasisalto",
+        "maksimisumma",
+        "ehdot",
+        "voimassaolo",
+        "maksusitoumuksen_antaja",
+        "laskutustiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.opt(0usize)?,
+            maksimisumma: f.opt(1usize)?,
+            ehdot: f.opt(2usize)?,
+            voimassaolo: f.opt(3usize)?,
+            maksusitoumuksen_antaja: f.req(4usize)?,
+            laskutustiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiasisalto);
+        w.opt(1usize, &self.maksimisumma);
+        w.opt(2usize, &self.ehdot);
+        w.opt(3usize, &self.voimassaolo);
+        w.req(4usize, &self.maksusitoumuksen_antaja);
+        w.opt(5usize, &self.laskutustiedot);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen"))] MaksusitoumusX92B0C0C2
+);
 /// Suostumus (sv: Samtycke)
 ///
 /// JSON `suostumus`: pakollinen.
@@ -318,15 +518,13 @@ impl MaksusitoumusX92B0C0C2 {
         feature = "sosiaalisen-luototuksen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumusXB9F3C4B8 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
     pub asiasisalto: sosmeta_types::NonEmptyString,
     /// Voimassaolo (sv: Giltighet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
 #[cfg(
@@ -337,10 +535,42 @@ pub struct SuostumusXB9F3C4B8 {
 )]
 impl SuostumusXB9F3C4B8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
             voimassaolo: None,
         }
     }
+    /// Set `voimassaolo` (builder).
+    #[inline]
+    pub fn with_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.voimassaolo = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "sosiaalihuollon-palvelutehtaville-yhteiset",
+        feature = "sosiaalisen-luototuksen"
+    )
+)]
+impl sosmeta_types::record::Record for SuostumusXB9F3C4B8 {
+    const KEYS: &'static [&'static str] = &["asiasisalto", "voimassaolo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.req(0usize)?,
+            voimassaolo: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiasisalto);
+        w.opt(1usize, &self.voimassaolo);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "sosiaalihuollon-palvelutehtaville-yhteiset", feature =
+    "sosiaalisen-luototuksen"))] SuostumusXB9F3C4B8
+);

@@ -14,18 +14,15 @@ use super::*;
         feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PankkiyhteysXD5BC2991 {
     /// BIC
     ///
     /// JSON `bic`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<sosmeta_types::Identifier>,
     /// IBAN
     ///
     /// JSON `iban`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<sosmeta_types::Identifier>,
 }
 #[cfg(
@@ -36,7 +33,45 @@ pub struct PankkiyhteysXD5BC2991 {
 )]
 impl PankkiyhteysXD5BC2991 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { bic: None, iban: None }
     }
+    /// Set `bic` (builder).
+    #[inline]
+    pub fn with_bic(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.bic = Some(value);
+        self
+    }
+    /// Set `iban` (builder).
+    #[inline]
+    pub fn with_iban(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.iban = Some(value);
+        self
+    }
 }
+#[cfg(
+    any(
+        feature = "sosiaalisen-luototuksen",
+        feature = "taydentavan-ja-ehkaisevan-toimeentulotuen"
+    )
+)]
+impl sosmeta_types::record::Record for PankkiyhteysXD5BC2991 {
+    const KEYS: &'static [&'static str] = &["bic", "iban"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            bic: f.opt(0usize)?,
+            iban: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.bic);
+        w.opt(1usize, &self.iban);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "sosiaalisen-luototuksen", feature =
+    "taydentavan-ja-ehkaisevan-toimeentulotuen"))] PankkiyhteysXD5BC2991
+);

@@ -9,22 +9,46 @@ use super::*;
 ///
 /// Shape `3297464b4470b5f1`, shared by 2 element(s) of the release.
 #[cfg(any(feature = "tyoikaisten-palvelujen", feature = "vanhemmuuden-selvittamisen"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaation_nimi: Option<String>,
 }
 #[cfg(any(feature = "tyoikaisten-palvelujen", feature = "vanhemmuuden-selvittamisen"))]
 impl KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { organisaation_nimi: None }
     }
+    /// Set `organisaation_nimi` (builder).
+    #[inline]
+    pub fn with_organisaation_nimi(mut self, value: String) -> Self {
+        self.organisaation_nimi = Some(value);
+        self
+    }
 }
+#[cfg(any(feature = "tyoikaisten-palvelujen", feature = "vanhemmuuden-selvittamisen"))]
+impl sosmeta_types::record::Record
+for KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.organisaation_nimi);
+    }
+}
+sosmeta_types::record!(
+    #[cfg(any(feature = "tyoikaisten-palvelujen", feature =
+    "vanhemmuuden-selvittamisen"))] KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B
+);
 sosmeta_types::code_list!(
     #[doc = " Annettu hedelmöityshoitoa (sv: Assisterad befruktning har utförts)"]
     #[doc = " "] #[doc =

@@ -10,26 +10,44 @@ use super::*;
 /// JSON `avun_jarjestamiseen_osallistuvat_henkilot`: esitystapa Otsikko.
 ///
 /// Shape `33e7ed3cdd72a2f9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<Vec<YksityishenkiloXF419E9CB>>,
 }
 impl AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: Vec<YksityishenkiloXF419E9CB>) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C {
+    const KEYS: &'static [&'static str] = &["yksityishenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+    }
+}
+sosmeta_types::record!(AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C);
 /// Asiakkaan yksilöllinen varautumissuunnitelma (sv: Klientens individuella beredskapsplan)
 ///
 /// Shape `b0c35f555d48fee2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 {
     /// Asiakas (sv: Klient)
     ///
@@ -40,7 +58,6 @@ pub struct AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Kuvaus välttämättömästä avusta ja sen järjestämisestä (sv: Beskrivning av den hjälp som är nödvändig och hur den ordnas)
     ///
@@ -49,17 +66,14 @@ pub struct AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 {
     /// Avun järjestämiseen osallistuvat henkilöt (sv: Personer som deltar i ordnandet av hjälpen)
     ///
     /// JSON `avun_jarjestamiseen_osallistuvat_henkilot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avun_jarjestamiseen_osallistuvat_henkilot: Option<
         AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C,
     >,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -68,6 +82,7 @@ pub struct AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 {
 }
 impl AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta: sosmeta_types::NonEmptyString,
@@ -83,14 +98,81 @@ impl AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `avun_jarjestamiseen_osallistuvat_henkilot` (builder).
+    #[inline]
+    pub fn with_avun_jarjestamiseen_osallistuvat_henkilot(
+        mut self,
+        value: AvunJarjestamiseenOsallistuvatHenkilotX33E7ED3C,
+    ) -> Self {
+        self.avun_jarjestamiseen_osallistuvat_henkilot = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta",
+        "avun_jarjestamiseen_osallistuvat_henkilot",
+        "suunnitelman_tarkistaminen",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta: f.req(2usize)?,
+            avun_jarjestamiseen_osallistuvat_henkilot: f.opt(3usize)?,
+            suunnitelman_tarkistaminen: f.opt(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            laatija: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.req(2usize, &self.kuvaus_valttamattomasta_avusta_ja_sen_jarjestamisesta);
+        w.opt(3usize, &self.avun_jarjestamiseen_osallistuvat_henkilot);
+        w.opt(4usize, &self.suunnitelman_tarkistaminen);
+        w.opt(5usize, &self.paivamaara);
+        w.req(6usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(AsiakkaanYksilollinenVarautumissuunnitelmaXB0C35F55);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `1921b84c7e4b4d46`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX1921B84C {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -103,19 +185,17 @@ pub struct AsiakasX1921B84C {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 impl AsiakasX1921B84C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -128,19 +208,63 @@ impl AsiakasX1921B84C {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX1921B84C {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "turvakielto",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            turvakielto: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.turvakielto);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX1921B84C);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
 /// Shape `f890a11064073e31`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXF890A110 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
@@ -149,11 +273,11 @@ pub struct YhteystiedotXF890A110 {
     /// Sähköpostiosoite (sv: E-postadress)
     ///
     /// JSON `sahkopostiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sahkopostiosoite: Option<String>,
 }
 impl YhteystiedotXF890A110 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(puhelinnumero: sosmeta_types::NonEmptyString) -> Self {
         Self {
             osoite: None,
@@ -161,14 +285,47 @@ impl YhteystiedotXF890A110 {
             sahkopostiosoite: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `sahkopostiosoite` (builder).
+    #[inline]
+    pub fn with_sahkopostiosoite(mut self, value: String) -> Self {
+        self.sahkopostiosoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotXF890A110 {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.req(1usize)?,
+            sahkopostiosoite: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.req(1usize, &self.puhelinnumero);
+        w.opt(2usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(YhteystiedotXF890A110);
 /// Ammattihenkilö (sv: Yrkesutbildad person)
 ///
 /// JSON `ammattihenkilo`: pakollinen.
 ///
 /// Shape `421ced2b86f3122e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AmmattihenkiloX421CED2B {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -181,12 +338,10 @@ pub struct AmmattihenkiloX421CED2B {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
@@ -195,6 +350,7 @@ pub struct AmmattihenkiloX421CED2B {
 }
 impl AmmattihenkiloX421CED2B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -208,7 +364,47 @@ impl AmmattihenkiloX421CED2B {
             yhteystiedot,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AmmattihenkiloX421CED2B {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            yhteystiedot: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.req(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AmmattihenkiloX421CED2B);
 sosmeta_types::code_list!(
     #[doc = " Taho (sv: Aktör)"] #[doc = " "] #[doc = " JSON `taho`: esitystapa Koodi."]
     #[doc = " "] #[doc =
@@ -259,8 +455,7 @@ sosmeta_types::code_list!(
 /// JSON `ilmoittaja`: toistuva, pakollinen.
 ///
 /// Shape `4df4df8f583e539b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoittajaX4DF4DF8F {
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     ///
@@ -271,27 +466,47 @@ pub struct IlmoittajaX4DF4DF8F {
     /// JSON `taho`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taho: Option<sosmeta_types::Coded<TahoXB044F6C8>>,
 }
 impl IlmoittajaX4DF4DF8F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(ammattihenkilo: AmmattihenkiloX421CED2B) -> Self {
         Self { ammattihenkilo, taho: None }
     }
+    /// Set `taho` (builder).
+    #[inline]
+    pub fn with_taho(mut self, value: sosmeta_types::Coded<TahoXB044F6C8>) -> Self {
+        self.taho = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoittajaX4DF4DF8F {
+    const KEYS: &'static [&'static str] = &["ammattihenkilo", "taho"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ammattihenkilo: f.req(0usize)?,
+            taho: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.ammattihenkilo);
+        w.opt(1usize, &self.taho);
+    }
+}
+sosmeta_types::record!(IlmoittajaX4DF4DF8F);
 /// Ennakollinen lastensuojeluilmoitus (sv: Föregripande barnskyddsanmälan)
 ///
 /// Shape `fa1500884eaa1eba`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnnakollinenLastensuojeluilmoitusXFA150088 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
     pub asiakas: sosmeta_types::NonEmptyVec<AsiakasX1921B84C>,
     /// Tulevan lapsen toinen vanhempi (sv: Det kommande barnets andra förälder)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulevan_lapsen_toinen_vanhempi: Option<TulevanLapsenToinenVanhempiX1CA49AE7>,
     /// Ilmoittaja (sv: Anmälare)
     ///
@@ -300,7 +515,6 @@ pub struct EnnakollinenLastensuojeluilmoitusXFA150088 {
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Syyt ennakollisen lastensuojeluilmoituksen tekemiseen (sv: Orsaker till att en föregripande barnskyddsanmälan görs)
     ///
@@ -313,18 +527,14 @@ pub struct EnnakollinenLastensuojeluilmoitusXFA150088 {
     /// Lisätiedot ennakollisen lastensuojeluilmoituksen syistä (sv: Tilläggsuppgifter om orsakerna till en föregripande barnskyddsanmälan)
     ///
     /// JSON `lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista: Option<String>,
     /// Perhe- ja asumistilanne (sv: Familje- och boendesituation)
     ///
     /// JSON `perhe__ja_asumistilanne`: esitystapa Teksti.
-    #[serde(rename = "perhe__ja_asumistilanne")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perhe_ja_asumistilanne: Option<String>,
     /// Aiemmin annettu tuki (sv: Tidigare stöd)
     ///
     /// JSON `aiemmin_annettu_tuki`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiemmin_annettu_tuki: Option<String>,
     /// Lapsen arvioitu syntymäaika (sv: Beräknad födelsetid för barnet)
     ///
@@ -341,24 +551,21 @@ pub struct EnnakollinenLastensuojeluilmoitusXFA150088 {
     /// Lisätiedot tuleville vanhemmille kertomisesta (sv: Tilläggsuppgifter om information till de blivande föräldrarna)
     ///
     /// JSON `lisatiedot_tuleville_vanhemmille_kertomisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_tuleville_vanhemmille_kertomisesta: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<LaatijaXA71A9A7D>,
 }
 impl EnnakollinenLastensuojeluilmoitusXFA150088 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX1921B84C>,
         ilmoittaja: sosmeta_types::NonEmptyVec<IlmoittajaX4DF4DF8F>,
@@ -389,37 +596,158 @@ impl EnnakollinenLastensuojeluilmoitusXFA150088 {
             laatija: None,
         }
     }
+    /// Set `tulevan_lapsen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_tulevan_lapsen_toinen_vanhempi(
+        mut self,
+        value: TulevanLapsenToinenVanhempiX1CA49AE7,
+    ) -> Self {
+        self.tulevan_lapsen_toinen_vanhempi = Some(value);
+        self
+    }
+    /// Set `ilmoittamispaivamaara` (builder).
+    #[inline]
+    pub fn with_ilmoittamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.ilmoittamispaivamaara = Some(value);
+        self
+    }
+    /// Set `lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista = Some(value);
+        self
+    }
+    /// Set `perhe__ja_asumistilanne` (builder).
+    #[inline]
+    pub fn with_perhe_ja_asumistilanne(mut self, value: String) -> Self {
+        self.perhe_ja_asumistilanne = Some(value);
+        self
+    }
+    /// Set `aiemmin_annettu_tuki` (builder).
+    #[inline]
+    pub fn with_aiemmin_annettu_tuki(mut self, value: String) -> Self {
+        self.aiemmin_annettu_tuki = Some(value);
+        self
+    }
+    /// Set `lisatiedot_tuleville_vanhemmille_kertomisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_tuleville_vanhemmille_kertomisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_tuleville_vanhemmille_kertomisesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: LaatijaXA71A9A7D) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for EnnakollinenLastensuojeluilmoitusXFA150088 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tulevan_lapsen_toinen_vanhempi",
+        "ilmoittaja",
+        "ilmoittamispaivamaara",
+        "syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen",
+        "lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista",
+        "perhe__ja_asumistilanne",
+        "aiemmin_annettu_tuki",
+        "lapsen_arvioitu_syntymaaika",
+        "kerrottu_tulevalle_aidille",
+        "kerrottu_tulevalle_toiselle_vanhemmalle",
+        "lisatiedot_tuleville_vanhemmille_kertomisesta",
+        "lisatiedot",
+        "lakiselostus",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tulevan_lapsen_toinen_vanhempi: f.opt(1usize)?,
+            ilmoittaja: f.req(2usize)?,
+            ilmoittamispaivamaara: f.opt(3usize)?,
+            syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen: f.req(4usize)?,
+            lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista: f.opt(5usize)?,
+            perhe_ja_asumistilanne: f.opt(6usize)?,
+            aiemmin_annettu_tuki: f.opt(7usize)?,
+            lapsen_arvioitu_syntymaaika: f.req(8usize)?,
+            kerrottu_tulevalle_aidille: f.req(9usize)?,
+            kerrottu_tulevalle_toiselle_vanhemmalle: f.req(10usize)?,
+            lisatiedot_tuleville_vanhemmille_kertomisesta: f.opt(11usize)?,
+            lisatiedot: f.opt(12usize)?,
+            lakiselostus: f.opt(13usize)?,
+            laatija: f.opt(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tulevan_lapsen_toinen_vanhempi);
+        w.req(2usize, &self.ilmoittaja);
+        w.opt(3usize, &self.ilmoittamispaivamaara);
+        w.req(4usize, &self.syyt_ennakollisen_lastensuojeluilmoituksen_tekemiseen);
+        w.opt(5usize, &self.lisatiedot_ennakollisen_lastensuojeluilmoituksen_syista);
+        w.opt(6usize, &self.perhe_ja_asumistilanne);
+        w.opt(7usize, &self.aiemmin_annettu_tuki);
+        w.req(8usize, &self.lapsen_arvioitu_syntymaaika);
+        w.req(9usize, &self.kerrottu_tulevalle_aidille);
+        w.req(10usize, &self.kerrottu_tulevalle_toiselle_vanhemmalle);
+        w.opt(11usize, &self.lisatiedot_tuleville_vanhemmille_kertomisesta);
+        w.opt(12usize, &self.lisatiedot);
+        w.opt(13usize, &self.lakiselostus);
+        w.opt(14usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(EnnakollinenLastensuojeluilmoitusXFA150088);
 /// Työntekijän arvio tarvittavista palveluista (sv: Arbetstagarens bedömning av vilken service som behövs)
 ///
 /// JSON `tyontekijan_arvio_tarvittavista_palveluista`: toistuva.
 ///
 /// Shape `df015d06789cd0b4`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyontekijanArvioTarvittavistaPalveluistaXDF015D06 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TyontekijanArvioTarvittavistaPalveluistaXDF015D06 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelutehtava: None,
@@ -427,12 +755,58 @@ impl TyontekijanArvioTarvittavistaPalveluistaXDF015D06 {
             kuvaus: None,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TyontekijanArvioTarvittavistaPalveluistaXDF015D06 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.opt(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TyontekijanArvioTarvittavistaPalveluistaXDF015D06);
 /// Ennakollisen lastensuojeluilmoituksen arvio (sv: Bedömning av en föregripande barnskyddsanmälan)
 ///
 /// Shape `a374f28247dc3590`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
     /// Asiakas (sv: Klient)
     ///
@@ -443,7 +817,6 @@ pub struct EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
     /// JSON `ilmoituksen_perustelut`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoituksen_perustelut: Option<
         Vec<
             sosmeta_types::Coded<
@@ -454,7 +827,6 @@ pub struct EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
     /// Kuvaus tilanteesta (sv: Beskrivning av situationen)
     ///
     /// JSON `kuvaus_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tilanteesta: Option<String>,
     /// Toimenpiteet (sv: Åtgärder)
     ///
@@ -463,14 +835,12 @@ pub struct EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
     /// Työntekijän arvio tarvittavista palveluista (sv: Arbetstagarens bedömning av vilken service som behövs)
     ///
     /// JSON `tyontekijan_arvio_tarvittavista_palveluista`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyontekijan_arvio_tarvittavista_palveluista: Option<
         Vec<TyontekijanArvioTarvittavistaPalveluistaXDF015D06>,
     >,
     /// Sovitut jatkotoimenpiteet (sv: Överenskomna fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimenpiteet: Option<String>,
     /// Arvio asian kiireellisyydestä (sv: Bedömning av ärendets brådska)
     ///
@@ -483,22 +853,18 @@ pub struct EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
     /// Kiireellisyyden perustelu (sv: Motivering till graden av brådska)
     ///
     /// JSON `kiireellisyyden_perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisyyden_perustelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -507,6 +873,7 @@ pub struct EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
 }
 impl EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         toimenpiteet: sosmeta_types::NonEmptyString,
@@ -530,19 +897,125 @@ impl EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
             laatija,
         }
     }
+    /// Set `ilmoituksen_perustelut` (builder).
+    #[inline]
+    pub fn with_ilmoituksen_perustelut(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
+    ) -> Self {
+        self.ilmoituksen_perustelut = Some(value);
+        self
+    }
+    /// Set `kuvaus_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_tilanteesta = Some(value);
+        self
+    }
+    /// Set `tyontekijan_arvio_tarvittavista_palveluista` (builder).
+    #[inline]
+    pub fn with_tyontekijan_arvio_tarvittavista_palveluista(
+        mut self,
+        value: Vec<TyontekijanArvioTarvittavistaPalveluistaXDF015D06>,
+    ) -> Self {
+        self.tyontekijan_arvio_tarvittavista_palveluista = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimenpiteet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimenpiteet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimenpiteet = Some(value);
+        self
+    }
+    /// Set `kiireellisyyden_perustelu` (builder).
+    #[inline]
+    pub fn with_kiireellisyyden_perustelu(mut self, value: String) -> Self {
+        self.kiireellisyyden_perustelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for EnnakollisenLastensuojeluilmoituksenArvioXA374F282 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "ilmoituksen_perustelut",
+        "kuvaus_tilanteesta",
+        "toimenpiteet",
+        "tyontekijan_arvio_tarvittavista_palveluista",
+        "sovitut_jatkotoimenpiteet",
+        "arvio_asian_kiireellisyydesta",
+        "kiireellisyyden_perustelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            ilmoituksen_perustelut: f.opt(1usize)?,
+            kuvaus_tilanteesta: f.opt(2usize)?,
+            toimenpiteet: f.req(3usize)?,
+            tyontekijan_arvio_tarvittavista_palveluista: f.opt(4usize)?,
+            sovitut_jatkotoimenpiteet: f.opt(5usize)?,
+            arvio_asian_kiireellisyydesta: f.req(6usize)?,
+            kiireellisyyden_perustelu: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            lakiselostus: f.opt(9usize)?,
+            paivamaara: f.opt(10usize)?,
+            laatija: f.req(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.ilmoituksen_perustelut);
+        w.opt(2usize, &self.kuvaus_tilanteesta);
+        w.req(3usize, &self.toimenpiteet);
+        w.opt(4usize, &self.tyontekijan_arvio_tarvittavista_palveluista);
+        w.opt(5usize, &self.sovitut_jatkotoimenpiteet);
+        w.req(6usize, &self.arvio_asian_kiireellisyydesta);
+        w.opt(7usize, &self.kiireellisyyden_perustelu);
+        w.opt(8usize, &self.lisatiedot);
+        w.opt(9usize, &self.lakiselostus);
+        w.opt(10usize, &self.paivamaara);
+        w.req(11usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(EnnakollisenLastensuojeluilmoituksenArvioXA374F282);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
 /// Shape `62b4aad523d8f26a`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX62B4AAD5 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
@@ -551,18 +1024,40 @@ pub struct YhteystiedotX62B4AAD5 {
 }
 impl YhteystiedotX62B4AAD5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(puhelinnumero: sosmeta_types::NonEmptyString) -> Self {
         Self {
             osoite: None,
             puhelinnumero,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotX62B4AAD5 {
+    const KEYS: &'static [&'static str] = &["osoite", "puhelinnumero"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.req(1usize, &self.puhelinnumero);
+    }
+}
+sosmeta_types::record!(YhteystiedotX62B4AAD5);
 /// Henkilö (sv: Person)
 ///
 /// Shape `71f9ff9fc3c4b3b4`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkiloX71F9FF9F {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -575,12 +1070,10 @@ pub struct HenkiloX71F9FF9F {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
     ///
@@ -589,6 +1082,7 @@ pub struct HenkiloX71F9FF9F {
 }
 impl HenkiloX71F9FF9F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -602,43 +1096,78 @@ impl HenkiloX71F9FF9F {
             yhteystiedot,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkiloX71F9FF9F {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            yhteystiedot: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.req(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(HenkiloX71F9FF9F);
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// JSON `ilmoittaja`: toistuva.
 ///
 /// Shape `3b6c8b1677701d7e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoittajaX3B6C8B16 {
     /// Henkilö (sv: Person)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo: Option<HenkiloX71F9FF9F>,
     /// Taho (sv: Aktör)
     ///
     /// JSON `taho`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taho: Option<sosmeta_types::Coded<TahoX009D5F3C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Ilmoittajan tietojen salassapito (sv: Sekretessbeläggning av anmälarens uppgifter)
     ///
     /// JSON `ilmoittajan_tietojen_salassapito`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittajan_tietojen_salassapito: Option<bool>,
     /// Salassapidon perustelut (sv: Grunder för sekretess)
     ///
     /// JSON `salassapidon_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salassapidon_perustelut: Option<String>,
 }
 impl IlmoittajaX3B6C8B16 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilo: None,
@@ -648,12 +1177,69 @@ impl IlmoittajaX3B6C8B16 {
             salassapidon_perustelut: None,
         }
     }
+    /// Set `henkilo` (builder).
+    #[inline]
+    pub fn with_henkilo(mut self, value: HenkiloX71F9FF9F) -> Self {
+        self.henkilo = Some(value);
+        self
+    }
+    /// Set `taho` (builder).
+    #[inline]
+    pub fn with_taho(mut self, value: sosmeta_types::Coded<TahoX009D5F3C>) -> Self {
+        self.taho = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `ilmoittajan_tietojen_salassapito` (builder).
+    #[inline]
+    pub fn with_ilmoittajan_tietojen_salassapito(mut self, value: bool) -> Self {
+        self.ilmoittajan_tietojen_salassapito = Some(value);
+        self
+    }
+    /// Set `salassapidon_perustelut` (builder).
+    #[inline]
+    pub fn with_salassapidon_perustelut(mut self, value: String) -> Self {
+        self.salassapidon_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoittajaX3B6C8B16 {
+    const KEYS: &'static [&'static str] = &[
+        "henkilo",
+        "taho",
+        "kuvaus",
+        "ilmoittajan_tietojen_salassapito",
+        "salassapidon_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilo: f.opt(0usize)?,
+            taho: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            ilmoittajan_tietojen_salassapito: f.opt(3usize)?,
+            salassapidon_perustelut: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilo);
+        w.opt(1usize, &self.taho);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.ilmoittajan_tietojen_salassapito);
+        w.opt(4usize, &self.salassapidon_perustelut);
+    }
+}
+sosmeta_types::record!(IlmoittajaX3B6C8B16);
 /// Ilmoitus sosiaalihuollon tarpeesta (sv: Anmälan om behov av socialvård)
 ///
 /// Shape `38b8b8e4fa7f9d81`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 {
     /// Asiakas (sv: Klient)
     ///
@@ -662,19 +1248,16 @@ pub struct IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 {
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<Vec<IlmoittajaX3B6C8B16>>,
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<
         Vec<
             sosmeta_types::Coded<
@@ -689,19 +1272,17 @@ pub struct IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<LaatijaXA71A9A7D>,
 }
 impl IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX1921B84C>,
         kuvaus_tilanteesta_ja_huolesta: sosmeta_types::NonEmptyString,
@@ -717,44 +1298,152 @@ impl IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 {
             laatija: None,
         }
     }
+    /// Set `ilmoittaja` (builder).
+    #[inline]
+    pub fn with_ilmoittaja(mut self, value: Vec<IlmoittajaX3B6C8B16>) -> Self {
+        self.ilmoittaja = Some(value);
+        self
+    }
+    /// Set `ilmoittamispaivamaara` (builder).
+    #[inline]
+    pub fn with_ilmoittamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.ilmoittamispaivamaara = Some(value);
+        self
+    }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
+    ) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: LaatijaXA71A9A7D) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoitusSosiaalihuollonTarpeestaX38B8B8E4 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "ilmoittaja",
+        "ilmoittamispaivamaara",
+        "asiasisalto",
+        "kuvaus_tilanteesta_ja_huolesta",
+        "lisatiedot",
+        "lakiselostus",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            ilmoittaja: f.opt(1usize)?,
+            ilmoittamispaivamaara: f.opt(2usize)?,
+            asiasisalto: f.opt(3usize)?,
+            kuvaus_tilanteesta_ja_huolesta: f.req(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            laatija: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.ilmoittaja);
+        w.opt(2usize, &self.ilmoittamispaivamaara);
+        w.opt(3usize, &self.asiasisalto);
+        w.req(4usize, &self.kuvaus_tilanteesta_ja_huolesta);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(IlmoitusSosiaalihuollonTarpeestaX38B8B8E4);
 /// Liite (sv: Bilaga)
 ///
 /// JSON `liite`: toistuva.
 ///
 /// Shape `b6c636bb4d346908`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiiteXB6C636BB {
     /// OID-tunnus (sv: OID-kod)
     ///
     /// JSON `oid_tunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oid_tunnus: Option<sosmeta_types::Identifier>,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<sosmeta_types::Coded<NimiX748AB1D3>>,
 }
 impl LiiteXB6C636BB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             oid_tunnus: None,
             nimi: None,
         }
     }
+    /// Set `oid_tunnus` (builder).
+    #[inline]
+    pub fn with_oid_tunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.oid_tunnus = Some(value);
+        self
+    }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: sosmeta_types::Coded<NimiX748AB1D3>) -> Self {
+        self.nimi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LiiteXB6C636BB {
+    const KEYS: &'static [&'static str] = &["oid_tunnus", "nimi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            oid_tunnus: f.opt(0usize)?,
+            nimi: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.oid_tunnus);
+        w.opt(1usize, &self.nimi);
+    }
+}
+sosmeta_types::record!(LiiteXB6C636BB);
 /// Tiedot antanut henkilö (sv: Person som gett uppgifterna)
 ///
 /// JSON `tiedot_antanut_henkilo`: toistuva.
 ///
 /// Shape `0eba21aa969fc37c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotAntanutHenkiloX0EBA21AA {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -767,21 +1456,19 @@ pub struct TiedotAntanutHenkiloX0EBA21AA {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TiedotAntanutHenkiloX0EBA21AA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -794,12 +1481,57 @@ impl TiedotAntanutHenkiloX0EBA21AA {
             kuvaus: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TiedotAntanutHenkiloX0EBA21AA {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            kuvaus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TiedotAntanutHenkiloX0EBA21AA);
 /// Merkintä asiakasta koskevien tietojen pyytämisestä tai saamisesta (sv: Anteckning om begäran om eller tillgång till uppgifter om en klient)
 ///
 /// Shape `466994859e2fd5ef`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 {
     /// Asiakas (sv: Klient)
     ///
@@ -816,65 +1548,52 @@ pub struct MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tietojen pyytämisen päivämäärä (sv: Datum för begäran om uppgifter)
     ///
     /// JSON `tietojen_pyytamisen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tietojen_pyytamisen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Tietoja pyytänyt ammattihenkilö (sv: Den yrkesutbildade person som har begärt uppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tietoja_pyytanyt_ammattihenkilo: Option<LaatijaXA71A9A7D>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Käyttötarkoitus, johon tiedot on pyydetty (sv: Det ändamål för vilket uppgifterna har begärts)
     ///
     /// JSON `kayttotarkoitus_johon_tiedot_on_pyydetty`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotarkoitus_johon_tiedot_on_pyydetty: Option<String>,
     /// Pyydetyt tiedot (sv: Uppgifter som har begärts)
     ///
     /// JSON `pyydetyt_tiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyydetyt_tiedot: Option<String>,
     /// Saadut tiedot (sv: Erhållna uppgifter)
     ///
     /// JSON `saadut_tiedot`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saadut_tiedot: Option<String>,
     /// Liite (sv: Bilaga)
     ///
     /// JSON `liite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liite: Option<Vec<LiiteXB6C636BB>>,
     /// Tiedot antanut henkilö (sv: Person som gett uppgifterna)
     ///
     /// JSON `tiedot_antanut_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_antanut_henkilo: Option<Vec<TiedotAntanutHenkiloX0EBA21AA>>,
     /// Tiedonlähde (sv: Informationskälla)
     ///
     /// JSON `tiedonlahde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedonlahde: Option<String>,
     /// Tietojen saamisen päivämäärä (sv: Datum för erhållandet av uppgifter)
     ///
     /// JSON `tietojen_saamisen_paivamaara`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tietojen_saamisen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -883,6 +1602,7 @@ pub struct MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 
 }
 impl MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
@@ -907,12 +1627,171 @@ impl MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 {
             laatija,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `tietojen_pyytamisen_paivamaara` (builder).
+    #[inline]
+    pub fn with_tietojen_pyytamisen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tietojen_pyytamisen_paivamaara = Some(value);
+        self
+    }
+    /// Set `tietoja_pyytanyt_ammattihenkilo` (builder).
+    #[inline]
+    pub fn with_tietoja_pyytanyt_ammattihenkilo(
+        mut self,
+        value: LaatijaXA71A9A7D,
+    ) -> Self {
+        self.tietoja_pyytanyt_ammattihenkilo = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `kayttotarkoitus_johon_tiedot_on_pyydetty` (builder).
+    #[inline]
+    pub fn with_kayttotarkoitus_johon_tiedot_on_pyydetty(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kayttotarkoitus_johon_tiedot_on_pyydetty = Some(value);
+        self
+    }
+    /// Set `pyydetyt_tiedot` (builder).
+    #[inline]
+    pub fn with_pyydetyt_tiedot(mut self, value: String) -> Self {
+        self.pyydetyt_tiedot = Some(value);
+        self
+    }
+    /// Set `saadut_tiedot` (builder).
+    #[inline]
+    pub fn with_saadut_tiedot(mut self, value: String) -> Self {
+        self.saadut_tiedot = Some(value);
+        self
+    }
+    /// Set `liite` (builder).
+    #[inline]
+    pub fn with_liite(mut self, value: Vec<LiiteXB6C636BB>) -> Self {
+        self.liite = Some(value);
+        self
+    }
+    /// Set `tiedot_antanut_henkilo` (builder).
+    #[inline]
+    pub fn with_tiedot_antanut_henkilo(
+        mut self,
+        value: Vec<TiedotAntanutHenkiloX0EBA21AA>,
+    ) -> Self {
+        self.tiedot_antanut_henkilo = Some(value);
+        self
+    }
+    /// Set `tiedonlahde` (builder).
+    #[inline]
+    pub fn with_tiedonlahde(mut self, value: String) -> Self {
+        self.tiedonlahde = Some(value);
+        self
+    }
+    /// Set `tietojen_saamisen_paivamaara` (builder).
+    #[inline]
+    pub fn with_tietojen_saamisen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tietojen_saamisen_paivamaara = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "tietojen_pyytamisen_paivamaara",
+        "tietoja_pyytanyt_ammattihenkilo",
+        "perustelu",
+        "kayttotarkoitus_johon_tiedot_on_pyydetty",
+        "pyydetyt_tiedot",
+        "saadut_tiedot",
+        "liite",
+        "tiedot_antanut_henkilo",
+        "tiedonlahde",
+        "tietojen_saamisen_paivamaara",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.req(1usize)?,
+            sosiaalipalvelu: f.opt(2usize)?,
+            tietojen_pyytamisen_paivamaara: f.opt(3usize)?,
+            tietoja_pyytanyt_ammattihenkilo: f.opt(4usize)?,
+            perustelu: f.opt(5usize)?,
+            kayttotarkoitus_johon_tiedot_on_pyydetty: f.opt(6usize)?,
+            pyydetyt_tiedot: f.opt(7usize)?,
+            saadut_tiedot: f.opt(8usize)?,
+            liite: f.opt(9usize)?,
+            tiedot_antanut_henkilo: f.opt(10usize)?,
+            tiedonlahde: f.opt(11usize)?,
+            tietojen_saamisen_paivamaara: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            paivamaara: f.opt(14usize)?,
+            laatija: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.sosiaalipalvelu);
+        w.opt(3usize, &self.tietojen_pyytamisen_paivamaara);
+        w.opt(4usize, &self.tietoja_pyytanyt_ammattihenkilo);
+        w.opt(5usize, &self.perustelu);
+        w.opt(6usize, &self.kayttotarkoitus_johon_tiedot_on_pyydetty);
+        w.opt(7usize, &self.pyydetyt_tiedot);
+        w.opt(8usize, &self.saadut_tiedot);
+        w.opt(9usize, &self.liite);
+        w.opt(10usize, &self.tiedot_antanut_henkilo);
+        w.opt(11usize, &self.tiedonlahde);
+        w.opt(12usize, &self.tietojen_saamisen_paivamaara);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.paivamaara);
+        w.req(15usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    MerkintaAsiakastaKoskevienTietojenPyytamisestaTaiSaamisestaX46699485
+);
 /// Merkintä asiakastietojen luovuttamisesta (sv: Anteckning om utlämnande av klientuppgifter)
 ///
 /// Shape `9a2dd951a992a423`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 {
     /// Asiakas (sv: Klient)
     ///
@@ -929,17 +1808,14 @@ pub struct MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Luovutetut tiedot (sv: Uppgifter som utlämnats)
     ///
     /// JSON `luovutetut_tiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luovutetut_tiedot: Option<String>,
     /// Luovutetut asiakirjat (sv: Handlingar som utlämnats)
     ///
     /// JSON `luovutetut_asiakirjat`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luovutetut_asiakirjat: Option<Vec<LiiteXB6C636BB>>,
     /// Tietojen luovuttamisen päivämäärä (sv: Datum för utlämning av uppgifter)
     ///
@@ -964,12 +1840,10 @@ pub struct MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 {
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -978,6 +1852,7 @@ pub struct MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 {
 }
 impl MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
@@ -1004,29 +1879,111 @@ impl MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 {
             laatija,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `luovutetut_tiedot` (builder).
+    #[inline]
+    pub fn with_luovutetut_tiedot(mut self, value: String) -> Self {
+        self.luovutetut_tiedot = Some(value);
+        self
+    }
+    /// Set `luovutetut_asiakirjat` (builder).
+    #[inline]
+    pub fn with_luovutetut_asiakirjat(mut self, value: Vec<LiiteXB6C636BB>) -> Self {
+        self.luovutetut_asiakirjat = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaAsiakastietojenLuovuttamisestaX9A2DD951 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "luovutetut_tiedot",
+        "luovutetut_asiakirjat",
+        "tietojen_luovuttamisen_paivamaara",
+        "tietojen_vastaanottaja",
+        "tietojen_luovuttaja",
+        "perustelu",
+        "kayttotarkoitus_johon_tiedot_on_luovutettu",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.req(1usize)?,
+            sosiaalipalvelu: f.opt(2usize)?,
+            luovutetut_tiedot: f.opt(3usize)?,
+            luovutetut_asiakirjat: f.opt(4usize)?,
+            tietojen_luovuttamisen_paivamaara: f.req(5usize)?,
+            tietojen_vastaanottaja: f.req(6usize)?,
+            tietojen_luovuttaja: f.req(7usize)?,
+            perustelu: f.req(8usize)?,
+            kayttotarkoitus_johon_tiedot_on_luovutettu: f.req(9usize)?,
+            lisatiedot: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            laatija: f.req(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.sosiaalipalvelu);
+        w.opt(3usize, &self.luovutetut_tiedot);
+        w.opt(4usize, &self.luovutetut_asiakirjat);
+        w.req(5usize, &self.tietojen_luovuttamisen_paivamaara);
+        w.req(6usize, &self.tietojen_vastaanottaja);
+        w.req(7usize, &self.tietojen_luovuttaja);
+        w.req(8usize, &self.perustelu);
+        w.req(9usize, &self.kayttotarkoitus_johon_tiedot_on_luovutettu);
+        w.opt(10usize, &self.lisatiedot);
+        w.opt(11usize, &self.paivamaara);
+        w.req(12usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaAsiakastietojenLuovuttamisestaX9A2DD951);
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `3feb2c6743f24708`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapahtumaX3FEB2C67 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TapahtumaX3FEB2C67 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -1034,14 +1991,49 @@ impl TapahtumaX3FEB2C67 {
             kuvaus: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TapahtumaX3FEB2C67 {
+    const KEYS: &'static [&'static str] = &["ajanjakso", "paikka", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            paikka: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.paikka);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TapahtumaX3FEB2C67);
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
 /// Shape `ecde20c07ab9fe9f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakaskertomusmerkintaXECDE20C0 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -1054,14 +2046,13 @@ pub struct AsiakaskertomusmerkintaXECDE20C0 {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX3FEB2C67>,
 }
 impl AsiakaskertomusmerkintaXECDE20C0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
@@ -1069,33 +2060,67 @@ impl AsiakaskertomusmerkintaXECDE20C0 {
             tapahtuma: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `tapahtuma` (builder).
+    #[inline]
+    pub fn with_tapahtuma(mut self, value: TapahtumaX3FEB2C67) -> Self {
+        self.tapahtuma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakaskertomusmerkintaXECDE20C0 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "tapahtuma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.req(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+            tapahtuma: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.tapahtuma);
+    }
+}
+sosmeta_types::record!(AsiakaskertomusmerkintaXECDE20C0);
 /// Tehty tutkimus ja sen tulos (sv: Genomförd undersökning och resultat)
 ///
 /// JSON `tehty_tutkimus_ja_sen_tulos`: toistuva.
 ///
 /// Shape `40d9354f7fe628dd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TehtyTutkimusJaSenTulosX40D9354F {
     /// Käytetty menetelmä, testi tai mittari (sv: Metod, test eller mätare som använts)
     ///
     /// JSON `kaytetty_menetelma_testi_tai_mittari`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kaytetty_menetelma_testi_tai_mittari: Option<String>,
     /// Tulos lukuarvona (sv: Resultat uttryckt i siffror)
     ///
     /// JSON `tulos_lukuarvona`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulos_lukuarvona: Option<sosmeta_types::Number>,
     /// Sanallinen tulos (sv: Resultatet i textform)
     ///
     /// JSON `sanallinen_tulos`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_tulos: Option<String>,
 }
 impl TehtyTutkimusJaSenTulosX40D9354F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kaytetty_menetelma_testi_tai_mittari: None,
@@ -1103,12 +2128,51 @@ impl TehtyTutkimusJaSenTulosX40D9354F {
             sanallinen_tulos: None,
         }
     }
+    /// Set `kaytetty_menetelma_testi_tai_mittari` (builder).
+    #[inline]
+    pub fn with_kaytetty_menetelma_testi_tai_mittari(mut self, value: String) -> Self {
+        self.kaytetty_menetelma_testi_tai_mittari = Some(value);
+        self
+    }
+    /// Set `tulos_lukuarvona` (builder).
+    #[inline]
+    pub fn with_tulos_lukuarvona(mut self, value: sosmeta_types::Number) -> Self {
+        self.tulos_lukuarvona = Some(value);
+        self
+    }
+    /// Set `sanallinen_tulos` (builder).
+    #[inline]
+    pub fn with_sanallinen_tulos(mut self, value: String) -> Self {
+        self.sanallinen_tulos = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TehtyTutkimusJaSenTulosX40D9354F {
+    const KEYS: &'static [&'static str] = &[
+        "kaytetty_menetelma_testi_tai_mittari",
+        "tulos_lukuarvona",
+        "sanallinen_tulos",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kaytetty_menetelma_testi_tai_mittari: f.opt(0usize)?,
+            tulos_lukuarvona: f.opt(1usize)?,
+            sanallinen_tulos: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kaytetty_menetelma_testi_tai_mittari);
+        w.opt(1usize, &self.tulos_lukuarvona);
+        w.opt(2usize, &self.sanallinen_tulos);
+    }
+}
+sosmeta_types::record!(TehtyTutkimusJaSenTulosX40D9354F);
 /// Merkintä asiakkaalle tehdystä tutkimuksesta (sv: Anteckning om en undersökning som klienten genomgått)
 ///
 /// Shape `68de816fded27361`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F {
     /// Asiakas (sv: Klient)
     ///
@@ -1121,12 +2185,10 @@ pub struct MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F {
     /// Tehty tutkimus ja sen tulos (sv: Genomförd undersökning och resultat)
     ///
     /// JSON `tehty_tutkimus_ja_sen_tulos`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehty_tutkimus_ja_sen_tulos: Option<Vec<TehtyTutkimusJaSenTulosX40D9354F>>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1135,6 +2197,7 @@ pub struct MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F {
 }
 impl MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         asiakaskertomusmerkinta: AsiakaskertomusmerkintaXECDE20C0,
@@ -1148,7 +2211,51 @@ impl MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F {
             laatija,
         }
     }
+    /// Set `tehty_tutkimus_ja_sen_tulos` (builder).
+    #[inline]
+    pub fn with_tehty_tutkimus_ja_sen_tulos(
+        mut self,
+        value: Vec<TehtyTutkimusJaSenTulosX40D9354F>,
+    ) -> Self {
+        self.tehty_tutkimus_ja_sen_tulos = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asiakaskertomusmerkinta",
+        "tehty_tutkimus_ja_sen_tulos",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asiakaskertomusmerkinta: f.req(1usize)?,
+            tehty_tutkimus_ja_sen_tulos: f.opt(2usize)?,
+            paivamaara: f.opt(3usize)?,
+            laatija: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.asiakaskertomusmerkinta);
+        w.opt(2usize, &self.tehty_tutkimus_ja_sen_tulos);
+        w.opt(3usize, &self.paivamaara);
+        w.req(4usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaAsiakkaalleTehdystaTutkimuksestaX68DE816F);
 sosmeta_types::classification!(
     #[doc = " Asiointitapa (sv: Typ av kontakt)"] #[doc = " "] #[doc =
     " JSON `asiointitapa`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
@@ -1163,27 +2270,24 @@ sosmeta_types::classification!(
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `665a44fb67a49aaa`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapahtumaX665A44FB {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TapahtumaX665A44FB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -1191,14 +2295,52 @@ impl TapahtumaX665A44FB {
             kuvaus: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `asiointitapa` (builder).
+    #[inline]
+    pub fn with_asiointitapa(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>,
+    ) -> Self {
+        self.asiointitapa = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TapahtumaX665A44FB {
+    const KEYS: &'static [&'static str] = &["ajanjakso", "asiointitapa", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            asiointitapa: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.asiointitapa);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TapahtumaX665A44FB);
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
 /// Shape `34880aa243f2d615`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakaskertomusmerkintaX34880AA2 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -1211,14 +2353,13 @@ pub struct AsiakaskertomusmerkintaX34880AA2 {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX665A44FB>,
 }
 impl AsiakaskertomusmerkintaX34880AA2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
@@ -1226,12 +2367,48 @@ impl AsiakaskertomusmerkintaX34880AA2 {
             tapahtuma: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `tapahtuma` (builder).
+    #[inline]
+    pub fn with_tapahtuma(mut self, value: TapahtumaX665A44FB) -> Self {
+        self.tapahtuma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakaskertomusmerkintaX34880AA2 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "tapahtuma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.req(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+            tapahtuma: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.tapahtuma);
+    }
+}
+sosmeta_types::record!(AsiakaskertomusmerkintaX34880AA2);
 /// Merkintä asiakkaan arjesta (sv: Anteckning om en klients vardag)
 ///
 /// Shape `47e68e4051977d2c`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaAsiakkaanArjestaX47E68E40 {
     /// Asiakas (sv: Klient)
     ///
@@ -1244,7 +2421,6 @@ pub struct MerkintaAsiakkaanArjestaX47E68E40 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1253,6 +2429,7 @@ pub struct MerkintaAsiakkaanArjestaX47E68E40 {
 }
 impl MerkintaAsiakkaanArjestaX47E68E40 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         asiakaskertomusmerkinta: AsiakaskertomusmerkintaX34880AA2,
@@ -1265,12 +2442,42 @@ impl MerkintaAsiakkaanArjestaX47E68E40 {
             laatija,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaAsiakkaanArjestaX47E68E40 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asiakaskertomusmerkinta",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asiakaskertomusmerkinta: f.req(1usize)?,
+            paivamaara: f.opt(2usize)?,
+            laatija: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.asiakaskertomusmerkinta);
+        w.opt(2usize, &self.paivamaara);
+        w.req(3usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaAsiakkaanArjestaX47E68E40);
 /// Merkintä asian vireilletulosta (sv: Anteckning om inledande behandling av ärende)
 ///
 /// Shape `dd426c2fc6acd029`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaAsianVireilletulostaXDD426C2F {
     /// Asiakas (sv: Klient)
     ///
@@ -1289,7 +2496,6 @@ pub struct MerkintaAsianVireilletulostaXDD426C2F {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Vireilletulopäivä (sv: Datum för inledande)
     ///
@@ -1298,14 +2504,12 @@ pub struct MerkintaAsianVireilletulostaXDD426C2F {
     /// Kuvaus asian vireilletulosta (sv: Beskrivning av inledningen av ärendet)
     ///
     /// JSON `kuvaus_asian_vireilletulosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asian_vireilletulosta: Option<String>,
     /// Vireilletulon syyt (sv: Orsaker till inledning)
     ///
     /// JSON `vireilletulon_syyt`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulon_syyt: Option<
         Vec<
             sosmeta_types::Coded<
@@ -1318,33 +2522,28 @@ pub struct MerkintaAsianVireilletulostaXDD426C2F {
     /// JSON `lastensuojelullinen_huoli`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelullinen_huoli: Option<
         Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
     >,
     /// Toimenpiteet (sv: Åtgärder)
     ///
     /// JSON `toimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimenpiteet: Option<String>,
     /// Arvio asian kiireellisyydestä (sv: Bedömning av ärendets skyndsamhet)
     ///
     /// JSON `arvio_asian_kiireellisyydesta`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon kiireellisyyden arvio 1.2.246.537.6.1252, `urn:oid:1.2.246.537.6.1252`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asian_kiireellisyydesta: Option<
         sosmeta_types::Coded<ArvioAsianKiireellisyydestaXB14910D6>,
     >,
     /// Kiireellisyyden peruste (sv: Grund för graden av brådska)
     ///
     /// JSON `kiireellisyyden_peruste`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisyyden_peruste: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1353,6 +2552,7 @@ pub struct MerkintaAsianVireilletulostaXDD426C2F {
 }
 impl MerkintaAsianVireilletulostaXDD426C2F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         palvelutehtava: sosmeta_types::NonEmptyVec<
@@ -1376,7 +2576,120 @@ impl MerkintaAsianVireilletulostaXDD426C2F {
             laatija,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `kuvaus_asian_vireilletulosta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asian_vireilletulosta(mut self, value: String) -> Self {
+        self.kuvaus_asian_vireilletulosta = Some(value);
+        self
+    }
+    /// Set `vireilletulon_syyt` (builder).
+    #[inline]
+    pub fn with_vireilletulon_syyt(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
+    ) -> Self {
+        self.vireilletulon_syyt = Some(value);
+        self
+    }
+    /// Set `lastensuojelullinen_huoli` (builder).
+    #[inline]
+    pub fn with_lastensuojelullinen_huoli(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    ) -> Self {
+        self.lastensuojelullinen_huoli = Some(value);
+        self
+    }
+    /// Set `toimenpiteet` (builder).
+    #[inline]
+    pub fn with_toimenpiteet(mut self, value: String) -> Self {
+        self.toimenpiteet = Some(value);
+        self
+    }
+    /// Set `arvio_asian_kiireellisyydesta` (builder).
+    #[inline]
+    pub fn with_arvio_asian_kiireellisyydesta(
+        mut self,
+        value: sosmeta_types::Coded<ArvioAsianKiireellisyydestaXB14910D6>,
+    ) -> Self {
+        self.arvio_asian_kiireellisyydesta = Some(value);
+        self
+    }
+    /// Set `kiireellisyyden_peruste` (builder).
+    #[inline]
+    pub fn with_kiireellisyyden_peruste(mut self, value: String) -> Self {
+        self.kiireellisyyden_peruste = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaAsianVireilletulostaXDD426C2F {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "vireilletulopaiva",
+        "kuvaus_asian_vireilletulosta",
+        "vireilletulon_syyt",
+        "lastensuojelullinen_huoli",
+        "toimenpiteet",
+        "arvio_asian_kiireellisyydesta",
+        "kiireellisyyden_peruste",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.req(1usize)?,
+            sosiaalipalvelu: f.opt(2usize)?,
+            vireilletulopaiva: f.req(3usize)?,
+            kuvaus_asian_vireilletulosta: f.opt(4usize)?,
+            vireilletulon_syyt: f.opt(5usize)?,
+            lastensuojelullinen_huoli: f.opt(6usize)?,
+            toimenpiteet: f.opt(7usize)?,
+            arvio_asian_kiireellisyydesta: f.opt(8usize)?,
+            kiireellisyyden_peruste: f.opt(9usize)?,
+            paivamaara: f.opt(10usize)?,
+            laatija: f.req(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.sosiaalipalvelu);
+        w.req(3usize, &self.vireilletulopaiva);
+        w.opt(4usize, &self.kuvaus_asian_vireilletulosta);
+        w.opt(5usize, &self.vireilletulon_syyt);
+        w.opt(6usize, &self.lastensuojelullinen_huoli);
+        w.opt(7usize, &self.toimenpiteet);
+        w.opt(8usize, &self.arvio_asian_kiireellisyydesta);
+        w.opt(9usize, &self.kiireellisyyden_peruste);
+        w.opt(10usize, &self.paivamaara);
+        w.req(11usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaAsianVireilletulostaXDD426C2F);
 sosmeta_types::code_list!(
     #[doc = " Peruuntumisen syy (sv: Orsak till annulleringen)"] #[doc = " "] #[doc =
     " JSON `peruuntumisen_syy`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1394,36 +2707,32 @@ sosmeta_types::code_list!(
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `1ada7db7ca174744`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapahtumaX1ADA7DB7 {
     /// Päivämäärä ja kellonaika (sv: Datum och klockslag)
     ///
     /// JSON `paivamaara_ja_kellonaika`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara_ja_kellonaika: Option<sosmeta_types::Instant>,
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Peruuntumisen syy (sv: Orsak till annulleringen)
     ///
     /// JSON `peruuntumisen_syy`: esitystapa Koodi.
     ///
     /// Luokitus (classification): THL - Palvelutapahtuman peruuntumisen tai siirtymisen syy 1.2.246.537.6.126, `urn:oid:1.2.246.537.6.126`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peruuntumisen_syy: Option<sosmeta_types::Coded<PeruuntumisenSyyX0050496D>>,
     /// Lisätiedot peruuntumisesta (sv: Tilläggsuppgifter om annulleringen)
     ///
     /// JSON `lisatiedot_peruuntumisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_peruuntumisesta: Option<String>,
 }
 impl TapahtumaX1ADA7DB7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara_ja_kellonaika: None,
@@ -1432,14 +2741,71 @@ impl TapahtumaX1ADA7DB7 {
             lisatiedot_peruuntumisesta: None,
         }
     }
+    /// Set `paivamaara_ja_kellonaika` (builder).
+    #[inline]
+    pub fn with_paivamaara_ja_kellonaika(
+        mut self,
+        value: sosmeta_types::Instant,
+    ) -> Self {
+        self.paivamaara_ja_kellonaika = Some(value);
+        self
+    }
+    /// Set `asiointitapa` (builder).
+    #[inline]
+    pub fn with_asiointitapa(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>,
+    ) -> Self {
+        self.asiointitapa = Some(value);
+        self
+    }
+    /// Set `peruuntumisen_syy` (builder).
+    #[inline]
+    pub fn with_peruuntumisen_syy(
+        mut self,
+        value: sosmeta_types::Coded<PeruuntumisenSyyX0050496D>,
+    ) -> Self {
+        self.peruuntumisen_syy = Some(value);
+        self
+    }
+    /// Set `lisatiedot_peruuntumisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_peruuntumisesta(mut self, value: String) -> Self {
+        self.lisatiedot_peruuntumisesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TapahtumaX1ADA7DB7 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara_ja_kellonaika",
+        "asiointitapa",
+        "peruuntumisen_syy",
+        "lisatiedot_peruuntumisesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara_ja_kellonaika: f.opt(0usize)?,
+            asiointitapa: f.opt(1usize)?,
+            peruuntumisen_syy: f.opt(2usize)?,
+            lisatiedot_peruuntumisesta: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara_ja_kellonaika);
+        w.opt(1usize, &self.asiointitapa);
+        w.opt(2usize, &self.peruuntumisen_syy);
+        w.opt(3usize, &self.lisatiedot_peruuntumisesta);
+    }
+}
+sosmeta_types::record!(TapahtumaX1ADA7DB7);
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
 /// Shape `257fc4aafea525f1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakaskertomusmerkintaX257FC4AA {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -1452,14 +2818,13 @@ pub struct AsiakaskertomusmerkintaX257FC4AA {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX1ADA7DB7>,
 }
 impl AsiakaskertomusmerkintaX257FC4AA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
@@ -1467,12 +2832,48 @@ impl AsiakaskertomusmerkintaX257FC4AA {
             tapahtuma: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `tapahtuma` (builder).
+    #[inline]
+    pub fn with_tapahtuma(mut self, value: TapahtumaX1ADA7DB7) -> Self {
+        self.tapahtuma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakaskertomusmerkintaX257FC4AA {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "tapahtuma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.req(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+            tapahtuma: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.tapahtuma);
+    }
+}
+sosmeta_types::record!(AsiakaskertomusmerkintaX257FC4AA);
 /// Merkintä neuvottelun, tapaamisen tai yhteydenoton peruuntumisesta (sv: Anteckning om inhibering av överläggning, möte eller kontakt)
 ///
 /// Shape `46e981becfb58a28`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE {
     /// Asiakas (sv: Klient)
     ///
@@ -1485,7 +2886,6 @@ pub struct MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE 
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1494,6 +2894,7 @@ pub struct MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE 
 }
 impl MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         asiakaskertomusmerkinta: AsiakaskertomusmerkintaX257FC4AA,
@@ -1506,36 +2907,66 @@ impl MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE {
             laatija,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asiakaskertomusmerkinta",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asiakaskertomusmerkinta: f.req(1usize)?,
+            paivamaara: f.opt(2usize)?,
+            laatija: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.asiakaskertomusmerkinta);
+        w.opt(2usize, &self.paivamaara);
+        w.req(3usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    MerkintaNeuvottelunTapaamisenTaiYhteydenotonPeruuntumisestaX46E981BE
+);
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `fbb1936a83ef9b58`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapahtumaXFBB1936A {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujat: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TapahtumaXFBB1936A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -1544,14 +2975,65 @@ impl TapahtumaXFBB1936A {
             kuvaus: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `asiointitapa` (builder).
+    #[inline]
+    pub fn with_asiointitapa(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>,
+    ) -> Self {
+        self.asiointitapa = Some(value);
+        self
+    }
+    /// Set `osallistujat` (builder).
+    #[inline]
+    pub fn with_osallistujat(mut self, value: String) -> Self {
+        self.osallistujat = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TapahtumaXFBB1936A {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "asiointitapa",
+        "osallistujat",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            asiointitapa: f.opt(1usize)?,
+            osallistujat: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.asiointitapa);
+        w.opt(2usize, &self.osallistujat);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TapahtumaXFBB1936A);
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
 /// Shape `6a7af8551c21c179`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakaskertomusmerkintaX6A7AF855 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -1564,14 +3046,13 @@ pub struct AsiakaskertomusmerkintaX6A7AF855 {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaXFBB1936A>,
 }
 impl AsiakaskertomusmerkintaX6A7AF855 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
@@ -1579,12 +3060,48 @@ impl AsiakaskertomusmerkintaX6A7AF855 {
             tapahtuma: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `tapahtuma` (builder).
+    #[inline]
+    pub fn with_tapahtuma(mut self, value: TapahtumaXFBB1936A) -> Self {
+        self.tapahtuma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakaskertomusmerkintaX6A7AF855 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "tapahtuma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.req(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+            tapahtuma: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.tapahtuma);
+    }
+}
+sosmeta_types::record!(AsiakaskertomusmerkintaX6A7AF855);
 /// Merkintä neuvottelusta (sv: Anteckning om överläggning)
 ///
 /// Shape `f225fff3641357a7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaNeuvottelustaXF225FFF3 {
     /// Asiakas (sv: Klient)
     ///
@@ -1597,12 +3114,10 @@ pub struct MerkintaNeuvottelustaXF225FFF3 {
     /// Neuvottelussa sovitut asiat ja vastuunjako (sv: Frågor och ansvarsfördelning som överenskommits vid överläggningen)
     ///
     /// JSON `neuvottelussa_sovitut_asiat_ja_vastuunjako`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvottelussa_sovitut_asiat_ja_vastuunjako: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1611,6 +3126,7 @@ pub struct MerkintaNeuvottelustaXF225FFF3 {
 }
 impl MerkintaNeuvottelustaXF225FFF3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         asiakaskertomusmerkinta: AsiakaskertomusmerkintaX6A7AF855,
@@ -1624,7 +3140,50 @@ impl MerkintaNeuvottelustaXF225FFF3 {
             laatija,
         }
     }
+    /// Set `neuvottelussa_sovitut_asiat_ja_vastuunjako` (builder).
+    #[inline]
+    pub fn with_neuvottelussa_sovitut_asiat_ja_vastuunjako(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.neuvottelussa_sovitut_asiat_ja_vastuunjako = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaNeuvottelustaXF225FFF3 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asiakaskertomusmerkinta",
+        "neuvottelussa_sovitut_asiat_ja_vastuunjako",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asiakaskertomusmerkinta: f.req(1usize)?,
+            neuvottelussa_sovitut_asiat_ja_vastuunjako: f.opt(2usize)?,
+            paivamaara: f.opt(3usize)?,
+            laatija: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.asiakaskertomusmerkinta);
+        w.opt(2usize, &self.neuvottelussa_sovitut_asiat_ja_vastuunjako);
+        w.opt(3usize, &self.paivamaara);
+        w.req(4usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaNeuvottelustaXF225FFF3);
 sosmeta_types::code_list!(
     #[doc = " Palvelutehtävä (sv: Serviceuppgift)"] #[doc = " "] #[doc =
     " JSON `palvelutehtava`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -1677,18 +3236,15 @@ sosmeta_types::code_list!(
 /// JSON `rajoitustoimenpide`: toistuva.
 ///
 /// Shape `633660dec1c89b2a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitustoimenpideX633660DE {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
@@ -1697,7 +3253,6 @@ pub struct RajoitustoimenpideX633660DE {
     /// JSON `muut_kehitysvammaisten_erityishuollon_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_kehitysvammaisten_erityishuollon_rajoitukset: Option<
         Vec<
             sosmeta_types::Coded<
@@ -1708,36 +3263,29 @@ pub struct RajoitustoimenpideX633660DE {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX485E2424>,
 }
 impl RajoitustoimenpideX633660DE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -1752,33 +3300,158 @@ impl RajoitustoimenpideX633660DE {
             asiakkaan_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `muut_kehitysvammaisten_erityishuollon_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_kehitysvammaisten_erityishuollon_rajoitukset(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
+    ) -> Self {
+        self.muut_kehitysvammaisten_erityishuollon_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_ratkaisija` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_ratkaisija(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_ratkaisija = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteessa_lasnaoleva` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteessa_lasnaoleva(
+        mut self,
+        value: Vec<OmatyontekijaXF0C1FD11>,
+    ) -> Self {
+        self.rajoitustoimenpiteessa_lasnaoleva = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX485E2424,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitustoimenpideX633660DE {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "muut_lastensuojelun_rajoitukset",
+        "muut_kehitysvammaisten_erityishuollon_rajoitukset",
+        "kuvaus",
+        "perustelu",
+        "rajoitustoimenpiteen_ratkaisija",
+        "rajoitustoimenpiteen_suorittaja",
+        "rajoitustoimenpiteessa_lasnaoleva",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            muut_kehitysvammaisten_erityishuollon_rajoitukset: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            perustelu: f.opt(4usize)?,
+            rajoitustoimenpiteen_ratkaisija: f.opt(5usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(6usize)?,
+            rajoitustoimenpiteessa_lasnaoleva: f.opt(7usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(8usize)?,
+            asiakkaan_kuuleminen: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.muut_kehitysvammaisten_erityishuollon_rajoitukset);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.perustelu);
+        w.opt(5usize, &self.rajoitustoimenpiteen_ratkaisija);
+        w.opt(6usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(7usize, &self.rajoitustoimenpiteessa_lasnaoleva);
+        w.opt(8usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(9usize, &self.asiakkaan_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitustoimenpideX633660DE);
 /// Rajoituksen aikainen kirjaaminen (sv: Anteckningar under begränsningen)
 ///
 /// JSON `rajoituksen_aikainen_kirjaaminen`: esitystapa Otsikko.
 ///
 /// Shape `b484e665bebc4cc5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoituksenAikainenKirjaaminenXB484E665 {
     /// Huomiot rajoituksen aikana (sv: Observationer under begränsningen)
     ///
     /// JSON `huomiot_rajoituksen_aikana`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huomiot_rajoituksen_aikana: Option<String>,
     /// Seuraaminen (sv: Uppföljning)
     ///
     /// JSON `seuraaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuraaminen: Option<String>,
     /// Rajoituksen lopettamisaika (sv: Avslutningstid för begräsningen)
     ///
     /// JSON `rajoituksen_lopettamisaika`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoituksen_lopettamisaika: Option<sosmeta_types::Instant>,
 }
 impl RajoituksenAikainenKirjaaminenXB484E665 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             huomiot_rajoituksen_aikana: None,
@@ -1786,43 +3459,81 @@ impl RajoituksenAikainenKirjaaminenXB484E665 {
             rajoituksen_lopettamisaika: None,
         }
     }
+    /// Set `huomiot_rajoituksen_aikana` (builder).
+    #[inline]
+    pub fn with_huomiot_rajoituksen_aikana(mut self, value: String) -> Self {
+        self.huomiot_rajoituksen_aikana = Some(value);
+        self
+    }
+    /// Set `seuraaminen` (builder).
+    #[inline]
+    pub fn with_seuraaminen(mut self, value: String) -> Self {
+        self.seuraaminen = Some(value);
+        self
+    }
+    /// Set `rajoituksen_lopettamisaika` (builder).
+    #[inline]
+    pub fn with_rajoituksen_lopettamisaika(
+        mut self,
+        value: sosmeta_types::Instant,
+    ) -> Self {
+        self.rajoituksen_lopettamisaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoituksenAikainenKirjaaminenXB484E665 {
+    const KEYS: &'static [&'static str] = &[
+        "huomiot_rajoituksen_aikana",
+        "seuraaminen",
+        "rajoituksen_lopettamisaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            huomiot_rajoituksen_aikana: f.opt(0usize)?,
+            seuraaminen: f.opt(1usize)?,
+            rajoituksen_lopettamisaika: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huomiot_rajoituksen_aikana);
+        w.opt(1usize, &self.seuraaminen);
+        w.opt(2usize, &self.rajoituksen_lopettamisaika);
+    }
+}
+sosmeta_types::record!(RajoituksenAikainenKirjaaminenXB484E665);
 /// Lastensuojelun eristämiseen liittyvä kirjaaminen (sv: Anteckning gällande isolering inom barnskyddet)
 ///
 /// JSON `lastensuojelun_eristamiseen_liittyva_kirjaaminen`: esitystapa Otsikko.
 ///
 /// Shape `931145243d8058a0`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 {
     /// Eristämiseen johtanut tilanne (sv: Den situation som har lett till isoleringen)
     ///
     /// JSON `eristamiseen_johtanut_tilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eristamiseen_johtanut_tilanne: Option<String>,
     /// Eristämisen toteuttamistapa (sv: Hur isoleringen har genomförts)
     ///
     /// JSON `eristamisen_toteuttamistapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eristamisen_toteuttamistapa: Option<String>,
     /// Arvio eristämisen jatkamisen perusteista (sv: Bedömning av grunderna för förlängning av isoleringen)
     ///
     /// JSON `arvio_eristamisen_jatkamisen_perusteista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_eristamisen_jatkamisen_perusteista: Option<String>,
     /// Eristämisen lopettamiseen johtaneet perusteet ja syy (sv: Grunderna för och orsakerna till att isoleringen har upphört)
     ///
     /// JSON `eristamisen_lopettamiseen_johtaneet_perusteet_ja_syy`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eristamisen_lopettamiseen_johtaneet_perusteet_ja_syy: Option<String>,
     /// Eristämisen lopettamisaika (sv: Avslutningstid för isoleringen)
     ///
     /// JSON `eristamisen_lopettamisaika`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eristamisen_lopettamisaika: Option<sosmeta_types::Instant>,
 }
 impl LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             eristamiseen_johtanut_tilanne: None,
@@ -1832,14 +3543,81 @@ impl LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 {
             eristamisen_lopettamisaika: None,
         }
     }
+    /// Set `eristamiseen_johtanut_tilanne` (builder).
+    #[inline]
+    pub fn with_eristamiseen_johtanut_tilanne(mut self, value: String) -> Self {
+        self.eristamiseen_johtanut_tilanne = Some(value);
+        self
+    }
+    /// Set `eristamisen_toteuttamistapa` (builder).
+    #[inline]
+    pub fn with_eristamisen_toteuttamistapa(mut self, value: String) -> Self {
+        self.eristamisen_toteuttamistapa = Some(value);
+        self
+    }
+    /// Set `arvio_eristamisen_jatkamisen_perusteista` (builder).
+    #[inline]
+    pub fn with_arvio_eristamisen_jatkamisen_perusteista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.arvio_eristamisen_jatkamisen_perusteista = Some(value);
+        self
+    }
+    /// Set `eristamisen_lopettamiseen_johtaneet_perusteet_ja_syy` (builder).
+    #[inline]
+    pub fn with_eristamisen_lopettamiseen_johtaneet_perusteet_ja_syy(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.eristamisen_lopettamiseen_johtaneet_perusteet_ja_syy = Some(value);
+        self
+    }
+    /// Set `eristamisen_lopettamisaika` (builder).
+    #[inline]
+    pub fn with_eristamisen_lopettamisaika(
+        mut self,
+        value: sosmeta_types::Instant,
+    ) -> Self {
+        self.eristamisen_lopettamisaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524 {
+    const KEYS: &'static [&'static str] = &[
+        "eristamiseen_johtanut_tilanne",
+        "eristamisen_toteuttamistapa",
+        "arvio_eristamisen_jatkamisen_perusteista",
+        "eristamisen_lopettamiseen_johtaneet_perusteet_ja_syy",
+        "eristamisen_lopettamisaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            eristamiseen_johtanut_tilanne: f.opt(0usize)?,
+            eristamisen_toteuttamistapa: f.opt(1usize)?,
+            arvio_eristamisen_jatkamisen_perusteista: f.opt(2usize)?,
+            eristamisen_lopettamiseen_johtaneet_perusteet_ja_syy: f.opt(3usize)?,
+            eristamisen_lopettamisaika: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.eristamiseen_johtanut_tilanne);
+        w.opt(1usize, &self.eristamisen_toteuttamistapa);
+        w.opt(2usize, &self.arvio_eristamisen_jatkamisen_perusteista);
+        w.opt(3usize, &self.eristamisen_lopettamiseen_johtaneet_perusteet_ja_syy);
+        w.opt(4usize, &self.eristamisen_lopettamisaika);
+    }
+}
+sosmeta_types::record!(LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524);
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
 /// JSON `rajoitustoimenpide`: esitystapa Otsikko.
 ///
 /// Shape `315f11251e614bc2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitustoimenpideX315F1125 {
     /// Millaista tilannetta kirjaaminen koskee? (sv: Hurudan situation gäller anteckningen?)
     ///
@@ -1849,7 +3627,6 @@ pub struct RajoitustoimenpideX315F1125 {
 1 = Ilman päätöstä tehdyn rajoituksen tietojen kirjaaminen,
 2 = Rajoituksen aikainen kirjaaminen,
 3 = Eristämiseen liittyvä kirjaaminen.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub millaista_tilannetta_kirjaaminen_koskee: Option<
         sosmeta_types::Coded<MillaistaTilannettaKirjaaminenKoskeeX6029CBB9>,
     >,
@@ -1858,7 +3635,6 @@ pub struct RajoitustoimenpideX315F1125 {
     /// JSON `lastensuojelun_rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
     >,
@@ -1867,7 +3643,6 @@ pub struct RajoitustoimenpideX315F1125 {
     /// JSON `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<
             KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
@@ -1876,25 +3651,23 @@ pub struct RajoitustoimenpideX315F1125 {
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     ///
     /// JSON `rajoitustoimenpide`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpide: Option<Vec<RajoitustoimenpideX633660DE>>,
     /// Rajoituksen aikainen kirjaaminen (sv: Anteckningar under begränsningen)
     ///
     /// JSON `rajoituksen_aikainen_kirjaaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoituksen_aikainen_kirjaaminen: Option<
         RajoituksenAikainenKirjaaminenXB484E665,
     >,
     /// Lastensuojelun eristämiseen liittyvä kirjaaminen (sv: Anteckning gällande isolering inom barnskyddet)
     ///
     /// JSON `lastensuojelun_eristamiseen_liittyva_kirjaaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_eristamiseen_liittyva_kirjaaminen: Option<
         LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524,
     >,
 }
 impl RajoitustoimenpideX315F1125 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             millaista_tilannetta_kirjaaminen_koskee: None,
@@ -1905,12 +3678,98 @@ impl RajoitustoimenpideX315F1125 {
             lastensuojelun_eristamiseen_liittyva_kirjaaminen: None,
         }
     }
+    /// Set `millaista_tilannetta_kirjaaminen_koskee` (builder).
+    #[inline]
+    pub fn with_millaista_tilannetta_kirjaaminen_koskee(
+        mut self,
+        value: sosmeta_types::Coded<MillaistaTilannettaKirjaaminenKoskeeX6029CBB9>,
+    ) -> Self {
+        self.millaista_tilannetta_kirjaaminen_koskee = Some(value);
+        self
+    }
+    /// Set `lastensuojelun_rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
+    ) -> Self {
+        self.lastensuojelun_rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
+    ) -> Self {
+        self.kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpide` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpide(
+        mut self,
+        value: Vec<RajoitustoimenpideX633660DE>,
+    ) -> Self {
+        self.rajoitustoimenpide = Some(value);
+        self
+    }
+    /// Set `rajoituksen_aikainen_kirjaaminen` (builder).
+    #[inline]
+    pub fn with_rajoituksen_aikainen_kirjaaminen(
+        mut self,
+        value: RajoituksenAikainenKirjaaminenXB484E665,
+    ) -> Self {
+        self.rajoituksen_aikainen_kirjaaminen = Some(value);
+        self
+    }
+    /// Set `lastensuojelun_eristamiseen_liittyva_kirjaaminen` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_eristamiseen_liittyva_kirjaaminen(
+        mut self,
+        value: LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524,
+    ) -> Self {
+        self.lastensuojelun_eristamiseen_liittyva_kirjaaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitustoimenpideX315F1125 {
+    const KEYS: &'static [&'static str] = &[
+        "millaista_tilannetta_kirjaaminen_koskee",
+        "lastensuojelun_rajoitustoimenpiteen_laji",
+        "kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji",
+        "rajoitustoimenpide",
+        "rajoituksen_aikainen_kirjaaminen",
+        "lastensuojelun_eristamiseen_liittyva_kirjaaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            millaista_tilannetta_kirjaaminen_koskee: f.opt(0usize)?,
+            lastensuojelun_rajoitustoimenpiteen_laji: f.opt(1usize)?,
+            kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: f.opt(2usize)?,
+            rajoitustoimenpide: f.opt(3usize)?,
+            rajoituksen_aikainen_kirjaaminen: f.opt(4usize)?,
+            lastensuojelun_eristamiseen_liittyva_kirjaaminen: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.millaista_tilannetta_kirjaaminen_koskee);
+        w.opt(1usize, &self.lastensuojelun_rajoitustoimenpiteen_laji);
+        w.opt(2usize, &self.kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji);
+        w.opt(3usize, &self.rajoitustoimenpide);
+        w.opt(4usize, &self.rajoituksen_aikainen_kirjaaminen);
+        w.opt(5usize, &self.lastensuojelun_eristamiseen_liittyva_kirjaaminen);
+    }
+}
+sosmeta_types::record!(RajoitustoimenpideX315F1125);
 /// Merkintä rajoitustoimenpiteestä (sv: Anteckning om begränsningsåtgärd)
 ///
 /// Shape `e700552dc32f202f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaRajoitustoimenpiteestaXE700552D {
     /// Asiakas (sv: Klient)
     ///
@@ -1937,17 +3796,14 @@ pub struct MerkintaRajoitustoimenpiteestaXE700552D {
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     ///
     /// JSON `rajoitustoimenpide`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpide: Option<RajoitustoimenpideX315F1125>,
     /// Jatkotoimenpiteet (sv: Fortsatta åtgärder)
     ///
     /// JSON `jatkotoimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkotoimenpiteet: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1956,6 +3812,7 @@ pub struct MerkintaRajoitustoimenpiteestaXE700552D {
 }
 impl MerkintaRajoitustoimenpiteestaXE700552D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         palvelutehtava: sosmeta_types::Coded<PalvelutehtavaXD9634B9D>,
@@ -1974,7 +3831,65 @@ impl MerkintaRajoitustoimenpiteestaXE700552D {
             laatija,
         }
     }
+    /// Set `rajoitustoimenpide` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpide(
+        mut self,
+        value: RajoitustoimenpideX315F1125,
+    ) -> Self {
+        self.rajoitustoimenpide = Some(value);
+        self
+    }
+    /// Set `jatkotoimenpiteet` (builder).
+    #[inline]
+    pub fn with_jatkotoimenpiteet(mut self, value: String) -> Self {
+        self.jatkotoimenpiteet = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaRajoitustoimenpiteestaXE700552D {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "yksikko",
+        "rajoitustoimenpide",
+        "jatkotoimenpiteet",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.req(1usize)?,
+            sosiaalipalvelu: f.req(2usize)?,
+            yksikko: f.req(3usize)?,
+            rajoitustoimenpide: f.opt(4usize)?,
+            jatkotoimenpiteet: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            laatija: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.palvelutehtava);
+        w.req(2usize, &self.sosiaalipalvelu);
+        w.req(3usize, &self.yksikko);
+        w.opt(4usize, &self.rajoitustoimenpide);
+        w.opt(5usize, &self.jatkotoimenpiteet);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaRajoitustoimenpiteestaXE700552D);
 sosmeta_types::code_list!(
     #[doc = " Sosiaalipalvelu (sv: Socialservice)"] #[doc = " "] #[doc =
     " JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -1994,18 +3909,15 @@ sosmeta_types::code_list!(
 /// JSON `rajoitustoimenpide`: toistuva.
 ///
 /// Shape `7f34e39fe0b63fef`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitustoimenpideX7F34E39F {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Muut lastensuojelun rajoitukset (sv: Andra begränsningar inom barnskyddet)
     ///
     /// JSON `muut_lastensuojelun_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_lastensuojelun_rajoitukset: Option<
         Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
     >,
@@ -2014,7 +3926,6 @@ pub struct RajoitustoimenpideX7F34E39F {
     /// JSON `muut_kehitysvammaisten_erityishuollon_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_kehitysvammaisten_erityishuollon_rajoitukset: Option<
         Vec<
             sosmeta_types::Coded<
@@ -2025,38 +3936,31 @@ pub struct RajoitustoimenpideX7F34E39F {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_suorittaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Vaikutus hoito- ja kasvatussuunnitelmaan (sv: Inverkan på planen för vård och fostran)
     ///
     /// JSON `vaikutus_hoito__ja_kasvatussuunnitelmaan`: esitystapa Teksti.
-    #[serde(rename = "vaikutus_hoito__ja_kasvatussuunnitelmaan")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaikutus_hoito_ja_kasvatussuunnitelmaan: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX485E2424>,
 }
 impl RajoitustoimenpideX7F34E39F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -2071,24 +3975,149 @@ impl RajoitustoimenpideX7F34E39F {
             asiakkaan_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `muut_lastensuojelun_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_lastensuojelun_rajoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>>,
+    ) -> Self {
+        self.muut_lastensuojelun_rajoitukset = Some(value);
+        self
+    }
+    /// Set `muut_kehitysvammaisten_erityishuollon_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_kehitysvammaisten_erityishuollon_rajoitukset(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
+    ) -> Self {
+        self.muut_kehitysvammaisten_erityishuollon_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_ratkaisija` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_ratkaisija(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_ratkaisija = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: Vec<OmatyontekijaXF0C1FD11>,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteessa_lasnaoleva` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteessa_lasnaoleva(
+        mut self,
+        value: Vec<OmatyontekijaXF0C1FD11>,
+    ) -> Self {
+        self.rajoitustoimenpiteessa_lasnaoleva = Some(value);
+        self
+    }
+    /// Set `vaikutus_hoito__ja_kasvatussuunnitelmaan` (builder).
+    #[inline]
+    pub fn with_vaikutus_hoito_ja_kasvatussuunnitelmaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vaikutus_hoito_ja_kasvatussuunnitelmaan = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX485E2424,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitustoimenpideX7F34E39F {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "muut_lastensuojelun_rajoitukset",
+        "muut_kehitysvammaisten_erityishuollon_rajoitukset",
+        "kuvaus",
+        "perustelu",
+        "rajoitustoimenpiteen_ratkaisija",
+        "rajoitustoimenpiteen_suorittaja",
+        "rajoitustoimenpiteessa_lasnaoleva",
+        "vaikutus_hoito__ja_kasvatussuunnitelmaan",
+        "asiakkaan_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            muut_lastensuojelun_rajoitukset: f.opt(1usize)?,
+            muut_kehitysvammaisten_erityishuollon_rajoitukset: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            perustelu: f.opt(4usize)?,
+            rajoitustoimenpiteen_ratkaisija: f.opt(5usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(6usize)?,
+            rajoitustoimenpiteessa_lasnaoleva: f.opt(7usize)?,
+            vaikutus_hoito_ja_kasvatussuunnitelmaan: f.opt(8usize)?,
+            asiakkaan_kuuleminen: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.muut_lastensuojelun_rajoitukset);
+        w.opt(2usize, &self.muut_kehitysvammaisten_erityishuollon_rajoitukset);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.perustelu);
+        w.opt(5usize, &self.rajoitustoimenpiteen_ratkaisija);
+        w.opt(6usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(7usize, &self.rajoitustoimenpiteessa_lasnaoleva);
+        w.opt(8usize, &self.vaikutus_hoito_ja_kasvatussuunnitelmaan);
+        w.opt(9usize, &self.asiakkaan_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitustoimenpideX7F34E39F);
 /// Päätökseen perustuva rajoitustoimenpide (sv: Beslutsbaserad begränsningsåtgärd)
 ///
 /// JSON `paatokseen_perustuva_rajoitustoimenpide`: toistuva.
 ///
 /// Shape `6bc8e71915d8e48a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Lastensuojelun rajoitustoimenpiteen laji (sv: Typ av begränsning inom barnskyddet)
     ///
     /// JSON `lastensuojelun_rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
     >,
@@ -2097,7 +4126,6 @@ pub struct PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
     /// JSON `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<
             KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
@@ -2108,7 +4136,6 @@ pub struct PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
     /// JSON `rajoittava_valine_tai_asuste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Sängystä putoamista estävä väline, 2 = Tuolista putoamista estävä väline, 3 = Itsensä vahingoittamista estävä tai turvallisuutta lisäävä väline tai asuste.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoittava_valine_tai_asuste: Option<
         sosmeta_types::Coded<RajoittavaValineTaiAsusteXCAA65491>,
     >,
@@ -2117,7 +4144,6 @@ pub struct PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
     /// JSON `muut_kehitysvammaisten_erityishuollon_rajoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_kehitysvammaisten_erityishuollon_rajoitukset: Option<
         Vec<
             sosmeta_types::Coded<
@@ -2128,21 +4154,19 @@ pub struct PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_suorittaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Rajoitustoimenpiteessä läsnäoleva (sv: Närvarande vid begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteessa_lasnaoleva`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteessa_lasnaoleva: Option<Vec<OmatyontekijaXF0C1FD11>>,
 }
 impl PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -2155,40 +4179,145 @@ impl PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
             rajoitustoimenpiteessa_lasnaoleva: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `lastensuojelun_rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
+    ) -> Self {
+        self.lastensuojelun_rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
+    ) -> Self {
+        self.kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `rajoittava_valine_tai_asuste` (builder).
+    #[inline]
+    pub fn with_rajoittava_valine_tai_asuste(
+        mut self,
+        value: sosmeta_types::Coded<RajoittavaValineTaiAsusteXCAA65491>,
+    ) -> Self {
+        self.rajoittava_valine_tai_asuste = Some(value);
+        self
+    }
+    /// Set `muut_kehitysvammaisten_erityishuollon_rajoitukset` (builder).
+    #[inline]
+    pub fn with_muut_kehitysvammaisten_erityishuollon_rajoitukset(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
+    ) -> Self {
+        self.muut_kehitysvammaisten_erityishuollon_rajoitukset = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: Vec<OmatyontekijaXF0C1FD11>,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteessa_lasnaoleva` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteessa_lasnaoleva(
+        mut self,
+        value: Vec<OmatyontekijaXF0C1FD11>,
+    ) -> Self {
+        self.rajoitustoimenpiteessa_lasnaoleva = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatokseenPerustuvaRajoitustoimenpideX6BC8E719 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "lastensuojelun_rajoitustoimenpiteen_laji",
+        "kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji",
+        "rajoittava_valine_tai_asuste",
+        "muut_kehitysvammaisten_erityishuollon_rajoitukset",
+        "kuvaus",
+        "rajoitustoimenpiteen_suorittaja",
+        "rajoitustoimenpiteessa_lasnaoleva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            lastensuojelun_rajoitustoimenpiteen_laji: f.opt(1usize)?,
+            kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: f.opt(2usize)?,
+            rajoittava_valine_tai_asuste: f.opt(3usize)?,
+            muut_kehitysvammaisten_erityishuollon_rajoitukset: f.opt(4usize)?,
+            kuvaus: f.opt(5usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(6usize)?,
+            rajoitustoimenpiteessa_lasnaoleva: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.lastensuojelun_rajoitustoimenpiteen_laji);
+        w.opt(2usize, &self.kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji);
+        w.opt(3usize, &self.rajoittava_valine_tai_asuste);
+        w.opt(4usize, &self.muut_kehitysvammaisten_erityishuollon_rajoitukset);
+        w.opt(5usize, &self.kuvaus);
+        w.opt(6usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(7usize, &self.rajoitustoimenpiteessa_lasnaoleva);
+    }
+}
+sosmeta_types::record!(PaatokseenPerustuvaRajoitustoimenpideX6BC8E719);
 /// Rajoituksen aikainen kirjaaminen (sv: Anteckningar under begränsningen)
 ///
 /// JSON `rajoituksen_aikainen_kirjaaminen`: esitystapa Otsikko.
 ///
 /// Shape `d0f3b78dec9e43df`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoituksenAikainenKirjaaminenXD0F3B78D {
     /// Päätökseen perustuva rajoitustoimenpide (sv: Beslutsbaserad begränsningsåtgärd)
     ///
     /// JSON `paatokseen_perustuva_rajoitustoimenpide`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatokseen_perustuva_rajoitustoimenpide: Option<
         Vec<PaatokseenPerustuvaRajoitustoimenpideX6BC8E719>,
     >,
     /// Huomiot rajoituksen aikana (sv: Observationer under begränsningen)
     ///
     /// JSON `huomiot_rajoituksen_aikana`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huomiot_rajoituksen_aikana: Option<String>,
     /// Seuraaminen (sv: Uppföljning)
     ///
     /// JSON `seuraaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuraaminen: Option<String>,
     /// Rajoituksen lopettamisaika (sv: Avslutningstid för begräsningen)
     ///
     /// JSON `rajoituksen_lopettamisaika`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoituksen_lopettamisaika: Option<sosmeta_types::Instant>,
 }
 impl RajoituksenAikainenKirjaaminenXD0F3B78D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paatokseen_perustuva_rajoitustoimenpide: None,
@@ -2197,14 +4326,68 @@ impl RajoituksenAikainenKirjaaminenXD0F3B78D {
             rajoituksen_lopettamisaika: None,
         }
     }
+    /// Set `paatokseen_perustuva_rajoitustoimenpide` (builder).
+    #[inline]
+    pub fn with_paatokseen_perustuva_rajoitustoimenpide(
+        mut self,
+        value: Vec<PaatokseenPerustuvaRajoitustoimenpideX6BC8E719>,
+    ) -> Self {
+        self.paatokseen_perustuva_rajoitustoimenpide = Some(value);
+        self
+    }
+    /// Set `huomiot_rajoituksen_aikana` (builder).
+    #[inline]
+    pub fn with_huomiot_rajoituksen_aikana(mut self, value: String) -> Self {
+        self.huomiot_rajoituksen_aikana = Some(value);
+        self
+    }
+    /// Set `seuraaminen` (builder).
+    #[inline]
+    pub fn with_seuraaminen(mut self, value: String) -> Self {
+        self.seuraaminen = Some(value);
+        self
+    }
+    /// Set `rajoituksen_lopettamisaika` (builder).
+    #[inline]
+    pub fn with_rajoituksen_lopettamisaika(
+        mut self,
+        value: sosmeta_types::Instant,
+    ) -> Self {
+        self.rajoituksen_lopettamisaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoituksenAikainenKirjaaminenXD0F3B78D {
+    const KEYS: &'static [&'static str] = &[
+        "paatokseen_perustuva_rajoitustoimenpide",
+        "huomiot_rajoituksen_aikana",
+        "seuraaminen",
+        "rajoituksen_lopettamisaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatokseen_perustuva_rajoitustoimenpide: f.opt(0usize)?,
+            huomiot_rajoituksen_aikana: f.opt(1usize)?,
+            seuraaminen: f.opt(2usize)?,
+            rajoituksen_lopettamisaika: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatokseen_perustuva_rajoitustoimenpide);
+        w.opt(1usize, &self.huomiot_rajoituksen_aikana);
+        w.opt(2usize, &self.seuraaminen);
+        w.opt(3usize, &self.rajoituksen_lopettamisaika);
+    }
+}
+sosmeta_types::record!(RajoituksenAikainenKirjaaminenXD0F3B78D);
 /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
 ///
 /// JSON `rajoitustoimenpide`: esitystapa Otsikko.
 ///
 /// Shape `6d9e6368e7750308`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitustoimenpideX6D9E6368 {
     /// Millaista tilannetta kirjaaminen koskee? (sv: Hurudan situation gäller anteckningen?)
     ///
@@ -2214,7 +4397,6 @@ pub struct RajoitustoimenpideX6D9E6368 {
 1 = Ilman päätöstä tehdyn rajoituksen tietojen kirjaaminen,
 2 = Rajoituksen aikainen kirjaaminen,
 3 = Eristämiseen liittyvä kirjaaminen.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub millaista_tilannetta_kirjaaminen_koskee: Option<
         sosmeta_types::Coded<MillaistaTilannettaKirjaaminenKoskeeX6029CBB9>,
     >,
@@ -2223,7 +4405,6 @@ pub struct RajoitustoimenpideX6D9E6368 {
     /// JSON `lastensuojelun_rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojelun rajoitustoimenpiteen laji 1.2.246.537.6.1218, `urn:oid:1.2.246.537.6.1218`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
     >,
@@ -2232,7 +4413,6 @@ pub struct RajoitustoimenpideX6D9E6368 {
     /// JSON `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<
             KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
@@ -2241,25 +4421,23 @@ pub struct RajoitustoimenpideX6D9E6368 {
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     ///
     /// JSON `rajoitustoimenpide`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpide: Option<Vec<RajoitustoimenpideX7F34E39F>>,
     /// Rajoituksen aikainen kirjaaminen (sv: Anteckningar under begränsningen)
     ///
     /// JSON `rajoituksen_aikainen_kirjaaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoituksen_aikainen_kirjaaminen: Option<
         RajoituksenAikainenKirjaaminenXD0F3B78D,
     >,
     /// Lastensuojelun eristämiseen liittyvä kirjaaminen (sv: Anteckning gällande isolering inom barnskyddet)
     ///
     /// JSON `lastensuojelun_eristamiseen_liittyva_kirjaaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojelun_eristamiseen_liittyva_kirjaaminen: Option<
         LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524,
     >,
 }
 impl RajoitustoimenpideX6D9E6368 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             millaista_tilannetta_kirjaaminen_koskee: None,
@@ -2270,12 +4448,98 @@ impl RajoitustoimenpideX6D9E6368 {
             lastensuojelun_eristamiseen_liittyva_kirjaaminen: None,
         }
     }
+    /// Set `millaista_tilannetta_kirjaaminen_koskee` (builder).
+    #[inline]
+    pub fn with_millaista_tilannetta_kirjaaminen_koskee(
+        mut self,
+        value: sosmeta_types::Coded<MillaistaTilannettaKirjaaminenKoskeeX6029CBB9>,
+    ) -> Self {
+        self.millaista_tilannetta_kirjaaminen_koskee = Some(value);
+        self
+    }
+    /// Set `lastensuojelun_rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<LastensuojelunRajoitustoimenpiteenLajiX340222C5>,
+    ) -> Self {
+        self.lastensuojelun_rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
+    ) -> Self {
+        self.kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpide` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpide(
+        mut self,
+        value: Vec<RajoitustoimenpideX7F34E39F>,
+    ) -> Self {
+        self.rajoitustoimenpide = Some(value);
+        self
+    }
+    /// Set `rajoituksen_aikainen_kirjaaminen` (builder).
+    #[inline]
+    pub fn with_rajoituksen_aikainen_kirjaaminen(
+        mut self,
+        value: RajoituksenAikainenKirjaaminenXD0F3B78D,
+    ) -> Self {
+        self.rajoituksen_aikainen_kirjaaminen = Some(value);
+        self
+    }
+    /// Set `lastensuojelun_eristamiseen_liittyva_kirjaaminen` (builder).
+    #[inline]
+    pub fn with_lastensuojelun_eristamiseen_liittyva_kirjaaminen(
+        mut self,
+        value: LastensuojelunEristamiseenLiittyvaKirjaaminenX93114524,
+    ) -> Self {
+        self.lastensuojelun_eristamiseen_liittyva_kirjaaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitustoimenpideX6D9E6368 {
+    const KEYS: &'static [&'static str] = &[
+        "millaista_tilannetta_kirjaaminen_koskee",
+        "lastensuojelun_rajoitustoimenpiteen_laji",
+        "kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji",
+        "rajoitustoimenpide",
+        "rajoituksen_aikainen_kirjaaminen",
+        "lastensuojelun_eristamiseen_liittyva_kirjaaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            millaista_tilannetta_kirjaaminen_koskee: f.opt(0usize)?,
+            lastensuojelun_rajoitustoimenpiteen_laji: f.opt(1usize)?,
+            kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: f.opt(2usize)?,
+            rajoitustoimenpide: f.opt(3usize)?,
+            rajoituksen_aikainen_kirjaaminen: f.opt(4usize)?,
+            lastensuojelun_eristamiseen_liittyva_kirjaaminen: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.millaista_tilannetta_kirjaaminen_koskee);
+        w.opt(1usize, &self.lastensuojelun_rajoitustoimenpiteen_laji);
+        w.opt(2usize, &self.kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji);
+        w.opt(3usize, &self.rajoitustoimenpide);
+        w.opt(4usize, &self.rajoituksen_aikainen_kirjaaminen);
+        w.opt(5usize, &self.lastensuojelun_eristamiseen_liittyva_kirjaaminen);
+    }
+}
+sosmeta_types::record!(RajoitustoimenpideX6D9E6368);
 /// Merkintä rajoitustoimenpiteestä (sv: Anteckning om begränsningsåtgärd)
 ///
 /// Shape `72350fb2d5eb5c9e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaRajoitustoimenpiteestaX72350FB2 {
     /// Asiakas (sv: Klient)
     ///
@@ -2302,17 +4566,14 @@ pub struct MerkintaRajoitustoimenpiteestaX72350FB2 {
     /// Rajoitustoimenpide (sv: Begränsningsåtgärd)
     ///
     /// JSON `rajoitustoimenpide`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpide: Option<RajoitustoimenpideX6D9E6368>,
     /// Jatkotoimenpiteet (sv: Fortsatta åtgärder)
     ///
     /// JSON `jatkotoimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkotoimenpiteet: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2321,6 +4582,7 @@ pub struct MerkintaRajoitustoimenpiteestaX72350FB2 {
 }
 impl MerkintaRajoitustoimenpiteestaX72350FB2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         palvelutehtava: sosmeta_types::Coded<PalvelutehtavaXD9634B9D>,
@@ -2339,12 +4601,69 @@ impl MerkintaRajoitustoimenpiteestaX72350FB2 {
             laatija,
         }
     }
+    /// Set `rajoitustoimenpide` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpide(
+        mut self,
+        value: RajoitustoimenpideX6D9E6368,
+    ) -> Self {
+        self.rajoitustoimenpide = Some(value);
+        self
+    }
+    /// Set `jatkotoimenpiteet` (builder).
+    #[inline]
+    pub fn with_jatkotoimenpiteet(mut self, value: String) -> Self {
+        self.jatkotoimenpiteet = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaRajoitustoimenpiteestaX72350FB2 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "yksikko",
+        "rajoitustoimenpide",
+        "jatkotoimenpiteet",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.req(1usize)?,
+            sosiaalipalvelu: f.req(2usize)?,
+            yksikko: f.req(3usize)?,
+            rajoitustoimenpide: f.opt(4usize)?,
+            jatkotoimenpiteet: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            laatija: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.palvelutehtava);
+        w.req(2usize, &self.sosiaalipalvelu);
+        w.req(3usize, &self.yksikko);
+        w.opt(4usize, &self.rajoitustoimenpide);
+        w.opt(5usize, &self.jatkotoimenpiteet);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaRajoitustoimenpiteestaX72350FB2);
 /// Merkintä sosiaalipalvelun alkamisesta (sv: Anteckning om inledande av socialservice)
 ///
 /// Shape `c2645b7d1b8fa161`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaSosiaalipalvelunAlkamisestaXC2645B7D {
     /// Asiakas (sv: Klient)
     ///
@@ -2369,12 +4688,10 @@ pub struct MerkintaSosiaalipalvelunAlkamisestaXC2645B7D {
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2383,6 +4700,7 @@ pub struct MerkintaSosiaalipalvelunAlkamisestaXC2645B7D {
 }
 impl MerkintaSosiaalipalvelunAlkamisestaXC2645B7D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX3490C980>,
@@ -2400,7 +4718,53 @@ impl MerkintaSosiaalipalvelunAlkamisestaXC2645B7D {
             laatija,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaSosiaalipalvelunAlkamisestaXC2645B7D {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "sosiaalipalvelun_alkamispaiva",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.req(1usize)?,
+            sosiaalipalvelu: f.req(2usize)?,
+            sosiaalipalvelun_alkamispaiva: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            laatija: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.palvelutehtava);
+        w.req(2usize, &self.sosiaalipalvelu);
+        w.req(3usize, &self.sosiaalipalvelun_alkamispaiva);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.paivamaara);
+        w.req(6usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaSosiaalipalvelunAlkamisestaXC2645B7D);
 sosmeta_types::code_list!(
     #[doc =
     " Asiakkaan asumisjärjestelyt turvakotijakson jälkeen (sv: Klientens boendearrangemang efter skyddshemsperioden)"]
@@ -2425,8 +4789,7 @@ sosmeta_types::code_list!(
 /// JSON `turvakotipalvelua_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `997b0da30825e5eb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurvakotipalveluaKoskevatTiedotX997B0DA3 {
     /// Asiakkaan asumisjärjestelyt turvakotijakson jälkeen (sv: Klientens boendearrangemang efter skyddshemsperioden)
     ///
@@ -2440,7 +4803,6 @@ pub struct TurvakotipalveluaKoskevatTiedotX997B0DA3 {
 5 = Muu sosiaalihuollon asumisjärjestely (esim. laitos, tukiasunto, perhehoito),
 6 = Muu,
 7 = Ei tietoa.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen: Option<
         sosmeta_types::Coded<AsiakkaanAsumisjarjestelytTurvakotijaksonJalkeenXA445D0BC>,
     >,
@@ -2449,25 +4811,63 @@ pub struct TurvakotipalveluaKoskevatTiedotX997B0DA3 {
     /// JSON `asuminen_vakivallan_tekijan_kanssa`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen_vakivallan_tekijan_kanssa: Option<
         sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
     >,
 }
 impl TurvakotipalveluaKoskevatTiedotX997B0DA3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen: None,
             asuminen_vakivallan_tekijan_kanssa: None,
         }
     }
+    /// Set `asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen(
+        mut self,
+        value: sosmeta_types::Coded<
+            AsiakkaanAsumisjarjestelytTurvakotijaksonJalkeenXA445D0BC,
+        >,
+    ) -> Self {
+        self.asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen = Some(value);
+        self
+    }
+    /// Set `asuminen_vakivallan_tekijan_kanssa` (builder).
+    #[inline]
+    pub fn with_asuminen_vakivallan_tekijan_kanssa(
+        mut self,
+        value: sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    ) -> Self {
+        self.asuminen_vakivallan_tekijan_kanssa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TurvakotipalveluaKoskevatTiedotX997B0DA3 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen",
+        "asuminen_vakivallan_tekijan_kanssa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen: f.opt(0usize)?,
+            asuminen_vakivallan_tekijan_kanssa: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakkaan_asumisjarjestelyt_turvakotijakson_jalkeen);
+        w.opt(1usize, &self.asuminen_vakivallan_tekijan_kanssa);
+    }
+}
+sosmeta_types::record!(TurvakotipalveluaKoskevatTiedotX997B0DA3);
 /// Merkintä sosiaalipalvelun päättymisestä (sv: Anteckning om avslutning av socialservice)
 ///
 /// Shape `4df1590e487461a8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaSosiaalipalvelunPaattymisestaX4DF1590E {
     /// Asiakas (sv: Klient)
     ///
@@ -2488,7 +4888,6 @@ pub struct MerkintaSosiaalipalvelunPaattymisestaX4DF1590E {
     /// Sosiaalipalvelun päättymisen perustelut (sv: Motiveringar till att socialservicen avslutas)
     ///
     /// JSON `sosiaalipalvelun_paattymisen_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_paattymisen_perustelut: Option<String>,
     /// Sosiaalipalvelun päättymispäivä (sv: Avslutningsdatum för socialservicen)
     ///
@@ -2497,19 +4896,16 @@ pub struct MerkintaSosiaalipalvelunPaattymisestaX4DF1590E {
     /// Turvakotipalvelua koskevat tiedot (sv: Information om skyddshemsservice)
     ///
     /// JSON `turvakotipalvelua_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakotipalvelua_koskevat_tiedot: Option<
         TurvakotipalveluaKoskevatTiedotX997B0DA3,
     >,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2518,6 +4914,7 @@ pub struct MerkintaSosiaalipalvelunPaattymisestaX4DF1590E {
 }
 impl MerkintaSosiaalipalvelunPaattymisestaX4DF1590E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
@@ -2537,41 +4934,106 @@ impl MerkintaSosiaalipalvelunPaattymisestaX4DF1590E {
             laatija,
         }
     }
+    /// Set `sosiaalipalvelun_paattymisen_perustelut` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_paattymisen_perustelut(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sosiaalipalvelun_paattymisen_perustelut = Some(value);
+        self
+    }
+    /// Set `turvakotipalvelua_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_turvakotipalvelua_koskevat_tiedot(
+        mut self,
+        value: TurvakotipalveluaKoskevatTiedotX997B0DA3,
+    ) -> Self {
+        self.turvakotipalvelua_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaSosiaalipalvelunPaattymisestaX4DF1590E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "sosiaalipalvelun_paattymisen_perustelut",
+        "sosiaalipalvelun_paattymispaiva",
+        "turvakotipalvelua_koskevat_tiedot",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.req(1usize)?,
+            sosiaalipalvelu: f.req(2usize)?,
+            sosiaalipalvelun_paattymisen_perustelut: f.opt(3usize)?,
+            sosiaalipalvelun_paattymispaiva: f.req(4usize)?,
+            turvakotipalvelua_koskevat_tiedot: f.opt(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.palvelutehtava);
+        w.req(2usize, &self.sosiaalipalvelu);
+        w.opt(3usize, &self.sosiaalipalvelun_paattymisen_perustelut);
+        w.req(4usize, &self.sosiaalipalvelun_paattymispaiva);
+        w.opt(5usize, &self.turvakotipalvelua_koskevat_tiedot);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaSosiaalipalvelunPaattymisestaX4DF1590E);
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `7afa92d884767df4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapahtumaX7AFA92D8 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujat: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TapahtumaX7AFA92D8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -2581,14 +5043,74 @@ impl TapahtumaX7AFA92D8 {
             kuvaus: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `asiointitapa` (builder).
+    #[inline]
+    pub fn with_asiointitapa(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>,
+    ) -> Self {
+        self.asiointitapa = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
+    /// Set `osallistujat` (builder).
+    #[inline]
+    pub fn with_osallistujat(mut self, value: String) -> Self {
+        self.osallistujat = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TapahtumaX7AFA92D8 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "asiointitapa",
+        "paikka",
+        "osallistujat",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            asiointitapa: f.opt(1usize)?,
+            paikka: f.opt(2usize)?,
+            osallistujat: f.opt(3usize)?,
+            kuvaus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.asiointitapa);
+        w.opt(2usize, &self.paikka);
+        w.opt(3usize, &self.osallistujat);
+        w.opt(4usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TapahtumaX7AFA92D8);
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
 /// Shape `198a429c23735883`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakaskertomusmerkintaX198A429C {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -2601,14 +5123,13 @@ pub struct AsiakaskertomusmerkintaX198A429C {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX7AFA92D8>,
 }
 impl AsiakaskertomusmerkintaX198A429C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
@@ -2616,12 +5137,48 @@ impl AsiakaskertomusmerkintaX198A429C {
             tapahtuma: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `tapahtuma` (builder).
+    #[inline]
+    pub fn with_tapahtuma(mut self, value: TapahtumaX7AFA92D8) -> Self {
+        self.tapahtuma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakaskertomusmerkintaX198A429C {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "tapahtuma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.req(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+            tapahtuma: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.tapahtuma);
+    }
+}
+sosmeta_types::record!(AsiakaskertomusmerkintaX198A429C);
 /// Merkintä tapaamisesta tai yhteydenotosta (sv: Anteckning om möte eller kontakt)
 ///
 /// Shape `5d71f677121b3d44`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 {
     /// Asiakas (sv: Klient)
     ///
@@ -2634,12 +5191,10 @@ pub struct MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 {
     /// Sovitut asiat (sv: Överenskomna frågor)
     ///
     /// JSON `sovitut_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_asiat: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2648,6 +5203,7 @@ pub struct MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 {
 }
 impl MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         asiakaskertomusmerkinta: AsiakaskertomusmerkintaX198A429C,
@@ -2661,36 +5217,72 @@ impl MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 {
             laatija,
         }
     }
+    /// Set `sovitut_asiat` (builder).
+    #[inline]
+    pub fn with_sovitut_asiat(mut self, value: String) -> Self {
+        self.sovitut_asiat = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaTapaamisestaTaiYhteydenotostaX5D71F677 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asiakaskertomusmerkinta",
+        "sovitut_asiat",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asiakaskertomusmerkinta: f.req(1usize)?,
+            sovitut_asiat: f.opt(2usize)?,
+            paivamaara: f.opt(3usize)?,
+            laatija: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.asiakaskertomusmerkinta);
+        w.opt(2usize, &self.sovitut_asiat);
+        w.opt(3usize, &self.paivamaara);
+        w.req(4usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaTapaamisestaTaiYhteydenotostaX5D71F677);
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `6ef706094447ac1e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapahtumaX6EF70609 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Asiointitapa (sv: Typ av kontakt)
     ///
     /// JSON `asiointitapa`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointitapa: Option<Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>>,
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TapahtumaX6EF70609 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -2699,14 +5291,65 @@ impl TapahtumaX6EF70609 {
             kuvaus: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `asiointitapa` (builder).
+    #[inline]
+    pub fn with_asiointitapa(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AsiointitapaXD23F1131>>,
+    ) -> Self {
+        self.asiointitapa = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TapahtumaX6EF70609 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "asiointitapa",
+        "paikka",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            asiointitapa: f.opt(1usize)?,
+            paikka: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.asiointitapa);
+        w.opt(2usize, &self.paikka);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TapahtumaX6EF70609);
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
 /// Shape `350676940a901af9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakaskertomusmerkintaX35067694 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -2719,14 +5362,13 @@ pub struct AsiakaskertomusmerkintaX35067694 {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX6EF70609>,
 }
 impl AsiakaskertomusmerkintaX35067694 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
@@ -2734,12 +5376,48 @@ impl AsiakaskertomusmerkintaX35067694 {
             tapahtuma: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `tapahtuma` (builder).
+    #[inline]
+    pub fn with_tapahtuma(mut self, value: TapahtumaX6EF70609) -> Self {
+        self.tapahtuma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakaskertomusmerkintaX35067694 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "tapahtuma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.req(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+            tapahtuma: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.tapahtuma);
+    }
+}
+sosmeta_types::record!(AsiakaskertomusmerkintaX35067694);
 /// Merkintä terapeuttisesta työskentelystä (sv: Anteckning om terapeutiskt arbete)
 ///
 /// Shape `edcffd19c20267bc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 {
     /// Asiakas (sv: Klient)
     ///
@@ -2752,7 +5430,6 @@ pub struct MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2761,6 +5438,7 @@ pub struct MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 {
 }
 impl MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         asiakaskertomusmerkinta: AsiakaskertomusmerkintaX35067694,
@@ -2773,7 +5451,38 @@ impl MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 {
             laatija,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asiakaskertomusmerkinta",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asiakaskertomusmerkinta: f.req(1usize)?,
+            paivamaara: f.opt(2usize)?,
+            laatija: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.asiakaskertomusmerkinta);
+        w.opt(2usize, &self.paivamaara);
+        w.req(3usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MerkintaTerapeuttisestaTyoskentelystaXEDCFFD19);
 sosmeta_types::classification!(
     #[doc =
     " Toimintakyvyn havainnointipaikka (sv: Ställe för observation av funktionsförmågan)"]
@@ -2832,8 +5541,7 @@ sosmeta_types::classification!(
 /// JSON `toimintakykyhavainto`: toistuva, pakollinen.
 ///
 /// Shape `496bb41f04ae1d5e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimintakykyhavaintoX496BB41F {
     /// Havainnoinnissa käytetään mittaria tai menetelmää (sv: Vid observationerna används en mätare eller metod)
     ///
@@ -2844,7 +5552,6 @@ pub struct ToimintakykyhavaintoX496BB41F {
     /// JSON `toimintakykyhavainnon_icf_aihekoodi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - ICF Toimintakykykäsitteiden luokitus 1.2.246.537.6.48, `urn:oid:1.2.246.537.6.48`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyhavainnon_icf_aihekoodi: Option<
         sosmeta_types::Coded<ToimintakykyhavainnonIcfAihekoodiX010EC4DD>,
     >,
@@ -2853,7 +5560,6 @@ pub struct ToimintakykyhavaintoX496BB41F {
     /// JSON `toimintakykyhavainnon_icd_aihekoodi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1, `urn:oid:1.2.246.537.6.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyhavainnon_icd_aihekoodi: Option<
         sosmeta_types::Coded<DiagnoosiX3D272115>,
     >,
@@ -2862,62 +5568,53 @@ pub struct ToimintakykyhavaintoX496BB41F {
     /// JSON `toimintakykyhavainnon_aihekoodin_icf_tarkenne`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - ICF-toimintakykytarkenteet 1.2.246.537.6.51, `urn:oid:1.2.246.537.6.51`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyhavainnon_aihekoodin_icf_tarkenne: Option<
         sosmeta_types::Coded<ToimintakykyhavainnonAihekoodinIcfTarkenneX8E364937>,
     >,
     /// Toimintakykyhavainnon aiheen kuvaus (sv: Beskrivning av ämnet gällande observationen av funktionsförmågan)
     ///
     /// JSON `toimintakykyhavainnon_aiheen_kuvaus`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyhavainnon_aiheen_kuvaus: Option<String>,
     /// Havainnointimenetelmä (sv: Observationsmetod)
     ///
     /// JSON `havainnointimenetelma`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL – Toimintakykymittarit 1.2.246.537.6.160112, `urn:oid:1.2.246.537.6.160112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub havainnointimenetelma: Option<
         sosmeta_types::Coded<HavainnointimenetelmaXE801BEBD>,
     >,
     /// Lisätiedot havainnointimenetelmästä (sv: Tilläggsuppgifter om observationsmetoden)
     ///
     /// JSON `lisatiedot_havainnointimenetelmasta`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_havainnointimenetelmasta: Option<String>,
     /// Toimintakykyhavainnon tulos tekstinä (sv: Resultat av observation av funktionsförmågan i textform)
     ///
     /// JSON `toimintakykyhavainnon_tulos_tekstina`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyhavainnon_tulos_tekstina: Option<String>,
     /// Toimintakykyhavainnon tulos lukuarvona (sv: Resultat av observation av funktionsförmågan uttryckt i siffror)
     ///
     /// JSON `toimintakykyhavainnon_tulos_lukuarvona`: esitystapa Numero, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyhavainnon_tulos_lukuarvona: Option<sosmeta_types::Number>,
     /// Havaittu toimintakykyrajoite on pysyvä (sv: Den observerade funktionsbegränsningen är bestående)
     ///
     /// JSON `havaittu_toimintakykyrajoite_on_pysyva`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub havaittu_toimintakykyrajoite_on_pysyva: Option<bool>,
     /// Toimintakykyrajoitteen alkamispäivä (sv: Begynnelsedatum för funktionsnedsättningen)
     ///
     /// JSON `toimintakykyrajoitteen_alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyrajoitteen_alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Toimintakykyrajoitteen päättymispäivä (sv: Datum då funktionsnedsättningen upphör)
     ///
     /// JSON `toimintakykyrajoitteen_paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyrajoitteen_paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Toimintakykyrajoitteen päättymisen perustelut (sv: Motiveringar till att funktionsnedsättningen avslutas)
     ///
     /// JSON `toimintakykyrajoitteen_paattymisen_perustelut`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyrajoitteen_paattymisen_perustelut: Option<String>,
 }
 impl ToimintakykyhavaintoX496BB41F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(havainnoinnissa_kaytetaan_mittaria_tai_menetelmaa: bool) -> Self {
         Self {
             havainnoinnissa_kaytetaan_mittaria_tai_menetelmaa,
@@ -2935,33 +5632,177 @@ impl ToimintakykyhavaintoX496BB41F {
             toimintakykyrajoitteen_paattymisen_perustelut: None,
         }
     }
+    /// Set `toimintakykyhavainnon_icf_aihekoodi` (builder).
+    #[inline]
+    pub fn with_toimintakykyhavainnon_icf_aihekoodi(
+        mut self,
+        value: sosmeta_types::Coded<ToimintakykyhavainnonIcfAihekoodiX010EC4DD>,
+    ) -> Self {
+        self.toimintakykyhavainnon_icf_aihekoodi = Some(value);
+        self
+    }
+    /// Set `toimintakykyhavainnon_icd_aihekoodi` (builder).
+    #[inline]
+    pub fn with_toimintakykyhavainnon_icd_aihekoodi(
+        mut self,
+        value: sosmeta_types::Coded<DiagnoosiX3D272115>,
+    ) -> Self {
+        self.toimintakykyhavainnon_icd_aihekoodi = Some(value);
+        self
+    }
+    /// Set `toimintakykyhavainnon_aihekoodin_icf_tarkenne` (builder).
+    #[inline]
+    pub fn with_toimintakykyhavainnon_aihekoodin_icf_tarkenne(
+        mut self,
+        value: sosmeta_types::Coded<ToimintakykyhavainnonAihekoodinIcfTarkenneX8E364937>,
+    ) -> Self {
+        self.toimintakykyhavainnon_aihekoodin_icf_tarkenne = Some(value);
+        self
+    }
+    /// Set `toimintakykyhavainnon_aiheen_kuvaus` (builder).
+    #[inline]
+    pub fn with_toimintakykyhavainnon_aiheen_kuvaus(mut self, value: String) -> Self {
+        self.toimintakykyhavainnon_aiheen_kuvaus = Some(value);
+        self
+    }
+    /// Set `havainnointimenetelma` (builder).
+    #[inline]
+    pub fn with_havainnointimenetelma(
+        mut self,
+        value: sosmeta_types::Coded<HavainnointimenetelmaXE801BEBD>,
+    ) -> Self {
+        self.havainnointimenetelma = Some(value);
+        self
+    }
+    /// Set `lisatiedot_havainnointimenetelmasta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_havainnointimenetelmasta(mut self, value: String) -> Self {
+        self.lisatiedot_havainnointimenetelmasta = Some(value);
+        self
+    }
+    /// Set `toimintakykyhavainnon_tulos_tekstina` (builder).
+    #[inline]
+    pub fn with_toimintakykyhavainnon_tulos_tekstina(mut self, value: String) -> Self {
+        self.toimintakykyhavainnon_tulos_tekstina = Some(value);
+        self
+    }
+    /// Set `toimintakykyhavainnon_tulos_lukuarvona` (builder).
+    #[inline]
+    pub fn with_toimintakykyhavainnon_tulos_lukuarvona(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.toimintakykyhavainnon_tulos_lukuarvona = Some(value);
+        self
+    }
+    /// Set `havaittu_toimintakykyrajoite_on_pysyva` (builder).
+    #[inline]
+    pub fn with_havaittu_toimintakykyrajoite_on_pysyva(mut self, value: bool) -> Self {
+        self.havaittu_toimintakykyrajoite_on_pysyva = Some(value);
+        self
+    }
+    /// Set `toimintakykyrajoitteen_alkamispaiva` (builder).
+    #[inline]
+    pub fn with_toimintakykyrajoitteen_alkamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.toimintakykyrajoitteen_alkamispaiva = Some(value);
+        self
+    }
+    /// Set `toimintakykyrajoitteen_paattymispaiva` (builder).
+    #[inline]
+    pub fn with_toimintakykyrajoitteen_paattymispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.toimintakykyrajoitteen_paattymispaiva = Some(value);
+        self
+    }
+    /// Set `toimintakykyrajoitteen_paattymisen_perustelut` (builder).
+    #[inline]
+    pub fn with_toimintakykyrajoitteen_paattymisen_perustelut(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.toimintakykyrajoitteen_paattymisen_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimintakykyhavaintoX496BB41F {
+    const KEYS: &'static [&'static str] = &[
+        "havainnoinnissa_kaytetaan_mittaria_tai_menetelmaa",
+        "toimintakykyhavainnon_icf_aihekoodi",
+        "toimintakykyhavainnon_icd_aihekoodi",
+        "toimintakykyhavainnon_aihekoodin_icf_tarkenne",
+        "toimintakykyhavainnon_aiheen_kuvaus",
+        "havainnointimenetelma",
+        "lisatiedot_havainnointimenetelmasta",
+        "toimintakykyhavainnon_tulos_tekstina",
+        "toimintakykyhavainnon_tulos_lukuarvona",
+        "havaittu_toimintakykyrajoite_on_pysyva",
+        "toimintakykyrajoitteen_alkamispaiva",
+        "toimintakykyrajoitteen_paattymispaiva",
+        "toimintakykyrajoitteen_paattymisen_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            havainnoinnissa_kaytetaan_mittaria_tai_menetelmaa: f.req(0usize)?,
+            toimintakykyhavainnon_icf_aihekoodi: f.opt(1usize)?,
+            toimintakykyhavainnon_icd_aihekoodi: f.opt(2usize)?,
+            toimintakykyhavainnon_aihekoodin_icf_tarkenne: f.opt(3usize)?,
+            toimintakykyhavainnon_aiheen_kuvaus: f.opt(4usize)?,
+            havainnointimenetelma: f.opt(5usize)?,
+            lisatiedot_havainnointimenetelmasta: f.opt(6usize)?,
+            toimintakykyhavainnon_tulos_tekstina: f.opt(7usize)?,
+            toimintakykyhavainnon_tulos_lukuarvona: f.opt(8usize)?,
+            havaittu_toimintakykyrajoite_on_pysyva: f.opt(9usize)?,
+            toimintakykyrajoitteen_alkamispaiva: f.opt(10usize)?,
+            toimintakykyrajoitteen_paattymispaiva: f.opt(11usize)?,
+            toimintakykyrajoitteen_paattymisen_perustelut: f.opt(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.havainnoinnissa_kaytetaan_mittaria_tai_menetelmaa);
+        w.opt(1usize, &self.toimintakykyhavainnon_icf_aihekoodi);
+        w.opt(2usize, &self.toimintakykyhavainnon_icd_aihekoodi);
+        w.opt(3usize, &self.toimintakykyhavainnon_aihekoodin_icf_tarkenne);
+        w.opt(4usize, &self.toimintakykyhavainnon_aiheen_kuvaus);
+        w.opt(5usize, &self.havainnointimenetelma);
+        w.opt(6usize, &self.lisatiedot_havainnointimenetelmasta);
+        w.opt(7usize, &self.toimintakykyhavainnon_tulos_tekstina);
+        w.opt(8usize, &self.toimintakykyhavainnon_tulos_lukuarvona);
+        w.opt(9usize, &self.havaittu_toimintakykyrajoite_on_pysyva);
+        w.opt(10usize, &self.toimintakykyrajoitteen_alkamispaiva);
+        w.opt(11usize, &self.toimintakykyrajoitteen_paattymispaiva);
+        w.opt(12usize, &self.toimintakykyrajoitteen_paattymisen_perustelut);
+    }
+}
+sosmeta_types::record!(ToimintakykyhavaintoX496BB41F);
 /// Toimintakykymerkintä (sv: Anteckning om funktionsförmågan)
 ///
 /// JSON `toimintakykymerkinta`: pakollinen.
 ///
 /// Shape `b49910e4a64031fa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimintakykymerkintaXB49910E4 {
     /// Toimintakyvyn havainnointipäivämäärä (sv: Datum för observation av funktionsförmågan)
     ///
     /// JSON `toimintakyvyn_havainnointipaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyvyn_havainnointipaivamaara: Option<sosmeta_types::PartialDate>,
     /// Toimintakyvyn havainnointipaikka (sv: Ställe för observation av funktionsförmågan)
     ///
     /// JSON `toimintakyvyn_havainnointipaikka`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL – Havainnointipaikka 1.2.246.537.6.160111, `urn:oid:1.2.246.537.6.160111`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyvyn_havainnointipaikka: Option<
         sosmeta_types::Coded<ToimintakyvynHavainnointipaikkaX38EFD3D9>,
     >,
     /// Lisätiedot toimintakyvyn havainnointipaikasta (sv: Tilläggsuppgifter om stället för observation av funktionsförmågan)
     ///
     /// JSON `lisatiedot_toimintakyvyn_havainnointipaikasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_toimintakyvyn_havainnointipaikasta: Option<String>,
     /// Toimintakykyhavainto (sv: Observation av funktionsförmågan)
     ///
@@ -2970,6 +5811,7 @@ pub struct ToimintakykymerkintaXB49910E4 {
 }
 impl ToimintakykymerkintaXB49910E4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         toimintakykyhavainto: sosmeta_types::NonEmptyVec<ToimintakykyhavaintoX496BB41F>,
     ) -> Self {
@@ -2980,7 +5822,59 @@ impl ToimintakykymerkintaXB49910E4 {
             toimintakykyhavainto,
         }
     }
+    /// Set `toimintakyvyn_havainnointipaivamaara` (builder).
+    #[inline]
+    pub fn with_toimintakyvyn_havainnointipaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.toimintakyvyn_havainnointipaivamaara = Some(value);
+        self
+    }
+    /// Set `toimintakyvyn_havainnointipaikka` (builder).
+    #[inline]
+    pub fn with_toimintakyvyn_havainnointipaikka(
+        mut self,
+        value: sosmeta_types::Coded<ToimintakyvynHavainnointipaikkaX38EFD3D9>,
+    ) -> Self {
+        self.toimintakyvyn_havainnointipaikka = Some(value);
+        self
+    }
+    /// Set `lisatiedot_toimintakyvyn_havainnointipaikasta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_toimintakyvyn_havainnointipaikasta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_toimintakyvyn_havainnointipaikasta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimintakykymerkintaXB49910E4 {
+    const KEYS: &'static [&'static str] = &[
+        "toimintakyvyn_havainnointipaivamaara",
+        "toimintakyvyn_havainnointipaikka",
+        "lisatiedot_toimintakyvyn_havainnointipaikasta",
+        "toimintakykyhavainto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            toimintakyvyn_havainnointipaivamaara: f.opt(0usize)?,
+            toimintakyvyn_havainnointipaikka: f.opt(1usize)?,
+            lisatiedot_toimintakyvyn_havainnointipaikasta: f.opt(2usize)?,
+            toimintakykyhavainto: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.toimintakyvyn_havainnointipaivamaara);
+        w.opt(1usize, &self.toimintakyvyn_havainnointipaikka);
+        w.opt(2usize, &self.lisatiedot_toimintakyvyn_havainnointipaikasta);
+        w.req(3usize, &self.toimintakykyhavainto);
+    }
+}
+sosmeta_types::record!(ToimintakykymerkintaXB49910E4);
 sosmeta_types::classification!(
     #[doc = " Ammattioikeus (sv: Yrkesrättighet)"] #[doc = " "] #[doc =
     " JSON `ammattioikeus`: esitystapa Koodi, ehdollisesti pakollinen."] #[doc = " "]
@@ -2998,8 +5892,7 @@ sosmeta_types::classification!(
 /// JSON `ammattihenkilo`: pakollinen.
 ///
 /// Shape `f4cbf1698d52eef9`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AmmattihenkiloXF4CBF169 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -3012,25 +5905,23 @@ pub struct AmmattihenkiloXF4CBF169 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Ammattioikeus (sv: Yrkesrättighet)
     ///
     /// JSON `ammattioikeus`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: Valvira - Ammattioikeudet 1.2.246.537.6.140, `urn:oid:1.2.246.537.6.140`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattioikeus: Option<sosmeta_types::Coded<AmmattioikeusX9BF43B92>>,
     /// Palveluyksikkö (sv: Serviceenhet)
     ///
     /// JSON `palveluyksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
 }
 impl AmmattihenkiloXF4CBF169 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -3043,12 +5934,63 @@ impl AmmattihenkiloXF4CBF169 {
             palveluyksikko: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `ammattioikeus` (builder).
+    #[inline]
+    pub fn with_ammattioikeus(
+        mut self,
+        value: sosmeta_types::Coded<AmmattioikeusX9BF43B92>,
+    ) -> Self {
+        self.ammattioikeus = Some(value);
+        self
+    }
+    /// Set `palveluyksikko` (builder).
+    #[inline]
+    pub fn with_palveluyksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikko = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AmmattihenkiloXF4CBF169 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "ammattioikeus",
+        "palveluyksikko",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            ammattioikeus: f.opt(3usize)?,
+            palveluyksikko: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.ammattioikeus);
+        w.opt(4usize, &self.palveluyksikko);
+    }
+}
+sosmeta_types::record!(AmmattihenkiloXF4CBF169);
 /// Merkintä toimintakyvystä (sv: Anteckning om funktionsförmågan)
 ///
 /// Shape `015abad559eadd2c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MerkintaToimintakyvystaX015ABAD5 {
     /// Asiakas (sv: Klient)
     ///
@@ -3061,7 +6003,6 @@ pub struct MerkintaToimintakyvystaX015ABAD5 {
     /// Toimintakykymerkinnän laatimispäivämäärä (sv: Datum för anteckning om funktionsförmågan)
     ///
     /// JSON `toimintakykymerkinnan_laatimispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykymerkinnan_laatimispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     ///
@@ -3070,6 +6011,7 @@ pub struct MerkintaToimintakyvystaX015ABAD5 {
 }
 impl MerkintaToimintakyvystaX015ABAD5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         toimintakykymerkinta: ToimintakykymerkintaXB49910E4,
@@ -3082,38 +6024,97 @@ impl MerkintaToimintakyvystaX015ABAD5 {
             ammattihenkilo,
         }
     }
+    /// Set `toimintakykymerkinnan_laatimispaivamaara` (builder).
+    #[inline]
+    pub fn with_toimintakykymerkinnan_laatimispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.toimintakykymerkinnan_laatimispaivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MerkintaToimintakyvystaX015ABAD5 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "toimintakykymerkinta",
+        "toimintakykymerkinnan_laatimispaivamaara",
+        "ammattihenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            toimintakykymerkinta: f.req(1usize)?,
+            toimintakykymerkinnan_laatimispaivamaara: f.opt(2usize)?,
+            ammattihenkilo: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.toimintakykymerkinta);
+        w.opt(2usize, &self.toimintakykymerkinnan_laatimispaivamaara);
+        w.req(3usize, &self.ammattihenkilo);
+    }
+}
+sosmeta_types::record!(MerkintaToimintakyvystaX015ABAD5);
 /// Tapahtuma (sv: Händelse)
 ///
 /// Shape `60f8e65e903ec2d4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapahtumaX60F8E65E {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TapahtumaX60F8E65E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
             kuvaus: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TapahtumaX60F8E65E {
+    const KEYS: &'static [&'static str] = &["ajanjakso", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TapahtumaX60F8E65E);
 /// Asiakaskertomusmerkintä (sv: Anteckning i en klientjournal)
 ///
 /// JSON `asiakaskertomusmerkinta`: pakollinen.
 ///
 /// Shape `cc269f061ae4d4b8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakaskertomusmerkintaXCC269F06 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
@@ -3126,14 +6127,13 @@ pub struct AsiakaskertomusmerkintaXCC269F06 {
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Tapahtuma (sv: Händelse)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tapahtuma: Option<TapahtumaX60F8E65E>,
 }
 impl AsiakaskertomusmerkintaXCC269F06 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palvelutehtava: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>) -> Self {
         Self {
             palvelutehtava,
@@ -3141,12 +6141,48 @@ impl AsiakaskertomusmerkintaXCC269F06 {
             tapahtuma: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `tapahtuma` (builder).
+    #[inline]
+    pub fn with_tapahtuma(mut self, value: TapahtumaX60F8E65E) -> Self {
+        self.tapahtuma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakaskertomusmerkintaXCC269F06 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "tapahtuma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.req(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+            tapahtuma: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.tapahtuma);
+    }
+}
+sosmeta_types::record!(AsiakaskertomusmerkintaXCC269F06);
 /// Muu asiakaskertomusmerkintä (sv: Annan anteckning i en klientjournal)
 ///
 /// Shape `4bf7b0e3e01bf0d4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuuAsiakaskertomusmerkintaX4BF7B0E3 {
     /// Asiakas (sv: Klient)
     ///
@@ -3159,7 +6195,6 @@ pub struct MuuAsiakaskertomusmerkintaX4BF7B0E3 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -3168,6 +6203,7 @@ pub struct MuuAsiakaskertomusmerkintaX4BF7B0E3 {
 }
 impl MuuAsiakaskertomusmerkintaX4BF7B0E3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         asiakaskertomusmerkinta: AsiakaskertomusmerkintaXCC269F06,
@@ -3180,14 +6216,44 @@ impl MuuAsiakaskertomusmerkintaX4BF7B0E3 {
             laatija,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuuAsiakaskertomusmerkintaX4BF7B0E3 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asiakaskertomusmerkinta",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asiakaskertomusmerkinta: f.req(1usize)?,
+            paivamaara: f.opt(2usize)?,
+            laatija: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.asiakaskertomusmerkinta);
+        w.opt(2usize, &self.paivamaara);
+        w.req(3usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MuuAsiakaskertomusmerkintaX4BF7B0E3);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `153b6d83b52f18f4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX153B6D83 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -3202,11 +6268,11 @@ pub struct AsiakasX153B6D83 {
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
     pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<SijoituspaikanYhteystiedotXBF485C9F>,
 }
 impl AsiakasX153B6D83 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -3219,44 +6285,109 @@ impl AsiakasX153B6D83 {
             yhteystiedot: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(
+        mut self,
+        value: SijoituspaikanYhteystiedotXBF485C9F,
+    ) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX153B6D83 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX153B6D83);
 /// Palvelu, jota sopimus koskee (sv: Service, som avtalet gäller)
 ///
 /// Shape `6e43b1d657cc390f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluJotaSopimusKoskeeX6E43B1D6 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
 }
 impl PalveluJotaSopimusKoskeeX6E43B1D6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelutehtava: None,
             sosiaalipalvelu: None,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluJotaSopimusKoskeeX6E43B1D6 {
+    const KEYS: &'static [&'static str] = &["palvelutehtava", "sosiaalipalvelu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.opt(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+    }
+}
+sosmeta_types::record!(PalveluJotaSopimusKoskeeX6E43B1D6);
 /// Lähiohjaaja (sv: Närhandledare)
 ///
 /// JSON `lahiohjaaja`: toistuva, pakollinen.
 ///
 /// Shape `9ab934e7feb0665b`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LahiohjaajaX9AB934E7 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -3269,19 +6400,17 @@ pub struct LahiohjaajaX9AB934E7 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<AvustajanYhteystiedotX17C27C90>,
 }
 impl LahiohjaajaX9AB934E7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -3294,14 +6423,59 @@ impl LahiohjaajaX9AB934E7 {
             yhteystiedot: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: AvustajanYhteystiedotX17C27C90) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LahiohjaajaX9AB934E7 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(LahiohjaajaX9AB934E7);
 /// Toiminnan sisältöä koskevat tiedot (sv: Uppgifter om verksamhetens innehåll)
 ///
 /// JSON `toiminnan_sisaltoa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `5a9c98b4e6ac3054`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToiminnanSisaltoaKoskevatTiedotX5A9C98B4 {
     /// Toiminnan kesto (sv: Verksamhetens längd)
     ///
@@ -3310,33 +6484,29 @@ pub struct ToiminnanSisaltoaKoskevatTiedotX5A9C98B4 {
     /// Toiminnan päivittäinen kesto tunteina (sv: Verksamhetens längd i timmar per dag)
     ///
     /// JSON `toiminnan_paivittainen_kesto_tunteina`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toiminnan_paivittainen_kesto_tunteina: Option<sosmeta_types::Number>,
     /// Toiminnan viikoittainen kesto päivinä (sv: Verksamhetens längd i dagar per vecka)
     ///
     /// JSON `toiminnan_viikoittainen_kesto_paivina`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toiminnan_viikoittainen_kesto_paivina: Option<sosmeta_types::Number>,
     /// Toiminnan päivittäiseen ja viikoittaiseen kestoon liittyvät muut sovitut asiat (sv: Annat som överenskommits om verksamhetens längd per dag eller vecka)
     ///
     /// JSON `toiminnan_paivittaiseen_ja_viikoittaiseen_kestoon_liittyvat_muut_sovitut_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toiminnan_paivittaiseen_ja_viikoittaiseen_kestoon_liittyvat_muut_sovitut_asiat: Option<
         String,
     >,
     /// Tehtävät, toiminnan sisältö ja tavoitteet (sv: Uppgifter, verksamhetens innehåll och mål)
     ///
     /// JSON `tehtavat_toiminnan_sisalto_ja_tavoitteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavat_toiminnan_sisalto_ja_tavoitteet: Option<String>,
     /// Ohjauksen järjestäminen (sv: Ordnande av handledning)
     ///
     /// JSON `ohjauksen_jarjestaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohjauksen_jarjestaminen: Option<String>,
 }
 impl ToiminnanSisaltoaKoskevatTiedotX5A9C98B4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(toiminnan_kesto: AjanjaksoX090B86B0) -> Self {
         Self {
             toiminnan_kesto,
@@ -3347,24 +6517,102 @@ impl ToiminnanSisaltoaKoskevatTiedotX5A9C98B4 {
             ohjauksen_jarjestaminen: None,
         }
     }
+    /// Set `toiminnan_paivittainen_kesto_tunteina` (builder).
+    #[inline]
+    pub fn with_toiminnan_paivittainen_kesto_tunteina(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.toiminnan_paivittainen_kesto_tunteina = Some(value);
+        self
+    }
+    /// Set `toiminnan_viikoittainen_kesto_paivina` (builder).
+    #[inline]
+    pub fn with_toiminnan_viikoittainen_kesto_paivina(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.toiminnan_viikoittainen_kesto_paivina = Some(value);
+        self
+    }
+    /// Set `toiminnan_paivittaiseen_ja_viikoittaiseen_kestoon_liittyvat_muut_sovitut_asiat` (builder).
+    #[inline]
+    pub fn with_toiminnan_paivittaiseen_ja_viikoittaiseen_kestoon_liittyvat_muut_sovitut_asiat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .toiminnan_paivittaiseen_ja_viikoittaiseen_kestoon_liittyvat_muut_sovitut_asiat = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tehtavat_toiminnan_sisalto_ja_tavoitteet` (builder).
+    #[inline]
+    pub fn with_tehtavat_toiminnan_sisalto_ja_tavoitteet(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tehtavat_toiminnan_sisalto_ja_tavoitteet = Some(value);
+        self
+    }
+    /// Set `ohjauksen_jarjestaminen` (builder).
+    #[inline]
+    pub fn with_ohjauksen_jarjestaminen(mut self, value: String) -> Self {
+        self.ohjauksen_jarjestaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToiminnanSisaltoaKoskevatTiedotX5A9C98B4 {
+    const KEYS: &'static [&'static str] = &[
+        "toiminnan_kesto",
+        "toiminnan_paivittainen_kesto_tunteina",
+        "toiminnan_viikoittainen_kesto_paivina",
+        "toiminnan_paivittaiseen_ja_viikoittaiseen_kestoon_liittyvat_muut_sovitut_asiat",
+        "tehtavat_toiminnan_sisalto_ja_tavoitteet",
+        "ohjauksen_jarjestaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            toiminnan_kesto: f.req(0usize)?,
+            toiminnan_paivittainen_kesto_tunteina: f.opt(1usize)?,
+            toiminnan_viikoittainen_kesto_paivina: f.opt(2usize)?,
+            toiminnan_paivittaiseen_ja_viikoittaiseen_kestoon_liittyvat_muut_sovitut_asiat: f
+                .opt(3usize)?,
+            tehtavat_toiminnan_sisalto_ja_tavoitteet: f.opt(4usize)?,
+            ohjauksen_jarjestaminen: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.toiminnan_kesto);
+        w.opt(1usize, &self.toiminnan_paivittainen_kesto_tunteina);
+        w.opt(2usize, &self.toiminnan_viikoittainen_kesto_paivina);
+        w.opt(
+            3usize,
+            &self
+                .toiminnan_paivittaiseen_ja_viikoittaiseen_kestoon_liittyvat_muut_sovitut_asiat,
+        );
+        w.opt(4usize, &self.tehtavat_toiminnan_sisalto_ja_tavoitteet);
+        w.opt(5usize, &self.ohjauksen_jarjestaminen);
+    }
+}
+sosmeta_types::record!(ToiminnanSisaltoaKoskevatTiedotX5A9C98B4);
 /// Sopimus työelämään osallistumiseen liittyvästä sosiaalipalvelusta (sv: Avtal om socialservice gällande deltagande i arbetslivet)
 ///
 /// Shape `c83dc53ed87d8067`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53E {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: pakollinen.
     pub asiakas: AsiakasX153B6D83,
     /// Palvelu, jota sopimus koskee (sv: Service, som avtalet gäller)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu_jota_sopimus_koskee: Option<PalveluJotaSopimusKoskeeX6E43B1D6>,
     /// Muut sopijat (sv: Övriga avtalsparter)
     ///
     /// JSON `muut_sopijat`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_sopijat: Option<Vec<HenkiloX3CF6D728>>,
     /// Paikka, jossa toiminta toteutetaan (sv: Plats där verksamheten genomförs)
     ///
@@ -3381,7 +6629,6 @@ pub struct SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53
     /// Toiminnan sisältöä koskevat tiedot (sv: Uppgifter om verksamhetens innehåll)
     ///
     /// JSON `toiminnan_sisaltoa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toiminnan_sisaltoa_koskevat_tiedot: Option<
         ToiminnanSisaltoaKoskevatTiedotX5A9C98B4,
     >,
@@ -3392,27 +6639,22 @@ pub struct SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53
     /// Muut asiat (sv: Övriga ärenden)
     ///
     /// JSON `muut_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_asiat: Option<String>,
     /// Sopimuksen tarkistuspäivä (sv: Datum för granskning av avtalet)
     ///
     /// JSON `sopimuksen_tarkistuspaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_tarkistuspaiva: Option<sosmeta_types::PartialDate>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -3425,6 +6667,7 @@ pub struct SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53
 }
 impl SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX153B6D83,
         paikka_jossa_toiminta_toteutetaan: PaikkaJossaToimintaToteutetaanXE55CFC2B,
@@ -3452,31 +6695,146 @@ impl SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53E {
             allekirjoitus,
         }
     }
+    /// Set `palvelu_jota_sopimus_koskee` (builder).
+    #[inline]
+    pub fn with_palvelu_jota_sopimus_koskee(
+        mut self,
+        value: PalveluJotaSopimusKoskeeX6E43B1D6,
+    ) -> Self {
+        self.palvelu_jota_sopimus_koskee = Some(value);
+        self
+    }
+    /// Set `muut_sopijat` (builder).
+    #[inline]
+    pub fn with_muut_sopijat(mut self, value: Vec<HenkiloX3CF6D728>) -> Self {
+        self.muut_sopijat = Some(value);
+        self
+    }
+    /// Set `toiminnan_sisaltoa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_toiminnan_sisaltoa_koskevat_tiedot(
+        mut self,
+        value: ToiminnanSisaltoaKoskevatTiedotX5A9C98B4,
+    ) -> Self {
+        self.toiminnan_sisaltoa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `muut_asiat` (builder).
+    #[inline]
+    pub fn with_muut_asiat(mut self, value: String) -> Self {
+        self.muut_asiat = Some(value);
+        self
+    }
+    /// Set `sopimuksen_tarkistuspaiva` (builder).
+    #[inline]
+    pub fn with_sopimuksen_tarkistuspaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sopimuksen_tarkistuspaiva = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelu_jota_sopimus_koskee",
+        "muut_sopijat",
+        "paikka_jossa_toiminta_toteutetaan",
+        "lahiohjaaja",
+        "vastuutyontekija",
+        "toiminnan_sisaltoa_koskevat_tiedot",
+        "poissaoloista_ilmoittaminen",
+        "muut_asiat",
+        "sopimuksen_tarkistuspaiva",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelu_jota_sopimus_koskee: f.opt(1usize)?,
+            muut_sopijat: f.opt(2usize)?,
+            paikka_jossa_toiminta_toteutetaan: f.req(3usize)?,
+            lahiohjaaja: f.req(4usize)?,
+            vastuutyontekija: f.req(5usize)?,
+            toiminnan_sisaltoa_koskevat_tiedot: f.opt(6usize)?,
+            poissaoloista_ilmoittaminen: f.req(7usize)?,
+            muut_asiat: f.opt(8usize)?,
+            sopimuksen_tarkistuspaiva: f.opt(9usize)?,
+            lisatiedot: f.opt(10usize)?,
+            lakiselostus: f.opt(11usize)?,
+            paivamaara: f.opt(12usize)?,
+            laatija: f.req(13usize)?,
+            allekirjoitus: f.req(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelu_jota_sopimus_koskee);
+        w.opt(2usize, &self.muut_sopijat);
+        w.req(3usize, &self.paikka_jossa_toiminta_toteutetaan);
+        w.req(4usize, &self.lahiohjaaja);
+        w.req(5usize, &self.vastuutyontekija);
+        w.opt(6usize, &self.toiminnan_sisaltoa_koskevat_tiedot);
+        w.req(7usize, &self.poissaoloista_ilmoittaminen);
+        w.opt(8usize, &self.muut_asiat);
+        w.opt(9usize, &self.sopimuksen_tarkistuspaiva);
+        w.opt(10usize, &self.lisatiedot);
+        w.opt(11usize, &self.lakiselostus);
+        w.opt(12usize, &self.paivamaara);
+        w.req(13usize, &self.laatija);
+        w.req(14usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    SopimusTyoelamaanOsallistumiseenLiittyvastaSosiaalipalvelustaXC83DC53E
+);
 /// Palveluntuottaja (sv: Tjänsteproducent)
 ///
 /// Shape `c9237e637996f53b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluntuottajaXC9237E63 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     ///
     /// JSON `yhteyshenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<OmatyontekijaXF0C1FD11>>,
 }
 impl PalveluntuottajaXC9237E63 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palveluyksikon_nimi: None,
@@ -3484,42 +6842,116 @@ impl PalveluntuottajaXC9237E63 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `palveluyksikon_nimi` (builder).
+    #[inline]
+    pub fn with_palveluyksikon_nimi(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikon_nimi = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: Vec<OmatyontekijaXF0C1FD11>) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluntuottajaXC9237E63 {
+    const KEYS: &'static [&'static str] = &[
+        "palveluyksikon_nimi",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+            yhteyshenkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palveluyksikon_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+        w.opt(2usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(PalveluntuottajaXC9237E63);
 /// Palvelut, joita sopimus koskee (sv: Service, som avtalet gäller)
 ///
 /// Shape `7df581b3179868d6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutJoitaSopimusKoskeeX7DF581B3 {
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
 }
 impl PalvelutJoitaSopimusKoskeeX7DF581B3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelutehtava: None,
             sosiaalipalvelu: None,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutJoitaSopimusKoskeeX7DF581B3 {
+    const KEYS: &'static [&'static str] = &["palvelutehtava", "sosiaalipalvelu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava: f.opt(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelutehtava);
+        w.opt(1usize, &self.sosiaalipalvelu);
+    }
+}
+sosmeta_types::record!(PalvelutJoitaSopimusKoskeeX7DF581B3);
 /// Sopimus (sv: Avtal)
 ///
 /// Shape `c881915b57a30b96`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimusXC881915B {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
@@ -3528,14 +6960,13 @@ pub struct SopimusXC881915B {
     /// Ehdot (sv: Villkor)
     ///
     /// JSON `ehdot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ehdot: Option<String>,
     /// Voimassaolo (sv: Giltighet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
 impl SopimusXC881915B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
@@ -3543,46 +6974,67 @@ impl SopimusXC881915B {
             voimassaolo: None,
         }
     }
+    /// Set `ehdot` (builder).
+    #[inline]
+    pub fn with_ehdot(mut self, value: String) -> Self {
+        self.ehdot = Some(value);
+        self
+    }
+    /// Set `voimassaolo` (builder).
+    #[inline]
+    pub fn with_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.voimassaolo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopimusXC881915B {
+    const KEYS: &'static [&'static str] = &["asiasisalto", "ehdot", "voimassaolo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.req(0usize)?,
+            ehdot: f.opt(1usize)?,
+            voimassaolo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiasisalto);
+        w.opt(1usize, &self.ehdot);
+        w.opt(2usize, &self.voimassaolo);
+    }
+}
+sosmeta_types::record!(SopimusXC881915B);
 /// Sopimus yksityisesti järjestettävästä sosiaalipalvelusta (sv: Avtal om ordnande av privat socialservice)
 ///
 /// Shape `891129b98cde40de`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakas: Option<Vec<AsiakasX8434043B>>,
     /// Palveluntuottaja (sv: Tjänsteproducent)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluntuottaja: Option<PalveluntuottajaXC9237E63>,
     /// Muut sopijat (sv: Övriga avtalsparter)
     ///
     /// JSON `muut_sopijat`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_sopijat: Option<Vec<HenkiloX3CF6D728>>,
     /// Palvelut, joita sopimus koskee (sv: Service, som avtalet gäller)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_sopimus_koskee: Option<PalvelutJoitaSopimusKoskeeX7DF581B3>,
     /// Sopimus (sv: Avtal)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimus: Option<SopimusXC881915B>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -3595,6 +7047,7 @@ pub struct SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9 {
 }
 impl SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         laatija: LaatijaXA71A9A7D,
         allekirjoitus: sosmeta_types::NonEmptyVec<AllekirjoitusX800358AC>,
@@ -3612,29 +7065,121 @@ impl SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9 {
             allekirjoitus,
         }
     }
+    /// Set `asiakas` (builder).
+    #[inline]
+    pub fn with_asiakas(mut self, value: Vec<AsiakasX8434043B>) -> Self {
+        self.asiakas = Some(value);
+        self
+    }
+    /// Set `palveluntuottaja` (builder).
+    #[inline]
+    pub fn with_palveluntuottaja(mut self, value: PalveluntuottajaXC9237E63) -> Self {
+        self.palveluntuottaja = Some(value);
+        self
+    }
+    /// Set `muut_sopijat` (builder).
+    #[inline]
+    pub fn with_muut_sopijat(mut self, value: Vec<HenkiloX3CF6D728>) -> Self {
+        self.muut_sopijat = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_sopimus_koskee` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_sopimus_koskee(
+        mut self,
+        value: PalvelutJoitaSopimusKoskeeX7DF581B3,
+    ) -> Self {
+        self.palvelut_joita_sopimus_koskee = Some(value);
+        self
+    }
+    /// Set `sopimus` (builder).
+    #[inline]
+    pub fn with_sopimus(mut self, value: SopimusXC881915B) -> Self {
+        self.sopimus = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palveluntuottaja",
+        "muut_sopijat",
+        "palvelut_joita_sopimus_koskee",
+        "sopimus",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.opt(0usize)?,
+            palveluntuottaja: f.opt(1usize)?,
+            muut_sopijat: f.opt(2usize)?,
+            palvelut_joita_sopimus_koskee: f.opt(3usize)?,
+            sopimus: f.opt(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+            allekirjoitus: f.req(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakas);
+        w.opt(1usize, &self.palveluntuottaja);
+        w.opt(2usize, &self.muut_sopijat);
+        w.opt(3usize, &self.palvelut_joita_sopimus_koskee);
+        w.opt(4usize, &self.sopimus);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+        w.req(9usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(SopimusYksityisestiJarjestettavastaSosiaalipalvelustaX891129B9);
 /// Vastausosoite (sv: Svarsadress)
 ///
 /// Shape `3ce089d32952a06a`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastausosoiteX3CE089D3 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Yhteyshenkilö (sv: Kontaktperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl VastausosoiteX3CE089D3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palveluyksikon_nimi: None,
@@ -3642,39 +7187,77 @@ impl VastausosoiteX3CE089D3 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `palveluyksikon_nimi` (builder).
+    #[inline]
+    pub fn with_palveluyksikon_nimi(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikon_nimi = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX450CAE7B) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastausosoiteX3CE089D3 {
+    const KEYS: &'static [&'static str] = &[
+        "palveluyksikon_nimi",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+            yhteyshenkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palveluyksikon_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+        w.opt(2usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(VastausosoiteX3CE089D3);
 /// Pyyntö (sv: Begäran)
 ///
 /// Shape `a60d9f2564712e5f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PyyntoXA60D9F25 {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
     /// JSON `pyydetyt_asiakirjat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyydetyt_asiakirjat: Option<String>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastausosoite: Option<VastausosoiteX3CE089D3>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
 impl PyyntoXA60D9F25 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pyydetyt_asiakirjat: None,
@@ -3684,12 +7267,72 @@ impl PyyntoXA60D9F25 {
             vastauksen_maaraaika: None,
         }
     }
+    /// Set `pyydetyt_asiakirjat` (builder).
+    #[inline]
+    pub fn with_pyydetyt_asiakirjat(mut self, value: String) -> Self {
+        self.pyydetyt_asiakirjat = Some(value);
+        self
+    }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vastausosoite` (builder).
+    #[inline]
+    pub fn with_vastausosoite(mut self, value: VastausosoiteX3CE089D3) -> Self {
+        self.vastausosoite = Some(value);
+        self
+    }
+    /// Set `vastauksen_maaraaika` (builder).
+    #[inline]
+    pub fn with_vastauksen_maaraaika(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vastauksen_maaraaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PyyntoXA60D9F25 {
+    const KEYS: &'static [&'static str] = &[
+        "pyydetyt_asiakirjat",
+        "asiasisalto",
+        "perustelu",
+        "vastausosoite",
+        "vastauksen_maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pyydetyt_asiakirjat: f.opt(0usize)?,
+            asiasisalto: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+            vastausosoite: f.opt(3usize)?,
+            vastauksen_maaraaika: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.pyydetyt_asiakirjat);
+        w.opt(1usize, &self.asiasisalto);
+        w.opt(2usize, &self.perustelu);
+        w.opt(3usize, &self.vastausosoite);
+        w.opt(4usize, &self.vastauksen_maaraaika);
+    }
+}
+sosmeta_types::record!(PyyntoXA60D9F25);
 /// Sosiaalihuollon asiakirjapyyntö (sv: Socialvårdens begäran om handling)
 ///
 /// Shape `6a3571317a2eb76b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonAsiakirjapyyntoX6A357131 {
     /// Asiakirjapyynnön vastaanottaja (sv: Mottagare av begäran om handling)
     ///
@@ -3700,17 +7343,14 @@ pub struct SosiaalihuollonAsiakirjapyyntoX6A357131 {
     /// JSON `asiakas`: pakollinen.
     pub asiakas: AsiakasX9743C7FA,
     /// Pyyntö (sv: Begäran)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyynto: Option<PyyntoXA60D9F25>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -3719,6 +7359,7 @@ pub struct SosiaalihuollonAsiakirjapyyntoX6A357131 {
 }
 impl SosiaalihuollonAsiakirjapyyntoX6A357131 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakirjapyynnon_vastaanottaja: VastaanottajaX8713DB1E,
         asiakas: AsiakasX9743C7FA,
@@ -3733,29 +7374,75 @@ impl SosiaalihuollonAsiakirjapyyntoX6A357131 {
             laatija,
         }
     }
+    /// Set `pyynto` (builder).
+    #[inline]
+    pub fn with_pyynto(mut self, value: PyyntoXA60D9F25) -> Self {
+        self.pyynto = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonAsiakirjapyyntoX6A357131 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakirjapyynnon_vastaanottaja",
+        "asiakas",
+        "pyynto",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakirjapyynnon_vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            pyynto: f.opt(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakirjapyynnon_vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.pyynto);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonAsiakirjapyyntoX6A357131);
 /// Vastausosoite (sv: Svarsadress)
 ///
 /// Shape `97afc6769511dbb2`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastausosoiteX97AFC676 {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXF9EE419A>,
     /// Yhteyshenkilö (sv: Kontaktperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl VastausosoiteX97AFC676 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palveluyksikon_nimi: None,
@@ -3763,39 +7450,77 @@ impl VastausosoiteX97AFC676 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `palveluyksikon_nimi` (builder).
+    #[inline]
+    pub fn with_palveluyksikon_nimi(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikon_nimi = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXF9EE419A) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastausosoiteX97AFC676 {
+    const KEYS: &'static [&'static str] = &[
+        "palveluyksikon_nimi",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+            yhteyshenkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palveluyksikon_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+        w.opt(2usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(VastausosoiteX97AFC676);
 /// Pyyntö (sv: Begäran)
 ///
 /// Shape `205574df2bff067d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PyyntoX205574DF {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
     /// JSON `pyydetyt_asiakirjat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyydetyt_asiakirjat: Option<String>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastausosoite: Option<VastausosoiteX97AFC676>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
 impl PyyntoX205574DF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pyydetyt_asiakirjat: None,
@@ -3805,12 +7530,72 @@ impl PyyntoX205574DF {
             vastauksen_maaraaika: None,
         }
     }
+    /// Set `pyydetyt_asiakirjat` (builder).
+    #[inline]
+    pub fn with_pyydetyt_asiakirjat(mut self, value: String) -> Self {
+        self.pyydetyt_asiakirjat = Some(value);
+        self
+    }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vastausosoite` (builder).
+    #[inline]
+    pub fn with_vastausosoite(mut self, value: VastausosoiteX97AFC676) -> Self {
+        self.vastausosoite = Some(value);
+        self
+    }
+    /// Set `vastauksen_maaraaika` (builder).
+    #[inline]
+    pub fn with_vastauksen_maaraaika(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vastauksen_maaraaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PyyntoX205574DF {
+    const KEYS: &'static [&'static str] = &[
+        "pyydetyt_asiakirjat",
+        "asiasisalto",
+        "perustelu",
+        "vastausosoite",
+        "vastauksen_maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pyydetyt_asiakirjat: f.opt(0usize)?,
+            asiasisalto: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+            vastausosoite: f.opt(3usize)?,
+            vastauksen_maaraaika: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.pyydetyt_asiakirjat);
+        w.opt(1usize, &self.asiasisalto);
+        w.opt(2usize, &self.perustelu);
+        w.opt(3usize, &self.vastausosoite);
+        w.opt(4usize, &self.vastauksen_maaraaika);
+    }
+}
+sosmeta_types::record!(PyyntoX205574DF);
 /// Sosiaalihuollon asiakirjapyyntö (sv: Socialvårdens begäran om handling)
 ///
 /// Shape `695325b699aa7070`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonAsiakirjapyyntoX695325B6 {
     /// Asiakirjapyynnön vastaanottaja (sv: Mottagare av begäran om handling)
     ///
@@ -3823,20 +7608,16 @@ pub struct SosiaalihuollonAsiakirjapyyntoX695325B6 {
     /// Henkilö, jota koskevia asiakirjoja pyydetään (sv: Den person som de begärda handlingarna berör)
     ///
     /// JSON `henkilo_jota_koskevia_asiakirjoja_pyydetaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_jota_koskevia_asiakirjoja_pyydetaan: Option<Vec<AsiakasXF5869742>>,
     /// Pyyntö (sv: Begäran)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyynto: Option<PyyntoX205574DF>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -3845,6 +7626,7 @@ pub struct SosiaalihuollonAsiakirjapyyntoX695325B6 {
 }
 impl SosiaalihuollonAsiakirjapyyntoX695325B6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakirjapyynnon_vastaanottaja: VastaanottajaX8713DB1E,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -3860,12 +7642,72 @@ impl SosiaalihuollonAsiakirjapyyntoX695325B6 {
             laatija,
         }
     }
+    /// Set `henkilo_jota_koskevia_asiakirjoja_pyydetaan` (builder).
+    #[inline]
+    pub fn with_henkilo_jota_koskevia_asiakirjoja_pyydetaan(
+        mut self,
+        value: Vec<AsiakasXF5869742>,
+    ) -> Self {
+        self.henkilo_jota_koskevia_asiakirjoja_pyydetaan = Some(value);
+        self
+    }
+    /// Set `pyynto` (builder).
+    #[inline]
+    pub fn with_pyynto(mut self, value: PyyntoX205574DF) -> Self {
+        self.pyynto = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonAsiakirjapyyntoX695325B6 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakirjapyynnon_vastaanottaja",
+        "asiakas",
+        "henkilo_jota_koskevia_asiakirjoja_pyydetaan",
+        "pyynto",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakirjapyynnon_vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            henkilo_jota_koskevia_asiakirjoja_pyydetaan: f.opt(2usize)?,
+            pyynto: f.opt(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            laatija: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakirjapyynnon_vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.henkilo_jota_koskevia_asiakirjoja_pyydetaan);
+        w.opt(3usize, &self.pyynto);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.paivamaara);
+        w.req(6usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonAsiakirjapyyntoX695325B6);
 /// Sosiaalihuollon ilmoitus toiselle viranomaiselle (sv: Anmälan från socialvården till en annan myndighet)
 ///
 /// Shape `e449af681d03aa71`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -3882,7 +7724,6 @@ pub struct SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 {
     /// Perustelut (sv: Motiveringar)
     ///
     /// JSON `perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut: Option<String>,
     /// Ilmoituksen tekemiseen on asiakkaan suostumus (sv: Klienten har gett sitt samtycke till att anmälan görs)
     ///
@@ -3891,7 +7732,6 @@ pub struct SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 {
     /// Perustelut ilmoituksen tekemiselle ilman asiakkaan suostumusta (sv: Motivering till att anmälan görs utan klientens samtycke)
     ///
     /// JSON `perustelut_ilmoituksen_tekemiselle_ilman_asiakkaan_suostumusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_ilmoituksen_tekemiselle_ilman_asiakkaan_suostumusta: Option<String>,
     /// Ilmoittaja (sv: Anmälare)
     ///
@@ -3900,21 +7740,19 @@ pub struct SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 {
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
 impl SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX21D23A04>,
@@ -3935,12 +7773,97 @@ impl SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 {
             lakiselostus: None,
         }
     }
+    /// Set `perustelut` (builder).
+    #[inline]
+    pub fn with_perustelut(mut self, value: String) -> Self {
+        self.perustelut = Some(value);
+        self
+    }
+    /// Set `perustelut_ilmoituksen_tekemiselle_ilman_asiakkaan_suostumusta` (builder).
+    #[inline]
+    pub fn with_perustelut_ilmoituksen_tekemiselle_ilman_asiakkaan_suostumusta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_ilmoituksen_tekemiselle_ilman_asiakkaan_suostumusta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `ilmoittamispaivamaara` (builder).
+    #[inline]
+    pub fn with_ilmoittamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.ilmoittamispaivamaara = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista",
+        "perustelut",
+        "ilmoituksen_tekemiseen_on_asiakkaan_suostumus",
+        "perustelut_ilmoituksen_tekemiselle_ilman_asiakkaan_suostumusta",
+        "ilmoittaja",
+        "ilmoittamispaivamaara",
+        "lisatiedot",
+        "lakiselostus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista: f.req(2usize)?,
+            perustelut: f.opt(3usize)?,
+            ilmoituksen_tekemiseen_on_asiakkaan_suostumus: f.req(4usize)?,
+            perustelut_ilmoituksen_tekemiselle_ilman_asiakkaan_suostumusta: f
+                .opt(5usize)?,
+            ilmoittaja: f.req(6usize)?,
+            ilmoittamispaivamaara: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            lakiselostus: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.kuvaus_asiakkaan_tilanteesta_ja_tuen_tarpeista);
+        w.opt(3usize, &self.perustelut);
+        w.req(4usize, &self.ilmoituksen_tekemiseen_on_asiakkaan_suostumus);
+        w.opt(
+            5usize,
+            &self.perustelut_ilmoituksen_tekemiselle_ilman_asiakkaan_suostumusta,
+        );
+        w.req(6usize, &self.ilmoittaja);
+        w.opt(7usize, &self.ilmoittamispaivamaara);
+        w.opt(8usize, &self.lisatiedot);
+        w.opt(9usize, &self.lakiselostus);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonIlmoitusToiselleViranomaiselleXE449AF68);
 /// Sosiaalihuollon kuulemisasiakirja (sv: Samrådshandling inom socialvården)
 ///
 /// Shape `fd7efd478b92defe`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonKuulemisasiakirjaXFD7EFD47 {
     /// Asiakas (sv: Klient)
     ///
@@ -3951,14 +7874,12 @@ pub struct SosiaalihuollonKuulemisasiakirjaXFD7EFD47 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuulemisasiakirja (sv: Samrådshandling)
     ///
@@ -3967,17 +7888,14 @@ pub struct SosiaalihuollonKuulemisasiakirjaXFD7EFD47 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -3990,6 +7908,7 @@ pub struct SosiaalihuollonKuulemisasiakirjaXFD7EFD47 {
 }
 impl SosiaalihuollonKuulemisasiakirjaXFD7EFD47 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         kuulemisasiakirja: KuulemisasiakirjaX8B7A9EA4,
@@ -4008,14 +7927,89 @@ impl SosiaalihuollonKuulemisasiakirjaXFD7EFD47 {
             allekirjoitus,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonKuulemisasiakirjaXFD7EFD47 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "kuulemisasiakirja",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            sosiaalipalvelu: f.opt(2usize)?,
+            kuulemisasiakirja: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            lakiselostus: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            laatija: f.req(7usize)?,
+            allekirjoitus: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.sosiaalipalvelu);
+        w.req(3usize, &self.kuulemisasiakirja);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.lakiselostus);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.laatija);
+        w.req(8usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonKuulemisasiakirjaXFD7EFD47);
 /// Pyyntö (sv: Begäran)
 ///
 /// JSON `pyynto`: pakollinen.
 ///
 /// Shape `e10f0613018555b5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PyyntoXE10F0613 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
@@ -4024,19 +8018,17 @@ pub struct PyyntoXE10F0613 {
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastausosoite: Option<VastausosoiteX3CE089D3>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
 impl PyyntoXE10F0613 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
@@ -4045,12 +8037,57 @@ impl PyyntoXE10F0613 {
             vastauksen_maaraaika: None,
         }
     }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vastausosoite` (builder).
+    #[inline]
+    pub fn with_vastausosoite(mut self, value: VastausosoiteX3CE089D3) -> Self {
+        self.vastausosoite = Some(value);
+        self
+    }
+    /// Set `vastauksen_maaraaika` (builder).
+    #[inline]
+    pub fn with_vastauksen_maaraaika(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vastauksen_maaraaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PyyntoXE10F0613 {
+    const KEYS: &'static [&'static str] = &[
+        "asiasisalto",
+        "perustelu",
+        "vastausosoite",
+        "vastauksen_maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.req(0usize)?,
+            perustelu: f.opt(1usize)?,
+            vastausosoite: f.opt(2usize)?,
+            vastauksen_maaraaika: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiasisalto);
+        w.opt(1usize, &self.perustelu);
+        w.opt(2usize, &self.vastausosoite);
+        w.opt(3usize, &self.vastauksen_maaraaika);
+    }
+}
+sosmeta_types::record!(PyyntoXE10F0613);
 /// Sosiaalihuollon kuulemispyyntö (sv: Begäran om hörande inom socialvården)
 ///
 /// Shape `f6245b142388be6c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonKuulemispyyntoXF6245B14 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -4067,17 +8104,14 @@ pub struct SosiaalihuollonKuulemispyyntoXF6245B14 {
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4086,6 +8120,7 @@ pub struct SosiaalihuollonKuulemispyyntoXF6245B14 {
 }
 impl SosiaalihuollonKuulemispyyntoXF6245B14 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: YhteyshenkiloX5B1E87AC,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
@@ -4102,14 +8137,65 @@ impl SosiaalihuollonKuulemispyyntoXF6245B14 {
             laatija,
         }
     }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonKuulemispyyntoXF6245B14 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "pyynto",
+        "lakiselostus",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            pyynto: f.req(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            laatija: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.pyynto);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.paivamaara);
+        w.req(6usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonKuulemispyyntoXF6245B14);
 /// Lähete (sv: Remiss)
 ///
 /// JSON `lahete`: pakollinen.
 ///
 /// Shape `e352914d33151fb1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaheteXE352914D {
     /// Lähetteen tarkoitus ja sisältö (sv: Remissens syfte och innehåll)
     ///
@@ -4118,25 +8204,23 @@ pub struct LaheteXE352914D {
     /// Taustatiedot (sv: Bakgrundsuppgifter)
     ///
     /// JSON `taustatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taustatiedot: Option<String>,
     /// Asian kiireellisyys (sv: Grad av brådska)
     ///
     /// JSON `asian_kiireellisyys`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon kiireellisyyden arvio 1.2.246.537.6.1252, `urn:oid:1.2.246.537.6.1252`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_kiireellisyys: Option<
         sosmeta_types::Coded<ArvioAsianKiireellisyydestaXB14910D6>,
     >,
     /// Kiireellisyyden kuvaus (sv: Beskrivning av graden av brådska)
     ///
     /// JSON `kiireellisyyden_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisyyden_kuvaus: Option<String>,
 }
 impl LaheteXE352914D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(lahetteen_tarkoitus_ja_sisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             lahetteen_tarkoitus_ja_sisalto,
@@ -4145,12 +8229,57 @@ impl LaheteXE352914D {
             kiireellisyyden_kuvaus: None,
         }
     }
+    /// Set `taustatiedot` (builder).
+    #[inline]
+    pub fn with_taustatiedot(mut self, value: String) -> Self {
+        self.taustatiedot = Some(value);
+        self
+    }
+    /// Set `asian_kiireellisyys` (builder).
+    #[inline]
+    pub fn with_asian_kiireellisyys(
+        mut self,
+        value: sosmeta_types::Coded<ArvioAsianKiireellisyydestaXB14910D6>,
+    ) -> Self {
+        self.asian_kiireellisyys = Some(value);
+        self
+    }
+    /// Set `kiireellisyyden_kuvaus` (builder).
+    #[inline]
+    pub fn with_kiireellisyyden_kuvaus(mut self, value: String) -> Self {
+        self.kiireellisyyden_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LaheteXE352914D {
+    const KEYS: &'static [&'static str] = &[
+        "lahetteen_tarkoitus_ja_sisalto",
+        "taustatiedot",
+        "asian_kiireellisyys",
+        "kiireellisyyden_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lahetteen_tarkoitus_ja_sisalto: f.req(0usize)?,
+            taustatiedot: f.opt(1usize)?,
+            asian_kiireellisyys: f.opt(2usize)?,
+            kiireellisyyden_kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lahetteen_tarkoitus_ja_sisalto);
+        w.opt(1usize, &self.taustatiedot);
+        w.opt(2usize, &self.asian_kiireellisyys);
+        w.opt(3usize, &self.kiireellisyyden_kuvaus);
+    }
+}
+sosmeta_types::record!(LaheteXE352914D);
 /// Sosiaalihuollon lähete (sv: Remiss inom socialvården)
 ///
 /// Shape `39834d98d067fda6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonLaheteX39834D98 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -4165,14 +8294,12 @@ pub struct SosiaalihuollonLaheteX39834D98 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Lähete (sv: Remiss)
     ///
@@ -4181,17 +8308,14 @@ pub struct SosiaalihuollonLaheteX39834D98 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4200,6 +8324,7 @@ pub struct SosiaalihuollonLaheteX39834D98 {
 }
 impl SosiaalihuollonLaheteX39834D98 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX8713DB1E,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX21D23A04>,
@@ -4218,15 +8343,89 @@ impl SosiaalihuollonLaheteX39834D98 {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonLaheteX39834D98 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "lahete",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            sosiaalipalvelu: f.opt(3usize)?,
+            lahete: f.req(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.palvelutehtava);
+        w.opt(3usize, &self.sosiaalipalvelu);
+        w.req(4usize, &self.lahete);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonLaheteX39834D98);
 /// Sosiaalihuollon lausunto (sv: Socialvårdens utlåtande)
 ///
 /// Shape `f52af8ce034b9886`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonLausuntoXF52AF8CE {
     /// Vastaanottaja (sv: Mottagare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottaja: Option<VastaanottajaX3238D311>,
     /// Asiakas (sv: Klient)
     ///
@@ -4237,14 +8436,12 @@ pub struct SosiaalihuollonLausuntoXF52AF8CE {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Lausunto (sv: Utlåtande)
     ///
@@ -4253,17 +8450,14 @@ pub struct SosiaalihuollonLausuntoXF52AF8CE {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4276,6 +8470,7 @@ pub struct SosiaalihuollonLausuntoXF52AF8CE {
 }
 impl SosiaalihuollonLausuntoXF52AF8CE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         lausunto: LausuntoX55B83B90,
@@ -4295,29 +8490,111 @@ impl SosiaalihuollonLausuntoXF52AF8CE {
             allekirjoitus,
         }
     }
+    /// Set `vastaanottaja` (builder).
+    #[inline]
+    pub fn with_vastaanottaja(mut self, value: VastaanottajaX3238D311) -> Self {
+        self.vastaanottaja = Some(value);
+        self
+    }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonLausuntoXF52AF8CE {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "lausunto",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.opt(0usize)?,
+            asiakas: f.req(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            sosiaalipalvelu: f.opt(3usize)?,
+            lausunto: f.req(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+            allekirjoitus: f.req(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.palvelutehtava);
+        w.opt(3usize, &self.sosiaalipalvelu);
+        w.req(4usize, &self.lausunto);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+        w.req(9usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonLausuntoXF52AF8CE);
 /// Pyyntö (sv: Begäran)
 ///
 /// Shape `cdce0b9926a077ac`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PyyntoXCDCE0B99 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastausosoite: Option<VastausosoiteX3CE089D3>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
 impl PyyntoXCDCE0B99 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asiasisalto: None,
@@ -4325,12 +8602,54 @@ impl PyyntoXCDCE0B99 {
             vastauksen_maaraaika: None,
         }
     }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `vastausosoite` (builder).
+    #[inline]
+    pub fn with_vastausosoite(mut self, value: VastausosoiteX3CE089D3) -> Self {
+        self.vastausosoite = Some(value);
+        self
+    }
+    /// Set `vastauksen_maaraaika` (builder).
+    #[inline]
+    pub fn with_vastauksen_maaraaika(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vastauksen_maaraaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PyyntoXCDCE0B99 {
+    const KEYS: &'static [&'static str] = &[
+        "asiasisalto",
+        "vastausosoite",
+        "vastauksen_maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.opt(0usize)?,
+            vastausosoite: f.opt(1usize)?,
+            vastauksen_maaraaika: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiasisalto);
+        w.opt(1usize, &self.vastausosoite);
+        w.opt(2usize, &self.vastauksen_maaraaika);
+    }
+}
+sosmeta_types::record!(PyyntoXCDCE0B99);
 /// Sosiaalihuollon lausuntopyyntö (sv: Socialvårdens begäran om utlåtande)
 ///
 /// Shape `6a3955147d1f55ac`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonLausuntopyyntoX6A395514 {
     /// Lausuntopyynnön vastaanottaja (sv: Mottagare av begäran om utlåtande)
     ///
@@ -4345,32 +8664,26 @@ pub struct SosiaalihuollonLausuntopyyntoX6A395514 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Pyyntö (sv: Begäran)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyynto: Option<PyyntoXCDCE0B99>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4379,6 +8692,7 @@ pub struct SosiaalihuollonLausuntopyyntoX6A395514 {
 }
 impl SosiaalihuollonLausuntopyyntoX6A395514 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         lausuntopyynnon_vastaanottaja: VastaanottajaX8713DB1E,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
@@ -4396,29 +8710,108 @@ impl SosiaalihuollonLausuntopyyntoX6A395514 {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `pyynto` (builder).
+    #[inline]
+    pub fn with_pyynto(mut self, value: PyyntoXCDCE0B99) -> Self {
+        self.pyynto = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonLausuntopyyntoX6A395514 {
+    const KEYS: &'static [&'static str] = &[
+        "lausuntopyynnon_vastaanottaja",
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "pyynto",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lausuntopyynnon_vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            sosiaalipalvelu: f.opt(3usize)?,
+            pyynto: f.opt(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lausuntopyynnon_vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.palvelutehtava);
+        w.opt(3usize, &self.sosiaalipalvelu);
+        w.opt(4usize, &self.pyynto);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonLausuntopyyntoX6A395514);
 /// Pyyntö (sv: Begäran)
 ///
 /// Shape `b09bd4f6294fa6b2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PyyntoXB09BD4F6 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastausosoite: Option<VastausosoiteX97AFC676>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
 impl PyyntoXB09BD4F6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asiasisalto: None,
@@ -4426,12 +8819,54 @@ impl PyyntoXB09BD4F6 {
             vastauksen_maaraaika: None,
         }
     }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `vastausosoite` (builder).
+    #[inline]
+    pub fn with_vastausosoite(mut self, value: VastausosoiteX97AFC676) -> Self {
+        self.vastausosoite = Some(value);
+        self
+    }
+    /// Set `vastauksen_maaraaika` (builder).
+    #[inline]
+    pub fn with_vastauksen_maaraaika(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vastauksen_maaraaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PyyntoXB09BD4F6 {
+    const KEYS: &'static [&'static str] = &[
+        "asiasisalto",
+        "vastausosoite",
+        "vastauksen_maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.opt(0usize)?,
+            vastausosoite: f.opt(1usize)?,
+            vastauksen_maaraaika: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiasisalto);
+        w.opt(1usize, &self.vastausosoite);
+        w.opt(2usize, &self.vastauksen_maaraaika);
+    }
+}
+sosmeta_types::record!(PyyntoXB09BD4F6);
 /// Sosiaalihuollon lausuntopyyntö (sv: Socialvårdens begäran om utlåtande)
 ///
 /// Shape `146ba03dde6baac2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonLausuntopyyntoX146BA03D {
     /// Lausuntopyynnön vastaanottaja (sv: Mottagare av begäran om utlåtande)
     ///
@@ -4444,39 +8879,32 @@ pub struct SosiaalihuollonLausuntopyyntoX146BA03D {
     /// Henkilö, josta lausuntoa pyydetään (sv: Person om vilken utlåtande begärs)
     ///
     /// JSON `henkilo_josta_lausuntoa_pyydetaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_josta_lausuntoa_pyydetaan: Option<Vec<AsiakasXF5869742>>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Pyyntö (sv: Begäran)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyynto: Option<PyyntoXB09BD4F6>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4485,6 +8913,7 @@ pub struct SosiaalihuollonLausuntopyyntoX146BA03D {
 }
 impl SosiaalihuollonLausuntopyyntoX146BA03D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         lausuntopyynnon_vastaanottaja: VastaanottajaX8713DB1E,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -4503,29 +8932,120 @@ impl SosiaalihuollonLausuntopyyntoX146BA03D {
             laatija,
         }
     }
+    /// Set `henkilo_josta_lausuntoa_pyydetaan` (builder).
+    #[inline]
+    pub fn with_henkilo_josta_lausuntoa_pyydetaan(
+        mut self,
+        value: Vec<AsiakasXF5869742>,
+    ) -> Self {
+        self.henkilo_josta_lausuntoa_pyydetaan = Some(value);
+        self
+    }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `pyynto` (builder).
+    #[inline]
+    pub fn with_pyynto(mut self, value: PyyntoXB09BD4F6) -> Self {
+        self.pyynto = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonLausuntopyyntoX146BA03D {
+    const KEYS: &'static [&'static str] = &[
+        "lausuntopyynnon_vastaanottaja",
+        "asiakas",
+        "henkilo_josta_lausuntoa_pyydetaan",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "pyynto",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lausuntopyynnon_vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            henkilo_josta_lausuntoa_pyydetaan: f.opt(2usize)?,
+            palvelutehtava: f.opt(3usize)?,
+            sosiaalipalvelu: f.opt(4usize)?,
+            pyynto: f.opt(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            lakiselostus: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            laatija: f.req(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.lausuntopyynnon_vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.henkilo_josta_lausuntoa_pyydetaan);
+        w.opt(3usize, &self.palvelutehtava);
+        w.opt(4usize, &self.sosiaalipalvelu);
+        w.opt(5usize, &self.pyynto);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.lakiselostus);
+        w.opt(8usize, &self.paivamaara);
+        w.req(9usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonLausuntopyyntoX146BA03D);
 /// Vastausosoite (sv: Svarsadress)
 ///
 /// Shape `2f0269caead94853`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastausosoiteX2F0269CA {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
     /// JSON `palveluyksikon_nimi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluyksikon_nimi: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<SijoituspaikanYhteystiedotX03642905>,
     /// Yhteyshenkilö (sv: Kontaktperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl VastausosoiteX2F0269CA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palveluyksikon_nimi: None,
@@ -4533,14 +9053,59 @@ impl VastausosoiteX2F0269CA {
             yhteyshenkilo: None,
         }
     }
+    /// Set `palveluyksikon_nimi` (builder).
+    #[inline]
+    pub fn with_palveluyksikon_nimi(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.palveluyksikon_nimi = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(
+        mut self,
+        value: SijoituspaikanYhteystiedotX03642905,
+    ) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastausosoiteX2F0269CA {
+    const KEYS: &'static [&'static str] = &[
+        "palveluyksikon_nimi",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+            yhteyshenkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palveluyksikon_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+        w.opt(2usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(VastausosoiteX2F0269CA);
 /// Pyyntö (sv: Begäran)
 ///
 /// JSON `pyynto`: pakollinen.
 ///
 /// Shape `febc4c0aee5e7fea`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PyyntoXFEBC4C0A {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
@@ -4549,10 +9114,8 @@ pub struct PyyntoXFEBC4C0A {
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastausosoite: Option<VastausosoiteX2F0269CA>,
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
@@ -4561,6 +9124,7 @@ pub struct PyyntoXFEBC4C0A {
 }
 impl PyyntoXFEBC4C0A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         pyydetyt_asiakirjat: sosmeta_types::NonEmptyString,
         vastauksen_maaraaika: sosmeta_types::PartialDate,
@@ -4572,12 +9136,48 @@ impl PyyntoXFEBC4C0A {
             vastauksen_maaraaika,
         }
     }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vastausosoite` (builder).
+    #[inline]
+    pub fn with_vastausosoite(mut self, value: VastausosoiteX2F0269CA) -> Self {
+        self.vastausosoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PyyntoXFEBC4C0A {
+    const KEYS: &'static [&'static str] = &[
+        "pyydetyt_asiakirjat",
+        "perustelu",
+        "vastausosoite",
+        "vastauksen_maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pyydetyt_asiakirjat: f.req(0usize)?,
+            perustelu: f.opt(1usize)?,
+            vastausosoite: f.opt(2usize)?,
+            vastauksen_maaraaika: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.pyydetyt_asiakirjat);
+        w.opt(1usize, &self.perustelu);
+        w.opt(2usize, &self.vastausosoite);
+        w.req(3usize, &self.vastauksen_maaraaika);
+    }
+}
+sosmeta_types::record!(PyyntoXFEBC4C0A);
 /// Sosiaalihuollon lisäselvityspyyntö (sv: Socialvårdens begäran om tilläggsutredning)
 ///
 /// Shape `93b2cc7e2352422e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonLisaselvityspyyntoX93B2CC7E {
     /// Asiakas (sv: Klient)
     ///
@@ -4588,14 +9188,12 @@ pub struct SosiaalihuollonLisaselvityspyyntoX93B2CC7E {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Social service)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Pyyntö (sv: Begäran)
     ///
@@ -4604,17 +9202,14 @@ pub struct SosiaalihuollonLisaselvityspyyntoX93B2CC7E {
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4623,6 +9218,7 @@ pub struct SosiaalihuollonLisaselvityspyyntoX93B2CC7E {
 }
 impl SosiaalihuollonLisaselvityspyyntoX93B2CC7E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         pyynto: PyyntoXFEBC4C0A,
@@ -4639,20 +9235,90 @@ impl SosiaalihuollonLisaselvityspyyntoX93B2CC7E {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonLisaselvityspyyntoX93B2CC7E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "pyynto",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            sosiaalipalvelu: f.opt(2usize)?,
+            pyynto: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            lakiselostus: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            laatija: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.sosiaalipalvelu);
+        w.req(3usize, &self.pyynto);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.lakiselostus);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonLisaselvityspyyntoX93B2CC7E);
 /// Sosiaalihuollon maksusitoumus (sv: Betalningsförbindelse inom socialvården)
 ///
 /// Shape `a9c9bb004f876c04`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonMaksusitoumusXA9C9BB00 {
     /// Vastaanottajan nimi (sv: Mottagarens namn)
     ///
     /// JSON `vastaanottajan_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottajan_nimi: Option<String>,
     /// Vastaanottajan yhteystiedot (sv: Mottagarens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottajan_yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Asiakas (sv: Klient)
     ///
@@ -4663,14 +9329,12 @@ pub struct SosiaalihuollonMaksusitoumusXA9C9BB00 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Maksusitoumus (sv: Betalningsförbindelse)
     ///
@@ -4679,21 +9343,19 @@ pub struct SosiaalihuollonMaksusitoumusXA9C9BB00 {
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
 impl SosiaalihuollonMaksusitoumusXA9C9BB00 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         maksusitoumus: MaksusitoumusX92B0C0C2,
@@ -4710,12 +9372,102 @@ impl SosiaalihuollonMaksusitoumusXA9C9BB00 {
             lakiselostus: None,
         }
     }
+    /// Set `vastaanottajan_nimi` (builder).
+    #[inline]
+    pub fn with_vastaanottajan_nimi(mut self, value: String) -> Self {
+        self.vastaanottajan_nimi = Some(value);
+        self
+    }
+    /// Set `vastaanottajan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_vastaanottajan_yhteystiedot(
+        mut self,
+        value: YhteystiedotX450CAE7B,
+    ) -> Self {
+        self.vastaanottajan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonMaksusitoumusXA9C9BB00 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottajan_nimi",
+        "vastaanottajan_yhteystiedot",
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "maksusitoumus",
+        "lisatiedot",
+        "paivamaara",
+        "lakiselostus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottajan_nimi: f.opt(0usize)?,
+            vastaanottajan_yhteystiedot: f.opt(1usize)?,
+            asiakas: f.req(2usize)?,
+            palvelutehtava: f.opt(3usize)?,
+            sosiaalipalvelu: f.opt(4usize)?,
+            maksusitoumus: f.req(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            lakiselostus: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vastaanottajan_nimi);
+        w.opt(1usize, &self.vastaanottajan_yhteystiedot);
+        w.req(2usize, &self.asiakas);
+        w.opt(3usize, &self.palvelutehtava);
+        w.opt(4usize, &self.sosiaalipalvelu);
+        w.req(5usize, &self.maksusitoumus);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.paivamaara);
+        w.opt(8usize, &self.lakiselostus);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonMaksusitoumusXA9C9BB00);
 /// Sosiaalihuollon mielipiteen selvittämisasiakirja (sv: Handling för utredning av åsikt inom socialvården)
 ///
 /// Shape `3c4a39afe64b9a3d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF {
     /// Asiakas (sv: Klient)
     ///
@@ -4726,14 +9478,12 @@ pub struct SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuulemisasiakirja (sv: Samrådshandling)
     ///
@@ -4742,17 +9492,14 @@ pub struct SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4761,6 +9508,7 @@ pub struct SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF {
 }
 impl SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         kuulemisasiakirja: KuulemisasiakirjaX8B7A9EA4,
@@ -4777,14 +9525,87 @@ impl SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "kuulemisasiakirja",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            sosiaalipalvelu: f.opt(2usize)?,
+            kuulemisasiakirja: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            lakiselostus: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            laatija: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.sosiaalipalvelu);
+        w.req(3usize, &self.kuulemisasiakirja);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.lakiselostus);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonMielipiteenSelvittamisasiakirjaX3C4A39AF);
 /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
 ///
 /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `3131f0de81f36ef9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE {
     /// Palvelutarpeen arvioinnin aloittamispäivä (sv: Inledningsdatum för bedömning av servicebehovet)
     ///
@@ -4793,7 +9614,6 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE {
     /// Kuvaus arvioinnin toteuttamisesta (sv: Beskrivning av genomförandet av bedömningen)
     ///
     /// JSON `kuvaus_arvioinnin_toteuttamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_arvioinnin_toteuttamisesta: Option<String>,
     /// Asiakkaalla on oikeus erityiseen tukeen (sv: Klienten har rätt till särskilt stöd)
     ///
@@ -4802,11 +9622,11 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE {
     /// Erityisen tuen perustelut (sv: Motiveringar till särskilt stöd)
     ///
     /// JSON `erityisen_tuen_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
 impl PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
         asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
@@ -4818,63 +9638,127 @@ impl PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE {
             erityisen_tuen_perustelut: None,
         }
     }
+    /// Set `kuvaus_arvioinnin_toteuttamisesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_arvioinnin_toteuttamisesta(mut self, value: String) -> Self {
+        self.kuvaus_arvioinnin_toteuttamisesta = Some(value);
+        self
+    }
+    /// Set `erityisen_tuen_perustelut` (builder).
+    #[inline]
+    pub fn with_erityisen_tuen_perustelut(mut self, value: String) -> Self {
+        self.erityisen_tuen_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutarpeen_arvioinnin_aloittamispaiva",
+        "kuvaus_arvioinnin_toteuttamisesta",
+        "asiakkaalla_on_oikeus_erityiseen_tukeen",
+        "erityisen_tuen_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutarpeen_arvioinnin_aloittamispaiva: f.req(0usize)?,
+            kuvaus_arvioinnin_toteuttamisesta: f.opt(1usize)?,
+            asiakkaalla_on_oikeus_erityiseen_tukeen: f.req(2usize)?,
+            erityisen_tuen_perustelut: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutarpeen_arvioinnin_aloittamispaiva);
+        w.opt(1usize, &self.kuvaus_arvioinnin_toteuttamisesta);
+        w.req(2usize, &self.asiakkaalla_on_oikeus_erityiseen_tukeen);
+        w.opt(3usize, &self.erityisen_tuen_perustelut);
+    }
+}
+sosmeta_types::record!(PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE);
 /// Asiakkaan elämäntilanne (sv: Klientens livssituation)
 ///
 /// JSON `asiakkaan_elamantilanne`: toistuva.
 ///
 /// Shape `20df1bc74a47b061`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanElamantilanneX20DF1BC7 {
     /// Kuvattava osa-alue (sv: Delområde som beskrivs)
     ///
     /// JSON `kuvattava_osa_alue`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvattava_osa_alue: Option<
         sosmeta_types::Coded<SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl AsiakkaanElamantilanneX20DF1BC7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuvattava_osa_alue: None,
             kuvaus: None,
         }
     }
+    /// Set `kuvattava_osa_alue` (builder).
+    #[inline]
+    pub fn with_kuvattava_osa_alue(
+        mut self,
+        value: sosmeta_types::Coded<
+            SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+        >,
+    ) -> Self {
+        self.kuvattava_osa_alue = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkaanElamantilanneX20DF1BC7 {
+    const KEYS: &'static [&'static str] = &["kuvattava_osa_alue", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvattava_osa_alue: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvattava_osa_alue);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(AsiakkaanElamantilanneX20DF1BC7);
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
 /// Shape `cd9de6b49d218cfa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JohtopaatoksetJaJatkotoimetXCD9DE6B4 {
     /// Asiakkaan arvio tuen ja palvelujen tarpeestaan (sv: Klientens bedömning av behovet av stöd och service)
     ///
     /// JSON `asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan: Option<String>,
     /// Muiden henkilöiden arvio tuen ja palvelujen tarpeesta (sv: Andra personers bedömning av behovet av stöd och service)
     ///
     /// JSON `muiden_henkiloiden_arvio_tuen_ja_palvelujen_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_arvio_tuen_ja_palvelujen_tarpeesta: Option<String>,
     /// Ammattihenkilön arvio tuen tarpeesta (sv: En yrkesutbildad persons bedömning av stödbehovet)
     ///
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuen_tarpeesta: Option<
         Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
     >,
@@ -4891,35 +9775,31 @@ pub struct JohtopaatoksetJaJatkotoimetXCD9DE6B4 {
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_tuen_tarpeen_luonteesta: Option<
         sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
     >,
     /// Asiakkaalle laaditaan asiakassuunnitelma (sv: En klientplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_asiakassuunnitelma`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_laaditaan_asiakassuunnitelma: Option<bool>,
     /// Perustelut miksi asiakassuunnitelmaa ei laadita (sv: Motiveringar till att ingen klientplan upprättas)
     ///
     /// JSON `perustelut_miksi_asiakassuunnitelmaa_ei_laadita`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_miksi_asiakassuunnitelmaa_ei_laadita: Option<String>,
     /// Asiakas tarvitsee omatyöntekijän (sv: Klienten behöver en egen kontaktperson)
     ///
     /// JSON `asiakas_tarvitsee_omatyontekijan`: esitystapa Kytkin, pakollinen.
     pub asiakas_tarvitsee_omatyontekijan: bool,
     /// Omatyöntekijä (sv: Egen kontaktperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omatyontekija: Option<OmatyontekijaXF0C1FD11>,
     /// Jatkosuunnitelma (sv: Fortsatt plan)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
 impl JohtopaatoksetJaJatkotoimetXCD9DE6B4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakkuus_jatkuu_palvelutarpeen_arvioinnin_jalkeen: bool,
         ammattihenkilon_johtopaatokset: sosmeta_types::NonEmptyString,
@@ -4939,12 +9819,120 @@ impl JohtopaatoksetJaJatkotoimetXCD9DE6B4 {
             jatkosuunnitelma: None,
         }
     }
+    /// Set `asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_arvio_tuen_ja_palvelujen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_arvio_tuen_ja_palvelujen_tarpeesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muiden_henkiloiden_arvio_tuen_ja_palvelujen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuen_tarpeesta(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tuen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `arvio_tuen_tarpeen_luonteesta` (builder).
+    #[inline]
+    pub fn with_arvio_tuen_tarpeen_luonteesta(
+        mut self,
+        value: sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    ) -> Self {
+        self.arvio_tuen_tarpeen_luonteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_laaditaan_asiakassuunnitelma` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_laaditaan_asiakassuunnitelma(mut self, value: bool) -> Self {
+        self.asiakkaalle_laaditaan_asiakassuunnitelma = Some(value);
+        self
+    }
+    /// Set `perustelut_miksi_asiakassuunnitelmaa_ei_laadita` (builder).
+    #[inline]
+    pub fn with_perustelut_miksi_asiakassuunnitelmaa_ei_laadita(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita = Some(value);
+        self
+    }
+    /// Set `omatyontekija` (builder).
+    #[inline]
+    pub fn with_omatyontekija(mut self, value: OmatyontekijaXF0C1FD11) -> Self {
+        self.omatyontekija = Some(value);
+        self
+    }
+    /// Set `jatkosuunnitelma` (builder).
+    #[inline]
+    pub fn with_jatkosuunnitelma(mut self, value: String) -> Self {
+        self.jatkosuunnitelma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for JohtopaatoksetJaJatkotoimetXCD9DE6B4 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan",
+        "muiden_henkiloiden_arvio_tuen_ja_palvelujen_tarpeesta",
+        "ammattihenkilon_arvio_tuen_tarpeesta",
+        "asiakkuus_jatkuu_palvelutarpeen_arvioinnin_jalkeen",
+        "ammattihenkilon_johtopaatokset",
+        "arvio_tuen_tarpeen_luonteesta",
+        "asiakkaalle_laaditaan_asiakassuunnitelma",
+        "perustelut_miksi_asiakassuunnitelmaa_ei_laadita",
+        "asiakas_tarvitsee_omatyontekijan",
+        "omatyontekija",
+        "jatkosuunnitelma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan: f.opt(0usize)?,
+            muiden_henkiloiden_arvio_tuen_ja_palvelujen_tarpeesta: f.opt(1usize)?,
+            ammattihenkilon_arvio_tuen_tarpeesta: f.opt(2usize)?,
+            asiakkuus_jatkuu_palvelutarpeen_arvioinnin_jalkeen: f.req(3usize)?,
+            ammattihenkilon_johtopaatokset: f.req(4usize)?,
+            arvio_tuen_tarpeen_luonteesta: f.opt(5usize)?,
+            asiakkaalle_laaditaan_asiakassuunnitelma: f.opt(6usize)?,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: f.opt(7usize)?,
+            asiakas_tarvitsee_omatyontekijan: f.req(8usize)?,
+            omatyontekija: f.opt(9usize)?,
+            jatkosuunnitelma: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakkaan_arvio_tuen_ja_palvelujen_tarpeestaan);
+        w.opt(1usize, &self.muiden_henkiloiden_arvio_tuen_ja_palvelujen_tarpeesta);
+        w.opt(2usize, &self.ammattihenkilon_arvio_tuen_tarpeesta);
+        w.req(3usize, &self.asiakkuus_jatkuu_palvelutarpeen_arvioinnin_jalkeen);
+        w.req(4usize, &self.ammattihenkilon_johtopaatokset);
+        w.opt(5usize, &self.arvio_tuen_tarpeen_luonteesta);
+        w.opt(6usize, &self.asiakkaalle_laaditaan_asiakassuunnitelma);
+        w.opt(7usize, &self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita);
+        w.req(8usize, &self.asiakas_tarvitsee_omatyontekijan);
+        w.opt(9usize, &self.omatyontekija);
+        w.opt(10usize, &self.jatkosuunnitelma);
+    }
+}
+sosmeta_types::record!(JohtopaatoksetJaJatkotoimetXCD9DE6B4);
 /// Sosiaalihuollon palvelutarpeen arvio (sv: Bedömning av servicebehov inom socialvården)
 ///
 /// Shape `a1aaaa38a25275d9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 {
     /// Asiakas (sv: Klient)
     ///
@@ -4955,69 +9943,56 @@ pub struct SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
         AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointia_koskevat_tiedot: Option<
         PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asiakkaan elämäntilanne (sv: Klientens livssituation)
     ///
     /// JSON `asiakkaan_elamantilanne`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_elamantilanne: Option<Vec<AsiakkaanElamantilanneX20DF1BC7>>,
     /// Vahvuudet ja voimavarat (sv: Styrkor och resurser)
     ///
     /// JSON `vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvuudet_ja_voimavarat: Option<String>,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverk)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenX7A798D91>,
     /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
     ///
     /// JSON `aikaisemmat_ja_nykyiset_palvelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_ja_nykyiset_palvelut: Option<String>,
     /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetXCD9DE6B4>,
     /// Henkilöt, joille tämä asiakirja toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_asiakirja_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_asiakirja_toimitetaan: Option<String>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -5026,6 +10001,7 @@ pub struct SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 {
 }
 impl SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -5048,12 +10024,168 @@ impl SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `asian_vireilletuloa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_asian_vireilletuloa_koskevat_tiedot(
+        mut self,
+        value: AsianVireilletuloaKoskevatTiedotX5C616072,
+    ) -> Self {
+        self.asian_vireilletuloa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointia_koskevat_tiedot(
+        mut self,
+        value: PalvelutarpeenArviointiaKoskevatTiedotX3131F0DE,
+    ) -> Self {
+        self.palvelutarpeen_arviointia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_elamantilanne` (builder).
+    #[inline]
+    pub fn with_asiakkaan_elamantilanne(
+        mut self,
+        value: Vec<AsiakkaanElamantilanneX20DF1BC7>,
+    ) -> Self {
+        self.asiakkaan_elamantilanne = Some(value);
+        self
+    }
+    /// Set `vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenX7A798D91,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_ja_nykyiset_palvelut` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_ja_nykyiset_palvelut(mut self, value: String) -> Self {
+        self.aikaisemmat_ja_nykyiset_palvelut = Some(value);
+        self
+    }
+    /// Set `johtopaatokset_ja_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_johtopaatokset_ja_jatkotoimet(
+        mut self,
+        value: JohtopaatoksetJaJatkotoimetXCD9DE6B4,
+    ) -> Self {
+        self.johtopaatokset_ja_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_asiakirja_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_asiakirja_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_asiakirja_toimitetaan = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonPalvelutarpeenArvioXA1AAAA38 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "asian_vireilletuloa_koskevat_tiedot",
+        "palvelutarpeen_arviointia_koskevat_tiedot",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asiakkaan_elamantilanne",
+        "vahvuudet_ja_voimavarat",
+        "laheisverkoston_kartoittaminen",
+        "aikaisemmat_ja_nykyiset_palvelut",
+        "johtopaatokset_ja_jatkotoimet",
+        "henkilot_joille_tama_asiakirja_toimitetaan",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            asian_vireilletuloa_koskevat_tiedot: f.opt(2usize)?,
+            palvelutarpeen_arviointia_koskevat_tiedot: f.opt(3usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(4usize)?,
+            asiakkaan_elamantilanne: f.opt(5usize)?,
+            vahvuudet_ja_voimavarat: f.opt(6usize)?,
+            laheisverkoston_kartoittaminen: f.opt(7usize)?,
+            aikaisemmat_ja_nykyiset_palvelut: f.opt(8usize)?,
+            johtopaatokset_ja_jatkotoimet: f.opt(9usize)?,
+            henkilot_joille_tama_asiakirja_toimitetaan: f.opt(10usize)?,
+            lisatiedot: f.opt(11usize)?,
+            lakiselostus: f.opt(12usize)?,
+            paivamaara: f.opt(13usize)?,
+            laatija: f.req(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.asian_vireilletuloa_koskevat_tiedot);
+        w.opt(3usize, &self.palvelutarpeen_arviointia_koskevat_tiedot);
+        w.opt(4usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(5usize, &self.asiakkaan_elamantilanne);
+        w.opt(6usize, &self.vahvuudet_ja_voimavarat);
+        w.opt(7usize, &self.laheisverkoston_kartoittaminen);
+        w.opt(8usize, &self.aikaisemmat_ja_nykyiset_palvelut);
+        w.opt(9usize, &self.johtopaatokset_ja_jatkotoimet);
+        w.opt(10usize, &self.henkilot_joille_tama_asiakirja_toimitetaan);
+        w.opt(11usize, &self.lisatiedot);
+        w.opt(12usize, &self.lakiselostus);
+        w.opt(13usize, &self.paivamaara);
+        w.req(14usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonPalvelutarpeenArvioXA1AAAA38);
 /// Sosiaalihuollon tarpeesta tehdyn ilmoituksen tai yhteydenoton arvio (sv: Bedömning av en kontakt eller anmälan gällande stödbehov inom socialvården)
 ///
 /// Shape `a02750e4e107f0c2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E4 {
     /// Asiakas (sv: Klient)
     ///
@@ -5064,14 +10196,12 @@ pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E
     /// JSON `yhteydenottotapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiointitapa 1.2.246.537.6.1250, `urn:oid:1.2.246.537.6.1250`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenottotapa: Option<sosmeta_types::Coded<AsiointitapaXD23F1131>>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<
         Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
     >,
@@ -5080,14 +10210,12 @@ pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E
     /// JSON `lastensuojeluasian_syy`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Lastensuojeluasian syy 1.2.246.537.6.1251, `urn:oid:1.2.246.537.6.1251`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastensuojeluasian_syy: Option<
         Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
     >,
     /// Kuvaus tilanteesta (sv: Beskrivning av situationen)
     ///
     /// JSON `kuvaus_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tilanteesta: Option<String>,
     /// Toimenpiteet (sv: Åtgärder)
     ///
@@ -5096,29 +10224,24 @@ pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E
     /// Työntekijän arvio tarvittavista palveluista (sv: Arbetstagarens bedömning av vilken service som behövs)
     ///
     /// JSON `tyontekijan_arvio_tarvittavista_palveluista`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyontekijan_arvio_tarvittavista_palveluista: Option<
         Vec<TyontekijanArvioTarvittavistaPalveluistaXDF015D06>,
     >,
     /// Sovitut jatkotoimenpiteet (sv: Överenskomna fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimenpiteet: Option<String>,
     /// Henkilö on yli 75-vuotias (sv: Personen är över 75 år)
     ///
     /// JSON `henkilo_on_yli_seitsemanviisi_vuotias`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_on_yli_seitsemanviisi_vuotias: Option<bool>,
     /// Henkilö saa ylintä hoitotukea (sv: Personen får vårdbidrag med högsta belopp)
     ///
     /// JSON `henkilo_saa_ylinta_hoitotukea`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_saa_ylinta_hoitotukea: Option<bool>,
     /// Erityistä tukea tarvitseva lapsi (sv: Barn som behöver särskilt stöd)
     ///
     /// JSON `erityista_tukea_tarvitseva_lapsi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityista_tukea_tarvitseva_lapsi: Option<bool>,
     /// Arvio asian kiireellisyydestä (sv: Bedömning av ärendets brådska)
     ///
@@ -5131,22 +10254,18 @@ pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E
     /// Kiireellisyyden perustelu (sv: Motivering till graden av brådska)
     ///
     /// JSON `kiireellisyyden_perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisyyden_perustelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -5155,6 +10274,7 @@ pub struct SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E
 }
 impl SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         toimenpiteet: sosmeta_types::NonEmptyString,
@@ -5183,14 +10303,170 @@ impl SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E4 {
             laatija,
         }
     }
+    /// Set `yhteydenottotapa` (builder).
+    #[inline]
+    pub fn with_yhteydenottotapa(
+        mut self,
+        value: sosmeta_types::Coded<AsiointitapaXD23F1131>,
+    ) -> Self {
+        self.yhteydenottotapa = Some(value);
+        self
+    }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    ) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `lastensuojeluasian_syy` (builder).
+    #[inline]
+    pub fn with_lastensuojeluasian_syy(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LastensuojeluasiakkuudenAlkamisenSyyX0016F32F>>,
+    ) -> Self {
+        self.lastensuojeluasian_syy = Some(value);
+        self
+    }
+    /// Set `kuvaus_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_tilanteesta = Some(value);
+        self
+    }
+    /// Set `tyontekijan_arvio_tarvittavista_palveluista` (builder).
+    #[inline]
+    pub fn with_tyontekijan_arvio_tarvittavista_palveluista(
+        mut self,
+        value: Vec<TyontekijanArvioTarvittavistaPalveluistaXDF015D06>,
+    ) -> Self {
+        self.tyontekijan_arvio_tarvittavista_palveluista = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimenpiteet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimenpiteet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimenpiteet = Some(value);
+        self
+    }
+    /// Set `henkilo_on_yli_seitsemanviisi_vuotias` (builder).
+    #[inline]
+    pub fn with_henkilo_on_yli_seitsemanviisi_vuotias(mut self, value: bool) -> Self {
+        self.henkilo_on_yli_seitsemanviisi_vuotias = Some(value);
+        self
+    }
+    /// Set `henkilo_saa_ylinta_hoitotukea` (builder).
+    #[inline]
+    pub fn with_henkilo_saa_ylinta_hoitotukea(mut self, value: bool) -> Self {
+        self.henkilo_saa_ylinta_hoitotukea = Some(value);
+        self
+    }
+    /// Set `erityista_tukea_tarvitseva_lapsi` (builder).
+    #[inline]
+    pub fn with_erityista_tukea_tarvitseva_lapsi(mut self, value: bool) -> Self {
+        self.erityista_tukea_tarvitseva_lapsi = Some(value);
+        self
+    }
+    /// Set `kiireellisyyden_perustelu` (builder).
+    #[inline]
+    pub fn with_kiireellisyyden_perustelu(mut self, value: String) -> Self {
+        self.kiireellisyyden_perustelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E4 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yhteydenottotapa",
+        "asiasisalto",
+        "lastensuojeluasian_syy",
+        "kuvaus_tilanteesta",
+        "toimenpiteet",
+        "tyontekijan_arvio_tarvittavista_palveluista",
+        "sovitut_jatkotoimenpiteet",
+        "henkilo_on_yli_seitsemanviisi_vuotias",
+        "henkilo_saa_ylinta_hoitotukea",
+        "erityista_tukea_tarvitseva_lapsi",
+        "arvio_asian_kiireellisyydesta",
+        "kiireellisyyden_perustelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yhteydenottotapa: f.opt(1usize)?,
+            asiasisalto: f.opt(2usize)?,
+            lastensuojeluasian_syy: f.opt(3usize)?,
+            kuvaus_tilanteesta: f.opt(4usize)?,
+            toimenpiteet: f.req(5usize)?,
+            tyontekijan_arvio_tarvittavista_palveluista: f.opt(6usize)?,
+            sovitut_jatkotoimenpiteet: f.opt(7usize)?,
+            henkilo_on_yli_seitsemanviisi_vuotias: f.opt(8usize)?,
+            henkilo_saa_ylinta_hoitotukea: f.opt(9usize)?,
+            erityista_tukea_tarvitseva_lapsi: f.opt(10usize)?,
+            arvio_asian_kiireellisyydesta: f.req(11usize)?,
+            kiireellisyyden_perustelu: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            lakiselostus: f.opt(14usize)?,
+            paivamaara: f.opt(15usize)?,
+            laatija: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.yhteydenottotapa);
+        w.opt(2usize, &self.asiasisalto);
+        w.opt(3usize, &self.lastensuojeluasian_syy);
+        w.opt(4usize, &self.kuvaus_tilanteesta);
+        w.req(5usize, &self.toimenpiteet);
+        w.opt(6usize, &self.tyontekijan_arvio_tarvittavista_palveluista);
+        w.opt(7usize, &self.sovitut_jatkotoimenpiteet);
+        w.opt(8usize, &self.henkilo_on_yli_seitsemanviisi_vuotias);
+        w.opt(9usize, &self.henkilo_saa_ylinta_hoitotukea);
+        w.opt(10usize, &self.erityista_tukea_tarvitseva_lapsi);
+        w.req(11usize, &self.arvio_asian_kiireellisyydesta);
+        w.opt(12usize, &self.kiireellisyyden_perustelu);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.lakiselostus);
+        w.opt(15usize, &self.paivamaara);
+        w.req(16usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(
+    SosiaalihuollonTarpeestaTehdynIlmoituksenTaiYhteydenotonArvioXA02750E4
+);
 /// Valtuutettu (sv: Befullmäktigad)
 ///
 /// JSON `valtuutettu`: pakollinen.
 ///
 /// Shape `a6634c97a4e06212`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValtuutettuXA6634C97 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -5203,19 +10479,17 @@ pub struct ValtuutettuXA6634C97 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
 impl ValtuutettuXA6634C97 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -5228,12 +10502,60 @@ impl ValtuutettuXA6634C97 {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ValtuutettuXA6634C97 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(ValtuutettuXA6634C97);
 /// Sosiaalihuollon valtakirja (sv: Fullmakt inom socialvården)
 ///
 /// Shape `a89085292c5f101f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonValtakirjaXA8908529 {
     /// Asiakas (sv: Klient)
     ///
@@ -5254,17 +10576,14 @@ pub struct SosiaalihuollonValtakirjaXA8908529 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -5273,6 +10592,7 @@ pub struct SosiaalihuollonValtakirjaXA8908529 {
 }
 impl SosiaalihuollonValtakirjaXA8908529 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         valtuuttaja: AsiakasXF5869742,
@@ -5291,86 +10611,156 @@ impl SosiaalihuollonValtakirjaXA8908529 {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonValtakirjaXA8908529 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "valtuuttaja",
+        "valtuutettu",
+        "suostumus",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            valtuuttaja: f.req(1usize)?,
+            valtuutettu: f.req(2usize)?,
+            suostumus: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            lakiselostus: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            allekirjoitus: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.valtuuttaja);
+        w.req(2usize, &self.valtuutettu);
+        w.req(3usize, &self.suostumus);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.lakiselostus);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonValtakirjaXA8908529);
 /// Yhteenveto (sv: Sammanfattning)
 ///
 /// Shape `9c6493e93b03cdc0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteenvetoX9C6493E9 {
     /// Tarkoitus (sv: Syfte)
     ///
     /// JSON `tarkoitus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tarkoitus: Option<String>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
 }
 impl YhteenvetoX9C6493E9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tarkoitus: None,
             asiasisalto: None,
         }
     }
+    /// Set `tarkoitus` (builder).
+    #[inline]
+    pub fn with_tarkoitus(mut self, value: String) -> Self {
+        self.tarkoitus = Some(value);
+        self
+    }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteenvetoX9C6493E9 {
+    const KEYS: &'static [&'static str] = &["tarkoitus", "asiasisalto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tarkoitus: f.opt(0usize)?,
+            asiasisalto: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tarkoitus);
+        w.opt(1usize, &self.asiasisalto);
+    }
+}
+sosmeta_types::record!(YhteenvetoX9C6493E9);
 /// Sosiaalihuollon yhteenveto (sv: Sammanfattning om en klient inom socialvården)
 ///
 /// Shape `e61f514789814ceb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalihuollonYhteenvetoXE61F5147 {
     /// Vastaanottaja (sv: Mottagare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottaja: Option<VastaanottajaX3238D311>,
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakas: Option<Vec<AsiakasX9743C7FA>>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Yhteenveto (sv: Sammanfattning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenveto: Option<YhteenvetoX9C6493E9>,
     /// Johtopäätökset (sv: Slutsatser)
     ///
     /// JSON `johtopaatokset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub johtopaatokset: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -5379,6 +10769,7 @@ pub struct SosiaalihuollonYhteenvetoXE61F5147 {
 }
 impl SosiaalihuollonYhteenvetoXE61F5147 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>) -> Self {
         Self {
             vastaanottaja: None,
@@ -5394,12 +10785,123 @@ impl SosiaalihuollonYhteenvetoXE61F5147 {
             laatija,
         }
     }
+    /// Set `vastaanottaja` (builder).
+    #[inline]
+    pub fn with_vastaanottaja(mut self, value: VastaanottajaX3238D311) -> Self {
+        self.vastaanottaja = Some(value);
+        self
+    }
+    /// Set `asiakas` (builder).
+    #[inline]
+    pub fn with_asiakas(mut self, value: Vec<AsiakasX9743C7FA>) -> Self {
+        self.asiakas = Some(value);
+        self
+    }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `yhteenveto` (builder).
+    #[inline]
+    pub fn with_yhteenveto(mut self, value: YhteenvetoX9C6493E9) -> Self {
+        self.yhteenveto = Some(value);
+        self
+    }
+    /// Set `johtopaatokset` (builder).
+    #[inline]
+    pub fn with_johtopaatokset(mut self, value: String) -> Self {
+        self.johtopaatokset = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalihuollonYhteenvetoXE61F5147 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "ajanjakso",
+        "yhteenveto",
+        "johtopaatokset",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.opt(0usize)?,
+            asiakas: f.opt(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            sosiaalipalvelu: f.opt(3usize)?,
+            ajanjakso: f.opt(4usize)?,
+            yhteenveto: f.opt(5usize)?,
+            johtopaatokset: f.opt(6usize)?,
+            lisatiedot: f.opt(7usize)?,
+            lakiselostus: f.opt(8usize)?,
+            paivamaara: f.opt(9usize)?,
+            laatija: f.req(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vastaanottaja);
+        w.opt(1usize, &self.asiakas);
+        w.opt(2usize, &self.palvelutehtava);
+        w.opt(3usize, &self.sosiaalipalvelu);
+        w.opt(4usize, &self.ajanjakso);
+        w.opt(5usize, &self.yhteenveto);
+        w.opt(6usize, &self.johtopaatokset);
+        w.opt(7usize, &self.lisatiedot);
+        w.opt(8usize, &self.lakiselostus);
+        w.opt(9usize, &self.paivamaara);
+        w.req(10usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalihuollonYhteenvetoXE61F5147);
 /// Suostumus sosiaalihuollon lausuntopyyntöön (sv: Samtycke till socialvårdens begäran om utlåtande)
 ///
 /// Shape `f6dfdc36c045c3de`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 {
     /// Asiakas (sv: Klient)
     ///
@@ -5414,14 +10916,12 @@ pub struct SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Suostumus (sv: Samtycke)
     ///
@@ -5430,17 +10930,14 @@ pub struct SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -5449,6 +10946,7 @@ pub struct SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 {
 }
 impl SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         suostumuksen_antaja: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
@@ -5467,35 +10965,144 @@ impl SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 {
             allekirjoitus,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "suostumuksen_antaja",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "suostumus",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            suostumuksen_antaja: f.req(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            sosiaalipalvelu: f.opt(3usize)?,
+            suostumus: f.req(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            allekirjoitus: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.suostumuksen_antaja);
+        w.opt(2usize, &self.palvelutehtava);
+        w.opt(3usize, &self.sosiaalipalvelu);
+        w.req(4usize, &self.suostumus);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(SuostumusSosiaalihuollonLausuntopyyntoonXF6DFDC36);
 /// Toimintakykyarvion taustatiedot (sv: Bakgrundsuppgifter för bedömning av funktionsförmågan)
 ///
 /// JSON `toimintakykyarvion_taustatiedot`: esitystapa Otsikko.
 ///
 /// Shape `d7ef4c7b7d2a3f74`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimintakykyarvionTaustatiedotXD7EF4C7B {
     /// Taustatiedot elämäntilanteesta tai terveydentilasta (sv: Bakgrundsuppgifter om livssituation eller hälsotillstånd)
     ///
     /// JSON `taustatiedot_elamantilanteesta_tai_terveydentilasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taustatiedot_elamantilanteesta_tai_terveydentilasta: Option<String>,
     /// Asiakirjaviittaus (sv: Hänvisning till handling)
     ///
     /// JSON `asiakirjaviittaus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakirjaviittaus: Option<Vec<LiiteXB6C636BB>>,
 }
 impl ToimintakykyarvionTaustatiedotXD7EF4C7B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             taustatiedot_elamantilanteesta_tai_terveydentilasta: None,
             asiakirjaviittaus: None,
         }
     }
+    /// Set `taustatiedot_elamantilanteesta_tai_terveydentilasta` (builder).
+    #[inline]
+    pub fn with_taustatiedot_elamantilanteesta_tai_terveydentilasta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.taustatiedot_elamantilanteesta_tai_terveydentilasta = Some(value);
+        self
+    }
+    /// Set `asiakirjaviittaus` (builder).
+    #[inline]
+    pub fn with_asiakirjaviittaus(mut self, value: Vec<LiiteXB6C636BB>) -> Self {
+        self.asiakirjaviittaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimintakykyarvionTaustatiedotXD7EF4C7B {
+    const KEYS: &'static [&'static str] = &[
+        "taustatiedot_elamantilanteesta_tai_terveydentilasta",
+        "asiakirjaviittaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            taustatiedot_elamantilanteesta_tai_terveydentilasta: f.opt(0usize)?,
+            asiakirjaviittaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.taustatiedot_elamantilanteesta_tai_terveydentilasta);
+        w.opt(1usize, &self.asiakirjaviittaus);
+    }
+}
+sosmeta_types::record!(ToimintakykyarvionTaustatiedotXD7EF4C7B);
 sosmeta_types::code_list!(
     #[doc =
     " Toimintakyvyn muutos luokiteltuna (sv: Förändring i funktionsförmågan enligt klassifikationen)"]
@@ -5516,15 +11123,13 @@ sosmeta_types::code_list!(
 /// JSON `toimintakyvyn_muutos`: toistuva.
 ///
 /// Shape `c7987169d0dc49b8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimintakyvynMuutosXC7987169 {
     /// Toimintakykyhavainnon ICF-aihekoodi (sv: ICF-orsakskod för observation av funktionsförmågan)
     ///
     /// JSON `toimintakykyhavainnon_icf_aihekoodi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - ICF Toimintakykykäsitteiden luokitus 1.2.246.537.6.48, `urn:oid:1.2.246.537.6.48`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyhavainnon_icf_aihekoodi: Option<
         sosmeta_types::Coded<ToimintakykyhavainnonIcfAihekoodiX010EC4DD>,
     >,
@@ -5533,7 +11138,6 @@ pub struct ToimintakyvynMuutosXC7987169 {
     /// JSON `toimintakykyhavainnon_icd_aihekoodi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1, `urn:oid:1.2.246.537.6.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyhavainnon_icd_aihekoodi: Option<
         sosmeta_types::Coded<DiagnoosiX3D272115>,
     >,
@@ -5542,37 +11146,33 @@ pub struct ToimintakyvynMuutosXC7987169 {
     /// JSON `havainnointimenetelma`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL – Toimintakykymittarit 1.2.246.537.6.160112, `urn:oid:1.2.246.537.6.160112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub havainnointimenetelma: Option<
         sosmeta_types::Coded<HavainnointimenetelmaXE801BEBD>,
     >,
     /// Havainnointimenetelmän tai havainnon aiheen kuvaus (sv: Beskrivning av ämne för observationsmetod eller observation)
     ///
     /// JSON `havainnointimenetelman_tai_havainnon_aiheen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub havainnointimenetelman_tai_havainnon_aiheen_kuvaus: Option<String>,
     /// Toimintakyvyn muutos lukuarvona (sv: Förändring i funktionsförmågan uttryckt i siffror)
     ///
     /// JSON `toimintakyvyn_muutos_lukuarvona`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyvyn_muutos_lukuarvona: Option<sosmeta_types::Number>,
     /// Toimintakyvyn muutos luokiteltuna (sv: Förändring i funktionsförmågan enligt klassifikationen)
     ///
     /// JSON `toimintakyvyn_muutos_luokiteltuna`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Hoitotyö - Tulosluokitus (SHTuL) 1.2.246.537.6.78, `urn:oid:1.2.246.537.6.78`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyvyn_muutos_luokiteltuna: Option<
         sosmeta_types::Coded<ToimintakyvynMuutosLuokiteltunaXA0A10566>,
     >,
     /// Toimintakyvyn muutos tekstinä (sv: Förändring i funktionsförmågan i textform)
     ///
     /// JSON `toimintakyvyn_muutos_tekstina`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyvyn_muutos_tekstina: Option<String>,
 }
 impl ToimintakyvynMuutosXC7987169 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             toimintakykyhavainnon_icf_aihekoodi: None,
@@ -5584,12 +11184,105 @@ impl ToimintakyvynMuutosXC7987169 {
             toimintakyvyn_muutos_tekstina: None,
         }
     }
+    /// Set `toimintakykyhavainnon_icf_aihekoodi` (builder).
+    #[inline]
+    pub fn with_toimintakykyhavainnon_icf_aihekoodi(
+        mut self,
+        value: sosmeta_types::Coded<ToimintakykyhavainnonIcfAihekoodiX010EC4DD>,
+    ) -> Self {
+        self.toimintakykyhavainnon_icf_aihekoodi = Some(value);
+        self
+    }
+    /// Set `toimintakykyhavainnon_icd_aihekoodi` (builder).
+    #[inline]
+    pub fn with_toimintakykyhavainnon_icd_aihekoodi(
+        mut self,
+        value: sosmeta_types::Coded<DiagnoosiX3D272115>,
+    ) -> Self {
+        self.toimintakykyhavainnon_icd_aihekoodi = Some(value);
+        self
+    }
+    /// Set `havainnointimenetelma` (builder).
+    #[inline]
+    pub fn with_havainnointimenetelma(
+        mut self,
+        value: sosmeta_types::Coded<HavainnointimenetelmaXE801BEBD>,
+    ) -> Self {
+        self.havainnointimenetelma = Some(value);
+        self
+    }
+    /// Set `havainnointimenetelman_tai_havainnon_aiheen_kuvaus` (builder).
+    #[inline]
+    pub fn with_havainnointimenetelman_tai_havainnon_aiheen_kuvaus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.havainnointimenetelman_tai_havainnon_aiheen_kuvaus = Some(value);
+        self
+    }
+    /// Set `toimintakyvyn_muutos_lukuarvona` (builder).
+    #[inline]
+    pub fn with_toimintakyvyn_muutos_lukuarvona(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.toimintakyvyn_muutos_lukuarvona = Some(value);
+        self
+    }
+    /// Set `toimintakyvyn_muutos_luokiteltuna` (builder).
+    #[inline]
+    pub fn with_toimintakyvyn_muutos_luokiteltuna(
+        mut self,
+        value: sosmeta_types::Coded<ToimintakyvynMuutosLuokiteltunaXA0A10566>,
+    ) -> Self {
+        self.toimintakyvyn_muutos_luokiteltuna = Some(value);
+        self
+    }
+    /// Set `toimintakyvyn_muutos_tekstina` (builder).
+    #[inline]
+    pub fn with_toimintakyvyn_muutos_tekstina(mut self, value: String) -> Self {
+        self.toimintakyvyn_muutos_tekstina = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimintakyvynMuutosXC7987169 {
+    const KEYS: &'static [&'static str] = &[
+        "toimintakykyhavainnon_icf_aihekoodi",
+        "toimintakykyhavainnon_icd_aihekoodi",
+        "havainnointimenetelma",
+        "havainnointimenetelman_tai_havainnon_aiheen_kuvaus",
+        "toimintakyvyn_muutos_lukuarvona",
+        "toimintakyvyn_muutos_luokiteltuna",
+        "toimintakyvyn_muutos_tekstina",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            toimintakykyhavainnon_icf_aihekoodi: f.opt(0usize)?,
+            toimintakykyhavainnon_icd_aihekoodi: f.opt(1usize)?,
+            havainnointimenetelma: f.opt(2usize)?,
+            havainnointimenetelman_tai_havainnon_aiheen_kuvaus: f.opt(3usize)?,
+            toimintakyvyn_muutos_lukuarvona: f.opt(4usize)?,
+            toimintakyvyn_muutos_luokiteltuna: f.opt(5usize)?,
+            toimintakyvyn_muutos_tekstina: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.toimintakykyhavainnon_icf_aihekoodi);
+        w.opt(1usize, &self.toimintakykyhavainnon_icd_aihekoodi);
+        w.opt(2usize, &self.havainnointimenetelma);
+        w.opt(3usize, &self.havainnointimenetelman_tai_havainnon_aiheen_kuvaus);
+        w.opt(4usize, &self.toimintakyvyn_muutos_lukuarvona);
+        w.opt(5usize, &self.toimintakyvyn_muutos_luokiteltuna);
+        w.opt(6usize, &self.toimintakyvyn_muutos_tekstina);
+    }
+}
+sosmeta_types::record!(ToimintakyvynMuutosXC7987169);
 /// Toimintakykyarvio (sv: Bedömning av funktionsförmågan)
 ///
 /// Shape `607d22186aac8ada`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimintakykyarvioX607D2218 {
     /// Asiakas (sv: Klient)
     ///
@@ -5598,40 +11291,32 @@ pub struct ToimintakykyarvioX607D2218 {
     /// Toimintakykyarvion tarkoitus (sv: Syfte med bedömning av funktionsförmågan)
     ///
     /// JSON `toimintakykyarvion_tarkoitus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyarvion_tarkoitus: Option<String>,
     /// Toimintakykyarvion ajanjakso aikavälinä (sv: Tidsintervall för bedömning av funktionsförmågan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyarvion_ajanjakso_aikavalina: Option<VoimassaoloXBA0F7664>,
     /// Toimintakykyarvion ajanjakso tekstinä (sv: Tidsintervall för bedömning av funktionsförmågan i textform)
     ///
     /// JSON `toimintakykyarvion_ajanjakso_tekstina`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyarvion_ajanjakso_tekstina: Option<String>,
     /// Toimintakyvyn arviointitilanne (sv: Situation vid bedömning av funktionsförmågan)
     ///
     /// JSON `toimintakyvyn_arviointitilanne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyvyn_arviointitilanne: Option<String>,
     /// Toimintakykyarvion taustatiedot (sv: Bakgrundsuppgifter för bedömning av funktionsförmågan)
     ///
     /// JSON `toimintakykyarvion_taustatiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyarvion_taustatiedot: Option<ToimintakykyarvionTaustatiedotXD7EF4C7B>,
     /// Keskeiset merkinnät toimintakyvystä (sv: Centrala anteckningar om funktionsförmågan)
     ///
     /// JSON `keskeiset_merkinnat_toimintakyvysta`: esitystapa Tunnus, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keskeiset_merkinnat_toimintakyvysta: Option<Vec<sosmeta_types::Identifier>>,
     /// Toimintakyvyn muutos (sv: Förändring i funktionsförmågan)
     ///
     /// JSON `toimintakyvyn_muutos`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyvyn_muutos: Option<Vec<ToimintakyvynMuutosXC7987169>>,
     /// Henkilön oma arvio toimintakyvystään (sv: Personens bedömning av den egna funktionsförmågan)
     ///
     /// JSON `henkilon_oma_arvio_toimintakyvystaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilon_oma_arvio_toimintakyvystaan: Option<String>,
     /// Ammattihenkilön johtopäätökset ja tarvittavat jatkotoimenpiteet (sv: Den yrkesutbildade personens slutsatser och behövliga fortsatta åtgärder)
     ///
@@ -5640,7 +11325,6 @@ pub struct ToimintakykyarvioX607D2218 {
     /// Toimintakykyarvion laatimispäivämäärä (sv: Datum för upprättande av bedömningen av funktionsförmågan)
     ///
     /// JSON `toimintakykyarvion_laatimispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakykyarvion_laatimispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     ///
@@ -5649,6 +11333,7 @@ pub struct ToimintakykyarvioX607D2218 {
 }
 impl ToimintakykyarvioX607D2218 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet: sosmeta_types::NonEmptyString,
@@ -5669,7 +11354,129 @@ impl ToimintakykyarvioX607D2218 {
             ammattihenkilo,
         }
     }
+    /// Set `toimintakykyarvion_tarkoitus` (builder).
+    #[inline]
+    pub fn with_toimintakykyarvion_tarkoitus(mut self, value: String) -> Self {
+        self.toimintakykyarvion_tarkoitus = Some(value);
+        self
+    }
+    /// Set `toimintakykyarvion_ajanjakso_aikavalina` (builder).
+    #[inline]
+    pub fn with_toimintakykyarvion_ajanjakso_aikavalina(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.toimintakykyarvion_ajanjakso_aikavalina = Some(value);
+        self
+    }
+    /// Set `toimintakykyarvion_ajanjakso_tekstina` (builder).
+    #[inline]
+    pub fn with_toimintakykyarvion_ajanjakso_tekstina(mut self, value: String) -> Self {
+        self.toimintakykyarvion_ajanjakso_tekstina = Some(value);
+        self
+    }
+    /// Set `toimintakyvyn_arviointitilanne` (builder).
+    #[inline]
+    pub fn with_toimintakyvyn_arviointitilanne(mut self, value: String) -> Self {
+        self.toimintakyvyn_arviointitilanne = Some(value);
+        self
+    }
+    /// Set `toimintakykyarvion_taustatiedot` (builder).
+    #[inline]
+    pub fn with_toimintakykyarvion_taustatiedot(
+        mut self,
+        value: ToimintakykyarvionTaustatiedotXD7EF4C7B,
+    ) -> Self {
+        self.toimintakykyarvion_taustatiedot = Some(value);
+        self
+    }
+    /// Set `keskeiset_merkinnat_toimintakyvysta` (builder).
+    #[inline]
+    pub fn with_keskeiset_merkinnat_toimintakyvysta(
+        mut self,
+        value: Vec<sosmeta_types::Identifier>,
+    ) -> Self {
+        self.keskeiset_merkinnat_toimintakyvysta = Some(value);
+        self
+    }
+    /// Set `toimintakyvyn_muutos` (builder).
+    #[inline]
+    pub fn with_toimintakyvyn_muutos(
+        mut self,
+        value: Vec<ToimintakyvynMuutosXC7987169>,
+    ) -> Self {
+        self.toimintakyvyn_muutos = Some(value);
+        self
+    }
+    /// Set `henkilon_oma_arvio_toimintakyvystaan` (builder).
+    #[inline]
+    pub fn with_henkilon_oma_arvio_toimintakyvystaan(mut self, value: String) -> Self {
+        self.henkilon_oma_arvio_toimintakyvystaan = Some(value);
+        self
+    }
+    /// Set `toimintakykyarvion_laatimispaivamaara` (builder).
+    #[inline]
+    pub fn with_toimintakykyarvion_laatimispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.toimintakykyarvion_laatimispaivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimintakykyarvioX607D2218 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "toimintakykyarvion_tarkoitus",
+        "toimintakykyarvion_ajanjakso_aikavalina",
+        "toimintakykyarvion_ajanjakso_tekstina",
+        "toimintakyvyn_arviointitilanne",
+        "toimintakykyarvion_taustatiedot",
+        "keskeiset_merkinnat_toimintakyvysta",
+        "toimintakyvyn_muutos",
+        "henkilon_oma_arvio_toimintakyvystaan",
+        "ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet",
+        "toimintakykyarvion_laatimispaivamaara",
+        "ammattihenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            toimintakykyarvion_tarkoitus: f.opt(1usize)?,
+            toimintakykyarvion_ajanjakso_aikavalina: f.opt(2usize)?,
+            toimintakykyarvion_ajanjakso_tekstina: f.opt(3usize)?,
+            toimintakyvyn_arviointitilanne: f.opt(4usize)?,
+            toimintakykyarvion_taustatiedot: f.opt(5usize)?,
+            keskeiset_merkinnat_toimintakyvysta: f.opt(6usize)?,
+            toimintakyvyn_muutos: f.opt(7usize)?,
+            henkilon_oma_arvio_toimintakyvystaan: f.opt(8usize)?,
+            ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet: f
+                .req(9usize)?,
+            toimintakykyarvion_laatimispaivamaara: f.opt(10usize)?,
+            ammattihenkilo: f.req(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.toimintakykyarvion_tarkoitus);
+        w.opt(2usize, &self.toimintakykyarvion_ajanjakso_aikavalina);
+        w.opt(3usize, &self.toimintakykyarvion_ajanjakso_tekstina);
+        w.opt(4usize, &self.toimintakyvyn_arviointitilanne);
+        w.opt(5usize, &self.toimintakykyarvion_taustatiedot);
+        w.opt(6usize, &self.keskeiset_merkinnat_toimintakyvysta);
+        w.opt(7usize, &self.toimintakyvyn_muutos);
+        w.opt(8usize, &self.henkilon_oma_arvio_toimintakyvystaan);
+        w.req(
+            9usize,
+            &self.ammattihenkilon_johtopaatokset_ja_tarvittavat_jatkotoimenpiteet,
+        );
+        w.opt(10usize, &self.toimintakykyarvion_laatimispaivamaara);
+        w.req(11usize, &self.ammattihenkilo);
+    }
+}
+sosmeta_types::record!(ToimintakykyarvioX607D2218);
 sosmeta_types::code_list!(
     #[doc = " Sosiaalipalvelu (sv: Socialservice)"] #[doc = " "] #[doc =
     " JSON `sosiaalipalvelu`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -5689,8 +11496,7 @@ sosmeta_types::code_list!(
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
 /// Shape `224f930f8d3cba51`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalipalveluJotaPaatosKoskeeX224F930F {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
@@ -5701,32 +11507,43 @@ pub struct SosiaalipalveluJotaPaatosKoskeeX224F930F {
 }
 impl SosiaalipalveluJotaPaatosKoskeeX224F930F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX873B2E95>) -> Self {
         Self { sosiaalipalvelu }
     }
 }
+impl sosmeta_types::record::Record for SosiaalipalveluJotaPaatosKoskeeX224F930F {
+    const KEYS: &'static [&'static str] = &["sosiaalipalvelu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sosiaalipalvelu);
+    }
+}
+sosmeta_types::record!(SosiaalipalveluJotaPaatosKoskeeX224F930F);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `3336c4da4b6e0172`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX3336C4DA {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -5749,24 +11566,20 @@ pub struct PaatosX3336C4DA {
     /// Päätöksen toimeenpanotapa (sv: Sätt för verkställande av beslutet)
     ///
     /// JSON `paatoksen_toimeenpanotapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_toimeenpanotapa: Option<String>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -5777,11 +11590,11 @@ pub struct PaatosX3336C4DA {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX3336C4DA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
@@ -5809,12 +11622,123 @@ impl PaatosX3336C4DA {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `paatoksen_toimeenpanotapa` (builder).
+    #[inline]
+    pub fn with_paatoksen_toimeenpanotapa(mut self, value: String) -> Self {
+        self.paatoksen_toimeenpanotapa = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX3336C4DA {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "sosiaalipalvelu_jota_paatos_koskee",
+        "ratkaisu_ja_perustelut",
+        "paatoksen_toimeenpanotapa",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            vireilletulopaivamaara: f.opt(1usize)?,
+            hakemuksen_kuvaus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisun_laji: f.req(4usize)?,
+            sosiaalipalvelu_jota_paatos_koskee: f.req(5usize)?,
+            ratkaisu_ja_perustelut: f.req(6usize)?,
+            paatoksen_toimeenpanotapa: f.opt(7usize)?,
+            ratkaisun_lakiperuste: f.req(8usize)?,
+            paatoksen_voimassaolo: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            valmistelija: f.opt(11usize)?,
+            paatoksentekija: f.req(12usize)?,
+            lisatietojen_antaja: f.req(13usize)?,
+            muutoksenhaku: f.opt(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.opt(1usize, &self.vireilletulopaivamaara);
+        w.opt(2usize, &self.hakemuksen_kuvaus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisun_laji);
+        w.req(5usize, &self.sosiaalipalvelu_jota_paatos_koskee);
+        w.req(6usize, &self.ratkaisu_ja_perustelut);
+        w.opt(7usize, &self.paatoksen_toimeenpanotapa);
+        w.req(8usize, &self.ratkaisun_lakiperuste);
+        w.opt(9usize, &self.paatoksen_voimassaolo);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(11usize, &self.valmistelija);
+        w.req(12usize, &self.paatoksentekija);
+        w.req(13usize, &self.lisatietojen_antaja);
+        w.opt(14usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX3336C4DA);
 /// Välitystilipäätös (sv: Beslut om förmedlingskonto)
 ///
 /// Shape `ebd9dc6a5ad77b9b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValitystilipaatosXEBD9DC6A {
     /// Asiakas (sv: Klient)
     ///
@@ -5825,7 +11749,6 @@ pub struct ValitystilipaatosXEBD9DC6A {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Päätös (sv: Beslut)
     ///
@@ -5834,7 +11757,6 @@ pub struct ValitystilipaatosXEBD9DC6A {
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -5843,6 +11765,7 @@ pub struct ValitystilipaatosXEBD9DC6A {
 }
 impl ValitystilipaatosXEBD9DC6A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatos: PaatosX3336C4DA,
@@ -5856,34 +11779,95 @@ impl ValitystilipaatosXEBD9DC6A {
             allekirjoitus,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ValitystilipaatosXEBD9DC6A {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(ValitystilipaatosXEBD9DC6A);
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// JSON `ilmoittaja`: toistuva.
 ///
 /// Shape `88f34c53be04a2c5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoittajaX88F34C53 {
     /// Ammattihenkilö (sv: Yrkesutbildad person)
     ///
     /// JSON `ammattihenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilo: Option<Vec<OmatyontekijaX121E01FD>>,
 }
 impl IlmoittajaX88F34C53 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { ammattihenkilo: None }
     }
+    /// Set `ammattihenkilo` (builder).
+    #[inline]
+    pub fn with_ammattihenkilo(mut self, value: Vec<OmatyontekijaX121E01FD>) -> Self {
+        self.ammattihenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoittajaX88F34C53 {
+    const KEYS: &'static [&'static str] = &["ammattihenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ammattihenkilo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ammattihenkilo);
+    }
+}
+sosmeta_types::record!(IlmoittajaX88F34C53);
 /// Ilmoitus (sv: Anmälan)
 ///
 /// JSON `ilmoitus`: pakollinen.
 ///
 /// Shape `3bcfb8fa1d8a412c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusX3BCFB8FA {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
@@ -5892,23 +11876,44 @@ pub struct IlmoitusX3BCFB8FA {
     /// Ilmoittaja (sv: Anmälare)
     ///
     /// JSON `ilmoittaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<Vec<IlmoittajaX88F34C53>>,
 }
 impl IlmoitusX3BCFB8FA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
             ilmoittaja: None,
         }
     }
+    /// Set `ilmoittaja` (builder).
+    #[inline]
+    pub fn with_ilmoittaja(mut self, value: Vec<IlmoittajaX88F34C53>) -> Self {
+        self.ilmoittaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoitusX3BCFB8FA {
+    const KEYS: &'static [&'static str] = &["asiasisalto", "ilmoittaja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.req(0usize)?,
+            ilmoittaja: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiasisalto);
+        w.opt(1usize, &self.ilmoittaja);
+    }
+}
+sosmeta_types::record!(IlmoitusX3BCFB8FA);
 /// Vastaus virka-apupyyntöön (sv: Svar på begäran om handräckning)
 ///
 /// Shape `e578ce526a003273`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastausVirkaApupyyntoonXE578CE52 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -5923,14 +11928,12 @@ pub struct VastausVirkaApupyyntoonXE578CE52 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Ilmoitus (sv: Anmälan)
     ///
@@ -5939,16 +11942,15 @@ pub struct VastausVirkaApupyyntoonXE578CE52 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
 }
 impl VastausVirkaApupyyntoonXE578CE52 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX8713DB1E,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
@@ -5964,19 +11966,81 @@ impl VastausVirkaApupyyntoonXE578CE52 {
             lisatiedot: None,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastausVirkaApupyyntoonXE578CE52 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "ilmoitus",
+        "paivamaara",
+        "lisatiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            sosiaalipalvelu: f.opt(3usize)?,
+            ilmoitus: f.req(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.palvelutehtava);
+        w.opt(3usize, &self.sosiaalipalvelu);
+        w.req(4usize, &self.ilmoitus);
+        w.opt(5usize, &self.paivamaara);
+        w.opt(6usize, &self.lisatiedot);
+    }
+}
+sosmeta_types::record!(VastausVirkaApupyyntoonXE578CE52);
 /// Kuvaus tilanteesta ja pyydettävästä toimenpiteestä (sv: Beskrivning av situationen och den åtgärd som begärs)
 ///
 /// JSON `kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta`: esitystapa Otsikko.
 ///
 /// Shape `44e67636435184de`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636 {
     /// Kuvaus tilanteesta (sv: Beskrivning av situationen)
     ///
     /// JSON `kuvaus_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tilanteesta: Option<String>,
     /// Kuvaus pyydettävästä toimenpiteestä (sv: Beskrivning av den åtgärd som begärs)
     ///
@@ -5989,16 +12053,15 @@ pub struct KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636 {
     /// Asia on kiireellinen (sv: Ärendet är brådskande)
     ///
     /// JSON `asia_on_kiireellinen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asia_on_kiireellinen: Option<bool>,
     /// Muut toivomukset (sv: Övriga önskemål)
     ///
     /// JSON `muut_toivomukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_toivomukset: Option<String>,
 }
 impl KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         kuvaus_pyydettavasta_toimenpiteesta: sosmeta_types::NonEmptyString,
         toivottu_suorittamisajankohta: sosmeta_types::NonEmptyString,
@@ -6011,12 +12074,58 @@ impl KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636 {
             muut_toivomukset: None,
         }
     }
+    /// Set `kuvaus_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asia_on_kiireellinen` (builder).
+    #[inline]
+    pub fn with_asia_on_kiireellinen(mut self, value: bool) -> Self {
+        self.asia_on_kiireellinen = Some(value);
+        self
+    }
+    /// Set `muut_toivomukset` (builder).
+    #[inline]
+    pub fn with_muut_toivomukset(mut self, value: String) -> Self {
+        self.muut_toivomukset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636 {
+    const KEYS: &'static [&'static str] = &[
+        "kuvaus_tilanteesta",
+        "kuvaus_pyydettavasta_toimenpiteesta",
+        "toivottu_suorittamisajankohta",
+        "asia_on_kiireellinen",
+        "muut_toivomukset",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus_tilanteesta: f.opt(0usize)?,
+            kuvaus_pyydettavasta_toimenpiteesta: f.req(1usize)?,
+            toivottu_suorittamisajankohta: f.req(2usize)?,
+            asia_on_kiireellinen: f.opt(3usize)?,
+            muut_toivomukset: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus_tilanteesta);
+        w.req(1usize, &self.kuvaus_pyydettavasta_toimenpiteesta);
+        w.req(2usize, &self.toivottu_suorittamisajankohta);
+        w.opt(3usize, &self.asia_on_kiireellinen);
+        w.opt(4usize, &self.muut_toivomukset);
+    }
+}
+sosmeta_types::record!(KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636);
 /// Virka-apupyyntö (sv: Begäran om handräckning)
 ///
 /// Shape `de485cc7b828554d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VirkaApupyyntoXDE485CC7 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -6031,19 +12140,16 @@ pub struct VirkaApupyyntoXDE485CC7 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus tilanteesta ja pyydettävästä toimenpiteestä (sv: Beskrivning av situationen och den åtgärd som begärs)
     ///
     /// JSON `kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta: Option<
         KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636,
     >,
@@ -6054,17 +12160,14 @@ pub struct VirkaApupyyntoXDE485CC7 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -6073,6 +12176,7 @@ pub struct VirkaApupyyntoXDE485CC7 {
 }
 impl VirkaApupyyntoXDE485CC7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX8713DB1E,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX21D23A04>,
@@ -6092,32 +12196,136 @@ impl VirkaApupyyntoXDE485CC7 {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta(
+        mut self,
+        value: KuvausTilanteestaJaPyydettavastaToimenpiteestaX44E67636,
+    ) -> Self {
+        self.kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VirkaApupyyntoXDE485CC7 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta",
+        "perustelut",
+        "lisatiedot",
+        "liiteluettelo",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            palvelutehtava: f.opt(2usize)?,
+            sosiaalipalvelu: f.opt(3usize)?,
+            kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta: f.opt(4usize)?,
+            perustelut: f.req(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            liiteluettelo: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            laatija: f.req(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.palvelutehtava);
+        w.opt(3usize, &self.sosiaalipalvelu);
+        w.opt(4usize, &self.kuvaus_tilanteesta_ja_pyydettavasta_toimenpiteesta);
+        w.req(5usize, &self.perustelut);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.liiteluettelo);
+        w.opt(8usize, &self.paivamaara);
+        w.req(9usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VirkaApupyyntoXDE485CC7);
 /// Huoltajuus (sv: Vårdnad)
 ///
 /// JSON `huoltajuus`: toistuva.
 ///
 /// Shape `d1bda05997aea36f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajuusXD1BDA059 {
     /// Huoltaja (sv: Vårdnadshavare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja: Option<YhteyshenkiloX2E1B58EE>,
 }
 impl HuoltajuusXD1BDA059 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { huoltaja: None }
     }
+    /// Set `huoltaja` (builder).
+    #[inline]
+    pub fn with_huoltaja(mut self, value: YhteyshenkiloX2E1B58EE) -> Self {
+        self.huoltaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuoltajuusXD1BDA059 {
+    const KEYS: &'static [&'static str] = &["huoltaja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { huoltaja: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huoltaja);
+    }
+}
+sosmeta_types::record!(HuoltajuusXD1BDA059);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `68f07e22f566a690`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX68F07E22 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -6130,24 +12338,21 @@ pub struct AsiakasX68F07E22 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Huoltajuus (sv: Vårdnad)
     ///
     /// JSON `huoltajuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuus: Option<Vec<HuoltajuusXD1BDA059>>,
 }
 impl AsiakasX68F07E22 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -6161,7 +12366,62 @@ impl AsiakasX68F07E22 {
             huoltajuus: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `huoltajuus` (builder).
+    #[inline]
+    pub fn with_huoltajuus(mut self, value: Vec<HuoltajuusXD1BDA059>) -> Self {
+        self.huoltajuus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX68F07E22 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "turvakielto",
+        "yhteystiedot",
+        "huoltajuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            turvakielto: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+            huoltajuus: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.turvakielto);
+        w.opt(4usize, &self.yhteystiedot);
+        w.opt(5usize, &self.huoltajuus);
+    }
+}
+sosmeta_types::record!(AsiakasX68F07E22);
 sosmeta_types::code_list!(
     #[doc = " Taho (sv: Aktör)"] #[doc = " "] #[doc = " JSON `taho`: esitystapa Koodi."]
     #[doc = " "] #[doc =
@@ -6224,8 +12484,7 @@ sosmeta_types::code_list!(
 /// JSON `yhteydenottaja`: toistuva, pakollinen.
 ///
 /// Shape `8f905ec94e9d793b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteydenottajaX8F905EC9 {
     /// Henkilö (sv: Person)
     ///
@@ -6236,16 +12495,15 @@ pub struct YhteydenottajaX8F905EC9 {
     /// JSON `taho`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutarpeen ilmoittaja 1.2.246.537.6.1243, `urn:oid:1.2.246.537.6.1243`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taho: Option<sosmeta_types::Coded<TahoX10164865>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl YhteydenottajaX8F905EC9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(henkilo: HenkiloX71F9FF9F) -> Self {
         Self {
             henkilo,
@@ -6253,12 +12511,41 @@ impl YhteydenottajaX8F905EC9 {
             kuvaus: None,
         }
     }
+    /// Set `taho` (builder).
+    #[inline]
+    pub fn with_taho(mut self, value: sosmeta_types::Coded<TahoX10164865>) -> Self {
+        self.taho = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteydenottajaX8F905EC9 {
+    const KEYS: &'static [&'static str] = &["henkilo", "taho", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilo: f.req(0usize)?,
+            taho: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.henkilo);
+        w.opt(1usize, &self.taho);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(YhteydenottajaX8F905EC9);
 /// Yhteydenotto sosiaalihuollosta vastaavaan viranomaiseen (sv: Kontakt med myndighet som ansvarar för socialvården)
 ///
 /// Shape `5b5fd2a9ce923e01`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 {
     /// Asiakas (sv: Klient)
     ///
@@ -6271,7 +12558,6 @@ pub struct YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 {
     /// Yhteydenoton päivämäärä (sv: Datum för kontakt)
     ///
     /// JSON `yhteydenoton_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenoton_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
@@ -6284,7 +12570,6 @@ pub struct YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 {
     /// Kuvaus tilanteesta ja huolesta (sv: Beskrivning av situationen och bekymret)
     ///
     /// JSON `kuvaus_tilanteesta_ja_huolesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_tilanteesta_ja_huolesta: Option<String>,
     /// Yhteydenotto on tehty henkilön suostumuksella (sv: Kontakten har tagits med personens samtycke)
     ///
@@ -6293,19 +12578,17 @@ pub struct YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<LaatijaXA71A9A7D>,
 }
 impl YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX68F07E22>,
         yhteydenottaja: sosmeta_types::NonEmptyVec<YhteydenottajaX8F905EC9>,
@@ -6328,4 +12611,78 @@ impl YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 {
             laatija: None,
         }
     }
+    /// Set `yhteydenoton_paivamaara` (builder).
+    #[inline]
+    pub fn with_yhteydenoton_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.yhteydenoton_paivamaara = Some(value);
+        self
+    }
+    /// Set `kuvaus_tilanteesta_ja_huolesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_tilanteesta_ja_huolesta(mut self, value: String) -> Self {
+        self.kuvaus_tilanteesta_ja_huolesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: LaatijaXA71A9A7D) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yhteydenottaja",
+        "yhteydenoton_paivamaara",
+        "asiasisalto",
+        "kuvaus_tilanteesta_ja_huolesta",
+        "yhteydenotto_on_tehty_henkilon_suostumuksella",
+        "lisatiedot",
+        "lakiselostus",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yhteydenottaja: f.req(1usize)?,
+            yhteydenoton_paivamaara: f.opt(2usize)?,
+            asiasisalto: f.req(3usize)?,
+            kuvaus_tilanteesta_ja_huolesta: f.opt(4usize)?,
+            yhteydenotto_on_tehty_henkilon_suostumuksella: f.req(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            lakiselostus: f.opt(7usize)?,
+            laatija: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.yhteydenottaja);
+        w.opt(2usize, &self.yhteydenoton_paivamaara);
+        w.req(3usize, &self.asiasisalto);
+        w.opt(4usize, &self.kuvaus_tilanteesta_ja_huolesta);
+        w.req(5usize, &self.yhteydenotto_on_tehty_henkilon_suostumuksella);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.lakiselostus);
+        w.opt(8usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(YhteydenottoSosiaalihuollostaVastaavaanViranomaiseenX5B5FD2A9);

@@ -10,22 +10,20 @@ use super::*;
 /// JSON `vastausosoite`: pakollinen.
 ///
 /// Shape `cc81cb636daf3d9b`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastausosoiteXCC81CB63 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
     pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX684A293F>,
     /// Yhteyshenkilö (sv: Kontaktperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl VastausosoiteXCC81CB63 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
@@ -33,29 +31,59 @@ impl VastausosoiteXCC81CB63 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX684A293F) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastausosoiteXCC81CB63 {
+    const KEYS: &'static [&'static str] = &[
+        "organisaation_nimi",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.req(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+            yhteyshenkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.organisaation_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+        w.opt(2usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(VastausosoiteXCC81CB63);
 /// Pyyntö (sv: Begäran)
 ///
 /// JSON `pyynto`: pakollinen.
 ///
 /// Shape `f75ac43521f4bf99`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PyyntoXF75AC435 {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
     /// JSON `pyydetyt_asiakirjat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyydetyt_asiakirjat: Option<String>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
     ///
@@ -64,11 +92,11 @@ pub struct PyyntoXF75AC435 {
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
 impl PyyntoXF75AC435 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(vastausosoite: VastausosoiteXCC81CB63) -> Self {
         Self {
             pyydetyt_asiakirjat: None,
@@ -78,12 +106,66 @@ impl PyyntoXF75AC435 {
             vastauksen_maaraaika: None,
         }
     }
+    /// Set `pyydetyt_asiakirjat` (builder).
+    #[inline]
+    pub fn with_pyydetyt_asiakirjat(mut self, value: String) -> Self {
+        self.pyydetyt_asiakirjat = Some(value);
+        self
+    }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vastauksen_maaraaika` (builder).
+    #[inline]
+    pub fn with_vastauksen_maaraaika(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vastauksen_maaraaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PyyntoXF75AC435 {
+    const KEYS: &'static [&'static str] = &[
+        "pyydetyt_asiakirjat",
+        "asiasisalto",
+        "perustelu",
+        "vastausosoite",
+        "vastauksen_maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pyydetyt_asiakirjat: f.opt(0usize)?,
+            asiasisalto: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+            vastausosoite: f.req(3usize)?,
+            vastauksen_maaraaika: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.pyydetyt_asiakirjat);
+        w.opt(1usize, &self.asiasisalto);
+        w.opt(2usize, &self.perustelu);
+        w.req(3usize, &self.vastausosoite);
+        w.opt(4usize, &self.vastauksen_maaraaika);
+    }
+}
+sosmeta_types::record!(PyyntoXF75AC435);
 /// Maksuhäiriötiedustelu (sv: Förfrågan om betalningsstörningar)
 ///
 /// Shape `6335be836d13c10d`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MaksuhairiotiedusteluX6335BE83 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -100,17 +182,14 @@ pub struct MaksuhairiotiedusteluX6335BE83 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -119,6 +198,7 @@ pub struct MaksuhairiotiedusteluX6335BE83 {
 }
 impl MaksuhairiotiedusteluX6335BE83 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
@@ -135,7 +215,59 @@ impl MaksuhairiotiedusteluX6335BE83 {
             laatija,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MaksuhairiotiedusteluX6335BE83 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "pyynto",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            pyynto: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            lakiselostus: f.opt(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            laatija: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.pyynto);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.lakiselostus);
+        w.opt(5usize, &self.paivamaara);
+        w.req(6usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(MaksuhairiotiedusteluX6335BE83);
 sosmeta_types::code_list!(
     #[doc = " Päätös koskee (sv: Beslutet gäller)"] #[doc = " "] #[doc =
     " JSON `paatos_koskee`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
@@ -154,23 +286,19 @@ sosmeta_types::code_list!(
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `6b95689ecf88683f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX6B95689E {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -186,14 +314,12 @@ pub struct PaatosX6B95689E {
 3 = maksuvapautusta,
 4 = sosiaalisen luoton muutosta (kuvattu Ratkaisu ja perustelut -kohdassa),
 5 = sosiaalisen luoton eräännyttämistä.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_koskee: Option<Vec<sosmeta_types::Coded<PaatosKoskeeX043B3B3D>>>,
     /// Ratkaisun laji (sv: Avgörandeslag)
     ///
     /// JSON `ratkaisun_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratkaisun_laji: Option<sosmeta_types::Coded<RatkaisunLajiX5962F01E>>,
     /// Ratkaisu ja perustelut (sv: Beslut och motiveringar)
     ///
@@ -202,24 +328,20 @@ pub struct PaatosX6B95689E {
     /// Päätöksen toimeenpanotapa (sv: Sätt för verkställande av beslutet)
     ///
     /// JSON `paatoksen_toimeenpanotapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_toimeenpanotapa: Option<String>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -230,11 +352,11 @@ pub struct PaatosX6B95689E {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX6B95689E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -260,12 +382,141 @@ impl PaatosX6B95689E {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `paatos_koskee` (builder).
+    #[inline]
+    pub fn with_paatos_koskee(
+        mut self,
+        value: Vec<sosmeta_types::Coded<PaatosKoskeeX043B3B3D>>,
+    ) -> Self {
+        self.paatos_koskee = Some(value);
+        self
+    }
+    /// Set `ratkaisun_laji` (builder).
+    #[inline]
+    pub fn with_ratkaisun_laji(
+        mut self,
+        value: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
+    ) -> Self {
+        self.ratkaisun_laji = Some(value);
+        self
+    }
+    /// Set `paatoksen_toimeenpanotapa` (builder).
+    #[inline]
+    pub fn with_paatoksen_toimeenpanotapa(mut self, value: String) -> Self {
+        self.paatoksen_toimeenpanotapa = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX6B95689E {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "paatos_koskee",
+        "ratkaisun_laji",
+        "ratkaisu_ja_perustelut",
+        "paatoksen_toimeenpanotapa",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            vireilletulopaivamaara: f.opt(1usize)?,
+            hakemuksen_kuvaus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            paatos_koskee: f.opt(4usize)?,
+            ratkaisun_laji: f.opt(5usize)?,
+            ratkaisu_ja_perustelut: f.req(6usize)?,
+            paatoksen_toimeenpanotapa: f.opt(7usize)?,
+            ratkaisun_lakiperuste: f.req(8usize)?,
+            paatoksen_voimassaolo: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            valmistelija: f.opt(11usize)?,
+            paatoksentekija: f.req(12usize)?,
+            lisatietojen_antaja: f.req(13usize)?,
+            muutoksenhaku: f.opt(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.opt(1usize, &self.vireilletulopaivamaara);
+        w.opt(2usize, &self.hakemuksen_kuvaus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.opt(4usize, &self.paatos_koskee);
+        w.opt(5usize, &self.ratkaisun_laji);
+        w.req(6usize, &self.ratkaisu_ja_perustelut);
+        w.opt(7usize, &self.paatoksen_toimeenpanotapa);
+        w.req(8usize, &self.ratkaisun_lakiperuste);
+        w.opt(9usize, &self.paatoksen_voimassaolo);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(11usize, &self.valmistelija);
+        w.req(12usize, &self.paatoksentekija);
+        w.req(13usize, &self.lisatietojen_antaja);
+        w.opt(14usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX6B95689E);
 /// Päätös sosiaalisesta luotosta (sv: Beslut om social kredit)
 ///
 /// Shape `1b15da87c405b10e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosSosiaalisestaLuotostaX1B15DA87 {
     /// Asiakas (sv: Klient)
     ///
@@ -278,12 +529,10 @@ pub struct PaatosSosiaalisestaLuotostaX1B15DA87 {
     /// Hakijalle on annettu tiedot luoton myöntämisen perusteista (sv: Sökande har fått information om grunderna för beviljandet av krediten)
     ///
     /// JSON `hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista: Option<bool>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -292,6 +541,7 @@ pub struct PaatosSosiaalisestaLuotostaX1B15DA87 {
 }
 impl PaatosSosiaalisestaLuotostaX1B15DA87 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatos: PaatosX6B95689E,
@@ -305,14 +555,56 @@ impl PaatosSosiaalisestaLuotostaX1B15DA87 {
             allekirjoitus,
         }
     }
+    /// Set `hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista` (builder).
+    #[inline]
+    pub fn with_hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosSosiaalisestaLuotostaX1B15DA87 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista: f.opt(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.hakijalle_on_annettu_tiedot_luoton_myontamisen_perusteista);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosSosiaalisestaLuotostaX1B15DA87);
 /// Luoton myöntäjä (sv: Kreditgivare)
 ///
 /// JSON `luoton_myontaja`: pakollinen.
 ///
 /// Shape `f557f6be36c67fb6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LuotonMyontajaXF557F6BE {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
@@ -321,11 +613,11 @@ pub struct LuotonMyontajaXF557F6BE {
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
 }
 impl LuotonMyontajaXF557F6BE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     ) -> Self {
@@ -334,42 +626,58 @@ impl LuotonMyontajaXF557F6BE {
             yhteystiedot: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LuotonMyontajaXF557F6BE {
+    const KEYS: &'static [&'static str] = &["palveluyksikon_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.req(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palveluyksikon_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(LuotonMyontajaXF557F6BE);
 /// Velka (sv: Skuld)
 ///
 /// Shape `dda681765d778e99`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VelkaXDDA68176 {
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
     /// Määrä kirjaimin (sv: Beloppet i textform)
     ///
     /// JSON `maara_kirjaimin`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara_kirjaimin: Option<String>,
     /// Korkoprosentti (sv: Räntesats)
     ///
     /// JSON `korkoprosentti`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub korkoprosentti: Option<String>,
     /// Laina-aika (sv: Lånetid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laina_aika: Option<VoimassaoloXBA0F7664>,
     /// Pankkiyhteys (sv: Bankförbindelse)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pankkiyhteys: Option<PankkiyhteysXD5BC2991>,
     /// Käyttötarkoitus (sv: Användningssyfte)
     ///
     /// JSON `kayttotarkoitus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotarkoitus: Option<String>,
 }
 impl VelkaXDDA68176 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             maara: None,
@@ -380,38 +688,101 @@ impl VelkaXDDA68176 {
             kayttotarkoitus: None,
         }
     }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
+    /// Set `maara_kirjaimin` (builder).
+    #[inline]
+    pub fn with_maara_kirjaimin(mut self, value: String) -> Self {
+        self.maara_kirjaimin = Some(value);
+        self
+    }
+    /// Set `korkoprosentti` (builder).
+    #[inline]
+    pub fn with_korkoprosentti(mut self, value: String) -> Self {
+        self.korkoprosentti = Some(value);
+        self
+    }
+    /// Set `laina_aika` (builder).
+    #[inline]
+    pub fn with_laina_aika(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.laina_aika = Some(value);
+        self
+    }
+    /// Set `pankkiyhteys` (builder).
+    #[inline]
+    pub fn with_pankkiyhteys(mut self, value: PankkiyhteysXD5BC2991) -> Self {
+        self.pankkiyhteys = Some(value);
+        self
+    }
+    /// Set `kayttotarkoitus` (builder).
+    #[inline]
+    pub fn with_kayttotarkoitus(mut self, value: String) -> Self {
+        self.kayttotarkoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VelkaXDDA68176 {
+    const KEYS: &'static [&'static str] = &[
+        "maara",
+        "maara_kirjaimin",
+        "korkoprosentti",
+        "laina_aika",
+        "pankkiyhteys",
+        "kayttotarkoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            maara: f.opt(0usize)?,
+            maara_kirjaimin: f.opt(1usize)?,
+            korkoprosentti: f.opt(2usize)?,
+            laina_aika: f.opt(3usize)?,
+            pankkiyhteys: f.opt(4usize)?,
+            kayttotarkoitus: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.maara);
+        w.opt(1usize, &self.maara_kirjaimin);
+        w.opt(2usize, &self.korkoprosentti);
+        w.opt(3usize, &self.laina_aika);
+        w.opt(4usize, &self.pankkiyhteys);
+        w.opt(5usize, &self.kayttotarkoitus);
+    }
+}
+sosmeta_types::record!(VelkaXDDA68176);
 /// Takaisinmaksuehdot (sv: Återbetalningsvillkor)
 ///
 /// JSON `takaisinmaksuehdot`: esitystapa Otsikko.
 ///
 /// Shape `d88bdd9e68d3dfb7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TakaisinmaksuehdotXD88BDD9E {
     /// Ensimmäinen eräpäivä (sv: Första förfallodagen)
     ///
     /// JSON `ensimmainen_erapaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensimmainen_erapaiva: Option<sosmeta_types::PartialDate>,
     /// Ensimmäinen koronmaksupäivä (sv: Första räntebetalningsdagen)
     ///
     /// JSON `ensimmainen_koronmaksupaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensimmainen_koronmaksupaiva: Option<sosmeta_types::PartialDate>,
     /// Ennenaikainen suoritus (sv: Betalning i förtid)
     ///
     /// JSON `ennenaikainen_suoritus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ennenaikainen_suoritus: Option<String>,
     /// Erityisehdot (sv: Särskilda villkor)
     ///
     /// JSON `erityisehdot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisehdot: Option<String>,
 }
 impl TakaisinmaksuehdotXD88BDD9E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ensimmainen_erapaiva: None,
@@ -420,12 +791,66 @@ impl TakaisinmaksuehdotXD88BDD9E {
             erityisehdot: None,
         }
     }
+    /// Set `ensimmainen_erapaiva` (builder).
+    #[inline]
+    pub fn with_ensimmainen_erapaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.ensimmainen_erapaiva = Some(value);
+        self
+    }
+    /// Set `ensimmainen_koronmaksupaiva` (builder).
+    #[inline]
+    pub fn with_ensimmainen_koronmaksupaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.ensimmainen_koronmaksupaiva = Some(value);
+        self
+    }
+    /// Set `ennenaikainen_suoritus` (builder).
+    #[inline]
+    pub fn with_ennenaikainen_suoritus(mut self, value: String) -> Self {
+        self.ennenaikainen_suoritus = Some(value);
+        self
+    }
+    /// Set `erityisehdot` (builder).
+    #[inline]
+    pub fn with_erityisehdot(mut self, value: String) -> Self {
+        self.erityisehdot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TakaisinmaksuehdotXD88BDD9E {
+    const KEYS: &'static [&'static str] = &[
+        "ensimmainen_erapaiva",
+        "ensimmainen_koronmaksupaiva",
+        "ennenaikainen_suoritus",
+        "erityisehdot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ensimmainen_erapaiva: f.opt(0usize)?,
+            ensimmainen_koronmaksupaiva: f.opt(1usize)?,
+            ennenaikainen_suoritus: f.opt(2usize)?,
+            erityisehdot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ensimmainen_erapaiva);
+        w.opt(1usize, &self.ensimmainen_koronmaksupaiva);
+        w.opt(2usize, &self.ennenaikainen_suoritus);
+        w.opt(3usize, &self.erityisehdot);
+    }
+}
+sosmeta_types::record!(TakaisinmaksuehdotXD88BDD9E);
 /// Sopimus sosiaalisesta luotosta (sv: Avtal om social kredit)
 ///
 /// Shape `d6292f5ef4d04ed0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SopimusSosiaalisestaLuotostaXD6292F5E {
     /// Asiakas (sv: Klient)
     ///
@@ -438,7 +863,6 @@ pub struct SopimusSosiaalisestaLuotostaXD6292F5E {
     /// Muut sopijat (sv: Övriga avtalsparter)
     ///
     /// JSON `muut_sopijat`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_sopijat: Option<Vec<TietojenVastaanottajaX8E2F54B6>>,
     /// Sopimuksen sisältö (sv: Avtalets innehåll)
     ///
@@ -449,35 +873,28 @@ pub struct SopimusSosiaalisestaLuotostaXD6292F5E {
     /// JSON `sopimusehdot`: esitystapa Teksti, pakollinen.
     pub sopimusehdot: sosmeta_types::NonEmptyString,
     /// Voimassaolo (sv: Giltighet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Velka (sv: Skuld)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<VelkaXDDA68176>,
     /// Takaisinmaksuehdot (sv: Återbetalningsvillkor)
     ///
     /// JSON `takaisinmaksuehdot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub takaisinmaksuehdot: Option<TakaisinmaksuehdotXD88BDD9E>,
     /// Lausuma (sv: Utlåtande)
     ///
     /// JSON `lausuma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lausuma: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -490,6 +907,7 @@ pub struct SopimusSosiaalisestaLuotostaXD6292F5E {
 }
 impl SopimusSosiaalisestaLuotostaXD6292F5E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         luoton_myontaja: LuotonMyontajaXF557F6BE,
@@ -515,33 +933,139 @@ impl SopimusSosiaalisestaLuotostaXD6292F5E {
             allekirjoitus,
         }
     }
+    /// Set `muut_sopijat` (builder).
+    #[inline]
+    pub fn with_muut_sopijat(
+        mut self,
+        value: Vec<TietojenVastaanottajaX8E2F54B6>,
+    ) -> Self {
+        self.muut_sopijat = Some(value);
+        self
+    }
+    /// Set `voimassaolo` (builder).
+    #[inline]
+    pub fn with_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.voimassaolo = Some(value);
+        self
+    }
+    /// Set `velka` (builder).
+    #[inline]
+    pub fn with_velka(mut self, value: VelkaXDDA68176) -> Self {
+        self.velka = Some(value);
+        self
+    }
+    /// Set `takaisinmaksuehdot` (builder).
+    #[inline]
+    pub fn with_takaisinmaksuehdot(
+        mut self,
+        value: TakaisinmaksuehdotXD88BDD9E,
+    ) -> Self {
+        self.takaisinmaksuehdot = Some(value);
+        self
+    }
+    /// Set `lausuma` (builder).
+    #[inline]
+    pub fn with_lausuma(mut self, value: String) -> Self {
+        self.lausuma = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SopimusSosiaalisestaLuotostaXD6292F5E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "luoton_myontaja",
+        "muut_sopijat",
+        "sopimuksen_sisalto",
+        "sopimusehdot",
+        "voimassaolo",
+        "velka",
+        "takaisinmaksuehdot",
+        "lausuma",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            luoton_myontaja: f.req(1usize)?,
+            muut_sopijat: f.opt(2usize)?,
+            sopimuksen_sisalto: f.req(3usize)?,
+            sopimusehdot: f.req(4usize)?,
+            voimassaolo: f.opt(5usize)?,
+            velka: f.opt(6usize)?,
+            takaisinmaksuehdot: f.opt(7usize)?,
+            lausuma: f.opt(8usize)?,
+            lisatiedot: f.opt(9usize)?,
+            lakiselostus: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            laatija: f.req(12usize)?,
+            allekirjoitus: f.req(13usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.luoton_myontaja);
+        w.opt(2usize, &self.muut_sopijat);
+        w.req(3usize, &self.sopimuksen_sisalto);
+        w.req(4usize, &self.sopimusehdot);
+        w.opt(5usize, &self.voimassaolo);
+        w.opt(6usize, &self.velka);
+        w.opt(7usize, &self.takaisinmaksuehdot);
+        w.opt(8usize, &self.lausuma);
+        w.opt(9usize, &self.lisatiedot);
+        w.opt(10usize, &self.lakiselostus);
+        w.opt(11usize, &self.paivamaara);
+        w.req(12usize, &self.laatija);
+        w.req(13usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(SopimusSosiaalisestaLuotostaXD6292F5E);
 /// Pankkiyhteys (sv: Bankförbindelse)
 ///
 /// JSON `pankkiyhteys`: toistuva.
 ///
 /// Shape `d5cbb2be2d5d0eca`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PankkiyhteysXD5CBB2BE {
     /// BIC
     ///
     /// JSON `bic`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<sosmeta_types::Identifier>,
     /// IBAN
     ///
     /// JSON `iban`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<sosmeta_types::Identifier>,
     /// Pankkikonttori (sv: Bankkontor)
     ///
     /// JSON `pankkikonttori`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pankkikonttori: Option<String>,
 }
 impl PankkiyhteysXD5CBB2BE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             bic: None,
@@ -549,31 +1073,64 @@ impl PankkiyhteysXD5CBB2BE {
             pankkikonttori: None,
         }
     }
+    /// Set `bic` (builder).
+    #[inline]
+    pub fn with_bic(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.bic = Some(value);
+        self
+    }
+    /// Set `iban` (builder).
+    #[inline]
+    pub fn with_iban(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.iban = Some(value);
+        self
+    }
+    /// Set `pankkikonttori` (builder).
+    #[inline]
+    pub fn with_pankkikonttori(mut self, value: String) -> Self {
+        self.pankkikonttori = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PankkiyhteysXD5CBB2BE {
+    const KEYS: &'static [&'static str] = &["bic", "iban", "pankkikonttori"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            bic: f.opt(0usize)?,
+            iban: f.opt(1usize)?,
+            pankkikonttori: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.bic);
+        w.opt(1usize, &self.iban);
+        w.opt(2usize, &self.pankkikonttori);
+    }
+}
+sosmeta_types::record!(PankkiyhteysXD5CBB2BE);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `e962582145912028`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXE9625821 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
     /// Pankkiyhteys (sv: Bankförbindelse)
     ///
     /// JSON `pankkiyhteys`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pankkiyhteys: Option<Vec<PankkiyhteysXD5CBB2BE>>,
 }
 impl YhteystiedotXE9625821 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
@@ -581,12 +1138,47 @@ impl YhteystiedotXE9625821 {
             pankkiyhteys: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `pankkiyhteys` (builder).
+    #[inline]
+    pub fn with_pankkiyhteys(mut self, value: Vec<PankkiyhteysXD5CBB2BE>) -> Self {
+        self.pankkiyhteys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotXE9625821 {
+    const KEYS: &'static [&'static str] = &["osoite", "puhelinnumero", "pankkiyhteys"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.opt(1usize)?,
+            pankkiyhteys: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.puhelinnumero);
+        w.opt(2usize, &self.pankkiyhteys);
+    }
+}
+sosmeta_types::record!(YhteystiedotXE9625821);
 /// Puoliso (sv: Make/maka)
 ///
 /// Shape `82b1be28a688c5ab`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PuolisoX82B1BE28 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -601,11 +1193,11 @@ pub struct PuolisoX82B1BE28 {
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
     pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 impl PuolisoX82B1BE28 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -618,30 +1210,77 @@ impl PuolisoX82B1BE28 {
             yhteystiedot: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PuolisoX82B1BE28 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(PuolisoX82B1BE28);
 /// Parisuhdetiedot (sv: Uppgifter om parförhållande)
 ///
 /// Shape `2c7b33ab26681049`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParisuhdetiedotX2C7B33AB {
     /// Puoliso (sv: Make/maka)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puoliso: Option<PuolisoX82B1BE28>,
 }
 impl ParisuhdetiedotX2C7B33AB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { puoliso: None }
     }
+    /// Set `puoliso` (builder).
+    #[inline]
+    pub fn with_puoliso(mut self, value: PuolisoX82B1BE28) -> Self {
+        self.puoliso = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ParisuhdetiedotX2C7B33AB {
+    const KEYS: &'static [&'static str] = &["puoliso"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { puoliso: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.puoliso);
+    }
+}
+sosmeta_types::record!(ParisuhdetiedotX2C7B33AB);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `89cae6a6d124782c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX89CAE6A6 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -656,17 +1295,15 @@ pub struct AsiakasX89CAE6A6 {
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
     pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkaustiedot: Option<TulkkaustiedotX61A5DF3B>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXE9625821>,
     /// Parisuhdetiedot (sv: Uppgifter om parförhållande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parisuhdetiedot: Option<ParisuhdetiedotX2C7B33AB>,
 }
 impl AsiakasX89CAE6A6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -681,14 +1318,62 @@ impl AsiakasX89CAE6A6 {
             parisuhdetiedot: None,
         }
     }
+    /// Set `tulkkaustiedot` (builder).
+    #[inline]
+    pub fn with_tulkkaustiedot(mut self, value: TulkkaustiedotX61A5DF3B) -> Self {
+        self.tulkkaustiedot = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXE9625821) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `parisuhdetiedot` (builder).
+    #[inline]
+    pub fn with_parisuhdetiedot(mut self, value: ParisuhdetiedotX2C7B33AB) -> Self {
+        self.parisuhdetiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX89CAE6A6 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tulkkaustiedot",
+        "yhteystiedot",
+        "parisuhdetiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            tulkkaustiedot: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+            parisuhdetiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tulkkaustiedot);
+        w.opt(4usize, &self.yhteystiedot);
+        w.opt(5usize, &self.parisuhdetiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX89CAE6A6);
 /// Luottohakemus (sv: Ansökan om kredit)
 ///
 /// JSON `luottohakemus`: esitystapa Otsikko.
 ///
 /// Shape `70963ee3c2c0811e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LuottohakemusX70963EE3 {
     /// Luoton määrä (sv: Kreditbelopp)
     ///
@@ -697,26 +1382,23 @@ pub struct LuottohakemusX70963EE3 {
     /// Luoton käyttötarkoitus (sv: Kreditens ändamål)
     ///
     /// JSON `luoton_kayttotarkoitus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luoton_kayttotarkoitus: Option<String>,
     /// Muut tahot, joilta luottoa haettu (sv: Övriga aktörer, av vilka kredit har ansökts)
     ///
     /// JSON `muut_tahot_joilta_luottoa_haettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_tahot_joilta_luottoa_haettu: Option<String>,
     /// Syy siihen, miksei muuta luottoa ole saatu (sv: Orsak till att annan kredit inte har erhållits)
     ///
     /// JSON `syy_siihen_miksei_muuta_luottoa_ole_saatu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syy_siihen_miksei_muuta_luottoa_ole_saatu: Option<String>,
     /// Arvio sosiaalisen luoton kuukausilyhennyksen määrästä (sv: Uppskattning av beloppet för den månatliga avbetalningen på den sociala krediten)
     ///
     /// JSON `arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta: Option<String>,
 }
 impl LuottohakemusX70963EE3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(luoton_maara: sosmeta_types::Quantity) -> Self {
         Self {
             luoton_maara,
@@ -726,36 +1408,90 @@ impl LuottohakemusX70963EE3 {
             arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta: None,
         }
     }
+    /// Set `luoton_kayttotarkoitus` (builder).
+    #[inline]
+    pub fn with_luoton_kayttotarkoitus(mut self, value: String) -> Self {
+        self.luoton_kayttotarkoitus = Some(value);
+        self
+    }
+    /// Set `muut_tahot_joilta_luottoa_haettu` (builder).
+    #[inline]
+    pub fn with_muut_tahot_joilta_luottoa_haettu(mut self, value: String) -> Self {
+        self.muut_tahot_joilta_luottoa_haettu = Some(value);
+        self
+    }
+    /// Set `syy_siihen_miksei_muuta_luottoa_ole_saatu` (builder).
+    #[inline]
+    pub fn with_syy_siihen_miksei_muuta_luottoa_ole_saatu(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.syy_siihen_miksei_muuta_luottoa_ole_saatu = Some(value);
+        self
+    }
+    /// Set `arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta` (builder).
+    #[inline]
+    pub fn with_arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LuottohakemusX70963EE3 {
+    const KEYS: &'static [&'static str] = &[
+        "luoton_maara",
+        "luoton_kayttotarkoitus",
+        "muut_tahot_joilta_luottoa_haettu",
+        "syy_siihen_miksei_muuta_luottoa_ole_saatu",
+        "arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            luoton_maara: f.req(0usize)?,
+            luoton_kayttotarkoitus: f.opt(1usize)?,
+            muut_tahot_joilta_luottoa_haettu: f.opt(2usize)?,
+            syy_siihen_miksei_muuta_luottoa_ole_saatu: f.opt(3usize)?,
+            arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.luoton_maara);
+        w.opt(1usize, &self.luoton_kayttotarkoitus);
+        w.opt(2usize, &self.muut_tahot_joilta_luottoa_haettu);
+        w.opt(3usize, &self.syy_siihen_miksei_muuta_luottoa_ole_saatu);
+        w.opt(4usize, &self.arvio_sosiaalisen_luoton_kuukausilyhennyksen_maarasta);
+    }
+}
+sosmeta_types::record!(LuottohakemusX70963EE3);
 /// Työsuhde (sv: Anställningsförhållande)
 ///
 /// JSON `tyosuhde`: toistuva.
 ///
 /// Shape `0d9cbec4552334a5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyosuhdeX0D9CBEC4 {
     /// Työnantaja (sv: Arbetsgivaren)
     ///
     /// JSON `tyonantaja`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyonantaja: Option<String>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Osa-aikainen (sv: Deltidsanställning)
     ///
     /// JSON `osa_aikainen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osa_aikainen: Option<bool>,
     /// Määräaikainen (sv: Visstidsanställning)
     ///
     /// JSON `maaraaikainen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaikainen: Option<bool>,
 }
 impl TyosuhdeX0D9CBEC4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tyonantaja: None,
@@ -764,85 +1500,191 @@ impl TyosuhdeX0D9CBEC4 {
             maaraaikainen: None,
         }
     }
+    /// Set `tyonantaja` (builder).
+    #[inline]
+    pub fn with_tyonantaja(mut self, value: String) -> Self {
+        self.tyonantaja = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `osa_aikainen` (builder).
+    #[inline]
+    pub fn with_osa_aikainen(mut self, value: bool) -> Self {
+        self.osa_aikainen = Some(value);
+        self
+    }
+    /// Set `maaraaikainen` (builder).
+    #[inline]
+    pub fn with_maaraaikainen(mut self, value: bool) -> Self {
+        self.maaraaikainen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyosuhdeX0D9CBEC4 {
+    const KEYS: &'static [&'static str] = &[
+        "tyonantaja",
+        "ajanjakso",
+        "osa_aikainen",
+        "maaraaikainen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tyonantaja: f.opt(0usize)?,
+            ajanjakso: f.opt(1usize)?,
+            osa_aikainen: f.opt(2usize)?,
+            maaraaikainen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyonantaja);
+        w.opt(1usize, &self.ajanjakso);
+        w.opt(2usize, &self.osa_aikainen);
+        w.opt(3usize, &self.maaraaikainen);
+    }
+}
+sosmeta_types::record!(TyosuhdeX0D9CBEC4);
 /// Työ (sv: Arbete)
 ///
 /// Shape `4f96bd213ff85e84`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyoX4F96BD21 {
     /// Työsuhde (sv: Anställningsförhållande)
     ///
     /// JSON `tyosuhde`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyosuhde: Option<Vec<TyosuhdeX0D9CBEC4>>,
 }
 impl TyoX4F96BD21 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { tyosuhde: None }
     }
+    /// Set `tyosuhde` (builder).
+    #[inline]
+    pub fn with_tyosuhde(mut self, value: Vec<TyosuhdeX0D9CBEC4>) -> Self {
+        self.tyosuhde = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyoX4F96BD21 {
+    const KEYS: &'static [&'static str] = &["tyosuhde"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { tyosuhde: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyosuhde);
+    }
+}
+sosmeta_types::record!(TyoX4F96BD21);
 /// Yritys (sv: Företag)
 ///
 /// Shape `02ff5fbe653d8ee4`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YritysX02FF5FBE {
     /// Toimiala (sv: Näringsgren)
     ///
     /// JSON `toimiala`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimiala: Option<String>,
 }
 impl YritysX02FF5FBE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { toimiala: None }
     }
+    /// Set `toimiala` (builder).
+    #[inline]
+    pub fn with_toimiala(mut self, value: String) -> Self {
+        self.toimiala = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YritysX02FF5FBE {
+    const KEYS: &'static [&'static str] = &["toimiala"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { toimiala: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.toimiala);
+    }
+}
+sosmeta_types::record!(YritysX02FF5FBE);
 /// Yrittäjyys (sv: Företagande)
 ///
 /// Shape `7d9bb13000ad3036`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YrittajyysX7D9BB130 {
     /// Yritys (sv: Företag)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yritys: Option<YritysX02FF5FBE>,
     /// Työskentely yrityksessä (sv: Arbete i företaget)
     ///
     /// JSON `tyoskentely_yrityksessa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyoskentely_yrityksessa: Option<String>,
 }
 impl YrittajyysX7D9BB130 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yritys: None,
             tyoskentely_yrityksessa: None,
         }
     }
+    /// Set `yritys` (builder).
+    #[inline]
+    pub fn with_yritys(mut self, value: YritysX02FF5FBE) -> Self {
+        self.yritys = Some(value);
+        self
+    }
+    /// Set `tyoskentely_yrityksessa` (builder).
+    #[inline]
+    pub fn with_tyoskentely_yrityksessa(mut self, value: String) -> Self {
+        self.tyoskentely_yrityksessa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YrittajyysX7D9BB130 {
+    const KEYS: &'static [&'static str] = &["yritys", "tyoskentely_yrityksessa"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yritys: f.opt(0usize)?,
+            tyoskentely_yrityksessa: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yritys);
+        w.opt(1usize, &self.tyoskentely_yrityksessa);
+    }
+}
+sosmeta_types::record!(YrittajyysX7D9BB130);
 /// Työtilanne (sv: Arbetssituation)
 ///
 /// Shape `272123b58860eeb6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyotilanneX272123B5 {
     /// Työ (sv: Arbete)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyo: Option<TyoX4F96BD21>,
     /// Työttömyys (sv: Arbetslöshet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyottomyys: Option<LapsenSijoitusX7CADBB03>,
     /// Yrittäjyys (sv: Företagande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yrittajyys: Option<YrittajyysX7D9BB130>,
 }
 impl TyotilanneX272123B5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tyo: None,
@@ -850,43 +1692,74 @@ impl TyotilanneX272123B5 {
             yrittajyys: None,
         }
     }
+    /// Set `tyo` (builder).
+    #[inline]
+    pub fn with_tyo(mut self, value: TyoX4F96BD21) -> Self {
+        self.tyo = Some(value);
+        self
+    }
+    /// Set `tyottomyys` (builder).
+    #[inline]
+    pub fn with_tyottomyys(mut self, value: LapsenSijoitusX7CADBB03) -> Self {
+        self.tyottomyys = Some(value);
+        self
+    }
+    /// Set `yrittajyys` (builder).
+    #[inline]
+    pub fn with_yrittajyys(mut self, value: YrittajyysX7D9BB130) -> Self {
+        self.yrittajyys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyotilanneX272123B5 {
+    const KEYS: &'static [&'static str] = &["tyo", "tyottomyys", "yrittajyys"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tyo: f.opt(0usize)?,
+            tyottomyys: f.opt(1usize)?,
+            yrittajyys: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyo);
+        w.opt(1usize, &self.tyottomyys);
+        w.opt(2usize, &self.yrittajyys);
+    }
+}
+sosmeta_types::record!(TyotilanneX272123B5);
 /// Koulutus (sv: Utbildning)
 ///
 /// Shape `03d15ea18d0a7925`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KoulutusX03D15EA1 {
     /// Tutkintonimike (sv: Examensbenämning)
     ///
     /// JSON `tutkintonimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkintonimike: Option<String>,
     /// Koulutusaste (sv: Utbildningsnivå)
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
     /// Koulutusala (sv: Utbildningsområde)
     ///
     /// JSON `koulutusala`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusala 1.2.246.537.6.1212, `urn:oid:1.2.246.537.6.1212`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusala: Option<sosmeta_types::Coded<KoulutusalaXBB20F730>>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Oppilaitos (sv: Läroanstalt)
     ///
     /// JSON `oppilaitos`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oppilaitos: Option<String>,
 }
 impl KoulutusX03D15EA1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tutkintonimike: None,
@@ -896,7 +1769,71 @@ impl KoulutusX03D15EA1 {
             oppilaitos: None,
         }
     }
+    /// Set `tutkintonimike` (builder).
+    #[inline]
+    pub fn with_tutkintonimike(mut self, value: String) -> Self {
+        self.tutkintonimike = Some(value);
+        self
+    }
+    /// Set `koulutusaste` (builder).
+    #[inline]
+    pub fn with_koulutusaste(
+        mut self,
+        value: sosmeta_types::Coded<KoulutusasteX169367B2>,
+    ) -> Self {
+        self.koulutusaste = Some(value);
+        self
+    }
+    /// Set `koulutusala` (builder).
+    #[inline]
+    pub fn with_koulutusala(
+        mut self,
+        value: sosmeta_types::Coded<KoulutusalaXBB20F730>,
+    ) -> Self {
+        self.koulutusala = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `oppilaitos` (builder).
+    #[inline]
+    pub fn with_oppilaitos(mut self, value: String) -> Self {
+        self.oppilaitos = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KoulutusX03D15EA1 {
+    const KEYS: &'static [&'static str] = &[
+        "tutkintonimike",
+        "koulutusaste",
+        "koulutusala",
+        "ajanjakso",
+        "oppilaitos",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tutkintonimike: f.opt(0usize)?,
+            koulutusaste: f.opt(1usize)?,
+            koulutusala: f.opt(2usize)?,
+            ajanjakso: f.opt(3usize)?,
+            oppilaitos: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tutkintonimike);
+        w.opt(1usize, &self.koulutusaste);
+        w.opt(2usize, &self.koulutusala);
+        w.opt(3usize, &self.ajanjakso);
+        w.opt(4usize, &self.oppilaitos);
+    }
+}
+sosmeta_types::record!(KoulutusX03D15EA1);
 sosmeta_types::classification!(
     #[doc = " Aikayksikkö (sv: Tidsenhet)"] #[doc = " "] #[doc =
     " JSON `aikayksikko`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -911,8 +1848,7 @@ sosmeta_types::classification!(
 /// Toistumistiheys (sv: Upprepningsfrekvens)
 ///
 /// Shape `223239d9850a80b0`, shared by 8 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToistumistiheysX223239D9 {
     /// Määrä (sv: Mängd)
     ///
@@ -927,6 +1863,7 @@ pub struct ToistumistiheysX223239D9 {
 }
 impl ToistumistiheysX223239D9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         maara: sosmeta_types::Number,
         aikayksikko: sosmeta_types::Coded<AikayksikkoX686C78E1>,
@@ -934,37 +1871,49 @@ impl ToistumistiheysX223239D9 {
         Self { maara, aikayksikko }
     }
 }
+impl sosmeta_types::record::Record for ToistumistiheysX223239D9 {
+    const KEYS: &'static [&'static str] = &["maara", "aikayksikko"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            maara: f.req(0usize)?,
+            aikayksikko: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.maara);
+        w.req(1usize, &self.aikayksikko);
+    }
+}
+sosmeta_types::record!(ToistumistiheysX223239D9);
 /// Tulo (sv: Inkomst)
 ///
 /// JSON `tulo`: toistuva.
 ///
 /// Shape `b0043421b40e033c`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TuloXB0043421 {
     /// Tulolaji (sv: Inkomstslag)
     ///
     /// JSON `tulolaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254, `urn:oid:1.2.246.537.6.1254`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulolaji: Option<sosmeta_types::Coded<TulolajiXE04E71BA>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
     /// Toistumistiheys (sv: Upprepningsfrekvens)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toistumistiheys: Option<ToistumistiheysX223239D9>,
 }
 impl TuloXB0043421 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulolaji: None,
@@ -973,65 +1922,108 @@ impl TuloXB0043421 {
             toistumistiheys: None,
         }
     }
+    /// Set `tulolaji` (builder).
+    #[inline]
+    pub fn with_tulolaji(
+        mut self,
+        value: sosmeta_types::Coded<TulolajiXE04E71BA>,
+    ) -> Self {
+        self.tulolaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
+    /// Set `toistumistiheys` (builder).
+    #[inline]
+    pub fn with_toistumistiheys(mut self, value: ToistumistiheysX223239D9) -> Self {
+        self.toistumistiheys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TuloXB0043421 {
+    const KEYS: &'static [&'static str] = &[
+        "tulolaji",
+        "kuvaus",
+        "maara",
+        "toistumistiheys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulolaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.opt(2usize)?,
+            toistumistiheys: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulolaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.maara);
+        w.opt(3usize, &self.toistumistiheys);
+    }
+}
+sosmeta_types::record!(TuloXB0043421);
 /// Varallisuus (sv: Förmögenhet)
 ///
 /// JSON `varallisuus`: toistuva.
 ///
 /// Shape `57ee32dca3bba5ae`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VarallisuusX57EE32DC {
     /// Varallisuuslaji (sv: Förmögenhetsslag)
     ///
     /// JSON `varallisuuslaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255, `urn:oid:1.2.246.537.6.1255`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuuslaji: Option<sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Verotusarvo (sv: Beskattningsvärde)
     ///
     /// JSON `verotusarvo`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verotusarvo: Option<sosmeta_types::Quantity>,
     /// Omistusosuuden arvo (sv: Ägarandelens värde)
     ///
     /// JSON `omistusosuuden_arvo`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omistusosuuden_arvo: Option<sosmeta_types::Quantity>,
     /// Omistusosuus (sv: Ägarandel)
     ///
     /// JSON `omistusosuus`: esitystapa Prosentti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omistusosuus: Option<sosmeta_types::Quantity>,
     /// Kulkuneuvo (sv: Transportmedel)
     ///
     /// JSON `kulkuneuvo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kulkuneuvo: Option<String>,
     /// Omistusosuuden kohde (sv: Föremålet för ägarandelen)
     ///
     /// JSON `omistusosuuden_kohde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omistusosuuden_kohde: Option<String>,
     /// Y-tunnus (sv: FO-nummer)
     ///
     /// JSON `y_tunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y_tunnus: Option<sosmeta_types::Identifier>,
     /// Kuolinpesän tunnus (sv: Dödsboets kod)
     ///
     /// JSON `kuolinpesan_tunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolinpesan_tunnus: Option<sosmeta_types::Identifier>,
 }
 impl VarallisuusX57EE32DC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             varallisuuslaji: None,
@@ -1045,38 +2037,131 @@ impl VarallisuusX57EE32DC {
             kuolinpesan_tunnus: None,
         }
     }
+    /// Set `varallisuuslaji` (builder).
+    #[inline]
+    pub fn with_varallisuuslaji(
+        mut self,
+        value: sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>,
+    ) -> Self {
+        self.varallisuuslaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `verotusarvo` (builder).
+    #[inline]
+    pub fn with_verotusarvo(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.verotusarvo = Some(value);
+        self
+    }
+    /// Set `omistusosuuden_arvo` (builder).
+    #[inline]
+    pub fn with_omistusosuuden_arvo(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.omistusosuuden_arvo = Some(value);
+        self
+    }
+    /// Set `omistusosuus` (builder).
+    #[inline]
+    pub fn with_omistusosuus(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.omistusosuus = Some(value);
+        self
+    }
+    /// Set `kulkuneuvo` (builder).
+    #[inline]
+    pub fn with_kulkuneuvo(mut self, value: String) -> Self {
+        self.kulkuneuvo = Some(value);
+        self
+    }
+    /// Set `omistusosuuden_kohde` (builder).
+    #[inline]
+    pub fn with_omistusosuuden_kohde(mut self, value: String) -> Self {
+        self.omistusosuuden_kohde = Some(value);
+        self
+    }
+    /// Set `y_tunnus` (builder).
+    #[inline]
+    pub fn with_y_tunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.y_tunnus = Some(value);
+        self
+    }
+    /// Set `kuolinpesan_tunnus` (builder).
+    #[inline]
+    pub fn with_kuolinpesan_tunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.kuolinpesan_tunnus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VarallisuusX57EE32DC {
+    const KEYS: &'static [&'static str] = &[
+        "varallisuuslaji",
+        "kuvaus",
+        "verotusarvo",
+        "omistusosuuden_arvo",
+        "omistusosuus",
+        "kulkuneuvo",
+        "omistusosuuden_kohde",
+        "y_tunnus",
+        "kuolinpesan_tunnus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            varallisuuslaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            verotusarvo: f.opt(2usize)?,
+            omistusosuuden_arvo: f.opt(3usize)?,
+            omistusosuus: f.opt(4usize)?,
+            kulkuneuvo: f.opt(5usize)?,
+            omistusosuuden_kohde: f.opt(6usize)?,
+            y_tunnus: f.opt(7usize)?,
+            kuolinpesan_tunnus: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.varallisuuslaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.verotusarvo);
+        w.opt(3usize, &self.omistusosuuden_arvo);
+        w.opt(4usize, &self.omistusosuus);
+        w.opt(5usize, &self.kulkuneuvo);
+        w.opt(6usize, &self.omistusosuuden_kohde);
+        w.opt(7usize, &self.y_tunnus);
+        w.opt(8usize, &self.kuolinpesan_tunnus);
+    }
+}
+sosmeta_types::record!(VarallisuusX57EE32DC);
 /// Meno (sv: Utgift)
 ///
 /// JSON `meno`: toistuva.
 ///
 /// Shape `29eeead239171c7b`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenoX29EEEAD2 {
     /// Menolaji (sv: Utgiftsslag)
     ///
     /// JSON `menolaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256, `urn:oid:1.2.246.537.6.1256`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menolaji: Option<sosmeta_types::Coded<MenolajiX0FCAF314>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
     /// Toistumistiheys (sv: Upprepningsfrekvens)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toistumistiheys: Option<ToistumistiheysX223239D9>,
 }
 impl MenoX29EEEAD2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             menolaji: None,
@@ -1085,71 +2170,112 @@ impl MenoX29EEEAD2 {
             toistumistiheys: None,
         }
     }
+    /// Set `menolaji` (builder).
+    #[inline]
+    pub fn with_menolaji(
+        mut self,
+        value: sosmeta_types::Coded<MenolajiX0FCAF314>,
+    ) -> Self {
+        self.menolaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
+    /// Set `toistumistiheys` (builder).
+    #[inline]
+    pub fn with_toistumistiheys(mut self, value: ToistumistiheysX223239D9) -> Self {
+        self.toistumistiheys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MenoX29EEEAD2 {
+    const KEYS: &'static [&'static str] = &[
+        "menolaji",
+        "kuvaus",
+        "maara",
+        "toistumistiheys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            menolaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.opt(2usize)?,
+            toistumistiheys: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.menolaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.maara);
+        w.opt(3usize, &self.toistumistiheys);
+    }
+}
+sosmeta_types::record!(MenoX29EEEAD2);
 /// Vuokravelka (sv: Hyresskuld)
 ///
 /// Shape `7ef062ec0fd0388a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VuokravelkaX7EF062EC {
     /// Kuukausien lukumäärä (sv: Antal månader)
     ///
     /// JSON `kuukausien_lukumaara`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuukausien_lukumaara: Option<sosmeta_types::Number>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
     /// Häätöuhka (sv: Risk för vräkning)
     ///
     /// JSON `haatouhka`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub haatouhka: Option<bool>,
     /// Määrätty häätöpäivä (sv: Fastslagen dag för vräkning)
     ///
     /// JSON `maaratty_haatopaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaratty_haatopaiva: Option<sosmeta_types::PartialDate>,
     /// Häätöneuvottelussa sovittu (sv: Överenskommet vid överläggning om vräkning)
     ///
     /// JSON `haatoneuvottelussa_sovittu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub haatoneuvottelussa_sovittu: Option<String>,
     /// Toimeentulotukea haettu (sv: Utkomststöd har sökts)
     ///
     /// JSON `toimeentulotukea_haettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimeentulotukea_haettu: Option<bool>,
     /// Syy miksi toimeentulotukea ei ole haettu (sv: Orsak till att utkomststöd inte har sökts)
     ///
     /// JSON `syy_miksi_toimeentulotukea_ei_ole_haettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syy_miksi_toimeentulotukea_ei_ole_haettu: Option<String>,
     /// Toimeentulotuesta myönteinen päätös (sv: Positivt beslut om utkomststöd)
     ///
     /// JSON `toimeentulotuesta_myonteinen_paatos`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimeentulotuesta_myonteinen_paatos: Option<bool>,
     /// Muuta avustusta haettu (sv: Annat understöd har sökts)
     ///
     /// JSON `muuta_avustusta_haettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muuta_avustusta_haettu: Option<bool>,
     /// Syy miksi muuta avustusta ei ole haettu (sv: Orsak till att annat understöd inte har sökts)
     ///
     /// JSON `syy_miksi_muuta_avustusta_ei_ole_haettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syy_miksi_muuta_avustusta_ei_ole_haettu: Option<String>,
     /// Muusta avustuksesta myönteinen päätös (sv: Positivt beslut om annat understöd)
     ///
     /// JSON `muusta_avustuksesta_myonteinen_paatos`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muusta_avustuksesta_myonteinen_paatos: Option<bool>,
 }
 impl VuokravelkaX7EF062EC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuukausien_lukumaara: None,
@@ -1165,104 +2291,207 @@ impl VuokravelkaX7EF062EC {
             muusta_avustuksesta_myonteinen_paatos: None,
         }
     }
+    /// Set `kuukausien_lukumaara` (builder).
+    #[inline]
+    pub fn with_kuukausien_lukumaara(mut self, value: sosmeta_types::Number) -> Self {
+        self.kuukausien_lukumaara = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
+    /// Set `haatouhka` (builder).
+    #[inline]
+    pub fn with_haatouhka(mut self, value: bool) -> Self {
+        self.haatouhka = Some(value);
+        self
+    }
+    /// Set `maaratty_haatopaiva` (builder).
+    #[inline]
+    pub fn with_maaratty_haatopaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.maaratty_haatopaiva = Some(value);
+        self
+    }
+    /// Set `haatoneuvottelussa_sovittu` (builder).
+    #[inline]
+    pub fn with_haatoneuvottelussa_sovittu(mut self, value: String) -> Self {
+        self.haatoneuvottelussa_sovittu = Some(value);
+        self
+    }
+    /// Set `toimeentulotukea_haettu` (builder).
+    #[inline]
+    pub fn with_toimeentulotukea_haettu(mut self, value: bool) -> Self {
+        self.toimeentulotukea_haettu = Some(value);
+        self
+    }
+    /// Set `syy_miksi_toimeentulotukea_ei_ole_haettu` (builder).
+    #[inline]
+    pub fn with_syy_miksi_toimeentulotukea_ei_ole_haettu(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.syy_miksi_toimeentulotukea_ei_ole_haettu = Some(value);
+        self
+    }
+    /// Set `toimeentulotuesta_myonteinen_paatos` (builder).
+    #[inline]
+    pub fn with_toimeentulotuesta_myonteinen_paatos(mut self, value: bool) -> Self {
+        self.toimeentulotuesta_myonteinen_paatos = Some(value);
+        self
+    }
+    /// Set `muuta_avustusta_haettu` (builder).
+    #[inline]
+    pub fn with_muuta_avustusta_haettu(mut self, value: bool) -> Self {
+        self.muuta_avustusta_haettu = Some(value);
+        self
+    }
+    /// Set `syy_miksi_muuta_avustusta_ei_ole_haettu` (builder).
+    #[inline]
+    pub fn with_syy_miksi_muuta_avustusta_ei_ole_haettu(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.syy_miksi_muuta_avustusta_ei_ole_haettu = Some(value);
+        self
+    }
+    /// Set `muusta_avustuksesta_myonteinen_paatos` (builder).
+    #[inline]
+    pub fn with_muusta_avustuksesta_myonteinen_paatos(mut self, value: bool) -> Self {
+        self.muusta_avustuksesta_myonteinen_paatos = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VuokravelkaX7EF062EC {
+    const KEYS: &'static [&'static str] = &[
+        "kuukausien_lukumaara",
+        "maara",
+        "haatouhka",
+        "maaratty_haatopaiva",
+        "haatoneuvottelussa_sovittu",
+        "toimeentulotukea_haettu",
+        "syy_miksi_toimeentulotukea_ei_ole_haettu",
+        "toimeentulotuesta_myonteinen_paatos",
+        "muuta_avustusta_haettu",
+        "syy_miksi_muuta_avustusta_ei_ole_haettu",
+        "muusta_avustuksesta_myonteinen_paatos",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuukausien_lukumaara: f.opt(0usize)?,
+            maara: f.opt(1usize)?,
+            haatouhka: f.opt(2usize)?,
+            maaratty_haatopaiva: f.opt(3usize)?,
+            haatoneuvottelussa_sovittu: f.opt(4usize)?,
+            toimeentulotukea_haettu: f.opt(5usize)?,
+            syy_miksi_toimeentulotukea_ei_ole_haettu: f.opt(6usize)?,
+            toimeentulotuesta_myonteinen_paatos: f.opt(7usize)?,
+            muuta_avustusta_haettu: f.opt(8usize)?,
+            syy_miksi_muuta_avustusta_ei_ole_haettu: f.opt(9usize)?,
+            muusta_avustuksesta_myonteinen_paatos: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuukausien_lukumaara);
+        w.opt(1usize, &self.maara);
+        w.opt(2usize, &self.haatouhka);
+        w.opt(3usize, &self.maaratty_haatopaiva);
+        w.opt(4usize, &self.haatoneuvottelussa_sovittu);
+        w.opt(5usize, &self.toimeentulotukea_haettu);
+        w.opt(6usize, &self.syy_miksi_toimeentulotukea_ei_ole_haettu);
+        w.opt(7usize, &self.toimeentulotuesta_myonteinen_paatos);
+        w.opt(8usize, &self.muuta_avustusta_haettu);
+        w.opt(9usize, &self.syy_miksi_muuta_avustusta_ei_ole_haettu);
+        w.opt(10usize, &self.muusta_avustuksesta_myonteinen_paatos);
+    }
+}
+sosmeta_types::record!(VuokravelkaX7EF062EC);
 /// Velka (sv: Skuld)
 ///
 /// JSON `velka`: toistuva.
 ///
 /// Shape `8091fe470f575aa3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VelkaX8091FE47 {
     /// Velkalaji (sv: Skuldslag)
     ///
     /// JSON `velkalaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257, `urn:oid:1.2.246.537.6.1257`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velkalaji: Option<sosmeta_types::Coded<VelkalajiX7CA7845A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
     /// Lyhennyserä (sv: Amorteringsrat)
     ///
     /// JSON `lyhennysera`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lyhennysera: Option<sosmeta_types::Quantity>,
     /// Lyhennyksen aikayksikkö (sv: Amorteringens tidsenhet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lyhennyksen_aikayksikko: Option<ToistumistiheysX223239D9>,
     /// Laina-aika (sv: Lånetid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laina_aika: Option<VoimassaoloXBA0F7664>,
     /// Henkilön suhde (sv: Personens förhållande)
     ///
     /// JSON `henkilon_suhde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilon_suhde: Option<String>,
     /// Kanssavelallinen (sv: Medgäldenär)
     ///
     /// JSON `kanssavelallinen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kanssavelallinen: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Takaaja (sv: Borgensman)
     ///
     /// JSON `takaaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub takaaja: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Velkojan nimi (sv: Borgenärens)
     ///
     /// JSON `velkojan_nimi`: esitystapa Nimi, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velkojan_nimi: Option<Vec<String>>,
     /// Käyttötarkoitus (sv: Användningssyfte)
     ///
     /// JSON `kayttotarkoitus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotarkoitus: Option<String>,
     /// Hoitamatta alkaen (sv: Inte skötts från och med)
     ///
     /// JSON `hoitamatta_alkaen`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoitamatta_alkaen: Option<sosmeta_types::PartialDate>,
     /// Irtisanomispäivä (sv: Uppsägningsdag)
     ///
     /// JSON `irtisanomispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub irtisanomispaiva: Option<sosmeta_types::PartialDate>,
     /// Muu vakuus (sv: Annan säkerhet)
     ///
     /// JSON `muu_vakuus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_vakuus: Option<String>,
     /// Ulosotossa perittävänä olevat velat (sv: Skulder som ska drivas in via utsökning)
     ///
     /// JSON `ulosotossa_perittavana_olevat_velat`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ulosotossa_perittavana_olevat_velat: Option<sosmeta_types::Quantity>,
     /// Alkuperäinen määrä (sv: Ursprungligt belopp)
     ///
     /// JSON `alkuperainen_maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkuperainen_maara: Option<sosmeta_types::Quantity>,
     /// Erääntyneen saatavan määrä (sv: Fordringsbelopp som förfallit till betalning)
     ///
     /// JSON `eraantyneen_saatavan_maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eraantyneen_saatavan_maara: Option<sosmeta_types::Quantity>,
     /// Vuokravelka (sv: Hyresskuld)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuokravelka: Option<VuokravelkaX7EF062EC>,
 }
 impl VelkaX8091FE47 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             velkalaji: None,
@@ -1285,36 +2514,219 @@ impl VelkaX8091FE47 {
             vuokravelka: None,
         }
     }
+    /// Set `velkalaji` (builder).
+    #[inline]
+    pub fn with_velkalaji(
+        mut self,
+        value: sosmeta_types::Coded<VelkalajiX7CA7845A>,
+    ) -> Self {
+        self.velkalaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
+    /// Set `lyhennysera` (builder).
+    #[inline]
+    pub fn with_lyhennysera(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.lyhennysera = Some(value);
+        self
+    }
+    /// Set `lyhennyksen_aikayksikko` (builder).
+    #[inline]
+    pub fn with_lyhennyksen_aikayksikko(
+        mut self,
+        value: ToistumistiheysX223239D9,
+    ) -> Self {
+        self.lyhennyksen_aikayksikko = Some(value);
+        self
+    }
+    /// Set `laina_aika` (builder).
+    #[inline]
+    pub fn with_laina_aika(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.laina_aika = Some(value);
+        self
+    }
+    /// Set `henkilon_suhde` (builder).
+    #[inline]
+    pub fn with_henkilon_suhde(mut self, value: String) -> Self {
+        self.henkilon_suhde = Some(value);
+        self
+    }
+    /// Set `kanssavelallinen` (builder).
+    #[inline]
+    pub fn with_kanssavelallinen(mut self, value: Vec<YhteyshenkiloX5B1E87AC>) -> Self {
+        self.kanssavelallinen = Some(value);
+        self
+    }
+    /// Set `takaaja` (builder).
+    #[inline]
+    pub fn with_takaaja(mut self, value: Vec<YhteyshenkiloX5B1E87AC>) -> Self {
+        self.takaaja = Some(value);
+        self
+    }
+    /// Set `velkojan_nimi` (builder).
+    #[inline]
+    pub fn with_velkojan_nimi(mut self, value: Vec<String>) -> Self {
+        self.velkojan_nimi = Some(value);
+        self
+    }
+    /// Set `kayttotarkoitus` (builder).
+    #[inline]
+    pub fn with_kayttotarkoitus(mut self, value: String) -> Self {
+        self.kayttotarkoitus = Some(value);
+        self
+    }
+    /// Set `hoitamatta_alkaen` (builder).
+    #[inline]
+    pub fn with_hoitamatta_alkaen(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.hoitamatta_alkaen = Some(value);
+        self
+    }
+    /// Set `irtisanomispaiva` (builder).
+    #[inline]
+    pub fn with_irtisanomispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.irtisanomispaiva = Some(value);
+        self
+    }
+    /// Set `muu_vakuus` (builder).
+    #[inline]
+    pub fn with_muu_vakuus(mut self, value: String) -> Self {
+        self.muu_vakuus = Some(value);
+        self
+    }
+    /// Set `ulosotossa_perittavana_olevat_velat` (builder).
+    #[inline]
+    pub fn with_ulosotossa_perittavana_olevat_velat(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.ulosotossa_perittavana_olevat_velat = Some(value);
+        self
+    }
+    /// Set `alkuperainen_maara` (builder).
+    #[inline]
+    pub fn with_alkuperainen_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.alkuperainen_maara = Some(value);
+        self
+    }
+    /// Set `eraantyneen_saatavan_maara` (builder).
+    #[inline]
+    pub fn with_eraantyneen_saatavan_maara(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.eraantyneen_saatavan_maara = Some(value);
+        self
+    }
+    /// Set `vuokravelka` (builder).
+    #[inline]
+    pub fn with_vuokravelka(mut self, value: VuokravelkaX7EF062EC) -> Self {
+        self.vuokravelka = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VelkaX8091FE47 {
+    const KEYS: &'static [&'static str] = &[
+        "velkalaji",
+        "kuvaus",
+        "maara",
+        "lyhennysera",
+        "lyhennyksen_aikayksikko",
+        "laina_aika",
+        "henkilon_suhde",
+        "kanssavelallinen",
+        "takaaja",
+        "velkojan_nimi",
+        "kayttotarkoitus",
+        "hoitamatta_alkaen",
+        "irtisanomispaiva",
+        "muu_vakuus",
+        "ulosotossa_perittavana_olevat_velat",
+        "alkuperainen_maara",
+        "eraantyneen_saatavan_maara",
+        "vuokravelka",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            velkalaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.opt(2usize)?,
+            lyhennysera: f.opt(3usize)?,
+            lyhennyksen_aikayksikko: f.opt(4usize)?,
+            laina_aika: f.opt(5usize)?,
+            henkilon_suhde: f.opt(6usize)?,
+            kanssavelallinen: f.opt(7usize)?,
+            takaaja: f.opt(8usize)?,
+            velkojan_nimi: f.opt(9usize)?,
+            kayttotarkoitus: f.opt(10usize)?,
+            hoitamatta_alkaen: f.opt(11usize)?,
+            irtisanomispaiva: f.opt(12usize)?,
+            muu_vakuus: f.opt(13usize)?,
+            ulosotossa_perittavana_olevat_velat: f.opt(14usize)?,
+            alkuperainen_maara: f.opt(15usize)?,
+            eraantyneen_saatavan_maara: f.opt(16usize)?,
+            vuokravelka: f.opt(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.velkalaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.maara);
+        w.opt(3usize, &self.lyhennysera);
+        w.opt(4usize, &self.lyhennyksen_aikayksikko);
+        w.opt(5usize, &self.laina_aika);
+        w.opt(6usize, &self.henkilon_suhde);
+        w.opt(7usize, &self.kanssavelallinen);
+        w.opt(8usize, &self.takaaja);
+        w.opt(9usize, &self.velkojan_nimi);
+        w.opt(10usize, &self.kayttotarkoitus);
+        w.opt(11usize, &self.hoitamatta_alkaen);
+        w.opt(12usize, &self.irtisanomispaiva);
+        w.opt(13usize, &self.muu_vakuus);
+        w.opt(14usize, &self.ulosotossa_perittavana_olevat_velat);
+        w.opt(15usize, &self.alkuperainen_maara);
+        w.opt(16usize, &self.eraantyneen_saatavan_maara);
+        w.opt(17usize, &self.vuokravelka);
+    }
+}
+sosmeta_types::record!(VelkaX8091FE47);
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
 /// Shape `aba53c8f0c305bfa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaloudellinenTilanneXABA53C8F {
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulo: Option<Vec<TuloXB0043421>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuus: Option<Vec<VarallisuusX57EE32DC>>,
     /// Meno (sv: Utgift)
     ///
     /// JSON `meno`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meno: Option<Vec<MenoX29EEEAD2>>,
     /// Velka (sv: Skuld)
     ///
     /// JSON `velka`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<Vec<VelkaX8091FE47>>,
 }
 impl TaloudellinenTilanneXABA53C8F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulo: None,
@@ -1323,29 +2735,70 @@ impl TaloudellinenTilanneXABA53C8F {
             velka: None,
         }
     }
+    /// Set `tulo` (builder).
+    #[inline]
+    pub fn with_tulo(mut self, value: Vec<TuloXB0043421>) -> Self {
+        self.tulo = Some(value);
+        self
+    }
+    /// Set `varallisuus` (builder).
+    #[inline]
+    pub fn with_varallisuus(mut self, value: Vec<VarallisuusX57EE32DC>) -> Self {
+        self.varallisuus = Some(value);
+        self
+    }
+    /// Set `meno` (builder).
+    #[inline]
+    pub fn with_meno(mut self, value: Vec<MenoX29EEEAD2>) -> Self {
+        self.meno = Some(value);
+        self
+    }
+    /// Set `velka` (builder).
+    #[inline]
+    pub fn with_velka(mut self, value: Vec<VelkaX8091FE47>) -> Self {
+        self.velka = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TaloudellinenTilanneXABA53C8F {
+    const KEYS: &'static [&'static str] = &["tulo", "varallisuus", "meno", "velka"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulo: f.opt(0usize)?,
+            varallisuus: f.opt(1usize)?,
+            meno: f.opt(2usize)?,
+            velka: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulo);
+        w.opt(1usize, &self.varallisuus);
+        w.opt(2usize, &self.meno);
+        w.opt(3usize, &self.velka);
+    }
+}
+sosmeta_types::record!(TaloudellinenTilanneXABA53C8F);
 /// Vuokrasuhde (sv: Hyresförhållande)
 ///
 /// Shape `5cb7317d78f746fa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VuokrasuhdeX5CB7317D {
     /// Vuokranantajan nimi (sv: Hyresvärdens namn)
     ///
     /// JSON `vuokranantajan_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuokranantajan_nimi: Option<String>,
     /// Päävuokralainen (sv: Förstahandshyresgäst)
     ///
     /// JSON `paavuokralainen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paavuokralainen: Option<bool>,
     /// Vuokrasuhteen voimassaolo (sv: Hyresförhållandets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuokrasuhteen_voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
 impl VuokrasuhdeX5CB7317D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vuokranantajan_nimi: None,
@@ -1353,36 +2806,75 @@ impl VuokrasuhdeX5CB7317D {
             vuokrasuhteen_voimassaolo: None,
         }
     }
+    /// Set `vuokranantajan_nimi` (builder).
+    #[inline]
+    pub fn with_vuokranantajan_nimi(mut self, value: String) -> Self {
+        self.vuokranantajan_nimi = Some(value);
+        self
+    }
+    /// Set `paavuokralainen` (builder).
+    #[inline]
+    pub fn with_paavuokralainen(mut self, value: bool) -> Self {
+        self.paavuokralainen = Some(value);
+        self
+    }
+    /// Set `vuokrasuhteen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_vuokrasuhteen_voimassaolo(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.vuokrasuhteen_voimassaolo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VuokrasuhdeX5CB7317D {
+    const KEYS: &'static [&'static str] = &[
+        "vuokranantajan_nimi",
+        "paavuokralainen",
+        "vuokrasuhteen_voimassaolo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vuokranantajan_nimi: f.opt(0usize)?,
+            paavuokralainen: f.opt(1usize)?,
+            vuokrasuhteen_voimassaolo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vuokranantajan_nimi);
+        w.opt(1usize, &self.paavuokralainen);
+        w.opt(2usize, &self.vuokrasuhteen_voimassaolo);
+    }
+}
+sosmeta_types::record!(VuokrasuhdeX5CB7317D);
 /// Asunto (sv: Bostad)
 ///
 /// Shape `781475909c405154`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuntoX78147590 {
     /// Pinta-ala (sv: Yta)
     ///
     /// JSON `pinta_ala`: esitystapa Mitta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinta_ala: Option<sosmeta_types::Quantity>,
     /// Huoneluku (sv: Antal rum)
     ///
     /// JSON `huoneluku`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoneluku: Option<String>,
     /// Tontin pinta-ala (sv: Tomtens yta)
     ///
     /// JSON `tontin_pinta_ala`: esitystapa Mitta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tontin_pinta_ala: Option<sosmeta_types::Quantity>,
     /// Asunto omalla tontilla (sv: Bostad på egen tomt)
     ///
     /// JSON `asunto_omalla_tontilla`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunto_omalla_tontilla: Option<bool>,
 }
 impl AsuntoX78147590 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pinta_ala: None,
@@ -1391,41 +2883,85 @@ impl AsuntoX78147590 {
             asunto_omalla_tontilla: None,
         }
     }
+    /// Set `pinta_ala` (builder).
+    #[inline]
+    pub fn with_pinta_ala(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.pinta_ala = Some(value);
+        self
+    }
+    /// Set `huoneluku` (builder).
+    #[inline]
+    pub fn with_huoneluku(mut self, value: String) -> Self {
+        self.huoneluku = Some(value);
+        self
+    }
+    /// Set `tontin_pinta_ala` (builder).
+    #[inline]
+    pub fn with_tontin_pinta_ala(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.tontin_pinta_ala = Some(value);
+        self
+    }
+    /// Set `asunto_omalla_tontilla` (builder).
+    #[inline]
+    pub fn with_asunto_omalla_tontilla(mut self, value: bool) -> Self {
+        self.asunto_omalla_tontilla = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuntoX78147590 {
+    const KEYS: &'static [&'static str] = &[
+        "pinta_ala",
+        "huoneluku",
+        "tontin_pinta_ala",
+        "asunto_omalla_tontilla",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pinta_ala: f.opt(0usize)?,
+            huoneluku: f.opt(1usize)?,
+            tontin_pinta_ala: f.opt(2usize)?,
+            asunto_omalla_tontilla: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.pinta_ala);
+        w.opt(1usize, &self.huoneluku);
+        w.opt(2usize, &self.tontin_pinta_ala);
+        w.opt(3usize, &self.asunto_omalla_tontilla);
+    }
+}
+sosmeta_types::record!(AsuntoX78147590);
 /// Asuminen (sv: Boende)
 ///
 /// Shape `9f6c5e4211009c08`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuminenX9F6C5E42 {
     /// Asunnon hallintaperuste (sv: Bostadens besittningsgrund)
     ///
     /// JSON `asunnon_hallintaperuste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249, `urn:oid:1.2.246.537.6.1249`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunnon_hallintaperuste: Option<
         sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Vuokrasuhde (sv: Hyresförhållande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuokrasuhde: Option<VuokrasuhdeX5CB7317D>,
     /// Asunto (sv: Bostad)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunto: Option<AsuntoX78147590>,
     /// Asumisoikeusasunnon hankintavuosi (sv: Bostadsrättsbostadens anskaffningsår)
     ///
     /// JSON `asumisoikeusasunnon_hankintavuosi`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumisoikeusasunnon_hankintavuosi: Option<sosmeta_types::Number>,
 }
 impl AsuminenX9F6C5E42 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asunnon_hallintaperuste: None,
@@ -1435,43 +2971,100 @@ impl AsuminenX9F6C5E42 {
             asumisoikeusasunnon_hankintavuosi: None,
         }
     }
+    /// Set `asunnon_hallintaperuste` (builder).
+    #[inline]
+    pub fn with_asunnon_hallintaperuste(
+        mut self,
+        value: sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
+    ) -> Self {
+        self.asunnon_hallintaperuste = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `vuokrasuhde` (builder).
+    #[inline]
+    pub fn with_vuokrasuhde(mut self, value: VuokrasuhdeX5CB7317D) -> Self {
+        self.vuokrasuhde = Some(value);
+        self
+    }
+    /// Set `asunto` (builder).
+    #[inline]
+    pub fn with_asunto(mut self, value: AsuntoX78147590) -> Self {
+        self.asunto = Some(value);
+        self
+    }
+    /// Set `asumisoikeusasunnon_hankintavuosi` (builder).
+    #[inline]
+    pub fn with_asumisoikeusasunnon_hankintavuosi(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.asumisoikeusasunnon_hankintavuosi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuminenX9F6C5E42 {
+    const KEYS: &'static [&'static str] = &[
+        "asunnon_hallintaperuste",
+        "kuvaus",
+        "vuokrasuhde",
+        "asunto",
+        "asumisoikeusasunnon_hankintavuosi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asunnon_hallintaperuste: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            vuokrasuhde: f.opt(2usize)?,
+            asunto: f.opt(3usize)?,
+            asumisoikeusasunnon_hankintavuosi: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asunnon_hallintaperuste);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.vuokrasuhde);
+        w.opt(3usize, &self.asunto);
+        w.opt(4usize, &self.asumisoikeusasunnon_hankintavuosi);
+    }
+}
+sosmeta_types::record!(AsuminenX9F6C5E42);
 /// Hakijan elämäntilanne (sv: Sökandens livssituation)
 ///
 /// JSON `hakijan_elamantilanne`: toistuva.
 ///
 /// Shape `7981561949dee436`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakijanElamantilanneX79815619 {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Työtilanne (sv: Arbetssituation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotilanne: Option<TyotilanneX272123B5>,
     /// Koulutus (sv: Utbildning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutus: Option<KoulutusX03D15EA1>,
     /// Taloudellinen tilanne (sv: Ekonomisk situation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudellinen_tilanne: Option<TaloudellinenTilanneXABA53C8F>,
     /// Asuminen (sv: Boende)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenX9F6C5E42>,
     /// Eläkkeelle siirtyminen (sv: Pensionering)
     ///
     /// JSON `elakkeelle_siirtyminen`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elakkeelle_siirtyminen: Option<sosmeta_types::PartialDate>,
 }
 impl HakijanElamantilanneX79815619 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
@@ -1483,60 +3076,134 @@ impl HakijanElamantilanneX79815619 {
             elakkeelle_siirtyminen: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `tyotilanne` (builder).
+    #[inline]
+    pub fn with_tyotilanne(mut self, value: TyotilanneX272123B5) -> Self {
+        self.tyotilanne = Some(value);
+        self
+    }
+    /// Set `koulutus` (builder).
+    #[inline]
+    pub fn with_koulutus(mut self, value: KoulutusX03D15EA1) -> Self {
+        self.koulutus = Some(value);
+        self
+    }
+    /// Set `taloudellinen_tilanne` (builder).
+    #[inline]
+    pub fn with_taloudellinen_tilanne(
+        mut self,
+        value: TaloudellinenTilanneXABA53C8F,
+    ) -> Self {
+        self.taloudellinen_tilanne = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenX9F6C5E42) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `elakkeelle_siirtyminen` (builder).
+    #[inline]
+    pub fn with_elakkeelle_siirtyminen(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.elakkeelle_siirtyminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HakijanElamantilanneX79815619 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "kuvaus",
+        "tyotilanne",
+        "koulutus",
+        "taloudellinen_tilanne",
+        "asuminen",
+        "elakkeelle_siirtyminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            tyotilanne: f.opt(2usize)?,
+            koulutus: f.opt(3usize)?,
+            taloudellinen_tilanne: f.opt(4usize)?,
+            asuminen: f.opt(5usize)?,
+            elakkeelle_siirtyminen: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.tyotilanne);
+        w.opt(3usize, &self.koulutus);
+        w.opt(4usize, &self.taloudellinen_tilanne);
+        w.opt(5usize, &self.asuminen);
+        w.opt(6usize, &self.elakkeelle_siirtyminen);
+    }
+}
+sosmeta_types::record!(HakijanElamantilanneX79815619);
 /// Varallisuus (sv: Förmögenhet)
 ///
 /// JSON `varallisuus`: toistuva.
 ///
 /// Shape `40310f2f3e12453c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VarallisuusX40310F2F {
     /// Varallisuuslaji (sv: Förmögenhetsslag)
     ///
     /// JSON `varallisuuslaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255, `urn:oid:1.2.246.537.6.1255`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuuslaji: Option<sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>>,
     /// Verotusarvo (sv: Beskattningsvärde)
     ///
     /// JSON `verotusarvo`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verotusarvo: Option<sosmeta_types::Quantity>,
     /// Omistusosuuden arvo (sv: Ägarandelens värde)
     ///
     /// JSON `omistusosuuden_arvo`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omistusosuuden_arvo: Option<sosmeta_types::Quantity>,
     /// Omistusosuus (sv: Ägarandel)
     ///
     /// JSON `omistusosuus`: esitystapa Prosentti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omistusosuus: Option<sosmeta_types::Quantity>,
     /// Kulkuneuvo (sv: Transportmedel)
     ///
     /// JSON `kulkuneuvo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kulkuneuvo: Option<String>,
     /// Omistusosuuden kohde (sv: Föremålet för ägarandelen)
     ///
     /// JSON `omistusosuuden_kohde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omistusosuuden_kohde: Option<String>,
     /// Y-tunnus (sv: FO-nummer)
     ///
     /// JSON `y_tunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y_tunnus: Option<sosmeta_types::Identifier>,
     /// Kuolinpesän tunnus (sv: Dödsboets kod)
     ///
     /// JSON `kuolinpesan_tunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolinpesan_tunnus: Option<sosmeta_types::Identifier>,
 }
 impl VarallisuusX40310F2F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             varallisuuslaji: None,
@@ -1549,101 +3216,172 @@ impl VarallisuusX40310F2F {
             kuolinpesan_tunnus: None,
         }
     }
+    /// Set `varallisuuslaji` (builder).
+    #[inline]
+    pub fn with_varallisuuslaji(
+        mut self,
+        value: sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>,
+    ) -> Self {
+        self.varallisuuslaji = Some(value);
+        self
+    }
+    /// Set `verotusarvo` (builder).
+    #[inline]
+    pub fn with_verotusarvo(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.verotusarvo = Some(value);
+        self
+    }
+    /// Set `omistusosuuden_arvo` (builder).
+    #[inline]
+    pub fn with_omistusosuuden_arvo(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.omistusosuuden_arvo = Some(value);
+        self
+    }
+    /// Set `omistusosuus` (builder).
+    #[inline]
+    pub fn with_omistusosuus(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.omistusosuus = Some(value);
+        self
+    }
+    /// Set `kulkuneuvo` (builder).
+    #[inline]
+    pub fn with_kulkuneuvo(mut self, value: String) -> Self {
+        self.kulkuneuvo = Some(value);
+        self
+    }
+    /// Set `omistusosuuden_kohde` (builder).
+    #[inline]
+    pub fn with_omistusosuuden_kohde(mut self, value: String) -> Self {
+        self.omistusosuuden_kohde = Some(value);
+        self
+    }
+    /// Set `y_tunnus` (builder).
+    #[inline]
+    pub fn with_y_tunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.y_tunnus = Some(value);
+        self
+    }
+    /// Set `kuolinpesan_tunnus` (builder).
+    #[inline]
+    pub fn with_kuolinpesan_tunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.kuolinpesan_tunnus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VarallisuusX40310F2F {
+    const KEYS: &'static [&'static str] = &[
+        "varallisuuslaji",
+        "verotusarvo",
+        "omistusosuuden_arvo",
+        "omistusosuus",
+        "kulkuneuvo",
+        "omistusosuuden_kohde",
+        "y_tunnus",
+        "kuolinpesan_tunnus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            varallisuuslaji: f.opt(0usize)?,
+            verotusarvo: f.opt(1usize)?,
+            omistusosuuden_arvo: f.opt(2usize)?,
+            omistusosuus: f.opt(3usize)?,
+            kulkuneuvo: f.opt(4usize)?,
+            omistusosuuden_kohde: f.opt(5usize)?,
+            y_tunnus: f.opt(6usize)?,
+            kuolinpesan_tunnus: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.varallisuuslaji);
+        w.opt(1usize, &self.verotusarvo);
+        w.opt(2usize, &self.omistusosuuden_arvo);
+        w.opt(3usize, &self.omistusosuus);
+        w.opt(4usize, &self.kulkuneuvo);
+        w.opt(5usize, &self.omistusosuuden_kohde);
+        w.opt(6usize, &self.y_tunnus);
+        w.opt(7usize, &self.kuolinpesan_tunnus);
+    }
+}
+sosmeta_types::record!(VarallisuusX40310F2F);
 /// Velka (sv: Skuld)
 ///
 /// JSON `velka`: toistuva.
 ///
 /// Shape `cdfd8202bd0a45f7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VelkaXCDFD8202 {
     /// Velkalaji (sv: Skuldslag)
     ///
     /// JSON `velkalaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257, `urn:oid:1.2.246.537.6.1257`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velkalaji: Option<sosmeta_types::Coded<VelkalajiX7CA7845A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
     /// Lyhennyserä (sv: Amorteringsrat)
     ///
     /// JSON `lyhennysera`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lyhennysera: Option<sosmeta_types::Quantity>,
     /// Lyhennyksen aikayksikkö (sv: Amorteringens tidsenhet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lyhennyksen_aikayksikko: Option<ToistumistiheysX223239D9>,
     /// Laina-aika (sv: Lånetid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laina_aika: Option<VoimassaoloXBA0F7664>,
     /// Henkilön suhde (sv: Personens förhållande)
     ///
     /// JSON `henkilon_suhde`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilon_suhde: Option<String>,
     /// Kanssavelallinen (sv: Medgäldenär)
     ///
     /// JSON `kanssavelallinen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kanssavelallinen: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Takaaja (sv: Borgensman)
     ///
     /// JSON `takaaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub takaaja: Option<Vec<YhteyshenkiloX5B1E87AC>>,
     /// Velkojan nimi (sv: Borgenärens)
     ///
     /// JSON `velkojan_nimi`: esitystapa Nimi, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velkojan_nimi: Option<Vec<String>>,
     /// Käyttötarkoitus (sv: Användningssyfte)
     ///
     /// JSON `kayttotarkoitus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayttotarkoitus: Option<String>,
     /// Hoitamatta alkaen (sv: Inte skötts från och med)
     ///
     /// JSON `hoitamatta_alkaen`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hoitamatta_alkaen: Option<sosmeta_types::PartialDate>,
     /// Irtisanomispäivä (sv: Uppsägningsdag)
     ///
     /// JSON `irtisanomispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub irtisanomispaiva: Option<sosmeta_types::PartialDate>,
     /// Muu vakuus (sv: Annan säkerhet)
     ///
     /// JSON `muu_vakuus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_vakuus: Option<String>,
     /// Ulosotossa perittävänä olevat velat (sv: Skulder som ska drivas in via utsökning)
     ///
     /// JSON `ulosotossa_perittavana_olevat_velat`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ulosotossa_perittavana_olevat_velat: Option<sosmeta_types::Quantity>,
     /// Alkuperäinen määrä (sv: Ursprungligt belopp)
     ///
     /// JSON `alkuperainen_maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkuperainen_maara: Option<sosmeta_types::Quantity>,
     /// Erääntyneen saatavan määrä (sv: Fordringsbelopp som förfallit till betalning)
     ///
     /// JSON `eraantyneen_saatavan_maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eraantyneen_saatavan_maara: Option<sosmeta_types::Quantity>,
 }
 impl VelkaXCDFD8202 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             velkalaji: None,
@@ -1665,36 +3403,210 @@ impl VelkaXCDFD8202 {
             eraantyneen_saatavan_maara: None,
         }
     }
+    /// Set `velkalaji` (builder).
+    #[inline]
+    pub fn with_velkalaji(
+        mut self,
+        value: sosmeta_types::Coded<VelkalajiX7CA7845A>,
+    ) -> Self {
+        self.velkalaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
+    /// Set `lyhennysera` (builder).
+    #[inline]
+    pub fn with_lyhennysera(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.lyhennysera = Some(value);
+        self
+    }
+    /// Set `lyhennyksen_aikayksikko` (builder).
+    #[inline]
+    pub fn with_lyhennyksen_aikayksikko(
+        mut self,
+        value: ToistumistiheysX223239D9,
+    ) -> Self {
+        self.lyhennyksen_aikayksikko = Some(value);
+        self
+    }
+    /// Set `laina_aika` (builder).
+    #[inline]
+    pub fn with_laina_aika(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.laina_aika = Some(value);
+        self
+    }
+    /// Set `henkilon_suhde` (builder).
+    #[inline]
+    pub fn with_henkilon_suhde(mut self, value: String) -> Self {
+        self.henkilon_suhde = Some(value);
+        self
+    }
+    /// Set `kanssavelallinen` (builder).
+    #[inline]
+    pub fn with_kanssavelallinen(mut self, value: Vec<YhteyshenkiloX5B1E87AC>) -> Self {
+        self.kanssavelallinen = Some(value);
+        self
+    }
+    /// Set `takaaja` (builder).
+    #[inline]
+    pub fn with_takaaja(mut self, value: Vec<YhteyshenkiloX5B1E87AC>) -> Self {
+        self.takaaja = Some(value);
+        self
+    }
+    /// Set `velkojan_nimi` (builder).
+    #[inline]
+    pub fn with_velkojan_nimi(mut self, value: Vec<String>) -> Self {
+        self.velkojan_nimi = Some(value);
+        self
+    }
+    /// Set `kayttotarkoitus` (builder).
+    #[inline]
+    pub fn with_kayttotarkoitus(mut self, value: String) -> Self {
+        self.kayttotarkoitus = Some(value);
+        self
+    }
+    /// Set `hoitamatta_alkaen` (builder).
+    #[inline]
+    pub fn with_hoitamatta_alkaen(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.hoitamatta_alkaen = Some(value);
+        self
+    }
+    /// Set `irtisanomispaiva` (builder).
+    #[inline]
+    pub fn with_irtisanomispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.irtisanomispaiva = Some(value);
+        self
+    }
+    /// Set `muu_vakuus` (builder).
+    #[inline]
+    pub fn with_muu_vakuus(mut self, value: String) -> Self {
+        self.muu_vakuus = Some(value);
+        self
+    }
+    /// Set `ulosotossa_perittavana_olevat_velat` (builder).
+    #[inline]
+    pub fn with_ulosotossa_perittavana_olevat_velat(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.ulosotossa_perittavana_olevat_velat = Some(value);
+        self
+    }
+    /// Set `alkuperainen_maara` (builder).
+    #[inline]
+    pub fn with_alkuperainen_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.alkuperainen_maara = Some(value);
+        self
+    }
+    /// Set `eraantyneen_saatavan_maara` (builder).
+    #[inline]
+    pub fn with_eraantyneen_saatavan_maara(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.eraantyneen_saatavan_maara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VelkaXCDFD8202 {
+    const KEYS: &'static [&'static str] = &[
+        "velkalaji",
+        "kuvaus",
+        "maara",
+        "lyhennysera",
+        "lyhennyksen_aikayksikko",
+        "laina_aika",
+        "henkilon_suhde",
+        "kanssavelallinen",
+        "takaaja",
+        "velkojan_nimi",
+        "kayttotarkoitus",
+        "hoitamatta_alkaen",
+        "irtisanomispaiva",
+        "muu_vakuus",
+        "ulosotossa_perittavana_olevat_velat",
+        "alkuperainen_maara",
+        "eraantyneen_saatavan_maara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            velkalaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.opt(2usize)?,
+            lyhennysera: f.opt(3usize)?,
+            lyhennyksen_aikayksikko: f.opt(4usize)?,
+            laina_aika: f.opt(5usize)?,
+            henkilon_suhde: f.opt(6usize)?,
+            kanssavelallinen: f.opt(7usize)?,
+            takaaja: f.opt(8usize)?,
+            velkojan_nimi: f.opt(9usize)?,
+            kayttotarkoitus: f.opt(10usize)?,
+            hoitamatta_alkaen: f.opt(11usize)?,
+            irtisanomispaiva: f.opt(12usize)?,
+            muu_vakuus: f.opt(13usize)?,
+            ulosotossa_perittavana_olevat_velat: f.opt(14usize)?,
+            alkuperainen_maara: f.opt(15usize)?,
+            eraantyneen_saatavan_maara: f.opt(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.velkalaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.maara);
+        w.opt(3usize, &self.lyhennysera);
+        w.opt(4usize, &self.lyhennyksen_aikayksikko);
+        w.opt(5usize, &self.laina_aika);
+        w.opt(6usize, &self.henkilon_suhde);
+        w.opt(7usize, &self.kanssavelallinen);
+        w.opt(8usize, &self.takaaja);
+        w.opt(9usize, &self.velkojan_nimi);
+        w.opt(10usize, &self.kayttotarkoitus);
+        w.opt(11usize, &self.hoitamatta_alkaen);
+        w.opt(12usize, &self.irtisanomispaiva);
+        w.opt(13usize, &self.muu_vakuus);
+        w.opt(14usize, &self.ulosotossa_perittavana_olevat_velat);
+        w.opt(15usize, &self.alkuperainen_maara);
+        w.opt(16usize, &self.eraantyneen_saatavan_maara);
+    }
+}
+sosmeta_types::record!(VelkaXCDFD8202);
 /// Puolison taloudellinen tilanne (sv: Makens/makans ekonomiska situation)
 ///
 /// Shape `40185d849d3e75de`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PuolisonTaloudellinenTilanneX40185D84 {
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulo: Option<Vec<TuloXB0043421>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuus: Option<Vec<VarallisuusX40310F2F>>,
     /// Meno (sv: Utgift)
     ///
     /// JSON `meno`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meno: Option<Vec<MenoX29EEEAD2>>,
     /// Velka (sv: Skuld)
     ///
     /// JSON `velka`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<Vec<VelkaXCDFD8202>>,
 }
 impl PuolisonTaloudellinenTilanneX40185D84 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulo: None,
@@ -1703,52 +3615,90 @@ impl PuolisonTaloudellinenTilanneX40185D84 {
             velka: None,
         }
     }
+    /// Set `tulo` (builder).
+    #[inline]
+    pub fn with_tulo(mut self, value: Vec<TuloXB0043421>) -> Self {
+        self.tulo = Some(value);
+        self
+    }
+    /// Set `varallisuus` (builder).
+    #[inline]
+    pub fn with_varallisuus(mut self, value: Vec<VarallisuusX40310F2F>) -> Self {
+        self.varallisuus = Some(value);
+        self
+    }
+    /// Set `meno` (builder).
+    #[inline]
+    pub fn with_meno(mut self, value: Vec<MenoX29EEEAD2>) -> Self {
+        self.meno = Some(value);
+        self
+    }
+    /// Set `velka` (builder).
+    #[inline]
+    pub fn with_velka(mut self, value: Vec<VelkaXCDFD8202>) -> Self {
+        self.velka = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PuolisonTaloudellinenTilanneX40185D84 {
+    const KEYS: &'static [&'static str] = &["tulo", "varallisuus", "meno", "velka"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulo: f.opt(0usize)?,
+            varallisuus: f.opt(1usize)?,
+            meno: f.opt(2usize)?,
+            velka: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulo);
+        w.opt(1usize, &self.varallisuus);
+        w.opt(2usize, &self.meno);
+        w.opt(3usize, &self.velka);
+    }
+}
+sosmeta_types::record!(PuolisonTaloudellinenTilanneX40185D84);
 /// Toimeentulotukiasiakkuus (sv: Klientrelation som gäller utkomststöd)
 ///
 /// JSON `toimeentulotukiasiakkuus`: esitystapa Otsikko.
 ///
 /// Shape `959359607ece61a8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimeentulotukiasiakkuusX95935960 {
     /// Hakija saa nyt toimeentulotukea (sv: Sökanden får nu utkomststöd)
     ///
     /// JSON `hakija_saa_nyt_toimeentulotukea`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija_saa_nyt_toimeentulotukea: Option<bool>,
     /// Hakija on saanut toimeentulotukea säännöllisesti viimeisen vuoden aikana (sv: Sökanden har fått utkomststöd regelbundet under det senaste året)
     ///
     /// JSON `hakija_on_saanut_toimeentulotukea_saannollisesti_viimeisen_vuoden_aikana`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija_on_saanut_toimeentulotukea_saannollisesti_viimeisen_vuoden_aikana: Option<
         bool,
     >,
     /// Hakija on saanut toimeentulotukea tilapäisesti viimeisen vuoden aikana (sv: Sökanden har fått utkomststöd tillfälligt under det senaste året)
     ///
     /// JSON `hakija_on_saanut_toimeentulotukea_tilapaisesti_viimeisen_vuoden_aikana`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija_on_saanut_toimeentulotukea_tilapaisesti_viimeisen_vuoden_aikana: Option<
         bool,
     >,
     /// Perustoimeentulotuki (sv: Grundläggande utkomststöd)
     ///
     /// JSON `perustoimeentulotuki`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustoimeentulotuki: Option<sosmeta_types::Quantity>,
     /// Ehkäisevä toimeentulotuki (sv: Förebyggande utkomststöd)
     ///
     /// JSON `ehkaiseva_toimeentulotuki`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ehkaiseva_toimeentulotuki: Option<sosmeta_types::Quantity>,
     /// Hakija on hakenut toimeentulotukea (sv: Sökanden har ansökt om utkomststöd)
     ///
     /// JSON `hakija_on_hakenut_toimeentulotukea`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija_on_hakenut_toimeentulotukea: Option<bool>,
 }
 impl ToimeentulotukiasiakkuusX95935960 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             hakija_saa_nyt_toimeentulotukea: None,
@@ -1759,12 +3709,100 @@ impl ToimeentulotukiasiakkuusX95935960 {
             hakija_on_hakenut_toimeentulotukea: None,
         }
     }
+    /// Set `hakija_saa_nyt_toimeentulotukea` (builder).
+    #[inline]
+    pub fn with_hakija_saa_nyt_toimeentulotukea(mut self, value: bool) -> Self {
+        self.hakija_saa_nyt_toimeentulotukea = Some(value);
+        self
+    }
+    /// Set `hakija_on_saanut_toimeentulotukea_saannollisesti_viimeisen_vuoden_aikana` (builder).
+    #[inline]
+    pub fn with_hakija_on_saanut_toimeentulotukea_saannollisesti_viimeisen_vuoden_aikana(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hakija_on_saanut_toimeentulotukea_saannollisesti_viimeisen_vuoden_aikana = Some(
+            value,
+        );
+        self
+    }
+    /// Set `hakija_on_saanut_toimeentulotukea_tilapaisesti_viimeisen_vuoden_aikana` (builder).
+    #[inline]
+    pub fn with_hakija_on_saanut_toimeentulotukea_tilapaisesti_viimeisen_vuoden_aikana(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hakija_on_saanut_toimeentulotukea_tilapaisesti_viimeisen_vuoden_aikana = Some(
+            value,
+        );
+        self
+    }
+    /// Set `perustoimeentulotuki` (builder).
+    #[inline]
+    pub fn with_perustoimeentulotuki(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.perustoimeentulotuki = Some(value);
+        self
+    }
+    /// Set `ehkaiseva_toimeentulotuki` (builder).
+    #[inline]
+    pub fn with_ehkaiseva_toimeentulotuki(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.ehkaiseva_toimeentulotuki = Some(value);
+        self
+    }
+    /// Set `hakija_on_hakenut_toimeentulotukea` (builder).
+    #[inline]
+    pub fn with_hakija_on_hakenut_toimeentulotukea(mut self, value: bool) -> Self {
+        self.hakija_on_hakenut_toimeentulotukea = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimeentulotukiasiakkuusX95935960 {
+    const KEYS: &'static [&'static str] = &[
+        "hakija_saa_nyt_toimeentulotukea",
+        "hakija_on_saanut_toimeentulotukea_saannollisesti_viimeisen_vuoden_aikana",
+        "hakija_on_saanut_toimeentulotukea_tilapaisesti_viimeisen_vuoden_aikana",
+        "perustoimeentulotuki",
+        "ehkaiseva_toimeentulotuki",
+        "hakija_on_hakenut_toimeentulotukea",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            hakija_saa_nyt_toimeentulotukea: f.opt(0usize)?,
+            hakija_on_saanut_toimeentulotukea_saannollisesti_viimeisen_vuoden_aikana: f
+                .opt(1usize)?,
+            hakija_on_saanut_toimeentulotukea_tilapaisesti_viimeisen_vuoden_aikana: f
+                .opt(2usize)?,
+            perustoimeentulotuki: f.opt(3usize)?,
+            ehkaiseva_toimeentulotuki: f.opt(4usize)?,
+            hakija_on_hakenut_toimeentulotukea: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.hakija_saa_nyt_toimeentulotukea);
+        w.opt(
+            1usize,
+            &self
+                .hakija_on_saanut_toimeentulotukea_saannollisesti_viimeisen_vuoden_aikana,
+        );
+        w.opt(
+            2usize,
+            &self.hakija_on_saanut_toimeentulotukea_tilapaisesti_viimeisen_vuoden_aikana,
+        );
+        w.opt(3usize, &self.perustoimeentulotuki);
+        w.opt(4usize, &self.ehkaiseva_toimeentulotuki);
+        w.opt(5usize, &self.hakija_on_hakenut_toimeentulotukea);
+    }
+}
+sosmeta_types::record!(ToimeentulotukiasiakkuusX95935960);
 /// Sosiaalisen luoton hakemus (sv: Ansökan om social kredit)
 ///
 /// Shape `b7ef54363766ffdc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalisenLuotonHakemusXB7EF5436 {
     /// Asiakas (sv: Klient)
     ///
@@ -1773,57 +3811,47 @@ pub struct SosiaalisenLuotonHakemusXB7EF5436 {
     /// Luottohakemus (sv: Ansökan om kredit)
     ///
     /// JSON `luottohakemus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luottohakemus: Option<LuottohakemusX70963EE3>,
     /// Hakijan elämäntilanne (sv: Sökandens livssituation)
     ///
     /// JSON `hakijan_elamantilanne`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijan_elamantilanne: Option<Vec<HakijanElamantilanneX79815619>>,
     /// Puolison taloudellinen tilanne (sv: Makens/makans ekonomiska situation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puolison_taloudellinen_tilanne: Option<PuolisonTaloudellinenTilanneX40185D84>,
     /// Samassa taloudessa asuvat henkilöt (sv: Personer som bor i samma hushåll)
     ///
     /// JSON `samassa_taloudessa_asuvat_henkilot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samassa_taloudessa_asuvat_henkilot: Option<Vec<AsiakasX9743C7FA>>,
     /// Toimeentulotukiasiakkuus (sv: Klientrelation som gäller utkomststöd)
     ///
     /// JSON `toimeentulotukiasiakkuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimeentulotukiasiakkuus: Option<ToimeentulotukiasiakkuusX95935960>,
     /// Muu saatu avustus (sv: Andra bidrag som erhållits)
     ///
     /// JSON `muu_saatu_avustus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_saatu_avustus: Option<String>,
     /// Hyväksyn asiakirjojen sähköisen tiedoksiannon (sv: Jag samtycker till att handlingar delges elektroniskt)
     ///
     /// JSON `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: Option<bool>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
 impl SosiaalisenLuotonHakemusXB7EF5436 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: sosmeta_types::NonEmptyVec<AsiakasX89CAE6A6>) -> Self {
         Self {
             asiakas,
@@ -1840,37 +3868,164 @@ impl SosiaalisenLuotonHakemusXB7EF5436 {
             laatija: None,
         }
     }
+    /// Set `luottohakemus` (builder).
+    #[inline]
+    pub fn with_luottohakemus(mut self, value: LuottohakemusX70963EE3) -> Self {
+        self.luottohakemus = Some(value);
+        self
+    }
+    /// Set `hakijan_elamantilanne` (builder).
+    #[inline]
+    pub fn with_hakijan_elamantilanne(
+        mut self,
+        value: Vec<HakijanElamantilanneX79815619>,
+    ) -> Self {
+        self.hakijan_elamantilanne = Some(value);
+        self
+    }
+    /// Set `puolison_taloudellinen_tilanne` (builder).
+    #[inline]
+    pub fn with_puolison_taloudellinen_tilanne(
+        mut self,
+        value: PuolisonTaloudellinenTilanneX40185D84,
+    ) -> Self {
+        self.puolison_taloudellinen_tilanne = Some(value);
+        self
+    }
+    /// Set `samassa_taloudessa_asuvat_henkilot` (builder).
+    #[inline]
+    pub fn with_samassa_taloudessa_asuvat_henkilot(
+        mut self,
+        value: Vec<AsiakasX9743C7FA>,
+    ) -> Self {
+        self.samassa_taloudessa_asuvat_henkilot = Some(value);
+        self
+    }
+    /// Set `toimeentulotukiasiakkuus` (builder).
+    #[inline]
+    pub fn with_toimeentulotukiasiakkuus(
+        mut self,
+        value: ToimeentulotukiasiakkuusX95935960,
+    ) -> Self {
+        self.toimeentulotukiasiakkuus = Some(value);
+        self
+    }
+    /// Set `muu_saatu_avustus` (builder).
+    #[inline]
+    pub fn with_muu_saatu_avustus(mut self, value: String) -> Self {
+        self.muu_saatu_avustus = Some(value);
+        self
+    }
+    /// Set `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon` (builder).
+    #[inline]
+    pub fn with_hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: YksityishenkiloXF419E9CB) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalisenLuotonHakemusXB7EF5436 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "luottohakemus",
+        "hakijan_elamantilanne",
+        "puolison_taloudellinen_tilanne",
+        "samassa_taloudessa_asuvat_henkilot",
+        "toimeentulotukiasiakkuus",
+        "muu_saatu_avustus",
+        "hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            luottohakemus: f.opt(1usize)?,
+            hakijan_elamantilanne: f.opt(2usize)?,
+            puolison_taloudellinen_tilanne: f.opt(3usize)?,
+            samassa_taloudessa_asuvat_henkilot: f.opt(4usize)?,
+            toimeentulotukiasiakkuus: f.opt(5usize)?,
+            muu_saatu_avustus: f.opt(6usize)?,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            lakiselostus: f.opt(9usize)?,
+            paivamaara: f.opt(10usize)?,
+            laatija: f.opt(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.luottohakemus);
+        w.opt(2usize, &self.hakijan_elamantilanne);
+        w.opt(3usize, &self.puolison_taloudellinen_tilanne);
+        w.opt(4usize, &self.samassa_taloudessa_asuvat_henkilot);
+        w.opt(5usize, &self.toimeentulotukiasiakkuus);
+        w.opt(6usize, &self.muu_saatu_avustus);
+        w.opt(7usize, &self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon);
+        w.opt(8usize, &self.lisatiedot);
+        w.opt(9usize, &self.lakiselostus);
+        w.opt(10usize, &self.paivamaara);
+        w.opt(11usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalisenLuotonHakemusXB7EF5436);
 /// Tulo (sv: Inkomst)
 ///
 /// JSON `tulo`: toistuva, pakollinen.
 ///
 /// Shape `834a06c0870759fd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TuloX834A06C0 {
     /// Tulolaji (sv: Inkomstslag)
     ///
     /// JSON `tulolaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254, `urn:oid:1.2.246.537.6.1254`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulolaji: Option<sosmeta_types::Coded<TulolajiXE04E71BA>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä, pakollinen.
     pub maara: sosmeta_types::Quantity,
     /// Toistumistiheys (sv: Upprepningsfrekvens)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toistumistiheys: Option<ToistumistiheysX223239D9>,
 }
 impl TuloX834A06C0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(maara: sosmeta_types::Quantity) -> Self {
         Self {
             tulolaji: None,
@@ -1879,42 +4034,84 @@ impl TuloX834A06C0 {
             toistumistiheys: None,
         }
     }
+    /// Set `tulolaji` (builder).
+    #[inline]
+    pub fn with_tulolaji(
+        mut self,
+        value: sosmeta_types::Coded<TulolajiXE04E71BA>,
+    ) -> Self {
+        self.tulolaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `toistumistiheys` (builder).
+    #[inline]
+    pub fn with_toistumistiheys(mut self, value: ToistumistiheysX223239D9) -> Self {
+        self.toistumistiheys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TuloX834A06C0 {
+    const KEYS: &'static [&'static str] = &[
+        "tulolaji",
+        "kuvaus",
+        "maara",
+        "toistumistiheys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulolaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.req(2usize)?,
+            toistumistiheys: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulolaji);
+        w.opt(1usize, &self.kuvaus);
+        w.req(2usize, &self.maara);
+        w.opt(3usize, &self.toistumistiheys);
+    }
+}
+sosmeta_types::record!(TuloX834A06C0);
 /// Meno (sv: Utgift)
 ///
 /// JSON `meno`: toistuva, pakollinen.
 ///
 /// Shape `831f10c7e3ef2249`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenoX831F10C7 {
     /// Menolaji (sv: Utgiftsslag)
     ///
     /// JSON `menolaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256, `urn:oid:1.2.246.537.6.1256`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menolaji: Option<sosmeta_types::Coded<MenolajiX0FCAF314>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä, pakollinen.
     pub maara: sosmeta_types::Quantity,
     /// Toistumistiheys (sv: Upprepningsfrekvens)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toistumistiheys: Option<ToistumistiheysX223239D9>,
     /// Huomioitu määrä (sv: Beaktat belopp)
     ///
     /// JSON `huomioitu_maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huomioitu_maara: Option<sosmeta_types::Quantity>,
 }
 impl MenoX831F10C7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(maara: sosmeta_types::Quantity) -> Self {
         Self {
             menolaji: None,
@@ -1924,17 +4121,70 @@ impl MenoX831F10C7 {
             huomioitu_maara: None,
         }
     }
+    /// Set `menolaji` (builder).
+    #[inline]
+    pub fn with_menolaji(
+        mut self,
+        value: sosmeta_types::Coded<MenolajiX0FCAF314>,
+    ) -> Self {
+        self.menolaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `toistumistiheys` (builder).
+    #[inline]
+    pub fn with_toistumistiheys(mut self, value: ToistumistiheysX223239D9) -> Self {
+        self.toistumistiheys = Some(value);
+        self
+    }
+    /// Set `huomioitu_maara` (builder).
+    #[inline]
+    pub fn with_huomioitu_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.huomioitu_maara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MenoX831F10C7 {
+    const KEYS: &'static [&'static str] = &[
+        "menolaji",
+        "kuvaus",
+        "maara",
+        "toistumistiheys",
+        "huomioitu_maara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            menolaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.req(2usize)?,
+            toistumistiheys: f.opt(3usize)?,
+            huomioitu_maara: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.menolaji);
+        w.opt(1usize, &self.kuvaus);
+        w.req(2usize, &self.maara);
+        w.opt(3usize, &self.toistumistiheys);
+        w.opt(4usize, &self.huomioitu_maara);
+    }
+}
+sosmeta_types::record!(MenoX831F10C7);
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
 /// JSON `taloudellinen_tilanne`: toistuva, pakollinen.
 ///
 /// Shape `ec6fbef5e4f3d301`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaloudellinenTilanneXEC6FBEF5 {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Tulo (sv: Inkomst)
     ///
@@ -1947,6 +4197,7 @@ pub struct TaloudellinenTilanneXEC6FBEF5 {
 }
 impl TaloudellinenTilanneXEC6FBEF5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         tulo: sosmeta_types::NonEmptyVec<TuloX834A06C0>,
         meno: sosmeta_types::NonEmptyVec<MenoX831F10C7>,
@@ -1957,17 +4208,39 @@ impl TaloudellinenTilanneXEC6FBEF5 {
             meno,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TaloudellinenTilanneXEC6FBEF5 {
+    const KEYS: &'static [&'static str] = &["yksityishenkilo", "tulo", "meno"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            tulo: f.req(1usize)?,
+            meno: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.req(1usize, &self.tulo);
+        w.req(2usize, &self.meno);
+    }
+}
+sosmeta_types::record!(TaloudellinenTilanneXEC6FBEF5);
 /// Laskelma (sv: Beräkning)
 ///
 /// JSON `laskelma`: pakollinen.
 ///
 /// Shape `9b71ac133cea5443`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LaskelmaX9B71AC13 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Taloudellinen tilanne (sv: Ekonomisk situation)
     ///
@@ -1988,6 +4261,7 @@ pub struct LaskelmaX9B71AC13 {
 }
 impl LaskelmaX9B71AC13 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         taloudellinen_tilanne: sosmeta_types::NonEmptyVec<TaloudellinenTilanneXEC6FBEF5>,
         tulot_yhteensa: sosmeta_types::Quantity,
@@ -2002,12 +4276,45 @@ impl LaskelmaX9B71AC13 {
             tulojen_ja_menojen_erotus,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LaskelmaX9B71AC13 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "taloudellinen_tilanne",
+        "tulot_yhteensa",
+        "menot_yhteensa",
+        "tulojen_ja_menojen_erotus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            taloudellinen_tilanne: f.req(1usize)?,
+            tulot_yhteensa: f.req(2usize)?,
+            menot_yhteensa: f.req(3usize)?,
+            tulojen_ja_menojen_erotus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.req(1usize, &self.taloudellinen_tilanne);
+        w.req(2usize, &self.tulot_yhteensa);
+        w.req(3usize, &self.menot_yhteensa);
+        w.req(4usize, &self.tulojen_ja_menojen_erotus);
+    }
+}
+sosmeta_types::record!(LaskelmaX9B71AC13);
 /// Sosiaalisen luoton maksuvaralaskelma (sv: Beräkning av betalningsmån för social kredit)
 ///
 /// Shape `cab2b66bb879a17b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B {
     /// Asiakas (sv: Klient)
     ///
@@ -2020,17 +4327,14 @@ pub struct SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2039,6 +4343,7 @@ pub struct SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B {
 }
 impl SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laskelma: LaskelmaX9B71AC13,
@@ -2053,14 +4358,62 @@ impl SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B {
             laatija,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "laskelma",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            laskelma: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.laskelma);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalisenLuotonMaksuvaralaskelmaXCAB2B66B);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `4f3ddb00362a8db6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX4F3DDB00 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -2075,11 +4428,11 @@ pub struct AsiakasX4F3DDB00 {
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
     pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
 }
 impl AsiakasX4F3DDB00 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2092,7 +4445,38 @@ impl AsiakasX4F3DDB00 {
             yhteystiedot: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX3E9B1CA1) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX4F3DDB00 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            yhteystiedot: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX4F3DDB00);
 sosmeta_types::code_list!(
     #[doc =
     " Sosiaaliseen luottoon haettava muutos (sv: Ändring som söks i social kredit)"]
@@ -2113,8 +4497,7 @@ sosmeta_types::code_list!(
 /// Sosiaalisen luoton muutoshakemus (sv: Ansökan om ändring i social kredit)
 ///
 /// Shape `bab3ef781360d56a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalisenLuotonMuutoshakemusXBAB3EF78 {
     /// Asiakas (sv: Klient)
     ///
@@ -2138,39 +4521,33 @@ pub struct SosiaalisenLuotonMuutoshakemusXBAB3EF78 {
     /// Ajanjakso (sv: Tidsperiod)
     ///
     /// JSON `ajanjakso`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<Vec<VoimassaoloXBA0F7664>>,
     /// Neuvonnan tarve (sv: Behov av rådgivning)
     ///
     /// JSON `neuvonnan_tarve`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvonnan_tarve: Option<String>,
     /// Hyväksyn asiakirjojen sähköisen tiedoksiannon (sv: Jag samtycker till att handlingar delges elektroniskt)
     ///
     /// JSON `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: Option<bool>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
 impl SosiaalisenLuotonMuutoshakemusXBAB3EF78 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX4F3DDB00>,
         sosiaaliseen_luottoon_haettava_muutos: sosmeta_types::NonEmptyVec<
@@ -2191,12 +4568,99 @@ impl SosiaalisenLuotonMuutoshakemusXBAB3EF78 {
             laatija: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: Vec<VoimassaoloXBA0F7664>) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `neuvonnan_tarve` (builder).
+    #[inline]
+    pub fn with_neuvonnan_tarve(mut self, value: String) -> Self {
+        self.neuvonnan_tarve = Some(value);
+        self
+    }
+    /// Set `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon` (builder).
+    #[inline]
+    pub fn with_hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: YksityishenkiloXF419E9CB) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalisenLuotonMuutoshakemusXBAB3EF78 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sosiaaliseen_luottoon_haettava_muutos",
+        "haettavan_muutoksen_kuvaus_ja_perustelut",
+        "ajanjakso",
+        "neuvonnan_tarve",
+        "hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sosiaaliseen_luottoon_haettava_muutos: f.req(1usize)?,
+            haettavan_muutoksen_kuvaus_ja_perustelut: f.req(2usize)?,
+            ajanjakso: f.opt(3usize)?,
+            neuvonnan_tarve: f.opt(4usize)?,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: f.opt(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            lakiselostus: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            laatija: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.sosiaaliseen_luottoon_haettava_muutos);
+        w.req(2usize, &self.haettavan_muutoksen_kuvaus_ja_perustelut);
+        w.opt(3usize, &self.ajanjakso);
+        w.opt(4usize, &self.neuvonnan_tarve);
+        w.opt(5usize, &self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.lakiselostus);
+        w.opt(8usize, &self.paivamaara);
+        w.opt(9usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalisenLuotonMuutoshakemusXBAB3EF78);
 /// Sosiaalisen luoton valtakirja (sv: Fullmakt för social kredit)
 ///
 /// Shape `d772dbfe5c26dd12`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalisenLuotonValtakirjaXD772DBFE {
     /// Asiakas (sv: Klient)
     ///
@@ -2217,17 +4681,14 @@ pub struct SosiaalisenLuotonValtakirjaXD772DBFE {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2236,6 +4697,7 @@ pub struct SosiaalisenLuotonValtakirjaXD772DBFE {
 }
 impl SosiaalisenLuotonValtakirjaXD772DBFE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         valtuuttaja: AsiakasX9743C7FA,
@@ -2254,49 +4716,97 @@ impl SosiaalisenLuotonValtakirjaXD772DBFE {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalisenLuotonValtakirjaXD772DBFE {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "valtuuttaja",
+        "valtuutettu",
+        "suostumus",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            valtuuttaja: f.req(1usize)?,
+            valtuutettu: f.req(2usize)?,
+            suostumus: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            lakiselostus: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            allekirjoitus: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.valtuuttaja);
+        w.req(2usize, &self.valtuutettu);
+        w.req(3usize, &self.suostumus);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.lakiselostus);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(SosiaalisenLuotonValtakirjaXD772DBFE);
 /// Sosiaaliseen luototukseen vaikuttavat asiakkuudet (sv: Klientrelationer som påverkar social kreditgivning)
 ///
 /// JSON `sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet`: esitystapa Otsikko.
 ///
 /// Shape `567f3f706485ca23`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaaliseenLuototukseenVaikuttavatAsiakkuudetX567F3F70 {
     /// Hakija on velkajärjestelyssä (sv: Sökande har skuldsanering)
     ///
     /// JSON `hakija_on_velkajarjestelyssa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija_on_velkajarjestelyssa: Option<bool>,
     /// Kuvaus velkajärjestelystä (sv: Beskrivning av skuldsanering)
     ///
     /// JSON `kuvaus_velkajarjestelysta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_velkajarjestelysta: Option<String>,
     /// Hakija on talous- ja velkaneuvonnan asiakkaana (sv: Sökande är klient hos ekonomi- och skuldrådgivningen)
     ///
     /// JSON `hakija_on_talous__ja_velkaneuvonnan_asiakkaana`: esitystapa Kytkin.
-    #[serde(rename = "hakija_on_talous__ja_velkaneuvonnan_asiakkaana")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija_on_talous_ja_velkaneuvonnan_asiakkaana: Option<bool>,
     /// Hakija on toimeentuloen asiakkaana (sv: Sökande är klient för utkomststöd)
     ///
     /// JSON `hakija_on_toimeentuloen_asiakkaana`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija_on_toimeentuloen_asiakkaana: Option<bool>,
     /// Lisätiedot toimeentulotuesta (sv: Tilläggsuppgifter om utkomststöd)
     ///
     /// JSON `lisatiedot_toimeentulotuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_toimeentulotuesta: Option<String>,
     /// Asiakkuus muissa palveluissa (sv: Klientrelation inom andra tjänster)
     ///
     /// JSON `asiakkuus_muissa_palveluissa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkuus_muissa_palveluissa: Option<String>,
 }
 impl SosiaaliseenLuototukseenVaikuttavatAsiakkuudetX567F3F70 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             hakija_on_velkajarjestelyssa: None,
@@ -2307,43 +4817,109 @@ impl SosiaaliseenLuototukseenVaikuttavatAsiakkuudetX567F3F70 {
             asiakkuus_muissa_palveluissa: None,
         }
     }
+    /// Set `hakija_on_velkajarjestelyssa` (builder).
+    #[inline]
+    pub fn with_hakija_on_velkajarjestelyssa(mut self, value: bool) -> Self {
+        self.hakija_on_velkajarjestelyssa = Some(value);
+        self
+    }
+    /// Set `kuvaus_velkajarjestelysta` (builder).
+    #[inline]
+    pub fn with_kuvaus_velkajarjestelysta(mut self, value: String) -> Self {
+        self.kuvaus_velkajarjestelysta = Some(value);
+        self
+    }
+    /// Set `hakija_on_talous__ja_velkaneuvonnan_asiakkaana` (builder).
+    #[inline]
+    pub fn with_hakija_on_talous_ja_velkaneuvonnan_asiakkaana(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hakija_on_talous_ja_velkaneuvonnan_asiakkaana = Some(value);
+        self
+    }
+    /// Set `hakija_on_toimeentuloen_asiakkaana` (builder).
+    #[inline]
+    pub fn with_hakija_on_toimeentuloen_asiakkaana(mut self, value: bool) -> Self {
+        self.hakija_on_toimeentuloen_asiakkaana = Some(value);
+        self
+    }
+    /// Set `lisatiedot_toimeentulotuesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_toimeentulotuesta(mut self, value: String) -> Self {
+        self.lisatiedot_toimeentulotuesta = Some(value);
+        self
+    }
+    /// Set `asiakkuus_muissa_palveluissa` (builder).
+    #[inline]
+    pub fn with_asiakkuus_muissa_palveluissa(mut self, value: String) -> Self {
+        self.asiakkuus_muissa_palveluissa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SosiaaliseenLuototukseenVaikuttavatAsiakkuudetX567F3F70 {
+    const KEYS: &'static [&'static str] = &[
+        "hakija_on_velkajarjestelyssa",
+        "kuvaus_velkajarjestelysta",
+        "hakija_on_talous__ja_velkaneuvonnan_asiakkaana",
+        "hakija_on_toimeentuloen_asiakkaana",
+        "lisatiedot_toimeentulotuesta",
+        "asiakkuus_muissa_palveluissa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            hakija_on_velkajarjestelyssa: f.opt(0usize)?,
+            kuvaus_velkajarjestelysta: f.opt(1usize)?,
+            hakija_on_talous_ja_velkaneuvonnan_asiakkaana: f.opt(2usize)?,
+            hakija_on_toimeentuloen_asiakkaana: f.opt(3usize)?,
+            lisatiedot_toimeentulotuesta: f.opt(4usize)?,
+            asiakkuus_muissa_palveluissa: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.hakija_on_velkajarjestelyssa);
+        w.opt(1usize, &self.kuvaus_velkajarjestelysta);
+        w.opt(2usize, &self.hakija_on_talous_ja_velkaneuvonnan_asiakkaana);
+        w.opt(3usize, &self.hakija_on_toimeentuloen_asiakkaana);
+        w.opt(4usize, &self.lisatiedot_toimeentulotuesta);
+        w.opt(5usize, &self.asiakkuus_muissa_palveluissa);
+    }
+}
+sosmeta_types::record!(SosiaaliseenLuototukseenVaikuttavatAsiakkuudetX567F3F70);
 /// Maksuhäiriöt (sv: Betalningsstörningar)
 ///
 /// JSON `maksuhairiot`: esitystapa Otsikko.
 ///
 /// Shape `6568a844e2f01219`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MaksuhairiotX6568A844 {
     /// Hakijalla on maksuvaikeuksia (sv: Klienten har betalningsproblem)
     ///
     /// JSON `hakijalla_on_maksuvaikeuksia`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijalla_on_maksuvaikeuksia: Option<bool>,
     /// Hakijalla on maksuhäiriömerkintöjä (sv: Sökande har anmärkningar om betalningsstörning)
     ///
     /// JSON `hakijalla_on_maksuhairiomerkintoja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijalla_on_maksuhairiomerkintoja: Option<bool>,
     /// Hakijalla on velkoja perinnässä (sv: Sökande har skulder som är föremål för indrivning)
     ///
     /// JSON `hakijalla_on_velkoja_perinnassa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijalla_on_velkoja_perinnassa: Option<bool>,
     /// Hakijalla on velkoja ulosotossa (sv: Sökande har skulder som är föremål för utsökning)
     ///
     /// JSON `hakijalla_on_velkoja_ulosotossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijalla_on_velkoja_ulosotossa: Option<bool>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
 }
 impl MaksuhairiotX6568A844 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             hakijalla_on_maksuvaikeuksia: None,
@@ -2353,33 +4929,88 @@ impl MaksuhairiotX6568A844 {
             lisatiedot: None,
         }
     }
+    /// Set `hakijalla_on_maksuvaikeuksia` (builder).
+    #[inline]
+    pub fn with_hakijalla_on_maksuvaikeuksia(mut self, value: bool) -> Self {
+        self.hakijalla_on_maksuvaikeuksia = Some(value);
+        self
+    }
+    /// Set `hakijalla_on_maksuhairiomerkintoja` (builder).
+    #[inline]
+    pub fn with_hakijalla_on_maksuhairiomerkintoja(mut self, value: bool) -> Self {
+        self.hakijalla_on_maksuhairiomerkintoja = Some(value);
+        self
+    }
+    /// Set `hakijalla_on_velkoja_perinnassa` (builder).
+    #[inline]
+    pub fn with_hakijalla_on_velkoja_perinnassa(mut self, value: bool) -> Self {
+        self.hakijalla_on_velkoja_perinnassa = Some(value);
+        self
+    }
+    /// Set `hakijalla_on_velkoja_ulosotossa` (builder).
+    #[inline]
+    pub fn with_hakijalla_on_velkoja_ulosotossa(mut self, value: bool) -> Self {
+        self.hakijalla_on_velkoja_ulosotossa = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MaksuhairiotX6568A844 {
+    const KEYS: &'static [&'static str] = &[
+        "hakijalla_on_maksuvaikeuksia",
+        "hakijalla_on_maksuhairiomerkintoja",
+        "hakijalla_on_velkoja_perinnassa",
+        "hakijalla_on_velkoja_ulosotossa",
+        "lisatiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            hakijalla_on_maksuvaikeuksia: f.opt(0usize)?,
+            hakijalla_on_maksuhairiomerkintoja: f.opt(1usize)?,
+            hakijalla_on_velkoja_perinnassa: f.opt(2usize)?,
+            hakijalla_on_velkoja_ulosotossa: f.opt(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.hakijalla_on_maksuvaikeuksia);
+        w.opt(1usize, &self.hakijalla_on_maksuhairiomerkintoja);
+        w.opt(2usize, &self.hakijalla_on_velkoja_perinnassa);
+        w.opt(3usize, &self.hakijalla_on_velkoja_ulosotossa);
+        w.opt(4usize, &self.lisatiedot);
+    }
+}
+sosmeta_types::record!(MaksuhairiotX6568A844);
 /// Työsuhde (sv: Anställningsförhållande)
 ///
 /// JSON `tyosuhde`: toistuva.
 ///
 /// Shape `25f507e68254f9d5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyosuhdeX25F507E6 {
     /// Työnantaja (sv: Arbetsgivaren)
     ///
     /// JSON `tyonantaja`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyonantaja: Option<String>,
     /// Osa-aikainen (sv: Deltidsanställning)
     ///
     /// JSON `osa_aikainen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osa_aikainen: Option<bool>,
     /// Määräaikainen (sv: Visstidsanställning)
     ///
     /// JSON `maaraaikainen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaikainen: Option<bool>,
 }
 impl TyosuhdeX25F507E6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tyonantaja: None,
@@ -2387,59 +5018,130 @@ impl TyosuhdeX25F507E6 {
             maaraaikainen: None,
         }
     }
+    /// Set `tyonantaja` (builder).
+    #[inline]
+    pub fn with_tyonantaja(mut self, value: String) -> Self {
+        self.tyonantaja = Some(value);
+        self
+    }
+    /// Set `osa_aikainen` (builder).
+    #[inline]
+    pub fn with_osa_aikainen(mut self, value: bool) -> Self {
+        self.osa_aikainen = Some(value);
+        self
+    }
+    /// Set `maaraaikainen` (builder).
+    #[inline]
+    pub fn with_maaraaikainen(mut self, value: bool) -> Self {
+        self.maaraaikainen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyosuhdeX25F507E6 {
+    const KEYS: &'static [&'static str] = &[
+        "tyonantaja",
+        "osa_aikainen",
+        "maaraaikainen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tyonantaja: f.opt(0usize)?,
+            osa_aikainen: f.opt(1usize)?,
+            maaraaikainen: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyonantaja);
+        w.opt(1usize, &self.osa_aikainen);
+        w.opt(2usize, &self.maaraaikainen);
+    }
+}
+sosmeta_types::record!(TyosuhdeX25F507E6);
 /// Työ (sv: Arbete)
 ///
 /// Shape `e78835def10fdb37`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyoXE78835DE {
     /// Työsuhde (sv: Anställningsförhållande)
     ///
     /// JSON `tyosuhde`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyosuhde: Option<Vec<TyosuhdeX25F507E6>>,
 }
 impl TyoXE78835DE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { tyosuhde: None }
     }
+    /// Set `tyosuhde` (builder).
+    #[inline]
+    pub fn with_tyosuhde(mut self, value: Vec<TyosuhdeX25F507E6>) -> Self {
+        self.tyosuhde = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyoXE78835DE {
+    const KEYS: &'static [&'static str] = &["tyosuhde"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { tyosuhde: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyosuhde);
+    }
+}
+sosmeta_types::record!(TyoXE78835DE);
 /// Yrittäjyys (sv: Företagande)
 ///
 /// Shape `5f9d7baf3fc1a372`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YrittajyysX5F9D7BAF {
     /// Yritys (sv: Företag)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yritys: Option<YritysX02FF5FBE>,
 }
 impl YrittajyysX5F9D7BAF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { yritys: None }
     }
+    /// Set `yritys` (builder).
+    #[inline]
+    pub fn with_yritys(mut self, value: YritysX02FF5FBE) -> Self {
+        self.yritys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YrittajyysX5F9D7BAF {
+    const KEYS: &'static [&'static str] = &["yritys"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { yritys: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yritys);
+    }
+}
+sosmeta_types::record!(YrittajyysX5F9D7BAF);
 /// Työtilanne (sv: Arbetssituation)
 ///
 /// Shape `19b7e3b4f29be3b4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyotilanneX19B7E3B4 {
     /// Työ (sv: Arbete)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyo: Option<TyoXE78835DE>,
     /// Työttömyys (sv: Arbetslöshet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyottomyys: Option<LapsenSijoitusX7CADBB03>,
     /// Yrittäjyys (sv: Företagande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yrittajyys: Option<YrittajyysX5F9D7BAF>,
 }
 impl TyotilanneX19B7E3B4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tyo: None,
@@ -2447,57 +5149,112 @@ impl TyotilanneX19B7E3B4 {
             yrittajyys: None,
         }
     }
+    /// Set `tyo` (builder).
+    #[inline]
+    pub fn with_tyo(mut self, value: TyoXE78835DE) -> Self {
+        self.tyo = Some(value);
+        self
+    }
+    /// Set `tyottomyys` (builder).
+    #[inline]
+    pub fn with_tyottomyys(mut self, value: LapsenSijoitusX7CADBB03) -> Self {
+        self.tyottomyys = Some(value);
+        self
+    }
+    /// Set `yrittajyys` (builder).
+    #[inline]
+    pub fn with_yrittajyys(mut self, value: YrittajyysX5F9D7BAF) -> Self {
+        self.yrittajyys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyotilanneX19B7E3B4 {
+    const KEYS: &'static [&'static str] = &["tyo", "tyottomyys", "yrittajyys"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tyo: f.opt(0usize)?,
+            tyottomyys: f.opt(1usize)?,
+            yrittajyys: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tyo);
+        w.opt(1usize, &self.tyottomyys);
+        w.opt(2usize, &self.yrittajyys);
+    }
+}
+sosmeta_types::record!(TyotilanneX19B7E3B4);
 /// Varallisuus (sv: Förmögenhet)
 ///
 /// JSON `varallisuus`: toistuva.
 ///
 /// Shape `33be846fee049682`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VarallisuusX33BE846F {
     /// Varallisuuslaji (sv: Förmögenhetsslag)
     ///
     /// JSON `varallisuuslaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan varallisuuden laji 1.2.246.537.6.1255, `urn:oid:1.2.246.537.6.1255`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuuslaji: Option<sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>>,
 }
 impl VarallisuusX33BE846F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { varallisuuslaji: None }
     }
+    /// Set `varallisuuslaji` (builder).
+    #[inline]
+    pub fn with_varallisuuslaji(
+        mut self,
+        value: sosmeta_types::Coded<VarallisuuslajiXF0F2DEC7>,
+    ) -> Self {
+        self.varallisuuslaji = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VarallisuusX33BE846F {
+    const KEYS: &'static [&'static str] = &["varallisuuslaji"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            varallisuuslaji: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.varallisuuslaji);
+    }
+}
+sosmeta_types::record!(VarallisuusX33BE846F);
 /// Velka (sv: Skuld)
 ///
 /// JSON `velka`: toistuva.
 ///
 /// Shape `63ed4e37371a2c6e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VelkaX63ED4E37 {
     /// Velkalaji (sv: Skuldslag)
     ///
     /// JSON `velkalaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan velan laji 1.2.246.537.6.1257, `urn:oid:1.2.246.537.6.1257`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velkalaji: Option<sosmeta_types::Coded<VelkalajiX7CA7845A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
 }
 impl VelkaX63ED4E37 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             velkalaji: None,
@@ -2505,36 +5262,71 @@ impl VelkaX63ED4E37 {
             maara: None,
         }
     }
+    /// Set `velkalaji` (builder).
+    #[inline]
+    pub fn with_velkalaji(
+        mut self,
+        value: sosmeta_types::Coded<VelkalajiX7CA7845A>,
+    ) -> Self {
+        self.velkalaji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VelkaX63ED4E37 {
+    const KEYS: &'static [&'static str] = &["velkalaji", "kuvaus", "maara"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            velkalaji: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            maara: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.velkalaji);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.maara);
+    }
+}
+sosmeta_types::record!(VelkaX63ED4E37);
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
 /// Shape `8c2f88f3de9a9ecb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaloudellinenTilanneX8C2F88F3 {
     /// Tulo (sv: Inkomst)
     ///
     /// JSON `tulo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulo: Option<Vec<TuloXAE7B16F2>>,
     /// Varallisuus (sv: Förmögenhet)
     ///
     /// JSON `varallisuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varallisuus: Option<Vec<VarallisuusX33BE846F>>,
     /// Meno (sv: Utgift)
     ///
     /// JSON `meno`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meno: Option<Vec<MenoX444C0AC0>>,
     /// Velka (sv: Skuld)
     ///
     /// JSON `velka`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub velka: Option<Vec<VelkaX63ED4E37>>,
 }
 impl TaloudellinenTilanneX8C2F88F3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulo: None,
@@ -2543,37 +5335,76 @@ impl TaloudellinenTilanneX8C2F88F3 {
             velka: None,
         }
     }
+    /// Set `tulo` (builder).
+    #[inline]
+    pub fn with_tulo(mut self, value: Vec<TuloXAE7B16F2>) -> Self {
+        self.tulo = Some(value);
+        self
+    }
+    /// Set `varallisuus` (builder).
+    #[inline]
+    pub fn with_varallisuus(mut self, value: Vec<VarallisuusX33BE846F>) -> Self {
+        self.varallisuus = Some(value);
+        self
+    }
+    /// Set `meno` (builder).
+    #[inline]
+    pub fn with_meno(mut self, value: Vec<MenoX444C0AC0>) -> Self {
+        self.meno = Some(value);
+        self
+    }
+    /// Set `velka` (builder).
+    #[inline]
+    pub fn with_velka(mut self, value: Vec<VelkaX63ED4E37>) -> Self {
+        self.velka = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TaloudellinenTilanneX8C2F88F3 {
+    const KEYS: &'static [&'static str] = &["tulo", "varallisuus", "meno", "velka"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulo: f.opt(0usize)?,
+            varallisuus: f.opt(1usize)?,
+            meno: f.opt(2usize)?,
+            velka: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulo);
+        w.opt(1usize, &self.varallisuus);
+        w.opt(2usize, &self.meno);
+        w.opt(3usize, &self.velka);
+    }
+}
+sosmeta_types::record!(TaloudellinenTilanneX8C2F88F3);
 /// Hakijan ja hänen puolisonsa elämäntilanne (sv: Livssituationen för sökande och maken eller makan)
 ///
 /// JSON `hakijan_ja_hanen_puolisonsa_elamantilanne`: toistuva.
 ///
 /// Shape `3a777846467376ad`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakijanJaHanenPuolisonsaElamantilanneX3A777846 {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX5B1E87AC>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Työtilanne (sv: Arbetssituation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotilanne: Option<TyotilanneX19B7E3B4>,
     /// Taloudellinen tilanne (sv: Ekonomisk situation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudellinen_tilanne: Option<TaloudellinenTilanneX8C2F88F3>,
     /// Eläkkeelle siirtyminen (sv: Pensionering)
     ///
     /// JSON `elakkeelle_siirtyminen`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elakkeelle_siirtyminen: Option<sosmeta_types::PartialDate>,
 }
 impl HakijanJaHanenPuolisonsaElamantilanneX3A777846 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
@@ -2583,14 +5414,77 @@ impl HakijanJaHanenPuolisonsaElamantilanneX3A777846 {
             elakkeelle_siirtyminen: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `tyotilanne` (builder).
+    #[inline]
+    pub fn with_tyotilanne(mut self, value: TyotilanneX19B7E3B4) -> Self {
+        self.tyotilanne = Some(value);
+        self
+    }
+    /// Set `taloudellinen_tilanne` (builder).
+    #[inline]
+    pub fn with_taloudellinen_tilanne(
+        mut self,
+        value: TaloudellinenTilanneX8C2F88F3,
+    ) -> Self {
+        self.taloudellinen_tilanne = Some(value);
+        self
+    }
+    /// Set `elakkeelle_siirtyminen` (builder).
+    #[inline]
+    pub fn with_elakkeelle_siirtyminen(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.elakkeelle_siirtyminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HakijanJaHanenPuolisonsaElamantilanneX3A777846 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "kuvaus",
+        "tyotilanne",
+        "taloudellinen_tilanne",
+        "elakkeelle_siirtyminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+            tyotilanne: f.opt(2usize)?,
+            taloudellinen_tilanne: f.opt(3usize)?,
+            elakkeelle_siirtyminen: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.kuvaus);
+        w.opt(2usize, &self.tyotilanne);
+        w.opt(3usize, &self.taloudellinen_tilanne);
+        w.opt(4usize, &self.elakkeelle_siirtyminen);
+    }
+}
+sosmeta_types::record!(HakijanJaHanenPuolisonsaElamantilanneX3A777846);
 /// Palveluohjaus (sv: Servicehandledning)
 ///
 /// JSON `palveluohjaus`: esitystapa Otsikko.
 ///
 /// Shape `3cfb7ed1ed11a191`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalveluohjausX3CFB7ED1 {
     /// Hakija hakee sosiaalista luottoa (sv: Sökande ansöker om social kredit)
     ///
@@ -2611,11 +5505,11 @@ pub struct PalveluohjausX3CFB7ED1 {
     /// Ohjattu muualle (sv: Hänvisad till annat ställe)
     ///
     /// JSON `ohjattu_muualle`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohjattu_muualle: Option<String>,
 }
 impl PalveluohjausX3CFB7ED1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         hakija_hakee_sosiaalista_luottoa: bool,
         ohjattu_velkaneuvontaan: bool,
@@ -2630,12 +5524,45 @@ impl PalveluohjausX3CFB7ED1 {
             ohjattu_muualle: None,
         }
     }
+    /// Set `ohjattu_muualle` (builder).
+    #[inline]
+    pub fn with_ohjattu_muualle(mut self, value: String) -> Self {
+        self.ohjattu_muualle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalveluohjausX3CFB7ED1 {
+    const KEYS: &'static [&'static str] = &[
+        "hakija_hakee_sosiaalista_luottoa",
+        "ohjattu_velkaneuvontaan",
+        "ohjattu_muihin_sosiaalipalveluihin",
+        "ohjattu_takuu_saatioon",
+        "ohjattu_muualle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            hakija_hakee_sosiaalista_luottoa: f.req(0usize)?,
+            ohjattu_velkaneuvontaan: f.req(1usize)?,
+            ohjattu_muihin_sosiaalipalveluihin: f.req(2usize)?,
+            ohjattu_takuu_saatioon: f.req(3usize)?,
+            ohjattu_muualle: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.hakija_hakee_sosiaalista_luottoa);
+        w.req(1usize, &self.ohjattu_velkaneuvontaan);
+        w.req(2usize, &self.ohjattu_muihin_sosiaalipalveluihin);
+        w.req(3usize, &self.ohjattu_takuu_saatioon);
+        w.opt(4usize, &self.ohjattu_muualle);
+    }
+}
+sosmeta_types::record!(PalveluohjausX3CFB7ED1);
 /// Sosiaalisen luototuksen tarpeen arvio (sv: Bedömning av behovet av social kreditgivning)
 ///
 /// Shape `08b5e13c3f3a358d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalisenLuototuksenTarpeenArvioX08B5E13C {
     /// Asiakas (sv: Klient)
     ///
@@ -2644,24 +5571,20 @@ pub struct SosiaalisenLuototuksenTarpeenArvioX08B5E13C {
     /// Luototukseen ohjannut taho (sv: Aktör som hänvisat till utkomststöd)
     ///
     /// JSON `luototukseen_ohjannut_taho`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luototukseen_ohjannut_taho: Option<String>,
     /// Osallistujat (sv: Deltagare)
     ///
     /// JSON `osallistujat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujat: Option<String>,
     /// Sosiaaliseen luototukseen vaikuttavat asiakkuudet (sv: Klientrelationer som påverkar social kreditgivning)
     ///
     /// JSON `sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet: Option<
         SosiaaliseenLuototukseenVaikuttavatAsiakkuudetX567F3F70,
     >,
     /// Maksuhäiriöt (sv: Betalningsstörningar)
     ///
     /// JSON `maksuhairiot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maksuhairiot: Option<MaksuhairiotX6568A844>,
     /// Sosiaalisen luoton käyttötarkoitus (sv: Användningssyfte för social kredit)
     ///
@@ -2670,29 +5593,24 @@ pub struct SosiaalisenLuototuksenTarpeenArvioX08B5E13C {
     /// Hakijan ja hänen puolisonsa elämäntilanne (sv: Livssituationen för sökande och maken eller makan)
     ///
     /// JSON `hakijan_ja_hanen_puolisonsa_elamantilanne`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijan_ja_hanen_puolisonsa_elamantilanne: Option<
         Vec<HakijanJaHanenPuolisonsaElamantilanneX3A777846>,
     >,
     /// Palveluohjaus (sv: Servicehandledning)
     ///
     /// JSON `palveluohjaus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palveluohjaus: Option<PalveluohjausX3CFB7ED1>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2701,6 +5619,7 @@ pub struct SosiaalisenLuototuksenTarpeenArvioX08B5E13C {
 }
 impl SosiaalisenLuototuksenTarpeenArvioX08B5E13C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         sosiaalisen_luoton_kayttotarkoitus: sosmeta_types::NonEmptyString,
@@ -2721,53 +5640,201 @@ impl SosiaalisenLuototuksenTarpeenArvioX08B5E13C {
             laatija,
         }
     }
+    /// Set `luototukseen_ohjannut_taho` (builder).
+    #[inline]
+    pub fn with_luototukseen_ohjannut_taho(mut self, value: String) -> Self {
+        self.luototukseen_ohjannut_taho = Some(value);
+        self
+    }
+    /// Set `osallistujat` (builder).
+    #[inline]
+    pub fn with_osallistujat(mut self, value: String) -> Self {
+        self.osallistujat = Some(value);
+        self
+    }
+    /// Set `sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet` (builder).
+    #[inline]
+    pub fn with_sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet(
+        mut self,
+        value: SosiaaliseenLuototukseenVaikuttavatAsiakkuudetX567F3F70,
+    ) -> Self {
+        self.sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet = Some(value);
+        self
+    }
+    /// Set `maksuhairiot` (builder).
+    #[inline]
+    pub fn with_maksuhairiot(mut self, value: MaksuhairiotX6568A844) -> Self {
+        self.maksuhairiot = Some(value);
+        self
+    }
+    /// Set `hakijan_ja_hanen_puolisonsa_elamantilanne` (builder).
+    #[inline]
+    pub fn with_hakijan_ja_hanen_puolisonsa_elamantilanne(
+        mut self,
+        value: Vec<HakijanJaHanenPuolisonsaElamantilanneX3A777846>,
+    ) -> Self {
+        self.hakijan_ja_hanen_puolisonsa_elamantilanne = Some(value);
+        self
+    }
+    /// Set `palveluohjaus` (builder).
+    #[inline]
+    pub fn with_palveluohjaus(mut self, value: PalveluohjausX3CFB7ED1) -> Self {
+        self.palveluohjaus = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalisenLuototuksenTarpeenArvioX08B5E13C {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "luototukseen_ohjannut_taho",
+        "osallistujat",
+        "sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet",
+        "maksuhairiot",
+        "sosiaalisen_luoton_kayttotarkoitus",
+        "hakijan_ja_hanen_puolisonsa_elamantilanne",
+        "palveluohjaus",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            luototukseen_ohjannut_taho: f.opt(1usize)?,
+            osallistujat: f.opt(2usize)?,
+            sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet: f.opt(3usize)?,
+            maksuhairiot: f.opt(4usize)?,
+            sosiaalisen_luoton_kayttotarkoitus: f.req(5usize)?,
+            hakijan_ja_hanen_puolisonsa_elamantilanne: f.opt(6usize)?,
+            palveluohjaus: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            lakiselostus: f.opt(9usize)?,
+            paivamaara: f.opt(10usize)?,
+            laatija: f.req(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.luototukseen_ohjannut_taho);
+        w.opt(2usize, &self.osallistujat);
+        w.opt(3usize, &self.sosiaaliseen_luototukseen_vaikuttavat_asiakkuudet);
+        w.opt(4usize, &self.maksuhairiot);
+        w.req(5usize, &self.sosiaalisen_luoton_kayttotarkoitus);
+        w.opt(6usize, &self.hakijan_ja_hanen_puolisonsa_elamantilanne);
+        w.opt(7usize, &self.palveluohjaus);
+        w.opt(8usize, &self.lisatiedot);
+        w.opt(9usize, &self.lakiselostus);
+        w.opt(10usize, &self.paivamaara);
+        w.req(11usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SosiaalisenLuototuksenTarpeenArvioX08B5E13C);
 /// Ilmoittaja (sv: Anmälare)
 ///
 /// Shape `6fbeaecd4f4e2032`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoittajaX6FBEAECD {
     /// Ammattihenkilö (sv: Yrkesutbildad person)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilo: Option<OmatyontekijaX121E01FD>,
 }
 impl IlmoittajaX6FBEAECD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { ammattihenkilo: None }
     }
+    /// Set `ammattihenkilo` (builder).
+    #[inline]
+    pub fn with_ammattihenkilo(mut self, value: OmatyontekijaX121E01FD) -> Self {
+        self.ammattihenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoittajaX6FBEAECD {
+    const KEYS: &'static [&'static str] = &["ammattihenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ammattihenkilo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ammattihenkilo);
+    }
+}
+sosmeta_types::record!(IlmoittajaX6FBEAECD);
 /// Ilmoitus (sv: Anmälan)
 ///
 /// JSON `ilmoitus`: pakollinen.
 ///
 /// Shape `c36901f3c289f203`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusXC36901F3 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti, pakollinen.
     pub asiasisalto: sosmeta_types::NonEmptyString,
     /// Ilmoittaja (sv: Anmälare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<IlmoittajaX6FBEAECD>,
 }
 impl IlmoitusXC36901F3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiasisalto: sosmeta_types::NonEmptyString) -> Self {
         Self {
             asiasisalto,
             ilmoittaja: None,
         }
     }
+    /// Set `ilmoittaja` (builder).
+    #[inline]
+    pub fn with_ilmoittaja(mut self, value: IlmoittajaX6FBEAECD) -> Self {
+        self.ilmoittaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoitusXC36901F3 {
+    const KEYS: &'static [&'static str] = &["asiasisalto", "ilmoittaja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiasisalto: f.req(0usize)?,
+            ilmoittaja: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiasisalto);
+        w.opt(1usize, &self.ilmoittaja);
+    }
+}
+sosmeta_types::record!(IlmoitusXC36901F3);
 /// Vapaaehtoinen velkajärjestelyilmoitus (sv: Frivillig anmälan om skuldsanering)
 ///
 /// Shape `70187961cbf6afa6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VapaaehtoinenVelkajarjestelyilmoitusX70187961 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -2784,7 +5851,6 @@ pub struct VapaaehtoinenVelkajarjestelyilmoitusX70187961 {
     /// Ilmoittamispäivämäärä (sv: Anmälningsdatum)
     ///
     /// JSON `ilmoittamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Palvelunjärjestäjä (sv: Tjänsteanordnare)
     ///
@@ -2793,16 +5859,15 @@ pub struct VapaaehtoinenVelkajarjestelyilmoitusX70187961 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
 impl VapaaehtoinenVelkajarjestelyilmoitusX70187961 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
@@ -2819,14 +5884,68 @@ impl VapaaehtoinenVelkajarjestelyilmoitusX70187961 {
             lakiselostus: None,
         }
     }
+    /// Set `ilmoittamispaivamaara` (builder).
+    #[inline]
+    pub fn with_ilmoittamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.ilmoittamispaivamaara = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VapaaehtoinenVelkajarjestelyilmoitusX70187961 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "ilmoitus",
+        "ilmoittamispaivamaara",
+        "palvelunjarjestaja",
+        "lisatiedot",
+        "lakiselostus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            ilmoitus: f.req(2usize)?,
+            ilmoittamispaivamaara: f.opt(3usize)?,
+            palvelunjarjestaja: f.req(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.ilmoitus);
+        w.opt(3usize, &self.ilmoittamispaivamaara);
+        w.req(4usize, &self.palvelunjarjestaja);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+    }
+}
+sosmeta_types::record!(VapaaehtoinenVelkajarjestelyilmoitusX70187961);
 /// Vastausosoite (sv: Svarsadress)
 ///
 /// JSON `vastausosoite`: pakollinen.
 ///
 /// Shape `6c23be4d61e7fb3d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastausosoiteX6C23BE4D {
     /// Palveluyksikön nimi (sv: Serviceenhetens namn)
     ///
@@ -2835,16 +5954,15 @@ pub struct VastausosoiteX6C23BE4D {
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
     pub palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX13B4DC11>,
     /// Yhteyshenkilö (sv: Kontaktperson)
     ///
     /// JSON `yhteyshenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<Vec<YhteyshenkiloX5B1E87AC>>,
 }
 impl VastausosoiteX6C23BE4D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palveluyksikon_nimi: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
     ) -> Self {
@@ -2854,29 +5972,59 @@ impl VastausosoiteX6C23BE4D {
             yhteyshenkilo: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX13B4DC11) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: Vec<YhteyshenkiloX5B1E87AC>) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastausosoiteX6C23BE4D {
+    const KEYS: &'static [&'static str] = &[
+        "palveluyksikon_nimi",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palveluyksikon_nimi: f.req(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+            yhteyshenkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palveluyksikon_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+        w.opt(2usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(VastausosoiteX6C23BE4D);
 /// Pyyntö (sv: Begäran)
 ///
 /// JSON `pyynto`: pakollinen.
 ///
 /// Shape `63356e12d831ae64`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PyyntoX63356E12 {
     /// Pyydetyt asiakirjat (sv: Begärda handlingar)
     ///
     /// JSON `pyydetyt_asiakirjat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyydetyt_asiakirjat: Option<String>,
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Vastausosoite (sv: Svarsadress)
     ///
@@ -2885,11 +6033,11 @@ pub struct PyyntoX63356E12 {
     /// Vastauksen määräaika (sv: Tidsfrist för svaret)
     ///
     /// JSON `vastauksen_maaraaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastauksen_maaraaika: Option<sosmeta_types::PartialDate>,
 }
 impl PyyntoX63356E12 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(vastausosoite: VastausosoiteX6C23BE4D) -> Self {
         Self {
             pyydetyt_asiakirjat: None,
@@ -2899,12 +6047,66 @@ impl PyyntoX63356E12 {
             vastauksen_maaraaika: None,
         }
     }
+    /// Set `pyydetyt_asiakirjat` (builder).
+    #[inline]
+    pub fn with_pyydetyt_asiakirjat(mut self, value: String) -> Self {
+        self.pyydetyt_asiakirjat = Some(value);
+        self
+    }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `vastauksen_maaraaika` (builder).
+    #[inline]
+    pub fn with_vastauksen_maaraaika(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vastauksen_maaraaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PyyntoX63356E12 {
+    const KEYS: &'static [&'static str] = &[
+        "pyydetyt_asiakirjat",
+        "asiasisalto",
+        "perustelu",
+        "vastausosoite",
+        "vastauksen_maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pyydetyt_asiakirjat: f.opt(0usize)?,
+            asiasisalto: f.opt(1usize)?,
+            perustelu: f.opt(2usize)?,
+            vastausosoite: f.req(3usize)?,
+            vastauksen_maaraaika: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.pyydetyt_asiakirjat);
+        w.opt(1usize, &self.asiasisalto);
+        w.opt(2usize, &self.perustelu);
+        w.req(3usize, &self.vastausosoite);
+        w.opt(4usize, &self.vastauksen_maaraaika);
+    }
+}
+sosmeta_types::record!(PyyntoX63356E12);
 /// Verotietopyyntö (sv: Begäran om skatteuppgifter)
 ///
 /// Shape `9506a88884edc6af`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerotietopyyntoX9506A888 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -2921,22 +6123,18 @@ pub struct VerotietopyyntoX9506A888 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2945,6 +6143,7 @@ pub struct VerotietopyyntoX9506A888 {
 }
 impl VerotietopyyntoX9506A888 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
@@ -2962,4 +6161,65 @@ impl VerotietopyyntoX9506A888 {
             laatija,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VerotietopyyntoX9506A888 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "pyynto",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            pyynto: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            lakiselostus: f.opt(4usize)?,
+            liiteluettelo: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            laatija: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.pyynto);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.lakiselostus);
+        w.opt(5usize, &self.liiteluettelo);
+        w.opt(6usize, &self.paivamaara);
+        w.req(7usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VerotietopyyntoX9506A888);

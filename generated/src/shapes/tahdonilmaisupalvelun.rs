@@ -32,8 +32,7 @@ sosmeta_types::code_list!(
 /// JSON `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen`: toistuva, ehdollisesti pakollinen.
 ///
 /// Shape `9c71d9464f1050f3`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -46,17 +45,14 @@ pub struct HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Edunvalvojan tunniste (sv: Intressebevakarens identifikationskod)
     ///
     /// JSON `edunvalvojan_tunniste`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvojan_tunniste: Option<String>,
     /// Rooli (sv: Roll)
     ///
@@ -67,6 +63,7 @@ pub struct HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 {
 }
 impl HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -81,14 +78,66 @@ impl HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 {
             rooli,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `edunvalvojan_tunniste` (builder).
+    #[inline]
+    pub fn with_edunvalvojan_tunniste(mut self, value: String) -> Self {
+        self.edunvalvojan_tunniste = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "edunvalvojan_tunniste",
+        "rooli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            edunvalvojan_tunniste: f.opt(4usize)?,
+            rooli: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.edunvalvojan_tunniste);
+        w.req(5usize, &self.rooli);
+    }
+}
+sosmeta_types::record!(HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946);
 /// Rekisterinpitäjää koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller den personuppgiftsansvarige)
 ///
 /// JSON `rekisterinpitajaa_koskeva_luovutuskielto`: toistuva.
 ///
 /// Shape `e4b7c4aa3a9c5ffc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA {
     /// Rekisterinpitäjä, jonka tietojen luovutus kielletään (sv: Personuppgiftsansvarig vars uppgifter förbudet mot utlämnande gäller)
     ///
@@ -105,18 +154,17 @@ pub struct RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA {
     /// Kieltäjä on laillinen edustaja (sv: Personen är klientens lagliga företrädare)
     ///
     /// JSON `kieltaja_on_laillinen_edustaja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kieltaja_on_laillinen_edustaja: Option<bool>,
     /// Henkilö, joka kieltää asiakastietojen luovuttamisen (sv: Person som förbjuder utlämnande av klientuppgifter)
     ///
     /// JSON `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen`: toistuva, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: Option<
         Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
     >,
 }
 impl RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         rekisterinpitaja_jonka_tietojen_luovutus_kielletaan: sosmeta_types::NonEmptyVec<
             sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
@@ -130,38 +178,100 @@ impl RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA {
             henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: None,
         }
     }
+    /// Set `kieltaja_on_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_kieltaja_on_laillinen_edustaja(mut self, value: bool) -> Self {
+        self.kieltaja_on_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen` (builder).
+    #[inline]
+    pub fn with_henkilo_joka_kieltaa_asiakastietojen_luovuttamisen(
+        mut self,
+        value: Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
+    ) -> Self {
+        self.henkilo_joka_kieltaa_asiakastietojen_luovuttamisen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA {
+    const KEYS: &'static [&'static str] = &[
+        "rekisterinpitaja_jonka_tietojen_luovutus_kielletaan",
+        "kiellon_asettamisen_ajankohta",
+        "kieltaja_on_laillinen_edustaja",
+        "henkilo_joka_kieltaa_asiakastietojen_luovuttamisen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            rekisterinpitaja_jonka_tietojen_luovutus_kielletaan: f.req(0usize)?,
+            kiellon_asettamisen_ajankohta: f.req(1usize)?,
+            kieltaja_on_laillinen_edustaja: f.opt(2usize)?,
+            henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.rekisterinpitaja_jonka_tietojen_luovutus_kielletaan);
+        w.req(1usize, &self.kiellon_asettamisen_ajankohta);
+        w.opt(2usize, &self.kieltaja_on_laillinen_edustaja);
+        w.opt(3usize, &self.henkilo_joka_kieltaa_asiakastietojen_luovuttamisen);
+    }
+}
+sosmeta_types::record!(RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA);
 /// Rekisterinpitäjää koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller den personuppgiftsansvarige)
 ///
 /// JSON `rekisterinpitajaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
 ///
 /// Shape `ecc27a5b557bc117`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B {
     /// Rekisterinpitäjää koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller den personuppgiftsansvarige)
     ///
     /// JSON `rekisterinpitajaa_koskeva_luovutuskielto`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterinpitajaa_koskeva_luovutuskielto: Option<
         Vec<RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA>,
     >,
 }
 impl RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             rekisterinpitajaa_koskeva_luovutuskielto: None,
         }
     }
+    /// Set `rekisterinpitajaa_koskeva_luovutuskielto` (builder).
+    #[inline]
+    pub fn with_rekisterinpitajaa_koskeva_luovutuskielto(
+        mut self,
+        value: Vec<RekisterinpitajaaKoskevaLuovutuskieltoXE4B7C4AA>,
+    ) -> Self {
+        self.rekisterinpitajaa_koskeva_luovutuskielto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B {
+    const KEYS: &'static [&'static str] = &["rekisterinpitajaa_koskeva_luovutuskielto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            rekisterinpitajaa_koskeva_luovutuskielto: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.rekisterinpitajaa_koskeva_luovutuskielto);
+    }
+}
+sosmeta_types::record!(RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B);
 /// Palvelutehtävää koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller serviceuppgiften)
 ///
 /// JSON `palvelutehtavaa_koskeva_luovutuskielto`: toistuva.
 ///
 /// Shape `031e6f25c934ce81`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25 {
     /// Palvelutehtävä, jonka tietojen luovutus kielletään (sv: Serviceuppgift som omfattar de uppgifter som förbudet mot utlämnande gäller)
     ///
@@ -178,18 +288,17 @@ pub struct PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25 {
     /// Kieltäjä on laillinen edustaja (sv: Personen är klientens lagliga företrädare)
     ///
     /// JSON `kieltaja_on_laillinen_edustaja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kieltaja_on_laillinen_edustaja: Option<bool>,
     /// Henkilö, joka kieltää asiakastietojen luovuttamisen (sv: Person som förbjuder utlämnande av klientuppgifter)
     ///
     /// JSON `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen`: toistuva, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: Option<
         Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
     >,
 }
 impl PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palvelutehtava_jonka_tietojen_luovutus_kielletaan: sosmeta_types::NonEmptyVec<
             sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
@@ -203,38 +312,99 @@ impl PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25 {
             henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: None,
         }
     }
+    /// Set `kieltaja_on_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_kieltaja_on_laillinen_edustaja(mut self, value: bool) -> Self {
+        self.kieltaja_on_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen` (builder).
+    #[inline]
+    pub fn with_henkilo_joka_kieltaa_asiakastietojen_luovuttamisen(
+        mut self,
+        value: Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
+    ) -> Self {
+        self.henkilo_joka_kieltaa_asiakastietojen_luovuttamisen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutehtava_jonka_tietojen_luovutus_kielletaan",
+        "kiellon_asettamisen_ajankohta",
+        "kieltaja_on_laillinen_edustaja",
+        "henkilo_joka_kieltaa_asiakastietojen_luovuttamisen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtava_jonka_tietojen_luovutus_kielletaan: f.req(0usize)?,
+            kiellon_asettamisen_ajankohta: f.req(1usize)?,
+            kieltaja_on_laillinen_edustaja: f.opt(2usize)?,
+            henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutehtava_jonka_tietojen_luovutus_kielletaan);
+        w.req(1usize, &self.kiellon_asettamisen_ajankohta);
+        w.opt(2usize, &self.kieltaja_on_laillinen_edustaja);
+        w.opt(3usize, &self.henkilo_joka_kieltaa_asiakastietojen_luovuttamisen);
+    }
+}
+sosmeta_types::record!(PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25);
 /// Palvelutehtävää koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller serviceuppgiften)
 ///
 /// JSON `palvelutehtavaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
 ///
 /// Shape `785c50b564db4c1d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5 {
     /// Palvelutehtävää koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller serviceuppgiften)
     ///
     /// JSON `palvelutehtavaa_koskeva_luovutuskielto`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtavaa_koskeva_luovutuskielto: Option<
         Vec<PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25>,
     >,
 }
 impl PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelutehtavaa_koskeva_luovutuskielto: None,
         }
     }
+    /// Set `palvelutehtavaa_koskeva_luovutuskielto` (builder).
+    #[inline]
+    pub fn with_palvelutehtavaa_koskeva_luovutuskielto(
+        mut self,
+        value: Vec<PalvelutehtavaaKoskevaLuovutuskieltoX031E6F25>,
+    ) -> Self {
+        self.palvelutehtavaa_koskeva_luovutuskielto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5 {
+    const KEYS: &'static [&'static str] = &["palvelutehtavaa_koskeva_luovutuskielto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutehtavaa_koskeva_luovutuskielto: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelutehtavaa_koskeva_luovutuskielto);
+    }
+}
+sosmeta_types::record!(PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5);
 /// Asiakirja, jonka luovutus kielletään (sv: Handling vars utlämnande förbjuds)
 ///
 /// JSON `asiakirja_jonka_luovutus_kielletaan`: toistuva, pakollinen.
 ///
 /// Shape `702a3761bf88bc98`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakirjaJonkaLuovutusKielletaanX702A3761 {
     /// OID-tunnus (sv: OID-kod)
     ///
@@ -245,16 +415,15 @@ pub struct AsiakirjaJonkaLuovutusKielletaanX702A3761 {
     /// JSON `nimi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakasasiakirjatyyppi 1.2.246.537.6.1506, `urn:oid:1.2.246.537.6.1506`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<sosmeta_types::Coded<NimiX748AB1D3>>,
     /// Laatimisaika (sv: Tidpunkt för upprättande)
     ///
     /// JSON `laatimisaika`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimisaika: Option<sosmeta_types::Instant>,
 }
 impl AsiakirjaJonkaLuovutusKielletaanX702A3761 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(oid_tunnus: sosmeta_types::Identifier) -> Self {
         Self {
             oid_tunnus,
@@ -262,14 +431,43 @@ impl AsiakirjaJonkaLuovutusKielletaanX702A3761 {
             laatimisaika: None,
         }
     }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: sosmeta_types::Coded<NimiX748AB1D3>) -> Self {
+        self.nimi = Some(value);
+        self
+    }
+    /// Set `laatimisaika` (builder).
+    #[inline]
+    pub fn with_laatimisaika(mut self, value: sosmeta_types::Instant) -> Self {
+        self.laatimisaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakirjaJonkaLuovutusKielletaanX702A3761 {
+    const KEYS: &'static [&'static str] = &["oid_tunnus", "nimi", "laatimisaika"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            oid_tunnus: f.req(0usize)?,
+            nimi: f.opt(1usize)?,
+            laatimisaika: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.oid_tunnus);
+        w.opt(1usize, &self.nimi);
+        w.opt(2usize, &self.laatimisaika);
+    }
+}
+sosmeta_types::record!(AsiakirjaJonkaLuovutusKielletaanX702A3761);
 /// Asiakirjaa koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller handlingar)
 ///
 /// JSON `asiakirjaa_koskeva_luovutuskielto`: toistuva.
 ///
 /// Shape `c22c5459acfb2882`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakirjaaKoskevaLuovutuskieltoXC22C5459 {
     /// Asiakirja, jonka luovutus kielletään (sv: Handling vars utlämnande förbjuds)
     ///
@@ -284,18 +482,17 @@ pub struct AsiakirjaaKoskevaLuovutuskieltoXC22C5459 {
     /// Kieltäjä on laillinen edustaja (sv: Personen är klientens lagliga företrädare)
     ///
     /// JSON `kieltaja_on_laillinen_edustaja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kieltaja_on_laillinen_edustaja: Option<bool>,
     /// Henkilö, joka kieltää asiakastietojen luovuttamisen (sv: Person som förbjuder utlämnande av klientuppgifter)
     ///
     /// JSON `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen`: toistuva, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: Option<
         Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
     >,
 }
 impl AsiakirjaaKoskevaLuovutuskieltoXC22C5459 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakirja_jonka_luovutus_kielletaan: sosmeta_types::NonEmptyVec<
             AsiakirjaJonkaLuovutusKielletaanX702A3761,
@@ -309,66 +506,165 @@ impl AsiakirjaaKoskevaLuovutuskieltoXC22C5459 {
             henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: None,
         }
     }
+    /// Set `kieltaja_on_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_kieltaja_on_laillinen_edustaja(mut self, value: bool) -> Self {
+        self.kieltaja_on_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `henkilo_joka_kieltaa_asiakastietojen_luovuttamisen` (builder).
+    #[inline]
+    pub fn with_henkilo_joka_kieltaa_asiakastietojen_luovuttamisen(
+        mut self,
+        value: Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
+    ) -> Self {
+        self.henkilo_joka_kieltaa_asiakastietojen_luovuttamisen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakirjaaKoskevaLuovutuskieltoXC22C5459 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakirja_jonka_luovutus_kielletaan",
+        "kiellon_asettamisen_ajankohta",
+        "kieltaja_on_laillinen_edustaja",
+        "henkilo_joka_kieltaa_asiakastietojen_luovuttamisen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakirja_jonka_luovutus_kielletaan: f.req(0usize)?,
+            kiellon_asettamisen_ajankohta: f.req(1usize)?,
+            kieltaja_on_laillinen_edustaja: f.opt(2usize)?,
+            henkilo_joka_kieltaa_asiakastietojen_luovuttamisen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakirja_jonka_luovutus_kielletaan);
+        w.req(1usize, &self.kiellon_asettamisen_ajankohta);
+        w.opt(2usize, &self.kieltaja_on_laillinen_edustaja);
+        w.opt(3usize, &self.henkilo_joka_kieltaa_asiakastietojen_luovuttamisen);
+    }
+}
+sosmeta_types::record!(AsiakirjaaKoskevaLuovutuskieltoXC22C5459);
 /// Asiakirjoja koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller handlingar)
 ///
 /// JSON `asiakirjoja_koskevat_luovutuskiellot`: esitystapa Otsikko.
 ///
 /// Shape `a40952c8e42393e7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakirjojaKoskevatLuovutuskiellotXA40952C8 {
     /// Asiakirjaa koskeva luovutuskielto (sv: Förbud mot utlämnande som gäller handlingar)
     ///
     /// JSON `asiakirjaa_koskeva_luovutuskielto`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakirjaa_koskeva_luovutuskielto: Option<
         Vec<AsiakirjaaKoskevaLuovutuskieltoXC22C5459>,
     >,
 }
 impl AsiakirjojaKoskevatLuovutuskiellotXA40952C8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asiakirjaa_koskeva_luovutuskielto: None,
         }
     }
+    /// Set `asiakirjaa_koskeva_luovutuskielto` (builder).
+    #[inline]
+    pub fn with_asiakirjaa_koskeva_luovutuskielto(
+        mut self,
+        value: Vec<AsiakirjaaKoskevaLuovutuskieltoXC22C5459>,
+    ) -> Self {
+        self.asiakirjaa_koskeva_luovutuskielto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakirjojaKoskevatLuovutuskiellotXA40952C8 {
+    const KEYS: &'static [&'static str] = &["asiakirjaa_koskeva_luovutuskielto"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakirjaa_koskeva_luovutuskielto: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakirjaa_koskeva_luovutuskielto);
+    }
+}
+sosmeta_types::record!(AsiakirjojaKoskevatLuovutuskiellotXA40952C8);
 /// Ammattihenkilön laatima asiakirja (sv: Handling som upprättats av en yrkesutbildad person)
 ///
 /// JSON `ammattihenkilon_laatima_asiakirja`: esitystapa Otsikko.
 ///
 /// Shape `70c5f9b58e61b46d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AmmattihenkilonLaatimaAsiakirjaX70C5F9B5 {
     /// Laatija (sv: Upprättad av)
     ///
     /// JSON `laatija`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<LaatijaXA71A9A7D>,
     /// Perustelut tai muut lisätiedot kiellon asettamisesta tai perumisesta (sv: Motiveringar eller andra tilläggsuppgifter om meddelande av eller återkallande av tillstånd för utlämnande)
     ///
     /// JSON `perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta: Option<
         String,
     >,
 }
 impl AmmattihenkilonLaatimaAsiakirjaX70C5F9B5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             laatija: None,
             perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta: None,
         }
     }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: LaatijaXA71A9A7D) -> Self {
+        self.laatija = Some(value);
+        self
+    }
+    /// Set `perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta` (builder).
+    #[inline]
+    pub fn with_perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for AmmattihenkilonLaatimaAsiakirjaX70C5F9B5 {
+    const KEYS: &'static [&'static str] = &[
+        "laatija",
+        "perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            laatija: f.opt(0usize)?,
+            perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.laatija);
+        w.opt(
+            1usize,
+            &self.perustelut_tai_muut_lisatiedot_kiellon_asettamisesta_tai_perumisesta,
+        );
+    }
+}
+sosmeta_types::record!(AmmattihenkilonLaatimaAsiakirjaX70C5F9B5);
 /// Kieltoasiakirja (sv: Förbudshandling)
 ///
 /// Shape `1d7c88e890323ce8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KieltoasiakirjaX1D7C88E8 {
     /// Asiakas (sv: Klient)
     ///
@@ -381,39 +677,35 @@ pub struct KieltoasiakirjaX1D7C88E8 {
     /// Rekisterinpitäjää koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller den personuppgiftsansvarige)
     ///
     /// JSON `rekisterinpitajaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rekisterinpitajaa_koskevat_luovutuskiellot: Option<
         RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B,
     >,
     /// Palvelutehtävää koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller serviceuppgiften)
     ///
     /// JSON `palvelutehtavaa_koskevat_luovutuskiellot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtavaa_koskevat_luovutuskiellot: Option<
         PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5,
     >,
     /// Asiakirjoja koskevat luovutuskiellot (sv: Samtliga förbud mot utlämnande som gäller handlingar)
     ///
     /// JSON `asiakirjoja_koskevat_luovutuskiellot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakirjoja_koskevat_luovutuskiellot: Option<
         AsiakirjojaKoskevatLuovutuskiellotXA40952C8,
     >,
     /// Ammattihenkilön laatima asiakirja (sv: Handling som upprättats av en yrkesutbildad person)
     ///
     /// JSON `ammattihenkilon_laatima_asiakirja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_laatima_asiakirja: Option<
         AmmattihenkilonLaatimaAsiakirjaX70C5F9B5,
     >,
     /// Laatimispäivämäärä (sv: Datum för upprättande)
     ///
     /// JSON `laatimispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimispaivamaara: Option<sosmeta_types::PartialDate>,
 }
 impl KieltoasiakirjaX1D7C88E8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: AsiakasX8434043B, infoteksti: InfotekstiXECFF81AA) -> Self {
         Self {
             asiakas,
@@ -425,7 +717,83 @@ impl KieltoasiakirjaX1D7C88E8 {
             laatimispaivamaara: None,
         }
     }
+    /// Set `rekisterinpitajaa_koskevat_luovutuskiellot` (builder).
+    #[inline]
+    pub fn with_rekisterinpitajaa_koskevat_luovutuskiellot(
+        mut self,
+        value: RekisterinpitajaaKoskevatLuovutuskiellotXECC27A5B,
+    ) -> Self {
+        self.rekisterinpitajaa_koskevat_luovutuskiellot = Some(value);
+        self
+    }
+    /// Set `palvelutehtavaa_koskevat_luovutuskiellot` (builder).
+    #[inline]
+    pub fn with_palvelutehtavaa_koskevat_luovutuskiellot(
+        mut self,
+        value: PalvelutehtavaaKoskevatLuovutuskiellotX785C50B5,
+    ) -> Self {
+        self.palvelutehtavaa_koskevat_luovutuskiellot = Some(value);
+        self
+    }
+    /// Set `asiakirjoja_koskevat_luovutuskiellot` (builder).
+    #[inline]
+    pub fn with_asiakirjoja_koskevat_luovutuskiellot(
+        mut self,
+        value: AsiakirjojaKoskevatLuovutuskiellotXA40952C8,
+    ) -> Self {
+        self.asiakirjoja_koskevat_luovutuskiellot = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_laatima_asiakirja` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_laatima_asiakirja(
+        mut self,
+        value: AmmattihenkilonLaatimaAsiakirjaX70C5F9B5,
+    ) -> Self {
+        self.ammattihenkilon_laatima_asiakirja = Some(value);
+        self
+    }
+    /// Set `laatimispaivamaara` (builder).
+    #[inline]
+    pub fn with_laatimispaivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.laatimispaivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KieltoasiakirjaX1D7C88E8 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "infoteksti",
+        "rekisterinpitajaa_koskevat_luovutuskiellot",
+        "palvelutehtavaa_koskevat_luovutuskiellot",
+        "asiakirjoja_koskevat_luovutuskiellot",
+        "ammattihenkilon_laatima_asiakirja",
+        "laatimispaivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            infoteksti: f.req(1usize)?,
+            rekisterinpitajaa_koskevat_luovutuskiellot: f.opt(2usize)?,
+            palvelutehtavaa_koskevat_luovutuskiellot: f.opt(3usize)?,
+            asiakirjoja_koskevat_luovutuskiellot: f.opt(4usize)?,
+            ammattihenkilon_laatima_asiakirja: f.opt(5usize)?,
+            laatimispaivamaara: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.infoteksti);
+        w.opt(2usize, &self.rekisterinpitajaa_koskevat_luovutuskiellot);
+        w.opt(3usize, &self.palvelutehtavaa_koskevat_luovutuskiellot);
+        w.opt(4usize, &self.asiakirjoja_koskevat_luovutuskiellot);
+        w.opt(5usize, &self.ammattihenkilon_laatima_asiakirja);
+        w.opt(6usize, &self.laatimispaivamaara);
+    }
+}
+sosmeta_types::record!(KieltoasiakirjaX1D7C88E8);
 sosmeta_types::fixed_phrase!(
     #[doc = " Infoteksti (sv: Infotext)"] #[doc = " "] #[doc =
     " JSON `infoteksti`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -438,8 +806,7 @@ sosmeta_types::fixed_phrase!(
 /// JSON `voimassa_oleva_luovutuslupa`: esitystapa Otsikko.
 ///
 /// Shape `4b50867b9845cdd7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoimassaOlevaLuovutuslupaX4B50867B {
     /// Luovutuslupa (sv: Tillstånd för utlämnande)
     ///
@@ -452,6 +819,7 @@ pub struct VoimassaOlevaLuovutuslupaX4B50867B {
 }
 impl VoimassaOlevaLuovutuslupaX4B50867B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         luovutuslupa: bool,
         luovutusluvan_antamisen_ajankohta: sosmeta_types::PartialDate,
@@ -462,41 +830,98 @@ impl VoimassaOlevaLuovutuslupaX4B50867B {
         }
     }
 }
+impl sosmeta_types::record::Record for VoimassaOlevaLuovutuslupaX4B50867B {
+    const KEYS: &'static [&'static str] = &[
+        "luovutuslupa",
+        "luovutusluvan_antamisen_ajankohta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            luovutuslupa: f.req(0usize)?,
+            luovutusluvan_antamisen_ajankohta: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.luovutuslupa);
+        w.req(1usize, &self.luovutusluvan_antamisen_ajankohta);
+    }
+}
+sosmeta_types::record!(VoimassaOlevaLuovutuslupaX4B50867B);
 /// Ammattihenkilön laatima asiakirja (sv: Handling som upprättats av en yrkesutbildad person)
 ///
 /// JSON `ammattihenkilon_laatima_asiakirja`: esitystapa Otsikko.
 ///
 /// Shape `040844178de0111a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AmmattihenkilonLaatimaAsiakirjaX04084417 {
     /// Laatija (sv: Upprättad av)
     ///
     /// JSON `laatija`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<LaatijaXA71A9A7D>,
     /// Perustelut tai muut lisätiedot luovutusluvan antamisesta tai perumisesta (sv: Motiveringar eller andra tilläggsuppgifter om meddelande av eller återkallande av tillstånd för utlämnande)
     ///
     /// JSON `perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta: Option<
         String,
     >,
 }
 impl AmmattihenkilonLaatimaAsiakirjaX04084417 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             laatija: None,
             perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta: None,
         }
     }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: LaatijaXA71A9A7D) -> Self {
+        self.laatija = Some(value);
+        self
+    }
+    /// Set `perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta` (builder).
+    #[inline]
+    pub fn with_perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for AmmattihenkilonLaatimaAsiakirjaX04084417 {
+    const KEYS: &'static [&'static str] = &[
+        "laatija",
+        "perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            laatija: f.opt(0usize)?,
+            perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.laatija);
+        w.opt(
+            1usize,
+            &self
+                .perustelut_tai_muut_lisatiedot_luovutusluvan_antamisesta_tai_perumisesta,
+        );
+    }
+}
+sosmeta_types::record!(AmmattihenkilonLaatimaAsiakirjaX04084417);
 /// Luovutuslupa-asiakirja (sv: Tillståndshandling)
 ///
 /// Shape `8ffc0d70904fa876`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LuovutuslupaAsiakirjaX8FFC0D70 {
     /// Asiakas (sv: Klient)
     ///
@@ -509,35 +934,31 @@ pub struct LuovutuslupaAsiakirjaX8FFC0D70 {
     /// Luovutusluvan antaja on laillinen edustaja (sv: Den som ger tillstånd för utlämnande är en laglig företrädare)
     ///
     /// JSON `luovutusluvan_antaja_on_laillinen_edustaja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luovutusluvan_antaja_on_laillinen_edustaja: Option<bool>,
     /// Luovutusluvan antaja (sv: Den som ger tillstånd för utlämnande)
     ///
     /// JSON `luovutusluvan_antaja`: toistuva, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luovutusluvan_antaja: Option<
         Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
     >,
     /// Voimassa oleva luovutuslupa (sv: Gällande tillstånd för utlämnande)
     ///
     /// JSON `voimassa_oleva_luovutuslupa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voimassa_oleva_luovutuslupa: Option<VoimassaOlevaLuovutuslupaX4B50867B>,
     /// Ammattihenkilön laatima asiakirja (sv: Handling som upprättats av en yrkesutbildad person)
     ///
     /// JSON `ammattihenkilon_laatima_asiakirja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_laatima_asiakirja: Option<
         AmmattihenkilonLaatimaAsiakirjaX04084417,
     >,
     /// Laatimispäivämäärä (sv: Datum för upprättande)
     ///
     /// JSON `laatimispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatimispaivamaara: Option<sosmeta_types::PartialDate>,
 }
 impl LuovutuslupaAsiakirjaX8FFC0D70 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: AsiakasX8434043B, infoteksti: InfotekstiXFB153462) -> Self {
         Self {
             asiakas,
@@ -549,4 +970,80 @@ impl LuovutuslupaAsiakirjaX8FFC0D70 {
             laatimispaivamaara: None,
         }
     }
+    /// Set `luovutusluvan_antaja_on_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_luovutusluvan_antaja_on_laillinen_edustaja(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.luovutusluvan_antaja_on_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `luovutusluvan_antaja` (builder).
+    #[inline]
+    pub fn with_luovutusluvan_antaja(
+        mut self,
+        value: Vec<HenkiloJokaKieltaaAsiakastietojenLuovuttamisenX9C71D946>,
+    ) -> Self {
+        self.luovutusluvan_antaja = Some(value);
+        self
+    }
+    /// Set `voimassa_oleva_luovutuslupa` (builder).
+    #[inline]
+    pub fn with_voimassa_oleva_luovutuslupa(
+        mut self,
+        value: VoimassaOlevaLuovutuslupaX4B50867B,
+    ) -> Self {
+        self.voimassa_oleva_luovutuslupa = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_laatima_asiakirja` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_laatima_asiakirja(
+        mut self,
+        value: AmmattihenkilonLaatimaAsiakirjaX04084417,
+    ) -> Self {
+        self.ammattihenkilon_laatima_asiakirja = Some(value);
+        self
+    }
+    /// Set `laatimispaivamaara` (builder).
+    #[inline]
+    pub fn with_laatimispaivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.laatimispaivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LuovutuslupaAsiakirjaX8FFC0D70 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "infoteksti",
+        "luovutusluvan_antaja_on_laillinen_edustaja",
+        "luovutusluvan_antaja",
+        "voimassa_oleva_luovutuslupa",
+        "ammattihenkilon_laatima_asiakirja",
+        "laatimispaivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            infoteksti: f.req(1usize)?,
+            luovutusluvan_antaja_on_laillinen_edustaja: f.opt(2usize)?,
+            luovutusluvan_antaja: f.opt(3usize)?,
+            voimassa_oleva_luovutuslupa: f.opt(4usize)?,
+            ammattihenkilon_laatima_asiakirja: f.opt(5usize)?,
+            laatimispaivamaara: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.infoteksti);
+        w.opt(2usize, &self.luovutusluvan_antaja_on_laillinen_edustaja);
+        w.opt(3usize, &self.luovutusluvan_antaja);
+        w.opt(4usize, &self.voimassa_oleva_luovutuslupa);
+        w.opt(5usize, &self.ammattihenkilon_laatima_asiakirja);
+        w.opt(6usize, &self.laatimispaivamaara);
+    }
+}
+sosmeta_types::record!(LuovutuslupaAsiakirjaX8FFC0D70);

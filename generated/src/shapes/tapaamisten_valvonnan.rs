@@ -10,22 +10,20 @@ use super::*;
 /// JSON `vastaanottaja`: pakollinen.
 ///
 /// Shape `566c76c0f1beb3f9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastaanottajaX566C76C0 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi, pakollinen.
     pub organisaation_nimi: sosmeta_types::NonEmptyString,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXF9EE419A>,
     /// Yhteyshenkilö (sv: Kontaktperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteyshenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl VastaanottajaX566C76C0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self {
             organisaation_nimi,
@@ -33,7 +31,41 @@ impl VastaanottajaX566C76C0 {
             yhteyshenkilo: None,
         }
     }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXF9EE419A) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `yhteyshenkilo` (builder).
+    #[inline]
+    pub fn with_yhteyshenkilo(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.yhteyshenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastaanottajaX566C76C0 {
+    const KEYS: &'static [&'static str] = &[
+        "organisaation_nimi",
+        "yhteystiedot",
+        "yhteyshenkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.req(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+            yhteyshenkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.organisaation_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+        w.opt(2usize, &self.yhteyshenkilo);
+    }
+}
+sosmeta_types::record!(VastaanottajaX566C76C0);
 sosmeta_types::code_list!(
     #[doc = " Tilanne jota ilmoitus koskee (sv: Situation som anmälan gäller)"] #[doc =
     " "] #[doc = " JSON `tilanne_jota_ilmoitus_koskee`: esitystapa Koodi, pakollinen."]
@@ -54,8 +86,7 @@ sosmeta_types::code_list!(
 /// JSON `toteutumaton__valvottu_tapaaminen`: toistuva, pakollinen.
 ///
 /// Shape `dace796848ee70ba`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToteutumatonValvottuTapaaminenXDACE7968 {
     /// Päivämäärä (sv: Datum)
     ///
@@ -81,6 +112,7 @@ pub struct ToteutumatonValvottuTapaaminenXDACE7968 {
 }
 impl ToteutumatonValvottuTapaaminenXDACE7968 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paivamaara: sosmeta_types::PartialDate,
         tilanne_jota_ilmoitus_koskee: sosmeta_types::Coded<
@@ -95,11 +127,32 @@ impl ToteutumatonValvottuTapaaminenXDACE7968 {
         }
     }
 }
+impl sosmeta_types::record::Record for ToteutumatonValvottuTapaaminenXDACE7968 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "tilanne_jota_ilmoitus_koskee",
+        "kuvaus_ja_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.req(0usize)?,
+            tilanne_jota_ilmoitus_koskee: f.req(1usize)?,
+            kuvaus_ja_perustelut: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.paivamaara);
+        w.req(1usize, &self.tilanne_jota_ilmoitus_koskee);
+        w.req(2usize, &self.kuvaus_ja_perustelut);
+    }
+}
+sosmeta_types::record!(ToteutumatonValvottuTapaaminenXDACE7968);
 /// Ilmoitus tapaamisten valvonnasta (sv: Anmälan om övervakning av umgänge)
 ///
 /// Shape `2cc31b564038e96a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusTapaamistenValvonnastaX2CC31B56 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -112,24 +165,20 @@ pub struct IlmoitusTapaamistenValvonnastaX2CC31B56 {
     /// Toteutumaton  valvottu tapaaminen (sv: Ogenomfört övervakat umgänge)
     ///
     /// JSON `toteutumaton__valvottu_tapaaminen`: toistuva, pakollinen.
-    #[serde(rename = "toteutumaton__valvottu_tapaaminen")]
     pub toteutumaton_valvottu_tapaaminen: sosmeta_types::NonEmptyVec<
         ToteutumatonValvottuTapaaminenXDACE7968,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja (sv: Anmälare)
     ///
@@ -138,6 +187,7 @@ pub struct IlmoitusTapaamistenValvonnastaX2CC31B56 {
 }
 impl IlmoitusTapaamistenValvonnastaX2CC31B56 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX566C76C0,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -156,7 +206,59 @@ impl IlmoitusTapaamistenValvonnastaX2CC31B56 {
             ilmoittaja,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for IlmoitusTapaamistenValvonnastaX2CC31B56 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "toteutumaton__valvottu_tapaaminen",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "ilmoittaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            toteutumaton_valvottu_tapaaminen: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            lakiselostus: f.opt(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            ilmoittaja: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.toteutumaton_valvottu_tapaaminen);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.lakiselostus);
+        w.opt(5usize, &self.paivamaara);
+        w.req(6usize, &self.ilmoittaja);
+    }
+}
+sosmeta_types::record!(IlmoitusTapaamistenValvonnastaX2CC31B56);
 sosmeta_types::code_list!(
     #[doc = " Tapaamisten valvonnan muoto (sv: Form av övervakning av umgänge)"] #[doc
     = " "] #[doc =
@@ -175,82 +277,130 @@ sosmeta_types::code_list!(
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `f8cba4fcb955ea56`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXF8CBA4FC {
     /// Käyntiosoite (sv: Besöksadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayntiosoite: Option<OsoiteXE9FA3AAD>,
     /// Postiosoite (sv: Postadress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postiosoite: Option<OsoiteXE9FA3AAD>,
 }
 impl YhteystiedotXF8CBA4FC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kayntiosoite: None,
             postiosoite: None,
         }
     }
+    /// Set `kayntiosoite` (builder).
+    #[inline]
+    pub fn with_kayntiosoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.kayntiosoite = Some(value);
+        self
+    }
+    /// Set `postiosoite` (builder).
+    #[inline]
+    pub fn with_postiosoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.postiosoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotXF8CBA4FC {
+    const KEYS: &'static [&'static str] = &["kayntiosoite", "postiosoite"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kayntiosoite: f.opt(0usize)?,
+            postiosoite: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kayntiosoite);
+        w.opt(1usize, &self.postiosoite);
+    }
+}
+sosmeta_types::record!(YhteystiedotXF8CBA4FC);
 /// Viranomainen (sv: Myndighet)
 ///
 /// Shape `8960e64baa7947f0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ViranomainenX8960E64B {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaation_nimi: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXF8CBA4FC>,
 }
 impl ViranomainenX8960E64B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             organisaation_nimi: None,
             yhteystiedot: None,
         }
     }
+    /// Set `organisaation_nimi` (builder).
+    #[inline]
+    pub fn with_organisaation_nimi(mut self, value: String) -> Self {
+        self.organisaation_nimi = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXF8CBA4FC) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ViranomainenX8960E64B {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.organisaation_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(ViranomainenX8960E64B);
 /// Muutoksenhaku (sv: Ändringssökande)
 ///
 /// Shape `97f14c5cae88ed44`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuutoksenhakuX97F14C5C {
     /// Muutoksenhakukeino (sv: Rättsmedel)
     ///
     /// JSON `muutoksenhakukeino`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Muutoksenhakukeino 1.2.246.537.6.1211, `urn:oid:1.2.246.537.6.1211`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhakukeino: Option<sosmeta_types::Coded<MuutoksenhakukeinoXC00ED709>>,
     /// Ohjeteksti (sv: Anvisning)
     ///
     /// JSON `ohjeteksti`: esitystapa Teksti, pakollinen.
     pub ohjeteksti: sosmeta_types::NonEmptyString,
     /// Viranomainen (sv: Myndighet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viranomainen: Option<ViranomainenX8960E64B>,
     /// Muutoksenhakukirjelmän vastaanottaja (sv: Mottagare av besvärsskrift)
     ///
     /// JSON `muutoksenhakukirjelman_vastaanottaja`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhakukirjelman_vastaanottaja: Option<Vec<ViranomainenXB6C06A08>>,
     /// Määräaika (sv: Tidsfrist)
     ///
     /// JSON `maaraaika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maaraaika: Option<String>,
 }
 impl MuutoksenhakuX97F14C5C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(ohjeteksti: sosmeta_types::NonEmptyString) -> Self {
         Self {
             muutoksenhakukeino: None,
@@ -260,12 +410,69 @@ impl MuutoksenhakuX97F14C5C {
             maaraaika: None,
         }
     }
+    /// Set `muutoksenhakukeino` (builder).
+    #[inline]
+    pub fn with_muutoksenhakukeino(
+        mut self,
+        value: sosmeta_types::Coded<MuutoksenhakukeinoXC00ED709>,
+    ) -> Self {
+        self.muutoksenhakukeino = Some(value);
+        self
+    }
+    /// Set `viranomainen` (builder).
+    #[inline]
+    pub fn with_viranomainen(mut self, value: ViranomainenX8960E64B) -> Self {
+        self.viranomainen = Some(value);
+        self
+    }
+    /// Set `muutoksenhakukirjelman_vastaanottaja` (builder).
+    #[inline]
+    pub fn with_muutoksenhakukirjelman_vastaanottaja(
+        mut self,
+        value: Vec<ViranomainenXB6C06A08>,
+    ) -> Self {
+        self.muutoksenhakukirjelman_vastaanottaja = Some(value);
+        self
+    }
+    /// Set `maaraaika` (builder).
+    #[inline]
+    pub fn with_maaraaika(mut self, value: String) -> Self {
+        self.maaraaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuutoksenhakuX97F14C5C {
+    const KEYS: &'static [&'static str] = &[
+        "muutoksenhakukeino",
+        "ohjeteksti",
+        "viranomainen",
+        "muutoksenhakukirjelman_vastaanottaja",
+        "maaraaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            muutoksenhakukeino: f.opt(0usize)?,
+            ohjeteksti: f.req(1usize)?,
+            viranomainen: f.opt(2usize)?,
+            muutoksenhakukirjelman_vastaanottaja: f.opt(3usize)?,
+            maaraaika: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.muutoksenhakukeino);
+        w.req(1usize, &self.ohjeteksti);
+        w.opt(2usize, &self.viranomainen);
+        w.opt(3usize, &self.muutoksenhakukirjelman_vastaanottaja);
+        w.opt(4usize, &self.maaraaika);
+    }
+}
+sosmeta_types::record!(MuutoksenhakuX97F14C5C);
 /// Päätös tapaamisten valvonnasta (sv: Beslut om övervakning av umgänge)
 ///
 /// Shape `da93edcb5dae9de9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosTapaamistenValvonnastaXDA93EDCB {
     /// Asiakas (sv: Klient)
     ///
@@ -274,12 +481,10 @@ pub struct PaatosTapaamistenValvonnastaXDA93EDCB {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -305,12 +510,10 @@ pub struct PaatosTapaamistenValvonnastaXDA93EDCB {
     /// JSON `lainkohdat_joihin_ratkaisu_perustuu`: esitystapa Teksti, pakollinen.
     pub lainkohdat_joihin_ratkaisu_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -321,12 +524,10 @@ pub struct PaatosTapaamistenValvonnastaXDA93EDCB {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX97F14C5C>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -335,6 +536,7 @@ pub struct PaatosTapaamistenValvonnastaXDA93EDCB {
 }
 impl PaatosTapaamistenValvonnastaXDA93EDCB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -364,4 +566,101 @@ impl PaatosTapaamistenValvonnastaXDA93EDCB {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX97F14C5C) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosTapaamistenValvonnastaXDA93EDCB {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "paatospaivamaara",
+        "tapaamisten_valvonnan_muoto",
+        "ratkaisu_ja_perustelut",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "paatoksen_voimassaolo",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            vireilletulopaivamaara: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            tapaamisten_valvonnan_muoto: f.req(4usize)?,
+            ratkaisu_ja_perustelut: f.req(5usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(6usize)?,
+            paatoksen_voimassaolo: f.opt(7usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(8usize)?,
+            paatoksentekija: f.req(9usize)?,
+            lisatietojen_antaja: f.req(10usize)?,
+            muutoksenhaku: f.opt(11usize)?,
+            lisatiedot: f.opt(12usize)?,
+            allekirjoitus: f.req(13usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.opt(2usize, &self.vireilletulopaivamaara);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.tapaamisten_valvonnan_muoto);
+        w.req(5usize, &self.ratkaisu_ja_perustelut);
+        w.req(6usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(7usize, &self.paatoksen_voimassaolo);
+        w.opt(8usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(9usize, &self.paatoksentekija);
+        w.req(10usize, &self.lisatietojen_antaja);
+        w.opt(11usize, &self.muutoksenhaku);
+        w.opt(12usize, &self.lisatiedot);
+        w.req(13usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosTapaamistenValvonnastaXDA93EDCB);

@@ -22,65 +22,135 @@ sosmeta_types::classification!(
 /// JSON `taydentava_toimeentulotuki`: esitystapa Otsikko.
 ///
 /// Shape `0928063637b7a756`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaydentavaToimeentulotukiX09280636 {
     /// Menot joihin täydentävää toimeentulotukea myönnetään (sv: Utgifter för vilka kompletterande utkomststöd beviljas)
     ///
     /// JSON `menot_joihin_taydentavaa_toimeentulotukea_myonnetaan`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Täydentävän ja ehkäisevän toimeentulotuen menot 1.2.246.537.6.1279, `urn:oid:1.2.246.537.6.1279`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menot_joihin_taydentavaa_toimeentulotukea_myonnetaan: Option<
         Vec<sosmeta_types::Coded<MenotJoitaPaatosKoskeeXB4F96E19>>,
     >,
     /// Täydentävän toimeentulotuen määrä (sv: Beloppet för det kompletterande utkomststödet)
     ///
     /// JSON `taydentavan_toimeentulotuen_maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taydentavan_toimeentulotuen_maara: Option<sosmeta_types::Quantity>,
 }
 impl TaydentavaToimeentulotukiX09280636 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             menot_joihin_taydentavaa_toimeentulotukea_myonnetaan: None,
             taydentavan_toimeentulotuen_maara: None,
         }
     }
+    /// Set `menot_joihin_taydentavaa_toimeentulotukea_myonnetaan` (builder).
+    #[inline]
+    pub fn with_menot_joihin_taydentavaa_toimeentulotukea_myonnetaan(
+        mut self,
+        value: Vec<sosmeta_types::Coded<MenotJoitaPaatosKoskeeXB4F96E19>>,
+    ) -> Self {
+        self.menot_joihin_taydentavaa_toimeentulotukea_myonnetaan = Some(value);
+        self
+    }
+    /// Set `taydentavan_toimeentulotuen_maara` (builder).
+    #[inline]
+    pub fn with_taydentavan_toimeentulotuen_maara(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.taydentavan_toimeentulotuen_maara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TaydentavaToimeentulotukiX09280636 {
+    const KEYS: &'static [&'static str] = &[
+        "menot_joihin_taydentavaa_toimeentulotukea_myonnetaan",
+        "taydentavan_toimeentulotuen_maara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            menot_joihin_taydentavaa_toimeentulotukea_myonnetaan: f.opt(0usize)?,
+            taydentavan_toimeentulotuen_maara: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.menot_joihin_taydentavaa_toimeentulotukea_myonnetaan);
+        w.opt(1usize, &self.taydentavan_toimeentulotuen_maara);
+    }
+}
+sosmeta_types::record!(TaydentavaToimeentulotukiX09280636);
 /// Ehkäisevä toimeentulotuki (sv: Förebyggande utkomststöd)
 ///
 /// JSON `ehkaiseva_toimeentulotuki`: esitystapa Otsikko.
 ///
 /// Shape `c8a311018b73cf92`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EhkaisevaToimeentulotukiXC8A31101 {
     /// Menot joihin ehkäisevää toimeentulotukea myönnetään (sv: Utgifter för vilka förebyggande utkomststöd beviljas)
     ///
     /// JSON `menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Täydentävän ja ehkäisevän toimeentulotuen menot 1.2.246.537.6.1279, `urn:oid:1.2.246.537.6.1279`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan: Option<
         Vec<sosmeta_types::Coded<MenotJoitaPaatosKoskeeXB4F96E19>>,
     >,
     /// Ehkäisevän toimeentulotuen määrä (sv: Beloppet för det förebyggande utkomststödet)
     ///
     /// JSON `ehkaisevan_toimeentulotuen_maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ehkaisevan_toimeentulotuen_maara: Option<sosmeta_types::Quantity>,
 }
 impl EhkaisevaToimeentulotukiXC8A31101 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan: None,
             ehkaisevan_toimeentulotuen_maara: None,
         }
     }
+    /// Set `menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan` (builder).
+    #[inline]
+    pub fn with_menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan(
+        mut self,
+        value: Vec<sosmeta_types::Coded<MenotJoitaPaatosKoskeeXB4F96E19>>,
+    ) -> Self {
+        self.menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan = Some(value);
+        self
+    }
+    /// Set `ehkaisevan_toimeentulotuen_maara` (builder).
+    #[inline]
+    pub fn with_ehkaisevan_toimeentulotuen_maara(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.ehkaisevan_toimeentulotuen_maara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for EhkaisevaToimeentulotukiXC8A31101 {
+    const KEYS: &'static [&'static str] = &[
+        "menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan",
+        "ehkaisevan_toimeentulotuen_maara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan: f.opt(0usize)?,
+            ehkaisevan_toimeentulotuen_maara: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.menot_joihin_ehkaisevaa_toimeentulotukea_myonnetaan);
+        w.opt(1usize, &self.ehkaisevan_toimeentulotuen_maara);
+    }
+}
+sosmeta_types::record!(EhkaisevaToimeentulotukiXC8A31101);
 sosmeta_types::classification!(
     #[doc = " Perustelu (sv: Motiveringar)"] #[doc = " "] #[doc =
     " JSON `perustelu`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -106,8 +176,7 @@ sosmeta_types::classification!(
 /// Toimeentulotuen takaisinperintä (sv: Återkrav av utkomststöd)
 ///
 /// Shape `e5125b772d7338e8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimeentulotuenTakaisinperintaXE5125B77 {
     /// Perustelu (sv: Motiveringar)
     ///
@@ -124,14 +193,13 @@ pub struct ToimeentulotuenTakaisinperintaXE5125B77 {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
 }
 impl ToimeentulotuenTakaisinperintaXE5125B77 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         perustelu: sosmeta_types::Coded<PerusteluXB8DE0AEC>,
         kohde: sosmeta_types::Coded<KohdeX2A01685A>,
@@ -143,12 +211,43 @@ impl ToimeentulotuenTakaisinperintaXE5125B77 {
             ajanjakso: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimeentulotuenTakaisinperintaXE5125B77 {
+    const KEYS: &'static [&'static str] = &["perustelu", "kohde", "kuvaus", "ajanjakso"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            perustelu: f.req(0usize)?,
+            kohde: f.req(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            ajanjakso: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.perustelu);
+        w.req(1usize, &self.kohde);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.ajanjakso);
+    }
+}
+sosmeta_types::record!(ToimeentulotuenTakaisinperintaXE5125B77);
 /// Päätös täydentävästä tai ehkäisevästä toimeentulotuesta (sv: Beslut om kompletterande eller förebyggande utkomststöd)
 ///
 /// Shape `bf325fc630091d30`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
     /// Asiakas (sv: Klient)
     ///
@@ -157,36 +256,30 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Asian vireilletulopäivämäärä (sv: Datum för inledande av ärendet)
     ///
     /// JSON `asian_vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Menot joita päätös koskee (sv: Utgifter som beslutet gäller)
     ///
     /// JSON `menot_joita_paatos_koskee`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Täydentävän ja ehkäisevän toimeentulotuen menot 1.2.246.537.6.1279, `urn:oid:1.2.246.537.6.1279`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menot_joita_paatos_koskee: Option<
         Vec<sosmeta_types::Coded<MenotJoitaPaatosKoskeeXB4F96E19>>,
     >,
     /// Kiireellisesti käsitelty hakemus (sv: Ansökan som behandlats brådskande)
     ///
     /// JSON `kiireellisesti_kasitelty_hakemus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiireellisesti_kasitelty_hakemus: Option<bool>,
     /// Lisäselvityksen saapumispäivämäärä (sv: Ankomstdatum för tilläggsutredning)
     ///
     /// JSON `lisaselvityksen_saapumispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisaselvityksen_saapumispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -205,28 +298,22 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
     /// Täydentävä toimeentulotuki (sv: Kompletterande utkomststöd)
     ///
     /// JSON `taydentava_toimeentulotuki`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taydentava_toimeentulotuki: Option<TaydentavaToimeentulotukiX09280636>,
     /// Ehkäisevä toimeentulotuki (sv: Förebyggande utkomststöd)
     ///
     /// JSON `ehkaiseva_toimeentulotuki`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ehkaiseva_toimeentulotuki: Option<EhkaisevaToimeentulotukiXC8A31101>,
     /// Myönnettävän tuen määrä (sv: Belopp för det stöd som beviljas)
     ///
     /// JSON `myonnettavan_tuen_maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonnettavan_tuen_maara: Option<sosmeta_types::Quantity>,
     /// Toimeentulotuen takaisinperintä (sv: Återkrav av utkomststöd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimeentulotuen_takaisinperinta: Option<ToimeentulotuenTakaisinperintaXE5125B77>,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Päätöksen toimeenpanotapa (sv: Sätt för verkställande av beslutet)
     ///
     /// JSON `paatoksen_toimeenpanotapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_toimeenpanotapa: Option<String>,
     /// Lainkohdat, joihin ratkaisu perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -235,12 +322,10 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -251,12 +336,10 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -265,6 +348,7 @@ pub struct PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
 }
 impl PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -302,31 +386,234 @@ impl PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `asian_vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_asian_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.asian_vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `menot_joita_paatos_koskee` (builder).
+    #[inline]
+    pub fn with_menot_joita_paatos_koskee(
+        mut self,
+        value: Vec<sosmeta_types::Coded<MenotJoitaPaatosKoskeeXB4F96E19>>,
+    ) -> Self {
+        self.menot_joita_paatos_koskee = Some(value);
+        self
+    }
+    /// Set `kiireellisesti_kasitelty_hakemus` (builder).
+    #[inline]
+    pub fn with_kiireellisesti_kasitelty_hakemus(mut self, value: bool) -> Self {
+        self.kiireellisesti_kasitelty_hakemus = Some(value);
+        self
+    }
+    /// Set `lisaselvityksen_saapumispaivamaara` (builder).
+    #[inline]
+    pub fn with_lisaselvityksen_saapumispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.lisaselvityksen_saapumispaivamaara = Some(value);
+        self
+    }
+    /// Set `taydentava_toimeentulotuki` (builder).
+    #[inline]
+    pub fn with_taydentava_toimeentulotuki(
+        mut self,
+        value: TaydentavaToimeentulotukiX09280636,
+    ) -> Self {
+        self.taydentava_toimeentulotuki = Some(value);
+        self
+    }
+    /// Set `ehkaiseva_toimeentulotuki` (builder).
+    #[inline]
+    pub fn with_ehkaiseva_toimeentulotuki(
+        mut self,
+        value: EhkaisevaToimeentulotukiXC8A31101,
+    ) -> Self {
+        self.ehkaiseva_toimeentulotuki = Some(value);
+        self
+    }
+    /// Set `myonnettavan_tuen_maara` (builder).
+    #[inline]
+    pub fn with_myonnettavan_tuen_maara(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.myonnettavan_tuen_maara = Some(value);
+        self
+    }
+    /// Set `toimeentulotuen_takaisinperinta` (builder).
+    #[inline]
+    pub fn with_toimeentulotuen_takaisinperinta(
+        mut self,
+        value: ToimeentulotuenTakaisinperintaXE5125B77,
+    ) -> Self {
+        self.toimeentulotuen_takaisinperinta = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `paatoksen_toimeenpanotapa` (builder).
+    #[inline]
+    pub fn with_paatoksen_toimeenpanotapa(mut self, value: String) -> Self {
+        self.paatoksen_toimeenpanotapa = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "asian_vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "menot_joita_paatos_koskee",
+        "kiireellisesti_kasitelty_hakemus",
+        "lisaselvityksen_saapumispaivamaara",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "ratkaisu_ja_perustelut",
+        "taydentava_toimeentulotuki",
+        "ehkaiseva_toimeentulotuki",
+        "myonnettavan_tuen_maara",
+        "toimeentulotuen_takaisinperinta",
+        "paatoksen_voimassaolo",
+        "paatoksen_toimeenpanotapa",
+        "lainkohdat_joihin_ratkaisu_perustuu",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            asian_vireilletulopaivamaara: f.opt(2usize)?,
+            hakemuksen_kuvaus: f.opt(3usize)?,
+            menot_joita_paatos_koskee: f.opt(4usize)?,
+            kiireellisesti_kasitelty_hakemus: f.opt(5usize)?,
+            lisaselvityksen_saapumispaivamaara: f.opt(6usize)?,
+            paatospaivamaara: f.req(7usize)?,
+            ratkaisun_laji: f.req(8usize)?,
+            ratkaisu_ja_perustelut: f.req(9usize)?,
+            taydentava_toimeentulotuki: f.opt(10usize)?,
+            ehkaiseva_toimeentulotuki: f.opt(11usize)?,
+            myonnettavan_tuen_maara: f.opt(12usize)?,
+            toimeentulotuen_takaisinperinta: f.opt(13usize)?,
+            paatoksen_voimassaolo: f.opt(14usize)?,
+            paatoksen_toimeenpanotapa: f.opt(15usize)?,
+            lainkohdat_joihin_ratkaisu_perustuu: f.req(16usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(17usize)?,
+            valmistelija: f.opt(18usize)?,
+            paatoksentekija: f.req(19usize)?,
+            lisatietojen_antaja: f.req(20usize)?,
+            muutoksenhaku: f.opt(21usize)?,
+            lisatiedot: f.opt(22usize)?,
+            allekirjoitus: f.req(23usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.opt(2usize, &self.asian_vireilletulopaivamaara);
+        w.opt(3usize, &self.hakemuksen_kuvaus);
+        w.opt(4usize, &self.menot_joita_paatos_koskee);
+        w.opt(5usize, &self.kiireellisesti_kasitelty_hakemus);
+        w.opt(6usize, &self.lisaselvityksen_saapumispaivamaara);
+        w.req(7usize, &self.paatospaivamaara);
+        w.req(8usize, &self.ratkaisun_laji);
+        w.req(9usize, &self.ratkaisu_ja_perustelut);
+        w.opt(10usize, &self.taydentava_toimeentulotuki);
+        w.opt(11usize, &self.ehkaiseva_toimeentulotuki);
+        w.opt(12usize, &self.myonnettavan_tuen_maara);
+        w.opt(13usize, &self.toimeentulotuen_takaisinperinta);
+        w.opt(14usize, &self.paatoksen_voimassaolo);
+        w.opt(15usize, &self.paatoksen_toimeenpanotapa);
+        w.req(16usize, &self.lainkohdat_joihin_ratkaisu_perustuu);
+        w.opt(17usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(18usize, &self.valmistelija);
+        w.req(19usize, &self.paatoksentekija);
+        w.req(20usize, &self.lisatietojen_antaja);
+        w.opt(21usize, &self.muutoksenhaku);
+        w.opt(22usize, &self.lisatiedot);
+        w.req(23usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosTaydentavastaTaiEhkaisevastaToimeentulotuestaXBF325FC6);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `bf5d6964d9c9192d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXBF5D6964 {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
     /// Pankkiyhteys (sv: Bankförbindelse)
     ///
     /// JSON `pankkiyhteys`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pankkiyhteys: Option<Vec<PankkiyhteysXD5BC2991>>,
 }
 impl YhteystiedotXBF5D6964 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
@@ -334,14 +621,49 @@ impl YhteystiedotXBF5D6964 {
             pankkiyhteys: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
+    /// Set `pankkiyhteys` (builder).
+    #[inline]
+    pub fn with_pankkiyhteys(mut self, value: Vec<PankkiyhteysXD5BC2991>) -> Self {
+        self.pankkiyhteys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotXBF5D6964 {
+    const KEYS: &'static [&'static str] = &["osoite", "puhelinnumero", "pankkiyhteys"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.opt(1usize)?,
+            pankkiyhteys: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.puhelinnumero);
+        w.opt(2usize, &self.pankkiyhteys);
+    }
+}
+sosmeta_types::record!(YhteystiedotXBF5D6964);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `2c3ed59ff7bdd9a0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX2C3ED59F {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -354,22 +676,19 @@ pub struct AsiakasX2C3ED59F {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkaustiedot: Option<TulkkaustiedotX61A5DF3B>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXBF5D6964>,
 }
 impl AsiakasX2C3ED59F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -383,12 +702,69 @@ impl AsiakasX2C3ED59F {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `tulkkaustiedot` (builder).
+    #[inline]
+    pub fn with_tulkkaustiedot(mut self, value: TulkkaustiedotX61A5DF3B) -> Self {
+        self.tulkkaustiedot = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXBF5D6964) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX2C3ED59F {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "tulkkaustiedot",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            tulkkaustiedot: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.tulkkaustiedot);
+        w.opt(5usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX2C3ED59F);
 /// Täydentävän tai ehkäisevän toimeentulotuen hakemus (sv: Ansökan om kompletterande eller förebyggande utkomststöd)
 ///
 /// Shape `035dd0188ea34d0b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018 {
     /// Asiakas (sv: Klient)
     ///
@@ -405,54 +781,45 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018 {
     /// Hakijalla on perustoimeentulotukiasia vireillä Kelassa (sv: Sökanden har ett anhängigt ärende om grundläggande utkomststöd vid FPA.)
     ///
     /// JSON `hakijalla_on_perustoimeentulotukiasia_vireilla_kelassa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijalla_on_perustoimeentulotukiasia_vireilla_kelassa: Option<bool>,
     /// Päätöksen ajanjakso (sv: Tidsperiod för beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Hakija haluaa keskustella henkilökohtaisesti sosiaalihuollon ammattilaisen kanssa (sv: Sökanden vill diskutera personligen med en yrkesutbildad person inom socialvården)
     ///
     /// JSON `hakija_haluaa_keskustella_henkilokohtaisesti_sosiaalihuollon_ammattilaisen_kanssa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija_haluaa_keskustella_henkilokohtaisesti_sosiaalihuollon_ammattilaisen_kanssa: Option<
         bool,
     >,
     /// Asia, josta hakija haluaa keskustella (sv: Ärende, som sökanden vill diskutera)
     ///
     /// JSON `asia_josta_hakija_haluaa_keskustella`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asia_josta_hakija_haluaa_keskustella: Option<String>,
     /// Hyväksyn asiakirjojen sähköisen tiedoksiannon (sv: Jag samtycker till att handlingar delges elektroniskt)
     ///
     /// JSON `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: Option<bool>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
 impl TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX2C3ED59F>,
         tuen_tarkoitus_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -474,79 +841,266 @@ impl TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018 {
             laatija: None,
         }
     }
+    /// Set `hakijalla_on_perustoimeentulotukiasia_vireilla_kelassa` (builder).
+    #[inline]
+    pub fn with_hakijalla_on_perustoimeentulotukiasia_vireilla_kelassa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hakijalla_on_perustoimeentulotukiasia_vireilla_kelassa = Some(value);
+        self
+    }
+    /// Set `paatoksen_ajanjakso` (builder).
+    #[inline]
+    pub fn with_paatoksen_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_ajanjakso = Some(value);
+        self
+    }
+    /// Set `hakija_haluaa_keskustella_henkilokohtaisesti_sosiaalihuollon_ammattilaisen_kanssa` (builder).
+    #[inline]
+    pub fn with_hakija_haluaa_keskustella_henkilokohtaisesti_sosiaalihuollon_ammattilaisen_kanssa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self
+            .hakija_haluaa_keskustella_henkilokohtaisesti_sosiaalihuollon_ammattilaisen_kanssa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asia_josta_hakija_haluaa_keskustella` (builder).
+    #[inline]
+    pub fn with_asia_josta_hakija_haluaa_keskustella(mut self, value: String) -> Self {
+        self.asia_josta_hakija_haluaa_keskustella = Some(value);
+        self
+    }
+    /// Set `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon` (builder).
+    #[inline]
+    pub fn with_hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: YksityishenkiloXF419E9CB) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tuen_tarkoitus_ja_perustelut",
+        "hakijalla_on_voimassa_oleva_kelan_paatos_perustoimeentulotuesta",
+        "hakijalla_on_perustoimeentulotukiasia_vireilla_kelassa",
+        "paatoksen_ajanjakso",
+        "hakija_haluaa_keskustella_henkilokohtaisesti_sosiaalihuollon_ammattilaisen_kanssa",
+        "asia_josta_hakija_haluaa_keskustella",
+        "hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tuen_tarkoitus_ja_perustelut: f.req(1usize)?,
+            hakijalla_on_voimassa_oleva_kelan_paatos_perustoimeentulotuesta: f
+                .req(2usize)?,
+            hakijalla_on_perustoimeentulotukiasia_vireilla_kelassa: f.opt(3usize)?,
+            paatoksen_ajanjakso: f.opt(4usize)?,
+            hakija_haluaa_keskustella_henkilokohtaisesti_sosiaalihuollon_ammattilaisen_kanssa: f
+                .opt(5usize)?,
+            asia_josta_hakija_haluaa_keskustella: f.opt(6usize)?,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            lakiselostus: f.opt(9usize)?,
+            liiteluettelo: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            laatija: f.opt(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.tuen_tarkoitus_ja_perustelut);
+        w.req(
+            2usize,
+            &self.hakijalla_on_voimassa_oleva_kelan_paatos_perustoimeentulotuesta,
+        );
+        w.opt(3usize, &self.hakijalla_on_perustoimeentulotukiasia_vireilla_kelassa);
+        w.opt(4usize, &self.paatoksen_ajanjakso);
+        w.opt(
+            5usize,
+            &self
+                .hakija_haluaa_keskustella_henkilokohtaisesti_sosiaalihuollon_ammattilaisen_kanssa,
+        );
+        w.opt(6usize, &self.asia_josta_hakija_haluaa_keskustella);
+        w.opt(7usize, &self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon);
+        w.opt(8usize, &self.lisatiedot);
+        w.opt(9usize, &self.lakiselostus);
+        w.opt(10usize, &self.liiteluettelo);
+        w.opt(11usize, &self.paivamaara);
+        w.opt(12usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TaydentavanTaiEhkaisevanToimeentulotuenHakemusX035DD018);
 /// Perustoimeentulotukilaskelman tiedot (sv: Uppgifter om beräkning av grundläggande utkomststöd)
 ///
 /// JSON `perustoimeentulotukilaskelman_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `7ba89eb233632bb5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PerustoimeentulotukilaskelmanTiedotX7BA89EB2 {
     /// Yksilöintitunnus (sv: Identifieringskod)
     ///
     /// JSON `yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Muut yksilöintitiedot (sv: Andra preciserande uppgifter)
     ///
     /// JSON `muut_yksilointitiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_yksilointitiedot: Option<String>,
 }
 impl PerustoimeentulotukilaskelmanTiedotX7BA89EB2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksilointitunnus: None,
             muut_yksilointitiedot: None,
         }
     }
+    /// Set `yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_yksilointitunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `muut_yksilointitiedot` (builder).
+    #[inline]
+    pub fn with_muut_yksilointitiedot(mut self, value: String) -> Self {
+        self.muut_yksilointitiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PerustoimeentulotukilaskelmanTiedotX7BA89EB2 {
+    const KEYS: &'static [&'static str] = &["yksilointitunnus", "muut_yksilointitiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksilointitunnus: f.opt(0usize)?,
+            muut_yksilointitiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksilointitunnus);
+        w.opt(1usize, &self.muut_yksilointitiedot);
+    }
+}
+sosmeta_types::record!(PerustoimeentulotukilaskelmanTiedotX7BA89EB2);
 /// Tulot (sv: Inkomster)
 ///
 /// JSON `tulot`: toistuva.
 ///
 /// Shape `3ec3c0192975340a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TulotX3EC3C019 {
     /// Tulolaji (sv: Inkomstslag)
     ///
     /// JSON `tulolaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tulon laji 1.2.246.537.6.1254, `urn:oid:1.2.246.537.6.1254`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulolaji: Option<sosmeta_types::Coded<TulolajiXE04E71BA>>,
     /// Määrä (sv: Mängd)
     ///
     /// JSON `maara`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maara: Option<sosmeta_types::Quantity>,
 }
 impl TulotX3EC3C019 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulolaji: None,
             maara: None,
         }
     }
+    /// Set `tulolaji` (builder).
+    #[inline]
+    pub fn with_tulolaji(
+        mut self,
+        value: sosmeta_types::Coded<TulolajiXE04E71BA>,
+    ) -> Self {
+        self.tulolaji = Some(value);
+        self
+    }
+    /// Set `maara` (builder).
+    #[inline]
+    pub fn with_maara(mut self, value: sosmeta_types::Quantity) -> Self {
+        self.maara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TulotX3EC3C019 {
+    const KEYS: &'static [&'static str] = &["tulolaji", "maara"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulolaji: f.opt(0usize)?,
+            maara: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulolaji);
+        w.opt(1usize, &self.maara);
+    }
+}
+sosmeta_types::record!(TulotX3EC3C019);
 /// Meno (sv: Utgift)
 ///
 /// JSON `meno`: toistuva, pakollinen.
 ///
 /// Shape `774d09109b82427d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenoX774D0910 {
     /// Menolaji (sv: Utgiftsslag)
     ///
     /// JSON `menolaji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan menon laji 1.2.246.537.6.1256, `urn:oid:1.2.246.537.6.1256`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menolaji: Option<sosmeta_types::Coded<MenolajiX0FCAF314>>,
     /// Määrä (sv: Mängd)
     ///
@@ -555,15 +1109,12 @@ pub struct MenoX774D0910 {
     /// Maksupäivä (sv: Betalningsdag)
     ///
     /// JSON `maksupaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maksupaiva: Option<sosmeta_types::PartialDate>,
     /// Eräpäivä (sv: Förfallodag)
     ///
     /// JSON `erapaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erapaiva: Option<sosmeta_types::PartialDate>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Huomioitu määrä (sv: Beaktat belopp)
     ///
@@ -572,6 +1123,7 @@ pub struct MenoX774D0910 {
 }
 impl MenoX774D0910 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         maara: sosmeta_types::Quantity,
         huomioitu_maara: sosmeta_types::Quantity,
@@ -585,36 +1137,89 @@ impl MenoX774D0910 {
             huomioitu_maara,
         }
     }
+    /// Set `menolaji` (builder).
+    #[inline]
+    pub fn with_menolaji(
+        mut self,
+        value: sosmeta_types::Coded<MenolajiX0FCAF314>,
+    ) -> Self {
+        self.menolaji = Some(value);
+        self
+    }
+    /// Set `maksupaiva` (builder).
+    #[inline]
+    pub fn with_maksupaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.maksupaiva = Some(value);
+        self
+    }
+    /// Set `erapaiva` (builder).
+    #[inline]
+    pub fn with_erapaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.erapaiva = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MenoX774D0910 {
+    const KEYS: &'static [&'static str] = &[
+        "menolaji",
+        "maara",
+        "maksupaiva",
+        "erapaiva",
+        "ajanjakso",
+        "huomioitu_maara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            menolaji: f.opt(0usize)?,
+            maara: f.req(1usize)?,
+            maksupaiva: f.opt(2usize)?,
+            erapaiva: f.opt(3usize)?,
+            ajanjakso: f.opt(4usize)?,
+            huomioitu_maara: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.menolaji);
+        w.req(1usize, &self.maara);
+        w.opt(2usize, &self.maksupaiva);
+        w.opt(3usize, &self.erapaiva);
+        w.opt(4usize, &self.ajanjakso);
+        w.req(5usize, &self.huomioitu_maara);
+    }
+}
+sosmeta_types::record!(MenoX774D0910);
 /// Täydentävän tai ehkäisevän toimeentulotuen laskelma (sv: Beräkning av kompletterande eller förebyggande utkomststöd)
 ///
 /// Shape `ba877b931f7ee1e0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
     pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Perustoimeentulotukilaskelman ylijäämä (sv: Inkomstöverskottet i beräkningen av grundläggande utkomststöd)
     ///
     /// JSON `perustoimeentulotukilaskelman_ylijaama`: esitystapa Määrä.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustoimeentulotukilaskelman_ylijaama: Option<sosmeta_types::Quantity>,
     /// Perustoimeentulotukilaskelman tiedot (sv: Uppgifter om beräkning av grundläggande utkomststöd)
     ///
     /// JSON `perustoimeentulotukilaskelman_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustoimeentulotukilaskelman_tiedot: Option<
         PerustoimeentulotukilaskelmanTiedotX7BA89EB2,
     >,
     /// Tulot (sv: Inkomster)
     ///
     /// JSON `tulot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulot: Option<Vec<TulotX3EC3C019>>,
     /// Meno (sv: Utgift)
     ///
@@ -631,12 +1236,10 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -645,6 +1248,7 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 {
 }
 impl TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         meno: sosmeta_types::NonEmptyVec<MenoX774D0910>,
@@ -666,19 +1270,106 @@ impl TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 {
             laatija,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `perustoimeentulotukilaskelman_ylijaama` (builder).
+    #[inline]
+    pub fn with_perustoimeentulotukilaskelman_ylijaama(
+        mut self,
+        value: sosmeta_types::Quantity,
+    ) -> Self {
+        self.perustoimeentulotukilaskelman_ylijaama = Some(value);
+        self
+    }
+    /// Set `perustoimeentulotukilaskelman_tiedot` (builder).
+    #[inline]
+    pub fn with_perustoimeentulotukilaskelman_tiedot(
+        mut self,
+        value: PerustoimeentulotukilaskelmanTiedotX7BA89EB2,
+    ) -> Self {
+        self.perustoimeentulotukilaskelman_tiedot = Some(value);
+        self
+    }
+    /// Set `tulot` (builder).
+    #[inline]
+    pub fn with_tulot(mut self, value: Vec<TulotX3EC3C019>) -> Self {
+        self.tulot = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "ajanjakso",
+        "perustoimeentulotukilaskelman_ylijaama",
+        "perustoimeentulotukilaskelman_tiedot",
+        "tulot",
+        "meno",
+        "menot_yhteensa",
+        "erotus",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            ajanjakso: f.opt(1usize)?,
+            perustoimeentulotukilaskelman_ylijaama: f.opt(2usize)?,
+            perustoimeentulotukilaskelman_tiedot: f.opt(3usize)?,
+            tulot: f.opt(4usize)?,
+            meno: f.req(5usize)?,
+            menot_yhteensa: f.req(6usize)?,
+            erotus: f.req(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            paivamaara: f.opt(9usize)?,
+            laatija: f.req(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.ajanjakso);
+        w.opt(2usize, &self.perustoimeentulotukilaskelman_ylijaama);
+        w.opt(3usize, &self.perustoimeentulotukilaskelman_tiedot);
+        w.opt(4usize, &self.tulot);
+        w.req(5usize, &self.meno);
+        w.req(6usize, &self.menot_yhteensa);
+        w.req(7usize, &self.erotus);
+        w.opt(8usize, &self.lisatiedot);
+        w.opt(9usize, &self.paivamaara);
+        w.req(10usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TaydentavanTaiEhkaisevanToimeentulotuenLaskelmaXBA877B93);
 /// Täydentävän tai ehkäisevän toimeentulotuen maksusitoumus (sv: Betalningsförbindelse för kompletterande eller förebyggande utkomststöd)
 ///
 /// Shape `43258a9986bcea8b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99 {
     /// Vastaanottajan nimi (sv: Mottagarens namn)
     ///
     /// JSON `vastaanottajan_nimi`: esitystapa Nimi, pakollinen.
     pub vastaanottajan_nimi: sosmeta_types::NonEmptyString,
     /// Vastaanottajan yhteystiedot (sv: Mottagarens kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottajan_yhteystiedot: Option<YhteystiedotX450CAE7B>,
     /// Asiakas (sv: Klient)
     ///
@@ -691,21 +1382,19 @@ pub struct TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
 }
 impl TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottajan_nimi: sosmeta_types::NonEmptyString,
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
@@ -721,4 +1410,66 @@ impl TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99 {
             lakiselostus: None,
         }
     }
+    /// Set `vastaanottajan_yhteystiedot` (builder).
+    #[inline]
+    pub fn with_vastaanottajan_yhteystiedot(
+        mut self,
+        value: YhteystiedotX450CAE7B,
+    ) -> Self {
+        self.vastaanottajan_yhteystiedot = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottajan_nimi",
+        "vastaanottajan_yhteystiedot",
+        "asiakas",
+        "maksusitoumus",
+        "lisatiedot",
+        "paivamaara",
+        "lakiselostus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottajan_nimi: f.req(0usize)?,
+            vastaanottajan_yhteystiedot: f.opt(1usize)?,
+            asiakas: f.req(2usize)?,
+            maksusitoumus: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            paivamaara: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottajan_nimi);
+        w.opt(1usize, &self.vastaanottajan_yhteystiedot);
+        w.req(2usize, &self.asiakas);
+        w.req(3usize, &self.maksusitoumus);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.paivamaara);
+        w.opt(6usize, &self.lakiselostus);
+    }
+}
+sosmeta_types::record!(TaydentavanTaiEhkaisevanToimeentulotuenMaksusitoumusX43258A99);

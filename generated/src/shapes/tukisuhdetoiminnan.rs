@@ -10,88 +10,110 @@ use super::*;
 /// JSON `lapsen_perheenjasenet`: esitystapa Otsikko.
 ///
 /// Shape `657b47e87d458f26`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenPerheenjasenetX657B47E8 {
     /// Lapsen sisarukset (sv: Barnets syskon)
     ///
     /// JSON `lapsen_sisarukset`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sisarukset: Option<Vec<LapsiX7804C9BF>>,
     /// Lähihuoltajan nykyinen puoliso (sv: Närvårdarens nuvarande make/maka)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahihuoltajan_nykyinen_puoliso: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl LapsenPerheenjasenetX657B47E8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_sisarukset: None,
             lahihuoltajan_nykyinen_puoliso: None,
         }
     }
+    /// Set `lapsen_sisarukset` (builder).
+    #[inline]
+    pub fn with_lapsen_sisarukset(mut self, value: Vec<LapsiX7804C9BF>) -> Self {
+        self.lapsen_sisarukset = Some(value);
+        self
+    }
+    /// Set `lahihuoltajan_nykyinen_puoliso` (builder).
+    #[inline]
+    pub fn with_lahihuoltajan_nykyinen_puoliso(
+        mut self,
+        value: YhteyshenkiloX5B1E87AC,
+    ) -> Self {
+        self.lahihuoltajan_nykyinen_puoliso = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenPerheenjasenetX657B47E8 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_sisarukset",
+        "lahihuoltajan_nykyinen_puoliso",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_sisarukset: f.opt(0usize)?,
+            lahihuoltajan_nykyinen_puoliso: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_sisarukset);
+        w.opt(1usize, &self.lahihuoltajan_nykyinen_puoliso);
+    }
+}
+sosmeta_types::record!(LapsenPerheenjasenetX657B47E8);
 /// Lapsen terveys ja  kehitys (sv: Barnets hälsa och utveckling)
 ///
 /// JSON `lapsen_terveys_ja__kehitys`: esitystapa Otsikko.
 ///
 /// Shape `a36158a61c392206`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenTerveysJaKehitysXA36158A6 {
     /// Lapsen terveydentila (sv: Barnets hälsotillstånd)
     ///
     /// JSON `lapsen_terveydentila`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveydentila: Option<String>,
     /// Sairaus (sv: Sjukdom)
     ///
     /// JSON `sairaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sairaus: Option<String>,
     /// Allergia (sv: Allergi)
     ///
     /// JSON `allergia`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allergia: Option<String>,
     /// Lääke (sv: Läkemedel)
     ///
     /// JSON `laake`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laake: Option<String>,
     /// Fyysinen kehitys (sv: Fysisk utveckling)
     ///
     /// JSON `fyysinen_kehitys`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fyysinen_kehitys: Option<bool>,
     /// Puhe (sv: Tal)
     ///
     /// JSON `puhe`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhe: Option<bool>,
     /// Tutkimukset (sv: Undersökningar)
     ///
     /// JSON `tutkimukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimukset: Option<String>,
     /// Yökastelu (sv: Sängvätning)
     ///
     /// JSON `yokastelu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yokastelu: Option<bool>,
     /// Kastelu päivällä (sv: Inkontinens på dagen)
     ///
     /// JSON `kastelu_paivalla`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kastelu_paivalla: Option<bool>,
     /// Onko kastelu jatkuvaa? (sv: Är inkontinensen fortgående?)
     ///
     /// JSON `onko_kastelu_jatkuvaa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onko_kastelu_jatkuvaa: Option<bool>,
 }
 impl LapsenTerveysJaKehitysXA36158A6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_terveydentila: None,
@@ -106,38 +128,137 @@ impl LapsenTerveysJaKehitysXA36158A6 {
             onko_kastelu_jatkuvaa: None,
         }
     }
+    /// Set `lapsen_terveydentila` (builder).
+    #[inline]
+    pub fn with_lapsen_terveydentila(mut self, value: String) -> Self {
+        self.lapsen_terveydentila = Some(value);
+        self
+    }
+    /// Set `sairaus` (builder).
+    #[inline]
+    pub fn with_sairaus(mut self, value: String) -> Self {
+        self.sairaus = Some(value);
+        self
+    }
+    /// Set `allergia` (builder).
+    #[inline]
+    pub fn with_allergia(mut self, value: String) -> Self {
+        self.allergia = Some(value);
+        self
+    }
+    /// Set `laake` (builder).
+    #[inline]
+    pub fn with_laake(mut self, value: String) -> Self {
+        self.laake = Some(value);
+        self
+    }
+    /// Set `fyysinen_kehitys` (builder).
+    #[inline]
+    pub fn with_fyysinen_kehitys(mut self, value: bool) -> Self {
+        self.fyysinen_kehitys = Some(value);
+        self
+    }
+    /// Set `puhe` (builder).
+    #[inline]
+    pub fn with_puhe(mut self, value: bool) -> Self {
+        self.puhe = Some(value);
+        self
+    }
+    /// Set `tutkimukset` (builder).
+    #[inline]
+    pub fn with_tutkimukset(mut self, value: String) -> Self {
+        self.tutkimukset = Some(value);
+        self
+    }
+    /// Set `yokastelu` (builder).
+    #[inline]
+    pub fn with_yokastelu(mut self, value: bool) -> Self {
+        self.yokastelu = Some(value);
+        self
+    }
+    /// Set `kastelu_paivalla` (builder).
+    #[inline]
+    pub fn with_kastelu_paivalla(mut self, value: bool) -> Self {
+        self.kastelu_paivalla = Some(value);
+        self
+    }
+    /// Set `onko_kastelu_jatkuvaa` (builder).
+    #[inline]
+    pub fn with_onko_kastelu_jatkuvaa(mut self, value: bool) -> Self {
+        self.onko_kastelu_jatkuvaa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenTerveysJaKehitysXA36158A6 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_terveydentila",
+        "sairaus",
+        "allergia",
+        "laake",
+        "fyysinen_kehitys",
+        "puhe",
+        "tutkimukset",
+        "yokastelu",
+        "kastelu_paivalla",
+        "onko_kastelu_jatkuvaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_terveydentila: f.opt(0usize)?,
+            sairaus: f.opt(1usize)?,
+            allergia: f.opt(2usize)?,
+            laake: f.opt(3usize)?,
+            fyysinen_kehitys: f.opt(4usize)?,
+            puhe: f.opt(5usize)?,
+            tutkimukset: f.opt(6usize)?,
+            yokastelu: f.opt(7usize)?,
+            kastelu_paivalla: f.opt(8usize)?,
+            onko_kastelu_jatkuvaa: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_terveydentila);
+        w.opt(1usize, &self.sairaus);
+        w.opt(2usize, &self.allergia);
+        w.opt(3usize, &self.laake);
+        w.opt(4usize, &self.fyysinen_kehitys);
+        w.opt(5usize, &self.puhe);
+        w.opt(6usize, &self.tutkimukset);
+        w.opt(7usize, &self.yokastelu);
+        w.opt(8usize, &self.kastelu_paivalla);
+        w.opt(9usize, &self.onko_kastelu_jatkuvaa);
+    }
+}
+sosmeta_types::record!(LapsenTerveysJaKehitysXA36158A6);
 /// Lapsen päivärytmi ja rutiinit (sv: Barnets dagsrytm och rutiner)
 ///
 /// JSON `lapsen_paivarytmi_ja_rutiinit`: esitystapa Otsikko.
 ///
 /// Shape `0c7e527d29b480a4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenPaivarytmiJaRutiinitX0C7E527D {
     /// Lapsen tavat ja tottumukset (sv: Barnets seder och vanor)
     ///
     /// JSON `lapsen_tavat_ja_tottumukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tavat_ja_tottumukset: Option<String>,
     /// Vuorokausirytmi (sv: Dygnsrytm)
     ///
     /// JSON `vuorokausirytmi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuorokausirytmi: Option<String>,
     /// Mieluisat asiat (sv: Sådant som är trevligt)
     ///
     /// JSON `mieluisat_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mieluisat_asiat: Option<String>,
     /// Ruokailu (sv: Måltider)
     ///
     /// JSON `ruokailu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ruokailu: Option<String>,
 }
 impl LapsenPaivarytmiJaRutiinitX0C7E527D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_tavat_ja_tottumukset: None,
@@ -146,58 +267,99 @@ impl LapsenPaivarytmiJaRutiinitX0C7E527D {
             ruokailu: None,
         }
     }
+    /// Set `lapsen_tavat_ja_tottumukset` (builder).
+    #[inline]
+    pub fn with_lapsen_tavat_ja_tottumukset(mut self, value: String) -> Self {
+        self.lapsen_tavat_ja_tottumukset = Some(value);
+        self
+    }
+    /// Set `vuorokausirytmi` (builder).
+    #[inline]
+    pub fn with_vuorokausirytmi(mut self, value: String) -> Self {
+        self.vuorokausirytmi = Some(value);
+        self
+    }
+    /// Set `mieluisat_asiat` (builder).
+    #[inline]
+    pub fn with_mieluisat_asiat(mut self, value: String) -> Self {
+        self.mieluisat_asiat = Some(value);
+        self
+    }
+    /// Set `ruokailu` (builder).
+    #[inline]
+    pub fn with_ruokailu(mut self, value: String) -> Self {
+        self.ruokailu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenPaivarytmiJaRutiinitX0C7E527D {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_tavat_ja_tottumukset",
+        "vuorokausirytmi",
+        "mieluisat_asiat",
+        "ruokailu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_tavat_ja_tottumukset: f.opt(0usize)?,
+            vuorokausirytmi: f.opt(1usize)?,
+            mieluisat_asiat: f.opt(2usize)?,
+            ruokailu: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_tavat_ja_tottumukset);
+        w.opt(1usize, &self.vuorokausirytmi);
+        w.opt(2usize, &self.mieluisat_asiat);
+        w.opt(3usize, &self.ruokailu);
+    }
+}
+sosmeta_types::record!(LapsenPaivarytmiJaRutiinitX0C7E527D);
 /// Lapsen vahvuudet, sosiaaliset taidot ja tunteet (sv: Barnets styrkor, sociala färdigheter och känslor)
 ///
 /// JSON `lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet`: esitystapa Otsikko.
 ///
 /// Shape `353eb97126185585`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971 {
     /// Vahvuudet (sv: Styrkor)
     ///
     /// JSON `vahvuudet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvuudet: Option<String>,
     /// Sosiaaliset taidot (sv: Sociala färdigheter)
     ///
     /// JSON `sosiaaliset_taidot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaaliset_taidot: Option<String>,
     /// Luonteenpiirteet (sv: Karaktärsdrag)
     ///
     /// JSON `luonteenpiirteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luonteenpiirteet: Option<String>,
     /// Ilahduttavat asiat (sv: Sådant som ger glädje)
     ///
     /// JSON `ilahduttavat_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilahduttavat_asiat: Option<String>,
     /// Pelottavat asiat (sv: Sådant som skrämmer)
     ///
     /// JSON `pelottavat_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pelottavat_asiat: Option<String>,
     /// Erossaolo vanhemmista (sv: Skilsmässa från föräldrarna)
     ///
     /// JSON `erossaolo_vanhemmista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erossaolo_vanhemmista: Option<bool>,
     /// Tarkenne (sv: Precisering)
     ///
     /// JSON `tarkenne`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tarkenne: Option<String>,
     /// Lapsen erityistarpeet ja muut huomioitavat asiat (sv: Barnets särskilda behov och andra omständigheter som ska beaktas)
     ///
     /// JSON `lapsen_erityistarpeet_ja_muut_huomioitavat_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_erityistarpeet_ja_muut_huomioitavat_asiat: Option<String>,
 }
 impl LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vahvuudet: None,
@@ -210,76 +372,185 @@ impl LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971 {
             lapsen_erityistarpeet_ja_muut_huomioitavat_asiat: None,
         }
     }
+    /// Set `vahvuudet` (builder).
+    #[inline]
+    pub fn with_vahvuudet(mut self, value: String) -> Self {
+        self.vahvuudet = Some(value);
+        self
+    }
+    /// Set `sosiaaliset_taidot` (builder).
+    #[inline]
+    pub fn with_sosiaaliset_taidot(mut self, value: String) -> Self {
+        self.sosiaaliset_taidot = Some(value);
+        self
+    }
+    /// Set `luonteenpiirteet` (builder).
+    #[inline]
+    pub fn with_luonteenpiirteet(mut self, value: String) -> Self {
+        self.luonteenpiirteet = Some(value);
+        self
+    }
+    /// Set `ilahduttavat_asiat` (builder).
+    #[inline]
+    pub fn with_ilahduttavat_asiat(mut self, value: String) -> Self {
+        self.ilahduttavat_asiat = Some(value);
+        self
+    }
+    /// Set `pelottavat_asiat` (builder).
+    #[inline]
+    pub fn with_pelottavat_asiat(mut self, value: String) -> Self {
+        self.pelottavat_asiat = Some(value);
+        self
+    }
+    /// Set `erossaolo_vanhemmista` (builder).
+    #[inline]
+    pub fn with_erossaolo_vanhemmista(mut self, value: bool) -> Self {
+        self.erossaolo_vanhemmista = Some(value);
+        self
+    }
+    /// Set `tarkenne` (builder).
+    #[inline]
+    pub fn with_tarkenne(mut self, value: String) -> Self {
+        self.tarkenne = Some(value);
+        self
+    }
+    /// Set `lapsen_erityistarpeet_ja_muut_huomioitavat_asiat` (builder).
+    #[inline]
+    pub fn with_lapsen_erityistarpeet_ja_muut_huomioitavat_asiat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lapsen_erityistarpeet_ja_muut_huomioitavat_asiat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971 {
+    const KEYS: &'static [&'static str] = &[
+        "vahvuudet",
+        "sosiaaliset_taidot",
+        "luonteenpiirteet",
+        "ilahduttavat_asiat",
+        "pelottavat_asiat",
+        "erossaolo_vanhemmista",
+        "tarkenne",
+        "lapsen_erityistarpeet_ja_muut_huomioitavat_asiat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vahvuudet: f.opt(0usize)?,
+            sosiaaliset_taidot: f.opt(1usize)?,
+            luonteenpiirteet: f.opt(2usize)?,
+            ilahduttavat_asiat: f.opt(3usize)?,
+            pelottavat_asiat: f.opt(4usize)?,
+            erossaolo_vanhemmista: f.opt(5usize)?,
+            tarkenne: f.opt(6usize)?,
+            lapsen_erityistarpeet_ja_muut_huomioitavat_asiat: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vahvuudet);
+        w.opt(1usize, &self.sosiaaliset_taidot);
+        w.opt(2usize, &self.luonteenpiirteet);
+        w.opt(3usize, &self.ilahduttavat_asiat);
+        w.opt(4usize, &self.pelottavat_asiat);
+        w.opt(5usize, &self.erossaolo_vanhemmista);
+        w.opt(6usize, &self.tarkenne);
+        w.opt(7usize, &self.lapsen_erityistarpeet_ja_muut_huomioitavat_asiat);
+    }
+}
+sosmeta_types::record!(LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971);
 /// Harrastukset, kiinnostukset ja leikkiminen (sv: Hobbyer, intressen och lek)
 ///
 /// JSON `harrastukset_kiinnostukset_ja_leikkiminen`: esitystapa Otsikko.
 ///
 /// Shape `182728c79325c392`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HarrastuksetKiinnostuksetJaLeikkiminenX182728C7 {
     /// Harrastukset (sv: Hobbyer)
     ///
     /// JSON `harrastukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub harrastukset: Option<String>,
     /// Leikit (sv: Lekar)
     ///
     /// JSON `leikit`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leikit: Option<String>,
 }
 impl HarrastuksetKiinnostuksetJaLeikkiminenX182728C7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             harrastukset: None,
             leikit: None,
         }
     }
+    /// Set `harrastukset` (builder).
+    #[inline]
+    pub fn with_harrastukset(mut self, value: String) -> Self {
+        self.harrastukset = Some(value);
+        self
+    }
+    /// Set `leikit` (builder).
+    #[inline]
+    pub fn with_leikit(mut self, value: String) -> Self {
+        self.leikit = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HarrastuksetKiinnostuksetJaLeikkiminenX182728C7 {
+    const KEYS: &'static [&'static str] = &["harrastukset", "leikit"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            harrastukset: f.opt(0usize)?,
+            leikit: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.harrastukset);
+        w.opt(1usize, &self.leikit);
+    }
+}
+sosmeta_types::record!(HarrastuksetKiinnostuksetJaLeikkiminenX182728C7);
 /// Kerhot, päivähoito ja koulu (sv: Klubbar, dagvård och skola)
 ///
 /// JSON `kerhot_paivahoito_ja_koulu`: esitystapa Otsikko.
 ///
 /// Shape `66d532fe8be62220`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KerhotPaivahoitoJaKouluX66D532FE {
     /// Kerho (sv: Klubb)
     ///
     /// JSON `kerho`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kerho: Option<bool>,
     /// Päivähoito (sv: Dagvård)
     ///
     /// JSON `paivahoito`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivahoito: Option<bool>,
     /// Koulu (sv: Skola)
     ///
     /// JSON `koulu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulu: Option<bool>,
     /// Kokemukset (sv: Erfarenheter)
     ///
     /// JSON `kokemukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kokemukset: Option<String>,
     /// Erityisjärjestelyt (sv: Specialarrangemang)
     ///
     /// JSON `erityisjarjestelyt`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisjarjestelyt: Option<bool>,
     /// Kuvaus erityisjärjestelyistä (sv: Beskrivning av specialarrangemangen)
     ///
     /// JSON `kuvaus_erityisjarjestelyista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_erityisjarjestelyista: Option<String>,
 }
 impl KerhotPaivahoitoJaKouluX66D532FE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kerho: None,
@@ -290,63 +561,121 @@ impl KerhotPaivahoitoJaKouluX66D532FE {
             kuvaus_erityisjarjestelyista: None,
         }
     }
+    /// Set `kerho` (builder).
+    #[inline]
+    pub fn with_kerho(mut self, value: bool) -> Self {
+        self.kerho = Some(value);
+        self
+    }
+    /// Set `paivahoito` (builder).
+    #[inline]
+    pub fn with_paivahoito(mut self, value: bool) -> Self {
+        self.paivahoito = Some(value);
+        self
+    }
+    /// Set `koulu` (builder).
+    #[inline]
+    pub fn with_koulu(mut self, value: bool) -> Self {
+        self.koulu = Some(value);
+        self
+    }
+    /// Set `kokemukset` (builder).
+    #[inline]
+    pub fn with_kokemukset(mut self, value: String) -> Self {
+        self.kokemukset = Some(value);
+        self
+    }
+    /// Set `erityisjarjestelyt` (builder).
+    #[inline]
+    pub fn with_erityisjarjestelyt(mut self, value: bool) -> Self {
+        self.erityisjarjestelyt = Some(value);
+        self
+    }
+    /// Set `kuvaus_erityisjarjestelyista` (builder).
+    #[inline]
+    pub fn with_kuvaus_erityisjarjestelyista(mut self, value: String) -> Self {
+        self.kuvaus_erityisjarjestelyista = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KerhotPaivahoitoJaKouluX66D532FE {
+    const KEYS: &'static [&'static str] = &[
+        "kerho",
+        "paivahoito",
+        "koulu",
+        "kokemukset",
+        "erityisjarjestelyt",
+        "kuvaus_erityisjarjestelyista",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kerho: f.opt(0usize)?,
+            paivahoito: f.opt(1usize)?,
+            koulu: f.opt(2usize)?,
+            kokemukset: f.opt(3usize)?,
+            erityisjarjestelyt: f.opt(4usize)?,
+            kuvaus_erityisjarjestelyista: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kerho);
+        w.opt(1usize, &self.paivahoito);
+        w.opt(2usize, &self.koulu);
+        w.opt(3usize, &self.kokemukset);
+        w.opt(4usize, &self.erityisjarjestelyt);
+        w.opt(5usize, &self.kuvaus_erityisjarjestelyista);
+    }
+}
+sosmeta_types::record!(KerhotPaivahoitoJaKouluX66D532FE);
 /// Lapselle ei sovi perhe, jossa on (sv: För barnet lämpar sig inte en familj där det finns)
 ///
 /// JSON `lapselle_ei_sovi_perhe_jossa_on`: esitystapa Otsikko.
 ///
 /// Shape `74bb51e6d8784210`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapselleEiSoviPerheJossaOnX74BB51E6 {
     /// Kissoja asuintiloissa (sv: Katter i bostadslokalen)
     ///
     /// JSON `kissoja_asuintiloissa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kissoja_asuintiloissa: Option<bool>,
     /// Koiria asuintiloissa (sv: Hundar i bostadslokalen)
     ///
     /// JSON `koiria_asuintiloissa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koiria_asuintiloissa: Option<bool>,
     /// Muita eläimiä sisätiloissa (sv: Andra djur inomhus)
     ///
     /// JSON `muita_elaimia_sisatiloissa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_elaimia_sisatiloissa: Option<bool>,
     /// Mitä eläimiä sisätiloissa (sv: Vilka djur inomhus)
     ///
     /// JSON `mita_elaimia_sisatiloissa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_elaimia_sisatiloissa: Option<String>,
     /// Kissoja ulkotiloissa (sv: Katter utomhus)
     ///
     /// JSON `kissoja_ulkotiloissa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kissoja_ulkotiloissa: Option<bool>,
     /// Koiria ulkotiloissa (sv: Hundar utomhus)
     ///
     /// JSON `koiria_ulkotiloissa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koiria_ulkotiloissa: Option<bool>,
     /// Hevosia (sv: Hästar)
     ///
     /// JSON `hevosia`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hevosia: Option<bool>,
     /// Muita eläimiä ulkotiloissa (sv: Andra djur utomhus)
     ///
     /// JSON `muita_elaimia_ulkotiloissa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_elaimia_ulkotiloissa: Option<bool>,
     /// Mitä eläimiä ulkotiloissa (sv: Vilka djur utomhus)
     ///
     /// JSON `mita_elaimia_ulkotiloissa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_elaimia_ulkotiloissa: Option<String>,
 }
 impl LapselleEiSoviPerheJossaOnX74BB51E6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kissoja_asuintiloissa: None,
@@ -360,12 +689,105 @@ impl LapselleEiSoviPerheJossaOnX74BB51E6 {
             mita_elaimia_ulkotiloissa: None,
         }
     }
+    /// Set `kissoja_asuintiloissa` (builder).
+    #[inline]
+    pub fn with_kissoja_asuintiloissa(mut self, value: bool) -> Self {
+        self.kissoja_asuintiloissa = Some(value);
+        self
+    }
+    /// Set `koiria_asuintiloissa` (builder).
+    #[inline]
+    pub fn with_koiria_asuintiloissa(mut self, value: bool) -> Self {
+        self.koiria_asuintiloissa = Some(value);
+        self
+    }
+    /// Set `muita_elaimia_sisatiloissa` (builder).
+    #[inline]
+    pub fn with_muita_elaimia_sisatiloissa(mut self, value: bool) -> Self {
+        self.muita_elaimia_sisatiloissa = Some(value);
+        self
+    }
+    /// Set `mita_elaimia_sisatiloissa` (builder).
+    #[inline]
+    pub fn with_mita_elaimia_sisatiloissa(mut self, value: String) -> Self {
+        self.mita_elaimia_sisatiloissa = Some(value);
+        self
+    }
+    /// Set `kissoja_ulkotiloissa` (builder).
+    #[inline]
+    pub fn with_kissoja_ulkotiloissa(mut self, value: bool) -> Self {
+        self.kissoja_ulkotiloissa = Some(value);
+        self
+    }
+    /// Set `koiria_ulkotiloissa` (builder).
+    #[inline]
+    pub fn with_koiria_ulkotiloissa(mut self, value: bool) -> Self {
+        self.koiria_ulkotiloissa = Some(value);
+        self
+    }
+    /// Set `hevosia` (builder).
+    #[inline]
+    pub fn with_hevosia(mut self, value: bool) -> Self {
+        self.hevosia = Some(value);
+        self
+    }
+    /// Set `muita_elaimia_ulkotiloissa` (builder).
+    #[inline]
+    pub fn with_muita_elaimia_ulkotiloissa(mut self, value: bool) -> Self {
+        self.muita_elaimia_ulkotiloissa = Some(value);
+        self
+    }
+    /// Set `mita_elaimia_ulkotiloissa` (builder).
+    #[inline]
+    pub fn with_mita_elaimia_ulkotiloissa(mut self, value: String) -> Self {
+        self.mita_elaimia_ulkotiloissa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapselleEiSoviPerheJossaOnX74BB51E6 {
+    const KEYS: &'static [&'static str] = &[
+        "kissoja_asuintiloissa",
+        "koiria_asuintiloissa",
+        "muita_elaimia_sisatiloissa",
+        "mita_elaimia_sisatiloissa",
+        "kissoja_ulkotiloissa",
+        "koiria_ulkotiloissa",
+        "hevosia",
+        "muita_elaimia_ulkotiloissa",
+        "mita_elaimia_ulkotiloissa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kissoja_asuintiloissa: f.opt(0usize)?,
+            koiria_asuintiloissa: f.opt(1usize)?,
+            muita_elaimia_sisatiloissa: f.opt(2usize)?,
+            mita_elaimia_sisatiloissa: f.opt(3usize)?,
+            kissoja_ulkotiloissa: f.opt(4usize)?,
+            koiria_ulkotiloissa: f.opt(5usize)?,
+            hevosia: f.opt(6usize)?,
+            muita_elaimia_ulkotiloissa: f.opt(7usize)?,
+            mita_elaimia_ulkotiloissa: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kissoja_asuintiloissa);
+        w.opt(1usize, &self.koiria_asuintiloissa);
+        w.opt(2usize, &self.muita_elaimia_sisatiloissa);
+        w.opt(3usize, &self.mita_elaimia_sisatiloissa);
+        w.opt(4usize, &self.kissoja_ulkotiloissa);
+        w.opt(5usize, &self.koiria_ulkotiloissa);
+        w.opt(6usize, &self.hevosia);
+        w.opt(7usize, &self.muita_elaimia_ulkotiloissa);
+        w.opt(8usize, &self.mita_elaimia_ulkotiloissa);
+    }
+}
+sosmeta_types::record!(LapselleEiSoviPerheJossaOnX74BB51E6);
 /// Tukiperheen hakijan tiedot (sv: Uppgifter om en sökande av stödfamilj)
 ///
 /// Shape `9d984f9f4bee8d2e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TukiperheenHakijanTiedotX9D984F9F {
     /// Asiakas (sv: Klient)
     ///
@@ -374,64 +796,52 @@ pub struct TukiperheenHakijanTiedotX9D984F9F {
     /// Huoltaja tai muu lapsen hoidosta vastaava henkilö (sv: Vårdnadshavare eller annan person som svarar för barnets vård)
     ///
     /// JSON `huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo: Option<
         Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
     >,
     /// Lapsen perheenjäsenet (sv: Barnets familjemedlemmar)
     ///
     /// JSON `lapsen_perheenjasenet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_perheenjasenet: Option<LapsenPerheenjasenetX657B47E8>,
     /// Suhtautuminen sisaruksiin (sv: Attityd till syskonen)
     ///
     /// JSON `suhtautuminen_sisaruksiin`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_sisaruksiin: Option<String>,
     /// Läheiset ihmiset (sv: Närstående personer)
     ///
     /// JSON `laheiset_ihmiset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheiset_ihmiset: Option<String>,
     /// Yhteydenpito (sv: Kontakt)
     ///
     /// JSON `yhteydenpito`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenpito: Option<String>,
     /// Lapsen terveys ja  kehitys (sv: Barnets hälsa och utveckling)
     ///
     /// JSON `lapsen_terveys_ja__kehitys`: esitystapa Otsikko.
-    #[serde(rename = "lapsen_terveys_ja__kehitys")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_terveys_ja_kehitys: Option<LapsenTerveysJaKehitysXA36158A6>,
     /// Lapsen päivärytmi ja rutiinit (sv: Barnets dagsrytm och rutiner)
     ///
     /// JSON `lapsen_paivarytmi_ja_rutiinit`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_paivarytmi_ja_rutiinit: Option<LapsenPaivarytmiJaRutiinitX0C7E527D>,
     /// Lapsen vahvuudet, sosiaaliset taidot ja tunteet (sv: Barnets styrkor, sociala färdigheter och känslor)
     ///
     /// JSON `lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet: Option<
         LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971,
     >,
     /// Harrastukset, kiinnostukset ja leikkiminen (sv: Hobbyer, intressen och lek)
     ///
     /// JSON `harrastukset_kiinnostukset_ja_leikkiminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub harrastukset_kiinnostukset_ja_leikkiminen: Option<
         HarrastuksetKiinnostuksetJaLeikkiminenX182728C7,
     >,
     /// Kerhot, päivähoito ja koulu (sv: Klubbar, dagvård och skola)
     ///
     /// JSON `kerhot_paivahoito_ja_koulu`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kerhot_paivahoito_ja_koulu: Option<KerhotPaivahoitoJaKouluX66D532FE>,
     /// Perustelu (sv: Motivering)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Toiveet tuen määrästä (sv: Önskemål om mängden stöd)
     ///
@@ -440,49 +850,41 @@ pub struct TukiperheenHakijanTiedotX9D984F9F {
     /// Tukiperheeseen kohdistuvat toiveet (sv: Önskemål gällande stödfamiljen)
     ///
     /// JSON `tukiperheeseen_kohdistuvat_toiveet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukiperheeseen_kohdistuvat_toiveet: Option<String>,
     /// Lapselle ei sovi perhe, jossa on (sv: För barnet lämpar sig inte en familj där det finns)
     ///
     /// JSON `lapselle_ei_sovi_perhe_jossa_on`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapselle_ei_sovi_perhe_jossa_on: Option<LapselleEiSoviPerheJossaOnX74BB51E6>,
     /// Tukiperhe muualta (sv: Stödfamilj på annat håll)
     ///
     /// JSON `tukiperhe_muualta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukiperhe_muualta: Option<bool>,
     /// Mistä? (sv: Var?)
     ///
     /// JSON `mista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mista: Option<String>,
     /// Kuljetus (sv: Transport)
     ///
     /// JSON `kuljetus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuljetus: Option<bool>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl TukiperheenHakijanTiedotX9D984F9F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX21D23A04,
         toiveet_tuen_maarasta: sosmeta_types::NonEmptyString,
@@ -512,7 +914,230 @@ impl TukiperheenHakijanTiedotX9D984F9F {
             laatija: None,
         }
     }
+    /// Set `huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo` (builder).
+    #[inline]
+    pub fn with_huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo(
+        mut self,
+        value: Vec<TulevanLapsenToinenVanhempiX1CA49AE7>,
+    ) -> Self {
+        self.huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo = Some(value);
+        self
+    }
+    /// Set `lapsen_perheenjasenet` (builder).
+    #[inline]
+    pub fn with_lapsen_perheenjasenet(
+        mut self,
+        value: LapsenPerheenjasenetX657B47E8,
+    ) -> Self {
+        self.lapsen_perheenjasenet = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_sisaruksiin` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_sisaruksiin(mut self, value: String) -> Self {
+        self.suhtautuminen_sisaruksiin = Some(value);
+        self
+    }
+    /// Set `laheiset_ihmiset` (builder).
+    #[inline]
+    pub fn with_laheiset_ihmiset(mut self, value: String) -> Self {
+        self.laheiset_ihmiset = Some(value);
+        self
+    }
+    /// Set `yhteydenpito` (builder).
+    #[inline]
+    pub fn with_yhteydenpito(mut self, value: String) -> Self {
+        self.yhteydenpito = Some(value);
+        self
+    }
+    /// Set `lapsen_terveys_ja__kehitys` (builder).
+    #[inline]
+    pub fn with_lapsen_terveys_ja_kehitys(
+        mut self,
+        value: LapsenTerveysJaKehitysXA36158A6,
+    ) -> Self {
+        self.lapsen_terveys_ja_kehitys = Some(value);
+        self
+    }
+    /// Set `lapsen_paivarytmi_ja_rutiinit` (builder).
+    #[inline]
+    pub fn with_lapsen_paivarytmi_ja_rutiinit(
+        mut self,
+        value: LapsenPaivarytmiJaRutiinitX0C7E527D,
+    ) -> Self {
+        self.lapsen_paivarytmi_ja_rutiinit = Some(value);
+        self
+    }
+    /// Set `lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet` (builder).
+    #[inline]
+    pub fn with_lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet(
+        mut self,
+        value: LapsenVahvuudetSosiaalisetTaidotJaTunteetX353EB971,
+    ) -> Self {
+        self.lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet = Some(value);
+        self
+    }
+    /// Set `harrastukset_kiinnostukset_ja_leikkiminen` (builder).
+    #[inline]
+    pub fn with_harrastukset_kiinnostukset_ja_leikkiminen(
+        mut self,
+        value: HarrastuksetKiinnostuksetJaLeikkiminenX182728C7,
+    ) -> Self {
+        self.harrastukset_kiinnostukset_ja_leikkiminen = Some(value);
+        self
+    }
+    /// Set `kerhot_paivahoito_ja_koulu` (builder).
+    #[inline]
+    pub fn with_kerhot_paivahoito_ja_koulu(
+        mut self,
+        value: KerhotPaivahoitoJaKouluX66D532FE,
+    ) -> Self {
+        self.kerhot_paivahoito_ja_koulu = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `tukiperheeseen_kohdistuvat_toiveet` (builder).
+    #[inline]
+    pub fn with_tukiperheeseen_kohdistuvat_toiveet(mut self, value: String) -> Self {
+        self.tukiperheeseen_kohdistuvat_toiveet = Some(value);
+        self
+    }
+    /// Set `lapselle_ei_sovi_perhe_jossa_on` (builder).
+    #[inline]
+    pub fn with_lapselle_ei_sovi_perhe_jossa_on(
+        mut self,
+        value: LapselleEiSoviPerheJossaOnX74BB51E6,
+    ) -> Self {
+        self.lapselle_ei_sovi_perhe_jossa_on = Some(value);
+        self
+    }
+    /// Set `tukiperhe_muualta` (builder).
+    #[inline]
+    pub fn with_tukiperhe_muualta(mut self, value: bool) -> Self {
+        self.tukiperhe_muualta = Some(value);
+        self
+    }
+    /// Set `mista` (builder).
+    #[inline]
+    pub fn with_mista(mut self, value: String) -> Self {
+        self.mista = Some(value);
+        self
+    }
+    /// Set `kuljetus` (builder).
+    #[inline]
+    pub fn with_kuljetus(mut self, value: bool) -> Self {
+        self.kuljetus = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TukiperheenHakijanTiedotX9D984F9F {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo",
+        "lapsen_perheenjasenet",
+        "suhtautuminen_sisaruksiin",
+        "laheiset_ihmiset",
+        "yhteydenpito",
+        "lapsen_terveys_ja__kehitys",
+        "lapsen_paivarytmi_ja_rutiinit",
+        "lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet",
+        "harrastukset_kiinnostukset_ja_leikkiminen",
+        "kerhot_paivahoito_ja_koulu",
+        "perustelu",
+        "toiveet_tuen_maarasta",
+        "tukiperheeseen_kohdistuvat_toiveet",
+        "lapselle_ei_sovi_perhe_jossa_on",
+        "tukiperhe_muualta",
+        "mista",
+        "kuljetus",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo: f.opt(1usize)?,
+            lapsen_perheenjasenet: f.opt(2usize)?,
+            suhtautuminen_sisaruksiin: f.opt(3usize)?,
+            laheiset_ihmiset: f.opt(4usize)?,
+            yhteydenpito: f.opt(5usize)?,
+            lapsen_terveys_ja_kehitys: f.opt(6usize)?,
+            lapsen_paivarytmi_ja_rutiinit: f.opt(7usize)?,
+            lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet: f.opt(8usize)?,
+            harrastukset_kiinnostukset_ja_leikkiminen: f.opt(9usize)?,
+            kerhot_paivahoito_ja_koulu: f.opt(10usize)?,
+            perustelu: f.opt(11usize)?,
+            toiveet_tuen_maarasta: f.req(12usize)?,
+            tukiperheeseen_kohdistuvat_toiveet: f.opt(13usize)?,
+            lapselle_ei_sovi_perhe_jossa_on: f.opt(14usize)?,
+            tukiperhe_muualta: f.opt(15usize)?,
+            mista: f.opt(16usize)?,
+            kuljetus: f.opt(17usize)?,
+            lisatiedot: f.opt(18usize)?,
+            lakiselostus: f.opt(19usize)?,
+            paivamaara: f.opt(20usize)?,
+            laatija: f.opt(21usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.huoltaja_tai_muu_lapsen_hoidosta_vastaava_henkilo);
+        w.opt(2usize, &self.lapsen_perheenjasenet);
+        w.opt(3usize, &self.suhtautuminen_sisaruksiin);
+        w.opt(4usize, &self.laheiset_ihmiset);
+        w.opt(5usize, &self.yhteydenpito);
+        w.opt(6usize, &self.lapsen_terveys_ja_kehitys);
+        w.opt(7usize, &self.lapsen_paivarytmi_ja_rutiinit);
+        w.opt(8usize, &self.lapsen_vahvuudet_sosiaaliset_taidot_ja_tunteet);
+        w.opt(9usize, &self.harrastukset_kiinnostukset_ja_leikkiminen);
+        w.opt(10usize, &self.kerhot_paivahoito_ja_koulu);
+        w.opt(11usize, &self.perustelu);
+        w.req(12usize, &self.toiveet_tuen_maarasta);
+        w.opt(13usize, &self.tukiperheeseen_kohdistuvat_toiveet);
+        w.opt(14usize, &self.lapselle_ei_sovi_perhe_jossa_on);
+        w.opt(15usize, &self.tukiperhe_muualta);
+        w.opt(16usize, &self.mista);
+        w.opt(17usize, &self.kuljetus);
+        w.opt(18usize, &self.lisatiedot);
+        w.opt(19usize, &self.lakiselostus);
+        w.opt(20usize, &self.paivamaara);
+        w.opt(21usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TukiperheenHakijanTiedotX9D984F9F);
 sosmeta_types::classification!(
     #[doc = " Arvio (sv: Bedömning)"] #[doc = " "] #[doc =
     " JSON `arvio`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -526,57 +1151,81 @@ sosmeta_types::classification!(
 /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
 ///
 /// Shape `ba9ddd1f259dae76`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F {
     /// Arvio (sv: Bedömning)
     ///
     /// JSON `arvio`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteiden saavuttamisen arvio, `urn:oid:1.2.246.537.6.1253`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio: Option<sosmeta_types::Coded<ArvioXB2206387>>,
     /// Sanallinen arvio (sv: Verbal bedömning)
     ///
     /// JSON `sanallinen_arvio`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_arvio: Option<String>,
 }
 impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             arvio: None,
             sanallinen_arvio: None,
         }
     }
+    /// Set `arvio` (builder).
+    #[inline]
+    pub fn with_arvio(mut self, value: sosmeta_types::Coded<ArvioXB2206387>) -> Self {
+        self.arvio = Some(value);
+        self
+    }
+    /// Set `sanallinen_arvio` (builder).
+    #[inline]
+    pub fn with_sanallinen_arvio(mut self, value: String) -> Self {
+        self.sanallinen_arvio = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F {
+    const KEYS: &'static [&'static str] = &["arvio", "sanallinen_arvio"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            arvio: f.opt(0usize)?,
+            sanallinen_arvio: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.arvio);
+        w.opt(1usize, &self.sanallinen_arvio);
+    }
+}
+sosmeta_types::record!(EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F);
 /// Tukiperhe- tai tukihenkilötoiminnan käytännön toteutus (sv: Genomförande av stödfamiljs- eller stödpersonsverksamheten i praktiken)
 ///
 /// JSON `tukiperhe__tai_tukihenkilotoiminnan_kaytannon_toteutus`: esitystapa Otsikko.
 ///
 /// Shape `2a3e046347c3248e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463 {
     /// Käyntien määrä ja ajankohta (sv: Antal besök och tidpunkt)
     ///
     /// JSON `kayntien_maara_ja_ajankohta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kayntien_maara_ja_ajankohta: Option<String>,
     /// Kuljetuksesta sopiminen (sv: Avtal om transport)
     ///
     /// JSON `kuljetuksesta_sopiminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuljetuksesta_sopiminen: Option<String>,
     /// Yhteydenotto (sv: Kontakt)
     ///
     /// JSON `yhteydenotto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteydenotto: Option<String>,
 }
 impl TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kayntien_maara_ja_ajankohta: None,
@@ -584,12 +1233,52 @@ impl TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463 {
             yhteydenotto: None,
         }
     }
+    /// Set `kayntien_maara_ja_ajankohta` (builder).
+    #[inline]
+    pub fn with_kayntien_maara_ja_ajankohta(mut self, value: String) -> Self {
+        self.kayntien_maara_ja_ajankohta = Some(value);
+        self
+    }
+    /// Set `kuljetuksesta_sopiminen` (builder).
+    #[inline]
+    pub fn with_kuljetuksesta_sopiminen(mut self, value: String) -> Self {
+        self.kuljetuksesta_sopiminen = Some(value);
+        self
+    }
+    /// Set `yhteydenotto` (builder).
+    #[inline]
+    pub fn with_yhteydenotto(mut self, value: String) -> Self {
+        self.yhteydenotto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463 {
+    const KEYS: &'static [&'static str] = &[
+        "kayntien_maara_ja_ajankohta",
+        "kuljetuksesta_sopiminen",
+        "yhteydenotto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kayntien_maara_ja_ajankohta: f.opt(0usize)?,
+            kuljetuksesta_sopiminen: f.opt(1usize)?,
+            yhteydenotto: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kayntien_maara_ja_ajankohta);
+        w.opt(1usize, &self.kuljetuksesta_sopiminen);
+        w.opt(2usize, &self.yhteydenotto);
+    }
+}
+sosmeta_types::record!(TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463);
 /// Tukisuhdesuunnitelma (sv: Stödrelationsplan)
 ///
 /// Shape `0687fc6f980c2432`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TukisuhdesuunnitelmaX0687FC6F {
     /// Asiakas (sv: Klient)
     ///
@@ -600,103 +1289,82 @@ pub struct TukisuhdesuunnitelmaX0687FC6F {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus lapsen tai nuoren tilanteesta (sv: Beskrivning av barnets eller den ungas situation)
     ///
     /// JSON `kuvaus_lapsen_tai_nuoren_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_lapsen_tai_nuoren_tilanteesta: Option<String>,
     /// Tukisuhteeseen vaikuttavat tiedot (sv: Uppgifter som påverkar stödrelationen)
     ///
     /// JSON `tukisuhteeseen_vaikuttavat_tiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukisuhteeseen_vaikuttavat_tiedot: Option<String>,
     /// Lapsen tai nuoren sairaudet (sv: Barnets eller den ungas sjukdomar)
     ///
     /// JSON `lapsen_tai_nuoren_sairaudet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_sairaudet: Option<String>,
     /// Sopimuksen toimiminen (sv: Hur avtalet fungerar)
     ///
     /// JSON `sopimuksen_toimiminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_toimiminen: Option<String>,
     /// Lapsen tai nuoren kokemukset (sv: Barnets eller den ungas erfarenheter)
     ///
     /// JSON `lapsen_tai_nuoren_kokemukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tai_nuoren_kokemukset: Option<String>,
     /// Vanhempien kokemukset (sv: Föräldrarnas erfarenheter)
     ///
     /// JSON `vanhempien_kokemukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_kokemukset: Option<String>,
     /// Tukiperheen tai tukihenkilön kokemukset (sv: Stödfamiljens eller stödpersonens erfarenheter)
     ///
     /// JSON `tukiperheen_tai_tukihenkilon_kokemukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukiperheen_tai_tukihenkilon_kokemukset: Option<String>,
     /// Sosiaalihuollon ammattihenkilön näkemys (sv: Åsikt hos en yrkesutbildad person inom socialvården)
     ///
     /// JSON `sosiaalihuollon_ammattihenkilon_nakemys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalihuollon_ammattihenkilon_nakemys: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Tukiperhe- tai tukihenkilötoiminnan käytännön toteutus (sv: Genomförande av stödfamiljs- eller stödpersonsverksamheten i praktiken)
     ///
     /// JSON `tukiperhe__tai_tukihenkilotoiminnan_kaytannon_toteutus`: esitystapa Otsikko.
-    #[serde(rename = "tukiperhe__tai_tukihenkilotoiminnan_kaytannon_toteutus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukiperhe_tai_tukihenkilotoiminnan_kaytannon_toteutus: Option<
         TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463,
     >,
     /// Tukisuhdetoiminnan vastuuhenkilö (sv: Ansvarig person för stödrelationsverksamheten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukisuhdetoiminnan_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Osallistujien eriävät näkemykset (sv: Deltagarnas avvikande åsikter)
     ///
     /// JSON `osallistujien_eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osallistujien_eriavat_nakemykset: Option<String>,
     /// Sopimuksen päättymispäivä (sv: Avtalets slutdatum)
     ///
     /// JSON `sopimuksen_paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sopimuksen_paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -705,6 +1373,7 @@ pub struct TukisuhdesuunnitelmaX0687FC6F {
 }
 impl TukisuhdesuunnitelmaX0687FC6F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -734,4 +1403,233 @@ impl TukisuhdesuunnitelmaX0687FC6F {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_lapsen_tai_nuoren_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_lapsen_tai_nuoren_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_lapsen_tai_nuoren_tilanteesta = Some(value);
+        self
+    }
+    /// Set `tukisuhteeseen_vaikuttavat_tiedot` (builder).
+    #[inline]
+    pub fn with_tukisuhteeseen_vaikuttavat_tiedot(mut self, value: String) -> Self {
+        self.tukisuhteeseen_vaikuttavat_tiedot = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_sairaudet` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_sairaudet(mut self, value: String) -> Self {
+        self.lapsen_tai_nuoren_sairaudet = Some(value);
+        self
+    }
+    /// Set `sopimuksen_toimiminen` (builder).
+    #[inline]
+    pub fn with_sopimuksen_toimiminen(mut self, value: String) -> Self {
+        self.sopimuksen_toimiminen = Some(value);
+        self
+    }
+    /// Set `lapsen_tai_nuoren_kokemukset` (builder).
+    #[inline]
+    pub fn with_lapsen_tai_nuoren_kokemukset(mut self, value: String) -> Self {
+        self.lapsen_tai_nuoren_kokemukset = Some(value);
+        self
+    }
+    /// Set `vanhempien_kokemukset` (builder).
+    #[inline]
+    pub fn with_vanhempien_kokemukset(mut self, value: String) -> Self {
+        self.vanhempien_kokemukset = Some(value);
+        self
+    }
+    /// Set `tukiperheen_tai_tukihenkilon_kokemukset` (builder).
+    #[inline]
+    pub fn with_tukiperheen_tai_tukihenkilon_kokemukset(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tukiperheen_tai_tukihenkilon_kokemukset = Some(value);
+        self
+    }
+    /// Set `sosiaalihuollon_ammattihenkilon_nakemys` (builder).
+    #[inline]
+    pub fn with_sosiaalihuollon_ammattihenkilon_nakemys(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sosiaalihuollon_ammattihenkilon_nakemys = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenXBA9DDD1F,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `tukiperhe__tai_tukihenkilotoiminnan_kaytannon_toteutus` (builder).
+    #[inline]
+    pub fn with_tukiperhe_tai_tukihenkilotoiminnan_kaytannon_toteutus(
+        mut self,
+        value: TukiperheTaiTukihenkilotoiminnanKaytannonToteutusX2A3E0463,
+    ) -> Self {
+        self.tukiperhe_tai_tukihenkilotoiminnan_kaytannon_toteutus = Some(value);
+        self
+    }
+    /// Set `tukisuhdetoiminnan_vastuuhenkilo` (builder).
+    #[inline]
+    pub fn with_tukisuhdetoiminnan_vastuuhenkilo(
+        mut self,
+        value: YhteyshenkiloX2E1B58EE,
+    ) -> Self {
+        self.tukisuhdetoiminnan_vastuuhenkilo = Some(value);
+        self
+    }
+    /// Set `osallistujien_eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_osallistujien_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.osallistujien_eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `sopimuksen_paattymispaiva` (builder).
+    #[inline]
+    pub fn with_sopimuksen_paattymispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sopimuksen_paattymispaiva = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TukisuhdesuunnitelmaX0687FC6F {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_lapsen_tai_nuoren_tilanteesta",
+        "tukisuhteeseen_vaikuttavat_tiedot",
+        "lapsen_tai_nuoren_sairaudet",
+        "sopimuksen_toimiminen",
+        "lapsen_tai_nuoren_kokemukset",
+        "vanhempien_kokemukset",
+        "tukiperheen_tai_tukihenkilon_kokemukset",
+        "sosiaalihuollon_ammattihenkilon_nakemys",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "tukiperhe__tai_tukihenkilotoiminnan_kaytannon_toteutus",
+        "tukisuhdetoiminnan_vastuuhenkilo",
+        "osallistujien_eriavat_nakemykset",
+        "sopimuksen_paattymispaiva",
+        "suunnitelman_tarkistaminen",
+        "jakelu",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(2usize)?,
+            kuvaus_lapsen_tai_nuoren_tilanteesta: f.opt(3usize)?,
+            tukisuhteeseen_vaikuttavat_tiedot: f.opt(4usize)?,
+            lapsen_tai_nuoren_sairaudet: f.opt(5usize)?,
+            sopimuksen_toimiminen: f.opt(6usize)?,
+            lapsen_tai_nuoren_kokemukset: f.opt(7usize)?,
+            vanhempien_kokemukset: f.opt(8usize)?,
+            tukiperheen_tai_tukihenkilon_kokemukset: f.opt(9usize)?,
+            sosiaalihuollon_ammattihenkilon_nakemys: f.opt(10usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(11usize)?,
+            asetettavat_tavoitteet: f.opt(12usize)?,
+            tukiperhe_tai_tukihenkilotoiminnan_kaytannon_toteutus: f.opt(13usize)?,
+            tukisuhdetoiminnan_vastuuhenkilo: f.opt(14usize)?,
+            osallistujien_eriavat_nakemykset: f.opt(15usize)?,
+            sopimuksen_paattymispaiva: f.opt(16usize)?,
+            suunnitelman_tarkistaminen: f.opt(17usize)?,
+            jakelu: f.opt(18usize)?,
+            lakiselostus: f.opt(19usize)?,
+            paivamaara: f.opt(20usize)?,
+            laatija: f.req(21usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.kuvaus_lapsen_tai_nuoren_tilanteesta);
+        w.opt(4usize, &self.tukisuhteeseen_vaikuttavat_tiedot);
+        w.opt(5usize, &self.lapsen_tai_nuoren_sairaudet);
+        w.opt(6usize, &self.sopimuksen_toimiminen);
+        w.opt(7usize, &self.lapsen_tai_nuoren_kokemukset);
+        w.opt(8usize, &self.vanhempien_kokemukset);
+        w.opt(9usize, &self.tukiperheen_tai_tukihenkilon_kokemukset);
+        w.opt(10usize, &self.sosiaalihuollon_ammattihenkilon_nakemys);
+        w.opt(11usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(12usize, &self.asetettavat_tavoitteet);
+        w.opt(13usize, &self.tukiperhe_tai_tukihenkilotoiminnan_kaytannon_toteutus);
+        w.opt(14usize, &self.tukisuhdetoiminnan_vastuuhenkilo);
+        w.opt(15usize, &self.osallistujien_eriavat_nakemykset);
+        w.opt(16usize, &self.sopimuksen_paattymispaiva);
+        w.opt(17usize, &self.suunnitelman_tarkistaminen);
+        w.opt(18usize, &self.jakelu);
+        w.opt(19usize, &self.lakiselostus);
+        w.opt(20usize, &self.paivamaara);
+        w.req(21usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TukisuhdesuunnitelmaX0687FC6F);

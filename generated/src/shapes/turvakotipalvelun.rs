@@ -26,72 +26,136 @@ sosmeta_types::code_list!(
 /// Koulutus (sv: Utbildning)
 ///
 /// Shape `34a4349965054cb3`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KoulutusX34A43499 {
     /// Koulutusaste (sv: Utbildningsnivå)
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX73BBB50F>>,
 }
 impl KoulutusX34A43499 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { koulutusaste: None }
     }
+    /// Set `koulutusaste` (builder).
+    #[inline]
+    pub fn with_koulutusaste(
+        mut self,
+        value: sosmeta_types::Coded<KoulutusasteX73BBB50F>,
+    ) -> Self {
+        self.koulutusaste = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KoulutusX34A43499 {
+    const KEYS: &'static [&'static str] = &["koulutusaste"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            koulutusaste: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.koulutusaste);
+    }
+}
+sosmeta_types::record!(KoulutusX34A43499);
 /// Huoltajuus (sv: Vårdnad)
 ///
 /// JSON `huoltajuus`: toistuva.
 ///
 /// Shape `0d905f45cbef8da0`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HuoltajuusX0D905F45 {
     /// Huoltaja (sv: Vårdnadshavare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltaja: Option<TulevanLapsenToinenVanhempiX1CA49AE7>,
 }
 impl HuoltajuusX0D905F45 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { huoltaja: None }
     }
+    /// Set `huoltaja` (builder).
+    #[inline]
+    pub fn with_huoltaja(mut self, value: TulevanLapsenToinenVanhempiX1CA49AE7) -> Self {
+        self.huoltaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HuoltajuusX0D905F45 {
+    const KEYS: &'static [&'static str] = &["huoltaja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { huoltaja: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.huoltaja);
+    }
+}
+sosmeta_types::record!(HuoltajuusX0D905F45);
 /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
 ///
 /// JSON `edunvalvontatiedot`: toistuva.
 ///
 /// Shape `07eece8b157ffddf`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdunvalvontatiedotX07EECE8B {
     /// Edunvalvoja (sv: Intressebevakare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvoja: Option<EdunvalvojaX002A671D>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl EdunvalvontatiedotX07EECE8B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             edunvalvoja: None,
             kuvaus: None,
         }
     }
+    /// Set `edunvalvoja` (builder).
+    #[inline]
+    pub fn with_edunvalvoja(mut self, value: EdunvalvojaX002A671D) -> Self {
+        self.edunvalvoja = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for EdunvalvontatiedotX07EECE8B {
+    const KEYS: &'static [&'static str] = &["edunvalvoja", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            edunvalvoja: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.edunvalvoja);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(EdunvalvontatiedotX07EECE8B);
 /// Vanhempi (sv: Förälder)
 ///
 /// Shape `4eb797e0ffe53bc5`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhempiX4EB797E0 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -104,24 +168,21 @@ pub struct VanhempiX4EB797E0 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 impl VanhempiX4EB797E0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -135,40 +196,123 @@ impl VanhempiX4EB797E0 {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VanhempiX4EB797E0 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "turvakielto",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            turvakielto: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.turvakielto);
+        w.opt(5usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(VanhempiX4EB797E0);
 /// Lapsi-vanhempisuhteen tiedot (sv: Uppgifter om barn-föräldrarelation)
 ///
 /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
 ///
 /// Shape `af0f8e9858cd4c50`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiVanhempisuhteenTiedotXAF0F8E98 {
     /// Vanhempi (sv: Förälder)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempi: Option<VanhempiX4EB797E0>,
     /// Vanhemman tiedonsaantioikeus (sv: Förälders rätt till information)
     ///
     /// JSON `vanhemman_tiedonsaantioikeus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemman_tiedonsaantioikeus: Option<String>,
 }
 impl LapsiVanhempisuhteenTiedotXAF0F8E98 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhempi: None,
             vanhemman_tiedonsaantioikeus: None,
         }
     }
+    /// Set `vanhempi` (builder).
+    #[inline]
+    pub fn with_vanhempi(mut self, value: VanhempiX4EB797E0) -> Self {
+        self.vanhempi = Some(value);
+        self
+    }
+    /// Set `vanhemman_tiedonsaantioikeus` (builder).
+    #[inline]
+    pub fn with_vanhemman_tiedonsaantioikeus(mut self, value: String) -> Self {
+        self.vanhemman_tiedonsaantioikeus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiVanhempisuhteenTiedotXAF0F8E98 {
+    const KEYS: &'static [&'static str] = &["vanhempi", "vanhemman_tiedonsaantioikeus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhempi: f.opt(0usize)?,
+            vanhemman_tiedonsaantioikeus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhempi);
+        w.opt(1usize, &self.vanhemman_tiedonsaantioikeus);
+    }
+}
+sosmeta_types::record!(LapsiVanhempisuhteenTiedotXAF0F8E98);
 /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
 ///
 /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
 ///
 /// Shape `a9dc5dd595949a92`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -181,24 +325,21 @@ pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 {
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -212,14 +353,68 @@ impl AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 {
             kuvaus: None,
         }
     }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "organisaatio",
+        "turvakielto",
+        "yhteystiedot",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            organisaatio: f.opt(2usize)?,
+            turvakielto: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+            kuvaus: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.organisaatio);
+        w.opt(3usize, &self.turvakielto);
+        w.opt(4usize, &self.yhteystiedot);
+        w.opt(5usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `7fded8ca5464fd09`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX7FDED8CA {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -232,12 +427,10 @@ pub struct AsiakasX7FDED8CA {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
@@ -252,19 +445,16 @@ pub struct AsiakasX7FDED8CA {
     /// Muunsukupuolinen (sv: Icke-binärt kön)
     ///
     /// JSON `muunsukupuolinen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muunsukupuolinen: Option<bool>,
     /// Työvoimaan kuuluminen (sv: Arbetskraftstillhörighet)
     ///
     /// JSON `tyovoimaan_kuuluminen`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Työvoimaan kuuluminen 1.2.246.537.6.1297, `urn:oid:1.2.246.537.6.1297`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyovoimaan_kuuluminen: Option<
         Vec<sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>>,
     >,
     /// Koulutus (sv: Utbildning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutus: Option<KoulutusX34A43499>,
     /// Äidinkieli (sv: Modersmål)
     ///
@@ -279,59 +469,49 @@ pub struct AsiakasX7FDED8CA {
     /// JSON `asiointikieli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX6887215B>>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkaustiedot: Option<TulkkaustiedotX61A5DF3B>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
     /// Huoltajuus (sv: Vårdnad)
     ///
     /// JSON `huoltajuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuus: Option<Vec<HuoltajuusX0D905F45>>,
     /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
     ///
     /// JSON `edunvalvontatiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX07EECE8B>>,
     /// Lapsi-vanhempisuhteen tiedot (sv: Uppgifter om barn-föräldrarelation)
     ///
     /// JSON `lapsi_vanhempisuhteen_tiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_vanhempisuhteen_tiedot: Option<Vec<LapsiVanhempisuhteenTiedotXAF0F8E98>>,
     /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
     ///
     /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_huolenpitoon_osallistuva_henkilo: Option<
         Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5>,
     >,
 }
 impl AsiakasX7FDED8CA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -363,7 +543,200 @@ impl AsiakasX7FDED8CA {
             asiakkaan_huolenpitoon_osallistuva_henkilo: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `muunsukupuolinen` (builder).
+    #[inline]
+    pub fn with_muunsukupuolinen(mut self, value: bool) -> Self {
+        self.muunsukupuolinen = Some(value);
+        self
+    }
+    /// Set `tyovoimaan_kuuluminen` (builder).
+    #[inline]
+    pub fn with_tyovoimaan_kuuluminen(
+        mut self,
+        value: Vec<sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>>,
+    ) -> Self {
+        self.tyovoimaan_kuuluminen = Some(value);
+        self
+    }
+    /// Set `koulutus` (builder).
+    #[inline]
+    pub fn with_koulutus(mut self, value: KoulutusX34A43499) -> Self {
+        self.koulutus = Some(value);
+        self
+    }
+    /// Set `asiointikieli` (builder).
+    #[inline]
+    pub fn with_asiointikieli(
+        mut self,
+        value: sosmeta_types::Coded<AsiointikieliX6887215B>,
+    ) -> Self {
+        self.asiointikieli = Some(value);
+        self
+    }
+    /// Set `tulkkaustiedot` (builder).
+    #[inline]
+    pub fn with_tulkkaustiedot(mut self, value: TulkkaustiedotX61A5DF3B) -> Self {
+        self.tulkkaustiedot = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `siviilisaaty` (builder).
+    #[inline]
+    pub fn with_siviilisaaty(
+        mut self,
+        value: sosmeta_types::Coded<SiviilisaatyXF78001DA>,
+    ) -> Self {
+        self.siviilisaaty = Some(value);
+        self
+    }
+    /// Set `elaa_avoliitossa` (builder).
+    #[inline]
+    pub fn with_elaa_avoliitossa(mut self, value: bool) -> Self {
+        self.elaa_avoliitossa = Some(value);
+        self
+    }
+    /// Set `huoltajuus` (builder).
+    #[inline]
+    pub fn with_huoltajuus(mut self, value: Vec<HuoltajuusX0D905F45>) -> Self {
+        self.huoltajuus = Some(value);
+        self
+    }
+    /// Set `edunvalvontatiedot` (builder).
+    #[inline]
+    pub fn with_edunvalvontatiedot(
+        mut self,
+        value: Vec<EdunvalvontatiedotX07EECE8B>,
+    ) -> Self {
+        self.edunvalvontatiedot = Some(value);
+        self
+    }
+    /// Set `lapsi_vanhempisuhteen_tiedot` (builder).
+    #[inline]
+    pub fn with_lapsi_vanhempisuhteen_tiedot(
+        mut self,
+        value: Vec<LapsiVanhempisuhteenTiedotXAF0F8E98>,
+    ) -> Self {
+        self.lapsi_vanhempisuhteen_tiedot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_huolenpitoon_osallistuva_henkilo` (builder).
+    #[inline]
+    pub fn with_asiakkaan_huolenpitoon_osallistuva_henkilo(
+        mut self,
+        value: Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5>,
+    ) -> Self {
+        self.asiakkaan_huolenpitoon_osallistuva_henkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX7FDED8CA {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymaaika",
+        "sukupuoli",
+        "muunsukupuolinen",
+        "tyovoimaan_kuuluminen",
+        "koulutus",
+        "aidinkieli",
+        "asiointikieli",
+        "tulkkaustiedot",
+        "kotikunta",
+        "turvakielto",
+        "yhteystiedot",
+        "siviilisaaty",
+        "elaa_avoliitossa",
+        "huoltajuus",
+        "edunvalvontatiedot",
+        "lapsi_vanhempisuhteen_tiedot",
+        "asiakkaan_huolenpitoon_osallistuva_henkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            syntymaaika: f.req(4usize)?,
+            sukupuoli: f.req(5usize)?,
+            muunsukupuolinen: f.opt(6usize)?,
+            tyovoimaan_kuuluminen: f.opt(7usize)?,
+            koulutus: f.opt(8usize)?,
+            aidinkieli: f.req(9usize)?,
+            asiointikieli: f.opt(10usize)?,
+            tulkkaustiedot: f.opt(11usize)?,
+            kotikunta: f.opt(12usize)?,
+            turvakielto: f.opt(13usize)?,
+            yhteystiedot: f.opt(14usize)?,
+            siviilisaaty: f.opt(15usize)?,
+            elaa_avoliitossa: f.opt(16usize)?,
+            huoltajuus: f.opt(17usize)?,
+            edunvalvontatiedot: f.opt(18usize)?,
+            lapsi_vanhempisuhteen_tiedot: f.opt(19usize)?,
+            asiakkaan_huolenpitoon_osallistuva_henkilo: f.opt(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.req(4usize, &self.syntymaaika);
+        w.req(5usize, &self.sukupuoli);
+        w.opt(6usize, &self.muunsukupuolinen);
+        w.opt(7usize, &self.tyovoimaan_kuuluminen);
+        w.opt(8usize, &self.koulutus);
+        w.req(9usize, &self.aidinkieli);
+        w.opt(10usize, &self.asiointikieli);
+        w.opt(11usize, &self.tulkkaustiedot);
+        w.opt(12usize, &self.kotikunta);
+        w.opt(13usize, &self.turvakielto);
+        w.opt(14usize, &self.yhteystiedot);
+        w.opt(15usize, &self.siviilisaaty);
+        w.opt(16usize, &self.elaa_avoliitossa);
+        w.opt(17usize, &self.huoltajuus);
+        w.opt(18usize, &self.edunvalvontatiedot);
+        w.opt(19usize, &self.lapsi_vanhempisuhteen_tiedot);
+        w.opt(20usize, &self.asiakkaan_huolenpitoon_osallistuva_henkilo);
+    }
+}
+sosmeta_types::record!(AsiakasX7FDED8CA);
 sosmeta_types::code_list!(
     #[doc = " Ohjaussyy (sv: Hänvisningsorsak)"] #[doc = " "] #[doc =
     " JSON `ohjaussyy`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -397,8 +770,7 @@ sosmeta_types::code_list!(
 /// Turvakotipalvelun asiakkaan esitiedot (sv: Förhandsuppgifter om klient vid skyddshem)
 ///
 /// Shape `3912b198ffa3410d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
     /// Asiakas (sv: Klient)
     ///
@@ -407,7 +779,6 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
     /// Yksin turvakotiin hakeutunut alaikäinen (sv: Minderårig som ensam har uppsökt skyddshem)
     ///
     /// JSON `yksin_turvakotiin_hakeutunut_alaikainen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksin_turvakotiin_hakeutunut_alaikainen: Option<bool>,
     /// Yhteydenoton ajankohta (sv: Tidpunkt för kontakten)
     ///
@@ -429,12 +800,10 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
 9 = Auttava puhelin,
 10 = Muu,
 11 = Ei tietoa.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aloitteentekija: Option<String>,
     /// Vaihtoehdon "muu" tarkempi kuvaus (sv: Noggrannare beskrivning av alternativet ”annan”)
     ///
     /// JSON `vaihtoehdon_muu_tarkempi_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaihtoehdon_muu_tarkempi_kuvaus: Option<String>,
     /// Asiakas ohjattiin toisesta turvakodista (sv: Klienten hänvisades från ett annat skyddshem)
     ///
@@ -449,7 +818,6 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
 2 = Turvallisuus (asiakkaan ja muiden henkilöiden),
 3 = Asiakkaan oma toive,
 4 = Muu.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohjaussyy: Option<sosmeta_types::Coded<OhjaussyyX9A973870>>,
     /// Aiempien turvakotikäyntien määrä (sv: Antal tidigare besök på skyddshem)
     ///
@@ -461,24 +829,20 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
 3 = Ollut aiemmin 2 kertaa,
 4 = Ollut aiemmin 3 kertaa tai enemmän,
 5 = Ei tietoa.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiempien_turvakotikayntien_maara: Option<
         sosmeta_types::Coded<AiempienTurvakotikayntienMaaraX583CF7F9>,
     >,
     /// Terveyttä ja turvallisuutta koskevat lisätiedot (sv: Ytterligare uppgifter om hälsa och säkerhet)
     ///
     /// JSON `terveytta_ja_turvallisuutta_koskevat_lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveytta_ja_turvallisuutta_koskevat_lisatiedot: Option<String>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -487,6 +851,7 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
 }
 impl TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX7FDED8CA,
         yhteydenoton_ajankohta: sosmeta_types::PartialDate,
@@ -508,7 +873,113 @@ impl TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
             laatija,
         }
     }
+    /// Set `yksin_turvakotiin_hakeutunut_alaikainen` (builder).
+    #[inline]
+    pub fn with_yksin_turvakotiin_hakeutunut_alaikainen(mut self, value: bool) -> Self {
+        self.yksin_turvakotiin_hakeutunut_alaikainen = Some(value);
+        self
+    }
+    /// Set `aloitteentekija` (builder).
+    #[inline]
+    pub fn with_aloitteentekija(mut self, value: String) -> Self {
+        self.aloitteentekija = Some(value);
+        self
+    }
+    /// Set `vaihtoehdon_muu_tarkempi_kuvaus` (builder).
+    #[inline]
+    pub fn with_vaihtoehdon_muu_tarkempi_kuvaus(mut self, value: String) -> Self {
+        self.vaihtoehdon_muu_tarkempi_kuvaus = Some(value);
+        self
+    }
+    /// Set `ohjaussyy` (builder).
+    #[inline]
+    pub fn with_ohjaussyy(
+        mut self,
+        value: sosmeta_types::Coded<OhjaussyyX9A973870>,
+    ) -> Self {
+        self.ohjaussyy = Some(value);
+        self
+    }
+    /// Set `aiempien_turvakotikayntien_maara` (builder).
+    #[inline]
+    pub fn with_aiempien_turvakotikayntien_maara(
+        mut self,
+        value: sosmeta_types::Coded<AiempienTurvakotikayntienMaaraX583CF7F9>,
+    ) -> Self {
+        self.aiempien_turvakotikayntien_maara = Some(value);
+        self
+    }
+    /// Set `terveytta_ja_turvallisuutta_koskevat_lisatiedot` (builder).
+    #[inline]
+    pub fn with_terveytta_ja_turvallisuutta_koskevat_lisatiedot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.terveytta_ja_turvallisuutta_koskevat_lisatiedot = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TurvakotipalvelunAsiakkaanEsitiedotX3912B198 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yksin_turvakotiin_hakeutunut_alaikainen",
+        "yhteydenoton_ajankohta",
+        "aloitteentekija",
+        "vaihtoehdon_muu_tarkempi_kuvaus",
+        "asiakas_ohjattiin_toisesta_turvakodista",
+        "ohjaussyy",
+        "aiempien_turvakotikayntien_maara",
+        "terveytta_ja_turvallisuutta_koskevat_lisatiedot",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yksin_turvakotiin_hakeutunut_alaikainen: f.opt(1usize)?,
+            yhteydenoton_ajankohta: f.req(2usize)?,
+            aloitteentekija: f.opt(3usize)?,
+            vaihtoehdon_muu_tarkempi_kuvaus: f.opt(4usize)?,
+            asiakas_ohjattiin_toisesta_turvakodista: f.req(5usize)?,
+            ohjaussyy: f.opt(6usize)?,
+            aiempien_turvakotikayntien_maara: f.opt(7usize)?,
+            terveytta_ja_turvallisuutta_koskevat_lisatiedot: f.opt(8usize)?,
+            lisatiedot: f.opt(9usize)?,
+            paivamaara: f.opt(10usize)?,
+            laatija: f.req(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.yksin_turvakotiin_hakeutunut_alaikainen);
+        w.req(2usize, &self.yhteydenoton_ajankohta);
+        w.opt(3usize, &self.aloitteentekija);
+        w.opt(4usize, &self.vaihtoehdon_muu_tarkempi_kuvaus);
+        w.req(5usize, &self.asiakas_ohjattiin_toisesta_turvakodista);
+        w.opt(6usize, &self.ohjaussyy);
+        w.opt(7usize, &self.aiempien_turvakotikayntien_maara);
+        w.opt(8usize, &self.terveytta_ja_turvallisuutta_koskevat_lisatiedot);
+        w.opt(9usize, &self.lisatiedot);
+        w.opt(10usize, &self.paivamaara);
+        w.req(11usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TurvakotipalvelunAsiakkaanEsitiedotX3912B198);
 sosmeta_types::code_list!(
     #[doc = " Aloitteentekijä (sv: Initiativtagare)"] #[doc = " "] #[doc =
     " JSON `aloitteentekija`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -527,8 +998,7 @@ sosmeta_types::code_list!(
 /// Turvakotipalvelun asiakkaan esitiedot (sv: Förhandsuppgifter om klient vid skyddshem)
 ///
 /// Shape `d82f766932473dfd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
     /// Asiakas (sv: Klient)
     ///
@@ -537,7 +1007,6 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
     /// Yksin turvakotiin hakeutunut alaikäinen (sv: Minderårig som ensam har uppsökt skyddshem)
     ///
     /// JSON `yksin_turvakotiin_hakeutunut_alaikainen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksin_turvakotiin_hakeutunut_alaikainen: Option<bool>,
     /// Yhteydenoton ajankohta (sv: Tidpunkt för kontakten)
     ///
@@ -559,12 +1028,10 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
 9 = Auttava puhelin,
 10 = Muu,
 11 = Ei tietoa.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aloitteentekija: Option<sosmeta_types::Coded<AloitteentekijaXB8308112>>,
     /// Vaihtoehdon "muu" tarkempi kuvaus (sv: Noggrannare beskrivning av alternativet ”annan”)
     ///
     /// JSON `vaihtoehdon_muu_tarkempi_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaihtoehdon_muu_tarkempi_kuvaus: Option<String>,
     /// Asiakas ohjattiin toisesta turvakodista (sv: Klienten hänvisades från ett annat skyddshem)
     ///
@@ -579,7 +1046,6 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
 2 = Turvallisuus (asiakkaan ja muiden henkilöiden),
 3 = Asiakkaan oma toive,
 4 = Muu.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohjaussyy: Option<sosmeta_types::Coded<OhjaussyyX9A973870>>,
     /// Aiempien turvakotikäyntien määrä (sv: Antal tidigare besök på skyddshem)
     ///
@@ -591,24 +1057,20 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
 3 = Ollut aiemmin 2 kertaa,
 4 = Ollut aiemmin 3 kertaa tai enemmän,
 5 = Ei tietoa.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiempien_turvakotikayntien_maara: Option<
         sosmeta_types::Coded<AiempienTurvakotikayntienMaaraX583CF7F9>,
     >,
     /// Terveyttä ja turvallisuutta koskevat lisätiedot (sv: Ytterligare uppgifter om hälsa och säkerhet)
     ///
     /// JSON `terveytta_ja_turvallisuutta_koskevat_lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveytta_ja_turvallisuutta_koskevat_lisatiedot: Option<String>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -617,6 +1079,7 @@ pub struct TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
 }
 impl TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX7FDED8CA,
         yhteydenoton_ajankohta: sosmeta_types::PartialDate,
@@ -638,32 +1101,159 @@ impl TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
             laatija,
         }
     }
+    /// Set `yksin_turvakotiin_hakeutunut_alaikainen` (builder).
+    #[inline]
+    pub fn with_yksin_turvakotiin_hakeutunut_alaikainen(mut self, value: bool) -> Self {
+        self.yksin_turvakotiin_hakeutunut_alaikainen = Some(value);
+        self
+    }
+    /// Set `aloitteentekija` (builder).
+    #[inline]
+    pub fn with_aloitteentekija(
+        mut self,
+        value: sosmeta_types::Coded<AloitteentekijaXB8308112>,
+    ) -> Self {
+        self.aloitteentekija = Some(value);
+        self
+    }
+    /// Set `vaihtoehdon_muu_tarkempi_kuvaus` (builder).
+    #[inline]
+    pub fn with_vaihtoehdon_muu_tarkempi_kuvaus(mut self, value: String) -> Self {
+        self.vaihtoehdon_muu_tarkempi_kuvaus = Some(value);
+        self
+    }
+    /// Set `ohjaussyy` (builder).
+    #[inline]
+    pub fn with_ohjaussyy(
+        mut self,
+        value: sosmeta_types::Coded<OhjaussyyX9A973870>,
+    ) -> Self {
+        self.ohjaussyy = Some(value);
+        self
+    }
+    /// Set `aiempien_turvakotikayntien_maara` (builder).
+    #[inline]
+    pub fn with_aiempien_turvakotikayntien_maara(
+        mut self,
+        value: sosmeta_types::Coded<AiempienTurvakotikayntienMaaraX583CF7F9>,
+    ) -> Self {
+        self.aiempien_turvakotikayntien_maara = Some(value);
+        self
+    }
+    /// Set `terveytta_ja_turvallisuutta_koskevat_lisatiedot` (builder).
+    #[inline]
+    pub fn with_terveytta_ja_turvallisuutta_koskevat_lisatiedot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.terveytta_ja_turvallisuutta_koskevat_lisatiedot = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TurvakotipalvelunAsiakkaanEsitiedotXD82F7669 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yksin_turvakotiin_hakeutunut_alaikainen",
+        "yhteydenoton_ajankohta",
+        "aloitteentekija",
+        "vaihtoehdon_muu_tarkempi_kuvaus",
+        "asiakas_ohjattiin_toisesta_turvakodista",
+        "ohjaussyy",
+        "aiempien_turvakotikayntien_maara",
+        "terveytta_ja_turvallisuutta_koskevat_lisatiedot",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yksin_turvakotiin_hakeutunut_alaikainen: f.opt(1usize)?,
+            yhteydenoton_ajankohta: f.req(2usize)?,
+            aloitteentekija: f.opt(3usize)?,
+            vaihtoehdon_muu_tarkempi_kuvaus: f.opt(4usize)?,
+            asiakas_ohjattiin_toisesta_turvakodista: f.req(5usize)?,
+            ohjaussyy: f.opt(6usize)?,
+            aiempien_turvakotikayntien_maara: f.opt(7usize)?,
+            terveytta_ja_turvallisuutta_koskevat_lisatiedot: f.opt(8usize)?,
+            lisatiedot: f.opt(9usize)?,
+            paivamaara: f.opt(10usize)?,
+            laatija: f.req(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.yksin_turvakotiin_hakeutunut_alaikainen);
+        w.req(2usize, &self.yhteydenoton_ajankohta);
+        w.opt(3usize, &self.aloitteentekija);
+        w.opt(4usize, &self.vaihtoehdon_muu_tarkempi_kuvaus);
+        w.req(5usize, &self.asiakas_ohjattiin_toisesta_turvakodista);
+        w.opt(6usize, &self.ohjaussyy);
+        w.opt(7usize, &self.aiempien_turvakotikayntien_maara);
+        w.opt(8usize, &self.terveytta_ja_turvallisuutta_koskevat_lisatiedot);
+        w.opt(9usize, &self.lisatiedot);
+        w.opt(10usize, &self.paivamaara);
+        w.req(11usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TurvakotipalvelunAsiakkaanEsitiedotXD82F7669);
 /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
 ///
 /// JSON `edunvalvontatiedot`: toistuva.
 ///
 /// Shape `c69490d9763aca87`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdunvalvontatiedotXC69490D9 {
     /// Edunvalvoja (sv: Intressebevakare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvoja: Option<EdunvalvojaX002A671D>,
 }
 impl EdunvalvontatiedotXC69490D9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { edunvalvoja: None }
     }
+    /// Set `edunvalvoja` (builder).
+    #[inline]
+    pub fn with_edunvalvoja(mut self, value: EdunvalvojaX002A671D) -> Self {
+        self.edunvalvoja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for EdunvalvontatiedotXC69490D9 {
+    const KEYS: &'static [&'static str] = &["edunvalvoja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            edunvalvoja: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.edunvalvoja);
+    }
+}
+sosmeta_types::record!(EdunvalvontatiedotXC69490D9);
 /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
 ///
 /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
 ///
 /// Shape `10b9d53fe0d36729`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -676,29 +1266,25 @@ pub struct AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -713,14 +1299,77 @@ impl AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F {
             kuvaus: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "turvakielto",
+        "yhteystiedot",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            turvakielto: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+            kuvaus: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.turvakielto);
+        w.opt(5usize, &self.yhteystiedot);
+        w.opt(6usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `268cc535da9daf7a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX268CC535 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -733,17 +1382,14 @@ pub struct AsiakasX268CC535 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Sukupuoli (sv: Kön)
     ///
@@ -754,7 +1400,6 @@ pub struct AsiakasX268CC535 {
     /// Muunsukupuolinen (sv: Icke-binärt kön)
     ///
     /// JSON `muunsukupuolinen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muunsukupuolinen: Option<bool>,
     /// Äidinkieli (sv: Modersmål)
     ///
@@ -769,51 +1414,43 @@ pub struct AsiakasX268CC535 {
     /// JSON `asiointikieli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX6887215B>>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
     /// Huoltajuus (sv: Vårdnad)
     ///
     /// JSON `huoltajuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuus: Option<Vec<HuoltajuusX0D905F45>>,
     /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
     ///
     /// JSON `edunvalvontatiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotXC69490D9>>,
     /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
     ///
     /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_huolenpitoon_osallistuva_henkilo: Option<
         Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F>,
     >,
 }
 impl AsiakasX268CC535 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -840,19 +1477,174 @@ impl AsiakasX268CC535 {
             asiakkaan_huolenpitoon_osallistuva_henkilo: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `muunsukupuolinen` (builder).
+    #[inline]
+    pub fn with_muunsukupuolinen(mut self, value: bool) -> Self {
+        self.muunsukupuolinen = Some(value);
+        self
+    }
+    /// Set `asiointikieli` (builder).
+    #[inline]
+    pub fn with_asiointikieli(
+        mut self,
+        value: sosmeta_types::Coded<AsiointikieliX6887215B>,
+    ) -> Self {
+        self.asiointikieli = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `siviilisaaty` (builder).
+    #[inline]
+    pub fn with_siviilisaaty(
+        mut self,
+        value: sosmeta_types::Coded<SiviilisaatyXF78001DA>,
+    ) -> Self {
+        self.siviilisaaty = Some(value);
+        self
+    }
+    /// Set `elaa_avoliitossa` (builder).
+    #[inline]
+    pub fn with_elaa_avoliitossa(mut self, value: bool) -> Self {
+        self.elaa_avoliitossa = Some(value);
+        self
+    }
+    /// Set `huoltajuus` (builder).
+    #[inline]
+    pub fn with_huoltajuus(mut self, value: Vec<HuoltajuusX0D905F45>) -> Self {
+        self.huoltajuus = Some(value);
+        self
+    }
+    /// Set `edunvalvontatiedot` (builder).
+    #[inline]
+    pub fn with_edunvalvontatiedot(
+        mut self,
+        value: Vec<EdunvalvontatiedotXC69490D9>,
+    ) -> Self {
+        self.edunvalvontatiedot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_huolenpitoon_osallistuva_henkilo` (builder).
+    #[inline]
+    pub fn with_asiakkaan_huolenpitoon_osallistuva_henkilo(
+        mut self,
+        value: Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloX10B9D53F>,
+    ) -> Self {
+        self.asiakkaan_huolenpitoon_osallistuva_henkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX268CC535 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymaaika",
+        "sukupuoli",
+        "muunsukupuolinen",
+        "aidinkieli",
+        "asiointikieli",
+        "kotikunta",
+        "turvakielto",
+        "yhteystiedot",
+        "siviilisaaty",
+        "elaa_avoliitossa",
+        "huoltajuus",
+        "edunvalvontatiedot",
+        "asiakkaan_huolenpitoon_osallistuva_henkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            syntymaaika: f.opt(4usize)?,
+            sukupuoli: f.req(5usize)?,
+            muunsukupuolinen: f.opt(6usize)?,
+            aidinkieli: f.req(7usize)?,
+            asiointikieli: f.opt(8usize)?,
+            kotikunta: f.opt(9usize)?,
+            turvakielto: f.opt(10usize)?,
+            yhteystiedot: f.opt(11usize)?,
+            siviilisaaty: f.opt(12usize)?,
+            elaa_avoliitossa: f.opt(13usize)?,
+            huoltajuus: f.opt(14usize)?,
+            edunvalvontatiedot: f.opt(15usize)?,
+            asiakkaan_huolenpitoon_osallistuva_henkilo: f.opt(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.syntymaaika);
+        w.req(5usize, &self.sukupuoli);
+        w.opt(6usize, &self.muunsukupuolinen);
+        w.req(7usize, &self.aidinkieli);
+        w.opt(8usize, &self.asiointikieli);
+        w.opt(9usize, &self.kotikunta);
+        w.opt(10usize, &self.turvakielto);
+        w.opt(11usize, &self.yhteystiedot);
+        w.opt(12usize, &self.siviilisaaty);
+        w.opt(13usize, &self.elaa_avoliitossa);
+        w.opt(14usize, &self.huoltajuus);
+        w.opt(15usize, &self.edunvalvontatiedot);
+        w.opt(16usize, &self.asiakkaan_huolenpitoon_osallistuva_henkilo);
+    }
+}
+sosmeta_types::record!(AsiakasX268CC535);
 /// Asiakkaan lapset (sv: Klientens barn)
 ///
 /// JSON `asiakkaan_lapset`: esitystapa Otsikko.
 ///
 /// Shape `ead48b1fad8f52dc`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanLapsetXEAD48B1F {
     /// Alle 18-v. lapset (sv: Barn under 18 år)
     ///
     /// JSON `alle_yksikahdeksan_v_lapset`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alle_yksikahdeksan_v_lapset: Option<bool>,
     /// Alle 18-v. lasten lukumäärä (sv: Antal barn under 18 år)
     ///
@@ -861,16 +1653,15 @@ pub struct AsiakkaanLapsetXEAD48B1F {
     /// Raskaus (sv: Graviditet)
     ///
     /// JSON `raskaus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raskaus: Option<bool>,
     /// Laskettu aika (sv: Beräknad nedkomst)
     ///
     /// JSON `laskettu_aika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laskettu_aika: Option<String>,
 }
 impl AsiakkaanLapsetXEAD48B1F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(alle_yksikahdeksan_v_lasten_lukumaara: sosmeta_types::Number) -> Self {
         Self {
             alle_yksikahdeksan_v_lapset: None,
@@ -879,77 +1670,187 @@ impl AsiakkaanLapsetXEAD48B1F {
             laskettu_aika: None,
         }
     }
+    /// Set `alle_yksikahdeksan_v_lapset` (builder).
+    #[inline]
+    pub fn with_alle_yksikahdeksan_v_lapset(mut self, value: bool) -> Self {
+        self.alle_yksikahdeksan_v_lapset = Some(value);
+        self
+    }
+    /// Set `raskaus` (builder).
+    #[inline]
+    pub fn with_raskaus(mut self, value: bool) -> Self {
+        self.raskaus = Some(value);
+        self
+    }
+    /// Set `laskettu_aika` (builder).
+    #[inline]
+    pub fn with_laskettu_aika(mut self, value: String) -> Self {
+        self.laskettu_aika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkaanLapsetXEAD48B1F {
+    const KEYS: &'static [&'static str] = &[
+        "alle_yksikahdeksan_v_lapset",
+        "alle_yksikahdeksan_v_lasten_lukumaara",
+        "raskaus",
+        "laskettu_aika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alle_yksikahdeksan_v_lapset: f.opt(0usize)?,
+            alle_yksikahdeksan_v_lasten_lukumaara: f.req(1usize)?,
+            raskaus: f.opt(2usize)?,
+            laskettu_aika: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alle_yksikahdeksan_v_lapset);
+        w.req(1usize, &self.alle_yksikahdeksan_v_lasten_lukumaara);
+        w.opt(2usize, &self.raskaus);
+        w.opt(3usize, &self.laskettu_aika);
+    }
+}
+sosmeta_types::record!(AsiakkaanLapsetXEAD48B1F);
 /// Alaikäiset lapset, jotka ovat asiakkaan mukana turvakodissa (sv: Minderåriga barn, som är på skyddshemmet tillsammans med klienten)
 ///
 /// JSON `alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
 ///
 /// Shape `b7f67aedaa2ae7f8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<Vec<AsiakasX9743C7FA>>,
 }
 impl AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: Vec<AsiakasX9743C7FA>) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED {
+    const KEYS: &'static [&'static str] = &["yksityishenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+    }
+}
+sosmeta_types::record!(AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED);
 /// Lapsi (sv: Barn)
 ///
 /// JSON `lapsi`: toistuva.
 ///
 /// Shape `b3ab76353d67daa8`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiXB3AB7635 {
     /// Lapsen ikä (sv: Barnets ålder)
     ///
     /// JSON `lapsen_ika`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_ika: Option<sosmeta_types::Number>,
     /// Lapsen sukupuoli (sv: Barnets kön)
     ///
     /// JSON `lapsen_sukupuoli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
 }
 impl LapsiXB3AB7635 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_ika: None,
             lapsen_sukupuoli: None,
         }
     }
+    /// Set `lapsen_ika` (builder).
+    #[inline]
+    pub fn with_lapsen_ika(mut self, value: sosmeta_types::Number) -> Self {
+        self.lapsen_ika = Some(value);
+        self
+    }
+    /// Set `lapsen_sukupuoli` (builder).
+    #[inline]
+    pub fn with_lapsen_sukupuoli(
+        mut self,
+        value: sosmeta_types::Coded<SukupuoliX18163A97>,
+    ) -> Self {
+        self.lapsen_sukupuoli = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiXB3AB7635 {
+    const KEYS: &'static [&'static str] = &["lapsen_ika", "lapsen_sukupuoli"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_ika: f.opt(0usize)?,
+            lapsen_sukupuoli: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_ika);
+        w.opt(1usize, &self.lapsen_sukupuoli);
+    }
+}
+sosmeta_types::record!(LapsiXB3AB7635);
 /// Lapset, jotka eivät ole asiakkaan mukana turvakodissa (sv: Barn, som inte är på skyddshemmet tillsammans med klienten)
 ///
 /// JSON `lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
 ///
 /// Shape `a779f66add00f2c5`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A {
     /// Lapsi (sv: Barn)
     ///
     /// JSON `lapsi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<Vec<LapsiXB3AB7635>>,
 }
 impl LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { lapsi: None }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: Vec<LapsiXB3AB7635>) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A {
+    const KEYS: &'static [&'static str] = &["lapsi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { lapsi: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi);
+    }
+}
+sosmeta_types::record!(LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A);
 sosmeta_types::code_list!(
     #[doc = " Väkivallan kesto (sv: Våldets varaktighet)"] #[doc = " "] #[doc =
     " JSON `vakivallan_kesto`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -986,8 +1887,7 @@ sosmeta_types::code_list!(
 /// JSON `vakivallantekija`: toistuva.
 ///
 /// Shape `1303a89784852958`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VakivallantekijaX1303A897 {
     /// Väkivallantekijän suhde asiakkaaseen (sv: Våldsverkarens relation till klienten)
     ///
@@ -1002,7 +1902,6 @@ pub struct VakivallantekijaX1303A897 {
 6 = Lapsi tai lapsipuoli,
 7 = Muu perheenjäsen tai sukulainen,
 8 = Muu (esim. lähisuhdeväkivaltaan rinnastuvien tilanteiden kohdalla).*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijan_suhde_asiakkaaseen: Option<
         sosmeta_types::Coded<VakivallantekijanSuhdeAsiakkaaseenXCBE57896>,
     >,
@@ -1011,16 +1910,15 @@ pub struct VakivallantekijaX1303A897 {
     /// JSON `vakivallantekijan_sukupuoli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijan_sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
     /// Väkivallantekijän kuvaus (sv: Beskrivning av våldsverkaren)
     ///
     /// JSON `vakivallantekijan_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijan_kuvaus: Option<String>,
 }
 impl VakivallantekijaX1303A897 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vakivallantekijan_suhde_asiakkaaseen: None,
@@ -1028,27 +1926,95 @@ impl VakivallantekijaX1303A897 {
             vakivallantekijan_kuvaus: None,
         }
     }
+    /// Set `vakivallantekijan_suhde_asiakkaaseen` (builder).
+    #[inline]
+    pub fn with_vakivallantekijan_suhde_asiakkaaseen(
+        mut self,
+        value: sosmeta_types::Coded<VakivallantekijanSuhdeAsiakkaaseenXCBE57896>,
+    ) -> Self {
+        self.vakivallantekijan_suhde_asiakkaaseen = Some(value);
+        self
+    }
+    /// Set `vakivallantekijan_sukupuoli` (builder).
+    #[inline]
+    pub fn with_vakivallantekijan_sukupuoli(
+        mut self,
+        value: sosmeta_types::Coded<SukupuoliX18163A97>,
+    ) -> Self {
+        self.vakivallantekijan_sukupuoli = Some(value);
+        self
+    }
+    /// Set `vakivallantekijan_kuvaus` (builder).
+    #[inline]
+    pub fn with_vakivallantekijan_kuvaus(mut self, value: String) -> Self {
+        self.vakivallantekijan_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VakivallantekijaX1303A897 {
+    const KEYS: &'static [&'static str] = &[
+        "vakivallantekijan_suhde_asiakkaaseen",
+        "vakivallantekijan_sukupuoli",
+        "vakivallantekijan_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vakivallantekijan_suhde_asiakkaaseen: f.opt(0usize)?,
+            vakivallantekijan_sukupuoli: f.opt(1usize)?,
+            vakivallantekijan_kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vakivallantekijan_suhde_asiakkaaseen);
+        w.opt(1usize, &self.vakivallantekijan_sukupuoli);
+        w.opt(2usize, &self.vakivallantekijan_kuvaus);
+    }
+}
+sosmeta_types::record!(VakivallantekijaX1303A897);
 /// Väkivallantekijät (sv: Våldsverkare)
 ///
 /// JSON `vakivallantekijat`: esitystapa Otsikko.
 ///
 /// Shape `87a2978e5519af51`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VakivallantekijatX87A2978E {
     /// Väkivallantekijä (sv: Våldsverkare)
     ///
     /// JSON `vakivallantekija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekija: Option<Vec<VakivallantekijaX1303A897>>,
 }
 impl VakivallantekijatX87A2978E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { vakivallantekija: None }
     }
+    /// Set `vakivallantekija` (builder).
+    #[inline]
+    pub fn with_vakivallantekija(
+        mut self,
+        value: Vec<VakivallantekijaX1303A897>,
+    ) -> Self {
+        self.vakivallantekija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VakivallantekijatX87A2978E {
+    const KEYS: &'static [&'static str] = &["vakivallantekija"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vakivallantekija: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vakivallantekija);
+    }
+}
+sosmeta_types::record!(VakivallantekijatX87A2978E);
 sosmeta_types::code_list!(
     #[doc =
     " Muut aikuisen tilanteesta tehdyt ilmoitukset (sv: Andra anmälningar som gjorts om en vuxen persons situation)"]
@@ -1100,15 +2066,13 @@ sosmeta_types::code_list!(
 /// JSON `vakivaltaan_liittyvat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `4e165ea61ed7d812`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VakivaltaanLiittyvatTiedotX4E165EA6 {
     /// Koetun väkivallan muoto (sv: Upplevd våldsform)
     ///
     /// JSON `koetun_vakivallan_muoto`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Väkivallan muoto 1.2.246.537.6.1281, `urn:oid:1.2.246.537.6.1281`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koetun_vakivallan_muoto: Option<Vec<sosmeta_types::Coded<KysymysYksiXD0387B98>>>,
     /// Väkivallan kesto (sv: Våldets varaktighet)
     ///
@@ -1121,43 +2085,36 @@ pub struct VakivaltaanLiittyvatTiedotX4E165EA6 {
 4 = Yli 2 v – 5 v,
 5 = Yli 5 v tai enemmän,
 6 = Ei tietoa.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallan_kesto: Option<sosmeta_types::Coded<VakivallanKestoXA59E14DB>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Väkivallantekijät (sv: Våldsverkare)
     ///
     /// JSON `vakivallantekijat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijat: Option<VakivallantekijatX87A2978E>,
     /// Kiellot (sv: Förbud)
     ///
     /// JSON `kiellot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiellot: Option<String>,
     /// Asumistilanne (sv: Boendesituation)
     ///
     /// JSON `asumistilanne`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumistilanne: Option<
         sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
     >,
     /// Asumistilanteen kuvaus (sv: Beskrivning av boendesituation)
     ///
     /// JSON `asumistilanteen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumistilanteen_kuvaus: Option<String>,
     /// Rikosilmoituksen tekeminen (sv: Att göra polisanmälan)
     ///
     /// JSON `rikosilmoituksen_tekeminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rikosilmoituksen_tekeminen: Option<
         sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
     >,
@@ -1166,7 +2123,6 @@ pub struct VakivaltaanLiittyvatTiedotX4E165EA6 {
     /// JSON `muut_aikuisen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: Option<
         Vec<sosmeta_types::Coded<MuutAikuisenTilanteestaTehdytIlmoituksetXE12E41C0>>,
     >,
@@ -1175,18 +2131,17 @@ pub struct VakivaltaanLiittyvatTiedotX4E165EA6 {
     /// JSON `lapsen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tilanteesta_tehdyt_ilmoitukset: Option<
         Vec<sosmeta_types::Coded<LapsenTilanteestaTehdytIlmoituksetX5BFD1260>>,
     >,
     /// Lisätiedot ilmoituksista (sv: Ytterligare information om anmälningar)
     ///
     /// JSON `lisatiedot_ilmoituksista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_ilmoituksista: Option<String>,
 }
 impl VakivaltaanLiittyvatTiedotX4E165EA6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             koetun_vakivallan_muoto: None,
@@ -1202,12 +2157,143 @@ impl VakivaltaanLiittyvatTiedotX4E165EA6 {
             lisatiedot_ilmoituksista: None,
         }
     }
+    /// Set `koetun_vakivallan_muoto` (builder).
+    #[inline]
+    pub fn with_koetun_vakivallan_muoto(
+        mut self,
+        value: Vec<sosmeta_types::Coded<KysymysYksiXD0387B98>>,
+    ) -> Self {
+        self.koetun_vakivallan_muoto = Some(value);
+        self
+    }
+    /// Set `vakivallan_kesto` (builder).
+    #[inline]
+    pub fn with_vakivallan_kesto(
+        mut self,
+        value: sosmeta_types::Coded<VakivallanKestoXA59E14DB>,
+    ) -> Self {
+        self.vakivallan_kesto = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `vakivallantekijat` (builder).
+    #[inline]
+    pub fn with_vakivallantekijat(mut self, value: VakivallantekijatX87A2978E) -> Self {
+        self.vakivallantekijat = Some(value);
+        self
+    }
+    /// Set `kiellot` (builder).
+    #[inline]
+    pub fn with_kiellot(mut self, value: String) -> Self {
+        self.kiellot = Some(value);
+        self
+    }
+    /// Set `asumistilanne` (builder).
+    #[inline]
+    pub fn with_asumistilanne(
+        mut self,
+        value: sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    ) -> Self {
+        self.asumistilanne = Some(value);
+        self
+    }
+    /// Set `asumistilanteen_kuvaus` (builder).
+    #[inline]
+    pub fn with_asumistilanteen_kuvaus(mut self, value: String) -> Self {
+        self.asumistilanteen_kuvaus = Some(value);
+        self
+    }
+    /// Set `rikosilmoituksen_tekeminen` (builder).
+    #[inline]
+    pub fn with_rikosilmoituksen_tekeminen(
+        mut self,
+        value: sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    ) -> Self {
+        self.rikosilmoituksen_tekeminen = Some(value);
+        self
+    }
+    /// Set `muut_aikuisen_tilanteesta_tehdyt_ilmoitukset` (builder).
+    #[inline]
+    pub fn with_muut_aikuisen_tilanteesta_tehdyt_ilmoitukset(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<MuutAikuisenTilanteestaTehdytIlmoituksetXE12E41C0>,
+        >,
+    ) -> Self {
+        self.muut_aikuisen_tilanteesta_tehdyt_ilmoitukset = Some(value);
+        self
+    }
+    /// Set `lapsen_tilanteesta_tehdyt_ilmoitukset` (builder).
+    #[inline]
+    pub fn with_lapsen_tilanteesta_tehdyt_ilmoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LapsenTilanteestaTehdytIlmoituksetX5BFD1260>>,
+    ) -> Self {
+        self.lapsen_tilanteesta_tehdyt_ilmoitukset = Some(value);
+        self
+    }
+    /// Set `lisatiedot_ilmoituksista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_ilmoituksista(mut self, value: String) -> Self {
+        self.lisatiedot_ilmoituksista = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VakivaltaanLiittyvatTiedotX4E165EA6 {
+    const KEYS: &'static [&'static str] = &[
+        "koetun_vakivallan_muoto",
+        "vakivallan_kesto",
+        "kuvaus",
+        "vakivallantekijat",
+        "kiellot",
+        "asumistilanne",
+        "asumistilanteen_kuvaus",
+        "rikosilmoituksen_tekeminen",
+        "muut_aikuisen_tilanteesta_tehdyt_ilmoitukset",
+        "lapsen_tilanteesta_tehdyt_ilmoitukset",
+        "lisatiedot_ilmoituksista",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            koetun_vakivallan_muoto: f.opt(0usize)?,
+            vakivallan_kesto: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            vakivallantekijat: f.opt(3usize)?,
+            kiellot: f.opt(4usize)?,
+            asumistilanne: f.opt(5usize)?,
+            asumistilanteen_kuvaus: f.opt(6usize)?,
+            rikosilmoituksen_tekeminen: f.opt(7usize)?,
+            muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: f.opt(8usize)?,
+            lapsen_tilanteesta_tehdyt_ilmoitukset: f.opt(9usize)?,
+            lisatiedot_ilmoituksista: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.koetun_vakivallan_muoto);
+        w.opt(1usize, &self.vakivallan_kesto);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.vakivallantekijat);
+        w.opt(4usize, &self.kiellot);
+        w.opt(5usize, &self.asumistilanne);
+        w.opt(6usize, &self.asumistilanteen_kuvaus);
+        w.opt(7usize, &self.rikosilmoituksen_tekeminen);
+        w.opt(8usize, &self.muut_aikuisen_tilanteesta_tehdyt_ilmoitukset);
+        w.opt(9usize, &self.lapsen_tilanteesta_tehdyt_ilmoitukset);
+        w.opt(10usize, &self.lisatiedot_ilmoituksista);
+    }
+}
+sosmeta_types::record!(VakivaltaanLiittyvatTiedotX4E165EA6);
 /// Turvakotipalvelun ensiarvio (sv: Första bedömning inom skyddshemsservicen)
 ///
 /// Shape `e551476fb42ddee2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurvakotipalvelunEnsiarvioXE551476F {
     /// Asiakas (sv: Klient)
     ///
@@ -1216,31 +2302,26 @@ pub struct TurvakotipalvelunEnsiarvioXE551476F {
     /// Asiakkaan lapset (sv: Klientens barn)
     ///
     /// JSON `asiakkaan_lapset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_lapset: Option<AsiakkaanLapsetXEAD48B1F>,
     /// Alaikäiset lapset, jotka ovat asiakkaan mukana turvakodissa (sv: Minderåriga barn, som är på skyddshemmet tillsammans med klienten)
     ///
     /// JSON `alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa: Option<
         AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED,
     >,
     /// Lapset, jotka eivät ole asiakkaan mukana turvakodissa (sv: Barn, som inte är på skyddshemmet tillsammans med klienten)
     ///
     /// JSON `lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa: Option<
         LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A,
     >,
     /// Väkivaltaan liittyvät tiedot (sv: Uppgifter relaterade till våld)
     ///
     /// JSON `vakivaltaan_liittyvat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivaltaan_liittyvat_tiedot: Option<VakivaltaanLiittyvatTiedotX4E165EA6>,
     /// Asiakkaan mielipide ja näkemys palvelutarpeestaan (sv: Klientens åsikt och synpunkt om sitt servicebehov)
     ///
     /// JSON `asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan: Option<String>,
     /// Ammattihenkilön arvio palvelutarpeesta (sv: En yrkesutbildad persons bedömning av servicebehovet)
     ///
@@ -1249,17 +2330,14 @@ pub struct TurvakotipalvelunEnsiarvioXE551476F {
     /// Arvio omatyöntekijän tarpeesta (sv: Bedömning av om det finns behov av en egen kontaktperson)
     ///
     /// JSON `arvio_omatyontekijan_tarpeesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_omatyontekijan_tarpeesta: Option<String>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1268,6 +2346,7 @@ pub struct TurvakotipalvelunEnsiarvioXE551476F {
 }
 impl TurvakotipalvelunEnsiarvioXE551476F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX268CC535>,
         ammattihenkilon_arvio_palvelutarpeesta: sosmeta_types::NonEmptyString,
@@ -1287,34 +2366,161 @@ impl TurvakotipalvelunEnsiarvioXE551476F {
             laatija,
         }
     }
+    /// Set `asiakkaan_lapset` (builder).
+    #[inline]
+    pub fn with_asiakkaan_lapset(mut self, value: AsiakkaanLapsetXEAD48B1F) -> Self {
+        self.asiakkaan_lapset = Some(value);
+        self
+    }
+    /// Set `alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa` (builder).
+    #[inline]
+    pub fn with_alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa(
+        mut self,
+        value: AlaikaisetLapsetJotkaOvatAsiakkaanMukanaTurvakodissaXB7F67AED,
+    ) -> Self {
+        self.alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa = Some(value);
+        self
+    }
+    /// Set `lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa` (builder).
+    #[inline]
+    pub fn with_lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa(
+        mut self,
+        value: LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A,
+    ) -> Self {
+        self.lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa = Some(value);
+        self
+    }
+    /// Set `vakivaltaan_liittyvat_tiedot` (builder).
+    #[inline]
+    pub fn with_vakivaltaan_liittyvat_tiedot(
+        mut self,
+        value: VakivaltaanLiittyvatTiedotX4E165EA6,
+    ) -> Self {
+        self.vakivaltaan_liittyvat_tiedot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan` (builder).
+    #[inline]
+    pub fn with_asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan = Some(value);
+        self
+    }
+    /// Set `arvio_omatyontekijan_tarpeesta` (builder).
+    #[inline]
+    pub fn with_arvio_omatyontekijan_tarpeesta(mut self, value: String) -> Self {
+        self.arvio_omatyontekijan_tarpeesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TurvakotipalvelunEnsiarvioXE551476F {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asiakkaan_lapset",
+        "alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa",
+        "lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa",
+        "vakivaltaan_liittyvat_tiedot",
+        "asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan",
+        "ammattihenkilon_arvio_palvelutarpeesta",
+        "arvio_omatyontekijan_tarpeesta",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asiakkaan_lapset: f.opt(1usize)?,
+            alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa: f.opt(2usize)?,
+            lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa: f.opt(3usize)?,
+            vakivaltaan_liittyvat_tiedot: f.opt(4usize)?,
+            asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan: f.opt(5usize)?,
+            ammattihenkilon_arvio_palvelutarpeesta: f.req(6usize)?,
+            arvio_omatyontekijan_tarpeesta: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            paivamaara: f.opt(9usize)?,
+            laatija: f.req(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.asiakkaan_lapset);
+        w.opt(2usize, &self.alaikaiset_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa);
+        w.opt(3usize, &self.lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa);
+        w.opt(4usize, &self.vakivaltaan_liittyvat_tiedot);
+        w.opt(5usize, &self.asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan);
+        w.req(6usize, &self.ammattihenkilon_arvio_palvelutarpeesta);
+        w.opt(7usize, &self.arvio_omatyontekijan_tarpeesta);
+        w.opt(8usize, &self.lisatiedot);
+        w.opt(9usize, &self.paivamaara);
+        w.req(10usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TurvakotipalvelunEnsiarvioXE551476F);
 /// Koulutus (sv: Utbildning)
 ///
 /// Shape `643abbd816f56160`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KoulutusX643ABBD8 {
     /// Koulutusaste (sv: Utbildningsnivå)
     ///
     /// JSON `koulutusaste`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
 }
 impl KoulutusX643ABBD8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { koulutusaste: None }
     }
+    /// Set `koulutusaste` (builder).
+    #[inline]
+    pub fn with_koulutusaste(
+        mut self,
+        value: sosmeta_types::Coded<KoulutusasteX169367B2>,
+    ) -> Self {
+        self.koulutusaste = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KoulutusX643ABBD8 {
+    const KEYS: &'static [&'static str] = &["koulutusaste"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            koulutusaste: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.koulutusaste);
+    }
+}
+sosmeta_types::record!(KoulutusX643ABBD8);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `f5062c8ed51100a7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasXF5062C8E {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1327,12 +2533,10 @@ pub struct AsiakasXF5062C8E {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
@@ -1343,24 +2547,20 @@ pub struct AsiakasXF5062C8E {
     /// JSON `sukupuoli`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Sukupuoli 1.2.246.537.5.1, `urn:oid:1.2.246.537.5.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sukupuoli: Option<sosmeta_types::Coded<SukupuoliX18163A97>>,
     /// Muunsukupuolinen (sv: Icke-binärt kön)
     ///
     /// JSON `muunsukupuolinen`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muunsukupuolinen: Option<bool>,
     /// Työvoimaan kuuluminen (sv: Arbetskraftstillhörighet)
     ///
     /// JSON `tyovoimaan_kuuluminen`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Työvoimaan kuuluminen 1.2.246.537.6.1297, `urn:oid:1.2.246.537.6.1297`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyovoimaan_kuuluminen: Option<
         Vec<sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>>,
     >,
     /// Koulutus (sv: Utbildning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutus: Option<KoulutusX643ABBD8>,
     /// Äidinkieli (sv: Modersmål)
     ///
@@ -1375,6 +2575,7 @@ pub struct AsiakasXF5062C8E {
 }
 impl AsiakasXF5062C8E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1396,34 +2597,144 @@ impl AsiakasXF5062C8E {
             turvakielto,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `sukupuoli` (builder).
+    #[inline]
+    pub fn with_sukupuoli(
+        mut self,
+        value: sosmeta_types::Coded<SukupuoliX18163A97>,
+    ) -> Self {
+        self.sukupuoli = Some(value);
+        self
+    }
+    /// Set `muunsukupuolinen` (builder).
+    #[inline]
+    pub fn with_muunsukupuolinen(mut self, value: bool) -> Self {
+        self.muunsukupuolinen = Some(value);
+        self
+    }
+    /// Set `tyovoimaan_kuuluminen` (builder).
+    #[inline]
+    pub fn with_tyovoimaan_kuuluminen(
+        mut self,
+        value: Vec<sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>>,
+    ) -> Self {
+        self.tyovoimaan_kuuluminen = Some(value);
+        self
+    }
+    /// Set `koulutus` (builder).
+    #[inline]
+    pub fn with_koulutus(mut self, value: KoulutusX643ABBD8) -> Self {
+        self.koulutus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasXF5062C8E {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymaaika",
+        "sukupuoli",
+        "muunsukupuolinen",
+        "tyovoimaan_kuuluminen",
+        "koulutus",
+        "aidinkieli",
+        "turvakielto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            syntymaaika: f.req(4usize)?,
+            sukupuoli: f.opt(5usize)?,
+            muunsukupuolinen: f.opt(6usize)?,
+            tyovoimaan_kuuluminen: f.opt(7usize)?,
+            koulutus: f.opt(8usize)?,
+            aidinkieli: f.req(9usize)?,
+            turvakielto: f.req(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.req(4usize, &self.syntymaaika);
+        w.opt(5usize, &self.sukupuoli);
+        w.opt(6usize, &self.muunsukupuolinen);
+        w.opt(7usize, &self.tyovoimaan_kuuluminen);
+        w.opt(8usize, &self.koulutus);
+        w.req(9usize, &self.aidinkieli);
+        w.req(10usize, &self.turvakielto);
+    }
+}
+sosmeta_types::record!(AsiakasXF5062C8E);
 /// Lapset, jotka ovat asiakkaan mukana turvakodissa (sv: Barn, som är på skyddshemmet tillsammans med klienten)
 ///
 /// JSON `lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
 ///
 /// Shape `f33e674ee792f580`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: toistuva, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<Vec<AsiakasX8434043B>>,
 }
 impl LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: Vec<AsiakasX8434043B>) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E {
+    const KEYS: &'static [&'static str] = &["yksityishenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+    }
+}
+sosmeta_types::record!(LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E);
 /// Asiakkaan alaikäiset lapset, joiden kanssa asiakas asuu tai joita hän tapaa (sv: Klientens minderåriga barn som han eller hon bor tillsammans med eller träffar)
 ///
 /// JSON `asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa`: esitystapa Otsikko.
 ///
 /// Shape `72a563da86d1efa5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA {
     /// Alle 18-v. lapset (sv: Barn under 18 år)
     ///
@@ -1432,25 +2743,23 @@ pub struct AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A5
     /// Lasten määrä (sv: Antal barn)
     ///
     /// JSON `lasten_maara`: esitystapa Lkm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lasten_maara: Option<sosmeta_types::Number>,
     /// Lapset, jotka ovat asiakkaan mukana turvakodissa (sv: Barn, som är på skyddshemmet tillsammans med klienten)
     ///
     /// JSON `lapset_jotka_ovat_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapset_jotka_ovat_asiakkaan_mukana_turvakodissa: Option<
         LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E,
     >,
     /// Lapset, jotka eivät ole asiakkaan mukana turvakodissa (sv: Barn, som inte är på skyddshemmet tillsammans med klienten)
     ///
     /// JSON `lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa: Option<
         LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A,
     >,
 }
 impl AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(alle_yksikahdeksan_v_lapset: bool) -> Self {
         Self {
             alle_yksikahdeksan_v_lapset,
@@ -1459,7 +2768,59 @@ impl AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA {
             lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa: None,
         }
     }
+    /// Set `lasten_maara` (builder).
+    #[inline]
+    pub fn with_lasten_maara(mut self, value: sosmeta_types::Number) -> Self {
+        self.lasten_maara = Some(value);
+        self
+    }
+    /// Set `lapset_jotka_ovat_asiakkaan_mukana_turvakodissa` (builder).
+    #[inline]
+    pub fn with_lapset_jotka_ovat_asiakkaan_mukana_turvakodissa(
+        mut self,
+        value: LapsetJotkaOvatAsiakkaanMukanaTurvakodissaXF33E674E,
+    ) -> Self {
+        self.lapset_jotka_ovat_asiakkaan_mukana_turvakodissa = Some(value);
+        self
+    }
+    /// Set `lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa` (builder).
+    #[inline]
+    pub fn with_lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa(
+        mut self,
+        value: LapsetJotkaEivatOleAsiakkaanMukanaTurvakodissaXA779F66A,
+    ) -> Self {
+        self.lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA {
+    const KEYS: &'static [&'static str] = &[
+        "alle_yksikahdeksan_v_lapset",
+        "lasten_maara",
+        "lapset_jotka_ovat_asiakkaan_mukana_turvakodissa",
+        "lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alle_yksikahdeksan_v_lapset: f.req(0usize)?,
+            lasten_maara: f.opt(1usize)?,
+            lapset_jotka_ovat_asiakkaan_mukana_turvakodissa: f.opt(2usize)?,
+            lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.alle_yksikahdeksan_v_lapset);
+        w.opt(1usize, &self.lasten_maara);
+        w.opt(2usize, &self.lapset_jotka_ovat_asiakkaan_mukana_turvakodissa);
+        w.opt(3usize, &self.lapset_jotka_eivat_ole_asiakkaan_mukana_turvakodissa);
+    }
+}
+sosmeta_types::record!(
+    AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA
+);
 sosmeta_types::code_list!(
     #[doc = " Aloitteentekijä (sv: Initiativtagare)"] #[doc = " "] #[doc =
     " JSON `aloitteentekija`: esitystapa Koodi, toistuva, pakollinen."] #[doc = " "]
@@ -1495,8 +2856,7 @@ sosmeta_types::code_list!(
 /// JSON `turvakotiin_ohjautuminen`: esitystapa Otsikko.
 ///
 /// Shape `7af415078267b7bf`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurvakotiinOhjautuminenX7AF41507 {
     /// Yhteydenoton ajankohta (sv: Tidpunkt för kontakten)
     ///
@@ -1524,7 +2884,6 @@ pub struct TurvakotiinOhjautuminenX7AF41507 {
     /// Vaihtoehdon "muu" tarkempi kuvaus (sv: Noggrannare beskrivning av alternativet ”annan”)
     ///
     /// JSON `vaihtoehdon_muu_tarkempi_kuvaus`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaihtoehdon_muu_tarkempi_kuvaus: Option<String>,
     /// Asiakas ohjattiin toisesta turvakodista (sv: Klienten hänvisades från ett annat skyddshem)
     ///
@@ -1540,11 +2899,11 @@ pub struct TurvakotiinOhjautuminenX7AF41507 {
 3 = Asiakkaan oma toive,
 4 = Ensisijaisessa turvakodissa ei ole lemmikkipaikkoja,
 99 = Muu.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohjaussyy: Option<sosmeta_types::Coded<OhjaussyyX3A37481C>>,
 }
 impl TurvakotiinOhjautuminenX7AF41507 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         yhteydenoton_ajankohta: sosmeta_types::PartialDate,
         aloitteentekija: sosmeta_types::NonEmptyVec<
@@ -1560,14 +2919,56 @@ impl TurvakotiinOhjautuminenX7AF41507 {
             ohjaussyy: None,
         }
     }
+    /// Set `vaihtoehdon_muu_tarkempi_kuvaus` (builder).
+    #[inline]
+    pub fn with_vaihtoehdon_muu_tarkempi_kuvaus(mut self, value: String) -> Self {
+        self.vaihtoehdon_muu_tarkempi_kuvaus = Some(value);
+        self
+    }
+    /// Set `ohjaussyy` (builder).
+    #[inline]
+    pub fn with_ohjaussyy(
+        mut self,
+        value: sosmeta_types::Coded<OhjaussyyX3A37481C>,
+    ) -> Self {
+        self.ohjaussyy = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TurvakotiinOhjautuminenX7AF41507 {
+    const KEYS: &'static [&'static str] = &[
+        "yhteydenoton_ajankohta",
+        "aloitteentekija",
+        "vaihtoehdon_muu_tarkempi_kuvaus",
+        "asiakas_ohjattiin_toisesta_turvakodista",
+        "ohjaussyy",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yhteydenoton_ajankohta: f.req(0usize)?,
+            aloitteentekija: f.req(1usize)?,
+            vaihtoehdon_muu_tarkempi_kuvaus: f.opt(2usize)?,
+            asiakas_ohjattiin_toisesta_turvakodista: f.req(3usize)?,
+            ohjaussyy: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yhteydenoton_ajankohta);
+        w.req(1usize, &self.aloitteentekija);
+        w.opt(2usize, &self.vaihtoehdon_muu_tarkempi_kuvaus);
+        w.req(3usize, &self.asiakas_ohjattiin_toisesta_turvakodista);
+        w.opt(4usize, &self.ohjaussyy);
+    }
+}
+sosmeta_types::record!(TurvakotiinOhjautuminenX7AF41507);
 /// Väkivallantekijä (sv: Våldsverkare)
 ///
 /// JSON `vakivallantekija`: toistuva, pakollinen.
 ///
 /// Shape `c42ded5de7e77b9c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VakivallantekijaXC42DED5D {
     /// Väkivallantekijän suhde asiakkaaseen (sv: Våldsverkarens relation till klienten)
     ///
@@ -1594,11 +2995,11 @@ pub struct VakivallantekijaXC42DED5D {
     /// Väkivallantekijän kuvaus (sv: Beskrivning av våldsverkaren)
     ///
     /// JSON `vakivallantekijan_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijan_kuvaus: Option<String>,
 }
 impl VakivallantekijaXC42DED5D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vakivallantekijan_suhde_asiakkaaseen: sosmeta_types::Coded<
             VakivallantekijanSuhdeAsiakkaaseenXCBE57896,
@@ -1611,14 +3012,41 @@ impl VakivallantekijaXC42DED5D {
             vakivallantekijan_kuvaus: None,
         }
     }
+    /// Set `vakivallantekijan_kuvaus` (builder).
+    #[inline]
+    pub fn with_vakivallantekijan_kuvaus(mut self, value: String) -> Self {
+        self.vakivallantekijan_kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VakivallantekijaXC42DED5D {
+    const KEYS: &'static [&'static str] = &[
+        "vakivallantekijan_suhde_asiakkaaseen",
+        "vakivallantekijan_sukupuoli",
+        "vakivallantekijan_kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vakivallantekijan_suhde_asiakkaaseen: f.req(0usize)?,
+            vakivallantekijan_sukupuoli: f.req(1usize)?,
+            vakivallantekijan_kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vakivallantekijan_suhde_asiakkaaseen);
+        w.req(1usize, &self.vakivallantekijan_sukupuoli);
+        w.opt(2usize, &self.vakivallantekijan_kuvaus);
+    }
+}
+sosmeta_types::record!(VakivallantekijaXC42DED5D);
 /// Väkivallantekijät (sv: Våldsverkare)
 ///
 /// JSON `vakivallantekijat`: esitystapa Otsikko.
 ///
 /// Shape `fd4efa790a09419e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VakivallantekijatXFD4EFA79 {
     /// Väkivallantekijä (sv: Våldsverkare)
     ///
@@ -1627,12 +3055,27 @@ pub struct VakivallantekijatXFD4EFA79 {
 }
 impl VakivallantekijatXFD4EFA79 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vakivallantekija: sosmeta_types::NonEmptyVec<VakivallantekijaXC42DED5D>,
     ) -> Self {
         Self { vakivallantekija }
     }
 }
+impl sosmeta_types::record::Record for VakivallantekijatXFD4EFA79 {
+    const KEYS: &'static [&'static str] = &["vakivallantekija"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vakivallantekija: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vakivallantekija);
+    }
+}
+sosmeta_types::record!(VakivallantekijatXFD4EFA79);
 sosmeta_types::code_list!(
     #[doc =
     " Muut aikuisen tilanteesta tehdyt ilmoitukset (sv: Andra anmälningar som gjorts om en vuxen persons situation)"]
@@ -1682,8 +3125,7 @@ sosmeta_types::code_list!(
 /// JSON `vakivaltaan_liittyvat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `51fc3c6bff406d9f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VakivaltaanLiittyvatTiedotX51FC3C6B {
     /// Koetun väkivallan muoto (sv: Upplevd våldsform)
     ///
@@ -1704,22 +3146,18 @@ pub struct VakivaltaanLiittyvatTiedotX51FC3C6B {
 4 = Yli 2 v – 5 v,
 5 = Yli 5 v tai enemmän,
 6 = Ei tietoa.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallan_kesto: Option<sosmeta_types::Coded<VakivallanKestoXA59E14DB>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Väkivallantekijät (sv: Våldsverkare)
     ///
     /// JSON `vakivallantekijat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallantekijat: Option<VakivallantekijatXFD4EFA79>,
     /// Kiellot (sv: Förbud)
     ///
     /// JSON `kiellot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiellot: Option<String>,
     /// Asumistilanne (sv: Boendesituation)
     ///
@@ -1730,14 +3168,12 @@ pub struct VakivaltaanLiittyvatTiedotX51FC3C6B {
     /// Asumistilanteen kuvaus (sv: Beskrivning av boendesituation)
     ///
     /// JSON `asumistilanteen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asumistilanteen_kuvaus: Option<String>,
     /// Rikosilmoituksen tekeminen (sv: Att göra polisanmälan)
     ///
     /// JSON `rikosilmoituksen_tekeminen`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rikosilmoituksen_tekeminen: Option<
         sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
     >,
@@ -1746,7 +3182,6 @@ pub struct VakivaltaanLiittyvatTiedotX51FC3C6B {
     /// JSON `muut_aikuisen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: Option<
         Vec<sosmeta_types::Coded<MuutAikuisenTilanteestaTehdytIlmoituksetX4BFE8BC4>>,
     >,
@@ -1755,7 +3190,6 @@ pub struct VakivaltaanLiittyvatTiedotX51FC3C6B {
     /// JSON `lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset: Option<
         Vec<
             sosmeta_types::Coded<
@@ -1766,11 +3200,11 @@ pub struct VakivaltaanLiittyvatTiedotX51FC3C6B {
     /// Lisätiedot ilmoituksista (sv: Ytterligare information om anmälningar)
     ///
     /// JSON `lisatiedot_ilmoituksista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_ilmoituksista: Option<String>,
 }
 impl VakivaltaanLiittyvatTiedotX51FC3C6B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         koetun_vakivallan_muoto: sosmeta_types::NonEmptyVec<
             sosmeta_types::Coded<KysymysYksiXD0387B98>,
@@ -1791,40 +3225,192 @@ impl VakivaltaanLiittyvatTiedotX51FC3C6B {
             lisatiedot_ilmoituksista: None,
         }
     }
+    /// Set `vakivallan_kesto` (builder).
+    #[inline]
+    pub fn with_vakivallan_kesto(
+        mut self,
+        value: sosmeta_types::Coded<VakivallanKestoXA59E14DB>,
+    ) -> Self {
+        self.vakivallan_kesto = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `vakivallantekijat` (builder).
+    #[inline]
+    pub fn with_vakivallantekijat(mut self, value: VakivallantekijatXFD4EFA79) -> Self {
+        self.vakivallantekijat = Some(value);
+        self
+    }
+    /// Set `kiellot` (builder).
+    #[inline]
+    pub fn with_kiellot(mut self, value: String) -> Self {
+        self.kiellot = Some(value);
+        self
+    }
+    /// Set `asumistilanteen_kuvaus` (builder).
+    #[inline]
+    pub fn with_asumistilanteen_kuvaus(mut self, value: String) -> Self {
+        self.asumistilanteen_kuvaus = Some(value);
+        self
+    }
+    /// Set `rikosilmoituksen_tekeminen` (builder).
+    #[inline]
+    pub fn with_rikosilmoituksen_tekeminen(
+        mut self,
+        value: sosmeta_types::Coded<AsuminenVakivallanTekijanKanssaX8DF39F99>,
+    ) -> Self {
+        self.rikosilmoituksen_tekeminen = Some(value);
+        self
+    }
+    /// Set `muut_aikuisen_tilanteesta_tehdyt_ilmoitukset` (builder).
+    #[inline]
+    pub fn with_muut_aikuisen_tilanteesta_tehdyt_ilmoitukset(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<MuutAikuisenTilanteestaTehdytIlmoituksetX4BFE8BC4>,
+        >,
+    ) -> Self {
+        self.muut_aikuisen_tilanteesta_tehdyt_ilmoitukset = Some(value);
+        self
+    }
+    /// Set `lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset` (builder).
+    #[inline]
+    pub fn with_lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                LapsenTilanteestaTurvakotijaksonAikanaTehdytIlmoituksetX0FA07762,
+            >,
+        >,
+    ) -> Self {
+        self.lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset = Some(value);
+        self
+    }
+    /// Set `lisatiedot_ilmoituksista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_ilmoituksista(mut self, value: String) -> Self {
+        self.lisatiedot_ilmoituksista = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VakivaltaanLiittyvatTiedotX51FC3C6B {
+    const KEYS: &'static [&'static str] = &[
+        "koetun_vakivallan_muoto",
+        "vakivallan_kesto",
+        "kuvaus",
+        "vakivallantekijat",
+        "kiellot",
+        "asumistilanne",
+        "asumistilanteen_kuvaus",
+        "rikosilmoituksen_tekeminen",
+        "muut_aikuisen_tilanteesta_tehdyt_ilmoitukset",
+        "lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset",
+        "lisatiedot_ilmoituksista",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            koetun_vakivallan_muoto: f.req(0usize)?,
+            vakivallan_kesto: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            vakivallantekijat: f.opt(3usize)?,
+            kiellot: f.opt(4usize)?,
+            asumistilanne: f.req(5usize)?,
+            asumistilanteen_kuvaus: f.opt(6usize)?,
+            rikosilmoituksen_tekeminen: f.opt(7usize)?,
+            muut_aikuisen_tilanteesta_tehdyt_ilmoitukset: f.opt(8usize)?,
+            lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset: f.opt(9usize)?,
+            lisatiedot_ilmoituksista: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.koetun_vakivallan_muoto);
+        w.opt(1usize, &self.vakivallan_kesto);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.vakivallantekijat);
+        w.opt(4usize, &self.kiellot);
+        w.req(5usize, &self.asumistilanne);
+        w.opt(6usize, &self.asumistilanteen_kuvaus);
+        w.opt(7usize, &self.rikosilmoituksen_tekeminen);
+        w.opt(8usize, &self.muut_aikuisen_tilanteesta_tehdyt_ilmoitukset);
+        w.opt(
+            9usize,
+            &self.lapsen_tilanteesta_turvakotijakson_aikana_tehdyt_ilmoitukset,
+        );
+        w.opt(10usize, &self.lisatiedot_ilmoituksista);
+    }
+}
+sosmeta_types::record!(VakivaltaanLiittyvatTiedotX51FC3C6B);
 /// Omatyöntekijä turvakodissa (sv: Egen kontaktperson i skyddshemmet)
 ///
 /// JSON `omatyontekija_turvakodissa`: esitystapa Otsikko.
 ///
 /// Shape `1b68d07ee7af2c10`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OmatyontekijaTurvakodissaX1B68D07E {
     /// Omatyöntekijän tiedot (sv: Uppgifter om den egna kontaktpersonen)
     ///
     /// JSON `omatyontekijan_tiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omatyontekijan_tiedot: Option<Vec<LaatijaXA71A9A7D>>,
     /// Perustelut sille, miksi omatyöntekijää ei nimetä (sv: Motiveringarna till, varför ingen egen kontaktperson utses)
     ///
     /// JSON `perustelut_sille_miksi_omatyontekijaa_ei_nimeta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_sille_miksi_omatyontekijaa_ei_nimeta: Option<String>,
 }
 impl OmatyontekijaTurvakodissaX1B68D07E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             omatyontekijan_tiedot: None,
             perustelut_sille_miksi_omatyontekijaa_ei_nimeta: None,
         }
     }
+    /// Set `omatyontekijan_tiedot` (builder).
+    #[inline]
+    pub fn with_omatyontekijan_tiedot(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.omatyontekijan_tiedot = Some(value);
+        self
+    }
+    /// Set `perustelut_sille_miksi_omatyontekijaa_ei_nimeta` (builder).
+    #[inline]
+    pub fn with_perustelut_sille_miksi_omatyontekijaa_ei_nimeta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_sille_miksi_omatyontekijaa_ei_nimeta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OmatyontekijaTurvakodissaX1B68D07E {
+    const KEYS: &'static [&'static str] = &[
+        "omatyontekijan_tiedot",
+        "perustelut_sille_miksi_omatyontekijaa_ei_nimeta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            omatyontekijan_tiedot: f.opt(0usize)?,
+            perustelut_sille_miksi_omatyontekijaa_ei_nimeta: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.omatyontekijan_tiedot);
+        w.opt(1usize, &self.perustelut_sille_miksi_omatyontekijaa_ei_nimeta);
+    }
+}
+sosmeta_types::record!(OmatyontekijaTurvakodissaX1B68D07E);
 /// Turvakotipalvelun ensiarvio (sv: Första bedömning inom skyddshemsservicen)
 ///
 /// Shape `3cf9e03102c25ac8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurvakotipalvelunEnsiarvioX3CF9E031 {
     /// Asiakas (sv: Klient)
     ///
@@ -1833,12 +3419,10 @@ pub struct TurvakotipalvelunEnsiarvioX3CF9E031 {
     /// Yksin turvakotiin hakeutunut täysi-ikäinen (sv: Myndig som ensam har uppsökt skyddshem)
     ///
     /// JSON `yksin_turvakotiin_hakeutunut_taysi_ikainen`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksin_turvakotiin_hakeutunut_taysi_ikainen: Option<bool>,
     /// Yksin turvakotiin hakeutunut alaikäinen (sv: Minderårig som ensam har uppsökt skyddshem)
     ///
     /// JSON `yksin_turvakotiin_hakeutunut_alaikainen`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksin_turvakotiin_hakeutunut_alaikainen: Option<bool>,
     /// Aiempien turvakotikäyntien määrä (sv: Antal tidigare besök på skyddshem)
     ///
@@ -1856,34 +3440,28 @@ pub struct TurvakotipalvelunEnsiarvioX3CF9E031 {
     /// Asiakkaan alaikäiset lapset, joiden kanssa asiakas asuu tai joita hän tapaa (sv: Klientens minderåriga barn som han eller hon bor tillsammans med eller träffar)
     ///
     /// JSON `asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa: Option<
         AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA,
     >,
     /// Raskaus (sv: Graviditet)
     ///
     /// JSON `raskaus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raskaus: Option<bool>,
     /// Laskettu aika (sv: Beräknad nedkomst)
     ///
     /// JSON `laskettu_aika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laskettu_aika: Option<String>,
     /// Turvakotiin ohjautuminen (sv: Att hänvisa klienten till skyddshemmet)
     ///
     /// JSON `turvakotiin_ohjautuminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakotiin_ohjautuminen: Option<TurvakotiinOhjautuminenX7AF41507>,
     /// Väkivaltaan liittyvät tiedot (sv: Uppgifter relaterade till våld)
     ///
     /// JSON `vakivaltaan_liittyvat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivaltaan_liittyvat_tiedot: Option<VakivaltaanLiittyvatTiedotX51FC3C6B>,
     /// Asiakkaan mielipide ja näkemys palvelutarpeestaan (sv: Klientens åsikt och synpunkt om sitt servicebehov)
     ///
     /// JSON `asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan: Option<String>,
     /// Ammattihenkilön arvio palvelutarpeesta (sv: En yrkesutbildad persons bedömning av servicebehovet)
     ///
@@ -1892,17 +3470,14 @@ pub struct TurvakotipalvelunEnsiarvioX3CF9E031 {
     /// Omatyöntekijä turvakodissa (sv: Egen kontaktperson i skyddshemmet)
     ///
     /// JSON `omatyontekija_turvakodissa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omatyontekija_turvakodissa: Option<OmatyontekijaTurvakodissaX1B68D07E>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1911,6 +3486,7 @@ pub struct TurvakotipalvelunEnsiarvioX3CF9E031 {
 }
 impl TurvakotipalvelunEnsiarvioX3CF9E031 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5062C8E,
         aiempien_turvakotikayntien_maara: sosmeta_types::Coded<
@@ -1937,14 +3513,163 @@ impl TurvakotipalvelunEnsiarvioX3CF9E031 {
             laatija,
         }
     }
+    /// Set `yksin_turvakotiin_hakeutunut_taysi_ikainen` (builder).
+    #[inline]
+    pub fn with_yksin_turvakotiin_hakeutunut_taysi_ikainen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.yksin_turvakotiin_hakeutunut_taysi_ikainen = Some(value);
+        self
+    }
+    /// Set `yksin_turvakotiin_hakeutunut_alaikainen` (builder).
+    #[inline]
+    pub fn with_yksin_turvakotiin_hakeutunut_alaikainen(mut self, value: bool) -> Self {
+        self.yksin_turvakotiin_hakeutunut_alaikainen = Some(value);
+        self
+    }
+    /// Set `asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa(
+        mut self,
+        value: AsiakkaanAlaikaisetLapsetJoidenKanssaAsiakasAsuuTaiJoitaHanTapaaX72A563DA,
+    ) -> Self {
+        self
+            .asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `raskaus` (builder).
+    #[inline]
+    pub fn with_raskaus(mut self, value: bool) -> Self {
+        self.raskaus = Some(value);
+        self
+    }
+    /// Set `laskettu_aika` (builder).
+    #[inline]
+    pub fn with_laskettu_aika(mut self, value: String) -> Self {
+        self.laskettu_aika = Some(value);
+        self
+    }
+    /// Set `turvakotiin_ohjautuminen` (builder).
+    #[inline]
+    pub fn with_turvakotiin_ohjautuminen(
+        mut self,
+        value: TurvakotiinOhjautuminenX7AF41507,
+    ) -> Self {
+        self.turvakotiin_ohjautuminen = Some(value);
+        self
+    }
+    /// Set `vakivaltaan_liittyvat_tiedot` (builder).
+    #[inline]
+    pub fn with_vakivaltaan_liittyvat_tiedot(
+        mut self,
+        value: VakivaltaanLiittyvatTiedotX51FC3C6B,
+    ) -> Self {
+        self.vakivaltaan_liittyvat_tiedot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan` (builder).
+    #[inline]
+    pub fn with_asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan = Some(value);
+        self
+    }
+    /// Set `omatyontekija_turvakodissa` (builder).
+    #[inline]
+    pub fn with_omatyontekija_turvakodissa(
+        mut self,
+        value: OmatyontekijaTurvakodissaX1B68D07E,
+    ) -> Self {
+        self.omatyontekija_turvakodissa = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TurvakotipalvelunEnsiarvioX3CF9E031 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yksin_turvakotiin_hakeutunut_taysi_ikainen",
+        "yksin_turvakotiin_hakeutunut_alaikainen",
+        "aiempien_turvakotikayntien_maara",
+        "asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa",
+        "raskaus",
+        "laskettu_aika",
+        "turvakotiin_ohjautuminen",
+        "vakivaltaan_liittyvat_tiedot",
+        "asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan",
+        "ammattihenkilon_arvio_palvelutarpeesta",
+        "omatyontekija_turvakodissa",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yksin_turvakotiin_hakeutunut_taysi_ikainen: f.opt(1usize)?,
+            yksin_turvakotiin_hakeutunut_alaikainen: f.opt(2usize)?,
+            aiempien_turvakotikayntien_maara: f.req(3usize)?,
+            asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa: f
+                .opt(4usize)?,
+            raskaus: f.opt(5usize)?,
+            laskettu_aika: f.opt(6usize)?,
+            turvakotiin_ohjautuminen: f.opt(7usize)?,
+            vakivaltaan_liittyvat_tiedot: f.opt(8usize)?,
+            asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan: f.opt(9usize)?,
+            ammattihenkilon_arvio_palvelutarpeesta: f.req(10usize)?,
+            omatyontekija_turvakodissa: f.opt(11usize)?,
+            lisatiedot: f.opt(12usize)?,
+            paivamaara: f.opt(13usize)?,
+            laatija: f.req(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.yksin_turvakotiin_hakeutunut_taysi_ikainen);
+        w.opt(2usize, &self.yksin_turvakotiin_hakeutunut_alaikainen);
+        w.req(3usize, &self.aiempien_turvakotikayntien_maara);
+        w.opt(
+            4usize,
+            &self
+                .asiakkaan_alaikaiset_lapset_joiden_kanssa_asiakas_asuu_tai_joita_han_tapaa,
+        );
+        w.opt(5usize, &self.raskaus);
+        w.opt(6usize, &self.laskettu_aika);
+        w.opt(7usize, &self.turvakotiin_ohjautuminen);
+        w.opt(8usize, &self.vakivaltaan_liittyvat_tiedot);
+        w.opt(9usize, &self.asiakkaan_mielipide_ja_nakemys_palvelutarpeestaan);
+        w.req(10usize, &self.ammattihenkilon_arvio_palvelutarpeesta);
+        w.opt(11usize, &self.omatyontekija_turvakodissa);
+        w.opt(12usize, &self.lisatiedot);
+        w.opt(13usize, &self.paivamaara);
+        w.req(14usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TurvakotipalvelunEnsiarvioX3CF9E031);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `dbdef7f72f1b8ff3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasXDBDEF7F7 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1957,17 +3682,14 @@ pub struct AsiakasXDBDEF7F7 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Tilapäinen yksilöintitunnus (sv: Temporär identifikationskod)
     ///
     /// JSON `tilapainen_yksilointitunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_yksilointitunnus: Option<sosmeta_types::Identifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Sukupuoli (sv: Kön)
     ///
@@ -1978,7 +3700,6 @@ pub struct AsiakasXDBDEF7F7 {
     /// Muunsukupuolinen (sv: Icke-binärt kön)
     ///
     /// JSON `muunsukupuolinen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muunsukupuolinen: Option<bool>,
     /// Äidinkieli (sv: Modersmål)
     ///
@@ -1993,51 +3714,43 @@ pub struct AsiakasXDBDEF7F7 {
     /// JSON `asiointikieli`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: SFS - Kielikoodisto 1.2.246.537.5.40175, `urn:oid:1.2.246.537.5.40175`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiointikieli: Option<sosmeta_types::Coded<AsiointikieliX6887215B>>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Siviilisääty (sv: Civilstånd)
     ///
     /// JSON `siviilisaaty`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Siviilisääty 1.2.246.537.6.75, `urn:oid:1.2.246.537.6.75`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siviilisaaty: Option<sosmeta_types::Coded<SiviilisaatyXF78001DA>>,
     /// Elää avoliitossa (sv: Lever i samboförhållande)
     ///
     /// JSON `elaa_avoliitossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaa_avoliitossa: Option<bool>,
     /// Huoltajuus (sv: Vårdnad)
     ///
     /// JSON `huoltajuus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huoltajuus: Option<Vec<HuoltajuusX0D905F45>>,
     /// Edunvalvontatiedot (sv: Uppgifter om intressebevakning)
     ///
     /// JSON `edunvalvontatiedot`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edunvalvontatiedot: Option<Vec<EdunvalvontatiedotX07EECE8B>>,
     /// Asiakkaan huolenpitoon osallistuva henkilö (sv: Person som tar del i omsorgen om klienten.)
     ///
     /// JSON `asiakkaan_huolenpitoon_osallistuva_henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_huolenpitoon_osallistuva_henkilo: Option<
         Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5>,
     >,
 }
 impl AsiakasXDBDEF7F7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2064,12 +3777,168 @@ impl AsiakasXDBDEF7F7 {
             asiakkaan_huolenpitoon_osallistuva_henkilo: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `tilapainen_yksilointitunnus` (builder).
+    #[inline]
+    pub fn with_tilapainen_yksilointitunnus(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.tilapainen_yksilointitunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `muunsukupuolinen` (builder).
+    #[inline]
+    pub fn with_muunsukupuolinen(mut self, value: bool) -> Self {
+        self.muunsukupuolinen = Some(value);
+        self
+    }
+    /// Set `asiointikieli` (builder).
+    #[inline]
+    pub fn with_asiointikieli(
+        mut self,
+        value: sosmeta_types::Coded<AsiointikieliX6887215B>,
+    ) -> Self {
+        self.asiointikieli = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `siviilisaaty` (builder).
+    #[inline]
+    pub fn with_siviilisaaty(
+        mut self,
+        value: sosmeta_types::Coded<SiviilisaatyXF78001DA>,
+    ) -> Self {
+        self.siviilisaaty = Some(value);
+        self
+    }
+    /// Set `elaa_avoliitossa` (builder).
+    #[inline]
+    pub fn with_elaa_avoliitossa(mut self, value: bool) -> Self {
+        self.elaa_avoliitossa = Some(value);
+        self
+    }
+    /// Set `huoltajuus` (builder).
+    #[inline]
+    pub fn with_huoltajuus(mut self, value: Vec<HuoltajuusX0D905F45>) -> Self {
+        self.huoltajuus = Some(value);
+        self
+    }
+    /// Set `edunvalvontatiedot` (builder).
+    #[inline]
+    pub fn with_edunvalvontatiedot(
+        mut self,
+        value: Vec<EdunvalvontatiedotX07EECE8B>,
+    ) -> Self {
+        self.edunvalvontatiedot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_huolenpitoon_osallistuva_henkilo` (builder).
+    #[inline]
+    pub fn with_asiakkaan_huolenpitoon_osallistuva_henkilo(
+        mut self,
+        value: Vec<AsiakkaanHuolenpitoonOsallistuvaHenkiloXA9DC5DD5>,
+    ) -> Self {
+        self.asiakkaan_huolenpitoon_osallistuva_henkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasXDBDEF7F7 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tilapainen_yksilointitunnus",
+        "syntymaaika",
+        "sukupuoli",
+        "muunsukupuolinen",
+        "aidinkieli",
+        "asiointikieli",
+        "kotikunta",
+        "turvakielto",
+        "yhteystiedot",
+        "siviilisaaty",
+        "elaa_avoliitossa",
+        "huoltajuus",
+        "edunvalvontatiedot",
+        "asiakkaan_huolenpitoon_osallistuva_henkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            tilapainen_yksilointitunnus: f.opt(3usize)?,
+            syntymaaika: f.opt(4usize)?,
+            sukupuoli: f.req(5usize)?,
+            muunsukupuolinen: f.opt(6usize)?,
+            aidinkieli: f.req(7usize)?,
+            asiointikieli: f.opt(8usize)?,
+            kotikunta: f.opt(9usize)?,
+            turvakielto: f.opt(10usize)?,
+            yhteystiedot: f.opt(11usize)?,
+            siviilisaaty: f.opt(12usize)?,
+            elaa_avoliitossa: f.opt(13usize)?,
+            huoltajuus: f.opt(14usize)?,
+            edunvalvontatiedot: f.opt(15usize)?,
+            asiakkaan_huolenpitoon_osallistuva_henkilo: f.opt(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tilapainen_yksilointitunnus);
+        w.opt(4usize, &self.syntymaaika);
+        w.req(5usize, &self.sukupuoli);
+        w.opt(6usize, &self.muunsukupuolinen);
+        w.req(7usize, &self.aidinkieli);
+        w.opt(8usize, &self.asiointikieli);
+        w.opt(9usize, &self.kotikunta);
+        w.opt(10usize, &self.turvakielto);
+        w.opt(11usize, &self.yhteystiedot);
+        w.opt(12usize, &self.siviilisaaty);
+        w.opt(13usize, &self.elaa_avoliitossa);
+        w.opt(14usize, &self.huoltajuus);
+        w.opt(15usize, &self.edunvalvontatiedot);
+        w.opt(16usize, &self.asiakkaan_huolenpitoon_osallistuva_henkilo);
+    }
+}
+sosmeta_types::record!(AsiakasXDBDEF7F7);
 /// Turvakotipalvelusuunnitelma (sv: Plan inom skyddshemsservicen)
 ///
 /// Shape `bef1827ef508e6a2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurvakotipalvelusuunnitelmaXBEF1827E {
     /// Asiakas (sv: Klient)
     ///
@@ -2078,100 +3947,82 @@ pub struct TurvakotipalvelusuunnitelmaXBEF1827E {
     /// Tiedot neuvottelusta (sv: Information om överläggning)
     ///
     /// JSON `tiedot_neuvottelusta`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Sosiaalipalvelut joita asiakas tällä hetkellä saa (sv: Socialservice som klienten får för närvarande)
     ///
     /// JSON `sosiaalipalvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelut_joita_asiakas_talla_hetkella_saa: Option<
         Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     >,
     /// Muut palvelut joita asiakas tällä hetkellä saa (sv: Annan service som klienten får för närvarande)
     ///
     /// JSON `muut_palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_joita_asiakas_talla_hetkella_saa: Option<String>,
     /// Tavoitteet (sv: Mål)
     ///
     /// JSON `tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteet: Option<Vec<TerveydentilaXE16E8D71>>,
     /// Turvakotipalvelun sisältö ja toteutus (sv: Innehåll och genomförande av skyddshemsservicen)
     ///
     /// JSON `turvakotipalvelun_sisalto_ja_toteutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakotipalvelun_sisalto_ja_toteutus: Option<String>,
     /// Sosiaalipalvelut joita asiakkaalle suunnitellaan (sv: Socialservice som planeras för klienten)
     ///
     /// JSON `sosiaalipalvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelut_joita_asiakkaalle_suunnitellaan: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Andra tjänster och åtgärder för att uppnå målen och möta behovet av stöd)
     ///
     /// JSON `muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         String,
     >,
     /// Tukemiseen osallistuvat palvelunantajat (sv: Tillhandahållare av tjänster som deltar i stödet)
     ///
     /// JSON `tukemiseen_osallistuvat_palvelunantajat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukemiseen_osallistuvat_palvelunantajat: Option<String>,
     /// Tukemiseen osallistuvat yksityishenkilöt (sv: Privatpersoner som deltar i stödet)
     ///
     /// JSON `tukemiseen_osallistuvat_yksityishenkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukemiseen_osallistuvat_yksityishenkilot: Option<String>,
     /// Asiakkaalle on annettu selvitys oikeuksista (sv: Klienten har fått en redogörelse över rättigheter)
     ///
     /// JSON `asiakkaalle_on_annettu_selvitys_oikeuksista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_on_annettu_selvitys_oikeuksista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur redogörelsen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio turvakotipalvelun kestosta (sv: Uppskattning av skyddshemsservicens längd)
     ///
     /// JSON `arvio_turvakotipalvelun_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_turvakotipalvelun_kestosta: Option<String>,
     /// Suunnitelman seuranta ja arviointi (sv: Uppföljning och utvärdering av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_seuranta_ja_arviointi: Option<TerveydentilaXE16E8D71>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2180,6 +4031,7 @@ pub struct TurvakotipalvelusuunnitelmaXBEF1827E {
 }
 impl TurvakotipalvelusuunnitelmaXBEF1827E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXDBDEF7F7>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -2207,12 +4059,227 @@ impl TurvakotipalvelusuunnitelmaXBEF1827E {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muut_palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `tavoitteet` (builder).
+    #[inline]
+    pub fn with_tavoitteet(mut self, value: Vec<TerveydentilaXE16E8D71>) -> Self {
+        self.tavoitteet = Some(value);
+        self
+    }
+    /// Set `turvakotipalvelun_sisalto_ja_toteutus` (builder).
+    #[inline]
+    pub fn with_turvakotipalvelun_sisalto_ja_toteutus(mut self, value: String) -> Self {
+        self.turvakotipalvelun_sisalto_ja_toteutus = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
+    ) -> Self {
+        self.sosiaalipalvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tukemiseen_osallistuvat_palvelunantajat` (builder).
+    #[inline]
+    pub fn with_tukemiseen_osallistuvat_palvelunantajat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tukemiseen_osallistuvat_palvelunantajat = Some(value);
+        self
+    }
+    /// Set `tukemiseen_osallistuvat_yksityishenkilot` (builder).
+    #[inline]
+    pub fn with_tukemiseen_osallistuvat_yksityishenkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tukemiseen_osallistuvat_yksityishenkilot = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_on_annettu_selvitys_oikeuksista` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_on_annettu_selvitys_oikeuksista(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.asiakkaalle_on_annettu_selvitys_oikeuksista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_turvakotipalvelun_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_turvakotipalvelun_kestosta(mut self, value: String) -> Self {
+        self.arvio_turvakotipalvelun_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_suunnitelman_seuranta_ja_arviointi(
+        mut self,
+        value: TerveydentilaXE16E8D71,
+    ) -> Self {
+        self.suunnitelman_seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TurvakotipalvelusuunnitelmaXBEF1827E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta",
+        "kuvaus_asiakkaan_tilanteesta",
+        "sosiaalipalvelut_joita_asiakas_talla_hetkella_saa",
+        "muut_palvelut_joita_asiakas_talla_hetkella_saa",
+        "tavoitteet",
+        "turvakotipalvelun_sisalto_ja_toteutus",
+        "sosiaalipalvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "tukemiseen_osallistuvat_palvelunantajat",
+        "tukemiseen_osallistuvat_yksityishenkilot",
+        "asiakkaalle_on_annettu_selvitys_oikeuksista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_turvakotipalvelun_kestosta",
+        "suunnitelman_seuranta_ja_arviointi",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta: f.opt(1usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(2usize)?,
+            sosiaalipalvelut_joita_asiakas_talla_hetkella_saa: f.opt(3usize)?,
+            muut_palvelut_joita_asiakas_talla_hetkella_saa: f.opt(4usize)?,
+            tavoitteet: f.opt(5usize)?,
+            turvakotipalvelun_sisalto_ja_toteutus: f.opt(6usize)?,
+            sosiaalipalvelut_joita_asiakkaalle_suunnitellaan: f.opt(7usize)?,
+            muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(8usize)?,
+            tukemiseen_osallistuvat_palvelunantajat: f.opt(9usize)?,
+            tukemiseen_osallistuvat_yksityishenkilot: f.opt(10usize)?,
+            asiakkaalle_on_annettu_selvitys_oikeuksista: f.opt(11usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(12usize)?,
+            sovitut_jatkotoimet: f.opt(13usize)?,
+            eriavat_nakemykset: f.opt(14usize)?,
+            arvio_turvakotipalvelun_kestosta: f.opt(15usize)?,
+            suunnitelman_seuranta_ja_arviointi: f.opt(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            paivamaara: f.opt(18usize)?,
+            laatija: f.req(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta);
+        w.opt(2usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(3usize, &self.sosiaalipalvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(4usize, &self.muut_palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(5usize, &self.tavoitteet);
+        w.opt(6usize, &self.turvakotipalvelun_sisalto_ja_toteutus);
+        w.opt(7usize, &self.sosiaalipalvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(
+            8usize,
+            &self
+                .muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(9usize, &self.tukemiseen_osallistuvat_palvelunantajat);
+        w.opt(10usize, &self.tukemiseen_osallistuvat_yksityishenkilot);
+        w.opt(11usize, &self.asiakkaalle_on_annettu_selvitys_oikeuksista);
+        w.opt(12usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(13usize, &self.sovitut_jatkotoimet);
+        w.opt(14usize, &self.eriavat_nakemykset);
+        w.opt(15usize, &self.arvio_turvakotipalvelun_kestosta);
+        w.opt(16usize, &self.suunnitelman_seuranta_ja_arviointi);
+        w.opt(17usize, &self.lisatiedot);
+        w.opt(18usize, &self.paivamaara);
+        w.req(19usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TurvakotipalvelusuunnitelmaXBEF1827E);
 /// Turvakotipalvelusuunnitelma (sv: Plan inom skyddshemsservicen)
 ///
 /// Shape `a0bbd217f44f2941`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurvakotipalvelusuunnitelmaXA0BBD217 {
     /// Asiakas (sv: Klient)
     ///
@@ -2221,98 +4288,80 @@ pub struct TurvakotipalvelusuunnitelmaXA0BBD217 {
     /// Tiedot neuvottelusta (sv: Information om överläggning)
     ///
     /// JSON `tiedot_neuvottelusta`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Sosiaalipalvelut joita asiakas tällä hetkellä saa (sv: Socialservice som klienten får för närvarande)
     ///
     /// JSON `sosiaalipalvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelut_joita_asiakas_talla_hetkella_saa: Option<
         Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     >,
     /// Muut palvelut joita asiakas tällä hetkellä saa (sv: Annan service som klienten får för närvarande)
     ///
     /// JSON `muut_palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_joita_asiakas_talla_hetkella_saa: Option<String>,
     /// Tavoitteet (sv: Mål)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteet: Option<TerveydentilaXE16E8D71>,
     /// Turvakotipalvelun sisältö ja toteutus (sv: Innehåll och genomförande av skyddshemsservicen)
     ///
     /// JSON `turvakotipalvelun_sisalto_ja_toteutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakotipalvelun_sisalto_ja_toteutus: Option<String>,
     /// Sosiaalipalvelut joita asiakkaalle suunnitellaan (sv: Socialservice som planeras för klienten)
     ///
     /// JSON `sosiaalipalvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelut_joita_asiakkaalle_suunnitellaan: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Andra tjänster och åtgärder för att uppnå målen och möta behovet av stöd)
     ///
     /// JSON `muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         String,
     >,
     /// Tukemiseen osallistuvat palvelunantajat (sv: Tillhandahållare av tjänster som deltar i stödet)
     ///
     /// JSON `tukemiseen_osallistuvat_palvelunantajat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukemiseen_osallistuvat_palvelunantajat: Option<String>,
     /// Tukemiseen osallistuvat yksityishenkilöt (sv: Privatpersoner som deltar i stödet)
     ///
     /// JSON `tukemiseen_osallistuvat_yksityishenkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukemiseen_osallistuvat_yksityishenkilot: Option<String>,
     /// Asiakkaalle on annettu selvitys oikeuksista (sv: Klienten har fått en redogörelse över rättigheter)
     ///
     /// JSON `asiakkaalle_on_annettu_selvitys_oikeuksista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_on_annettu_selvitys_oikeuksista: Option<bool>,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur redogörelsen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio turvakotipalvelun kestosta (sv: Uppskattning av skyddshemsservicens längd)
     ///
     /// JSON `arvio_turvakotipalvelun_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_turvakotipalvelun_kestosta: Option<String>,
     /// Suunnitelman seuranta ja arviointi (sv: Uppföljning och utvärdering av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_seuranta_ja_arviointi: Option<TerveydentilaXE16E8D71>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2321,6 +4370,7 @@ pub struct TurvakotipalvelusuunnitelmaXA0BBD217 {
 }
 impl TurvakotipalvelusuunnitelmaXA0BBD217 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -2348,4 +4398,220 @@ impl TurvakotipalvelusuunnitelmaXA0BBD217 {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.muut_palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `tavoitteet` (builder).
+    #[inline]
+    pub fn with_tavoitteet(mut self, value: TerveydentilaXE16E8D71) -> Self {
+        self.tavoitteet = Some(value);
+        self
+    }
+    /// Set `turvakotipalvelun_sisalto_ja_toteutus` (builder).
+    #[inline]
+    pub fn with_turvakotipalvelun_sisalto_ja_toteutus(mut self, value: String) -> Self {
+        self.turvakotipalvelun_sisalto_ja_toteutus = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
+    ) -> Self {
+        self.sosiaalipalvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tukemiseen_osallistuvat_palvelunantajat` (builder).
+    #[inline]
+    pub fn with_tukemiseen_osallistuvat_palvelunantajat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tukemiseen_osallistuvat_palvelunantajat = Some(value);
+        self
+    }
+    /// Set `tukemiseen_osallistuvat_yksityishenkilot` (builder).
+    #[inline]
+    pub fn with_tukemiseen_osallistuvat_yksityishenkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tukemiseen_osallistuvat_yksityishenkilot = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_on_annettu_selvitys_oikeuksista` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_on_annettu_selvitys_oikeuksista(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.asiakkaalle_on_annettu_selvitys_oikeuksista = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_turvakotipalvelun_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_turvakotipalvelun_kestosta(mut self, value: String) -> Self {
+        self.arvio_turvakotipalvelun_kestosta = Some(value);
+        self
+    }
+    /// Set `suunnitelman_seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_suunnitelman_seuranta_ja_arviointi(
+        mut self,
+        value: TerveydentilaXE16E8D71,
+    ) -> Self {
+        self.suunnitelman_seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TurvakotipalvelusuunnitelmaXA0BBD217 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta",
+        "kuvaus_asiakkaan_tilanteesta",
+        "sosiaalipalvelut_joita_asiakas_talla_hetkella_saa",
+        "muut_palvelut_joita_asiakas_talla_hetkella_saa",
+        "tavoitteet",
+        "turvakotipalvelun_sisalto_ja_toteutus",
+        "sosiaalipalvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "tukemiseen_osallistuvat_palvelunantajat",
+        "tukemiseen_osallistuvat_yksityishenkilot",
+        "asiakkaalle_on_annettu_selvitys_oikeuksista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_turvakotipalvelun_kestosta",
+        "suunnitelman_seuranta_ja_arviointi",
+        "lisatiedot",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta: f.opt(1usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(2usize)?,
+            sosiaalipalvelut_joita_asiakas_talla_hetkella_saa: f.opt(3usize)?,
+            muut_palvelut_joita_asiakas_talla_hetkella_saa: f.opt(4usize)?,
+            tavoitteet: f.opt(5usize)?,
+            turvakotipalvelun_sisalto_ja_toteutus: f.opt(6usize)?,
+            sosiaalipalvelut_joita_asiakkaalle_suunnitellaan: f.opt(7usize)?,
+            muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(8usize)?,
+            tukemiseen_osallistuvat_palvelunantajat: f.opt(9usize)?,
+            tukemiseen_osallistuvat_yksityishenkilot: f.opt(10usize)?,
+            asiakkaalle_on_annettu_selvitys_oikeuksista: f.opt(11usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(12usize)?,
+            sovitut_jatkotoimet: f.opt(13usize)?,
+            eriavat_nakemykset: f.opt(14usize)?,
+            arvio_turvakotipalvelun_kestosta: f.opt(15usize)?,
+            suunnitelman_seuranta_ja_arviointi: f.opt(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            paivamaara: f.opt(18usize)?,
+            laatija: f.req(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta);
+        w.opt(2usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(3usize, &self.sosiaalipalvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(4usize, &self.muut_palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(5usize, &self.tavoitteet);
+        w.opt(6usize, &self.turvakotipalvelun_sisalto_ja_toteutus);
+        w.opt(7usize, &self.sosiaalipalvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(
+            8usize,
+            &self
+                .muut_palvelut_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(9usize, &self.tukemiseen_osallistuvat_palvelunantajat);
+        w.opt(10usize, &self.tukemiseen_osallistuvat_yksityishenkilot);
+        w.opt(11usize, &self.asiakkaalle_on_annettu_selvitys_oikeuksista);
+        w.opt(12usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(13usize, &self.sovitut_jatkotoimet);
+        w.opt(14usize, &self.eriavat_nakemykset);
+        w.opt(15usize, &self.arvio_turvakotipalvelun_kestosta);
+        w.opt(16usize, &self.suunnitelman_seuranta_ja_arviointi);
+        w.opt(17usize, &self.lisatiedot);
+        w.opt(18usize, &self.paivamaara);
+        w.req(19usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TurvakotipalvelusuunnitelmaXA0BBD217);

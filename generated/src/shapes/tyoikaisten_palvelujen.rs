@@ -21,41 +21,36 @@ sosmeta_types::classification!(
 /// JSON `tyonhaun_edellytykset`: esitystapa Otsikko.
 ///
 /// Shape `9519fb2de4d7a10c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyonhaunEdellytyksetX9519FB2D {
     /// Vahvuudet ja voimavarat (sv: Styrkor och resurser)
     ///
     /// JSON `vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvuudet_ja_voimavarat: Option<String>,
     /// Syyt rajoituksiin (sv: Orsaker till begränsningar)
     ///
     /// JSON `syyt_rajoituksiin`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Työn tai koulutuksen vastaanottamisen rajoite 1.2.246.537.6.1238, `urn:oid:1.2.246.537.6.1238`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_rajoituksiin: Option<Vec<sosmeta_types::Coded<SyytRajoituksiinX18ECA786>>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Asiantuntijalausunnot (sv: Expertutlåtanden)
     ///
     /// JSON `asiantuntijalausunnot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiantuntijalausunnot: Option<String>,
     /// Yhteinen arvio mahdollisuudesta osallistua julkisiin työvoimapalveluihin tai työhön (sv: Gemensam bedömning av möjligheten att delta i offentlig arbetskraftsservice eller arbete)
     ///
     /// JSON `yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon: Option<
         String,
     >,
 }
 impl TyonhaunEdellytyksetX9519FB2D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vahvuudet_ja_voimavarat: None,
@@ -65,59 +60,163 @@ impl TyonhaunEdellytyksetX9519FB2D {
             yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon: None,
         }
     }
+    /// Set `vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `syyt_rajoituksiin` (builder).
+    #[inline]
+    pub fn with_syyt_rajoituksiin(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SyytRajoituksiinX18ECA786>>,
+    ) -> Self {
+        self.syyt_rajoituksiin = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `asiantuntijalausunnot` (builder).
+    #[inline]
+    pub fn with_asiantuntijalausunnot(mut self, value: String) -> Self {
+        self.asiantuntijalausunnot = Some(value);
+        self
+    }
+    /// Set `yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon` (builder).
+    #[inline]
+    pub fn with_yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyonhaunEdellytyksetX9519FB2D {
+    const KEYS: &'static [&'static str] = &[
+        "vahvuudet_ja_voimavarat",
+        "syyt_rajoituksiin",
+        "kuvaus",
+        "asiantuntijalausunnot",
+        "yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vahvuudet_ja_voimavarat: f.opt(0usize)?,
+            syyt_rajoituksiin: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            asiantuntijalausunnot: f.opt(3usize)?,
+            yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon: f
+                .opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vahvuudet_ja_voimavarat);
+        w.opt(1usize, &self.syyt_rajoituksiin);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.asiantuntijalausunnot);
+        w.opt(
+            4usize,
+            &self
+                .yhteinen_arvio_mahdollisuudesta_osallistua_julkisiin_tyovoimapalveluihin_tai_tyohon,
+        );
+    }
+}
+sosmeta_types::record!(TyonhaunEdellytyksetX9519FB2D);
 /// Aktivoinnin tavoitteet (sv: Mål för aktiveringen)
 ///
 /// JSON `aktivoinnin_tavoitteet`: esitystapa Otsikko.
 ///
 /// Shape `b372925aa859a027`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AktivoinninTavoitteetXB372925A {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
 }
 impl AktivoinninTavoitteetXB372925A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
             asetettavat_tavoitteet: None,
         }
     }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenX2C7F8F4A,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AktivoinninTavoitteetXB372925A {
+    const KEYS: &'static [&'static str] = &[
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(0usize)?,
+            asetettavat_tavoitteet: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(1usize, &self.asetettavat_tavoitteet);
+    }
+}
+sosmeta_types::record!(AktivoinninTavoitteetXB372925A);
 /// Jakson kesto (sv: Periodens längd)
 ///
 /// Shape `db8af06e0b261b09`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JaksonKestoXDB8AF06E {
     /// Alkamispäivä (sv: Inledningsdatum)
     ///
     /// JSON `alkamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alkamispaiva: Option<sosmeta_types::PartialDate>,
     /// Päättymispäivä (sv: Avslutningsdatum)
     ///
     /// JSON `paattymispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paattymispaiva: Option<sosmeta_types::PartialDate>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl JaksonKestoXDB8AF06E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             alkamispaiva: None,
@@ -125,66 +224,92 @@ impl JaksonKestoXDB8AF06E {
             kuvaus: None,
         }
     }
+    /// Set `alkamispaiva` (builder).
+    #[inline]
+    pub fn with_alkamispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.alkamispaiva = Some(value);
+        self
+    }
+    /// Set `paattymispaiva` (builder).
+    #[inline]
+    pub fn with_paattymispaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paattymispaiva = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for JaksonKestoXDB8AF06E {
+    const KEYS: &'static [&'static str] = &["alkamispaiva", "paattymispaiva", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            alkamispaiva: f.opt(0usize)?,
+            paattymispaiva: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.alkamispaiva);
+        w.opt(1usize, &self.paattymispaiva);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(JaksonKestoXDB8AF06E);
 /// Kuntouttava työtoiminta (sv: Arbetsverksamhet i rehabiliteringssyfte)
 ///
 /// JSON `kuntouttava_tyotoiminta`: esitystapa Otsikko.
 ///
 /// Shape `47e2f57a0423bc17`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuntouttavaTyotoimintaX47E2F57A {
     /// Tavoitteisiin vastaaminen (sv: Att uppfylla målen)
     ///
     /// JSON `tavoitteisiin_vastaaminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteisiin_vastaaminen: Option<String>,
     /// Kuntouttavan työtoiminnan sisältö (sv: Innehåll i arbetsverksamhet i rehabiliteringssyfte)
     ///
     /// JSON `kuntouttavan_tyotoiminnan_sisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttavan_tyotoiminnan_sisalto: Option<String>,
     /// Kuntouttavan työtoiminnan järjestämispaikka (sv: Plats där arbetsverksamhet i rehabiliteringssyfte ordnas)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttavan_tyotoiminnan_jarjestamispaikka: Option<
         KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B,
     >,
     /// Jakson kesto (sv: Periodens längd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakson_kesto: Option<JaksonKestoXDB8AF06E>,
     /// Toiminnan päivittäinen kesto tunteina (sv: Verksamhetens längd i timmar per dag)
     ///
     /// JSON `toiminnan_paivittainen_kesto_tunteina`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toiminnan_paivittainen_kesto_tunteina: Option<sosmeta_types::Number>,
     /// Toiminnan viikoittainen kesto päivinä (sv: Verksamhetens längd i dagar per vecka)
     ///
     /// JSON `toiminnan_viikoittainen_kesto_paivina`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toiminnan_viikoittainen_kesto_paivina: Option<sosmeta_types::Number>,
     /// Toiminnan kestoon liittyvät muut sovitut asiat (sv: Annat som överenskommits om verksamhetens längd)
     ///
     /// JSON `toiminnan_kestoon_liittyvat_muut_sovitut_asiat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toiminnan_kestoon_liittyvat_muut_sovitut_asiat: Option<String>,
     /// Tuki ja ohjaus kuntouttavan työtoiminnan aikana (sv: Stöd och handledning under arbetsverksamheten i rehabiliteringssyfte)
     ///
     /// JSON `tuki_ja_ohjaus_kuntouttavan_tyotoiminnan_aikana`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuki_ja_ohjaus_kuntouttavan_tyotoiminnan_aikana: Option<String>,
     /// Etuudet (sv: Förmåner)
     ///
     /// JSON `etuudet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etuudet: Option<String>,
     /// Ajankohta vaikutusten arvioimiseksi (sv: Tidpunkt för bedömning av effekterna)
     ///
     /// JSON `ajankohta_vaikutusten_arvioimiseksi`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajankohta_vaikutusten_arvioimiseksi: Option<sosmeta_types::PartialDate>,
 }
 impl KuntouttavaTyotoimintaX47E2F57A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tavoitteisiin_vastaaminen: None,
@@ -199,12 +324,132 @@ impl KuntouttavaTyotoimintaX47E2F57A {
             ajankohta_vaikutusten_arvioimiseksi: None,
         }
     }
+    /// Set `tavoitteisiin_vastaaminen` (builder).
+    #[inline]
+    pub fn with_tavoitteisiin_vastaaminen(mut self, value: String) -> Self {
+        self.tavoitteisiin_vastaaminen = Some(value);
+        self
+    }
+    /// Set `kuntouttavan_tyotoiminnan_sisalto` (builder).
+    #[inline]
+    pub fn with_kuntouttavan_tyotoiminnan_sisalto(mut self, value: String) -> Self {
+        self.kuntouttavan_tyotoiminnan_sisalto = Some(value);
+        self
+    }
+    /// Set `kuntouttavan_tyotoiminnan_jarjestamispaikka` (builder).
+    #[inline]
+    pub fn with_kuntouttavan_tyotoiminnan_jarjestamispaikka(
+        mut self,
+        value: KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B,
+    ) -> Self {
+        self.kuntouttavan_tyotoiminnan_jarjestamispaikka = Some(value);
+        self
+    }
+    /// Set `jakson_kesto` (builder).
+    #[inline]
+    pub fn with_jakson_kesto(mut self, value: JaksonKestoXDB8AF06E) -> Self {
+        self.jakson_kesto = Some(value);
+        self
+    }
+    /// Set `toiminnan_paivittainen_kesto_tunteina` (builder).
+    #[inline]
+    pub fn with_toiminnan_paivittainen_kesto_tunteina(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.toiminnan_paivittainen_kesto_tunteina = Some(value);
+        self
+    }
+    /// Set `toiminnan_viikoittainen_kesto_paivina` (builder).
+    #[inline]
+    pub fn with_toiminnan_viikoittainen_kesto_paivina(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.toiminnan_viikoittainen_kesto_paivina = Some(value);
+        self
+    }
+    /// Set `toiminnan_kestoon_liittyvat_muut_sovitut_asiat` (builder).
+    #[inline]
+    pub fn with_toiminnan_kestoon_liittyvat_muut_sovitut_asiat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.toiminnan_kestoon_liittyvat_muut_sovitut_asiat = Some(value);
+        self
+    }
+    /// Set `tuki_ja_ohjaus_kuntouttavan_tyotoiminnan_aikana` (builder).
+    #[inline]
+    pub fn with_tuki_ja_ohjaus_kuntouttavan_tyotoiminnan_aikana(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tuki_ja_ohjaus_kuntouttavan_tyotoiminnan_aikana = Some(value);
+        self
+    }
+    /// Set `etuudet` (builder).
+    #[inline]
+    pub fn with_etuudet(mut self, value: String) -> Self {
+        self.etuudet = Some(value);
+        self
+    }
+    /// Set `ajankohta_vaikutusten_arvioimiseksi` (builder).
+    #[inline]
+    pub fn with_ajankohta_vaikutusten_arvioimiseksi(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.ajankohta_vaikutusten_arvioimiseksi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuntouttavaTyotoimintaX47E2F57A {
+    const KEYS: &'static [&'static str] = &[
+        "tavoitteisiin_vastaaminen",
+        "kuntouttavan_tyotoiminnan_sisalto",
+        "kuntouttavan_tyotoiminnan_jarjestamispaikka",
+        "jakson_kesto",
+        "toiminnan_paivittainen_kesto_tunteina",
+        "toiminnan_viikoittainen_kesto_paivina",
+        "toiminnan_kestoon_liittyvat_muut_sovitut_asiat",
+        "tuki_ja_ohjaus_kuntouttavan_tyotoiminnan_aikana",
+        "etuudet",
+        "ajankohta_vaikutusten_arvioimiseksi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tavoitteisiin_vastaaminen: f.opt(0usize)?,
+            kuntouttavan_tyotoiminnan_sisalto: f.opt(1usize)?,
+            kuntouttavan_tyotoiminnan_jarjestamispaikka: f.opt(2usize)?,
+            jakson_kesto: f.opt(3usize)?,
+            toiminnan_paivittainen_kesto_tunteina: f.opt(4usize)?,
+            toiminnan_viikoittainen_kesto_paivina: f.opt(5usize)?,
+            toiminnan_kestoon_liittyvat_muut_sovitut_asiat: f.opt(6usize)?,
+            tuki_ja_ohjaus_kuntouttavan_tyotoiminnan_aikana: f.opt(7usize)?,
+            etuudet: f.opt(8usize)?,
+            ajankohta_vaikutusten_arvioimiseksi: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tavoitteisiin_vastaaminen);
+        w.opt(1usize, &self.kuntouttavan_tyotoiminnan_sisalto);
+        w.opt(2usize, &self.kuntouttavan_tyotoiminnan_jarjestamispaikka);
+        w.opt(3usize, &self.jakson_kesto);
+        w.opt(4usize, &self.toiminnan_paivittainen_kesto_tunteina);
+        w.opt(5usize, &self.toiminnan_viikoittainen_kesto_paivina);
+        w.opt(6usize, &self.toiminnan_kestoon_liittyvat_muut_sovitut_asiat);
+        w.opt(7usize, &self.tuki_ja_ohjaus_kuntouttavan_tyotoiminnan_aikana);
+        w.opt(8usize, &self.etuudet);
+        w.opt(9usize, &self.ajankohta_vaikutusten_arvioimiseksi);
+    }
+}
+sosmeta_types::record!(KuntouttavaTyotoimintaX47E2F57A);
 /// Aktivointisuunnitelma (sv: Aktiveringsplan)
 ///
 /// Shape `8a11c0526b9f1ed2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AktivointisuunnitelmaX8A11C052 {
     /// Asiakas (sv: Klient)
     ///
@@ -215,7 +460,6 @@ pub struct AktivointisuunnitelmaX8A11C052 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     ///
@@ -226,107 +470,86 @@ pub struct AktivointisuunnitelmaX8A11C052 {
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Koulutus (sv: Utbildning)
     ///
     /// JSON `koulutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutus: Option<String>,
     /// Työura (sv: Yrkeskarriär)
     ///
     /// JSON `tyoura`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyoura: Option<String>,
     /// Nykyiset palvelut (sv: Nuvarande service)
     ///
     /// JSON `nykyiset_palvelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyiset_palvelut: Option<String>,
     /// Arvio aikaisemmista työvoimapalveluista (sv: Bedömning av tidigare arbetskraftsservice)
     ///
     /// JSON `arvio_aikaisemmista_tyovoimapalveluista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_aikaisemmista_tyovoimapalveluista: Option<String>,
     /// Arvio aikaisemmista suunnitelmista (sv: Bedömning av tidigare planer)
     ///
     /// JSON `arvio_aikaisemmista_suunnitelmista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_aikaisemmista_suunnitelmista: Option<String>,
     /// Työnhaun edellytykset (sv: Förutsättningar för jobbsökning)
     ///
     /// JSON `tyonhaun_edellytykset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyonhaun_edellytykset: Option<TyonhaunEdellytyksetX9519FB2D>,
     /// Muut tiedot (sv: Andra uppgifter)
     ///
     /// JSON `muut_tiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_tiedot: Option<String>,
     /// Aktivoinnin tavoitteet (sv: Mål för aktiveringen)
     ///
     /// JSON `aktivoinnin_tavoitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aktivoinnin_tavoitteet: Option<AktivoinninTavoitteetXB372925A>,
     /// Toimenpiteet (sv: Åtgärder)
     ///
     /// JSON `toimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimenpiteet: Option<String>,
     /// Asiakkaan tehtävät (sv: Klientens uppgifter)
     ///
     /// JSON `asiakkaan_tehtavat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tehtavat: Option<String>,
     /// Sosiaalihuollon tehtävät (sv: Socialvårdens uppgifter)
     ///
     /// JSON `sosiaalihuollon_tehtavat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalihuollon_tehtavat: Option<String>,
     /// TE-toimiston tehtävät (sv: Arbets- och näringsbyråns uppgifter)
     ///
     /// JSON `te_toimiston_tehtavat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub te_toimiston_tehtavat: Option<String>,
     /// Muu tuki (sv: Annat stöd)
     ///
     /// JSON `muu_tuki`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_tuki: Option<String>,
     /// Kuntouttava työtoiminta (sv: Arbetsverksamhet i rehabiliteringssyfte)
     ///
     /// JSON `kuntouttava_tyotoiminta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntouttava_tyotoiminta: Option<KuntouttavaTyotoimintaX47E2F57A>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Aktivointisuunnitelman tarkistaminen (sv: Granskning av aktiveringsplanen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aktivointisuunnitelman_tarkistaminen: Option<
         AktivointisuunnitelmanTarkistaminenXF56E90DF,
     >,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -339,6 +562,7 @@ pub struct AktivointisuunnitelmaX8A11C052 {
 }
 impl AktivointisuunnitelmaX8A11C052 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: sosmeta_types::NonEmptyVec<
@@ -376,7 +600,248 @@ impl AktivointisuunnitelmaX8A11C052 {
             allekirjoitus,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `koulutus` (builder).
+    #[inline]
+    pub fn with_koulutus(mut self, value: String) -> Self {
+        self.koulutus = Some(value);
+        self
+    }
+    /// Set `tyoura` (builder).
+    #[inline]
+    pub fn with_tyoura(mut self, value: String) -> Self {
+        self.tyoura = Some(value);
+        self
+    }
+    /// Set `nykyiset_palvelut` (builder).
+    #[inline]
+    pub fn with_nykyiset_palvelut(mut self, value: String) -> Self {
+        self.nykyiset_palvelut = Some(value);
+        self
+    }
+    /// Set `arvio_aikaisemmista_tyovoimapalveluista` (builder).
+    #[inline]
+    pub fn with_arvio_aikaisemmista_tyovoimapalveluista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.arvio_aikaisemmista_tyovoimapalveluista = Some(value);
+        self
+    }
+    /// Set `arvio_aikaisemmista_suunnitelmista` (builder).
+    #[inline]
+    pub fn with_arvio_aikaisemmista_suunnitelmista(mut self, value: String) -> Self {
+        self.arvio_aikaisemmista_suunnitelmista = Some(value);
+        self
+    }
+    /// Set `tyonhaun_edellytykset` (builder).
+    #[inline]
+    pub fn with_tyonhaun_edellytykset(
+        mut self,
+        value: TyonhaunEdellytyksetX9519FB2D,
+    ) -> Self {
+        self.tyonhaun_edellytykset = Some(value);
+        self
+    }
+    /// Set `muut_tiedot` (builder).
+    #[inline]
+    pub fn with_muut_tiedot(mut self, value: String) -> Self {
+        self.muut_tiedot = Some(value);
+        self
+    }
+    /// Set `aktivoinnin_tavoitteet` (builder).
+    #[inline]
+    pub fn with_aktivoinnin_tavoitteet(
+        mut self,
+        value: AktivoinninTavoitteetXB372925A,
+    ) -> Self {
+        self.aktivoinnin_tavoitteet = Some(value);
+        self
+    }
+    /// Set `toimenpiteet` (builder).
+    #[inline]
+    pub fn with_toimenpiteet(mut self, value: String) -> Self {
+        self.toimenpiteet = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tehtavat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tehtavat(mut self, value: String) -> Self {
+        self.asiakkaan_tehtavat = Some(value);
+        self
+    }
+    /// Set `sosiaalihuollon_tehtavat` (builder).
+    #[inline]
+    pub fn with_sosiaalihuollon_tehtavat(mut self, value: String) -> Self {
+        self.sosiaalihuollon_tehtavat = Some(value);
+        self
+    }
+    /// Set `te_toimiston_tehtavat` (builder).
+    #[inline]
+    pub fn with_te_toimiston_tehtavat(mut self, value: String) -> Self {
+        self.te_toimiston_tehtavat = Some(value);
+        self
+    }
+    /// Set `muu_tuki` (builder).
+    #[inline]
+    pub fn with_muu_tuki(mut self, value: String) -> Self {
+        self.muu_tuki = Some(value);
+        self
+    }
+    /// Set `kuntouttava_tyotoiminta` (builder).
+    #[inline]
+    pub fn with_kuntouttava_tyotoiminta(
+        mut self,
+        value: KuntouttavaTyotoimintaX47E2F57A,
+    ) -> Self {
+        self.kuntouttava_tyotoiminta = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `aktivointisuunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_aktivointisuunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.aktivointisuunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AktivointisuunnitelmaX8A11C052 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "koulutus",
+        "tyoura",
+        "nykyiset_palvelut",
+        "arvio_aikaisemmista_tyovoimapalveluista",
+        "arvio_aikaisemmista_suunnitelmista",
+        "tyonhaun_edellytykset",
+        "muut_tiedot",
+        "aktivoinnin_tavoitteet",
+        "toimenpiteet",
+        "asiakkaan_tehtavat",
+        "sosiaalihuollon_tehtavat",
+        "te_toimiston_tehtavat",
+        "muu_tuki",
+        "kuntouttava_tyotoiminta",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "aktivointisuunnitelman_tarkistaminen",
+        "jakelu",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.req(2usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(3usize)?,
+            koulutus: f.opt(4usize)?,
+            tyoura: f.opt(5usize)?,
+            nykyiset_palvelut: f.opt(6usize)?,
+            arvio_aikaisemmista_tyovoimapalveluista: f.opt(7usize)?,
+            arvio_aikaisemmista_suunnitelmista: f.opt(8usize)?,
+            tyonhaun_edellytykset: f.opt(9usize)?,
+            muut_tiedot: f.opt(10usize)?,
+            aktivoinnin_tavoitteet: f.opt(11usize)?,
+            toimenpiteet: f.opt(12usize)?,
+            asiakkaan_tehtavat: f.opt(13usize)?,
+            sosiaalihuollon_tehtavat: f.opt(14usize)?,
+            te_toimiston_tehtavat: f.opt(15usize)?,
+            muu_tuki: f.opt(16usize)?,
+            kuntouttava_tyotoiminta: f.opt(17usize)?,
+            sovitut_jatkotoimet: f.opt(18usize)?,
+            eriavat_nakemykset: f.opt(19usize)?,
+            aktivointisuunnitelman_tarkistaminen: f.opt(20usize)?,
+            jakelu: f.opt(21usize)?,
+            lakiselostus: f.opt(22usize)?,
+            paivamaara: f.opt(23usize)?,
+            laatija: f.req(24usize)?,
+            allekirjoitus: f.req(25usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.req(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(4usize, &self.koulutus);
+        w.opt(5usize, &self.tyoura);
+        w.opt(6usize, &self.nykyiset_palvelut);
+        w.opt(7usize, &self.arvio_aikaisemmista_tyovoimapalveluista);
+        w.opt(8usize, &self.arvio_aikaisemmista_suunnitelmista);
+        w.opt(9usize, &self.tyonhaun_edellytykset);
+        w.opt(10usize, &self.muut_tiedot);
+        w.opt(11usize, &self.aktivoinnin_tavoitteet);
+        w.opt(12usize, &self.toimenpiteet);
+        w.opt(13usize, &self.asiakkaan_tehtavat);
+        w.opt(14usize, &self.sosiaalihuollon_tehtavat);
+        w.opt(15usize, &self.te_toimiston_tehtavat);
+        w.opt(16usize, &self.muu_tuki);
+        w.opt(17usize, &self.kuntouttava_tyotoiminta);
+        w.opt(18usize, &self.sovitut_jatkotoimet);
+        w.opt(19usize, &self.eriavat_nakemykset);
+        w.opt(20usize, &self.aktivointisuunnitelman_tarkistaminen);
+        w.opt(21usize, &self.jakelu);
+        w.opt(22usize, &self.lakiselostus);
+        w.opt(23usize, &self.paivamaara);
+        w.req(24usize, &self.laatija);
+        w.req(25usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(AktivointisuunnitelmaX8A11C052);
 sosmeta_types::code_list!(
     #[doc = " Palvelut (sv: Tjänster)"] #[doc = " "] #[doc =
     " JSON `palvelut`: esitystapa Koodi, toistuva."] #[doc = " "] #[doc =
@@ -402,8 +867,7 @@ sosmeta_types::code_list!(
 /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Otsikko.
 ///
 /// Shape `89096568d2f9e289`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutJoitaAsiakasTallaHetkellaSaaX89096568 {
     /// Palvelut (sv: Tjänster)
     ///
@@ -437,23 +901,53 @@ pub struct PalvelutJoitaAsiakasTallaHetkellaSaaX89096568 {
 25 = Työterveyshuollon palvelut,
 26 = Erikoissairaanhoidon palvelut,
 99 = Muu palvelu.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut: Option<Vec<sosmeta_types::Coded<PalvelutX52E922B4>>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl PalvelutJoitaAsiakasTallaHetkellaSaaX89096568 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelut: None,
             kuvaus: None,
         }
     }
+    /// Set `palvelut` (builder).
+    #[inline]
+    pub fn with_palvelut(
+        mut self,
+        value: Vec<sosmeta_types::Coded<PalvelutX52E922B4>>,
+    ) -> Self {
+        self.palvelut = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutJoitaAsiakasTallaHetkellaSaaX89096568 {
+    const KEYS: &'static [&'static str] = &["palvelut", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelut: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelut);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(PalvelutJoitaAsiakasTallaHetkellaSaaX89096568);
 sosmeta_types::classification!(
     #[doc = " Tavoite (sv: Mål)"] #[doc = " "] #[doc =
     " JSON `tavoite`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -511,15 +1005,13 @@ sosmeta_types::code_list!(
 /// JSON `tilannetekijat`: toistuva.
 ///
 /// Shape `3b53ff61b078cc42`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TilannetekijatX3B53FF61 {
     /// Tilannetekijä (sv: Situationsfaktor)
     ///
     /// JSON `tilannetekija`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tavoitteen saavuttamiseen vaikuttavat tilannetekijät 1.2.246.537.6.1290, `urn:oid:1.2.246.537.6.1290`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilannetekija: Option<sosmeta_types::Coded<TilannetekijaX6FE76BAD>>,
     /// Tukeeko vai vaikeuttaako tilannetekijä tavoitteen saavuttamista? (sv: Främjar eller försvårar situationsfaktorn uppnåendet av målet?)
     ///
@@ -528,7 +1020,6 @@ pub struct TilannetekijatX3B53FF61 {
     /** Luokitus (classification): Sisäinen luokitus:
 1 = Tukee/Tuki tavoitteen saavuttamista,
 2 = Vaikeuttaa/Vaikeutti tavoitteen saavuttamista.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista: Option<
         sosmeta_types::Coded<
             TukeekoVaiVaikeuttaakoTilannetekijaTavoitteenSaavuttamistaXE92C65D4,
@@ -537,39 +1028,82 @@ pub struct TilannetekijatX3B53FF61 {
 }
 impl TilannetekijatX3B53FF61 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tilannetekija: None,
             tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista: None,
         }
     }
+    /// Set `tilannetekija` (builder).
+    #[inline]
+    pub fn with_tilannetekija(
+        mut self,
+        value: sosmeta_types::Coded<TilannetekijaX6FE76BAD>,
+    ) -> Self {
+        self.tilannetekija = Some(value);
+        self
+    }
+    /// Set `tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista` (builder).
+    #[inline]
+    pub fn with_tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista(
+        mut self,
+        value: sosmeta_types::Coded<
+            TukeekoVaiVaikeuttaakoTilannetekijaTavoitteenSaavuttamistaXE92C65D4,
+        >,
+    ) -> Self {
+        self.tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for TilannetekijatX3B53FF61 {
+    const KEYS: &'static [&'static str] = &[
+        "tilannetekija",
+        "tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tilannetekija: f.opt(0usize)?,
+            tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tilannetekija);
+        w.opt(
+            1usize,
+            &self.tukeeko_vai_vaikeuttaako_tilannetekija_tavoitteen_saavuttamista,
+        );
+    }
+}
+sosmeta_types::record!(TilannetekijatX3B53FF61);
 /// Arvio siitä onko tavoite saavutettu (sv: Bedömning av hur målet uppnåtts)
 ///
 /// Shape `efc9eb6897ccb942`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68 {
     /// Arvio (sv: Bedömning)
     ///
     /// JSON `arvio`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253, `urn:oid:1.2.246.537.6.1253`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio: Option<sosmeta_types::Coded<ArvioX25EFF749>>,
     /// Sanallinen arvio (sv: Verbal bedömning)
     ///
     /// JSON `sanallinen_arvio`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_arvio: Option<String>,
     /// Tilannetekijät (sv: Situationsfaktorer)
     ///
     /// JSON `tilannetekijat`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilannetekijat: Option<Vec<TilannetekijatX3B53FF61>>,
 }
 impl ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             arvio: None,
@@ -577,42 +1111,78 @@ impl ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68 {
             tilannetekijat: None,
         }
     }
+    /// Set `arvio` (builder).
+    #[inline]
+    pub fn with_arvio(mut self, value: sosmeta_types::Coded<ArvioX25EFF749>) -> Self {
+        self.arvio = Some(value);
+        self
+    }
+    /// Set `sanallinen_arvio` (builder).
+    #[inline]
+    pub fn with_sanallinen_arvio(mut self, value: String) -> Self {
+        self.sanallinen_arvio = Some(value);
+        self
+    }
+    /// Set `tilannetekijat` (builder).
+    #[inline]
+    pub fn with_tilannetekijat(mut self, value: Vec<TilannetekijatX3B53FF61>) -> Self {
+        self.tilannetekijat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68 {
+    const KEYS: &'static [&'static str] = &[
+        "arvio",
+        "sanallinen_arvio",
+        "tilannetekijat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            arvio: f.opt(0usize)?,
+            sanallinen_arvio: f.opt(1usize)?,
+            tilannetekijat: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.arvio);
+        w.opt(1usize, &self.sanallinen_arvio);
+        w.opt(2usize, &self.tilannetekijat);
+    }
+}
+sosmeta_types::record!(ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68);
 /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
 ///
 /// JSON `edellisen_suunnitelman_tavoitteiden_saavuttaminen`: toistuva.
 ///
 /// Shape `0c5ac49dbe170de2`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D {
     /// Tavoite (sv: Mål)
     ///
     /// JSON `tavoite`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuden tavoitteet 1.2.246.537.6.1292, `urn:oid:1.2.246.537.6.1292`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<sosmeta_types::Coded<TavoiteX6CA5F4EB>>,
     /// Tavoitteen asteikko (sv: Målskala)
     ///
     /// JSON `tavoitteen_asteikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Muutos parempaan, 2 = Estää tilanteen huononeminen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteen_asteikko: Option<sosmeta_types::Coded<TavoitteenAsteikkoX9CEB734A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Arvio siitä onko tavoite saavutettu (sv: Bedömning av hur målet uppnåtts)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_siita_onko_tavoite_saavutettu: Option<
         ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68,
     >,
 }
 impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tavoite: None,
@@ -621,7 +1191,66 @@ impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D {
             arvio_siita_onko_tavoite_saavutettu: None,
         }
     }
+    /// Set `tavoite` (builder).
+    #[inline]
+    pub fn with_tavoite(
+        mut self,
+        value: sosmeta_types::Coded<TavoiteX6CA5F4EB>,
+    ) -> Self {
+        self.tavoite = Some(value);
+        self
+    }
+    /// Set `tavoitteen_asteikko` (builder).
+    #[inline]
+    pub fn with_tavoitteen_asteikko(
+        mut self,
+        value: sosmeta_types::Coded<TavoitteenAsteikkoX9CEB734A>,
+    ) -> Self {
+        self.tavoitteen_asteikko = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `arvio_siita_onko_tavoite_saavutettu` (builder).
+    #[inline]
+    pub fn with_arvio_siita_onko_tavoite_saavutettu(
+        mut self,
+        value: ArvioSiitaOnkoTavoiteSaavutettuXEFC9EB68,
+    ) -> Self {
+        self.arvio_siita_onko_tavoite_saavutettu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D {
+    const KEYS: &'static [&'static str] = &[
+        "tavoite",
+        "tavoitteen_asteikko",
+        "kuvaus",
+        "arvio_siita_onko_tavoite_saavutettu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tavoite: f.opt(0usize)?,
+            tavoitteen_asteikko: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            arvio_siita_onko_tavoite_saavutettu: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tavoite);
+        w.opt(1usize, &self.tavoitteen_asteikko);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.arvio_siita_onko_tavoite_saavutettu);
+    }
+}
+sosmeta_types::record!(EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D);
 sosmeta_types::code_list!(
     #[doc = " Palvelu (sv: Service)"] #[doc = " "] #[doc =
     " JSON `palvelu`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -647,8 +1276,7 @@ sosmeta_types::code_list!(
 /// JSON `palvelujen_arviointi`: toistuva.
 ///
 /// Shape `1a3d85a704603795`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelujenArviointiX1A3D85A7 {
     /// Palvelu (sv: Service)
     ///
@@ -680,32 +1308,29 @@ pub struct PalvelujenArviointiX1A3D85A7 {
 23 = Työterveyshuollon palvelut,
 24 = Erikoissairaanhoidon palvelut,
 99 = Muu palvelu.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu: Option<sosmeta_types::Coded<PalveluXE083AC21>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Arvio palvelun käytöstä (sv: Bedömning av användning av service)
     ///
     /// JSON `arvio_palvelun_kaytosta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_palvelun_kaytosta: Option<
         sosmeta_types::Coded<AnnettuHedelmoityshoitoaXA4A03177>,
     >,
     /// Kuvaus palvelun käytöstä (sv: Beskrivning av användning av service)
     ///
     /// JSON `kuvaus_palvelun_kaytosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_palvelun_kaytosta: Option<String>,
 }
 impl PalvelujenArviointiX1A3D85A7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelu: None,
@@ -714,7 +1339,65 @@ impl PalvelujenArviointiX1A3D85A7 {
             kuvaus_palvelun_kaytosta: None,
         }
     }
+    /// Set `palvelu` (builder).
+    #[inline]
+    pub fn with_palvelu(
+        mut self,
+        value: sosmeta_types::Coded<PalveluXE083AC21>,
+    ) -> Self {
+        self.palvelu = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `arvio_palvelun_kaytosta` (builder).
+    #[inline]
+    pub fn with_arvio_palvelun_kaytosta(
+        mut self,
+        value: sosmeta_types::Coded<AnnettuHedelmoityshoitoaXA4A03177>,
+    ) -> Self {
+        self.arvio_palvelun_kaytosta = Some(value);
+        self
+    }
+    /// Set `kuvaus_palvelun_kaytosta` (builder).
+    #[inline]
+    pub fn with_kuvaus_palvelun_kaytosta(mut self, value: String) -> Self {
+        self.kuvaus_palvelun_kaytosta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelujenArviointiX1A3D85A7 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelu",
+        "sosiaalipalvelu",
+        "arvio_palvelun_kaytosta",
+        "kuvaus_palvelun_kaytosta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelu: f.opt(0usize)?,
+            sosiaalipalvelu: f.opt(1usize)?,
+            arvio_palvelun_kaytosta: f.opt(2usize)?,
+            kuvaus_palvelun_kaytosta: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelu);
+        w.opt(1usize, &self.sosiaalipalvelu);
+        w.opt(2usize, &self.arvio_palvelun_kaytosta);
+        w.opt(3usize, &self.kuvaus_palvelun_kaytosta);
+    }
+}
+sosmeta_types::record!(PalvelujenArviointiX1A3D85A7);
 sosmeta_types::classification!(
     #[doc = " Menetelmä (sv: Metod)"] #[doc = " "] #[doc =
     " JSON `menetelma`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -743,33 +1426,30 @@ sosmeta_types::code_list!(
 /// JSON `menetelmien_arviointi`: toistuva.
 ///
 /// Shape `b09007892a852fa8`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenetelmienArviointiXB0900789 {
     /// Menetelmä (sv: Metod)
     ///
     /// JSON `menetelma`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon ammattihenkilön menetelmät 1.2.246.537.6.1293, `urn:oid:1.2.246.537.6.1293`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelma: Option<sosmeta_types::Coded<MenetelmaX233F40D8>>,
     /// Arvio menetelmän käytöstä (sv: Bedömning av bruket av metoden)
     ///
     /// JSON `arvio_menetelman_kaytosta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/Ei/Ei tietoa 1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_menetelman_kaytosta: Option<
         sosmeta_types::Coded<ArvioMenetelmanKaytostaX3C7EFAC6>,
     >,
     /// Kuvaus menetelmän käytöstä (sv: Beskrivning av bruket av metoden)
     ///
     /// JSON `kuvaus_menetelman_kaytosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_menetelman_kaytosta: Option<String>,
 }
 impl MenetelmienArviointiXB0900789 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             menetelma: None,
@@ -777,35 +1457,78 @@ impl MenetelmienArviointiXB0900789 {
             kuvaus_menetelman_kaytosta: None,
         }
     }
+    /// Set `menetelma` (builder).
+    #[inline]
+    pub fn with_menetelma(
+        mut self,
+        value: sosmeta_types::Coded<MenetelmaX233F40D8>,
+    ) -> Self {
+        self.menetelma = Some(value);
+        self
+    }
+    /// Set `arvio_menetelman_kaytosta` (builder).
+    #[inline]
+    pub fn with_arvio_menetelman_kaytosta(
+        mut self,
+        value: sosmeta_types::Coded<ArvioMenetelmanKaytostaX3C7EFAC6>,
+    ) -> Self {
+        self.arvio_menetelman_kaytosta = Some(value);
+        self
+    }
+    /// Set `kuvaus_menetelman_kaytosta` (builder).
+    #[inline]
+    pub fn with_kuvaus_menetelman_kaytosta(mut self, value: String) -> Self {
+        self.kuvaus_menetelman_kaytosta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MenetelmienArviointiXB0900789 {
+    const KEYS: &'static [&'static str] = &[
+        "menetelma",
+        "arvio_menetelman_kaytosta",
+        "kuvaus_menetelman_kaytosta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            menetelma: f.opt(0usize)?,
+            arvio_menetelman_kaytosta: f.opt(1usize)?,
+            kuvaus_menetelman_kaytosta: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.menetelma);
+        w.opt(1usize, &self.arvio_menetelman_kaytosta);
+        w.opt(2usize, &self.kuvaus_menetelman_kaytosta);
+    }
+}
+sosmeta_types::record!(MenetelmienArviointiXB0900789);
 /// Suunnitelman arviointi (sv: Utvärdering av planen)
 ///
 /// JSON `suunnitelman_arviointi`: esitystapa Otsikko.
 ///
 /// Shape `4d1324be3fc74132`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmanArviointiX4D1324BE {
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
     ///
     /// JSON `edellisen_suunnitelman_tavoitteiden_saavuttaminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         Vec<EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D>,
     >,
     /// Palvelujen arviointi (sv: Bedömning av tjänster)
     ///
     /// JSON `palvelujen_arviointi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelujen_arviointi: Option<Vec<PalvelujenArviointiX1A3D85A7>>,
     /// Menetelmien arviointi (sv: Bedömning av metoder)
     ///
     /// JSON `menetelmien_arviointi`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmien_arviointi: Option<Vec<MenetelmienArviointiXB0900789>>,
 }
 impl SuunnitelmanArviointiX4D1324BE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             edellisen_suunnitelman_tavoitteiden_saavuttaminen: None,
@@ -813,42 +1536,87 @@ impl SuunnitelmanArviointiX4D1324BE {
             menetelmien_arviointi: None,
         }
     }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: Vec<EdellisenSuunnitelmanTavoitteidenSaavuttaminenX0C5AC49D>,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `palvelujen_arviointi` (builder).
+    #[inline]
+    pub fn with_palvelujen_arviointi(
+        mut self,
+        value: Vec<PalvelujenArviointiX1A3D85A7>,
+    ) -> Self {
+        self.palvelujen_arviointi = Some(value);
+        self
+    }
+    /// Set `menetelmien_arviointi` (builder).
+    #[inline]
+    pub fn with_menetelmien_arviointi(
+        mut self,
+        value: Vec<MenetelmienArviointiXB0900789>,
+    ) -> Self {
+        self.menetelmien_arviointi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuunnitelmanArviointiX4D1324BE {
+    const KEYS: &'static [&'static str] = &[
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "palvelujen_arviointi",
+        "menetelmien_arviointi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(0usize)?,
+            palvelujen_arviointi: f.opt(1usize)?,
+            menetelmien_arviointi: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(1usize, &self.palvelujen_arviointi);
+        w.opt(2usize, &self.menetelmien_arviointi);
+    }
+}
+sosmeta_types::record!(SuunnitelmanArviointiX4D1324BE);
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
 /// JSON `asetettavat_tavoitteet`: toistuva.
 ///
 /// Shape `63480c07ccdd71b8`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsetettavatTavoitteetX63480C07 {
     /// Tavoite (sv: Mål)
     ///
     /// JSON `tavoite`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkuuden tavoitteet 1.2.246.537.6.1292, `urn:oid:1.2.246.537.6.1292`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoite: Option<sosmeta_types::Coded<TavoiteX6CA5F4EB>>,
     /// Tavoitteen asteikko (sv: Målskala)
     ///
     /// JSON `tavoitteen_asteikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Muutos parempaan, 2 = Estää tilanteen huononeminen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavoitteen_asteikko: Option<sosmeta_types::Coded<TavoitteenAsteikkoX9CEB734A>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Tilannetekijät (sv: Situationsfaktorer)
     ///
     /// JSON `tilannetekijat`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilannetekijat: Option<Vec<TilannetekijatX3B53FF61>>,
 }
 impl AsetettavatTavoitteetX63480C07 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tavoite: None,
@@ -857,14 +1625,68 @@ impl AsetettavatTavoitteetX63480C07 {
             tilannetekijat: None,
         }
     }
+    /// Set `tavoite` (builder).
+    #[inline]
+    pub fn with_tavoite(
+        mut self,
+        value: sosmeta_types::Coded<TavoiteX6CA5F4EB>,
+    ) -> Self {
+        self.tavoite = Some(value);
+        self
+    }
+    /// Set `tavoitteen_asteikko` (builder).
+    #[inline]
+    pub fn with_tavoitteen_asteikko(
+        mut self,
+        value: sosmeta_types::Coded<TavoitteenAsteikkoX9CEB734A>,
+    ) -> Self {
+        self.tavoitteen_asteikko = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `tilannetekijat` (builder).
+    #[inline]
+    pub fn with_tilannetekijat(mut self, value: Vec<TilannetekijatX3B53FF61>) -> Self {
+        self.tilannetekijat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsetettavatTavoitteetX63480C07 {
+    const KEYS: &'static [&'static str] = &[
+        "tavoite",
+        "tavoitteen_asteikko",
+        "kuvaus",
+        "tilannetekijat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tavoite: f.opt(0usize)?,
+            tavoitteen_asteikko: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+            tilannetekijat: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tavoite);
+        w.opt(1usize, &self.tavoitteen_asteikko);
+        w.opt(2usize, &self.kuvaus);
+        w.opt(3usize, &self.tilannetekijat);
+    }
+}
+sosmeta_types::record!(AsetettavatTavoitteetX63480C07);
 /// Palvelut (sv: Tjänster)
 ///
 /// JSON `palvelut`: toistuva.
 ///
 /// Shape `fe8778546900e3c7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutXFE877854 {
     /// Palvelu (sv: Service)
     ///
@@ -896,47 +1718,41 @@ pub struct PalvelutXFE877854 {
 23 = Työterveyshuollon palvelut,
 24 = Erikoissairaanhoidon palvelut,
 99 = Muu palvelu.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu: Option<sosmeta_types::Coded<PalveluXE083AC21>>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Menetelmä (sv: Metod)
     ///
     /// JSON `menetelma`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon ammattihenkilön menetelmät 1.2.246.537.6.1293, `urn:oid:1.2.246.537.6.1293`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelma: Option<Vec<sosmeta_types::Coded<MenetelmaX233F40D8>>>,
     /// Lisätiedot menetelmistä (sv: Mer information om metoderna)
     ///
     /// JSON `lisatiedot_menetelmista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_menetelmista: Option<String>,
     /// Arvioitu alkamisajankohta ja kesto (sv: Uppskattad inledningstidpunkt och varaktighet)
     ///
     /// JSON `arvioitu_alkamisajankohta_ja_kesto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
 }
 impl PalvelutXFE877854 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelu: None,
@@ -948,37 +1764,122 @@ impl PalvelutXFE877854 {
             arvioitu_alkamisajankohta_ja_kesto: None,
         }
     }
+    /// Set `palvelu` (builder).
+    #[inline]
+    pub fn with_palvelu(
+        mut self,
+        value: sosmeta_types::Coded<PalveluXE083AC21>,
+    ) -> Self {
+        self.palvelu = Some(value);
+        self
+    }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `menetelma` (builder).
+    #[inline]
+    pub fn with_menetelma(
+        mut self,
+        value: Vec<sosmeta_types::Coded<MenetelmaX233F40D8>>,
+    ) -> Self {
+        self.menetelma = Some(value);
+        self
+    }
+    /// Set `lisatiedot_menetelmista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_menetelmista(mut self, value: String) -> Self {
+        self.lisatiedot_menetelmista = Some(value);
+        self
+    }
+    /// Set `arvioitu_alkamisajankohta_ja_kesto` (builder).
+    #[inline]
+    pub fn with_arvioitu_alkamisajankohta_ja_kesto(mut self, value: String) -> Self {
+        self.arvioitu_alkamisajankohta_ja_kesto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutXFE877854 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelu",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "kuvaus",
+        "menetelma",
+        "lisatiedot_menetelmista",
+        "arvioitu_alkamisajankohta_ja_kesto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelu: f.opt(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            sosiaalipalvelu: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            menetelma: f.opt(4usize)?,
+            lisatiedot_menetelmista: f.opt(5usize)?,
+            arvioitu_alkamisajankohta_ja_kesto: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelu);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.sosiaalipalvelu);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.menetelma);
+        w.opt(5usize, &self.lisatiedot_menetelmista);
+        w.opt(6usize, &self.arvioitu_alkamisajankohta_ja_kesto);
+    }
+}
+sosmeta_types::record!(PalvelutXFE877854);
 /// Menetelmät ja palvelut joilla tavoitteet pyritään saavuttamaan (sv: Metoder och tjänster med vilka man strävar efter att uppnå målen)
 ///
 /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
 ///
 /// Shape `47e4d28083e35181`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280 {
     /// Palvelut (sv: Tjänster)
     ///
     /// JSON `palvelut`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut: Option<Vec<PalvelutXFE877854>>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Asiakkaan tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av klienten och deras uppgifter)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
 }
 impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelut: None,
@@ -986,12 +1887,72 @@ impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280 {
             asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
         }
     }
+    /// Set `palvelut` (builder).
+    #[inline]
+    pub fn with_palvelut(mut self, value: Vec<PalvelutXFE877854>) -> Self {
+        self.palvelut = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelut",
+        "asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelut: f.opt(0usize)?,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(1usize)?,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelut);
+        w.opt(
+            1usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            2usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+    }
+}
+sosmeta_types::record!(
+    MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280
+);
 /// Työikäisten palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för personer i arbetsför ålder)
 ///
 /// Shape `8632754fa9beeb4d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F {
     /// Asiakas (sv: Klient)
     ///
@@ -1000,109 +1961,90 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Tjänster som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<
         PalvelutJoitaAsiakasTallaHetkellaSaaX89096568,
     >,
     /// Asiakkaan arvio siitä millaista tukea ja mitä palveluja hän tarvitsee (sv: Klientens bedömning av vilken typ av stöd och tjänster han eller hon behöver)
     ///
     /// JSON `asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee: Option<
         String,
     >,
     /// Ammattihenkilön arvio siitä millaista tukea ja mitä palveluja asiakas tarvitsee (sv: En yrkesutbildad persons bedömning av vilken typ av stöd och tjänster klienten behöver)
     ///
     /// JSON `ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee: Option<
         String,
     >,
     /// Suunnitelman arviointi (sv: Utvärdering av planen)
     ///
     /// JSON `suunnitelman_arviointi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_arviointi: Option<SuunnitelmanArviointiX4D1324BE>,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX63480C07>>,
     /// Menetelmät ja palvelut joilla tavoitteet pyritään saavuttamaan (sv: Metoder och tjänster med vilka man strävar efter att uppnå målen)
     ///
     /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan: Option<
         MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280,
     >,
     /// Asiakkaan ja omatyöntekijän tapaamiset (sv: Möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `asiakkaan_ja_omatyontekijan_tapaamiset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_ja_omatyontekijan_tapaamiset: Option<String>,
     /// Asiakkaalle on annettu selvitys oikeuksista, velvollisuuksista ja erilaisista tilanteeseen sopivista toimenpidevaihtoehdoista (sv: Klienten har fått en redogörelse över rättigheter, skyldigheter och lämpliga åtgärdsalternativ i olika situationer)
     ///
     /// JSON `asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista: Option<
         bool,
     >,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur redogörelsen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Asiakassuunnitelman tarkastaminen (sv: Granskning av klientplanen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakassuunnitelman_tarkastaminen: Option<
         AktivointisuunnitelmanTarkistaminenXF56E90DF,
     >,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1111,6 +2053,7 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F {
 }
 impl TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -1139,14 +2082,258 @@ impl TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: PalvelutJoitaAsiakasTallaHetkellaSaaX89096568,
+    ) -> Self {
+        self.palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee = Some(
+            value,
+        );
+        self
+    }
+    /// Set `ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelman_arviointi` (builder).
+    #[inline]
+    pub fn with_suunnitelman_arviointi(
+        mut self,
+        value: SuunnitelmanArviointiX4D1324BE,
+    ) -> Self {
+        self.suunnitelman_arviointi = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX63480C07>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan` (builder).
+    #[inline]
+    pub fn with_menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan(
+        mut self,
+        value: MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX47E4D280,
+    ) -> Self {
+        self.menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_ja_omatyontekijan_tapaamiset` (builder).
+    #[inline]
+    pub fn with_asiakkaan_ja_omatyontekijan_tapaamiset(mut self, value: String) -> Self {
+        self.asiakkaan_ja_omatyontekijan_tapaamiset = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self
+            .asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista = Some(
+            value,
+        );
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `asiakassuunnitelman_tarkastaminen` (builder).
+    #[inline]
+    pub fn with_asiakassuunnitelman_tarkastaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.asiakassuunnitelman_tarkastaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee",
+        "ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee",
+        "suunnitelman_arviointi",
+        "asetettavat_tavoitteet",
+        "menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan",
+        "asiakkaan_ja_omatyontekijan_tapaamiset",
+        "asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "asiakassuunnitelman_tarkastaminen",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(1usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(2usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.opt(3usize)?,
+            asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee: f
+                .opt(4usize)?,
+            ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee: f
+                .opt(5usize)?,
+            suunnitelman_arviointi: f.opt(6usize)?,
+            asetettavat_tavoitteet: f.opt(7usize)?,
+            menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan: f
+                .opt(8usize)?,
+            asiakkaan_ja_omatyontekijan_tapaamiset: f.opt(9usize)?,
+            asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista: f
+                .opt(10usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(11usize)?,
+            sovitut_jatkotoimet: f.opt(12usize)?,
+            eriavat_nakemykset: f.opt(13usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(14usize)?,
+            asiakassuunnitelman_tarkastaminen: f.opt(15usize)?,
+            jakelu: f.opt(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            lakiselostus: f.opt(18usize)?,
+            paivamaara: f.opt(19usize)?,
+            laatija: f.req(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(2usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(3usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(
+            4usize,
+            &self.asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee,
+        );
+        w.opt(
+            5usize,
+            &self
+                .ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee,
+        );
+        w.opt(6usize, &self.suunnitelman_arviointi);
+        w.opt(7usize, &self.asetettavat_tavoitteet);
+        w.opt(
+            8usize,
+            &self.menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan,
+        );
+        w.opt(9usize, &self.asiakkaan_ja_omatyontekijan_tapaamiset);
+        w.opt(
+            10usize,
+            &self
+                .asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista,
+        );
+        w.opt(11usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(12usize, &self.sovitut_jatkotoimet);
+        w.opt(13usize, &self.eriavat_nakemykset);
+        w.opt(14usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(15usize, &self.asiakassuunnitelman_tarkastaminen);
+        w.opt(16usize, &self.jakelu);
+        w.opt(17usize, &self.lisatiedot);
+        w.opt(18usize, &self.lakiselostus);
+        w.opt(19usize, &self.paivamaara);
+        w.req(20usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TyoikaistenPalvelujenAsiakassuunnitelmaX8632754F);
 /// Palvelut (sv: Tjänster)
 ///
 /// JSON `palvelut`: toistuva.
 ///
 /// Shape `530e2ab3cc0f43d5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutX530E2AB3 {
     /// Palvelu (sv: Service)
     ///
@@ -1178,53 +2365,45 @@ pub struct PalvelutX530E2AB3 {
 23 = Työterveyshuollon palvelut,
 24 = Erikoissairaanhoidon palvelut,
 99 = Muu palvelu.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu: Option<sosmeta_types::Coded<PalveluXE083AC21>>,
     /// Palvelutehtävä (sv: Serviceuppgift)
     ///
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Menetelmä (sv: Metod)
     ///
     /// JSON `menetelma`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon ammattihenkilön menetelmät 1.2.246.537.6.1293, `urn:oid:1.2.246.537.6.1293`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelma: Option<Vec<sosmeta_types::Coded<MenetelmaX233F40D8>>>,
     /// Lisätiedot menetelmistä (sv: Mer information om metoderna)
     ///
     /// JSON `lisatiedot_menetelmista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_menetelmista: Option<String>,
     /// Asiakkaan ehdotus palvelun tuottamis- ja toteuttamistavasta (sv: Klientens förslag till hur tjänsterna ska produceras och tillhandahållas)
     ///
     /// JSON `asiakkaan_ehdotus_palvelun_tuottamis__ja_toteuttamistavasta`: esitystapa Teksti.
-    #[serde(rename = "asiakkaan_ehdotus_palvelun_tuottamis__ja_toteuttamistavasta")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta: Option<String>,
     /// Arvioitu alkamisajankohta ja kesto (sv: Uppskattad inledningstidpunkt och varaktighet)
     ///
     /// JSON `arvioitu_alkamisajankohta_ja_kesto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioitu_alkamisajankohta_ja_kesto: Option<String>,
 }
 impl PalvelutX530E2AB3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelu: None,
@@ -1237,37 +2416,134 @@ impl PalvelutX530E2AB3 {
             arvioitu_alkamisajankohta_ja_kesto: None,
         }
     }
+    /// Set `palvelu` (builder).
+    #[inline]
+    pub fn with_palvelu(
+        mut self,
+        value: sosmeta_types::Coded<PalveluXE083AC21>,
+    ) -> Self {
+        self.palvelu = Some(value);
+        self
+    }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `menetelma` (builder).
+    #[inline]
+    pub fn with_menetelma(
+        mut self,
+        value: Vec<sosmeta_types::Coded<MenetelmaX233F40D8>>,
+    ) -> Self {
+        self.menetelma = Some(value);
+        self
+    }
+    /// Set `lisatiedot_menetelmista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_menetelmista(mut self, value: String) -> Self {
+        self.lisatiedot_menetelmista = Some(value);
+        self
+    }
+    /// Set `asiakkaan_ehdotus_palvelun_tuottamis__ja_toteuttamistavasta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta = Some(value);
+        self
+    }
+    /// Set `arvioitu_alkamisajankohta_ja_kesto` (builder).
+    #[inline]
+    pub fn with_arvioitu_alkamisajankohta_ja_kesto(mut self, value: String) -> Self {
+        self.arvioitu_alkamisajankohta_ja_kesto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutX530E2AB3 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelu",
+        "palvelutehtava",
+        "sosiaalipalvelu",
+        "kuvaus",
+        "menetelma",
+        "lisatiedot_menetelmista",
+        "asiakkaan_ehdotus_palvelun_tuottamis__ja_toteuttamistavasta",
+        "arvioitu_alkamisajankohta_ja_kesto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelu: f.opt(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            sosiaalipalvelu: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            menetelma: f.opt(4usize)?,
+            lisatiedot_menetelmista: f.opt(5usize)?,
+            asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta: f.opt(6usize)?,
+            arvioitu_alkamisajankohta_ja_kesto: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelu);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.sosiaalipalvelu);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.menetelma);
+        w.opt(5usize, &self.lisatiedot_menetelmista);
+        w.opt(6usize, &self.asiakkaan_ehdotus_palvelun_tuottamis_ja_toteuttamistavasta);
+        w.opt(7usize, &self.arvioitu_alkamisajankohta_ja_kesto);
+    }
+}
+sosmeta_types::record!(PalvelutX530E2AB3);
 /// Menetelmät ja palvelut joilla tavoitteet pyritään saavuttamaan (sv: Metoder och tjänster med vilka man strävar efter att uppnå målen)
 ///
 /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
 ///
 /// Shape `470ffc10c9c72f1b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10 {
     /// Palvelut (sv: Tjänster)
     ///
     /// JSON `palvelut`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut: Option<Vec<PalvelutX530E2AB3>>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Asiakkaan tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av klienten och deras uppgifter)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
 }
 impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelut: None,
@@ -1275,12 +2551,72 @@ impl MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10 {
             asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: None,
         }
     }
+    /// Set `palvelut` (builder).
+    #[inline]
+    pub fn with_palvelut(mut self, value: Vec<PalvelutX530E2AB3>) -> Self {
+        self.palvelut = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelut",
+        "asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelut: f.opt(0usize)?,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(1usize)?,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelut);
+        w.opt(
+            1usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            2usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+    }
+}
+sosmeta_types::record!(
+    MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10
+);
 /// Työikäisten palvelujen asiakassuunnitelma (sv: Klientplan inom servicen för personer i arbetsför ålder)
 ///
 /// Shape `42c709906b0294c7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990 {
     /// Asiakas (sv: Klient)
     ///
@@ -1289,109 +2625,90 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Tjänster som klienten får för närvarande)
     ///
     /// JSON `palvelut_joita_asiakas_talla_hetkella_saa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakas_talla_hetkella_saa: Option<
         PalvelutJoitaAsiakasTallaHetkellaSaaX89096568,
     >,
     /// Asiakkaan arvio siitä millaista tukea ja mitä palveluja hän tarvitsee (sv: Klientens bedömning av vilken typ av stöd och tjänster han eller hon behöver)
     ///
     /// JSON `asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee: Option<
         String,
     >,
     /// Ammattihenkilön arvio siitä millaista tukea ja mitä palveluja asiakas tarvitsee (sv: En yrkesutbildad persons bedömning av vilken typ av stöd och tjänster klienten behöver)
     ///
     /// JSON `ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee: Option<
         String,
     >,
     /// Suunnitelman arviointi (sv: Utvärdering av planen)
     ///
     /// JSON `suunnitelman_arviointi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_arviointi: Option<SuunnitelmanArviointiX4D1324BE>,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX63480C07>>,
     /// Menetelmät ja palvelut joilla tavoitteet pyritään saavuttamaan (sv: Metoder och tjänster med vilka man strävar efter att uppnå målen)
     ///
     /// JSON `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan: Option<
         MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10,
     >,
     /// Asiakkaan ja omatyöntekijän tapaamiset (sv: Möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `asiakkaan_ja_omatyontekijan_tapaamiset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_ja_omatyontekijan_tapaamiset: Option<String>,
     /// Asiakkaalle on annettu selvitys oikeuksista, velvollisuuksista ja erilaisista tilanteeseen sopivista toimenpidevaihtoehdoista (sv: Klienten har fått en redogörelse över rättigheter, skyldigheter och lämpliga åtgärdsalternativ i olika situationer)
     ///
     /// JSON `asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista: Option<
         bool,
     >,
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur redogörelsen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Asiakassuunnitelman tarkastaminen (sv: Granskning av klientplanen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakassuunnitelman_tarkastaminen: Option<
         AktivointisuunnitelmanTarkistaminenXF56E90DF,
     >,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1400,6 +2717,7 @@ pub struct TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990 {
 }
 impl TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -1428,24 +2746,266 @@ impl TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990 {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakas_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakas_talla_hetkella_saa(
+        mut self,
+        value: PalvelutJoitaAsiakasTallaHetkellaSaaX89096568,
+    ) -> Self {
+        self.palvelut_joita_asiakas_talla_hetkella_saa = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee = Some(
+            value,
+        );
+        self
+    }
+    /// Set `ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelman_arviointi` (builder).
+    #[inline]
+    pub fn with_suunnitelman_arviointi(
+        mut self,
+        value: SuunnitelmanArviointiX4D1324BE,
+    ) -> Self {
+        self.suunnitelman_arviointi = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX63480C07>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan` (builder).
+    #[inline]
+    pub fn with_menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan(
+        mut self,
+        value: MenetelmatJaPalvelutJoillaTavoitteetPyritaanSaavuttamaanX470FFC10,
+    ) -> Self {
+        self.menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_ja_omatyontekijan_tapaamiset` (builder).
+    #[inline]
+    pub fn with_asiakkaan_ja_omatyontekijan_tapaamiset(mut self, value: String) -> Self {
+        self.asiakkaan_ja_omatyontekijan_tapaamiset = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self
+            .asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista = Some(
+            value,
+        );
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `asiakassuunnitelman_tarkastaminen` (builder).
+    #[inline]
+    pub fn with_asiakassuunnitelman_tarkastaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.asiakassuunnitelman_tarkastaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee",
+        "ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee",
+        "suunnitelman_arviointi",
+        "asetettavat_tavoitteet",
+        "menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan",
+        "asiakkaan_ja_omatyontekijan_tapaamiset",
+        "asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "arvio_asiakkuuden_kestosta",
+        "asiakassuunnitelman_tarkastaminen",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(1usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(2usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.opt(3usize)?,
+            asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee: f
+                .opt(4usize)?,
+            ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee: f
+                .opt(5usize)?,
+            suunnitelman_arviointi: f.opt(6usize)?,
+            asetettavat_tavoitteet: f.opt(7usize)?,
+            menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan: f
+                .opt(8usize)?,
+            asiakkaan_ja_omatyontekijan_tapaamiset: f.opt(9usize)?,
+            asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista: f
+                .opt(10usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(11usize)?,
+            sovitut_jatkotoimet: f.opt(12usize)?,
+            eriavat_nakemykset: f.opt(13usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(14usize)?,
+            asiakassuunnitelman_tarkastaminen: f.opt(15usize)?,
+            jakelu: f.opt(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            lakiselostus: f.opt(18usize)?,
+            paivamaara: f.opt(19usize)?,
+            laatija: f.req(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(2usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(3usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(
+            4usize,
+            &self.asiakkaan_arvio_siita_millaista_tukea_ja_mita_palveluja_han_tarvitsee,
+        );
+        w.opt(
+            5usize,
+            &self
+                .ammattihenkilon_arvio_siita_millaista_tukea_ja_mita_palveluja_asiakas_tarvitsee,
+        );
+        w.opt(6usize, &self.suunnitelman_arviointi);
+        w.opt(7usize, &self.asetettavat_tavoitteet);
+        w.opt(
+            8usize,
+            &self.menetelmat_ja_palvelut_joilla_tavoitteet_pyritaan_saavuttamaan,
+        );
+        w.opt(9usize, &self.asiakkaan_ja_omatyontekijan_tapaamiset);
+        w.opt(
+            10usize,
+            &self
+                .asiakkaalle_on_annettu_selvitys_oikeuksista_velvollisuuksista_ja_erilaisista_tilanteeseen_sopivista_toimenpidevaihtoehdoista,
+        );
+        w.opt(11usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(12usize, &self.sovitut_jatkotoimet);
+        w.opt(13usize, &self.eriavat_nakemykset);
+        w.opt(14usize, &self.arvio_asiakkuuden_kestosta);
+        w.opt(15usize, &self.asiakassuunnitelman_tarkastaminen);
+        w.opt(16usize, &self.jakelu);
+        w.opt(17usize, &self.lisatiedot);
+        w.opt(18usize, &self.lakiselostus);
+        w.opt(19usize, &self.paivamaara);
+        w.req(20usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TyoikaistenPalvelujenAsiakassuunnitelmaX42C70990);
 /// Työikäisten palvelupäätös (sv: Beslut om service för personer i arbetsför ålder)
 ///
 /// Shape `649f8b89c4f33105`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyoikaistenPalvelupaatosX649F8B89 {
     /// Asiakas (sv: Klient)
     ///
     /// JSON `asiakas`: toistuva, pakollinen.
     pub asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
     /// Päätös (sv: Beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos: Option<PaatosX103108D7>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1454,6 +3014,7 @@ pub struct TyoikaistenPalvelupaatosX649F8B89 {
 }
 impl TyoikaistenPalvelupaatosX649F8B89 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         allekirjoitus: AllekirjoitusX88C7676E,
@@ -1465,21 +3026,56 @@ impl TyoikaistenPalvelupaatosX649F8B89 {
             allekirjoitus,
         }
     }
+    /// Set `paatos` (builder).
+    #[inline]
+    pub fn with_paatos(mut self, value: PaatosX103108D7) -> Self {
+        self.paatos = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyoikaistenPalvelupaatosX649F8B89 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.opt(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(TyoikaistenPalvelupaatosX649F8B89);
 /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledande av ett ärende)
 ///
 /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `18bcf8c004e608d3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsianVireilletuloaKoskevatTiedotX18BCF8C0 {
     /// Vireilletulon tapa (sv: Metod för inledande)
     ///
     /// JSON `vireilletulon_tapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalihuollon asian vireilletulon tapa 1.2.246.537.6.1242, `urn:oid:1.2.246.537.6.1242`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulon_tapa: Option<
         sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
     >,
@@ -1488,7 +3084,6 @@ pub struct AsianVireilletuloaKoskevatTiedotX18BCF8C0 {
     /// JSON `vireilletulon_syyt`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulon_syyt: Option<
         Vec<
             sosmeta_types::Coded<
@@ -1503,6 +3098,7 @@ pub struct AsianVireilletuloaKoskevatTiedotX18BCF8C0 {
 }
 impl AsianVireilletuloaKoskevatTiedotX18BCF8C0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(vireilletulopaiva: sosmeta_types::PartialDate) -> Self {
         Self {
             vireilletulon_tapa: None,
@@ -1510,7 +3106,51 @@ impl AsianVireilletuloaKoskevatTiedotX18BCF8C0 {
             vireilletulopaiva,
         }
     }
+    /// Set `vireilletulon_tapa` (builder).
+    #[inline]
+    pub fn with_vireilletulon_tapa(
+        mut self,
+        value: sosmeta_types::Coded<LastensuojeluasianVireilletulonTapaX12372338>,
+    ) -> Self {
+        self.vireilletulon_tapa = Some(value);
+        self
+    }
+    /// Set `vireilletulon_syyt` (builder).
+    #[inline]
+    pub fn with_vireilletulon_syyt(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                SyytEnnakollisenLastensuojeluilmoituksenTekemiseenX29AF8660,
+            >,
+        >,
+    ) -> Self {
+        self.vireilletulon_syyt = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsianVireilletuloaKoskevatTiedotX18BCF8C0 {
+    const KEYS: &'static [&'static str] = &[
+        "vireilletulon_tapa",
+        "vireilletulon_syyt",
+        "vireilletulopaiva",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vireilletulon_tapa: f.opt(0usize)?,
+            vireilletulon_syyt: f.opt(1usize)?,
+            vireilletulopaiva: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vireilletulon_tapa);
+        w.opt(1usize, &self.vireilletulon_syyt);
+        w.req(2usize, &self.vireilletulopaiva);
+    }
+}
+sosmeta_types::record!(AsianVireilletuloaKoskevatTiedotX18BCF8C0);
 sosmeta_types::code_list!(
     #[doc =
     " Arvioinnista poisjääneet viranomaistahot (sv: Myndighetsaktörer som uteblivit från bedömningen)"]
@@ -1538,8 +3178,7 @@ sosmeta_types::code_list!(
 /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `1c94cea1bdd9cd50`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 {
     /// Palvelutarpeen arvioinnin aloittamispäivä (sv: Inledningsdatum för bedömning av servicebehovet)
     ///
@@ -1548,12 +3187,10 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 {
     /// Kuvaus arvioinnin toteuttamisesta (sv: Beskrivning av genomförandet av bedömningen)
     ///
     /// JSON `kuvaus_arvioinnin_toteuttamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_arvioinnin_toteuttamisesta: Option<String>,
     /// Palvelutarpeen arviointiin osallistuneet henkilöt (sv: Personer som deltagit i bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointiin_osallistuneet_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointiin_osallistuneet_henkilot: Option<String>,
     /// Arvioinnista poisjääneet viranomaistahot (sv: Myndighetsaktörer som uteblivit från bedömningen)
     ///
@@ -1577,14 +3214,12 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 {
 9 = TE-toimisto,
 10 = Työllistymistä edistävä monialainen yhteispalvelu,
 11 = Muu.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioinnista_poisjaaneet_viranomaistahot: Option<
         Vec<sosmeta_types::Coded<ArvioinnistaPoisjaaneetViranomaistahotX8EABBEB8>>,
     >,
     /// Arvioinnista poisjääneet muut henkilöt tai tahot (sv: Andra personer och aktörer som uteblivit från bedömningen)
     ///
     /// JSON `arvioinnista_poisjaaneet_muut_henkilot_tai_tahot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioinnista_poisjaaneet_muut_henkilot_tai_tahot: Option<String>,
     /// Asiakkaalla on oikeus erityiseen tukeen (sv: Klienten har rätt till särskilt stöd)
     ///
@@ -1593,11 +3228,11 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 {
     /// Erityisen tuen perustelut (sv: Motiveringar till särskilt stöd)
     ///
     /// JSON `erityisen_tuen_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
 impl PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
         asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
@@ -1612,7 +3247,80 @@ impl PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 {
             erityisen_tuen_perustelut: None,
         }
     }
+    /// Set `kuvaus_arvioinnin_toteuttamisesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_arvioinnin_toteuttamisesta(mut self, value: String) -> Self {
+        self.kuvaus_arvioinnin_toteuttamisesta = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointiin_osallistuneet_henkilot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointiin_osallistuneet_henkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelutarpeen_arviointiin_osallistuneet_henkilot = Some(value);
+        self
+    }
+    /// Set `arvioinnista_poisjaaneet_viranomaistahot` (builder).
+    #[inline]
+    pub fn with_arvioinnista_poisjaaneet_viranomaistahot(
+        mut self,
+        value: Vec<sosmeta_types::Coded<ArvioinnistaPoisjaaneetViranomaistahotX8EABBEB8>>,
+    ) -> Self {
+        self.arvioinnista_poisjaaneet_viranomaistahot = Some(value);
+        self
+    }
+    /// Set `arvioinnista_poisjaaneet_muut_henkilot_tai_tahot` (builder).
+    #[inline]
+    pub fn with_arvioinnista_poisjaaneet_muut_henkilot_tai_tahot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.arvioinnista_poisjaaneet_muut_henkilot_tai_tahot = Some(value);
+        self
+    }
+    /// Set `erityisen_tuen_perustelut` (builder).
+    #[inline]
+    pub fn with_erityisen_tuen_perustelut(mut self, value: String) -> Self {
+        self.erityisen_tuen_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutarpeen_arvioinnin_aloittamispaiva",
+        "kuvaus_arvioinnin_toteuttamisesta",
+        "palvelutarpeen_arviointiin_osallistuneet_henkilot",
+        "arvioinnista_poisjaaneet_viranomaistahot",
+        "arvioinnista_poisjaaneet_muut_henkilot_tai_tahot",
+        "asiakkaalla_on_oikeus_erityiseen_tukeen",
+        "erityisen_tuen_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutarpeen_arvioinnin_aloittamispaiva: f.req(0usize)?,
+            kuvaus_arvioinnin_toteuttamisesta: f.opt(1usize)?,
+            palvelutarpeen_arviointiin_osallistuneet_henkilot: f.opt(2usize)?,
+            arvioinnista_poisjaaneet_viranomaistahot: f.opt(3usize)?,
+            arvioinnista_poisjaaneet_muut_henkilot_tai_tahot: f.opt(4usize)?,
+            asiakkaalla_on_oikeus_erityiseen_tukeen: f.req(5usize)?,
+            erityisen_tuen_perustelut: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutarpeen_arvioinnin_aloittamispaiva);
+        w.opt(1usize, &self.kuvaus_arvioinnin_toteuttamisesta);
+        w.opt(2usize, &self.palvelutarpeen_arviointiin_osallistuneet_henkilot);
+        w.opt(3usize, &self.arvioinnista_poisjaaneet_viranomaistahot);
+        w.opt(4usize, &self.arvioinnista_poisjaaneet_muut_henkilot_tai_tahot);
+        w.req(5usize, &self.asiakkaalla_on_oikeus_erityiseen_tukeen);
+        w.opt(6usize, &self.erityisen_tuen_perustelut);
+    }
+}
+sosmeta_types::record!(PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1);
 sosmeta_types::code_list!(
     #[doc = " Palvelu (sv: Service)"] #[doc = " "] #[doc =
     " JSON `palvelu`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1636,8 +3344,7 @@ sosmeta_types::code_list!(
 /// JSON `aikaisemmat_ja_nykyiset_palvelut`: toistuva.
 ///
 /// Shape `04f3482b7d243280`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AikaisemmatJaNykyisetPalvelutX04F3482B {
     /// Palvelu (sv: Service)
     ///
@@ -1669,21 +3376,19 @@ pub struct AikaisemmatJaNykyisetPalvelutX04F3482B {
 23 = Työterveyshuollon palvelut,
 24 = Erikoissairaanhoidon palvelut,
 99 = Muu palvelu.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu: Option<sosmeta_types::Coded<PalveluXF4E47CB5>>,
     /// Nykyinen (sv: Nuvarande)
     ///
     /// JSON `nykyinen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nykyinen: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl AikaisemmatJaNykyisetPalvelutX04F3482B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palvelu: None,
@@ -1691,31 +3396,67 @@ impl AikaisemmatJaNykyisetPalvelutX04F3482B {
             kuvaus: None,
         }
     }
+    /// Set `palvelu` (builder).
+    #[inline]
+    pub fn with_palvelu(
+        mut self,
+        value: sosmeta_types::Coded<PalveluXF4E47CB5>,
+    ) -> Self {
+        self.palvelu = Some(value);
+        self
+    }
+    /// Set `nykyinen` (builder).
+    #[inline]
+    pub fn with_nykyinen(mut self, value: bool) -> Self {
+        self.nykyinen = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AikaisemmatJaNykyisetPalvelutX04F3482B {
+    const KEYS: &'static [&'static str] = &["palvelu", "nykyinen", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelu: f.opt(0usize)?,
+            nykyinen: f.opt(1usize)?,
+            kuvaus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palvelu);
+        w.opt(1usize, &self.nykyinen);
+        w.opt(2usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(AikaisemmatJaNykyisetPalvelutX04F3482B);
 /// Asuminen (sv: Boende)
 ///
 /// Shape `589360100b14c453`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuminenX58936010 {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Vakinainen (sv: Stadigvarande)
     ///
     /// JSON `vakinainen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakinainen: Option<bool>,
     /// Asiakkaan asunnonhaku on käynnissä (sv: Bostadssökning för klienten pågår)
     ///
     /// JSON `asiakkaan_asunnonhaku_on_kaynnissa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_asunnonhaku_on_kaynnissa: Option<bool>,
 }
 impl AsuminenX58936010 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuvaus: None,
@@ -1723,7 +3464,47 @@ impl AsuminenX58936010 {
             asiakkaan_asunnonhaku_on_kaynnissa: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `vakinainen` (builder).
+    #[inline]
+    pub fn with_vakinainen(mut self, value: bool) -> Self {
+        self.vakinainen = Some(value);
+        self
+    }
+    /// Set `asiakkaan_asunnonhaku_on_kaynnissa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_asunnonhaku_on_kaynnissa(mut self, value: bool) -> Self {
+        self.asiakkaan_asunnonhaku_on_kaynnissa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuminenX58936010 {
+    const KEYS: &'static [&'static str] = &[
+        "kuvaus",
+        "vakinainen",
+        "asiakkaan_asunnonhaku_on_kaynnissa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus: f.opt(0usize)?,
+            vakinainen: f.opt(1usize)?,
+            asiakkaan_asunnonhaku_on_kaynnissa: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus);
+        w.opt(1usize, &self.vakinainen);
+        w.opt(2usize, &self.asiakkaan_asunnonhaku_on_kaynnissa);
+    }
+}
+sosmeta_types::record!(AsuminenX58936010);
 sosmeta_types::classification!(
     #[doc = " Maa, jossa asunut aiemmin (sv: Land där personen bott tidigare)"] #[doc =
     " "] #[doc = " JSON `maa_jossa_asunut_aiemmin`: esitystapa Koodi, toistuva."] #[doc =
@@ -1761,71 +3542,60 @@ sosmeta_types::classification!(
 /// Maahanmuuttoon liittyvät tiedot (sv: Uppgifter om invandring)
 ///
 /// Shape `9159c8f5a9af3e51`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MaahanmuuttoonLiittyvatTiedotX9159C8F5 {
     /// Maahantulopäivä (sv: Datum för ankomst till landet)
     ///
     /// JSON `maahantulopaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maahantulopaiva: Option<sosmeta_types::PartialDate>,
     /// Maa, jossa asunut aiemmin (sv: Land där personen bott tidigare)
     ///
     /// JSON `maa_jossa_asunut_aiemmin`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin:  SFS - Maakoodisto 1.2.246.537.6.97, `urn:oid:1.2.246.537.6.97`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maa_jossa_asunut_aiemmin: Option<
         Vec<sosmeta_types::Coded<MaaJossaAsunutAiemminX665C7D4D>>,
     >,
     /// Historia
     ///
     /// JSON `historia`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historia: Option<String>,
     /// Oleskeluoikeus (sv: Uppehållsrätt)
     ///
     /// JSON `oleskeluoikeus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ulkomaalaisen oleskeluoikeus 1.2.246.537.6.1231, `urn:oid:1.2.246.537.6.1231`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oleskeluoikeus: Option<sosmeta_types::Coded<OleskeluoikeusX4259FA20>>,
     /// Oleskeluluvan voimassaolo (sv: Uppehållsrättens giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oleskeluluvan_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Oleskeluluvan peruste (sv: Grund för uppehållsrätten)
     ///
     /// JSON `oleskeluluvan_peruste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ulkomaalaisen oleskeluluvan peruste 1.2.246.537.6.1260, `urn:oid:1.2.246.537.6.1260`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oleskeluluvan_peruste: Option<
         sosmeta_types::Coded<OleskeluluvanPerusteX3928B1F6>,
     >,
     /// Oleskeluluvan perusteen kuvaus (sv: Beskrivning av grunden för uppehållsrätten)
     ///
     /// JSON `oleskeluluvan_perusteen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oleskeluluvan_perusteen_kuvaus: Option<String>,
     /// Työluvan voimassaolo (sv: Arbetstillståndets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyoluvan_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Väestötietokirjaus (sv: Registrering av befolkningsdata)
     ///
     /// JSON `vaestotietokirjaus`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaestotietokirjaus: Option<sosmeta_types::PartialDate>,
     /// Kuntapaikka (sv: Kommunplats)
     ///
     /// JSON `kuntapaikka`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntapaikka: Option<sosmeta_types::PartialDate>,
     /// Passin voimassaolo (sv: Passets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passin_voimassaolo: Option<VoimassaoloXBA0F7664>,
 }
 impl MaahanmuuttoonLiittyvatTiedotX9159C8F5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             maahantulopaiva: None,
@@ -1841,33 +3611,189 @@ impl MaahanmuuttoonLiittyvatTiedotX9159C8F5 {
             passin_voimassaolo: None,
         }
     }
+    /// Set `maahantulopaiva` (builder).
+    #[inline]
+    pub fn with_maahantulopaiva(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.maahantulopaiva = Some(value);
+        self
+    }
+    /// Set `maa_jossa_asunut_aiemmin` (builder).
+    #[inline]
+    pub fn with_maa_jossa_asunut_aiemmin(
+        mut self,
+        value: Vec<sosmeta_types::Coded<MaaJossaAsunutAiemminX665C7D4D>>,
+    ) -> Self {
+        self.maa_jossa_asunut_aiemmin = Some(value);
+        self
+    }
+    /// Set `historia` (builder).
+    #[inline]
+    pub fn with_historia(mut self, value: String) -> Self {
+        self.historia = Some(value);
+        self
+    }
+    /// Set `oleskeluoikeus` (builder).
+    #[inline]
+    pub fn with_oleskeluoikeus(
+        mut self,
+        value: sosmeta_types::Coded<OleskeluoikeusX4259FA20>,
+    ) -> Self {
+        self.oleskeluoikeus = Some(value);
+        self
+    }
+    /// Set `oleskeluluvan_voimassaolo` (builder).
+    #[inline]
+    pub fn with_oleskeluluvan_voimassaolo(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.oleskeluluvan_voimassaolo = Some(value);
+        self
+    }
+    /// Set `oleskeluluvan_peruste` (builder).
+    #[inline]
+    pub fn with_oleskeluluvan_peruste(
+        mut self,
+        value: sosmeta_types::Coded<OleskeluluvanPerusteX3928B1F6>,
+    ) -> Self {
+        self.oleskeluluvan_peruste = Some(value);
+        self
+    }
+    /// Set `oleskeluluvan_perusteen_kuvaus` (builder).
+    #[inline]
+    pub fn with_oleskeluluvan_perusteen_kuvaus(mut self, value: String) -> Self {
+        self.oleskeluluvan_perusteen_kuvaus = Some(value);
+        self
+    }
+    /// Set `tyoluvan_voimassaolo` (builder).
+    #[inline]
+    pub fn with_tyoluvan_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.tyoluvan_voimassaolo = Some(value);
+        self
+    }
+    /// Set `vaestotietokirjaus` (builder).
+    #[inline]
+    pub fn with_vaestotietokirjaus(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.vaestotietokirjaus = Some(value);
+        self
+    }
+    /// Set `kuntapaikka` (builder).
+    #[inline]
+    pub fn with_kuntapaikka(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.kuntapaikka = Some(value);
+        self
+    }
+    /// Set `passin_voimassaolo` (builder).
+    #[inline]
+    pub fn with_passin_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.passin_voimassaolo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MaahanmuuttoonLiittyvatTiedotX9159C8F5 {
+    const KEYS: &'static [&'static str] = &[
+        "maahantulopaiva",
+        "maa_jossa_asunut_aiemmin",
+        "historia",
+        "oleskeluoikeus",
+        "oleskeluluvan_voimassaolo",
+        "oleskeluluvan_peruste",
+        "oleskeluluvan_perusteen_kuvaus",
+        "tyoluvan_voimassaolo",
+        "vaestotietokirjaus",
+        "kuntapaikka",
+        "passin_voimassaolo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            maahantulopaiva: f.opt(0usize)?,
+            maa_jossa_asunut_aiemmin: f.opt(1usize)?,
+            historia: f.opt(2usize)?,
+            oleskeluoikeus: f.opt(3usize)?,
+            oleskeluluvan_voimassaolo: f.opt(4usize)?,
+            oleskeluluvan_peruste: f.opt(5usize)?,
+            oleskeluluvan_perusteen_kuvaus: f.opt(6usize)?,
+            tyoluvan_voimassaolo: f.opt(7usize)?,
+            vaestotietokirjaus: f.opt(8usize)?,
+            kuntapaikka: f.opt(9usize)?,
+            passin_voimassaolo: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.maahantulopaiva);
+        w.opt(1usize, &self.maa_jossa_asunut_aiemmin);
+        w.opt(2usize, &self.historia);
+        w.opt(3usize, &self.oleskeluoikeus);
+        w.opt(4usize, &self.oleskeluluvan_voimassaolo);
+        w.opt(5usize, &self.oleskeluluvan_peruste);
+        w.opt(6usize, &self.oleskeluluvan_perusteen_kuvaus);
+        w.opt(7usize, &self.tyoluvan_voimassaolo);
+        w.opt(8usize, &self.vaestotietokirjaus);
+        w.opt(9usize, &self.kuntapaikka);
+        w.opt(10usize, &self.passin_voimassaolo);
+    }
+}
+sosmeta_types::record!(MaahanmuuttoonLiittyvatTiedotX9159C8F5);
 /// Maahanmuutto ja kotoutuminen (sv: Invandring och integration)
 ///
 /// JSON `maahanmuutto_ja_kotoutuminen`: esitystapa Otsikko.
 ///
 /// Shape `72af5b6d4461b15a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MaahanmuuttoJaKotoutuminenX72AF5B6D {
     /// Maahanmuuttoon liittyvät tiedot (sv: Uppgifter om invandring)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maahanmuuttoon_liittyvat_tiedot: Option<MaahanmuuttoonLiittyvatTiedotX9159C8F5>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotoutuminen: Option<String>,
 }
 impl MaahanmuuttoJaKotoutuminenX72AF5B6D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             maahanmuuttoon_liittyvat_tiedot: None,
             kotoutuminen: None,
         }
     }
+    /// Set `maahanmuuttoon_liittyvat_tiedot` (builder).
+    #[inline]
+    pub fn with_maahanmuuttoon_liittyvat_tiedot(
+        mut self,
+        value: MaahanmuuttoonLiittyvatTiedotX9159C8F5,
+    ) -> Self {
+        self.maahanmuuttoon_liittyvat_tiedot = Some(value);
+        self
+    }
+    /// Set `kotoutuminen` (builder).
+    #[inline]
+    pub fn with_kotoutuminen(mut self, value: String) -> Self {
+        self.kotoutuminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MaahanmuuttoJaKotoutuminenX72AF5B6D {
+    const KEYS: &'static [&'static str] = &[
+        "maahanmuuttoon_liittyvat_tiedot",
+        "kotoutuminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            maahanmuuttoon_liittyvat_tiedot: f.opt(0usize)?,
+            kotoutuminen: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.maahanmuuttoon_liittyvat_tiedot);
+        w.opt(1usize, &self.kotoutuminen);
+    }
+}
+sosmeta_types::record!(MaahanmuuttoJaKotoutuminenX72AF5B6D);
 sosmeta_types::classification!(
     #[doc = " Opintojen suorittamisen tilanne (sv: Situation för studieprestationer)"]
     #[doc = " "] #[doc = " JSON `opintojen_suorittamisen_tilanne`: esitystapa Koodi."]
@@ -1883,38 +3809,34 @@ sosmeta_types::classification!(
 /// Koulutus ja osaaminen (sv: Utbildning och kompetens)
 ///
 /// Shape `6ef045774d2ac3ff`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KoulutusJaOsaaminenX6EF04577 {
     /// Koulutusaste (sv: Utbildningsnivå)
     ///
     /// JSON `koulutusaste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Koulutusaste 1.2.246.537.6.1213, `urn:oid:1.2.246.537.6.1213`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutusaste: Option<sosmeta_types::Coded<KoulutusasteX169367B2>>,
     /// Opintojen suorittamisen tilanne (sv: Situation för studieprestationer)
     ///
     /// JSON `opintojen_suorittamisen_tilanne`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Opintojen suorittaminen 1.2.246.537.6.1291, `urn:oid:1.2.246.537.6.1291`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opintojen_suorittamisen_tilanne: Option<
         sosmeta_types::Coded<OpintojenSuorittamisenTilanneXC3236D41>,
     >,
     /// Koulutuksen kuvaus (sv: Beskrivning av utbildningen)
     ///
     /// JSON `koulutuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutuksen_kuvaus: Option<String>,
     /// Arvio koulutuksesta (sv: Bedömning av utbildningen)
     ///
     /// JSON `arvio_koulutuksesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_koulutuksesta: Option<String>,
 }
 impl KoulutusJaOsaaminenX6EF04577 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             koulutusaste: None,
@@ -1923,7 +3845,62 @@ impl KoulutusJaOsaaminenX6EF04577 {
             arvio_koulutuksesta: None,
         }
     }
+    /// Set `koulutusaste` (builder).
+    #[inline]
+    pub fn with_koulutusaste(
+        mut self,
+        value: sosmeta_types::Coded<KoulutusasteX169367B2>,
+    ) -> Self {
+        self.koulutusaste = Some(value);
+        self
+    }
+    /// Set `opintojen_suorittamisen_tilanne` (builder).
+    #[inline]
+    pub fn with_opintojen_suorittamisen_tilanne(
+        mut self,
+        value: sosmeta_types::Coded<OpintojenSuorittamisenTilanneXC3236D41>,
+    ) -> Self {
+        self.opintojen_suorittamisen_tilanne = Some(value);
+        self
+    }
+    /// Set `koulutuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_koulutuksen_kuvaus(mut self, value: String) -> Self {
+        self.koulutuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `arvio_koulutuksesta` (builder).
+    #[inline]
+    pub fn with_arvio_koulutuksesta(mut self, value: String) -> Self {
+        self.arvio_koulutuksesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KoulutusJaOsaaminenX6EF04577 {
+    const KEYS: &'static [&'static str] = &[
+        "koulutusaste",
+        "opintojen_suorittamisen_tilanne",
+        "koulutuksen_kuvaus",
+        "arvio_koulutuksesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            koulutusaste: f.opt(0usize)?,
+            opintojen_suorittamisen_tilanne: f.opt(1usize)?,
+            koulutuksen_kuvaus: f.opt(2usize)?,
+            arvio_koulutuksesta: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.koulutusaste);
+        w.opt(1usize, &self.opintojen_suorittamisen_tilanne);
+        w.opt(2usize, &self.koulutuksen_kuvaus);
+        w.opt(3usize, &self.arvio_koulutuksesta);
+    }
+}
+sosmeta_types::record!(KoulutusJaOsaaminenX6EF04577);
 sosmeta_types::classification!(
     #[doc = " Ammatti (sv: Yrke)"] #[doc = " "] #[doc =
     " JSON `ammatti`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1939,59 +3916,50 @@ sosmeta_types::classification!(
 /// JSON `tyoelama`: esitystapa Otsikko.
 ///
 /// Shape `36e4071549881aae`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyoelamaX36E40715 {
     /// Ammatti (sv: Yrke)
     ///
     /// JSON `ammatti`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: TK - Ammattiluokitus 1.2.246.537.6.74, `urn:oid:1.2.246.537.6.74`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammatti: Option<sosmeta_types::Coded<AmmattiX4CBF0C89>>,
     /// Työtilanne (sv: Arbetssituation)
     ///
     /// JSON `tyotilanne`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Työvoimaan kuuluminen 1.2.246.537.6.1297, `urn:oid:1.2.246.537.6.1297`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotilanne: Option<Vec<sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>>>,
     /// Työsuhde on vakinainen (sv: Fast anställning)
     ///
     /// JSON `tyosuhde_on_vakinainen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyosuhde_on_vakinainen: Option<bool>,
     /// Työtilanteen lisätiedot (sv: Tilläggsuppgifter om arbetssituationen)
     ///
     /// JSON `tyotilanteen_lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyotilanteen_lisatiedot: Option<String>,
     /// Aiemmat työsuhteet (sv: Tidigare anställningar)
     ///
     /// JSON `aiemmat_tyosuhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aiemmat_tyosuhteet: Option<String>,
     /// Työttömyyden kesto (sv: Arbetslöshetens varaktighet)
     ///
     /// JSON `tyottomyyden_kesto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyottomyyden_kesto: Option<String>,
     /// Työnhakijana TE-toimistossa (sv: Arbetssökande vid TE-byrån)
     ///
     /// JSON `tyonhakijana_te_toimistossa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyonhakijana_te_toimistossa: Option<bool>,
     /// Karenssi tai työssäolovelvoite (sv: Karens eller skyldighet att vara i arbete)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub karenssi_tai_tyossaolovelvoite: Option<VoimassaoloXBA0F7664>,
     /// Lisätiedot työttömyydestä (sv: Tilläggsuppgifter om arbetslöshet)
     ///
     /// JSON `lisatiedot_tyottomyydesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_tyottomyydesta: Option<String>,
 }
 impl TyoelamaX36E40715 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ammatti: None,
@@ -2005,36 +3973,135 @@ impl TyoelamaX36E40715 {
             lisatiedot_tyottomyydesta: None,
         }
     }
+    /// Set `ammatti` (builder).
+    #[inline]
+    pub fn with_ammatti(
+        mut self,
+        value: sosmeta_types::Coded<AmmattiX4CBF0C89>,
+    ) -> Self {
+        self.ammatti = Some(value);
+        self
+    }
+    /// Set `tyotilanne` (builder).
+    #[inline]
+    pub fn with_tyotilanne(
+        mut self,
+        value: Vec<sosmeta_types::Coded<TyovoimaanKuuluminenX8FFF80AA>>,
+    ) -> Self {
+        self.tyotilanne = Some(value);
+        self
+    }
+    /// Set `tyosuhde_on_vakinainen` (builder).
+    #[inline]
+    pub fn with_tyosuhde_on_vakinainen(mut self, value: bool) -> Self {
+        self.tyosuhde_on_vakinainen = Some(value);
+        self
+    }
+    /// Set `tyotilanteen_lisatiedot` (builder).
+    #[inline]
+    pub fn with_tyotilanteen_lisatiedot(mut self, value: String) -> Self {
+        self.tyotilanteen_lisatiedot = Some(value);
+        self
+    }
+    /// Set `aiemmat_tyosuhteet` (builder).
+    #[inline]
+    pub fn with_aiemmat_tyosuhteet(mut self, value: String) -> Self {
+        self.aiemmat_tyosuhteet = Some(value);
+        self
+    }
+    /// Set `tyottomyyden_kesto` (builder).
+    #[inline]
+    pub fn with_tyottomyyden_kesto(mut self, value: String) -> Self {
+        self.tyottomyyden_kesto = Some(value);
+        self
+    }
+    /// Set `tyonhakijana_te_toimistossa` (builder).
+    #[inline]
+    pub fn with_tyonhakijana_te_toimistossa(mut self, value: bool) -> Self {
+        self.tyonhakijana_te_toimistossa = Some(value);
+        self
+    }
+    /// Set `karenssi_tai_tyossaolovelvoite` (builder).
+    #[inline]
+    pub fn with_karenssi_tai_tyossaolovelvoite(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.karenssi_tai_tyossaolovelvoite = Some(value);
+        self
+    }
+    /// Set `lisatiedot_tyottomyydesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_tyottomyydesta(mut self, value: String) -> Self {
+        self.lisatiedot_tyottomyydesta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyoelamaX36E40715 {
+    const KEYS: &'static [&'static str] = &[
+        "ammatti",
+        "tyotilanne",
+        "tyosuhde_on_vakinainen",
+        "tyotilanteen_lisatiedot",
+        "aiemmat_tyosuhteet",
+        "tyottomyyden_kesto",
+        "tyonhakijana_te_toimistossa",
+        "karenssi_tai_tyossaolovelvoite",
+        "lisatiedot_tyottomyydesta",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ammatti: f.opt(0usize)?,
+            tyotilanne: f.opt(1usize)?,
+            tyosuhde_on_vakinainen: f.opt(2usize)?,
+            tyotilanteen_lisatiedot: f.opt(3usize)?,
+            aiemmat_tyosuhteet: f.opt(4usize)?,
+            tyottomyyden_kesto: f.opt(5usize)?,
+            tyonhakijana_te_toimistossa: f.opt(6usize)?,
+            karenssi_tai_tyossaolovelvoite: f.opt(7usize)?,
+            lisatiedot_tyottomyydesta: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ammatti);
+        w.opt(1usize, &self.tyotilanne);
+        w.opt(2usize, &self.tyosuhde_on_vakinainen);
+        w.opt(3usize, &self.tyotilanteen_lisatiedot);
+        w.opt(4usize, &self.aiemmat_tyosuhteet);
+        w.opt(5usize, &self.tyottomyyden_kesto);
+        w.opt(6usize, &self.tyonhakijana_te_toimistossa);
+        w.opt(7usize, &self.karenssi_tai_tyossaolovelvoite);
+        w.opt(8usize, &self.lisatiedot_tyottomyydesta);
+    }
+}
+sosmeta_types::record!(TyoelamaX36E40715);
 /// Taloudellinen tilanne (sv: Ekonomisk situation)
 ///
 /// Shape `6aed5e689cf4e328`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaloudellinenTilanneX6AED5E68 {
     /// Asiakas on tuloton (sv: Kunden har inga inkomster)
     ///
     /// JSON `asiakas_on_tuloton`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakas_on_tuloton: Option<bool>,
     /// Asiakkaalla on taloudellisia vaikeuksia (sv: Kunden har ekonomiska svårigheter)
     ///
     /// JSON `asiakkaalla_on_taloudellisia_vaikeuksia`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalla_on_taloudellisia_vaikeuksia: Option<bool>,
     /// Asiakkaalla on maksuhäiriömerkintä (sv: Kunden har anteckning om betalningsstörning)
     ///
     /// JSON `asiakkaalla_on_maksuhairiomerkinta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalla_on_maksuhairiomerkinta: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl TaloudellinenTilanneX6AED5E68 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asiakas_on_tuloton: None,
@@ -2043,36 +4110,81 @@ impl TaloudellinenTilanneX6AED5E68 {
             kuvaus: None,
         }
     }
+    /// Set `asiakas_on_tuloton` (builder).
+    #[inline]
+    pub fn with_asiakas_on_tuloton(mut self, value: bool) -> Self {
+        self.asiakas_on_tuloton = Some(value);
+        self
+    }
+    /// Set `asiakkaalla_on_taloudellisia_vaikeuksia` (builder).
+    #[inline]
+    pub fn with_asiakkaalla_on_taloudellisia_vaikeuksia(mut self, value: bool) -> Self {
+        self.asiakkaalla_on_taloudellisia_vaikeuksia = Some(value);
+        self
+    }
+    /// Set `asiakkaalla_on_maksuhairiomerkinta` (builder).
+    #[inline]
+    pub fn with_asiakkaalla_on_maksuhairiomerkinta(mut self, value: bool) -> Self {
+        self.asiakkaalla_on_maksuhairiomerkinta = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TaloudellinenTilanneX6AED5E68 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas_on_tuloton",
+        "asiakkaalla_on_taloudellisia_vaikeuksia",
+        "asiakkaalla_on_maksuhairiomerkinta",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas_on_tuloton: f.opt(0usize)?,
+            asiakkaalla_on_taloudellisia_vaikeuksia: f.opt(1usize)?,
+            asiakkaalla_on_maksuhairiomerkinta: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakas_on_tuloton);
+        w.opt(1usize, &self.asiakkaalla_on_taloudellisia_vaikeuksia);
+        w.opt(2usize, &self.asiakkaalla_on_maksuhairiomerkinta);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(TaloudellinenTilanneX6AED5E68);
 /// Sosiaaliset suhteet (sv: Sociala relationer)
 ///
 /// JSON `sosiaaliset_suhteet`: esitystapa Otsikko.
 ///
 /// Shape `2470f1a4c8b1ccea`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalisetSuhteetX2470F1A4 {
     /// Perhesuhteet ja vanhemmuus (sv: Familjerelationer och föräldraskap)
     ///
     /// JSON `perhesuhteet_ja_vanhemmuus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perhesuhteet_ja_vanhemmuus: Option<String>,
     /// Muut ihmissuhteet (sv: Andra människorelationer)
     ///
     /// JSON `muut_ihmissuhteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_ihmissuhteet: Option<String>,
     /// Sosiaalisiin suhteisiin liittyvät voimavarat ja vaikeudet (sv: Resurser och svårigheter förknippade med sociala relationer)
     ///
     /// JSON `sosiaalisiin_suhteisiin_liittyvat_voimavarat_ja_vaikeudet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalisiin_suhteisiin_liittyvat_voimavarat_ja_vaikeudet: Option<String>,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverket)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenX7A798D91>,
 }
 impl SosiaalisetSuhteetX2470F1A4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             perhesuhteet_ja_vanhemmuus: None,
@@ -2081,73 +4193,181 @@ impl SosiaalisetSuhteetX2470F1A4 {
             laheisverkoston_kartoittaminen: None,
         }
     }
+    /// Set `perhesuhteet_ja_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_perhesuhteet_ja_vanhemmuus(mut self, value: String) -> Self {
+        self.perhesuhteet_ja_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `muut_ihmissuhteet` (builder).
+    #[inline]
+    pub fn with_muut_ihmissuhteet(mut self, value: String) -> Self {
+        self.muut_ihmissuhteet = Some(value);
+        self
+    }
+    /// Set `sosiaalisiin_suhteisiin_liittyvat_voimavarat_ja_vaikeudet` (builder).
+    #[inline]
+    pub fn with_sosiaalisiin_suhteisiin_liittyvat_voimavarat_ja_vaikeudet(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sosiaalisiin_suhteisiin_liittyvat_voimavarat_ja_vaikeudet = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenX7A798D91,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalisetSuhteetX2470F1A4 {
+    const KEYS: &'static [&'static str] = &[
+        "perhesuhteet_ja_vanhemmuus",
+        "muut_ihmissuhteet",
+        "sosiaalisiin_suhteisiin_liittyvat_voimavarat_ja_vaikeudet",
+        "laheisverkoston_kartoittaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            perhesuhteet_ja_vanhemmuus: f.opt(0usize)?,
+            muut_ihmissuhteet: f.opt(1usize)?,
+            sosiaalisiin_suhteisiin_liittyvat_voimavarat_ja_vaikeudet: f.opt(2usize)?,
+            laheisverkoston_kartoittaminen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.perhesuhteet_ja_vanhemmuus);
+        w.opt(1usize, &self.muut_ihmissuhteet);
+        w.opt(2usize, &self.sosiaalisiin_suhteisiin_liittyvat_voimavarat_ja_vaikeudet);
+        w.opt(3usize, &self.laheisverkoston_kartoittaminen);
+    }
+}
+sosmeta_types::record!(SosiaalisetSuhteetX2470F1A4);
 /// Elämänhallinta (sv: Livskompetens)
 ///
 /// JSON `elamanhallinta`: esitystapa Otsikko.
 ///
 /// Shape `a88a8b254080df3c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElamanhallintaXA88A8B25 {
     /// Muutokset elämäntilanteessa (sv: Förändringar i livssituationen)
     ///
     /// JSON `muutokset_elamantilanteessa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutokset_elamantilanteessa: Option<String>,
     /// Arkielämä ja vapaa-aika (sv: Vardagsliv och fritid)
     ///
     /// JSON `arkielama_ja_vapaa_aika`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arkielama_ja_vapaa_aika: Option<String>,
 }
 impl ElamanhallintaXA88A8B25 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             muutokset_elamantilanteessa: None,
             arkielama_ja_vapaa_aika: None,
         }
     }
+    /// Set `muutokset_elamantilanteessa` (builder).
+    #[inline]
+    pub fn with_muutokset_elamantilanteessa(mut self, value: String) -> Self {
+        self.muutokset_elamantilanteessa = Some(value);
+        self
+    }
+    /// Set `arkielama_ja_vapaa_aika` (builder).
+    #[inline]
+    pub fn with_arkielama_ja_vapaa_aika(mut self, value: String) -> Self {
+        self.arkielama_ja_vapaa_aika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ElamanhallintaXA88A8B25 {
+    const KEYS: &'static [&'static str] = &[
+        "muutokset_elamantilanteessa",
+        "arkielama_ja_vapaa_aika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            muutokset_elamantilanteessa: f.opt(0usize)?,
+            arkielama_ja_vapaa_aika: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.muutokset_elamantilanteessa);
+        w.opt(1usize, &self.arkielama_ja_vapaa_aika);
+    }
+}
+sosmeta_types::record!(ElamanhallintaXA88A8B25);
 /// Kuntoutustarve (sv: Rehabiliteringsbehov)
 ///
 /// Shape `bd6358ac3d8e9b2a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuntoutustarveXBD6358AC {
     /// Kuntoutustarve on selvitettävä (sv: Rehabiliteringsbehov ska utredas)
     ///
     /// JSON `kuntoutustarve_on_selvitettava`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntoutustarve_on_selvitettava: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl KuntoutustarveXBD6358AC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuntoutustarve_on_selvitettava: None,
             kuvaus: None,
         }
     }
+    /// Set `kuntoutustarve_on_selvitettava` (builder).
+    #[inline]
+    pub fn with_kuntoutustarve_on_selvitettava(mut self, value: bool) -> Self {
+        self.kuntoutustarve_on_selvitettava = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuntoutustarveXBD6358AC {
+    const KEYS: &'static [&'static str] = &["kuntoutustarve_on_selvitettava", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuntoutustarve_on_selvitettava: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuntoutustarve_on_selvitettava);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(KuntoutustarveXBD6358AC);
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
 /// Shape `0c36ab2cb5973d92`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JohtopaatoksetJaJatkotoimetX0C36AB2C {
     /// Asiakkaan ja hänen läheisensä arvio tuen ja palvelujen tarpeestaan (sv: Klientens och de närståendes bedömning av behovet av stöd och service)
     ///
     /// JSON `asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan: Option<
         String,
     >,
@@ -2156,7 +4376,6 @@ pub struct JohtopaatoksetJaJatkotoimetX0C36AB2C {
     /// JSON `ammattihenkilon_arvio_tuen_tarpeesta`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuen_tarpeesta: Option<
         Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
     >,
@@ -2167,38 +4386,30 @@ pub struct JohtopaatoksetJaJatkotoimetX0C36AB2C {
     /// Ammattihenkilön johtopäätökset  asiakkaan tilanteesta sekä sosiaalipalvelujen ja erityisen tuen tarpeesta (sv: Den yrkesutbildade personens slutsatser om klientens situation samt om behovet av socialservice och särskilt stöd)
     ///
     /// JSON `ammattihenkilon_johtopaatokset__asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta`: esitystapa Teksti, pakollinen.
-    #[serde(
-        rename = "ammattihenkilon_johtopaatokset__asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta"
-    )]
     pub ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
     /// Arvio tuen tarpeen luonteesta (sv: Bedömning av typen av stödbehov)
     ///
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_tuen_tarpeen_luonteesta: Option<
         sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
     >,
     /// Asiakkaalle laaditaan aktivointisuunnitelma (sv: En aktiveringsplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_aktivointisuunnitelma`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_laaditaan_aktivointisuunnitelma: Option<bool>,
     /// Asiakkaalle laaditaan monialainen työllistymissuunnitelma (sv: En sektorsövergripande sysselsättningsplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_monialainen_tyollistymissuunnitelma`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_laaditaan_monialainen_tyollistymissuunnitelma: Option<bool>,
     /// Asiakkaalle laaditaan asiakassuunnitelma (sv: En klientplan upprättas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_asiakassuunnitelma`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_laaditaan_asiakassuunnitelma: Option<bool>,
     /// Perustelut miksi asiakassuunnitelmaa ei laadita (sv: Motiveringar till att ingen klientplan upprättas)
     ///
     /// JSON `perustelut_miksi_asiakassuunnitelmaa_ei_laadita`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_miksi_asiakassuunnitelmaa_ei_laadita: Option<String>,
     /// Asiakas tarvitsee omatyöntekijän (sv: Klienten behöver en egen kontaktperson)
     ///
@@ -2207,16 +4418,15 @@ pub struct JohtopaatoksetJaJatkotoimetX0C36AB2C {
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
     /// JSON `omatyontekija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omatyontekija: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Jatkosuunnitelma (sv: Plan för fortsatta åtgärder)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
 impl JohtopaatoksetJaJatkotoimetX0C36AB2C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
         ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: sosmeta_types::NonEmptyString,
@@ -2237,12 +4447,143 @@ impl JohtopaatoksetJaJatkotoimetX0C36AB2C {
             jatkosuunnitelma: None,
         }
     }
+    /// Set `asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan` (builder).
+    #[inline]
+    pub fn with_asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuen_tarpeesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuen_tarpeesta(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tuen_tarpeesta = Some(value);
+        self
+    }
+    /// Set `arvio_tuen_tarpeen_luonteesta` (builder).
+    #[inline]
+    pub fn with_arvio_tuen_tarpeen_luonteesta(
+        mut self,
+        value: sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    ) -> Self {
+        self.arvio_tuen_tarpeen_luonteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_laaditaan_aktivointisuunnitelma` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_laaditaan_aktivointisuunnitelma(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.asiakkaalle_laaditaan_aktivointisuunnitelma = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_laaditaan_monialainen_tyollistymissuunnitelma` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_laaditaan_monialainen_tyollistymissuunnitelma(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.asiakkaalle_laaditaan_monialainen_tyollistymissuunnitelma = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_laaditaan_asiakassuunnitelma` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_laaditaan_asiakassuunnitelma(mut self, value: bool) -> Self {
+        self.asiakkaalle_laaditaan_asiakassuunnitelma = Some(value);
+        self
+    }
+    /// Set `perustelut_miksi_asiakassuunnitelmaa_ei_laadita` (builder).
+    #[inline]
+    pub fn with_perustelut_miksi_asiakassuunnitelmaa_ei_laadita(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita = Some(value);
+        self
+    }
+    /// Set `omatyontekija` (builder).
+    #[inline]
+    pub fn with_omatyontekija(mut self, value: Vec<OmatyontekijaXF0C1FD11>) -> Self {
+        self.omatyontekija = Some(value);
+        self
+    }
+    /// Set `jatkosuunnitelma` (builder).
+    #[inline]
+    pub fn with_jatkosuunnitelma(mut self, value: String) -> Self {
+        self.jatkosuunnitelma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for JohtopaatoksetJaJatkotoimetX0C36AB2C {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan",
+        "ammattihenkilon_arvio_tuen_tarpeesta",
+        "asiakkuuden_jatko",
+        "ammattihenkilon_johtopaatokset__asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta",
+        "arvio_tuen_tarpeen_luonteesta",
+        "asiakkaalle_laaditaan_aktivointisuunnitelma",
+        "asiakkaalle_laaditaan_monialainen_tyollistymissuunnitelma",
+        "asiakkaalle_laaditaan_asiakassuunnitelma",
+        "perustelut_miksi_asiakassuunnitelmaa_ei_laadita",
+        "asiakas_tarvitsee_omatyontekijan",
+        "omatyontekija",
+        "jatkosuunnitelma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan: f
+                .opt(0usize)?,
+            ammattihenkilon_arvio_tuen_tarpeesta: f.opt(1usize)?,
+            asiakkuuden_jatko: f.req(2usize)?,
+            ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta: f
+                .req(3usize)?,
+            arvio_tuen_tarpeen_luonteesta: f.opt(4usize)?,
+            asiakkaalle_laaditaan_aktivointisuunnitelma: f.opt(5usize)?,
+            asiakkaalle_laaditaan_monialainen_tyollistymissuunnitelma: f.opt(6usize)?,
+            asiakkaalle_laaditaan_asiakassuunnitelma: f.opt(7usize)?,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: f.opt(8usize)?,
+            asiakas_tarvitsee_omatyontekijan: f.req(9usize)?,
+            omatyontekija: f.opt(10usize)?,
+            jatkosuunnitelma: f.opt(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(
+            0usize,
+            &self.asiakkaan_ja_hanen_laheisensa_arvio_tuen_ja_palvelujen_tarpeestaan,
+        );
+        w.opt(1usize, &self.ammattihenkilon_arvio_tuen_tarpeesta);
+        w.req(2usize, &self.asiakkuuden_jatko);
+        w.req(
+            3usize,
+            &self
+                .ammattihenkilon_johtopaatokset_asiakkaan_tilanteesta_seka_sosiaalipalvelujen_ja_erityisen_tuen_tarpeesta,
+        );
+        w.opt(4usize, &self.arvio_tuen_tarpeen_luonteesta);
+        w.opt(5usize, &self.asiakkaalle_laaditaan_aktivointisuunnitelma);
+        w.opt(6usize, &self.asiakkaalle_laaditaan_monialainen_tyollistymissuunnitelma);
+        w.opt(7usize, &self.asiakkaalle_laaditaan_asiakassuunnitelma);
+        w.opt(8usize, &self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita);
+        w.req(9usize, &self.asiakas_tarvitsee_omatyontekijan);
+        w.opt(10usize, &self.omatyontekija);
+        w.opt(11usize, &self.jatkosuunnitelma);
+    }
+}
+sosmeta_types::record!(JohtopaatoksetJaJatkotoimetX0C36AB2C);
 /// Työikäisten palvelutarpeen arvio (sv: Bedömning av servicebehovet för personer i arbetsför ålder)
 ///
 /// Shape `6e56478c72afaf5c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyoikaistenPalvelutarpeenArvioX6E56478C {
     /// Asiakas (sv: Klient)
     ///
@@ -2251,96 +4592,76 @@ pub struct TyoikaistenPalvelutarpeenArvioX6E56478C {
     /// Asian vireilletuloa koskevat tiedot (sv: Uppgifter om inledande av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
         AsianVireilletuloaKoskevatTiedotX18BCF8C0,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointia_koskevat_tiedot: Option<
         PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1,
     >,
     /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
     ///
     /// JSON `aikaisemmat_ja_nykyiset_palvelut`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_ja_nykyiset_palvelut: Option<
         Vec<AikaisemmatJaNykyisetPalvelutX04F3482B>,
     >,
     /// Aikaisemmat toimenpiteet ja niiden vaikuttavuuden arviointi (sv: Tidigare åtgärder och bedömning av deras effektivitet)
     ///
     /// JSON `aikaisemmat_toimenpiteet_ja_niiden_vaikuttavuuden_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_toimenpiteet_ja_niiden_vaikuttavuuden_arviointi: Option<String>,
     /// Asiakkaan omat toimet tuen tarpeen ratkaisemiseksi (sv: Klientens egna åtgärder för att lösa stödbehovet)
     ///
     /// JSON `asiakkaan_omat_toimet_tuen_tarpeen_ratkaisemiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_omat_toimet_tuen_tarpeen_ratkaisemiseksi: Option<String>,
     /// Asuminen (sv: Boende)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenX58936010>,
     /// Maahanmuutto ja kotoutuminen (sv: Invandring och integration)
     ///
     /// JSON `maahanmuutto_ja_kotoutuminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maahanmuutto_ja_kotoutuminen: Option<MaahanmuuttoJaKotoutuminenX72AF5B6D>,
     /// Koulutus ja osaaminen (sv: Utbildning och kompetens)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutus_ja_osaaminen: Option<KoulutusJaOsaaminenX6EF04577>,
     /// Työelämä (sv: Arbetsliv)
     ///
     /// JSON `tyoelama`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyoelama: Option<TyoelamaX36E40715>,
     /// Taloudellinen tilanne (sv: Ekonomisk situation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taloudellinen_tilanne: Option<TaloudellinenTilanneX6AED5E68>,
     /// Terveydentila (sv: Hälsotillstånd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila: Option<TerveydentilaXE16E8D71>,
     /// Päihteiden käyttö ja riippuvuudet (sv: Användning av rusmedel och beroenden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto_ja_riippuvuudet: Option<PaihteidenKayttoX2B546350>,
     /// Sosiaaliset suhteet (sv: Sociala relationer)
     ///
     /// JSON `sosiaaliset_suhteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaaliset_suhteet: Option<SosiaalisetSuhteetX2470F1A4>,
     /// Elämänhallinta (sv: Livskompetens)
     ///
     /// JSON `elamanhallinta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elamanhallinta: Option<ElamanhallintaXA88A8B25>,
     /// Kuntoutustarve (sv: Rehabiliteringsbehov)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuntoutustarve: Option<KuntoutustarveXBD6358AC>,
     /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX0C36AB2C>,
     /// Henkilöt joille tämä asiakirja toimitetaan (sv: Personer som denna handling ska ges till)
     ///
     /// JSON `henkilot_joille_tama_asiakirja_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_asiakirja_toimitetaan: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2349,6 +4670,7 @@ pub struct TyoikaistenPalvelutarpeenArvioX6E56478C {
 }
 impl TyoikaistenPalvelutarpeenArvioX6E56478C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -2378,4 +4700,239 @@ impl TyoikaistenPalvelutarpeenArvioX6E56478C {
             laatija,
         }
     }
+    /// Set `asian_vireilletuloa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_asian_vireilletuloa_koskevat_tiedot(
+        mut self,
+        value: AsianVireilletuloaKoskevatTiedotX18BCF8C0,
+    ) -> Self {
+        self.asian_vireilletuloa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointia_koskevat_tiedot(
+        mut self,
+        value: PalvelutarpeenArviointiaKoskevatTiedotX1C94CEA1,
+    ) -> Self {
+        self.palvelutarpeen_arviointia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_ja_nykyiset_palvelut` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_ja_nykyiset_palvelut(
+        mut self,
+        value: Vec<AikaisemmatJaNykyisetPalvelutX04F3482B>,
+    ) -> Self {
+        self.aikaisemmat_ja_nykyiset_palvelut = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_toimenpiteet_ja_niiden_vaikuttavuuden_arviointi` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_toimenpiteet_ja_niiden_vaikuttavuuden_arviointi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.aikaisemmat_toimenpiteet_ja_niiden_vaikuttavuuden_arviointi = Some(value);
+        self
+    }
+    /// Set `asiakkaan_omat_toimet_tuen_tarpeen_ratkaisemiseksi` (builder).
+    #[inline]
+    pub fn with_asiakkaan_omat_toimet_tuen_tarpeen_ratkaisemiseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_omat_toimet_tuen_tarpeen_ratkaisemiseksi = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenX58936010) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `maahanmuutto_ja_kotoutuminen` (builder).
+    #[inline]
+    pub fn with_maahanmuutto_ja_kotoutuminen(
+        mut self,
+        value: MaahanmuuttoJaKotoutuminenX72AF5B6D,
+    ) -> Self {
+        self.maahanmuutto_ja_kotoutuminen = Some(value);
+        self
+    }
+    /// Set `koulutus_ja_osaaminen` (builder).
+    #[inline]
+    pub fn with_koulutus_ja_osaaminen(
+        mut self,
+        value: KoulutusJaOsaaminenX6EF04577,
+    ) -> Self {
+        self.koulutus_ja_osaaminen = Some(value);
+        self
+    }
+    /// Set `tyoelama` (builder).
+    #[inline]
+    pub fn with_tyoelama(mut self, value: TyoelamaX36E40715) -> Self {
+        self.tyoelama = Some(value);
+        self
+    }
+    /// Set `taloudellinen_tilanne` (builder).
+    #[inline]
+    pub fn with_taloudellinen_tilanne(
+        mut self,
+        value: TaloudellinenTilanneX6AED5E68,
+    ) -> Self {
+        self.taloudellinen_tilanne = Some(value);
+        self
+    }
+    /// Set `terveydentila` (builder).
+    #[inline]
+    pub fn with_terveydentila(mut self, value: TerveydentilaXE16E8D71) -> Self {
+        self.terveydentila = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto_ja_riippuvuudet` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto_ja_riippuvuudet(
+        mut self,
+        value: PaihteidenKayttoX2B546350,
+    ) -> Self {
+        self.paihteiden_kaytto_ja_riippuvuudet = Some(value);
+        self
+    }
+    /// Set `sosiaaliset_suhteet` (builder).
+    #[inline]
+    pub fn with_sosiaaliset_suhteet(
+        mut self,
+        value: SosiaalisetSuhteetX2470F1A4,
+    ) -> Self {
+        self.sosiaaliset_suhteet = Some(value);
+        self
+    }
+    /// Set `elamanhallinta` (builder).
+    #[inline]
+    pub fn with_elamanhallinta(mut self, value: ElamanhallintaXA88A8B25) -> Self {
+        self.elamanhallinta = Some(value);
+        self
+    }
+    /// Set `kuntoutustarve` (builder).
+    #[inline]
+    pub fn with_kuntoutustarve(mut self, value: KuntoutustarveXBD6358AC) -> Self {
+        self.kuntoutustarve = Some(value);
+        self
+    }
+    /// Set `johtopaatokset_ja_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_johtopaatokset_ja_jatkotoimet(
+        mut self,
+        value: JohtopaatoksetJaJatkotoimetX0C36AB2C,
+    ) -> Self {
+        self.johtopaatokset_ja_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_asiakirja_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_asiakirja_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_asiakirja_toimitetaan = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TyoikaistenPalvelutarpeenArvioX6E56478C {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asian_vireilletuloa_koskevat_tiedot",
+        "palvelutarpeen_arviointia_koskevat_tiedot",
+        "aikaisemmat_ja_nykyiset_palvelut",
+        "aikaisemmat_toimenpiteet_ja_niiden_vaikuttavuuden_arviointi",
+        "asiakkaan_omat_toimet_tuen_tarpeen_ratkaisemiseksi",
+        "asuminen",
+        "maahanmuutto_ja_kotoutuminen",
+        "koulutus_ja_osaaminen",
+        "tyoelama",
+        "taloudellinen_tilanne",
+        "terveydentila",
+        "paihteiden_kaytto_ja_riippuvuudet",
+        "sosiaaliset_suhteet",
+        "elamanhallinta",
+        "kuntoutustarve",
+        "johtopaatokset_ja_jatkotoimet",
+        "henkilot_joille_tama_asiakirja_toimitetaan",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asian_vireilletuloa_koskevat_tiedot: f.opt(1usize)?,
+            palvelutarpeen_arviointia_koskevat_tiedot: f.opt(2usize)?,
+            aikaisemmat_ja_nykyiset_palvelut: f.opt(3usize)?,
+            aikaisemmat_toimenpiteet_ja_niiden_vaikuttavuuden_arviointi: f.opt(4usize)?,
+            asiakkaan_omat_toimet_tuen_tarpeen_ratkaisemiseksi: f.opt(5usize)?,
+            asuminen: f.opt(6usize)?,
+            maahanmuutto_ja_kotoutuminen: f.opt(7usize)?,
+            koulutus_ja_osaaminen: f.opt(8usize)?,
+            tyoelama: f.opt(9usize)?,
+            taloudellinen_tilanne: f.opt(10usize)?,
+            terveydentila: f.opt(11usize)?,
+            paihteiden_kaytto_ja_riippuvuudet: f.opt(12usize)?,
+            sosiaaliset_suhteet: f.opt(13usize)?,
+            elamanhallinta: f.opt(14usize)?,
+            kuntoutustarve: f.opt(15usize)?,
+            johtopaatokset_ja_jatkotoimet: f.opt(16usize)?,
+            henkilot_joille_tama_asiakirja_toimitetaan: f.opt(17usize)?,
+            lisatiedot: f.opt(18usize)?,
+            lakiselostus: f.opt(19usize)?,
+            paivamaara: f.opt(20usize)?,
+            laatija: f.req(21usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.asian_vireilletuloa_koskevat_tiedot);
+        w.opt(2usize, &self.palvelutarpeen_arviointia_koskevat_tiedot);
+        w.opt(3usize, &self.aikaisemmat_ja_nykyiset_palvelut);
+        w.opt(4usize, &self.aikaisemmat_toimenpiteet_ja_niiden_vaikuttavuuden_arviointi);
+        w.opt(5usize, &self.asiakkaan_omat_toimet_tuen_tarpeen_ratkaisemiseksi);
+        w.opt(6usize, &self.asuminen);
+        w.opt(7usize, &self.maahanmuutto_ja_kotoutuminen);
+        w.opt(8usize, &self.koulutus_ja_osaaminen);
+        w.opt(9usize, &self.tyoelama);
+        w.opt(10usize, &self.taloudellinen_tilanne);
+        w.opt(11usize, &self.terveydentila);
+        w.opt(12usize, &self.paihteiden_kaytto_ja_riippuvuudet);
+        w.opt(13usize, &self.sosiaaliset_suhteet);
+        w.opt(14usize, &self.elamanhallinta);
+        w.opt(15usize, &self.kuntoutustarve);
+        w.opt(16usize, &self.johtopaatokset_ja_jatkotoimet);
+        w.opt(17usize, &self.henkilot_joille_tama_asiakirja_toimitetaan);
+        w.opt(18usize, &self.lisatiedot);
+        w.opt(19usize, &self.lakiselostus);
+        w.opt(20usize, &self.paivamaara);
+        w.req(21usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TyoikaistenPalvelutarpeenArvioX6E56478C);

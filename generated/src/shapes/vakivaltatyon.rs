@@ -8,8 +8,7 @@ use super::*;
 /// Häirinnän ja vainon riskiarvio (sv: Riskbedömning gällande trakasserier och förföljelse)
 ///
 /// Shape `95ca00a25b8ce904`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HairinnanJaVainonRiskiarvioX95CA00A2 {
     /// Asiakas (sv: Klient)
     ///
@@ -20,77 +19,62 @@ pub struct HairinnanJaVainonRiskiarvioX95CA00A2 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Kysymys yksi (sv: Fråga ett)
     ///
     /// JSON `kysymys_yksi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_yksi: Option<bool>,
     /// Kysymys kaksi (sv: Fråga två)
     ///
     /// JSON `kysymys_kaksi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kaksi: Option<bool>,
     /// Kysymys kolme (sv: Fråga tre)
     ///
     /// JSON `kysymys_kolme`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kolme: Option<bool>,
     /// Kysymys neljä (sv: Fråga fyra)
     ///
     /// JSON `kysymys_nelja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_nelja: Option<bool>,
     /// Kysymys viisi (sv: Fråga fem)
     ///
     /// JSON `kysymys_viisi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_viisi: Option<bool>,
     /// Kysymys kuusi (sv: Fråga sex)
     ///
     /// JSON `kysymys_kuusi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kuusi: Option<bool>,
     /// Kysymys seitsemän (sv: Fråga sju)
     ///
     /// JSON `kysymys_seitseman`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_seitseman: Option<bool>,
     /// Kysymys kahdeksan (sv: Fråga  åtta)
     ///
     /// JSON `kysymys_kahdeksan`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kahdeksan: Option<bool>,
     /// Kysymys yhdeksän (sv: Fråga nio)
     ///
     /// JSON `kysymys_yhdeksan`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_yhdeksan: Option<bool>,
     /// Kysymys kymmenen (sv: Fråga tio)
     ///
     /// JSON `kysymys_kymmenen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kymmenen: Option<bool>,
     /// Kysymys yksitoista (sv: Fråga elva)
     ///
     /// JSON `kysymys_yksitoista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_yksitoista: Option<bool>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -99,6 +83,7 @@ pub struct HairinnanJaVainonRiskiarvioX95CA00A2 {
 }
 impl HairinnanJaVainonRiskiarvioX95CA00A2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: AsiakasXF5869742, laatija: LaatijaXA71A9A7D) -> Self {
         Self {
             asiakas,
@@ -120,14 +105,170 @@ impl HairinnanJaVainonRiskiarvioX95CA00A2 {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `kysymys_yksi` (builder).
+    #[inline]
+    pub fn with_kysymys_yksi(mut self, value: bool) -> Self {
+        self.kysymys_yksi = Some(value);
+        self
+    }
+    /// Set `kysymys_kaksi` (builder).
+    #[inline]
+    pub fn with_kysymys_kaksi(mut self, value: bool) -> Self {
+        self.kysymys_kaksi = Some(value);
+        self
+    }
+    /// Set `kysymys_kolme` (builder).
+    #[inline]
+    pub fn with_kysymys_kolme(mut self, value: bool) -> Self {
+        self.kysymys_kolme = Some(value);
+        self
+    }
+    /// Set `kysymys_nelja` (builder).
+    #[inline]
+    pub fn with_kysymys_nelja(mut self, value: bool) -> Self {
+        self.kysymys_nelja = Some(value);
+        self
+    }
+    /// Set `kysymys_viisi` (builder).
+    #[inline]
+    pub fn with_kysymys_viisi(mut self, value: bool) -> Self {
+        self.kysymys_viisi = Some(value);
+        self
+    }
+    /// Set `kysymys_kuusi` (builder).
+    #[inline]
+    pub fn with_kysymys_kuusi(mut self, value: bool) -> Self {
+        self.kysymys_kuusi = Some(value);
+        self
+    }
+    /// Set `kysymys_seitseman` (builder).
+    #[inline]
+    pub fn with_kysymys_seitseman(mut self, value: bool) -> Self {
+        self.kysymys_seitseman = Some(value);
+        self
+    }
+    /// Set `kysymys_kahdeksan` (builder).
+    #[inline]
+    pub fn with_kysymys_kahdeksan(mut self, value: bool) -> Self {
+        self.kysymys_kahdeksan = Some(value);
+        self
+    }
+    /// Set `kysymys_yhdeksan` (builder).
+    #[inline]
+    pub fn with_kysymys_yhdeksan(mut self, value: bool) -> Self {
+        self.kysymys_yhdeksan = Some(value);
+        self
+    }
+    /// Set `kysymys_kymmenen` (builder).
+    #[inline]
+    pub fn with_kysymys_kymmenen(mut self, value: bool) -> Self {
+        self.kysymys_kymmenen = Some(value);
+        self
+    }
+    /// Set `kysymys_yksitoista` (builder).
+    #[inline]
+    pub fn with_kysymys_yksitoista(mut self, value: bool) -> Self {
+        self.kysymys_yksitoista = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HairinnanJaVainonRiskiarvioX95CA00A2 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "kysymys_yksi",
+        "kysymys_kaksi",
+        "kysymys_kolme",
+        "kysymys_nelja",
+        "kysymys_viisi",
+        "kysymys_kuusi",
+        "kysymys_seitseman",
+        "kysymys_kahdeksan",
+        "kysymys_yhdeksan",
+        "kysymys_kymmenen",
+        "kysymys_yksitoista",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            kysymys_yksi: f.opt(2usize)?,
+            kysymys_kaksi: f.opt(3usize)?,
+            kysymys_kolme: f.opt(4usize)?,
+            kysymys_nelja: f.opt(5usize)?,
+            kysymys_viisi: f.opt(6usize)?,
+            kysymys_kuusi: f.opt(7usize)?,
+            kysymys_seitseman: f.opt(8usize)?,
+            kysymys_kahdeksan: f.opt(9usize)?,
+            kysymys_yhdeksan: f.opt(10usize)?,
+            kysymys_kymmenen: f.opt(11usize)?,
+            kysymys_yksitoista: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            lakiselostus: f.opt(14usize)?,
+            paivamaara: f.opt(15usize)?,
+            laatija: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.kysymys_yksi);
+        w.opt(3usize, &self.kysymys_kaksi);
+        w.opt(4usize, &self.kysymys_kolme);
+        w.opt(5usize, &self.kysymys_nelja);
+        w.opt(6usize, &self.kysymys_viisi);
+        w.opt(7usize, &self.kysymys_kuusi);
+        w.opt(8usize, &self.kysymys_seitseman);
+        w.opt(9usize, &self.kysymys_kahdeksan);
+        w.opt(10usize, &self.kysymys_yhdeksan);
+        w.opt(11usize, &self.kysymys_kymmenen);
+        w.opt(12usize, &self.kysymys_yksitoista);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.lakiselostus);
+        w.opt(15usize, &self.paivamaara);
+        w.req(16usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(HairinnanJaVainonRiskiarvioX95CA00A2);
 /// Suodatinkysymykset (sv: Screeningsfrågor)
 ///
 /// JSON `suodatinkysymykset`: esitystapa Otsikko.
 ///
 /// Shape `386c6cd9c874130e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuodatinkysymyksetX386C6CD9 {
     /// Kysymys yksi (sv: Fråga ett)
     ///
@@ -148,6 +289,7 @@ pub struct SuodatinkysymyksetX386C6CD9 {
 }
 impl SuodatinkysymyksetX386C6CD9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         kysymys_yksi: bool,
         kysymys_kaksi: bool,
@@ -162,6 +304,31 @@ impl SuodatinkysymyksetX386C6CD9 {
         }
     }
 }
+impl sosmeta_types::record::Record for SuodatinkysymyksetX386C6CD9 {
+    const KEYS: &'static [&'static str] = &[
+        "kysymys_yksi",
+        "kysymys_kaksi",
+        "kysymys_kolme",
+        "kysymys_nelja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kysymys_yksi: f.req(0usize)?,
+            kysymys_kaksi: f.req(1usize)?,
+            kysymys_kolme: f.req(2usize)?,
+            kysymys_nelja: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kysymys_yksi);
+        w.req(1usize, &self.kysymys_kaksi);
+        w.req(2usize, &self.kysymys_kolme);
+        w.req(3usize, &self.kysymys_nelja);
+    }
+}
+sosmeta_types::record!(SuodatinkysymyksetX386C6CD9);
 sosmeta_types::code_list!(
     #[doc = " Kysymys kaksi (sv: Fråga två)"] #[doc = " "] #[doc =
     " JSON `kysymys_kaksi`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -194,20 +361,17 @@ sosmeta_types::code_list!(
 /// JSON `kartoituskysymykset`: esitystapa Otsikko.
 ///
 /// Shape `24437dede27353a3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KartoituskysymyksetX24437DED {
     /// Kysymys yksi (sv: Fråga ett)
     ///
     /// JSON `kysymys_yksi`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Väkivallan muoto 1.2.246.537.6.1281, `urn:oid:1.2.246.537.6.1281`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_yksi: Option<Vec<sosmeta_types::Coded<KysymysYksiXD0387B98>>>,
     /// Lähisuhdeväkivallan tarkempi kuvaus (sv: En noggrannare beskrivning av våldet i nära relation)
     ///
     /// JSON `lahisuhdevakivallan_tarkempi_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahisuhdevakivallan_tarkempi_kuvaus: Option<String>,
     /// Kysymys kaksi (sv: Fråga två)
     ///
@@ -219,7 +383,6 @@ pub struct KartoituskysymyksetX24437DED {
 3 = Kuukauden sisällä,
 4 =Vuoden sisällä,
 5 = Joskus aiemmin.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kaksi: Option<sosmeta_types::Coded<KysymysKaksiXE9A94764>>,
     /// Kysymys kolme (sv: Fråga tre)
     ///
@@ -229,26 +392,23 @@ pub struct KartoituskysymyksetX24437DED {
 1 = Kerran,
 2 = Useita kertoja,
 3 = Toistuvasti.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kolme: Option<sosmeta_types::Coded<KysymysKolmeXEB98DDF0>>,
     /// Kysymys neljä (sv: Fråga fyra)
     ///
     /// JSON `kysymys_nelja`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_nelja: Option<String>,
     /// Kysymys viisi (sv: Fråga fem)
     ///
     /// JSON `kysymys_viisi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_viisi: Option<bool>,
     /// Kysymys kuusi (sv: Fråga sex)
     ///
     /// JSON `kysymys_kuusi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kuusi: Option<bool>,
 }
 impl KartoituskysymyksetX24437DED {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kysymys_yksi: None,
@@ -260,33 +420,115 @@ impl KartoituskysymyksetX24437DED {
             kysymys_kuusi: None,
         }
     }
+    /// Set `kysymys_yksi` (builder).
+    #[inline]
+    pub fn with_kysymys_yksi(
+        mut self,
+        value: Vec<sosmeta_types::Coded<KysymysYksiXD0387B98>>,
+    ) -> Self {
+        self.kysymys_yksi = Some(value);
+        self
+    }
+    /// Set `lahisuhdevakivallan_tarkempi_kuvaus` (builder).
+    #[inline]
+    pub fn with_lahisuhdevakivallan_tarkempi_kuvaus(mut self, value: String) -> Self {
+        self.lahisuhdevakivallan_tarkempi_kuvaus = Some(value);
+        self
+    }
+    /// Set `kysymys_kaksi` (builder).
+    #[inline]
+    pub fn with_kysymys_kaksi(
+        mut self,
+        value: sosmeta_types::Coded<KysymysKaksiXE9A94764>,
+    ) -> Self {
+        self.kysymys_kaksi = Some(value);
+        self
+    }
+    /// Set `kysymys_kolme` (builder).
+    #[inline]
+    pub fn with_kysymys_kolme(
+        mut self,
+        value: sosmeta_types::Coded<KysymysKolmeXEB98DDF0>,
+    ) -> Self {
+        self.kysymys_kolme = Some(value);
+        self
+    }
+    /// Set `kysymys_nelja` (builder).
+    #[inline]
+    pub fn with_kysymys_nelja(mut self, value: String) -> Self {
+        self.kysymys_nelja = Some(value);
+        self
+    }
+    /// Set `kysymys_viisi` (builder).
+    #[inline]
+    pub fn with_kysymys_viisi(mut self, value: bool) -> Self {
+        self.kysymys_viisi = Some(value);
+        self
+    }
+    /// Set `kysymys_kuusi` (builder).
+    #[inline]
+    pub fn with_kysymys_kuusi(mut self, value: bool) -> Self {
+        self.kysymys_kuusi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KartoituskysymyksetX24437DED {
+    const KEYS: &'static [&'static str] = &[
+        "kysymys_yksi",
+        "lahisuhdevakivallan_tarkempi_kuvaus",
+        "kysymys_kaksi",
+        "kysymys_kolme",
+        "kysymys_nelja",
+        "kysymys_viisi",
+        "kysymys_kuusi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kysymys_yksi: f.opt(0usize)?,
+            lahisuhdevakivallan_tarkempi_kuvaus: f.opt(1usize)?,
+            kysymys_kaksi: f.opt(2usize)?,
+            kysymys_kolme: f.opt(3usize)?,
+            kysymys_nelja: f.opt(4usize)?,
+            kysymys_viisi: f.opt(5usize)?,
+            kysymys_kuusi: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kysymys_yksi);
+        w.opt(1usize, &self.lahisuhdevakivallan_tarkempi_kuvaus);
+        w.opt(2usize, &self.kysymys_kaksi);
+        w.opt(3usize, &self.kysymys_kolme);
+        w.opt(4usize, &self.kysymys_nelja);
+        w.opt(5usize, &self.kysymys_viisi);
+        w.opt(6usize, &self.kysymys_kuusi);
+    }
+}
+sosmeta_types::record!(KartoituskysymyksetX24437DED);
 /// Asiakkaan oma arviointi (sv: Klientens egen bedömning)
 ///
 /// JSON `asiakkaan_oma_arviointi`: esitystapa Otsikko.
 ///
 /// Shape `6257c0a295593301`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaanOmaArviointiX6257C0A2 {
     /// Kysymys yksi (sv: Fråga ett)
     ///
     /// JSON `kysymys_yksi`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_yksi: Option<sosmeta_types::Number>,
     /// Kysymys kaksi (sv: Fråga två)
     ///
     /// JSON `kysymys_kaksi`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kaksi: Option<sosmeta_types::Number>,
     /// Kysymys kolme (sv: Fråga tre)
     ///
     /// JSON `kysymys_kolme`: esitystapa Numero.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kysymys_kolme: Option<sosmeta_types::Number>,
 }
 impl AsiakkaanOmaArviointiX6257C0A2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kysymys_yksi: None,
@@ -294,7 +536,47 @@ impl AsiakkaanOmaArviointiX6257C0A2 {
             kysymys_kolme: None,
         }
     }
+    /// Set `kysymys_yksi` (builder).
+    #[inline]
+    pub fn with_kysymys_yksi(mut self, value: sosmeta_types::Number) -> Self {
+        self.kysymys_yksi = Some(value);
+        self
+    }
+    /// Set `kysymys_kaksi` (builder).
+    #[inline]
+    pub fn with_kysymys_kaksi(mut self, value: sosmeta_types::Number) -> Self {
+        self.kysymys_kaksi = Some(value);
+        self
+    }
+    /// Set `kysymys_kolme` (builder).
+    #[inline]
+    pub fn with_kysymys_kolme(mut self, value: sosmeta_types::Number) -> Self {
+        self.kysymys_kolme = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakkaanOmaArviointiX6257C0A2 {
+    const KEYS: &'static [&'static str] = &[
+        "kysymys_yksi",
+        "kysymys_kaksi",
+        "kysymys_kolme",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kysymys_yksi: f.opt(0usize)?,
+            kysymys_kaksi: f.opt(1usize)?,
+            kysymys_kolme: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kysymys_yksi);
+        w.opt(1usize, &self.kysymys_kaksi);
+        w.opt(2usize, &self.kysymys_kolme);
+    }
+}
+sosmeta_types::record!(AsiakkaanOmaArviointiX6257C0A2);
 sosmeta_types::code_list!(
     #[doc =
     " Arvioinnin perusteella ryhdytään seuraaviin toimenpiteisiin (sv: Utgående från bedömningen vidtas följande åtgärder)"]
@@ -320,8 +602,7 @@ sosmeta_types::code_list!(
 /// JSON `tyontekijan_arviointi`: esitystapa Otsikko.
 ///
 /// Shape `042d16278e3d926a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TyontekijanArviointiX042D1627 {
     /// Arvioinnin perusteella ryhdytään seuraaviin toimenpiteisiin (sv: Utgående från bedömningen vidtas följande åtgärder)
     ///
@@ -349,6 +630,7 @@ pub struct TyontekijanArviointiX042D1627 {
 }
 impl TyontekijanArviointiX042D1627 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin: sosmeta_types::NonEmptyVec<
             sosmeta_types::Coded<
@@ -361,11 +643,26 @@ impl TyontekijanArviointiX042D1627 {
         }
     }
 }
+impl sosmeta_types::record::Record for TyontekijanArviointiX042D1627 {
+    const KEYS: &'static [&'static str] = &[
+        "arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.arvioinnin_perusteella_ryhdytaan_seuraaviin_toimenpiteisiin);
+    }
+}
+sosmeta_types::record!(TyontekijanArviointiX042D1627);
 /// Lähisuhdeväkivaltakokemusten arvio (sv: Bedömning av upplevelser av våld i nära relation)
 ///
 /// Shape `4e9478dc36c468bd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LahisuhdevakivaltakokemustenArvioX4E9478DC {
     /// Asiakas (sv: Klient)
     ///
@@ -376,47 +673,38 @@ pub struct LahisuhdevakivaltakokemustenArvioX4E9478DC {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Suodatinkysymykset (sv: Screeningsfrågor)
     ///
     /// JSON `suodatinkysymykset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suodatinkysymykset: Option<SuodatinkysymyksetX386C6CD9>,
     /// Kartoituskysymykset (sv: Kartläggningsfrågor)
     ///
     /// JSON `kartoituskysymykset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kartoituskysymykset: Option<KartoituskysymyksetX24437DED>,
     /// Asiakkaan oma arviointi (sv: Klientens egen bedömning)
     ///
     /// JSON `asiakkaan_oma_arviointi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_oma_arviointi: Option<AsiakkaanOmaArviointiX6257C0A2>,
     /// Millaista apua toivoisit tilanteeseesi? (sv: Hurdan hjälp skulle du önska i din situation?)
     ///
     /// JSON `millaista_apua_toivoisit_tilanteeseesi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub millaista_apua_toivoisit_tilanteeseesi: Option<String>,
     /// Työntekijän arviointi (sv: Arbetstagarens bedömning)
     ///
     /// JSON `tyontekijan_arviointi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tyontekijan_arviointi: Option<TyontekijanArviointiX042D1627>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -425,6 +713,7 @@ pub struct LahisuhdevakivaltakokemustenArvioX4E9478DC {
 }
 impl LahisuhdevakivaltakokemustenArvioX4E9478DC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: AsiakasXF5869742, laatija: LaatijaXA71A9A7D) -> Self {
         Self {
             asiakas,
@@ -440,91 +729,237 @@ impl LahisuhdevakivaltakokemustenArvioX4E9478DC {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `suodatinkysymykset` (builder).
+    #[inline]
+    pub fn with_suodatinkysymykset(
+        mut self,
+        value: SuodatinkysymyksetX386C6CD9,
+    ) -> Self {
+        self.suodatinkysymykset = Some(value);
+        self
+    }
+    /// Set `kartoituskysymykset` (builder).
+    #[inline]
+    pub fn with_kartoituskysymykset(
+        mut self,
+        value: KartoituskysymyksetX24437DED,
+    ) -> Self {
+        self.kartoituskysymykset = Some(value);
+        self
+    }
+    /// Set `asiakkaan_oma_arviointi` (builder).
+    #[inline]
+    pub fn with_asiakkaan_oma_arviointi(
+        mut self,
+        value: AsiakkaanOmaArviointiX6257C0A2,
+    ) -> Self {
+        self.asiakkaan_oma_arviointi = Some(value);
+        self
+    }
+    /// Set `millaista_apua_toivoisit_tilanteeseesi` (builder).
+    #[inline]
+    pub fn with_millaista_apua_toivoisit_tilanteeseesi(mut self, value: String) -> Self {
+        self.millaista_apua_toivoisit_tilanteeseesi = Some(value);
+        self
+    }
+    /// Set `tyontekijan_arviointi` (builder).
+    #[inline]
+    pub fn with_tyontekijan_arviointi(
+        mut self,
+        value: TyontekijanArviointiX042D1627,
+    ) -> Self {
+        self.tyontekijan_arviointi = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LahisuhdevakivaltakokemustenArvioX4E9478DC {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "suodatinkysymykset",
+        "kartoituskysymykset",
+        "asiakkaan_oma_arviointi",
+        "millaista_apua_toivoisit_tilanteeseesi",
+        "tyontekijan_arviointi",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            suodatinkysymykset: f.opt(2usize)?,
+            kartoituskysymykset: f.opt(3usize)?,
+            asiakkaan_oma_arviointi: f.opt(4usize)?,
+            millaista_apua_toivoisit_tilanteeseesi: f.opt(5usize)?,
+            tyontekijan_arviointi: f.opt(6usize)?,
+            lisatiedot: f.opt(7usize)?,
+            lakiselostus: f.opt(8usize)?,
+            paivamaara: f.opt(9usize)?,
+            laatija: f.req(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.suodatinkysymykset);
+        w.opt(3usize, &self.kartoituskysymykset);
+        w.opt(4usize, &self.asiakkaan_oma_arviointi);
+        w.opt(5usize, &self.millaista_apua_toivoisit_tilanteeseesi);
+        w.opt(6usize, &self.tyontekijan_arviointi);
+        w.opt(7usize, &self.lisatiedot);
+        w.opt(8usize, &self.lakiselostus);
+        w.opt(9usize, &self.paivamaara);
+        w.req(10usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(LahisuhdevakivaltakokemustenArvioX4E9478DC);
 /// Auttavat henkilöt (sv: Personer som hjälper)
 ///
 /// JSON `auttavat_henkilot`: esitystapa Otsikko.
 ///
 /// Shape `f59da5d4899cd5e2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuttavatHenkilotXF59DA5D4 {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<YhteyshenkiloX2E1B58EE>,
 }
 impl AuttavatHenkilotXF59DA5D4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: YhteyshenkiloX2E1B58EE) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AuttavatHenkilotXF59DA5D4 {
+    const KEYS: &'static [&'static str] = &["yksityishenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+    }
+}
+sosmeta_types::record!(AuttavatHenkilotXF59DA5D4);
 /// Henkilöt, joilla on lupa hakea lapseni (sv: Personer som har tillstånd att hämta mina barn)
 ///
 /// JSON `henkilot_joilla_on_lupa_hakea_lapseni`: esitystapa Otsikko.
 ///
 /// Shape `4b01011e9c15d5c1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkilotJoillaOnLupaHakeaLapseniX4B01011E {
     /// Yksityishenkilö (sv: Privatperson)
     ///
     /// JSON `yksityishenkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<Vec<YhteyshenkiloX2E1B58EE>>,
 }
 impl HenkilotJoillaOnLupaHakeaLapseniX4B01011E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { yksityishenkilo: None }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: Vec<YhteyshenkiloX2E1B58EE>) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkilotJoillaOnLupaHakeaLapseniX4B01011E {
+    const KEYS: &'static [&'static str] = &["yksityishenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+    }
+}
+sosmeta_types::record!(HenkilotJoillaOnLupaHakeaLapseniX4B01011E);
 /// Tavarat (sv: Saker)
 ///
 /// JSON `tavarat`: esitystapa Otsikko.
 ///
 /// Shape `fe96992ec56fc723`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TavaratXFE96992E {
     /// Rahaa (sv: Pengar)
     ///
     /// JSON `rahaa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rahaa: Option<bool>,
     /// Varavaatteita itselleni ja lapselleni (sv: Extra kläder till mig och mina barn)
     ///
     /// JSON `varavaatteita_itselleni_ja_lapselleni`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varavaatteita_itselleni_ja_lapselleni: Option<bool>,
     /// Hygieniavälineet (sv: Hygienartiklar)
     ///
     /// JSON `hygieniavalineet`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hygieniavalineet: Option<bool>,
     /// Vara-avaimet kotiin ja autoon (sv: Reservnycklar hem och till bilen)
     ///
     /// JSON `vara_avaimet_kotiin_ja_autoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vara_avaimet_kotiin_ja_autoon: Option<bool>,
     /// Tärkeät asiakirjat (sv: Viktiga handlingar)
     ///
     /// JSON `tarkeat_asiakirjat`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tarkeat_asiakirjat: Option<bool>,
     /// Lääkkeet (sv: Läkemedel)
     ///
     /// JSON `laakkeet`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laakkeet: Option<bool>,
     /// Muut tavarat (sv: Andra saker)
     ///
     /// JSON `muut_tavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_tavarat: Option<String>,
 }
 impl TavaratXFE96992E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             rahaa: None,
@@ -536,12 +971,87 @@ impl TavaratXFE96992E {
             muut_tavarat: None,
         }
     }
+    /// Set `rahaa` (builder).
+    #[inline]
+    pub fn with_rahaa(mut self, value: bool) -> Self {
+        self.rahaa = Some(value);
+        self
+    }
+    /// Set `varavaatteita_itselleni_ja_lapselleni` (builder).
+    #[inline]
+    pub fn with_varavaatteita_itselleni_ja_lapselleni(mut self, value: bool) -> Self {
+        self.varavaatteita_itselleni_ja_lapselleni = Some(value);
+        self
+    }
+    /// Set `hygieniavalineet` (builder).
+    #[inline]
+    pub fn with_hygieniavalineet(mut self, value: bool) -> Self {
+        self.hygieniavalineet = Some(value);
+        self
+    }
+    /// Set `vara_avaimet_kotiin_ja_autoon` (builder).
+    #[inline]
+    pub fn with_vara_avaimet_kotiin_ja_autoon(mut self, value: bool) -> Self {
+        self.vara_avaimet_kotiin_ja_autoon = Some(value);
+        self
+    }
+    /// Set `tarkeat_asiakirjat` (builder).
+    #[inline]
+    pub fn with_tarkeat_asiakirjat(mut self, value: bool) -> Self {
+        self.tarkeat_asiakirjat = Some(value);
+        self
+    }
+    /// Set `laakkeet` (builder).
+    #[inline]
+    pub fn with_laakkeet(mut self, value: bool) -> Self {
+        self.laakkeet = Some(value);
+        self
+    }
+    /// Set `muut_tavarat` (builder).
+    #[inline]
+    pub fn with_muut_tavarat(mut self, value: String) -> Self {
+        self.muut_tavarat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TavaratXFE96992E {
+    const KEYS: &'static [&'static str] = &[
+        "rahaa",
+        "varavaatteita_itselleni_ja_lapselleni",
+        "hygieniavalineet",
+        "vara_avaimet_kotiin_ja_autoon",
+        "tarkeat_asiakirjat",
+        "laakkeet",
+        "muut_tavarat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            rahaa: f.opt(0usize)?,
+            varavaatteita_itselleni_ja_lapselleni: f.opt(1usize)?,
+            hygieniavalineet: f.opt(2usize)?,
+            vara_avaimet_kotiin_ja_autoon: f.opt(3usize)?,
+            tarkeat_asiakirjat: f.opt(4usize)?,
+            laakkeet: f.opt(5usize)?,
+            muut_tavarat: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.rahaa);
+        w.opt(1usize, &self.varavaatteita_itselleni_ja_lapselleni);
+        w.opt(2usize, &self.hygieniavalineet);
+        w.opt(3usize, &self.vara_avaimet_kotiin_ja_autoon);
+        w.opt(4usize, &self.tarkeat_asiakirjat);
+        w.opt(5usize, &self.laakkeet);
+        w.opt(6usize, &self.muut_tavarat);
+    }
+}
+sosmeta_types::record!(TavaratXFE96992E);
 /// Turvasuunnitelma (sv: Säkerhetsplan)
 ///
 /// Shape `721f5ab7d7de833d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurvasuunnitelmaX721F5AB7 {
     /// Asiakas (sv: Klient)
     ///
@@ -552,69 +1062,56 @@ pub struct TurvasuunnitelmaX721F5AB7 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Turvallinen paikka (sv: Säkert ställe)
     ///
     /// JSON `turvallinen_paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvallinen_paikka: Option<String>,
     /// Väkivallan ennusmerkit (sv: Varningstecken för våld)
     ///
     /// JSON `vakivallan_ennusmerkit`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallan_ennusmerkit: Option<String>,
     /// Kotoa poistuminen (sv: Att avlägsna sig från hemmet)
     ///
     /// JSON `kotoa_poistuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotoa_poistuminen: Option<String>,
     /// Poistumisreitit (sv: Utgångar)
     ///
     /// JSON `poistumisreitit`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poistumisreitit: Option<String>,
     /// Auttavat henkilöt (sv: Personer som hjälper)
     ///
     /// JSON `auttavat_henkilot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auttavat_henkilot: Option<AuttavatHenkilotXF59DA5D4>,
     /// Turvakoodi (sv: Skyddskod)
     ///
     /// JSON `turvakoodi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakoodi: Option<String>,
     /// Turvakeinot (sv: Säkerhetsmetoder)
     ///
     /// JSON `turvakeinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakeinot: Option<String>,
     /// Henkilöt, joilla on lupa hakea lapseni (sv: Personer som har tillstånd att hämta mina barn)
     ///
     /// JSON `henkilot_joilla_on_lupa_hakea_lapseni`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joilla_on_lupa_hakea_lapseni: Option<
         HenkilotJoillaOnLupaHakeaLapseniX4B01011E,
     >,
     /// Tavarat (sv: Saker)
     ///
     /// JSON `tavarat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tavarat: Option<TavaratXFE96992E>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -623,6 +1120,7 @@ pub struct TurvasuunnitelmaX721F5AB7 {
 }
 impl TurvasuunnitelmaX721F5AB7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -645,7 +1143,149 @@ impl TurvasuunnitelmaX721F5AB7 {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `turvallinen_paikka` (builder).
+    #[inline]
+    pub fn with_turvallinen_paikka(mut self, value: String) -> Self {
+        self.turvallinen_paikka = Some(value);
+        self
+    }
+    /// Set `vakivallan_ennusmerkit` (builder).
+    #[inline]
+    pub fn with_vakivallan_ennusmerkit(mut self, value: String) -> Self {
+        self.vakivallan_ennusmerkit = Some(value);
+        self
+    }
+    /// Set `kotoa_poistuminen` (builder).
+    #[inline]
+    pub fn with_kotoa_poistuminen(mut self, value: String) -> Self {
+        self.kotoa_poistuminen = Some(value);
+        self
+    }
+    /// Set `poistumisreitit` (builder).
+    #[inline]
+    pub fn with_poistumisreitit(mut self, value: String) -> Self {
+        self.poistumisreitit = Some(value);
+        self
+    }
+    /// Set `auttavat_henkilot` (builder).
+    #[inline]
+    pub fn with_auttavat_henkilot(mut self, value: AuttavatHenkilotXF59DA5D4) -> Self {
+        self.auttavat_henkilot = Some(value);
+        self
+    }
+    /// Set `turvakoodi` (builder).
+    #[inline]
+    pub fn with_turvakoodi(mut self, value: String) -> Self {
+        self.turvakoodi = Some(value);
+        self
+    }
+    /// Set `turvakeinot` (builder).
+    #[inline]
+    pub fn with_turvakeinot(mut self, value: String) -> Self {
+        self.turvakeinot = Some(value);
+        self
+    }
+    /// Set `henkilot_joilla_on_lupa_hakea_lapseni` (builder).
+    #[inline]
+    pub fn with_henkilot_joilla_on_lupa_hakea_lapseni(
+        mut self,
+        value: HenkilotJoillaOnLupaHakeaLapseniX4B01011E,
+    ) -> Self {
+        self.henkilot_joilla_on_lupa_hakea_lapseni = Some(value);
+        self
+    }
+    /// Set `tavarat` (builder).
+    #[inline]
+    pub fn with_tavarat(mut self, value: TavaratXFE96992E) -> Self {
+        self.tavarat = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TurvasuunnitelmaX721F5AB7 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "turvallinen_paikka",
+        "vakivallan_ennusmerkit",
+        "kotoa_poistuminen",
+        "poistumisreitit",
+        "auttavat_henkilot",
+        "turvakoodi",
+        "turvakeinot",
+        "henkilot_joilla_on_lupa_hakea_lapseni",
+        "tavarat",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            turvallinen_paikka: f.opt(2usize)?,
+            vakivallan_ennusmerkit: f.opt(3usize)?,
+            kotoa_poistuminen: f.opt(4usize)?,
+            poistumisreitit: f.opt(5usize)?,
+            auttavat_henkilot: f.opt(6usize)?,
+            turvakoodi: f.opt(7usize)?,
+            turvakeinot: f.opt(8usize)?,
+            henkilot_joilla_on_lupa_hakea_lapseni: f.opt(9usize)?,
+            tavarat: f.opt(10usize)?,
+            lisatiedot: f.opt(11usize)?,
+            lakiselostus: f.opt(12usize)?,
+            paivamaara: f.opt(13usize)?,
+            laatija: f.req(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.opt(2usize, &self.turvallinen_paikka);
+        w.opt(3usize, &self.vakivallan_ennusmerkit);
+        w.opt(4usize, &self.kotoa_poistuminen);
+        w.opt(5usize, &self.poistumisreitit);
+        w.opt(6usize, &self.auttavat_henkilot);
+        w.opt(7usize, &self.turvakoodi);
+        w.opt(8usize, &self.turvakeinot);
+        w.opt(9usize, &self.henkilot_joilla_on_lupa_hakea_lapseni);
+        w.opt(10usize, &self.tavarat);
+        w.opt(11usize, &self.lisatiedot);
+        w.opt(12usize, &self.lakiselostus);
+        w.opt(13usize, &self.paivamaara);
+        w.req(14usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(TurvasuunnitelmaX721F5AB7);
 sosmeta_types::classification!(
     #[doc = " Fyysiset vammat (sv: Fysiska skador)"] #[doc = " "] #[doc =
     " JSON `fyysiset_vammat`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -662,37 +1302,32 @@ sosmeta_types::classification!(
 /// JSON `ammattilaisen_harkittavaksi`: esitystapa Otsikko.
 ///
 /// Shape `d919a1b63ae6b6ff`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AmmattilaisenHarkittavaksiXD919A1B6 {
     /// Onko muuta asiaan liittyvää tietoa? (sv: Finns det andra uppgifter relaterade till ärendet?)
     ///
     /// JSON `onko_muuta_asiaan_liittyvaa_tietoa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onko_muuta_asiaan_liittyvaa_tietoa: Option<String>,
     /// Asiakkaan toimintakyky ja esteellisyys (sv: Klientens funktionsförmåga och hinder)
     ///
     /// JSON `asiakkaan_toimintakyky_ja_esteellisyys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_toimintakyky_ja_esteellisyys: Option<String>,
     /// Asiakkaan sitoutuminen työskentelyyn (sv: Klientens engagemang i arbetet)
     ///
     /// JSON `asiakkaan_sitoutuminen_tyoskentelyyn`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_sitoutuminen_tyoskentelyyn: Option<String>,
     /// Asiakkaan tarpeet ja toiveet (sv: Klientens behov och önskemål)
     ///
     /// JSON `asiakkaan_tarpeet_ja_toiveet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tarpeet_ja_toiveet: Option<String>,
     /// Väkivallan tekijän pääsy käsiksi aseisiin (sv: Våldsverkarens tillgång till vapen)
     ///
     /// JSON `vakivallan_tekijan_paasy_kasiksi_aseisiin`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vakivallan_tekijan_paasy_kasiksi_aseisiin: Option<String>,
 }
 impl AmmattilaisenHarkittavaksiXD919A1B6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             onko_muuta_asiaan_liittyvaa_tietoa: None,
@@ -702,7 +1337,68 @@ impl AmmattilaisenHarkittavaksiXD919A1B6 {
             vakivallan_tekijan_paasy_kasiksi_aseisiin: None,
         }
     }
+    /// Set `onko_muuta_asiaan_liittyvaa_tietoa` (builder).
+    #[inline]
+    pub fn with_onko_muuta_asiaan_liittyvaa_tietoa(mut self, value: String) -> Self {
+        self.onko_muuta_asiaan_liittyvaa_tietoa = Some(value);
+        self
+    }
+    /// Set `asiakkaan_toimintakyky_ja_esteellisyys` (builder).
+    #[inline]
+    pub fn with_asiakkaan_toimintakyky_ja_esteellisyys(mut self, value: String) -> Self {
+        self.asiakkaan_toimintakyky_ja_esteellisyys = Some(value);
+        self
+    }
+    /// Set `asiakkaan_sitoutuminen_tyoskentelyyn` (builder).
+    #[inline]
+    pub fn with_asiakkaan_sitoutuminen_tyoskentelyyn(mut self, value: String) -> Self {
+        self.asiakkaan_sitoutuminen_tyoskentelyyn = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tarpeet_ja_toiveet` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tarpeet_ja_toiveet(mut self, value: String) -> Self {
+        self.asiakkaan_tarpeet_ja_toiveet = Some(value);
+        self
+    }
+    /// Set `vakivallan_tekijan_paasy_kasiksi_aseisiin` (builder).
+    #[inline]
+    pub fn with_vakivallan_tekijan_paasy_kasiksi_aseisiin(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.vakivallan_tekijan_paasy_kasiksi_aseisiin = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AmmattilaisenHarkittavaksiXD919A1B6 {
+    const KEYS: &'static [&'static str] = &[
+        "onko_muuta_asiaan_liittyvaa_tietoa",
+        "asiakkaan_toimintakyky_ja_esteellisyys",
+        "asiakkaan_sitoutuminen_tyoskentelyyn",
+        "asiakkaan_tarpeet_ja_toiveet",
+        "vakivallan_tekijan_paasy_kasiksi_aseisiin",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            onko_muuta_asiaan_liittyvaa_tietoa: f.opt(0usize)?,
+            asiakkaan_toimintakyky_ja_esteellisyys: f.opt(1usize)?,
+            asiakkaan_sitoutuminen_tyoskentelyyn: f.opt(2usize)?,
+            asiakkaan_tarpeet_ja_toiveet: f.opt(3usize)?,
+            vakivallan_tekijan_paasy_kasiksi_aseisiin: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.onko_muuta_asiaan_liittyvaa_tietoa);
+        w.opt(1usize, &self.asiakkaan_toimintakyky_ja_esteellisyys);
+        w.opt(2usize, &self.asiakkaan_sitoutuminen_tyoskentelyyn);
+        w.opt(3usize, &self.asiakkaan_tarpeet_ja_toiveet);
+        w.opt(4usize, &self.vakivallan_tekijan_paasy_kasiksi_aseisiin);
+    }
+}
+sosmeta_types::record!(AmmattilaisenHarkittavaksiXD919A1B6);
 sosmeta_types::classification!(
     #[doc =
     " Lapsen tilanteesta tehdyt ilmoitukset (sv: Gjorda anmälningar om ett barns situation)"]
@@ -722,31 +1418,28 @@ sosmeta_types::classification!(
 /// JSON `arvioi_kohdistuuko_perheen_lapsiin_riskia`: esitystapa Otsikko.
 ///
 /// Shape `5b4d0c69b2c738c5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69 {
     /// Onko perheessä lapsia? (sv: Finns det barn i familjen?)
     ///
     /// JSON `onko_perheessa_lapsia`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onko_perheessa_lapsia: Option<bool>,
     /// Kohdistuuko perheen lapsiin riskiä? (sv: Utsätts familjens barn för risker?)
     ///
     /// JSON `kohdistuuko_perheen_lapsiin_riskia`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kohdistuuko_perheen_lapsiin_riskia: Option<bool>,
     /// Lapsen tilanteesta tehdyt ilmoitukset (sv: Gjorda anmälningar om ett barns situation)
     ///
     /// JSON `lapsen_tilanteesta_tehdyt_ilmoitukset`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): THL - Asiakkaan tilanteesta tehdyt ilmoitukset tai yhteydenotot 1.2.246.537.6.1280, `urn:oid:1.2.246.537.6.1280`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_tilanteesta_tehdyt_ilmoitukset: Option<
         Vec<sosmeta_types::Coded<LapsenTilanteestaTehdytIlmoituksetXB24A645C>>,
     >,
 }
 impl ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             onko_perheessa_lapsia: None,
@@ -754,12 +1447,54 @@ impl ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69 {
             lapsen_tilanteesta_tehdyt_ilmoitukset: None,
         }
     }
+    /// Set `onko_perheessa_lapsia` (builder).
+    #[inline]
+    pub fn with_onko_perheessa_lapsia(mut self, value: bool) -> Self {
+        self.onko_perheessa_lapsia = Some(value);
+        self
+    }
+    /// Set `kohdistuuko_perheen_lapsiin_riskia` (builder).
+    #[inline]
+    pub fn with_kohdistuuko_perheen_lapsiin_riskia(mut self, value: bool) -> Self {
+        self.kohdistuuko_perheen_lapsiin_riskia = Some(value);
+        self
+    }
+    /// Set `lapsen_tilanteesta_tehdyt_ilmoitukset` (builder).
+    #[inline]
+    pub fn with_lapsen_tilanteesta_tehdyt_ilmoitukset(
+        mut self,
+        value: Vec<sosmeta_types::Coded<LapsenTilanteestaTehdytIlmoituksetXB24A645C>>,
+    ) -> Self {
+        self.lapsen_tilanteesta_tehdyt_ilmoitukset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69 {
+    const KEYS: &'static [&'static str] = &[
+        "onko_perheessa_lapsia",
+        "kohdistuuko_perheen_lapsiin_riskia",
+        "lapsen_tilanteesta_tehdyt_ilmoitukset",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            onko_perheessa_lapsia: f.opt(0usize)?,
+            kohdistuuko_perheen_lapsiin_riskia: f.opt(1usize)?,
+            lapsen_tilanteesta_tehdyt_ilmoitukset: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.onko_perheessa_lapsia);
+        w.opt(1usize, &self.kohdistuuko_perheen_lapsiin_riskia);
+        w.opt(2usize, &self.lapsen_tilanteesta_tehdyt_ilmoitukset);
+    }
+}
+sosmeta_types::record!(ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69);
 /// Vakavan parisuhdeväkivallan riskiarvio (sv: Riskbedömning gällande allvarligt våld i parförhållande)
 ///
 /// Shape `9fc66b75a1e5f961`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Asiakas (sv: Klient)
     ///
@@ -770,7 +1505,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// JSON `palvelutehtava`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Palvelutehtävä 1.2.246.537.6.1221, `urn:oid:1.2.246.537.6.1221`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutehtava: Option<sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>>,
     /// Fyysiset vammat (sv: Fysiska skador)
     ///
@@ -781,7 +1515,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Kuvaus vammoista (sv: Beskrivning av skador)
     ///
     /// JSON `kuvaus_vammoista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_vammoista: Option<String>,
     /// Pelon kokemus (sv: Upplevelse av rädsla)
     ///
@@ -792,7 +1525,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot pelon kokemuksesta (sv: Tilläggsuppgifter om erfarenheter av rädsla)
     ///
     /// JSON `lisatiedot_pelon_kokemuksesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_pelon_kokemuksesta: Option<String>,
     /// Pelko (sv: Fruktan)
     ///
@@ -803,7 +1535,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Kuvaus pelosta (sv: Beskrivning av rädsla)
     ///
     /// JSON `kuvaus_pelosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_pelosta: Option<String>,
     /// Eristäminen (sv: Kuvaus)
     ///
@@ -814,7 +1545,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot eristämisen kokemuksista (sv: Tilläggsuppgifter om erfarenheter av isolering)
     ///
     /// JSON `lisatiedot_eristamisen_kokemuksista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_eristamisen_kokemuksista: Option<String>,
     /// Henkinen väkivalta (sv: Psykiskt våld)
     ///
@@ -825,7 +1555,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot masennuksen kokemuksesta ja itsetuhoisista ajatuksista (sv: Tilläggsuppgifter om erfarenheter av depression och självdestruktiva tankar)
     ///
     /// JSON `lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista: Option<
         String,
     >,
@@ -838,7 +1567,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot erosta (sv: Tilläggsuppgifter om skilsmässa)
     ///
     /// JSON `lisatiedot_erosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_erosta: Option<String>,
     /// Yhteydenpito lapsiin (sv: Kontakt med barnen)
     ///
@@ -849,7 +1577,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot kiistoista, jotka koskevat yhteydenpitoa lapsiin (sv: Tilläggsuppgifter om gräl, som rör kontakt med barnen)
     ///
     /// JSON `lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin: Option<String>,
     /// Yhteydenotot (sv: Kontakt)
     ///
@@ -860,7 +1587,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot yhteydenotoista (sv: Tilläggsuppgifter om kontakter)
     ///
     /// JSON `lisatiedot_yhteydenotoista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_yhteydenotoista: Option<String>,
     /// Raskaus (sv: Graviditet)
     ///
@@ -871,7 +1597,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot raskaudesta tai lapsen saamisesta (sv: Tilläggsuppgifter om graviditet och barnafödsel)
     ///
     /// JSON `lisatiedot_raskaudesta_tai_lapsen_saamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_raskaudesta_tai_lapsen_saamisesta: Option<String>,
     /// Väkivallan toistuvuus (sv: Upprepat våld)
     ///
@@ -882,7 +1607,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot väkivallan toistumisesta (sv: Tilläggsuppgifter om upprepat våld)
     ///
     /// JSON `lisatiedot_vakivallan_toistumisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_vakivallan_toistumisesta: Option<String>,
     /// Väkivallan koventuminen (sv: Tilltagande våld)
     ///
@@ -893,7 +1617,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot väkivallan pahentumisesta (sv: Tilläggsuppgifter om förvärrat våld)
     ///
     /// JSON `lisatiedot_vakivallan_pahentumisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_vakivallan_pahentumisesta: Option<String>,
     /// Kontrollointi ja mustasukkaisuus (sv: Kontroll och svartsjuka)
     ///
@@ -904,7 +1627,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot kontrolloinnista ja mustasukkaisuudesta (sv: Tilläggsuppgifter om kontroll och svartsjuka)
     ///
     /// JSON `lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta: Option<String>,
     /// Vahingoittaminen aseella tai muulla esineellä (sv: Orsaka skada med vapen eller annat föremål)
     ///
@@ -917,7 +1639,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot tilanteista, joissa on käytetty asetta tai muuta esinettä vahingoittamistarkoituksessa (sv: Tilläggsuppgifter om situationer, där vapen eller andra föremål har använts i skadesyfte)
     ///
     /// JSON `lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa: Option<
         String,
     >,
@@ -930,7 +1651,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot uhkauksista (sv: Tilläggsuppgifter om hot)
     ///
     /// JSON `lisatiedot_uhkauksista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_uhkauksista: Option<String>,
     /// Kuristaminen (sv: Strypning)
     ///
@@ -941,8 +1661,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot kuristamis-, tukehduttamis- tai hukuttamisyrityksistä (sv: Tilläggsuppgifter om stryp-, kvävnings- eller dränkningsförsök)
     ///
     /// JSON `lisatiedot_kuristamis__tukehduttamis__tai_hukuttamisyrityksista`: esitystapa Teksti.
-    #[serde(rename = "lisatiedot_kuristamis__tukehduttamis__tai_hukuttamisyrityksista")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_kuristamis_tukehduttamis_tai_hukuttamisyrityksista: Option<String>,
     /// Seksuaaliväkivalta (sv: Sexuellt våld)
     ///
@@ -953,7 +1671,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot seksuaalisesta väkivallasta (sv: Tilläggsuppgifter om sexuellt våld)
     ///
     /// JSON `lisatiedot_seksuaalisesta_vakivallasta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_seksuaalisesta_vakivallasta: Option<String>,
     /// Muu väkivallan tekijä (sv: Annan våldsverkare)
     ///
@@ -964,7 +1681,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot muista henkilöistä, jotka ovat uhkailleet tai joita pelkäät (sv: Tilläggsuppgifter om andra personer, som har hotat dig eller som du är rädd för)
     ///
     /// JSON `lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat: Option<
         String,
     >,
@@ -977,21 +1693,18 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot muiden henkilöiden satuttamisesta (sv: Tilläggsuppgifter om skador riktade mot andra personer)
     ///
     /// JSON `lisatiedot_muiden_henkiloiden_satuttamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_muiden_henkiloiden_satuttamisesta: Option<String>,
     /// Eläimiin kohdistuva väkivalta (sv: Våld riktat mot djur)
     ///
     /// JSON `elaimiin_kohdistuva_vakivalta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elaimiin_kohdistuva_vakivalta: Option<
         sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     >,
     /// Lisätiedot väkivallan kohdistamisesta eläimiin (sv: Tilläggsuppgifter om våld riktat mot djur)
     ///
     /// JSON `lisatiedot_vakivallan_kohdistamisesta_elaimiin`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_vakivallan_kohdistamisesta_elaimiin: Option<String>,
     /// Taloudellinen väkivalta (sv: Ekonomiskt våld)
     ///
@@ -1002,20 +1715,16 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Kuvaus taloudellisesta riippuvuudesta (sv: Beskrivning av ekonomiskt beroende)
     ///
     /// JSON `kuvaus_taloudellisesta_riippuvuudesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_taloudellisesta_riippuvuudesta: Option<String>,
     /// Päihde- tai mielenterveysongelma (sv: Missbruksproblem eller psykiska problem)
     ///
     /// JSON `paihde__tai_mielenterveysongelma`: esitystapa Koodi, pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: AR/YDIN - Kyllä/EI/Ei tietoa  1.2.246.537.6.112, `urn:oid:1.2.246.537.6.112`.
-    #[serde(rename = "paihde__tai_mielenterveysongelma")]
     pub paihde_tai_mielenterveysongelma: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
     /// Lisätiedot päihde- ja mielenterveysongelmista (sv: Tilläggsuppgifter om missbruksproblem och psykiska problem)
     ///
     /// JSON `lisatiedot_paihde__ja_mielenterveysongelmista`: esitystapa Teksti.
-    #[serde(rename = "lisatiedot_paihde__ja_mielenterveysongelmista")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_paihde_ja_mielenterveysongelmista: Option<String>,
     /// Itsemurha (sv: Självmord)
     ///
@@ -1026,8 +1735,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot itsemurhauhkailusta tai -yrityksestä (sv: Tilläggsuppgifter om självmordshot eller -försök)
     ///
     /// JSON `lisatiedot_itsemurhauhkailusta_tai__yrityksesta`: esitystapa Teksti.
-    #[serde(rename = "lisatiedot_itsemurhauhkailusta_tai__yrityksesta")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_itsemurhauhkailusta_tai_yrityksesta: Option<String>,
     /// Kieltojen tai sopimusten rikkominen (sv: Att bryta mot förbud eller avtal)
     ///
@@ -1040,7 +1747,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot kieltojen tai sopimusten rikkomisesta (sv: Tilläggsuppgifter om brott mot förbud eller avtal)
     ///
     /// JSON `lisatiedot_kieltojen_tai_sopimusten_rikkomisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_kieltojen_tai_sopimusten_rikkomisesta: Option<String>,
     /// Väkivaltahistoria (sv: Våldsanamnes)
     ///
@@ -1051,7 +1757,6 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Lisätiedot väkivaltahistoriasta ja ongelmista poliisin kanssa (sv: Tilläggsuppgifter om våldsanamnes och problem med polisen)
     ///
     /// JSON `lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa: Option<String>,
     /// Kyllä-vastaukset yhteensä (sv: Ja-svar sammanlagt)
     ///
@@ -1060,49 +1765,40 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// Ammattilaisen harkittavaksi (sv: Den yrkesutbildade personens överväganden)
     ///
     /// JSON `ammattilaisen_harkittavaksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattilaisen_harkittavaksi: Option<AmmattilaisenHarkittavaksiXD919A1B6>,
     /// MARAKiin ohjaaminen (sv: Hänvisning till MARAK)
     ///
     /// JSON `marakiin_ohjaaminen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marakiin_ohjaaminen: Option<bool>,
     /// Perustelut (sv: Motiveringar)
     ///
     /// JSON `perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut: Option<String>,
     /// Arvioi kohdistuuko perheen lapsiin riskiä (sv: Bedöm om familjens barn utsätts för risker)
     ///
     /// JSON `arvioi_kohdistuuko_perheen_lapsiin_riskia`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioi_kohdistuuko_perheen_lapsiin_riskia: Option<
         ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69,
     >,
     /// Jakelu (sv: Distribution)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Tilläggsuppgifter)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -1111,6 +1807,7 @@ pub struct VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
 }
 impl VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasXF5869742,
         fyysiset_vammat: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
@@ -1207,4 +1904,489 @@ impl VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
             laatija,
         }
     }
+    /// Set `palvelutehtava` (builder).
+    #[inline]
+    pub fn with_palvelutehtava(
+        mut self,
+        value: sosmeta_types::Coded<PalvelutehtavaX4EFB8EFA>,
+    ) -> Self {
+        self.palvelutehtava = Some(value);
+        self
+    }
+    /// Set `kuvaus_vammoista` (builder).
+    #[inline]
+    pub fn with_kuvaus_vammoista(mut self, value: String) -> Self {
+        self.kuvaus_vammoista = Some(value);
+        self
+    }
+    /// Set `lisatiedot_pelon_kokemuksesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_pelon_kokemuksesta(mut self, value: String) -> Self {
+        self.lisatiedot_pelon_kokemuksesta = Some(value);
+        self
+    }
+    /// Set `kuvaus_pelosta` (builder).
+    #[inline]
+    pub fn with_kuvaus_pelosta(mut self, value: String) -> Self {
+        self.kuvaus_pelosta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_eristamisen_kokemuksista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_eristamisen_kokemuksista(mut self, value: String) -> Self {
+        self.lisatiedot_eristamisen_kokemuksista = Some(value);
+        self
+    }
+    /// Set `lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lisatiedot_erosta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_erosta(mut self, value: String) -> Self {
+        self.lisatiedot_erosta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin` (builder).
+    #[inline]
+    pub fn with_lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin = Some(value);
+        self
+    }
+    /// Set `lisatiedot_yhteydenotoista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_yhteydenotoista(mut self, value: String) -> Self {
+        self.lisatiedot_yhteydenotoista = Some(value);
+        self
+    }
+    /// Set `lisatiedot_raskaudesta_tai_lapsen_saamisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_raskaudesta_tai_lapsen_saamisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_raskaudesta_tai_lapsen_saamisesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_vakivallan_toistumisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_vakivallan_toistumisesta(mut self, value: String) -> Self {
+        self.lisatiedot_vakivallan_toistumisesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_vakivallan_pahentumisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_vakivallan_pahentumisesta(mut self, value: String) -> Self {
+        self.lisatiedot_vakivallan_pahentumisesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa` (builder).
+    #[inline]
+    pub fn with_lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lisatiedot_uhkauksista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_uhkauksista(mut self, value: String) -> Self {
+        self.lisatiedot_uhkauksista = Some(value);
+        self
+    }
+    /// Set `lisatiedot_kuristamis__tukehduttamis__tai_hukuttamisyrityksista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_kuristamis_tukehduttamis_tai_hukuttamisyrityksista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_kuristamis_tukehduttamis_tai_hukuttamisyrityksista = Some(value);
+        self
+    }
+    /// Set `lisatiedot_seksuaalisesta_vakivallasta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_seksuaalisesta_vakivallasta(mut self, value: String) -> Self {
+        self.lisatiedot_seksuaalisesta_vakivallasta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat` (builder).
+    #[inline]
+    pub fn with_lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lisatiedot_muiden_henkiloiden_satuttamisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_muiden_henkiloiden_satuttamisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_muiden_henkiloiden_satuttamisesta = Some(value);
+        self
+    }
+    /// Set `elaimiin_kohdistuva_vakivalta` (builder).
+    #[inline]
+    pub fn with_elaimiin_kohdistuva_vakivalta(
+        mut self,
+        value: sosmeta_types::Coded<FyysisetVammatX7EB96DF2>,
+    ) -> Self {
+        self.elaimiin_kohdistuva_vakivalta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_vakivallan_kohdistamisesta_elaimiin` (builder).
+    #[inline]
+    pub fn with_lisatiedot_vakivallan_kohdistamisesta_elaimiin(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_vakivallan_kohdistamisesta_elaimiin = Some(value);
+        self
+    }
+    /// Set `kuvaus_taloudellisesta_riippuvuudesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_taloudellisesta_riippuvuudesta(mut self, value: String) -> Self {
+        self.kuvaus_taloudellisesta_riippuvuudesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_paihde__ja_mielenterveysongelmista` (builder).
+    #[inline]
+    pub fn with_lisatiedot_paihde_ja_mielenterveysongelmista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_paihde_ja_mielenterveysongelmista = Some(value);
+        self
+    }
+    /// Set `lisatiedot_itsemurhauhkailusta_tai__yrityksesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_itsemurhauhkailusta_tai_yrityksesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_itsemurhauhkailusta_tai_yrityksesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_kieltojen_tai_sopimusten_rikkomisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_kieltojen_tai_sopimusten_rikkomisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_kieltojen_tai_sopimusten_rikkomisesta = Some(value);
+        self
+    }
+    /// Set `lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa` (builder).
+    #[inline]
+    pub fn with_lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa = Some(value);
+        self
+    }
+    /// Set `ammattilaisen_harkittavaksi` (builder).
+    #[inline]
+    pub fn with_ammattilaisen_harkittavaksi(
+        mut self,
+        value: AmmattilaisenHarkittavaksiXD919A1B6,
+    ) -> Self {
+        self.ammattilaisen_harkittavaksi = Some(value);
+        self
+    }
+    /// Set `marakiin_ohjaaminen` (builder).
+    #[inline]
+    pub fn with_marakiin_ohjaaminen(mut self, value: bool) -> Self {
+        self.marakiin_ohjaaminen = Some(value);
+        self
+    }
+    /// Set `perustelut` (builder).
+    #[inline]
+    pub fn with_perustelut(mut self, value: String) -> Self {
+        self.perustelut = Some(value);
+        self
+    }
+    /// Set `arvioi_kohdistuuko_perheen_lapsiin_riskia` (builder).
+    #[inline]
+    pub fn with_arvioi_kohdistuuko_perheen_lapsiin_riskia(
+        mut self,
+        value: ArvioiKohdistuukoPerheenLapsiinRiskiaX5B4D0C69,
+    ) -> Self {
+        self.arvioi_kohdistuuko_perheen_lapsiin_riskia = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VakavanParisuhdevakivallanRiskiarvioX9FC66B75 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "palvelutehtava",
+        "fyysiset_vammat",
+        "kuvaus_vammoista",
+        "pelon_kokemus",
+        "lisatiedot_pelon_kokemuksesta",
+        "pelko",
+        "kuvaus_pelosta",
+        "eristaminen",
+        "lisatiedot_eristamisen_kokemuksista",
+        "henkinen_vakivalta",
+        "lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista",
+        "ero",
+        "lisatiedot_erosta",
+        "yhteydenpito_lapsiin",
+        "lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin",
+        "yhteydenotot",
+        "lisatiedot_yhteydenotoista",
+        "raskaus",
+        "lisatiedot_raskaudesta_tai_lapsen_saamisesta",
+        "vakivallan_toistuvuus",
+        "lisatiedot_vakivallan_toistumisesta",
+        "vakivallan_koventuminen",
+        "lisatiedot_vakivallan_pahentumisesta",
+        "kontrollointi_ja_mustasukkaisuus",
+        "lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta",
+        "vahingoittaminen_aseella_tai_muulla_esineella",
+        "lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa",
+        "tappamisella_uhkaaminen",
+        "lisatiedot_uhkauksista",
+        "kuristaminen",
+        "lisatiedot_kuristamis__tukehduttamis__tai_hukuttamisyrityksista",
+        "seksuaalivakivalta",
+        "lisatiedot_seksuaalisesta_vakivallasta",
+        "muu_vakivallan_tekija",
+        "lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat",
+        "vakivalta_muita_kohtaan",
+        "lisatiedot_muiden_henkiloiden_satuttamisesta",
+        "elaimiin_kohdistuva_vakivalta",
+        "lisatiedot_vakivallan_kohdistamisesta_elaimiin",
+        "taloudellinen_vakivalta",
+        "kuvaus_taloudellisesta_riippuvuudesta",
+        "paihde__tai_mielenterveysongelma",
+        "lisatiedot_paihde__ja_mielenterveysongelmista",
+        "itsemurha",
+        "lisatiedot_itsemurhauhkailusta_tai__yrityksesta",
+        "kieltojen_tai_sopimusten_rikkominen",
+        "lisatiedot_kieltojen_tai_sopimusten_rikkomisesta",
+        "vakivaltahistoria",
+        "lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa",
+        "kylla_vastaukset_yhteensa",
+        "ammattilaisen_harkittavaksi",
+        "marakiin_ohjaaminen",
+        "perustelut",
+        "arvioi_kohdistuuko_perheen_lapsiin_riskia",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            palvelutehtava: f.opt(1usize)?,
+            fyysiset_vammat: f.req(2usize)?,
+            kuvaus_vammoista: f.opt(3usize)?,
+            pelon_kokemus: f.req(4usize)?,
+            lisatiedot_pelon_kokemuksesta: f.opt(5usize)?,
+            pelko: f.req(6usize)?,
+            kuvaus_pelosta: f.opt(7usize)?,
+            eristaminen: f.req(8usize)?,
+            lisatiedot_eristamisen_kokemuksista: f.opt(9usize)?,
+            henkinen_vakivalta: f.req(10usize)?,
+            lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista: f
+                .opt(11usize)?,
+            ero: f.req(12usize)?,
+            lisatiedot_erosta: f.opt(13usize)?,
+            yhteydenpito_lapsiin: f.req(14usize)?,
+            lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin: f.opt(15usize)?,
+            yhteydenotot: f.req(16usize)?,
+            lisatiedot_yhteydenotoista: f.opt(17usize)?,
+            raskaus: f.req(18usize)?,
+            lisatiedot_raskaudesta_tai_lapsen_saamisesta: f.opt(19usize)?,
+            vakivallan_toistuvuus: f.req(20usize)?,
+            lisatiedot_vakivallan_toistumisesta: f.opt(21usize)?,
+            vakivallan_koventuminen: f.req(22usize)?,
+            lisatiedot_vakivallan_pahentumisesta: f.opt(23usize)?,
+            kontrollointi_ja_mustasukkaisuus: f.req(24usize)?,
+            lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta: f.opt(25usize)?,
+            vahingoittaminen_aseella_tai_muulla_esineella: f.req(26usize)?,
+            lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa: f
+                .opt(27usize)?,
+            tappamisella_uhkaaminen: f.req(28usize)?,
+            lisatiedot_uhkauksista: f.opt(29usize)?,
+            kuristaminen: f.req(30usize)?,
+            lisatiedot_kuristamis_tukehduttamis_tai_hukuttamisyrityksista: f
+                .opt(31usize)?,
+            seksuaalivakivalta: f.req(32usize)?,
+            lisatiedot_seksuaalisesta_vakivallasta: f.opt(33usize)?,
+            muu_vakivallan_tekija: f.req(34usize)?,
+            lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat: f
+                .opt(35usize)?,
+            vakivalta_muita_kohtaan: f.req(36usize)?,
+            lisatiedot_muiden_henkiloiden_satuttamisesta: f.opt(37usize)?,
+            elaimiin_kohdistuva_vakivalta: f.opt(38usize)?,
+            lisatiedot_vakivallan_kohdistamisesta_elaimiin: f.opt(39usize)?,
+            taloudellinen_vakivalta: f.req(40usize)?,
+            kuvaus_taloudellisesta_riippuvuudesta: f.opt(41usize)?,
+            paihde_tai_mielenterveysongelma: f.req(42usize)?,
+            lisatiedot_paihde_ja_mielenterveysongelmista: f.opt(43usize)?,
+            itsemurha: f.req(44usize)?,
+            lisatiedot_itsemurhauhkailusta_tai_yrityksesta: f.opt(45usize)?,
+            kieltojen_tai_sopimusten_rikkominen: f.req(46usize)?,
+            lisatiedot_kieltojen_tai_sopimusten_rikkomisesta: f.opt(47usize)?,
+            vakivaltahistoria: f.req(48usize)?,
+            lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa: f
+                .opt(49usize)?,
+            kylla_vastaukset_yhteensa: f.req(50usize)?,
+            ammattilaisen_harkittavaksi: f.opt(51usize)?,
+            marakiin_ohjaaminen: f.opt(52usize)?,
+            perustelut: f.opt(53usize)?,
+            arvioi_kohdistuuko_perheen_lapsiin_riskia: f.opt(54usize)?,
+            jakelu: f.opt(55usize)?,
+            lisatiedot: f.opt(56usize)?,
+            lakiselostus: f.opt(57usize)?,
+            liiteluettelo: f.opt(58usize)?,
+            paivamaara: f.opt(59usize)?,
+            laatija: f.req(60usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.palvelutehtava);
+        w.req(2usize, &self.fyysiset_vammat);
+        w.opt(3usize, &self.kuvaus_vammoista);
+        w.req(4usize, &self.pelon_kokemus);
+        w.opt(5usize, &self.lisatiedot_pelon_kokemuksesta);
+        w.req(6usize, &self.pelko);
+        w.opt(7usize, &self.kuvaus_pelosta);
+        w.req(8usize, &self.eristaminen);
+        w.opt(9usize, &self.lisatiedot_eristamisen_kokemuksista);
+        w.req(10usize, &self.henkinen_vakivalta);
+        w.opt(
+            11usize,
+            &self.lisatiedot_masennuksen_kokemuksesta_ja_itsetuhoisista_ajatuksista,
+        );
+        w.req(12usize, &self.ero);
+        w.opt(13usize, &self.lisatiedot_erosta);
+        w.req(14usize, &self.yhteydenpito_lapsiin);
+        w.opt(15usize, &self.lisatiedot_kiistoista_jotka_koskevat_yhteydenpitoa_lapsiin);
+        w.req(16usize, &self.yhteydenotot);
+        w.opt(17usize, &self.lisatiedot_yhteydenotoista);
+        w.req(18usize, &self.raskaus);
+        w.opt(19usize, &self.lisatiedot_raskaudesta_tai_lapsen_saamisesta);
+        w.req(20usize, &self.vakivallan_toistuvuus);
+        w.opt(21usize, &self.lisatiedot_vakivallan_toistumisesta);
+        w.req(22usize, &self.vakivallan_koventuminen);
+        w.opt(23usize, &self.lisatiedot_vakivallan_pahentumisesta);
+        w.req(24usize, &self.kontrollointi_ja_mustasukkaisuus);
+        w.opt(25usize, &self.lisatiedot_kontrolloinnista_ja_mustasukkaisuudesta);
+        w.req(26usize, &self.vahingoittaminen_aseella_tai_muulla_esineella);
+        w.opt(
+            27usize,
+            &self
+                .lisatiedot_tilanteista_joissa_on_kaytetty_asetta_tai_muuta_esinetta_vahingoittamistarkoituksessa,
+        );
+        w.req(28usize, &self.tappamisella_uhkaaminen);
+        w.opt(29usize, &self.lisatiedot_uhkauksista);
+        w.req(30usize, &self.kuristaminen);
+        w.opt(
+            31usize,
+            &self.lisatiedot_kuristamis_tukehduttamis_tai_hukuttamisyrityksista,
+        );
+        w.req(32usize, &self.seksuaalivakivalta);
+        w.opt(33usize, &self.lisatiedot_seksuaalisesta_vakivallasta);
+        w.req(34usize, &self.muu_vakivallan_tekija);
+        w.opt(
+            35usize,
+            &self.lisatiedot_muista_henkiloista_jotka_ovat_uhkailleet_tai_joita_pelkaat,
+        );
+        w.req(36usize, &self.vakivalta_muita_kohtaan);
+        w.opt(37usize, &self.lisatiedot_muiden_henkiloiden_satuttamisesta);
+        w.opt(38usize, &self.elaimiin_kohdistuva_vakivalta);
+        w.opt(39usize, &self.lisatiedot_vakivallan_kohdistamisesta_elaimiin);
+        w.req(40usize, &self.taloudellinen_vakivalta);
+        w.opt(41usize, &self.kuvaus_taloudellisesta_riippuvuudesta);
+        w.req(42usize, &self.paihde_tai_mielenterveysongelma);
+        w.opt(43usize, &self.lisatiedot_paihde_ja_mielenterveysongelmista);
+        w.req(44usize, &self.itsemurha);
+        w.opt(45usize, &self.lisatiedot_itsemurhauhkailusta_tai_yrityksesta);
+        w.req(46usize, &self.kieltojen_tai_sopimusten_rikkominen);
+        w.opt(47usize, &self.lisatiedot_kieltojen_tai_sopimusten_rikkomisesta);
+        w.req(48usize, &self.vakivaltahistoria);
+        w.opt(
+            49usize,
+            &self.lisatiedot_vakivaltahistoriasta_ja_ongelmista_poliisin_kanssa,
+        );
+        w.req(50usize, &self.kylla_vastaukset_yhteensa);
+        w.opt(51usize, &self.ammattilaisen_harkittavaksi);
+        w.opt(52usize, &self.marakiin_ohjaaminen);
+        w.opt(53usize, &self.perustelut);
+        w.opt(54usize, &self.arvioi_kohdistuuko_perheen_lapsiin_riskia);
+        w.opt(55usize, &self.jakelu);
+        w.opt(56usize, &self.lisatiedot);
+        w.opt(57usize, &self.lakiselostus);
+        w.opt(58usize, &self.liiteluettelo);
+        w.opt(59usize, &self.paivamaara);
+        w.req(60usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VakavanParisuhdevakivallanRiskiarvioX9FC66B75);

@@ -21,25 +21,22 @@ sosmeta_types::code_list!(
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `c3dd1b2bc992a3f0`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXC3DD1B2B {
     /// Osoite (sv: Adress)
     ///
     /// JSON `osoite`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<Vec<OsoiteXE9FA3AAD>>,
     /// Tilapäinen osoite (sv: Tillfällig adress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tilapainen_osoite: Option<OsoiteXE9FA3AAD>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
 }
 impl YhteystiedotXC3DD1B2B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
@@ -47,14 +44,53 @@ impl YhteystiedotXC3DD1B2B {
             puhelinnumero: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: Vec<OsoiteXE9FA3AAD>) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `tilapainen_osoite` (builder).
+    #[inline]
+    pub fn with_tilapainen_osoite(mut self, value: OsoiteXE9FA3AAD) -> Self {
+        self.tilapainen_osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotXC3DD1B2B {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "tilapainen_osoite",
+        "puhelinnumero",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            tilapainen_osoite: f.opt(1usize)?,
+            puhelinnumero: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.tilapainen_osoite);
+        w.opt(2usize, &self.puhelinnumero);
+    }
+}
+sosmeta_types::record!(YhteystiedotXC3DD1B2B);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: pakollinen.
 ///
 /// Shape `41e0b0e3cce64f5a`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX41E0B0E3 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -71,14 +107,13 @@ pub struct AsiakasX41E0B0E3 {
     /// Turvakielto (sv: Spärrmarkering)
     ///
     /// JSON `turvakielto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turvakielto: Option<bool>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC3DD1B2B>,
 }
 impl AsiakasX41E0B0E3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -92,12 +127,51 @@ impl AsiakasX41E0B0E3 {
             yhteystiedot: None,
         }
     }
+    /// Set `turvakielto` (builder).
+    #[inline]
+    pub fn with_turvakielto(mut self, value: bool) -> Self {
+        self.turvakielto = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC3DD1B2B) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX41E0B0E3 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "turvakielto",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            turvakielto: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.turvakielto);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX41E0B0E3);
 /// Hakija (sv: Klient)
 ///
 /// Shape `9aa3cc150dfb6cd1`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakijaX9AA3CC15 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -110,24 +184,21 @@ pub struct HakijaX9AA3CC15 {
     /// Tehtävänimike (sv: Uppgiftsbeteckning)
     ///
     /// JSON `tehtavanimike`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tehtavanimike: Option<String>,
     /// Organisaatio (sv: Organisation)
     ///
     /// JSON `organisaatio`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl HakijaX9AA3CC15 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -141,14 +212,68 @@ impl HakijaX9AA3CC15 {
             kuvaus: None,
         }
     }
+    /// Set `tehtavanimike` (builder).
+    #[inline]
+    pub fn with_tehtavanimike(mut self, value: String) -> Self {
+        self.tehtavanimike = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: String) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HakijaX9AA3CC15 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "tehtavanimike",
+        "organisaatio",
+        "yhteystiedot",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            tehtavanimike: f.opt(2usize)?,
+            organisaatio: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+            kuvaus: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.tehtavanimike);
+        w.opt(3usize, &self.organisaatio);
+        w.opt(4usize, &self.yhteystiedot);
+        w.opt(5usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(HakijaX9AA3CC15);
 /// Hakemus (sv: Ansökan)
 ///
 /// JSON `hakemus`: pakollinen.
 ///
 /// Shape `1e0beca2bf0ec8be`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakemusX1E0BECA2 {
     /// Perustelu (sv: Motiveringar)
     ///
@@ -157,15 +282,27 @@ pub struct HakemusX1E0BECA2 {
 }
 impl HakemusX1E0BECA2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(perustelu: sosmeta_types::NonEmptyString) -> Self {
         Self { perustelu }
     }
 }
+impl sosmeta_types::record::Record for HakemusX1E0BECA2 {
+    const KEYS: &'static [&'static str] = &["perustelu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { perustelu: f.req(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.perustelu);
+    }
+}
+sosmeta_types::record!(HakemusX1E0BECA2);
 /// Hakemus erityishuoltoon (sv: Ansökan om specialomsorger)
 ///
 /// Shape `b223ab645cabf644`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakemusErityishuoltoonXB223AB64 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -182,7 +319,6 @@ pub struct HakemusErityishuoltoonXB223AB64 {
     /// JSON `asiakas`: pakollinen.
     pub asiakas: AsiakasX41E0B0E3,
     /// Hakija (sv: Klient)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija: Option<HakijaX9AA3CC15>,
     /// Hakemus (sv: Ansökan)
     ///
@@ -191,17 +327,14 @@ pub struct HakemusErityishuoltoonXB223AB64 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -210,6 +343,7 @@ pub struct HakemusErityishuoltoonXB223AB64 {
 }
 impl HakemusErityishuoltoonXB223AB64 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         hakemus_koskee: sosmeta_types::Coded<HakemusKoskeeXF0B3CDDB>,
@@ -229,67 +363,152 @@ impl HakemusErityishuoltoonXB223AB64 {
             allekirjoitus,
         }
     }
+    /// Set `hakija` (builder).
+    #[inline]
+    pub fn with_hakija(mut self, value: HakijaX9AA3CC15) -> Self {
+        self.hakija = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HakemusErityishuoltoonXB223AB64 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "hakemus_koskee",
+        "asiakas",
+        "hakija",
+        "hakemus",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            hakemus_koskee: f.req(1usize)?,
+            asiakas: f.req(2usize)?,
+            hakija: f.opt(3usize)?,
+            hakemus: f.req(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            allekirjoitus: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.hakemus_koskee);
+        w.req(2usize, &self.asiakas);
+        w.opt(3usize, &self.hakija);
+        w.req(4usize, &self.hakemus);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(HakemusErityishuoltoonXB223AB64);
 /// Hakija (sv: Sökande)
 ///
 /// Shape `aea9cc70958e19c8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakijaXAEA9CC70 {
     /// Henkilö (sv: Person)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo: Option<HakijaX9AA3CC15>,
     /// Organisaatio (sv: Organisation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<OrganisaatioX851801E5>,
 }
 impl HakijaXAEA9CC70 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilo: None,
             organisaatio: None,
         }
     }
+    /// Set `henkilo` (builder).
+    #[inline]
+    pub fn with_henkilo(mut self, value: HakijaX9AA3CC15) -> Self {
+        self.henkilo = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(mut self, value: OrganisaatioX851801E5) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HakijaXAEA9CC70 {
+    const KEYS: &'static [&'static str] = &["henkilo", "organisaatio"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilo: f.opt(0usize)?,
+            organisaatio: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilo);
+        w.opt(1usize, &self.organisaatio);
+    }
+}
+sosmeta_types::record!(HakijaXAEA9CC70);
 /// Allekirjoitus (sv: Underskrift)
 ///
 /// Shape `e2633db2a1c26025`, shared by 12 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllekirjoitusXE2633DB2 {
     /// Paikka (sv: Plats)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
     /// Ajankohta (sv: Tidpunkt)
     ///
     /// JSON `ajankohta`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajankohta: Option<sosmeta_types::Instant>,
     /// Allekirjoituksen tyyppi (sv: Typ av underskrift)
     ///
     /// JSON `allekirjoituksen_tyyppi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: eArkisto - Allekirjoitus 1.2.246.537.5.40161, `urn:oid:1.2.246.537.5.40161`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoituksen_tyyppi: Option<
         sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
     >,
     /// Allekirjoitus (sv: Underskrift)
     ///
     /// JSON `allekirjoitus`: esitystapa Allekirjoitus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<String>,
     /// Nimi (sv: Namn)
     ///
     /// JSON `nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nimi: Option<String>,
 }
 impl AllekirjoitusXE2633DB2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paikka: None,
@@ -299,12 +518,72 @@ impl AllekirjoitusXE2633DB2 {
             nimi: None,
         }
     }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
+    /// Set `ajankohta` (builder).
+    #[inline]
+    pub fn with_ajankohta(mut self, value: sosmeta_types::Instant) -> Self {
+        self.ajankohta = Some(value);
+        self
+    }
+    /// Set `allekirjoituksen_tyyppi` (builder).
+    #[inline]
+    pub fn with_allekirjoituksen_tyyppi(
+        mut self,
+        value: sosmeta_types::Coded<AllekirjoituksenTyyppiX62FE844A>,
+    ) -> Self {
+        self.allekirjoituksen_tyyppi = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: String) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
+    /// Set `nimi` (builder).
+    #[inline]
+    pub fn with_nimi(mut self, value: String) -> Self {
+        self.nimi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AllekirjoitusXE2633DB2 {
+    const KEYS: &'static [&'static str] = &[
+        "paikka",
+        "ajankohta",
+        "allekirjoituksen_tyyppi",
+        "allekirjoitus",
+        "nimi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paikka: f.opt(0usize)?,
+            ajankohta: f.opt(1usize)?,
+            allekirjoituksen_tyyppi: f.opt(2usize)?,
+            allekirjoitus: f.opt(3usize)?,
+            nimi: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paikka);
+        w.opt(1usize, &self.ajankohta);
+        w.opt(2usize, &self.allekirjoituksen_tyyppi);
+        w.opt(3usize, &self.allekirjoitus);
+        w.opt(4usize, &self.nimi);
+    }
+}
+sosmeta_types::record!(AllekirjoitusXE2633DB2);
 /// Hakemus tahdosta riippumattomaan erityishuoltoon (sv: Ansökan om specialomsorger oberoende av personens vilja)
 ///
 /// Shape `d6c5c0439a01f6f9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -315,7 +594,6 @@ pub struct HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 {
     /// JSON `asiakas`: pakollinen.
     pub asiakas: AsiakasX41E0B0E3,
     /// Hakija (sv: Sökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakija: Option<HakijaXAEA9CC70>,
     /// Hakemus (sv: Ansökan)
     ///
@@ -324,24 +602,21 @@ pub struct HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: VastaanottajaX40E878D7,
         asiakas: AsiakasX41E0B0E3,
@@ -358,39 +633,131 @@ impl HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 {
             allekirjoitus: None,
         }
     }
+    /// Set `hakija` (builder).
+    #[inline]
+    pub fn with_hakija(mut self, value: HakijaXAEA9CC70) -> Self {
+        self.hakija = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "hakija",
+        "hakemus",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            hakija: f.opt(2usize)?,
+            hakemus: f.req(3usize)?,
+            lisatiedot: f.opt(4usize)?,
+            lakiselostus: f.opt(5usize)?,
+            paivamaara: f.opt(6usize)?,
+            allekirjoitus: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.hakija);
+        w.req(3usize, &self.hakemus);
+        w.opt(4usize, &self.lisatiedot);
+        w.opt(5usize, &self.lakiselostus);
+        w.opt(6usize, &self.paivamaara);
+        w.opt(7usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(HakemusTahdostaRiippumattomaanErityishuoltoonXD6C5C043);
 /// Vastaanottaja (sv: Mottagare)
 ///
 /// Shape `71241bb09f63c9fa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VastaanottajaX71241BB0 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
     /// JSON `organisaation_nimi`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaation_nimi: Option<String>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX450CAE7B>,
 }
 impl VastaanottajaX71241BB0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             organisaation_nimi: None,
             yhteystiedot: None,
         }
     }
+    /// Set `organisaation_nimi` (builder).
+    #[inline]
+    pub fn with_organisaation_nimi(mut self, value: String) -> Self {
+        self.organisaation_nimi = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX450CAE7B) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VastaanottajaX71241BB0 {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.opt(0usize)?,
+            yhteystiedot: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.organisaation_nimi);
+        w.opt(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(VastaanottajaX71241BB0);
 /// Ilmoitus aluehallintovirastolle asiakkaan sitomisesta (sv: Anmälan om fastbildning av klient till regionförvaltningsverket)
 ///
 /// Shape `41e38ae73601aff7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 {
     /// Vastaanottaja (sv: Mottagare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottaja: Option<VastaanottajaX71241BB0>,
     /// Asiakas (sv: Klient)
     ///
@@ -403,7 +770,6 @@ pub struct IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 {
     /// Sitomisen ajankohta (sv: Tidpunkt för fastbindningen)
     ///
     /// JSON `sitomisen_ajankohta`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sitomisen_ajankohta: Option<Vec<SitomisenAjankohtaXEEADB694>>,
     /// Sitomisesta päättänyt lääkäri (sv: Läkare som har beslutat om fastbindningen)
     ///
@@ -412,29 +778,25 @@ pub struct IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ilmoittaja (sv: Anmälare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ilmoittaja: Option<OmatyontekijaX121E01FD>,
 }
 impl IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         tiedot_sitomisesta: sosmeta_types::NonEmptyString,
@@ -453,31 +815,117 @@ impl IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 {
             ilmoittaja: None,
         }
     }
+    /// Set `vastaanottaja` (builder).
+    #[inline]
+    pub fn with_vastaanottaja(mut self, value: VastaanottajaX71241BB0) -> Self {
+        self.vastaanottaja = Some(value);
+        self
+    }
+    /// Set `sitomisen_ajankohta` (builder).
+    #[inline]
+    pub fn with_sitomisen_ajankohta(
+        mut self,
+        value: Vec<SitomisenAjankohtaXEEADB694>,
+    ) -> Self {
+        self.sitomisen_ajankohta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `ilmoittaja` (builder).
+    #[inline]
+    pub fn with_ilmoittaja(mut self, value: OmatyontekijaX121E01FD) -> Self {
+        self.ilmoittaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "tiedot_sitomisesta",
+        "sitomisen_ajankohta",
+        "sitomisesta_paattanyt_laakari",
+        "lisatiedot",
+        "lakiselostus",
+        "liiteluettelo",
+        "paivamaara",
+        "ilmoittaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.opt(0usize)?,
+            asiakas: f.req(1usize)?,
+            tiedot_sitomisesta: f.req(2usize)?,
+            sitomisen_ajankohta: f.opt(3usize)?,
+            sitomisesta_paattanyt_laakari: f.req(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            liiteluettelo: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            ilmoittaja: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.req(2usize, &self.tiedot_sitomisesta);
+        w.opt(3usize, &self.sitomisen_ajankohta);
+        w.req(4usize, &self.sitomisesta_paattanyt_laakari);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.liiteluettelo);
+        w.opt(8usize, &self.paivamaara);
+        w.opt(9usize, &self.ilmoittaja);
+    }
+}
+sosmeta_types::record!(IlmoitusAluehallintovirastolleAsiakkaanSitomisestaX41E38AE7);
 /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
 ///
 /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
 ///
 /// Shape `dbc04a1d1f56af59`, shared by 15 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuidenHenkiloidenKuuleminenXDBC04A1D {
     /// Kuultava (sv: Person som hörs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<KuultavaX33188A22>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl MuidenHenkiloidenKuuleminenXDBC04A1D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuultava: None,
@@ -485,15 +933,53 @@ impl MuidenHenkiloidenKuuleminenXDBC04A1D {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: KuultavaX33188A22) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuidenHenkiloidenKuuleminenXDBC04A1D {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.opt(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuultava);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(MuidenHenkiloidenKuuleminenXDBC04A1D);
 /// Lausunto tahdosta riippumattoman erityishuollon edellytyksistä (sv: Utlåtande om förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
 /// Shape `cd5b3e2541d9eb6d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 {
     /// Vastaanottaja (sv: Mottagare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottaja: Option<VastaanottajaXB994E8F6>,
     /// Asiakas (sv: Klient)
     ///
@@ -502,15 +988,12 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Tutkimuksen kesto (sv: Undersökningens längd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimuksen_kesto: Option<VoimassaoloXBA0F7664>,
     /// Menetelmät (sv: Metoder)
     ///
     /// JSON `menetelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmat: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
     ///
@@ -519,33 +1002,29 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 {
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
     /// JSON `laatija`: toistuva, pakollinen.
     pub laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         asiakkaan_kuuleminen: AsiakkaanKuuleminenXF55C3D35,
@@ -566,15 +1045,122 @@ impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 {
             allekirjoitus: None,
         }
     }
+    /// Set `vastaanottaja` (builder).
+    #[inline]
+    pub fn with_vastaanottaja(mut self, value: VastaanottajaXB994E8F6) -> Self {
+        self.vastaanottaja = Some(value);
+        self
+    }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `tutkimuksen_kesto` (builder).
+    #[inline]
+    pub fn with_tutkimuksen_kesto(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.tutkimuksen_kesto = Some(value);
+        self
+    }
+    /// Set `menetelmat` (builder).
+    #[inline]
+    pub fn with_menetelmat(mut self, value: String) -> Self {
+        self.menetelmat = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "asiasisalto",
+        "tutkimuksen_kesto",
+        "menetelmat",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.opt(0usize)?,
+            asiakas: f.req(1usize)?,
+            asiasisalto: f.opt(2usize)?,
+            tutkimuksen_kesto: f.opt(3usize)?,
+            menetelmat: f.opt(4usize)?,
+            asiakkaan_kuuleminen: f.req(5usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(6usize)?,
+            lisatiedot: f.opt(7usize)?,
+            lakiselostus: f.opt(8usize)?,
+            paivamaara: f.opt(9usize)?,
+            laatija: f.req(10usize)?,
+            allekirjoitus: f.opt(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.asiasisalto);
+        w.opt(3usize, &self.tutkimuksen_kesto);
+        w.opt(4usize, &self.menetelmat);
+        w.req(5usize, &self.asiakkaan_kuuleminen);
+        w.opt(6usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(7usize, &self.lisatiedot);
+        w.opt(8usize, &self.lakiselostus);
+        w.opt(9usize, &self.paivamaara);
+        w.req(10usize, &self.laatija);
+        w.opt(11usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXCD5B3E25
+);
 /// Lausunto tahdosta riippumattoman erityishuollon edellytyksistä (sv: Utlåtande om förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
 /// Shape `fe6ad2eda4c38daa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED {
     /// Vastaanottaja (sv: Mottagare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vastaanottaja: Option<VastaanottajaXB994E8F6>,
     /// Asiakas (sv: Klient)
     ///
@@ -583,15 +1169,12 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED {
     /// Asiasisältö (sv: Sakinnehåll)
     ///
     /// JSON `asiasisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiasisalto: Option<String>,
     /// Tutkimuksen kesto (sv: Undersökningens längd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimuksen_kesto: Option<VoimassaoloXBA0F7664>,
     /// Menetelmät (sv: Metoder)
     ///
     /// JSON `menetelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menetelmat: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
     ///
@@ -600,22 +1183,18 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED {
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -628,6 +1207,7 @@ pub struct LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED {
 }
 impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         asiakkaan_kuuleminen: AsiakkaanKuuleminenXF55C3D35,
@@ -649,37 +1229,135 @@ impl LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED {
             allekirjoitus,
         }
     }
+    /// Set `vastaanottaja` (builder).
+    #[inline]
+    pub fn with_vastaanottaja(mut self, value: VastaanottajaXB994E8F6) -> Self {
+        self.vastaanottaja = Some(value);
+        self
+    }
+    /// Set `asiasisalto` (builder).
+    #[inline]
+    pub fn with_asiasisalto(mut self, value: String) -> Self {
+        self.asiasisalto = Some(value);
+        self
+    }
+    /// Set `tutkimuksen_kesto` (builder).
+    #[inline]
+    pub fn with_tutkimuksen_kesto(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.tutkimuksen_kesto = Some(value);
+        self
+    }
+    /// Set `menetelmat` (builder).
+    #[inline]
+    pub fn with_menetelmat(mut self, value: String) -> Self {
+        self.menetelmat = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "asiasisalto",
+        "tutkimuksen_kesto",
+        "menetelmat",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.opt(0usize)?,
+            asiakas: f.req(1usize)?,
+            asiasisalto: f.opt(2usize)?,
+            tutkimuksen_kesto: f.opt(3usize)?,
+            menetelmat: f.opt(4usize)?,
+            asiakkaan_kuuleminen: f.req(5usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(6usize)?,
+            lisatiedot: f.opt(7usize)?,
+            lakiselostus: f.opt(8usize)?,
+            paivamaara: f.opt(9usize)?,
+            laatija: f.req(10usize)?,
+            allekirjoitus: f.req(11usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.asiasisalto);
+        w.opt(3usize, &self.tutkimuksen_kesto);
+        w.opt(4usize, &self.menetelmat);
+        w.req(5usize, &self.asiakkaan_kuuleminen);
+        w.opt(6usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(7usize, &self.lisatiedot);
+        w.opt(8usize, &self.lakiselostus);
+        w.opt(9usize, &self.paivamaara);
+        w.req(10usize, &self.laatija);
+        w.req(11usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    LausuntoTahdostaRiippumattomanErityishuollonEdellytyksistaXFE6AD2ED
+);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `b11ca4a5584027b4`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusXB11CA4A5 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen ratkaisijan koulutus (sv: Utbildning hos personen som fattat beslut om begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_ratkaisijan_koulutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_ratkaisijan_koulutus: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<KuuleminenX788F3DD9>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
 }
 impl RajoitusXB11CA4A5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -689,19 +1367,84 @@ impl RajoitusXB11CA4A5 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_ratkaisija` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_ratkaisija(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_ratkaisija = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_ratkaisijan_koulutus` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_ratkaisijan_koulutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.rajoitustoimenpiteen_ratkaisijan_koulutus = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(mut self, value: KuuleminenX788F3DD9) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusXB11CA4A5 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "rajoitustoimenpiteen_ratkaisija",
+        "rajoitustoimenpiteen_ratkaisijan_koulutus",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            rajoitustoimenpiteen_ratkaisija: f.opt(1usize)?,
+            rajoitustoimenpiteen_ratkaisijan_koulutus: f.opt(2usize)?,
+            asiakkaan_kuuleminen: f.opt(3usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.rajoitustoimenpiteen_ratkaisija);
+        w.opt(2usize, &self.rajoitustoimenpiteen_ratkaisijan_koulutus);
+        w.opt(3usize, &self.asiakkaan_kuuleminen);
+        w.opt(4usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusXB11CA4A5);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `2c6d169657431ca9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX2C6D1696 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -712,21 +1455,18 @@ pub struct PaatosX2C6D1696 {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusXB11CA4A5>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -737,11 +1477,11 @@ pub struct PaatosX2C6D1696 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX2C6D1696 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -762,12 +1502,90 @@ impl PaatosX2C6D1696 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusXB11CA4A5) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX2C6D1696 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            paatoksentekija: f.req(7usize)?,
+            lisatietojen_antaja: f.req(8usize)?,
+            muutoksenhaku: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(7usize, &self.paatoksentekija);
+        w.req(8usize, &self.lisatietojen_antaja);
+        w.opt(9usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX2C6D1696);
 /// Päätös aineiden tai esineiden haltuunotosta kehitysvammaisten erityishuollossa (sv: Beslut om omhändertagande av ämnen och föremål inom specialomsorger om personer med utvecklingsstörning)
 ///
 /// Shape `62403e78f1c7f8b9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX62403E78 {
     /// Asiakas (sv: Klient)
     ///
@@ -778,7 +1596,6 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollo
     /// JSON `yksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -787,14 +1604,13 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollo
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX62403E78 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakas: AsiakasX8434043B, paatos: PaatosX2C6D1696) -> Self {
         Self {
             asiakas,
@@ -804,36 +1620,84 @@ impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX62
             allekirjoitus: None,
         }
     }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX62403E78 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yksikko",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yksikko: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.yksikko);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.opt(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX62403E78
+);
 /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
 ///
 /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
 ///
 /// Shape `3846e5ff40d03294`, shared by 7 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuidenHenkiloidenKuuleminenX3846E5FF {
     /// Kuultava (sv: Person som hörs)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<KuultavaX33188A22>,
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Mielipide (sv: Åsikt)
     ///
     /// JSON `mielipide`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mielipide: Option<String>,
     /// Syyt selvittämättä jättämiselle (sv: Orsaker till att detta lämnats outrett)
     ///
     /// JSON `syyt_selvittamatta_jattamiselle`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syyt_selvittamatta_jattamiselle: Option<String>,
 }
 impl MuidenHenkiloidenKuuleminenX3846E5FF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuultava: None,
@@ -842,37 +1706,81 @@ impl MuidenHenkiloidenKuuleminenX3846E5FF {
             syyt_selvittamatta_jattamiselle: None,
         }
     }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: KuultavaX33188A22) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `mielipide` (builder).
+    #[inline]
+    pub fn with_mielipide(mut self, value: String) -> Self {
+        self.mielipide = Some(value);
+        self
+    }
+    /// Set `syyt_selvittamatta_jattamiselle` (builder).
+    #[inline]
+    pub fn with_syyt_selvittamatta_jattamiselle(mut self, value: String) -> Self {
+        self.syyt_selvittamatta_jattamiselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MuidenHenkiloidenKuuleminenX3846E5FF {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava",
+        "suoritettu",
+        "mielipide",
+        "syyt_selvittamatta_jattamiselle",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava: f.opt(0usize)?,
+            suoritettu: f.opt(1usize)?,
+            mielipide: f.opt(2usize)?,
+            syyt_selvittamatta_jattamiselle: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuultava);
+        w.opt(1usize, &self.suoritettu);
+        w.opt(2usize, &self.mielipide);
+        w.opt(3usize, &self.syyt_selvittamatta_jattamiselle);
+    }
+}
+sosmeta_types::record!(MuidenHenkiloidenKuuleminenX3846E5FF);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `455ded28cd8bff77`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX455DED28 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen ratkaisijan koulutus (sv: Utbildning hos personen som fattat beslut om begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_ratkaisijan_koulutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_ratkaisijan_koulutus: Option<String>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX57FBC462>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX3846E5FF>>,
 }
 impl RajoitusX455DED28 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -882,19 +1790,87 @@ impl RajoitusX455DED28 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_ratkaisija` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_ratkaisija(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_ratkaisija = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_ratkaisijan_koulutus` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_ratkaisijan_koulutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.rajoitustoimenpiteen_ratkaisijan_koulutus = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX57FBC462,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX3846E5FF>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX455DED28 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "rajoitustoimenpiteen_ratkaisija",
+        "rajoitustoimenpiteen_ratkaisijan_koulutus",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            rajoitustoimenpiteen_ratkaisija: f.opt(1usize)?,
+            rajoitustoimenpiteen_ratkaisijan_koulutus: f.opt(2usize)?,
+            asiakkaan_kuuleminen: f.opt(3usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.rajoitustoimenpiteen_ratkaisija);
+        w.opt(2usize, &self.rajoitustoimenpiteen_ratkaisijan_koulutus);
+        w.opt(3usize, &self.asiakkaan_kuuleminen);
+        w.opt(4usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX455DED28);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `28bd5c2b61247a49`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX28BD5C2B {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -905,21 +1881,18 @@ pub struct PaatosX28BD5C2B {
     /// JSON `ratkaisu_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX455DED28>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -930,11 +1903,11 @@ pub struct PaatosX28BD5C2B {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX28BD5C2B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisu_ja_perustelut: sosmeta_types::NonEmptyString,
@@ -955,12 +1928,90 @@ impl PaatosX28BD5C2B {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX455DED28) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX28BD5C2B {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "paatospaivamaara",
+        "ratkaisu_ja_perustelut",
+        "rajoitus",
+        "ratkaisun_lakiperuste",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            paatospaivamaara: f.req(1usize)?,
+            ratkaisu_ja_perustelut: f.req(2usize)?,
+            rajoitus: f.opt(3usize)?,
+            ratkaisun_lakiperuste: f.req(4usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(5usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(6usize)?,
+            paatoksentekija: f.req(7usize)?,
+            lisatietojen_antaja: f.req(8usize)?,
+            muutoksenhaku: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.req(1usize, &self.paatospaivamaara);
+        w.req(2usize, &self.ratkaisu_ja_perustelut);
+        w.opt(3usize, &self.rajoitus);
+        w.req(4usize, &self.ratkaisun_lakiperuste);
+        w.opt(5usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(6usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(7usize, &self.paatoksentekija);
+        w.req(8usize, &self.lisatietojen_antaja);
+        w.opt(9usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX28BD5C2B);
 /// Päätös aineiden tai esineiden haltuunotosta kehitysvammaisten erityishuollossa (sv: Beslut om omhändertagande av ämnen och föremål inom specialomsorger om personer med utvecklingsstörning)
 ///
 /// Shape `2a5bd8eea19d8dec`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX2A5BD8EE {
     /// Asiakas (sv: Klient)
     ///
@@ -971,7 +2022,6 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollo
     /// JSON `yksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös (sv: Beslut)
     ///
@@ -980,7 +2030,6 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollo
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -989,6 +2038,7 @@ pub struct PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollo
 }
 impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX2A5BD8EE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatos: PaatosX28BD5C2B,
@@ -1002,7 +2052,53 @@ impl PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX2A
             allekirjoitus,
         }
     }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX2A5BD8EE {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yksikko",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yksikko: f.opt(1usize)?,
+            paatos: f.req(2usize)?,
+            lisatiedot: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.yksikko);
+        w.req(2usize, &self.paatos);
+        w.opt(3usize, &self.lisatiedot);
+        w.req(4usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosAineidenTaiEsineidenHaltuunotostaKehitysvammaistenErityishuollossaX2A5BD8EE
+);
 sosmeta_types::code_list!(
     #[doc = " Päätös koskee (sv: Beslutet gäller)"] #[doc = " "] #[doc =
     " JSON `paatos_koskee`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1021,8 +2117,7 @@ sosmeta_types::code_list!(
 /// JSON `organisaatio`: pakollinen.
 ///
 /// Shape `073fa76f9c42b270`, shared by 7 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganisaatioX073FA76F {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
@@ -1031,17 +2126,31 @@ pub struct OrganisaatioX073FA76F {
 }
 impl OrganisaatioX073FA76F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(organisaation_nimi: sosmeta_types::NonEmptyString) -> Self {
         Self { organisaation_nimi }
     }
 }
+impl sosmeta_types::record::Record for OrganisaatioX073FA76F {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.organisaation_nimi);
+    }
+}
+sosmeta_types::record!(OrganisaatioX073FA76F);
 /// Päätöksentekijä (sv: Beslutsfattare)
 ///
 /// JSON `paatoksentekija`: pakollinen.
 ///
 /// Shape `6033c10a48bb7ced`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatoksentekijaX6033C10A {
     /// Organisaatio (sv: Organisation)
     ///
@@ -1054,6 +2163,7 @@ pub struct PaatoksentekijaX6033C10A {
 }
 impl PaatoksentekijaX6033C10A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         organisaatio: OrganisaatioX073FA76F,
         ammattihenkilo: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -1064,11 +2174,26 @@ impl PaatoksentekijaX6033C10A {
         }
     }
 }
+impl sosmeta_types::record::Record for PaatoksentekijaX6033C10A {
+    const KEYS: &'static [&'static str] = &["organisaatio", "ammattihenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaatio: f.req(0usize)?,
+            ammattihenkilo: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.organisaatio);
+        w.req(1usize, &self.ammattihenkilo);
+    }
+}
+sosmeta_types::record!(PaatoksentekijaX6033C10A);
 /// Päätös erityishuollon lopettamisesta (sv: Beslut om avslutande av specialomsorger)
 ///
 /// Shape `cc1a5de2fd724220`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosErityishuollonLopettamisestaXCC1A5DE2 {
     /// Asiakas (sv: Klient)
     ///
@@ -1079,12 +2204,10 @@ pub struct PaatosErityishuollonLopettamisestaXCC1A5DE2 {
     /// JSON `paatos_koskee`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_koskee: Option<sosmeta_types::Coded<PaatosKoskeeX942BD354>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1099,12 +2222,10 @@ pub struct PaatosErityishuollonLopettamisestaXCC1A5DE2 {
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
     pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Aikaisemman päätöksen voimassaolo (sv: Giltighet för tidigare beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemman_paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Erityishuollon lopettamispäivä (sv: Avslutningsdatum för specialomsorg)
     ///
     /// JSON `erityishuollon_lopettamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuollon_lopettamispaiva: Option<sosmeta_types::PartialDate>,
     /// Kuuleminen (sv: Hörande)
     ///
@@ -1113,17 +2234,14 @@ pub struct PaatosErityishuollonLopettamisestaXCC1A5DE2 {
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1134,17 +2252,14 @@ pub struct PaatosErityishuollonLopettamisestaXCC1A5DE2 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1153,6 +2268,7 @@ pub struct PaatosErityishuollonLopettamisestaXCC1A5DE2 {
 }
 impl PaatosErityishuollonLopettamisestaXCC1A5DE2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -1184,7 +2300,149 @@ impl PaatosErityishuollonLopettamisestaXCC1A5DE2 {
             allekirjoitus,
         }
     }
+    /// Set `paatos_koskee` (builder).
+    #[inline]
+    pub fn with_paatos_koskee(
+        mut self,
+        value: sosmeta_types::Coded<PaatosKoskeeX942BD354>,
+    ) -> Self {
+        self.paatos_koskee = Some(value);
+        self
+    }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `aikaisemman_paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_aikaisemman_paatoksen_voimassaolo(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.aikaisemman_paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `erityishuollon_lopettamispaiva` (builder).
+    #[inline]
+    pub fn with_erityishuollon_lopettamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.erityishuollon_lopettamispaiva = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuXA6468D64) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosErityishuollonLopettamisestaXCC1A5DE2 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos_koskee",
+        "paatostunnus",
+        "paatospaivamaara",
+        "paatos_ja_perustelut",
+        "lainkohdat_joihin_paatos_perustuu",
+        "aikaisemman_paatoksen_voimassaolo",
+        "erityishuollon_lopettamispaiva",
+        "kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "liiteluettelo",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos_koskee: f.opt(1usize)?,
+            paatostunnus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            paatos_ja_perustelut: f.req(4usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(5usize)?,
+            aikaisemman_paatoksen_voimassaolo: f.opt(6usize)?,
+            erityishuollon_lopettamispaiva: f.opt(7usize)?,
+            kuuleminen: f.req(8usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            valmistelija: f.opt(11usize)?,
+            paatoksentekija: f.req(12usize)?,
+            lisatietojen_antaja: f.req(13usize)?,
+            muutoksenhaku: f.opt(14usize)?,
+            lisatiedot: f.opt(15usize)?,
+            liiteluettelo: f.opt(16usize)?,
+            allekirjoitus: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatos_koskee);
+        w.opt(2usize, &self.paatostunnus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.paatos_ja_perustelut);
+        w.req(5usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(6usize, &self.aikaisemman_paatoksen_voimassaolo);
+        w.opt(7usize, &self.erityishuollon_lopettamispaiva);
+        w.req(8usize, &self.kuuleminen);
+        w.opt(9usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(11usize, &self.valmistelija);
+        w.req(12usize, &self.paatoksentekija);
+        w.req(13usize, &self.lisatietojen_antaja);
+        w.opt(14usize, &self.muutoksenhaku);
+        w.opt(15usize, &self.lisatiedot);
+        w.opt(16usize, &self.liiteluettelo);
+        w.req(17usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosErityishuollonLopettamisestaXCC1A5DE2);
 sosmeta_types::code_list!(
     #[doc = " Päätös koskee (sv: Beslutet gäller)"] #[doc = " "] #[doc =
     " JSON `paatos_koskee`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -1200,8 +2458,7 @@ sosmeta_types::code_list!(
 /// Päätös erityishuollosta (sv: Beslut om specialomsorger)
 ///
 /// Shape `b37d1524dc8aefcf`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosErityishuollostaXB37D1524 {
     /// Asiakas (sv: Klient)
     ///
@@ -1212,17 +2469,14 @@ pub struct PaatosErityishuollostaXB37D1524 {
     /// JSON `paatos_koskee`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Erityishuoltoa, 2 = Tahdosta riippumatonta erityishuoltoa.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_koskee: Option<sosmeta_types::Coded<PaatosKoskeeX8A5F78C6>>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1231,15 +2485,12 @@ pub struct PaatosErityishuollostaXB37D1524 {
     /// Tutkimukseen määräämisen päivämäärä (sv: Datum för förordnande av undersökning)
     ///
     /// JSON `tutkimukseen_maaraamisen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimukseen_maaraamisen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Aikaisemman päätöksen päivämäärä (sv: Datum för tidigare beslut)
     ///
     /// JSON `aikaisemman_paatoksen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemman_paatoksen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Aikaisemman päätöksen voimassaolo (sv: Giltighet för tidigare beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemman_paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Päätöksen laji (sv: Beslutsslag)
     ///
@@ -1256,7 +2507,6 @@ pub struct PaatosErityishuollostaXB37D1524 {
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
     pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Kuuleminen (sv: Hörande)
     ///
@@ -1265,10 +2515,8 @@ pub struct PaatosErityishuollostaXB37D1524 {
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
@@ -1279,12 +2527,10 @@ pub struct PaatosErityishuollostaXB37D1524 {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1295,17 +2541,14 @@ pub struct PaatosErityishuollostaXB37D1524 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1314,6 +2557,7 @@ pub struct PaatosErityishuollostaXB37D1524 {
 }
 impl PaatosErityishuollostaXB37D1524 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -1353,27 +2597,217 @@ impl PaatosErityishuollostaXB37D1524 {
             allekirjoitus,
         }
     }
+    /// Set `paatos_koskee` (builder).
+    #[inline]
+    pub fn with_paatos_koskee(
+        mut self,
+        value: sosmeta_types::Coded<PaatosKoskeeX8A5F78C6>,
+    ) -> Self {
+        self.paatos_koskee = Some(value);
+        self
+    }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `tutkimukseen_maaraamisen_paivamaara` (builder).
+    #[inline]
+    pub fn with_tutkimukseen_maaraamisen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimukseen_maaraamisen_paivamaara = Some(value);
+        self
+    }
+    /// Set `aikaisemman_paatoksen_paivamaara` (builder).
+    #[inline]
+    pub fn with_aikaisemman_paatoksen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.aikaisemman_paatoksen_paivamaara = Some(value);
+        self
+    }
+    /// Set `aikaisemman_paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_aikaisemman_paatoksen_voimassaolo(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.aikaisemman_paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosErityishuollostaXB37D1524 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos_koskee",
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "paatospaivamaara",
+        "tutkimukseen_maaraamisen_paivamaara",
+        "aikaisemman_paatoksen_paivamaara",
+        "aikaisemman_paatoksen_voimassaolo",
+        "paatoksen_laji",
+        "paatos_ja_perustelut",
+        "lainkohdat_joihin_paatos_perustuu",
+        "paatoksen_voimassaolo",
+        "kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "paatoksen_valiton_taytantoonpano",
+        "paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "liiteluettelo",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos_koskee: f.opt(1usize)?,
+            paatostunnus: f.opt(2usize)?,
+            vireilletulopaivamaara: f.opt(3usize)?,
+            paatospaivamaara: f.req(4usize)?,
+            tutkimukseen_maaraamisen_paivamaara: f.opt(5usize)?,
+            aikaisemman_paatoksen_paivamaara: f.opt(6usize)?,
+            aikaisemman_paatoksen_voimassaolo: f.opt(7usize)?,
+            paatoksen_laji: f.req(8usize)?,
+            paatos_ja_perustelut: f.req(9usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(10usize)?,
+            paatoksen_voimassaolo: f.opt(11usize)?,
+            kuuleminen: f.req(12usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(13usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(14usize)?,
+            paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi: f.req(15usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(16usize)?,
+            valmistelija: f.opt(17usize)?,
+            paatoksentekija: f.req(18usize)?,
+            lisatietojen_antaja: f.req(19usize)?,
+            muutoksenhaku: f.opt(20usize)?,
+            lisatiedot: f.opt(21usize)?,
+            liiteluettelo: f.opt(22usize)?,
+            allekirjoitus: f.req(23usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatos_koskee);
+        w.opt(2usize, &self.paatostunnus);
+        w.opt(3usize, &self.vireilletulopaivamaara);
+        w.req(4usize, &self.paatospaivamaara);
+        w.opt(5usize, &self.tutkimukseen_maaraamisen_paivamaara);
+        w.opt(6usize, &self.aikaisemman_paatoksen_paivamaara);
+        w.opt(7usize, &self.aikaisemman_paatoksen_voimassaolo);
+        w.req(8usize, &self.paatoksen_laji);
+        w.req(9usize, &self.paatos_ja_perustelut);
+        w.req(10usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(11usize, &self.paatoksen_voimassaolo);
+        w.req(12usize, &self.kuuleminen);
+        w.opt(13usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(14usize, &self.paatoksen_valiton_taytantoonpano);
+        w.req(15usize, &self.paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi);
+        w.opt(16usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(17usize, &self.valmistelija);
+        w.req(18usize, &self.paatoksentekija);
+        w.req(19usize, &self.lisatietojen_antaja);
+        w.opt(20usize, &self.muutoksenhaku);
+        w.opt(21usize, &self.lisatiedot);
+        w.opt(22usize, &self.liiteluettelo);
+        w.req(23usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosErityishuollostaXB37D1524);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `1198605a88eaf66d`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX1198605A {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<KuuleminenX788F3DD9>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
 }
 impl RajoitusX1198605A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -1381,12 +2815,54 @@ impl RajoitusX1198605A {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(mut self, value: KuuleminenX788F3DD9) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX1198605A {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            asiakkaan_kuuleminen: f.opt(1usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.asiakkaan_kuuleminen);
+        w.opt(2usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX1198605A);
 /// Päätös poistumisen estämisestä (sv: Beslut om kvarhållande)
 ///
 /// Shape `b783c90c77c29a91`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosPoistumisenEstamisestaXB783C90C {
     /// Asiakas (sv: Klient)
     ///
@@ -1395,7 +2871,6 @@ pub struct PaatosPoistumisenEstamisestaXB783C90C {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1406,14 +2881,12 @@ pub struct PaatosPoistumisenEstamisestaXB783C90C {
     /// JSON `yksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX1198605A>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -1422,22 +2895,18 @@ pub struct PaatosPoistumisenEstamisestaXB783C90C {
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiantuntijoiden_arviot: Option<String>,
     /// Seuranta ja arviointi (sv: Uppföljning och bedömning)
     ///
     /// JSON `seuranta_ja_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuranta_ja_arviointi: Option<String>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1454,14 +2923,13 @@ pub struct PaatosPoistumisenEstamisestaXB783C90C {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl PaatosPoistumisenEstamisestaXB783C90C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -1490,27 +2958,148 @@ impl PaatosPoistumisenEstamisestaXB783C90C {
             allekirjoitus: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX1198605A) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `asiantuntijoiden_arviot` (builder).
+    #[inline]
+    pub fn with_asiantuntijoiden_arviot(mut self, value: String) -> Self {
+        self.asiantuntijoiden_arviot = Some(value);
+        self
+    }
+    /// Set `seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_seuranta_ja_arviointi(mut self, value: String) -> Self {
+        self.seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosPoistumisenEstamisestaXB783C90C {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "yksikko",
+        "paatos_ja_perustelut",
+        "rajoitus",
+        "lainkohdat_joihin_paatos_perustuu",
+        "asiantuntijoiden_arviot",
+        "seuranta_ja_arviointi",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            yksikko: f.opt(3usize)?,
+            paatos_ja_perustelut: f.req(4usize)?,
+            rajoitus: f.opt(5usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(6usize)?,
+            asiantuntijoiden_arviot: f.opt(7usize)?,
+            seuranta_ja_arviointi: f.opt(8usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.opt(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.yksikko);
+        w.req(4usize, &self.paatos_ja_perustelut);
+        w.opt(5usize, &self.rajoitus);
+        w.req(6usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(7usize, &self.asiantuntijoiden_arviot);
+        w.opt(8usize, &self.seuranta_ja_arviointi);
+        w.opt(9usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosPoistumisenEstamisestaXB783C90C);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `0263664878b7b1c2`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusX02636648 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX57FBC462>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX3846E5FF>>,
 }
 impl RajoitusX02636648 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -1518,12 +3107,57 @@ impl RajoitusX02636648 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX57FBC462,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX3846E5FF>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusX02636648 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            asiakkaan_kuuleminen: f.opt(1usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.asiakkaan_kuuleminen);
+        w.opt(2usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusX02636648);
 /// Päätös poistumisen estämisestä (sv: Beslut om kvarhållande)
 ///
 /// Shape `189e369166dd161c`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosPoistumisenEstamisestaX189E3691 {
     /// Asiakas (sv: Klient)
     ///
@@ -1532,7 +3166,6 @@ pub struct PaatosPoistumisenEstamisestaX189E3691 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1543,14 +3176,12 @@ pub struct PaatosPoistumisenEstamisestaX189E3691 {
     /// JSON `yksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX02636648>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -1559,22 +3190,18 @@ pub struct PaatosPoistumisenEstamisestaX189E3691 {
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiantuntijoiden_arviot: Option<String>,
     /// Seuranta ja arviointi (sv: Uppföljning och bedömning)
     ///
     /// JSON `seuranta_ja_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuranta_ja_arviointi: Option<String>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1591,7 +3218,6 @@ pub struct PaatosPoistumisenEstamisestaX189E3691 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1600,6 +3226,7 @@ pub struct PaatosPoistumisenEstamisestaX189E3691 {
 }
 impl PaatosPoistumisenEstamisestaX189E3691 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -1629,12 +3256,129 @@ impl PaatosPoistumisenEstamisestaX189E3691 {
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX02636648) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `asiantuntijoiden_arviot` (builder).
+    #[inline]
+    pub fn with_asiantuntijoiden_arviot(mut self, value: String) -> Self {
+        self.asiantuntijoiden_arviot = Some(value);
+        self
+    }
+    /// Set `seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_seuranta_ja_arviointi(mut self, value: String) -> Self {
+        self.seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosPoistumisenEstamisestaX189E3691 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "yksikko",
+        "paatos_ja_perustelut",
+        "rajoitus",
+        "lainkohdat_joihin_paatos_perustuu",
+        "asiantuntijoiden_arviot",
+        "seuranta_ja_arviointi",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            yksikko: f.opt(3usize)?,
+            paatos_ja_perustelut: f.req(4usize)?,
+            rajoitus: f.opt(5usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(6usize)?,
+            asiantuntijoiden_arviot: f.opt(7usize)?,
+            seuranta_ja_arviointi: f.opt(8usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.yksikko);
+        w.req(4usize, &self.paatos_ja_perustelut);
+        w.opt(5usize, &self.rajoitus);
+        w.req(6usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(7usize, &self.asiantuntijoiden_arviot);
+        w.opt(8usize, &self.seuranta_ja_arviointi);
+        w.opt(9usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.req(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosPoistumisenEstamisestaX189E3691);
 /// Päätös rajoittavien välineiden tai asusteiden käytöstä vakavassa vaaratilanteessa (sv: Beslut om användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
 /// Shape `f861a624c1a605a2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXF861A624 {
     /// Asiakas (sv: Klient)
     ///
@@ -1643,7 +3387,6 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1654,14 +3397,12 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// JSON `yksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusXB11CA4A5>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -1670,22 +3411,18 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiantuntijoiden_arviot: Option<String>,
     /// Seuranta ja arviointi (sv: Uppföljning och bedömning)
     ///
     /// JSON `seuranta_ja_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuranta_ja_arviointi: Option<String>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1702,14 +3439,13 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXF861A624 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -1738,12 +3474,138 @@ impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX
             allekirjoitus: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusXB11CA4A5) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `asiantuntijoiden_arviot` (builder).
+    #[inline]
+    pub fn with_asiantuntijoiden_arviot(mut self, value: String) -> Self {
+        self.asiantuntijoiden_arviot = Some(value);
+        self
+    }
+    /// Set `seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_seuranta_ja_arviointi(mut self, value: String) -> Self {
+        self.seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXF861A624 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "yksikko",
+        "paatos_ja_perustelut",
+        "rajoitus",
+        "lainkohdat_joihin_paatos_perustuu",
+        "asiantuntijoiden_arviot",
+        "seuranta_ja_arviointi",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            yksikko: f.opt(3usize)?,
+            paatos_ja_perustelut: f.req(4usize)?,
+            rajoitus: f.opt(5usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(6usize)?,
+            asiantuntijoiden_arviot: f.opt(7usize)?,
+            seuranta_ja_arviointi: f.opt(8usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.opt(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.yksikko);
+        w.req(4usize, &self.paatos_ja_perustelut);
+        w.opt(5usize, &self.rajoitus);
+        w.req(6usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(7usize, &self.asiantuntijoiden_arviot);
+        w.opt(8usize, &self.seuranta_ja_arviointi);
+        w.opt(9usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaXF861A624
+);
 /// Päätös rajoittavien välineiden tai asusteiden käytöstä vakavassa vaaratilanteessa (sv: Beslut om användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
 /// Shape `1931c22abe0d3bc7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX1931C22A {
     /// Asiakas (sv: Klient)
     ///
@@ -1752,7 +3614,6 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1763,14 +3624,12 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// JSON `yksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX455DED28>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -1779,22 +3638,18 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiantuntijoiden_arviot: Option<String>,
     /// Seuranta ja arviointi (sv: Uppföljning och bedömning)
     ///
     /// JSON `seuranta_ja_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuranta_ja_arviointi: Option<String>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1811,7 +3666,6 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -1820,6 +3674,7 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilant
 }
 impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX1931C22A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -1849,12 +3704,132 @@ impl PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX455DED28) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `asiantuntijoiden_arviot` (builder).
+    #[inline]
+    pub fn with_asiantuntijoiden_arviot(mut self, value: String) -> Self {
+        self.asiantuntijoiden_arviot = Some(value);
+        self
+    }
+    /// Set `seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_seuranta_ja_arviointi(mut self, value: String) -> Self {
+        self.seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX1931C22A {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "yksikko",
+        "paatos_ja_perustelut",
+        "rajoitus",
+        "lainkohdat_joihin_paatos_perustuu",
+        "asiantuntijoiden_arviot",
+        "seuranta_ja_arviointi",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            yksikko: f.opt(3usize)?,
+            paatos_ja_perustelut: f.req(4usize)?,
+            rajoitus: f.opt(5usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(6usize)?,
+            asiantuntijoiden_arviot: f.opt(7usize)?,
+            seuranta_ja_arviointi: f.opt(8usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.yksikko);
+        w.req(4usize, &self.paatos_ja_perustelut);
+        w.opt(5usize, &self.rajoitus);
+        w.req(6usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(7usize, &self.asiantuntijoiden_arviot);
+        w.opt(8usize, &self.seuranta_ja_arviointi);
+        w.opt(9usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.req(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosRajoittavienValineidenTaiAsusteidenKaytostaVakavassaVaaratilanteessaX1931C22A
+);
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä päivittäisissä toiminnoissa (sv: Beslut om återkommande användning av begränsande anordningar och klädesplagg i dagliga rutiner)
 ///
 /// Shape `5db3c9dd8e74a70a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX5DB3C9DD {
     /// Asiakas (sv: Klient)
     ///
@@ -1863,7 +3838,6 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -1874,14 +3848,12 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// JSON `yksikko`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<Vec<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX1198605A>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -1890,22 +3862,18 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiantuntijoiden_arviot: Option<String>,
     /// Seuranta ja arviointi (sv: Uppföljning och bedömning)
     ///
     /// JSON `seuranta_ja_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuranta_ja_arviointi: Option<String>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -1922,14 +3890,13 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX5DB3C9DD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -1958,36 +3925,159 @@ impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaT
             allekirjoitus: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: Vec<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX1198605A) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `asiantuntijoiden_arviot` (builder).
+    #[inline]
+    pub fn with_asiantuntijoiden_arviot(mut self, value: String) -> Self {
+        self.asiantuntijoiden_arviot = Some(value);
+        self
+    }
+    /// Set `seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_seuranta_ja_arviointi(mut self, value: String) -> Self {
+        self.seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX5DB3C9DD {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "yksikko",
+        "paatos_ja_perustelut",
+        "rajoitus",
+        "lainkohdat_joihin_paatos_perustuu",
+        "asiantuntijoiden_arviot",
+        "seuranta_ja_arviointi",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            yksikko: f.opt(3usize)?,
+            paatos_ja_perustelut: f.req(4usize)?,
+            rajoitus: f.opt(5usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(6usize)?,
+            asiantuntijoiden_arviot: f.opt(7usize)?,
+            seuranta_ja_arviointi: f.opt(8usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.opt(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.yksikko);
+        w.req(4usize, &self.paatos_ja_perustelut);
+        w.opt(5usize, &self.rajoitus);
+        w.req(6usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(7usize, &self.asiantuntijoiden_arviot);
+        w.opt(8usize, &self.seuranta_ja_arviointi);
+        w.opt(9usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaX5DB3C9DD
+);
 /// Rajoitus (sv: Begränsning)
 ///
 /// Shape `d7121d07051a1d3d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitusXD7121D07 {
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<VoimassaoloXBA0F7664>,
     /// Rajoittava väline tai asuste (sv: Begränsande anordning eller klädesplagg)
     ///
     /// JSON `rajoittava_valine_tai_asuste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Sängystä putoamista estävä väline, 2 = Tuolista putoamista estävä väline, 3 = Itsensä vahingoittamista estävä tai turvallisuutta lisäävä väline tai asuste.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoittava_valine_tai_asuste: Option<
         sosmeta_types::Coded<RajoittavaValineTaiAsusteXCAA65491>,
     >,
     /// Asiakkaan kuuleminen (sv: Hörande av klienten)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kuuleminen: Option<AsiakkaanKuuleminenX57FBC462>,
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenX3846E5FF>>,
 }
 impl RajoitusXD7121D07 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajanjakso: None,
@@ -1996,12 +4086,69 @@ impl RajoitusXD7121D07 {
             muiden_henkiloiden_kuuleminen: None,
         }
     }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `rajoittava_valine_tai_asuste` (builder).
+    #[inline]
+    pub fn with_rajoittava_valine_tai_asuste(
+        mut self,
+        value: sosmeta_types::Coded<RajoittavaValineTaiAsusteXCAA65491>,
+    ) -> Self {
+        self.rajoittava_valine_tai_asuste = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kuuleminen` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX57FBC462,
+    ) -> Self {
+        self.asiakkaan_kuuleminen = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenX3846E5FF>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitusXD7121D07 {
+    const KEYS: &'static [&'static str] = &[
+        "ajanjakso",
+        "rajoittava_valine_tai_asuste",
+        "asiakkaan_kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajanjakso: f.opt(0usize)?,
+            rajoittava_valine_tai_asuste: f.opt(1usize)?,
+            asiakkaan_kuuleminen: f.opt(2usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajanjakso);
+        w.opt(1usize, &self.rajoittava_valine_tai_asuste);
+        w.opt(2usize, &self.asiakkaan_kuuleminen);
+        w.opt(3usize, &self.muiden_henkiloiden_kuuleminen);
+    }
+}
+sosmeta_types::record!(RajoitusXD7121D07);
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä päivittäisissä toiminnoissa (sv: Beslut om återkommande användning av begränsande anordningar och klädesplagg i dagliga rutiner)
 ///
 /// Shape `c5e08882818ab2b5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXC5E08882 {
     /// Asiakas (sv: Klient)
     ///
@@ -2010,7 +4157,6 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2021,14 +4167,12 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// JSON `yksikko`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<Vec<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusXD7121D07>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -2037,22 +4181,18 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiantuntijoiden_arviot: Option<String>,
     /// Seuranta ja arviointi (sv: Uppföljning och bedömning)
     ///
     /// JSON `seuranta_ja_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuranta_ja_arviointi: Option<String>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2069,7 +4209,6 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2078,6 +4217,7 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittai
 }
 impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXC5E08882 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2107,12 +4247,132 @@ impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaT
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: Vec<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusXD7121D07) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `asiantuntijoiden_arviot` (builder).
+    #[inline]
+    pub fn with_asiantuntijoiden_arviot(mut self, value: String) -> Self {
+        self.asiantuntijoiden_arviot = Some(value);
+        self
+    }
+    /// Set `seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_seuranta_ja_arviointi(mut self, value: String) -> Self {
+        self.seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXC5E08882 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "yksikko",
+        "paatos_ja_perustelut",
+        "rajoitus",
+        "lainkohdat_joihin_paatos_perustuu",
+        "asiantuntijoiden_arviot",
+        "seuranta_ja_arviointi",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            yksikko: f.opt(3usize)?,
+            paatos_ja_perustelut: f.req(4usize)?,
+            rajoitus: f.opt(5usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(6usize)?,
+            asiantuntijoiden_arviot: f.opt(7usize)?,
+            seuranta_ja_arviointi: f.opt(8usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.yksikko);
+        w.req(4usize, &self.paatos_ja_perustelut);
+        w.opt(5usize, &self.rajoitus);
+        w.req(6usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(7usize, &self.asiantuntijoiden_arviot);
+        w.opt(8usize, &self.seuranta_ja_arviointi);
+        w.opt(9usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.req(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaPaivittaisissaToiminnoissaXC5E08882
+);
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä vakavissa vaaratilanteissa (sv: Beslut om återkommande användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
 /// Shape `251ee0d0dfafd19d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX251EE0D0 {
     /// Asiakas (sv: Klient)
     ///
@@ -2121,7 +4381,6 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2132,14 +4391,12 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// JSON `yksikko`: esitystapa Teksti.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<String>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX1198605A>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -2148,22 +4405,18 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiantuntijoiden_arviot: Option<String>,
     /// Seuranta ja arviointi (sv: Uppföljning och bedömning)
     ///
     /// JSON `seuranta_ja_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuranta_ja_arviointi: Option<String>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2180,14 +4433,13 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX251EE0D0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2216,12 +4468,135 @@ impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaarat
             allekirjoitus: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(mut self, value: String) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX1198605A) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `asiantuntijoiden_arviot` (builder).
+    #[inline]
+    pub fn with_asiantuntijoiden_arviot(mut self, value: String) -> Self {
+        self.asiantuntijoiden_arviot = Some(value);
+        self
+    }
+    /// Set `seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_seuranta_ja_arviointi(mut self, value: String) -> Self {
+        self.seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX251EE0D0 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "yksikko",
+        "paatos_ja_perustelut",
+        "rajoitus",
+        "lainkohdat_joihin_paatos_perustuu",
+        "asiantuntijoiden_arviot",
+        "seuranta_ja_arviointi",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            yksikko: f.opt(3usize)?,
+            paatos_ja_perustelut: f.req(4usize)?,
+            rajoitus: f.opt(5usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(6usize)?,
+            asiantuntijoiden_arviot: f.opt(7usize)?,
+            seuranta_ja_arviointi: f.opt(8usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.opt(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.yksikko);
+        w.req(4usize, &self.paatos_ja_perustelut);
+        w.opt(5usize, &self.rajoitus);
+        w.req(6usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(7usize, &self.asiantuntijoiden_arviot);
+        w.opt(8usize, &self.seuranta_ja_arviointi);
+        w.opt(9usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX251EE0D0
+);
 /// Päätös rajoittavien välineiden tai asusteiden toistuvasta käytöstä vakavissa vaaratilanteissa (sv: Beslut om återkommande användning av begränsande anordningar eller klädesplagg i allvarliga risksituationer)
 ///
 /// Shape `39e931bae49883c8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX39E931BA {
     /// Asiakas (sv: Klient)
     ///
@@ -2230,7 +4605,6 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2241,14 +4615,12 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// JSON `yksikko`: esitystapa Teksti.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<String>,
     /// Päätös ja perustelut (sv: Beslut och motiveringar)
     ///
     /// JSON `paatos_ja_perustelut`: esitystapa Teksti, pakollinen.
     pub paatos_ja_perustelut: sosmeta_types::NonEmptyString,
     /// Rajoitus (sv: Begränsning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitus: Option<RajoitusX02636648>,
     /// Lainkohdat, joihin päätös perustuu (sv: Lagrum som beslutet grundar sig på)
     ///
@@ -2257,22 +4629,18 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Asiantuntijoiden arviot (sv: Sakkunnigas bedömning)
     ///
     /// JSON `asiantuntijoiden_arviot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiantuntijoiden_arviot: Option<String>,
     /// Seuranta ja arviointi (sv: Uppföljning och bedömning)
     ///
     /// JSON `seuranta_ja_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seuranta_ja_arviointi: Option<String>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2289,7 +4657,6 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2298,6 +4665,7 @@ pub struct PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissa
 }
 impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX39E931BA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2327,12 +4695,129 @@ impl PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaarat
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(mut self, value: String) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `rajoitus` (builder).
+    #[inline]
+    pub fn with_rajoitus(mut self, value: RajoitusX02636648) -> Self {
+        self.rajoitus = Some(value);
+        self
+    }
+    /// Set `asiantuntijoiden_arviot` (builder).
+    #[inline]
+    pub fn with_asiantuntijoiden_arviot(mut self, value: String) -> Self {
+        self.asiantuntijoiden_arviot = Some(value);
+        self
+    }
+    /// Set `seuranta_ja_arviointi` (builder).
+    #[inline]
+    pub fn with_seuranta_ja_arviointi(mut self, value: String) -> Self {
+        self.seuranta_ja_arviointi = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX39E931BA {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "yksikko",
+        "paatos_ja_perustelut",
+        "rajoitus",
+        "lainkohdat_joihin_paatos_perustuu",
+        "asiantuntijoiden_arviot",
+        "seuranta_ja_arviointi",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            yksikko: f.opt(3usize)?,
+            paatos_ja_perustelut: f.req(4usize)?,
+            rajoitus: f.opt(5usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(6usize)?,
+            asiantuntijoiden_arviot: f.opt(7usize)?,
+            seuranta_ja_arviointi: f.opt(8usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(9usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.opt(3usize, &self.yksikko);
+        w.req(4usize, &self.paatos_ja_perustelut);
+        w.opt(5usize, &self.rajoitus);
+        w.req(6usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(7usize, &self.asiantuntijoiden_arviot);
+        w.opt(8usize, &self.seuranta_ja_arviointi);
+        w.opt(9usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(10usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.req(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.req(15usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosRajoittavienValineidenTaiAsusteidenToistuvastaKaytostaVakavissaVaaratilanteissaX39E931BA
+);
 /// Päätös tahdosta riippumattoman erityishuollon lopettamisesta (sv: Beslut om avslutande av specialomsorger oberoende av personens vilja)
 ///
 /// Shape `1a5dbaa751a76ff2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
     /// Asiakas (sv: Klient)
     ///
@@ -2341,7 +4826,6 @@ pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2356,12 +4840,10 @@ pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
     pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Aikaisemman päätöksen voimassaolo (sv: Giltighet för tidigare beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemman_paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Tahdosta riippumattoman erityishuollon lopettamispäivä (sv: Avslutningsdatum för specialomsorg oberoende av klientens vilja)
     ///
     /// JSON `tahdosta_riippumattoman_erityishuollon_lopettamispaiva`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tahdosta_riippumattoman_erityishuollon_lopettamispaiva: Option<
         sosmeta_types::PartialDate,
     >,
@@ -2372,17 +4854,14 @@ pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2393,24 +4872,21 @@ pub struct PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuXA6468D64>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2440,12 +4916,150 @@ impl PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
             allekirjoitus: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `aikaisemman_paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_aikaisemman_paatoksen_voimassaolo(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.aikaisemman_paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `tahdosta_riippumattoman_erityishuollon_lopettamispaiva` (builder).
+    #[inline]
+    pub fn with_tahdosta_riippumattoman_erityishuollon_lopettamispaiva(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tahdosta_riippumattoman_erityishuollon_lopettamispaiva = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuXA6468D64) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "paatospaivamaara",
+        "paatos_ja_perustelut",
+        "lainkohdat_joihin_paatos_perustuu",
+        "aikaisemman_paatoksen_voimassaolo",
+        "tahdosta_riippumattoman_erityishuollon_lopettamispaiva",
+        "kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "liiteluettelo",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            paatospaivamaara: f.req(2usize)?,
+            paatos_ja_perustelut: f.req(3usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(4usize)?,
+            aikaisemman_paatoksen_voimassaolo: f.opt(5usize)?,
+            tahdosta_riippumattoman_erityishuollon_lopettamispaiva: f.opt(6usize)?,
+            kuuleminen: f.req(7usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(8usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(9usize)?,
+            valmistelija: f.opt(10usize)?,
+            paatoksentekija: f.req(11usize)?,
+            lisatietojen_antaja: f.req(12usize)?,
+            muutoksenhaku: f.opt(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            liiteluettelo: f.opt(15usize)?,
+            allekirjoitus: f.opt(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.req(2usize, &self.paatospaivamaara);
+        w.req(3usize, &self.paatos_ja_perustelut);
+        w.req(4usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(5usize, &self.aikaisemman_paatoksen_voimassaolo);
+        w.opt(6usize, &self.tahdosta_riippumattoman_erityishuollon_lopettamispaiva);
+        w.req(7usize, &self.kuuleminen);
+        w.opt(8usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(9usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(10usize, &self.valmistelija);
+        w.req(11usize, &self.paatoksentekija);
+        w.req(12usize, &self.lisatietojen_antaja);
+        w.opt(13usize, &self.muutoksenhaku);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.liiteluettelo);
+        w.opt(16usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosTahdostaRiippumattomanErityishuollonLopettamisestaX1A5DBAA7
+);
 /// Päätös tahdosta riippumattomasta erityishuollosta (sv: Beslut om specialomsorger oberoende av personens vilja)
 ///
 /// Shape `06d3d99856be1376`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// Asiakas (sv: Klient)
     ///
@@ -2454,12 +5068,10 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2468,15 +5080,12 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// Tutkimukseen määräämisen päivämäärä (sv: Datum för förordnande av undersökning)
     ///
     /// JSON `tutkimukseen_maaraamisen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimukseen_maaraamisen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Aikaisemman päätöksen päivämäärä (sv: Datum för tidigare beslut)
     ///
     /// JSON `aikaisemman_paatoksen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemman_paatoksen_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Aikaisemman päätöksen voimassaolo (sv: Giltighet för tidigare beslut)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemman_paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Päätöksen laji (sv: Beslutsslag)
     ///
@@ -2493,7 +5102,6 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
     pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Kuuleminen (sv: Hörande)
     ///
@@ -2502,10 +5110,8 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
@@ -2516,12 +5122,10 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2532,24 +5136,21 @@ pub struct PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ansökan om ändring)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2587,12 +5188,199 @@ impl PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
             allekirjoitus: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `tutkimukseen_maaraamisen_paivamaara` (builder).
+    #[inline]
+    pub fn with_tutkimukseen_maaraamisen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimukseen_maaraamisen_paivamaara = Some(value);
+        self
+    }
+    /// Set `aikaisemman_paatoksen_paivamaara` (builder).
+    #[inline]
+    pub fn with_aikaisemman_paatoksen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.aikaisemman_paatoksen_paivamaara = Some(value);
+        self
+    }
+    /// Set `aikaisemman_paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_aikaisemman_paatoksen_voimassaolo(
+        mut self,
+        value: VoimassaoloXBA0F7664,
+    ) -> Self {
+        self.aikaisemman_paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "paatospaivamaara",
+        "tutkimukseen_maaraamisen_paivamaara",
+        "aikaisemman_paatoksen_paivamaara",
+        "aikaisemman_paatoksen_voimassaolo",
+        "paatoksen_laji",
+        "paatos_ja_perustelut",
+        "lainkohdat_joihin_paatos_perustuu",
+        "paatoksen_voimassaolo",
+        "kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "paatoksen_valiton_taytantoonpano",
+        "paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "liiteluettelo",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            vireilletulopaivamaara: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            tutkimukseen_maaraamisen_paivamaara: f.opt(4usize)?,
+            aikaisemman_paatoksen_paivamaara: f.opt(5usize)?,
+            aikaisemman_paatoksen_voimassaolo: f.opt(6usize)?,
+            paatoksen_laji: f.req(7usize)?,
+            paatos_ja_perustelut: f.req(8usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(9usize)?,
+            paatoksen_voimassaolo: f.opt(10usize)?,
+            kuuleminen: f.req(11usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(12usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(13usize)?,
+            paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi: f.req(14usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(15usize)?,
+            valmistelija: f.opt(16usize)?,
+            paatoksentekija: f.req(17usize)?,
+            lisatietojen_antaja: f.req(18usize)?,
+            muutoksenhaku: f.opt(19usize)?,
+            lisatiedot: f.opt(20usize)?,
+            liiteluettelo: f.opt(21usize)?,
+            allekirjoitus: f.opt(22usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.opt(2usize, &self.vireilletulopaivamaara);
+        w.req(3usize, &self.paatospaivamaara);
+        w.opt(4usize, &self.tutkimukseen_maaraamisen_paivamaara);
+        w.opt(5usize, &self.aikaisemman_paatoksen_paivamaara);
+        w.opt(6usize, &self.aikaisemman_paatoksen_voimassaolo);
+        w.req(7usize, &self.paatoksen_laji);
+        w.req(8usize, &self.paatos_ja_perustelut);
+        w.req(9usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(10usize, &self.paatoksen_voimassaolo);
+        w.req(11usize, &self.kuuleminen);
+        w.opt(12usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(13usize, &self.paatoksen_valiton_taytantoonpano);
+        w.req(14usize, &self.paatos_alistetaan_hallinto_oikeuden_vahvistettavaksi);
+        w.opt(15usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(16usize, &self.valmistelija);
+        w.req(17usize, &self.paatoksentekija);
+        w.req(18usize, &self.lisatietojen_antaja);
+        w.opt(19usize, &self.muutoksenhaku);
+        w.opt(20usize, &self.lisatiedot);
+        w.opt(21usize, &self.liiteluettelo);
+        w.opt(22usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(PaatosTahdostaRiippumattomastaErityishuollostaX06D3D998);
 /// Päätös tutkimuksesta tahdosta riippumattoman erityishuollon edellytysten selvittämiseksi (sv: Beslut om undersökning för att utreda förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
 /// Shape `c06250f5139d1948`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiXC06250F5 {
     /// Asiakas (sv: Klient)
     ///
@@ -2601,17 +5389,14 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2632,7 +5417,6 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
     pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Kuuleminen (sv: Hörande)
     ///
@@ -2641,22 +5425,18 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2673,19 +5453,17 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiXC06250F5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2720,12 +5498,165 @@ impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvitta
             allekirjoitus: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiXC06250F5 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "paatoksen_laji",
+        "paatos_ja_perustelut",
+        "lainkohdat_joihin_paatos_perustuu",
+        "paatoksen_voimassaolo",
+        "kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "liiteluettelo",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            vireilletulopaivamaara: f.opt(2usize)?,
+            hakemuksen_kuvaus: f.opt(3usize)?,
+            paatospaivamaara: f.req(4usize)?,
+            paatoksen_laji: f.req(5usize)?,
+            paatos_ja_perustelut: f.req(6usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(7usize)?,
+            paatoksen_voimassaolo: f.opt(8usize)?,
+            kuuleminen: f.req(9usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(10usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(11usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(12usize)?,
+            valmistelija: f.opt(13usize)?,
+            paatoksentekija: f.req(14usize)?,
+            lisatietojen_antaja: f.req(15usize)?,
+            muutoksenhaku: f.req(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            liiteluettelo: f.opt(18usize)?,
+            allekirjoitus: f.opt(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.opt(2usize, &self.vireilletulopaivamaara);
+        w.opt(3usize, &self.hakemuksen_kuvaus);
+        w.req(4usize, &self.paatospaivamaara);
+        w.req(5usize, &self.paatoksen_laji);
+        w.req(6usize, &self.paatos_ja_perustelut);
+        w.req(7usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(8usize, &self.paatoksen_voimassaolo);
+        w.req(9usize, &self.kuuleminen);
+        w.opt(10usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(11usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(12usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(13usize, &self.valmistelija);
+        w.req(14usize, &self.paatoksentekija);
+        w.req(15usize, &self.lisatietojen_antaja);
+        w.req(16usize, &self.muutoksenhaku);
+        w.opt(17usize, &self.lisatiedot);
+        w.opt(18usize, &self.liiteluettelo);
+        w.opt(19usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiXC06250F5
+);
 /// Päätös tutkimuksesta tahdosta riippumattoman erityishuollon edellytysten selvittämiseksi (sv: Beslut om undersökning för att utreda förutsättningarna för specialomsorger oberoende av personens vilja)
 ///
 /// Shape `7933b2865c6ec02e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX7933B286 {
     /// Asiakas (sv: Klient)
     ///
@@ -2734,17 +5665,14 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -2765,7 +5693,6 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// JSON `lainkohdat_joihin_paatos_perustuu`: esitystapa Teksti, pakollinen.
     pub lainkohdat_joihin_paatos_perustuu: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Kuuleminen (sv: Hörande)
     ///
@@ -2774,22 +5701,18 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Muiden henkilöiden kuuleminen (sv: Hörande av andra personer)
     ///
     /// JSON `muiden_henkiloiden_kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muiden_henkiloiden_kuuleminen: Option<Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -2806,12 +5729,10 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Liiteluettelo (sv: Bilageförteckning)
     ///
     /// JSON `liiteluettelo`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liiteluettelo: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2820,6 +5741,7 @@ pub struct PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSe
 }
 impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX7933B286 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -2855,29 +5777,173 @@ impl PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvitta
             allekirjoitus,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `muiden_henkiloiden_kuuleminen` (builder).
+    #[inline]
+    pub fn with_muiden_henkiloiden_kuuleminen(
+        mut self,
+        value: Vec<MuidenHenkiloidenKuuleminenXDBC04A1D>,
+    ) -> Self {
+        self.muiden_henkiloiden_kuuleminen = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `liiteluettelo` (builder).
+    #[inline]
+    pub fn with_liiteluettelo(mut self, value: String) -> Self {
+        self.liiteluettelo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX7933B286 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "paatoksen_laji",
+        "paatos_ja_perustelut",
+        "lainkohdat_joihin_paatos_perustuu",
+        "paatoksen_voimassaolo",
+        "kuuleminen",
+        "muiden_henkiloiden_kuuleminen",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+        "lisatiedot",
+        "liiteluettelo",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatostunnus: f.opt(1usize)?,
+            vireilletulopaivamaara: f.opt(2usize)?,
+            hakemuksen_kuvaus: f.opt(3usize)?,
+            paatospaivamaara: f.req(4usize)?,
+            paatoksen_laji: f.req(5usize)?,
+            paatos_ja_perustelut: f.req(6usize)?,
+            lainkohdat_joihin_paatos_perustuu: f.req(7usize)?,
+            paatoksen_voimassaolo: f.opt(8usize)?,
+            kuuleminen: f.req(9usize)?,
+            muiden_henkiloiden_kuuleminen: f.opt(10usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(11usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(12usize)?,
+            valmistelija: f.opt(13usize)?,
+            paatoksentekija: f.req(14usize)?,
+            lisatietojen_antaja: f.req(15usize)?,
+            muutoksenhaku: f.req(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            liiteluettelo: f.opt(18usize)?,
+            allekirjoitus: f.req(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.paatostunnus);
+        w.opt(2usize, &self.vireilletulopaivamaara);
+        w.opt(3usize, &self.hakemuksen_kuvaus);
+        w.req(4usize, &self.paatospaivamaara);
+        w.req(5usize, &self.paatoksen_laji);
+        w.req(6usize, &self.paatos_ja_perustelut);
+        w.req(7usize, &self.lainkohdat_joihin_paatos_perustuu);
+        w.opt(8usize, &self.paatoksen_voimassaolo);
+        w.req(9usize, &self.kuuleminen);
+        w.opt(10usize, &self.muiden_henkiloiden_kuuleminen);
+        w.opt(11usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(12usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(13usize, &self.valmistelija);
+        w.req(14usize, &self.paatoksentekija);
+        w.req(15usize, &self.lisatietojen_antaja);
+        w.req(16usize, &self.muutoksenhaku);
+        w.opt(17usize, &self.lisatiedot);
+        w.opt(18usize, &self.liiteluettelo);
+        w.req(19usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(
+    PaatosTutkimuksestaTahdostaRiippumattomanErityishuollonEdellytystenSelvittamiseksiX7933B286
+);
 /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
 ///
 /// Shape `1774affc4cb1aa3d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Rajoitustoimenpiteen laji (sv: Begränsningsåtgärdsslag)
     ///
     /// JSON `rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<
             KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
@@ -2886,21 +5952,19 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774A
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Asiakkaan käytössä olevat oikeusturvakeinot (sv: Klientens tillgängliga rättsmedel)
     ///
     /// JSON `asiakkaan_kaytossa_olevat_oikeusturvakeinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kaytossa_olevat_oikeusturvakeinot: Option<String>,
 }
 impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -2911,12 +5975,89 @@ impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC {
             asiakkaan_kaytossa_olevat_oikeusturvakeinot: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
+    ) -> Self {
+        self.rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kaytossa_olevat_oikeusturvakeinot` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kaytossa_olevat_oikeusturvakeinot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_kaytossa_olevat_oikeusturvakeinot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "ajanjakso",
+        "rajoitustoimenpiteen_laji",
+        "kuvaus",
+        "perustelu",
+        "asiakkaan_kaytossa_olevat_oikeusturvakeinot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            ajanjakso: f.opt(1usize)?,
+            rajoitustoimenpiteen_laji: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            perustelu: f.opt(4usize)?,
+            asiakkaan_kaytossa_olevat_oikeusturvakeinot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.ajanjakso);
+        w.opt(2usize, &self.rajoitustoimenpiteen_laji);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.perustelu);
+        w.opt(5usize, &self.asiakkaan_kaytossa_olevat_oikeusturvakeinot);
+    }
+}
+sosmeta_types::record!(
+    AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC
+);
 /// Selvitys rajoitustoimenpiteistä (sv: Utredning om begränsningsåtgärder)
 ///
 /// Shape `ecaf45e40754bfe5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SelvitysRajoitustoimenpiteistaXECAF45E4 {
     /// Vastaanottaja (sv: Mottagare)
     ///
@@ -2931,34 +6072,28 @@ pub struct SelvitysRajoitustoimenpiteistaXECAF45E4 {
     /// JSON `yksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
     ///
     /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: Option<
         Vec<AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC>,
     >,
     /// Kuvaus jälkiselvittelystä (sv: Beskrivning av genomgång i efterhand)
     ///
     /// JSON `kuvaus_jalkiselvittelysta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_jalkiselvittelysta: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -2967,6 +6102,7 @@ pub struct SelvitysRajoitustoimenpiteistaXECAF45E4 {
 }
 impl SelvitysRajoitustoimenpiteistaXECAF45E4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vastaanottaja: sosmeta_types::NonEmptyVec<VastaanottajaXB994E8F6>,
         asiakas: AsiakasX8434043B,
@@ -2984,29 +6120,115 @@ impl SelvitysRajoitustoimenpiteistaXECAF45E4 {
             laatija,
         }
     }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet(
+        mut self,
+        value: Vec<
+            AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX1774AFFC,
+        >,
+    ) -> Self {
+        self.asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet = Some(
+            value,
+        );
+        self
+    }
+    /// Set `kuvaus_jalkiselvittelysta` (builder).
+    #[inline]
+    pub fn with_kuvaus_jalkiselvittelysta(mut self, value: String) -> Self {
+        self.kuvaus_jalkiselvittelysta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SelvitysRajoitustoimenpiteistaXECAF45E4 {
+    const KEYS: &'static [&'static str] = &[
+        "vastaanottaja",
+        "asiakas",
+        "yksikko",
+        "asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet",
+        "kuvaus_jalkiselvittelysta",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vastaanottaja: f.req(0usize)?,
+            asiakas: f.req(1usize)?,
+            yksikko: f.opt(2usize)?,
+            asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: f
+                .opt(3usize)?,
+            kuvaus_jalkiselvittelysta: f.opt(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.vastaanottaja);
+        w.req(1usize, &self.asiakas);
+        w.opt(2usize, &self.yksikko);
+        w.opt(
+            3usize,
+            &self.asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet,
+        );
+        w.opt(4usize, &self.kuvaus_jalkiselvittelysta);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SelvitysRajoitustoimenpiteistaXECAF45E4);
 /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
 ///
 /// Shape `6c3547efb9fd8b23`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Kehitysvammaisten erityishuollon rajoitustoimenpiteen laji (sv: Typ av begränsning inom specialomsorger om personer med utvecklingsstörning)
     ///
     /// JSON `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<
             KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
@@ -3015,21 +6237,19 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C354
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Asiakkaan käytössä olevat oikeusturvakeinot (sv: Klientens tillgängliga rättsmedel)
     ///
     /// JSON `asiakkaan_kaytossa_olevat_oikeusturvakeinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kaytossa_olevat_oikeusturvakeinot: Option<String>,
 }
 impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -3040,12 +6260,89 @@ impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF {
             asiakkaan_kaytossa_olevat_oikeusturvakeinot: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
+    ) -> Self {
+        self.kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kaytossa_olevat_oikeusturvakeinot` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kaytossa_olevat_oikeusturvakeinot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_kaytossa_olevat_oikeusturvakeinot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "ajanjakso",
+        "kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji",
+        "kuvaus",
+        "perustelu",
+        "asiakkaan_kaytossa_olevat_oikeusturvakeinot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            ajanjakso: f.opt(1usize)?,
+            kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            perustelu: f.opt(4usize)?,
+            asiakkaan_kaytossa_olevat_oikeusturvakeinot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.ajanjakso);
+        w.opt(2usize, &self.kehitysvammaisten_erityishuollon_rajoitustoimenpiteen_laji);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.perustelu);
+        w.opt(5usize, &self.asiakkaan_kaytossa_olevat_oikeusturvakeinot);
+    }
+}
+sosmeta_types::record!(
+    AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF
+);
 /// Selvitys rajoitustoimenpiteistä (sv: Rapport om begränsningsåtgärder)
 ///
 /// Shape `d2d69e093687c85f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SelvitysRajoitustoimenpiteistaXD2D69E09 {
     /// Asiakas (sv: Klient)
     ///
@@ -3056,19 +6353,16 @@ pub struct SelvitysRajoitustoimenpiteistaXD2D69E09 {
     /// JSON `yksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
     ///
     /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: Option<
         Vec<AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF>,
     >,
     /// Kuvaus jälkiselvittelystä (sv: Beskrivning av genomgång i efterhand)
     ///
     /// JSON `kuvaus_jalkiselvittelysta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_jalkiselvittelysta: Option<String>,
     /// Jakelu (sv: Sändlista)
     ///
@@ -3077,17 +6371,14 @@ pub struct SelvitysRajoitustoimenpiteistaXD2D69E09 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -3096,6 +6387,7 @@ pub struct SelvitysRajoitustoimenpiteistaXD2D69E09 {
 }
 impl SelvitysRajoitustoimenpiteistaXD2D69E09 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         jakelu: sosmeta_types::NonEmptyString,
@@ -3113,14 +6405,103 @@ impl SelvitysRajoitustoimenpiteistaXD2D69E09 {
             laatija,
         }
     }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet(
+        mut self,
+        value: Vec<
+            AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX6C3547EF,
+        >,
+    ) -> Self {
+        self.asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet = Some(
+            value,
+        );
+        self
+    }
+    /// Set `kuvaus_jalkiselvittelysta` (builder).
+    #[inline]
+    pub fn with_kuvaus_jalkiselvittelysta(mut self, value: String) -> Self {
+        self.kuvaus_jalkiselvittelysta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SelvitysRajoitustoimenpiteistaXD2D69E09 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yksikko",
+        "asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet",
+        "kuvaus_jalkiselvittelysta",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yksikko: f.opt(1usize)?,
+            asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: f
+                .opt(2usize)?,
+            kuvaus_jalkiselvittelysta: f.opt(3usize)?,
+            jakelu: f.req(4usize)?,
+            lisatiedot: f.opt(5usize)?,
+            lakiselostus: f.opt(6usize)?,
+            paivamaara: f.opt(7usize)?,
+            laatija: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.yksikko);
+        w.opt(
+            2usize,
+            &self.asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet,
+        );
+        w.opt(3usize, &self.kuvaus_jalkiselvittelysta);
+        w.req(4usize, &self.jakelu);
+        w.opt(5usize, &self.lisatiedot);
+        w.opt(6usize, &self.lakiselostus);
+        w.opt(7usize, &self.paivamaara);
+        w.req(8usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(SelvitysRajoitustoimenpiteistaXD2D69E09);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `9bda44f4221c16da`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX9BDA44F4 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -3135,14 +6516,13 @@ pub struct AsiakasX9BDA44F4 {
     /// JSON `henkilotunnus`: esitystapa Tunnus, pakollinen.
     pub henkilotunnus: sosmeta_types::HetuIdentifier,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkaustiedot: Option<TulkkaustiedotXB221E4F1>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXC7410BBD>,
 }
 impl AsiakasX9BDA44F4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -3156,42 +6536,110 @@ impl AsiakasX9BDA44F4 {
             yhteystiedot: None,
         }
     }
+    /// Set `tulkkaustiedot` (builder).
+    #[inline]
+    pub fn with_tulkkaustiedot(mut self, value: TulkkaustiedotXB221E4F1) -> Self {
+        self.tulkkaustiedot = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXC7410BBD) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX9BDA44F4 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "tulkkaustiedot",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.req(2usize)?,
+            tulkkaustiedot: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.tulkkaustiedot);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(AsiakasX9BDA44F4);
 /// Haettava palvelu (sv: Service som söks)
 ///
 /// JSON `haettava_palvelu`: toistuva, pakollinen.
 ///
 /// Shape `7658392fd21bcb92`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HaettavaPalveluX7658392F {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl HaettavaPalveluX7658392F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelu: None,
             kuvaus: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HaettavaPalveluX7658392F {
+    const KEYS: &'static [&'static str] = &["sosiaalipalvelu", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(HaettavaPalveluX7658392F);
 /// Vammaispalveluhakemus (sv: Ansökan om service för personer med funktionsnedsättning)
 ///
 /// Shape `81a1964f39501fbe`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalveluhakemusX81A1964F {
     /// Asiakas (sv: Klient)
     ///
@@ -3204,46 +6652,39 @@ pub struct VammaispalveluhakemusX81A1964F {
     /// Kuvaus hakijan tilanteesta ja perustelut haettavalle palvelulle (sv: Beskrivning av sökandes situation och motiveringar till den service som ansöks)
     ///
     /// JSON `kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle: Option<String>,
     /// Hakijan käytössä olevat apuvälineet (sv: Hjälpmedel som sökanden använder)
     ///
     /// JSON `hakijan_kaytossa_olevat_apuvalineet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakijan_kaytossa_olevat_apuvalineet: Option<String>,
     /// Kuvaus palveluista, avusta ja tuesta, joita hakija tällä hetkellä saa (sv: Beskrivning av service, hjälp och stöd som den sökande får för närvarande)
     ///
     /// JSON `kuvaus_palveluista_avusta_ja_tuesta_joita_hakija_talla_hetkella_saa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_palveluista_avusta_ja_tuesta_joita_hakija_talla_hetkella_saa: Option<
         String,
     >,
     /// Hyväksyn asiakirjojen sähköisen tiedoksiannon (sv: Jag samtycker till att handlingar delges elektroniskt)
     ///
     /// JSON `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: Option<bool>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laatija: Option<YksityishenkiloXF419E9CB>,
 }
 impl VammaispalveluhakemusX81A1964F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX9BDA44F4>,
         haettava_palvelu: sosmeta_types::NonEmptyVec<HaettavaPalveluX7658392F>,
@@ -3261,53 +6702,182 @@ impl VammaispalveluhakemusX81A1964F {
             laatija: None,
         }
     }
+    /// Set `kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle` (builder).
+    #[inline]
+    pub fn with_kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle = Some(
+            value,
+        );
+        self
+    }
+    /// Set `hakijan_kaytossa_olevat_apuvalineet` (builder).
+    #[inline]
+    pub fn with_hakijan_kaytossa_olevat_apuvalineet(mut self, value: String) -> Self {
+        self.hakijan_kaytossa_olevat_apuvalineet = Some(value);
+        self
+    }
+    /// Set `kuvaus_palveluista_avusta_ja_tuesta_joita_hakija_talla_hetkella_saa` (builder).
+    #[inline]
+    pub fn with_kuvaus_palveluista_avusta_ja_tuesta_joita_hakija_talla_hetkella_saa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuvaus_palveluista_avusta_ja_tuesta_joita_hakija_talla_hetkella_saa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon` (builder).
+    #[inline]
+    pub fn with_hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `laatija` (builder).
+    #[inline]
+    pub fn with_laatija(mut self, value: YksityishenkiloXF419E9CB) -> Self {
+        self.laatija = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalveluhakemusX81A1964F {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "haettava_palvelu",
+        "kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle",
+        "hakijan_kaytossa_olevat_apuvalineet",
+        "kuvaus_palveluista_avusta_ja_tuesta_joita_hakija_talla_hetkella_saa",
+        "hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            haettava_palvelu: f.req(1usize)?,
+            kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle: f
+                .opt(2usize)?,
+            hakijan_kaytossa_olevat_apuvalineet: f.opt(3usize)?,
+            kuvaus_palveluista_avusta_ja_tuesta_joita_hakija_talla_hetkella_saa: f
+                .opt(4usize)?,
+            hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon: f.opt(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            lakiselostus: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            laatija: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.haettava_palvelu);
+        w.opt(
+            2usize,
+            &self.kuvaus_hakijan_tilanteesta_ja_perustelut_haettavalle_palvelulle,
+        );
+        w.opt(3usize, &self.hakijan_kaytossa_olevat_apuvalineet);
+        w.opt(
+            4usize,
+            &self.kuvaus_palveluista_avusta_ja_tuesta_joita_hakija_talla_hetkella_saa,
+        );
+        w.opt(5usize, &self.hyvaksyn_asiakirjojen_sahkoisen_tiedoksiannon);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.lakiselostus);
+        w.opt(8usize, &self.paivamaara);
+        w.opt(9usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VammaispalveluhakemusX81A1964F);
 /// Sairaus (sv: Sjukdom)
 ///
 /// JSON `sairaus`: toistuva.
 ///
 /// Shape `a1e406e96e74389b`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SairausXA1E406E9 {
     /// Diagnoosi (sv: Diagnos)
     ///
     /// JSON `diagnoosi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Tautiluokitus ICD-10 1.2.246.537.6.1, `urn:oid:1.2.246.537.6.1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnoosi: Option<sosmeta_types::Coded<DiagnoosiX3D272115>>,
 }
 impl SairausXA1E406E9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { diagnoosi: None }
     }
+    /// Set `diagnoosi` (builder).
+    #[inline]
+    pub fn with_diagnoosi(
+        mut self,
+        value: sosmeta_types::Coded<DiagnoosiX3D272115>,
+    ) -> Self {
+        self.diagnoosi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SairausXA1E406E9 {
+    const KEYS: &'static [&'static str] = &["diagnoosi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { diagnoosi: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.diagnoosi);
+    }
+}
+sosmeta_types::record!(SairausXA1E406E9);
 /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
 ///
 /// Shape `9f675dd8e1d9bf1e`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TerveydentilaVammatJaSairaudetX9F675DD8 {
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Sairaus (sv: Sjukdom)
     ///
     /// JSON `sairaus`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sairaus: Option<Vec<SairausXA1E406E9>>,
     /// Riskitiedot (sv: Riskuppgifter)
     ///
     /// JSON `riskitiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riskitiedot: Option<String>,
 }
 impl TerveydentilaVammatJaSairaudetX9F675DD8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuvaus: None,
@@ -3315,33 +6885,66 @@ impl TerveydentilaVammatJaSairaudetX9F675DD8 {
             riskitiedot: None,
         }
     }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `sairaus` (builder).
+    #[inline]
+    pub fn with_sairaus(mut self, value: Vec<SairausXA1E406E9>) -> Self {
+        self.sairaus = Some(value);
+        self
+    }
+    /// Set `riskitiedot` (builder).
+    #[inline]
+    pub fn with_riskitiedot(mut self, value: String) -> Self {
+        self.riskitiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TerveydentilaVammatJaSairaudetX9F675DD8 {
+    const KEYS: &'static [&'static str] = &["kuvaus", "sairaus", "riskitiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuvaus: f.opt(0usize)?,
+            sairaus: f.opt(1usize)?,
+            riskitiedot: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuvaus);
+        w.opt(1usize, &self.sairaus);
+        w.opt(2usize, &self.riskitiedot);
+    }
+}
+sosmeta_types::record!(TerveydentilaVammatJaSairaudetX9F675DD8);
 /// Toimintakyky (sv: Funktionsförmåga)
 ///
 /// JSON `toimintakyky`: esitystapa Otsikko.
 ///
 /// Shape `18f8570862a5bc47`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimintakykyX18F85708 {
     /// Ammattihenkilön arvio (sv: Den yrkesutbildade personens bedömning)
     ///
     /// JSON `ammattihenkilon_arvio`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio: Option<String>,
     /// Asiakkaan oma näkemys (sv: Klientens egen åsikt)
     ///
     /// JSON `asiakkaan_oma_nakemys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_oma_nakemys: Option<String>,
     /// Elämäntilanteen ja toimintaympäristön vaikutus (sv: Livssituationens samt omvärldens och närmiljöns inverkan)
     ///
     /// JSON `elamantilanteen_ja_toimintaympariston_vaikutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elamantilanteen_ja_toimintaympariston_vaikutus: Option<String>,
 }
 impl ToimintakykyX18F85708 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ammattihenkilon_arvio: None,
@@ -3349,19 +6952,60 @@ impl ToimintakykyX18F85708 {
             elamantilanteen_ja_toimintaympariston_vaikutus: None,
         }
     }
+    /// Set `ammattihenkilon_arvio` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio(mut self, value: String) -> Self {
+        self.ammattihenkilon_arvio = Some(value);
+        self
+    }
+    /// Set `asiakkaan_oma_nakemys` (builder).
+    #[inline]
+    pub fn with_asiakkaan_oma_nakemys(mut self, value: String) -> Self {
+        self.asiakkaan_oma_nakemys = Some(value);
+        self
+    }
+    /// Set `elamantilanteen_ja_toimintaympariston_vaikutus` (builder).
+    #[inline]
+    pub fn with_elamantilanteen_ja_toimintaympariston_vaikutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.elamantilanteen_ja_toimintaympariston_vaikutus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimintakykyX18F85708 {
+    const KEYS: &'static [&'static str] = &[
+        "ammattihenkilon_arvio",
+        "asiakkaan_oma_nakemys",
+        "elamantilanteen_ja_toimintaympariston_vaikutus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ammattihenkilon_arvio: f.opt(0usize)?,
+            asiakkaan_oma_nakemys: f.opt(1usize)?,
+            elamantilanteen_ja_toimintaympariston_vaikutus: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ammattihenkilon_arvio);
+        w.opt(1usize, &self.asiakkaan_oma_nakemys);
+        w.opt(2usize, &self.elamantilanteen_ja_toimintaympariston_vaikutus);
+    }
+}
+sosmeta_types::record!(ToimintakykyX18F85708);
 /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
 ///
 /// Shape `c566fc4bfad220c6`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B {
     /// Asiakkaan arvio siitä onko tavoitteet saavutettu (sv: Klientens bedömning av hur målen har uppnåtts)
     ///
     /// JSON `asiakkaan_arvio_siita_onko_tavoitteet_saavutettu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253, `urn:oid:1.2.246.537.6.1253`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_siita_onko_tavoitteet_saavutettu: Option<
         sosmeta_types::Coded<ArvioX25EFF749>,
     >,
@@ -3370,18 +7014,17 @@ pub struct EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B {
     /// JSON `ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tavoitteen saavuttamisen arvio 1.2.246.537.6.1253, `urn:oid:1.2.246.537.6.1253`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu: Option<
         sosmeta_types::Coded<ArvioX25EFF749>,
     >,
     /// Sanallinen arvio (sv: Verbal bedömning)
     ///
     /// JSON `sanallinen_arvio`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanallinen_arvio: Option<String>,
 }
 impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asiakkaan_arvio_siita_onko_tavoitteet_saavutettu: None,
@@ -3389,69 +7032,162 @@ impl EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B {
             sanallinen_arvio: None,
         }
     }
+    /// Set `asiakkaan_arvio_siita_onko_tavoitteet_saavutettu` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_siita_onko_tavoitteet_saavutettu(
+        mut self,
+        value: sosmeta_types::Coded<ArvioX25EFF749>,
+    ) -> Self {
+        self.asiakkaan_arvio_siita_onko_tavoitteet_saavutettu = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu(
+        mut self,
+        value: sosmeta_types::Coded<ArvioX25EFF749>,
+    ) -> Self {
+        self.ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu = Some(value);
+        self
+    }
+    /// Set `sanallinen_arvio` (builder).
+    #[inline]
+    pub fn with_sanallinen_arvio(mut self, value: String) -> Self {
+        self.sanallinen_arvio = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaan_arvio_siita_onko_tavoitteet_saavutettu",
+        "ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu",
+        "sanallinen_arvio",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaan_arvio_siita_onko_tavoitteet_saavutettu: f.opt(0usize)?,
+            ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu: f.opt(1usize)?,
+            sanallinen_arvio: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakkaan_arvio_siita_onko_tavoitteet_saavutettu);
+        w.opt(1usize, &self.ammattihenkilon_arvio_siita_onko_tavoitteet_saavutettu);
+        w.opt(2usize, &self.sanallinen_arvio);
+    }
+}
+sosmeta_types::record!(EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B);
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
 /// JSON `asetettavat_tavoitteet`: esitystapa Otsikko.
 ///
 /// Shape `a655ff5ec00f7d1f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsetettavatTavoitteetXA655FF5E {
     /// Asiakkaan tavoitteet ja toiveet siitä millaisia muutoksia hän haluaisi elämäänsä (sv: Klientens mål och önskemål om hurudana förändringar klienten vill ha i sitt liv)
     ///
     /// JSON `asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa: Option<
         String,
     >,
     /// Sovitut tavoitteet jotka palveluilla ja tukitoimilla pyritään saavuttamaan (sv: Överenskomna mål som man försöker uppnå med servicen och stödåtgärderna)
     ///
     /// JSON `sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: Option<
         Vec<AsetettavatTavoitteetX166415D1>,
     >,
 }
 impl AsetettavatTavoitteetXA655FF5E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa: None,
             sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: None,
         }
     }
+    /// Set `asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan` (builder).
+    #[inline]
+    pub fn with_sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX166415D1>,
+    ) -> Self {
+        self
+            .sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsetettavatTavoitteetXA655FF5E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa",
+        "sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa: f
+                .opt(0usize)?,
+            sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(
+            0usize,
+            &self
+                .asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa,
+        );
+        w.opt(
+            1usize,
+            &self
+                .sovitut_tavoitteet_jotka_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan,
+        );
+    }
+}
+sosmeta_types::record!(AsetettavatTavoitteetXA655FF5E);
 /// Henkilökohtainen apu (sv: Personlig assistans)
 ///
 /// Shape `ad6dd5cd7794a297`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkilokohtainenApuXAD6DD5CD {
     /// Suostumus työnantajana toimimiseen (sv: Samtycke till att vara arbetsgivare)
     ///
     /// JSON `suostumus_tyonantajana_toimimiseen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_tyonantajana_toimimiseen: Option<bool>,
     /// Selvityksen antamisen tapa ja sisältö (sv: Det sätt på vilket utredningen ges och dess innehåll)
     ///
     /// JSON `selvityksen_antamisen_tapa_ja_sisalto`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvityksen_antamisen_tapa_ja_sisalto: Option<String>,
     /// Palkan ja kulujen perusteet ja korvaamistapa (sv: Grunderna för lön och kostnader samt hur kostnaderna ersätts)
     ///
     /// JSON `palkan_ja_kulujen_perusteet_ja_korvaamistapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palkan_ja_kulujen_perusteet_ja_korvaamistapa: Option<String>,
     /// Sijaisjärjestelyjen tuottamis- ja toteuttamistavat (sv: Sätt att producera och genomföra vikariearrangemang)
     ///
     /// JSON `sijaisjarjestelyjen_tuottamis__ja_toteuttamistavat`: esitystapa Teksti.
-    #[serde(rename = "sijaisjarjestelyjen_tuottamis__ja_toteuttamistavat")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: Option<String>,
 }
 impl HenkilokohtainenApuXAD6DD5CD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suostumus_tyonantajana_toimimiseen: None,
@@ -3460,47 +7196,132 @@ impl HenkilokohtainenApuXAD6DD5CD {
             sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: None,
         }
     }
+    /// Set `suostumus_tyonantajana_toimimiseen` (builder).
+    #[inline]
+    pub fn with_suostumus_tyonantajana_toimimiseen(mut self, value: bool) -> Self {
+        self.suostumus_tyonantajana_toimimiseen = Some(value);
+        self
+    }
+    /// Set `selvityksen_antamisen_tapa_ja_sisalto` (builder).
+    #[inline]
+    pub fn with_selvityksen_antamisen_tapa_ja_sisalto(mut self, value: String) -> Self {
+        self.selvityksen_antamisen_tapa_ja_sisalto = Some(value);
+        self
+    }
+    /// Set `palkan_ja_kulujen_perusteet_ja_korvaamistapa` (builder).
+    #[inline]
+    pub fn with_palkan_ja_kulujen_perusteet_ja_korvaamistapa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palkan_ja_kulujen_perusteet_ja_korvaamistapa = Some(value);
+        self
+    }
+    /// Set `sijaisjarjestelyjen_tuottamis__ja_toteuttamistavat` (builder).
+    #[inline]
+    pub fn with_sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkilokohtainenApuXAD6DD5CD {
+    const KEYS: &'static [&'static str] = &[
+        "suostumus_tyonantajana_toimimiseen",
+        "selvityksen_antamisen_tapa_ja_sisalto",
+        "palkan_ja_kulujen_perusteet_ja_korvaamistapa",
+        "sijaisjarjestelyjen_tuottamis__ja_toteuttamistavat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumus_tyonantajana_toimimiseen: f.opt(0usize)?,
+            selvityksen_antamisen_tapa_ja_sisalto: f.opt(1usize)?,
+            palkan_ja_kulujen_perusteet_ja_korvaamistapa: f.opt(2usize)?,
+            sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suostumus_tyonantajana_toimimiseen);
+        w.opt(1usize, &self.selvityksen_antamisen_tapa_ja_sisalto);
+        w.opt(2usize, &self.palkan_ja_kulujen_perusteet_ja_korvaamistapa);
+        w.opt(3usize, &self.sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat);
+    }
+}
+sosmeta_types::record!(HenkilokohtainenApuXAD6DD5CD);
 /// Palvelut, joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
 ///
 /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: esitystapa Otsikko.
 ///
 /// Shape `d538232c6832ca9e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C {
     /// Sosiaalipalvelut (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelut`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelut: Option<Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>>,
     /// Henkilökohtainen apu (sv: Personlig assistans)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilokohtainen_apu: Option<HenkilokohtainenApuXAD6DD5CD>,
 }
 impl PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelut: None,
             henkilokohtainen_apu: None,
         }
     }
+    /// Set `sosiaalipalvelut` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelut(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanXD2BA359C>,
+    ) -> Self {
+        self.sosiaalipalvelut = Some(value);
+        self
+    }
+    /// Set `henkilokohtainen_apu` (builder).
+    #[inline]
+    pub fn with_henkilokohtainen_apu(
+        mut self,
+        value: HenkilokohtainenApuXAD6DD5CD,
+    ) -> Self {
+        self.henkilokohtainen_apu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C {
+    const KEYS: &'static [&'static str] = &["sosiaalipalvelut", "henkilokohtainen_apu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelut: f.opt(0usize)?,
+            henkilokohtainen_apu: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelut);
+        w.opt(1usize, &self.henkilokohtainen_apu);
+    }
+}
+sosmeta_types::record!(PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C);
 /// Rajoitustoimenpiteet (sv: Begränsningsåtgärder)
 ///
 /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
 ///
 /// Shape `7eaa181f46c936c6`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitustoimenpiteetX7EAA181F {
     /// Arvio rajoitustoimenpiteistä (sv: Bedömning av begränsningsåtgärder)
     ///
     /// JSON `arvio_rajoitustoimenpiteista`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_rajoitustoimenpiteista: Option<
         Vec<
             sosmeta_types::Coded<
@@ -3511,26 +7332,23 @@ pub struct RajoitustoimenpiteetX7EAA181F {
     /// Käytetyt rajoitustoimenpiteet (sv: Begränsningsåtgärder som använts)
     ///
     /// JSON `kaytetyt_rajoitustoimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kaytetyt_rajoitustoimenpiteet: Option<String>,
     /// Ulkoilua ja liikkumista koskeva suunnitelma (sv: Plan gällande utomhusvistelse och rörelsefrihet)
     ///
     /// JSON `ulkoilua_ja_liikkumista_koskeva_suunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ulkoilua_ja_liikkumista_koskeva_suunnitelma: Option<String>,
     /// Liikkumista koskeva suunnitelma (sv: Plan gällande rörelsefrihet)
     ///
     /// JSON `liikkumista_koskeva_suunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liikkumista_koskeva_suunnitelma: Option<String>,
     /// Käytettyjen rajoitustoimenpiteiden vaikutus (sv: Effekt av de begränsningsåtgärder som använts)
     ///
     /// JSON `kaytettyjen_rajoitustoimenpiteiden_vaikutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kaytettyjen_rajoitustoimenpiteiden_vaikutus: Option<String>,
 }
 impl RajoitustoimenpiteetX7EAA181F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             arvio_rajoitustoimenpiteista: None,
@@ -3540,38 +7358,105 @@ impl RajoitustoimenpiteetX7EAA181F {
             kaytettyjen_rajoitustoimenpiteiden_vaikutus: None,
         }
     }
+    /// Set `arvio_rajoitustoimenpiteista` (builder).
+    #[inline]
+    pub fn with_arvio_rajoitustoimenpiteista(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
+    ) -> Self {
+        self.arvio_rajoitustoimenpiteista = Some(value);
+        self
+    }
+    /// Set `kaytetyt_rajoitustoimenpiteet` (builder).
+    #[inline]
+    pub fn with_kaytetyt_rajoitustoimenpiteet(mut self, value: String) -> Self {
+        self.kaytetyt_rajoitustoimenpiteet = Some(value);
+        self
+    }
+    /// Set `ulkoilua_ja_liikkumista_koskeva_suunnitelma` (builder).
+    #[inline]
+    pub fn with_ulkoilua_ja_liikkumista_koskeva_suunnitelma(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.ulkoilua_ja_liikkumista_koskeva_suunnitelma = Some(value);
+        self
+    }
+    /// Set `liikkumista_koskeva_suunnitelma` (builder).
+    #[inline]
+    pub fn with_liikkumista_koskeva_suunnitelma(mut self, value: String) -> Self {
+        self.liikkumista_koskeva_suunnitelma = Some(value);
+        self
+    }
+    /// Set `kaytettyjen_rajoitustoimenpiteiden_vaikutus` (builder).
+    #[inline]
+    pub fn with_kaytettyjen_rajoitustoimenpiteiden_vaikutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kaytettyjen_rajoitustoimenpiteiden_vaikutus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitustoimenpiteetX7EAA181F {
+    const KEYS: &'static [&'static str] = &[
+        "arvio_rajoitustoimenpiteista",
+        "kaytetyt_rajoitustoimenpiteet",
+        "ulkoilua_ja_liikkumista_koskeva_suunnitelma",
+        "liikkumista_koskeva_suunnitelma",
+        "kaytettyjen_rajoitustoimenpiteiden_vaikutus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            arvio_rajoitustoimenpiteista: f.opt(0usize)?,
+            kaytetyt_rajoitustoimenpiteet: f.opt(1usize)?,
+            ulkoilua_ja_liikkumista_koskeva_suunnitelma: f.opt(2usize)?,
+            liikkumista_koskeva_suunnitelma: f.opt(3usize)?,
+            kaytettyjen_rajoitustoimenpiteiden_vaikutus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.arvio_rajoitustoimenpiteista);
+        w.opt(1usize, &self.kaytetyt_rajoitustoimenpiteet);
+        w.opt(2usize, &self.ulkoilua_ja_liikkumista_koskeva_suunnitelma);
+        w.opt(3usize, &self.liikkumista_koskeva_suunnitelma);
+        w.opt(4usize, &self.kaytettyjen_rajoitustoimenpiteiden_vaikutus);
+    }
+}
+sosmeta_types::record!(RajoitustoimenpiteetX7EAA181F);
 /// Erityishuoltoa koskevat tiedot (sv: Uppgifter om specialomsorg)
 ///
 /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `0e2eca1f66c01f79`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErityishuoltoaKoskevatTiedotX0E2ECA1F {
     /// Erityishuollon järjestelyt (sv: Arrangemang för specialomsorg)
     ///
     /// JSON `erityishuollon_jarjestelyt`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuollon_jarjestelyt: Option<String>,
     /// Erityishuollon mukautukset (sv: Anpassningar av specialomsorgen)
     ///
     /// JSON `erityishuollon_mukautukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuollon_mukautukset: Option<String>,
     /// Erityishuollon toteuttamiskeinot (sv: Metoder för genomförande av specialomsorg)
     ///
     /// JSON `erityishuollon_toteuttamiskeinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuollon_toteuttamiskeinot: Option<String>,
     /// Rajoitustoimenpiteet (sv: Begränsningsåtgärder)
     ///
     /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteet: Option<RajoitustoimenpiteetX7EAA181F>,
 }
 impl ErityishuoltoaKoskevatTiedotX0E2ECA1F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             erityishuollon_jarjestelyt: None,
@@ -3580,33 +7465,82 @@ impl ErityishuoltoaKoskevatTiedotX0E2ECA1F {
             rajoitustoimenpiteet: None,
         }
     }
+    /// Set `erityishuollon_jarjestelyt` (builder).
+    #[inline]
+    pub fn with_erityishuollon_jarjestelyt(mut self, value: String) -> Self {
+        self.erityishuollon_jarjestelyt = Some(value);
+        self
+    }
+    /// Set `erityishuollon_mukautukset` (builder).
+    #[inline]
+    pub fn with_erityishuollon_mukautukset(mut self, value: String) -> Self {
+        self.erityishuollon_mukautukset = Some(value);
+        self
+    }
+    /// Set `erityishuollon_toteuttamiskeinot` (builder).
+    #[inline]
+    pub fn with_erityishuollon_toteuttamiskeinot(mut self, value: String) -> Self {
+        self.erityishuollon_toteuttamiskeinot = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteet` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteet(
+        mut self,
+        value: RajoitustoimenpiteetX7EAA181F,
+    ) -> Self {
+        self.rajoitustoimenpiteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ErityishuoltoaKoskevatTiedotX0E2ECA1F {
+    const KEYS: &'static [&'static str] = &[
+        "erityishuollon_jarjestelyt",
+        "erityishuollon_mukautukset",
+        "erityishuollon_toteuttamiskeinot",
+        "rajoitustoimenpiteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            erityishuollon_jarjestelyt: f.opt(0usize)?,
+            erityishuollon_mukautukset: f.opt(1usize)?,
+            erityishuollon_toteuttamiskeinot: f.opt(2usize)?,
+            rajoitustoimenpiteet: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.erityishuollon_jarjestelyt);
+        w.opt(1usize, &self.erityishuollon_mukautukset);
+        w.opt(2usize, &self.erityishuollon_toteuttamiskeinot);
+        w.opt(3usize, &self.rajoitustoimenpiteet);
+    }
+}
+sosmeta_types::record!(ErityishuoltoaKoskevatTiedotX0E2ECA1F);
 /// Suunnitelman tarkistaminen (sv: Granskning av planen)
 ///
 /// JSON `suunnitelman_tarkistaminen`: esitystapa Otsikko.
 ///
 /// Shape `9de4bd0c2eb8bc89`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmanTarkistaminenX9DE4BD0C {
     /// Ajankohta (sv: Datum)
     ///
     /// JSON `ajankohta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajankohta: Option<String>,
     /// Päivämäärä ja kellonaika (sv: Datum och klockslag)
     ///
     /// JSON `paivamaara_ja_kellonaika`: esitystapa Hetki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara_ja_kellonaika: Option<sosmeta_types::Instant>,
     /// Paikka (sv: Ort)
     ///
     /// JSON `paikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikka: Option<String>,
 }
 impl SuunnitelmanTarkistaminenX9DE4BD0C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ajankohta: None,
@@ -3614,12 +7548,54 @@ impl SuunnitelmanTarkistaminenX9DE4BD0C {
             paikka: None,
         }
     }
+    /// Set `ajankohta` (builder).
+    #[inline]
+    pub fn with_ajankohta(mut self, value: String) -> Self {
+        self.ajankohta = Some(value);
+        self
+    }
+    /// Set `paivamaara_ja_kellonaika` (builder).
+    #[inline]
+    pub fn with_paivamaara_ja_kellonaika(
+        mut self,
+        value: sosmeta_types::Instant,
+    ) -> Self {
+        self.paivamaara_ja_kellonaika = Some(value);
+        self
+    }
+    /// Set `paikka` (builder).
+    #[inline]
+    pub fn with_paikka(mut self, value: String) -> Self {
+        self.paikka = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuunnitelmanTarkistaminenX9DE4BD0C {
+    const KEYS: &'static [&'static str] = &[
+        "ajankohta",
+        "paivamaara_ja_kellonaika",
+        "paikka",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ajankohta: f.opt(0usize)?,
+            paivamaara_ja_kellonaika: f.opt(1usize)?,
+            paikka: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ajankohta);
+        w.opt(1usize, &self.paivamaara_ja_kellonaika);
+        w.opt(2usize, &self.paikka);
+    }
+}
+sosmeta_types::record!(SuunnitelmanTarkistaminenX9DE4BD0C);
 /// Vammaispalvelujen asiakassuunnitelma (sv: Klientplan inom funktionshinderservicen)
 ///
 /// Shape `a375ade035fc8970`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
     /// Asiakas (sv: Klient)
     ///
@@ -3628,34 +7604,28 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Asiakkaan muut voimassaolevat suunnitelmat (sv: Klientens övriga gällande planer)
     ///
     /// JSON `asiakkaan_muut_voimassaolevat_suunnitelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_muut_voimassaolevat_suunnitelmat: Option<String>,
     /// Asiakkaan käyttämät kommunikointimenetelmät ja kieli (sv: Kommunikationsmetoder och språk som klienten använder)
     ///
     /// JSON `asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli: Option<String>,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila_vammat_ja_sairaudet: Option<
         TerveydentilaVammatJaSairaudetX9F675DD8,
     >,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
     /// JSON `toimintakyky`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyky: Option<ToimintakykyX18F85708>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
@@ -3664,102 +7634,84 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
     /// Asiakkaan arvio tuesta (sv: Klientens bedömning av stödet)
     ///
     /// JSON `asiakkaan_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tuesta: Option<String>,
     /// Läheisten arvio tuesta (sv: Närståendes bedömning av stödet)
     ///
     /// JSON `laheisten_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisten_arvio_tuesta: Option<String>,
     /// Ammattihenkilön arvio tuesta (sv: En yrkesutbildad persons bedömning av stödet)
     ///
     /// JSON `ammattihenkilon_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuesta: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens styrkor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<AsetettavatTavoitteetXA655FF5E>,
     /// Palvelut, joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
     ///
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
         PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C,
     >,
     /// Muut palvelut, tukitoimet ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Övriga tjänster, stödåtgärder och metoder för att uppnå målen och möta stödbehovet)
     ///
     /// JSON `muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         String,
     >,
     /// Erityiset toimenpiteet (sv: Särskilda åtgärder)
     ///
     /// JSON `erityiset_toimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityiset_toimenpiteet: Option<String>,
     /// Koulutuksen ja työnhaun suunnitelma (sv: Plan för utbildning och arbetssökning)
     ///
     /// JSON `koulutuksen_ja_tyonhaun_suunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutuksen_ja_tyonhaun_suunnitelma: Option<String>,
     /// Varhaiskasvatus tai opetus (sv: Småbarnspedagogik eller undervisning)
     ///
     /// JSON `varhaiskasvatus_tai_opetus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub varhaiskasvatus_tai_opetus: Option<String>,
     /// Erityishuoltoa koskevat tiedot (sv: Uppgifter om specialomsorg)
     ///
     /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuoltoa_koskevat_tiedot: Option<ErityishuoltoaKoskevatTiedotX0E2ECA1F>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Asiakkaan tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av klienten och deras uppgifter)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
     /// Suunnitelma asiakkaan ja omatyöntekijän tapaamisista (sv: Plan för möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Suunnitelman tekoon osallistuneiden henkilöiden eriävät näkemykset suunnitelman sisällöstä (sv: Avvikande åsikter om planens innehåll bland de personer som har medverkat i upprättandet av planen)
     ///
     /// JSON `suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: Option<
         String,
     >,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Asiakkaalle on annettu selvitys (sv: Klienten har fått en redogörelse)
     ///
@@ -3768,32 +7720,26 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
     ///
     /// JSON `suunnitelman_tarkistaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<SuunnitelmanTarkistaminenX9DE4BD0C>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -3802,6 +7748,7 @@ pub struct VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
 }
 impl VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         palvelut_joita_asiakas_talla_hetkella_saa: sosmeta_types::NonEmptyString,
@@ -3845,72 +7792,516 @@ impl VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `asiakkaan_muut_voimassaolevat_suunnitelmat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_muut_voimassaolevat_suunnitelmat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_muut_voimassaolevat_suunnitelmat = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `terveydentila_vammat_ja_sairaudet` (builder).
+    #[inline]
+    pub fn with_terveydentila_vammat_ja_sairaudet(
+        mut self,
+        value: TerveydentilaVammatJaSairaudetX9F675DD8,
+    ) -> Self {
+        self.terveydentila_vammat_ja_sairaudet = Some(value);
+        self
+    }
+    /// Set `toimintakyky` (builder).
+    #[inline]
+    pub fn with_toimintakyky(mut self, value: ToimintakykyX18F85708) -> Self {
+        self.toimintakyky = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tuesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `laheisten_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_laheisten_arvio_tuesta(mut self, value: String) -> Self {
+        self.laheisten_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuesta(mut self, value: String) -> Self {
+        self.ammattihenkilon_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: AsetettavatTavoitteetXA655FF5E,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: PalvelutJoitaAsiakkaalleSuunnitellaanXD538232C,
+    ) -> Self {
+        self.palvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `erityiset_toimenpiteet` (builder).
+    #[inline]
+    pub fn with_erityiset_toimenpiteet(mut self, value: String) -> Self {
+        self.erityiset_toimenpiteet = Some(value);
+        self
+    }
+    /// Set `koulutuksen_ja_tyonhaun_suunnitelma` (builder).
+    #[inline]
+    pub fn with_koulutuksen_ja_tyonhaun_suunnitelma(mut self, value: String) -> Self {
+        self.koulutuksen_ja_tyonhaun_suunnitelma = Some(value);
+        self
+    }
+    /// Set `varhaiskasvatus_tai_opetus` (builder).
+    #[inline]
+    pub fn with_varhaiskasvatus_tai_opetus(mut self, value: String) -> Self {
+        self.varhaiskasvatus_tai_opetus = Some(value);
+        self
+    }
+    /// Set `erityishuoltoa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_erityishuoltoa_koskevat_tiedot(
+        mut self,
+        value: ErityishuoltoaKoskevatTiedotX0E2ECA1F,
+    ) -> Self {
+        self.erityishuoltoa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: SuunnitelmanTarkistaminenX9DE4BD0C,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalvelujenAsiakassuunnitelmaXA375ADE0 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "asiakkaan_muut_voimassaolevat_suunnitelmat",
+        "asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli",
+        "kuvaus_asiakkaan_tilanteesta",
+        "terveydentila_vammat_ja_sairaudet",
+        "toimintakyky",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_tuesta",
+        "laheisten_arvio_tuesta",
+        "ammattihenkilon_arvio_tuesta",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "palvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "erityiset_toimenpiteet",
+        "koulutuksen_ja_tyonhaun_suunnitelma",
+        "varhaiskasvatus_tai_opetus",
+        "erityishuoltoa_koskevat_tiedot",
+        "asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+        "suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista",
+        "sovitut_jatkotoimet",
+        "suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta",
+        "arvio_asiakkuuden_kestosta",
+        "asiakkaalle_on_annettu_selvitys",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "suunnitelman_tarkistaminen",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(1usize)?,
+            asiakkaan_muut_voimassaolevat_suunnitelmat: f.opt(2usize)?,
+            asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli: f.opt(3usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(4usize)?,
+            terveydentila_vammat_ja_sairaudet: f.opt(5usize)?,
+            toimintakyky: f.opt(6usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.req(7usize)?,
+            asiakkaan_arvio_tuesta: f.opt(8usize)?,
+            laheisten_arvio_tuesta: f.opt(9usize)?,
+            ammattihenkilon_arvio_tuesta: f.opt(10usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(11usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(12usize)?,
+            asetettavat_tavoitteet: f.opt(13usize)?,
+            palvelut_joita_asiakkaalle_suunnitellaan: f.opt(14usize)?,
+            muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(15usize)?,
+            erityiset_toimenpiteet: f.opt(16usize)?,
+            koulutuksen_ja_tyonhaun_suunnitelma: f.opt(17usize)?,
+            varhaiskasvatus_tai_opetus: f.opt(18usize)?,
+            erityishuoltoa_koskevat_tiedot: f.opt(19usize)?,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(20usize)?,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(21usize)?,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: f.opt(22usize)?,
+            sovitut_jatkotoimet: f.opt(23usize)?,
+            suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: f
+                .opt(24usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(25usize)?,
+            asiakkaalle_on_annettu_selvitys: f.req(26usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(27usize)?,
+            suunnitelman_tarkistaminen: f.opt(28usize)?,
+            jakelu: f.opt(29usize)?,
+            lisatiedot: f.opt(30usize)?,
+            lakiselostus: f.opt(31usize)?,
+            paivamaara: f.opt(32usize)?,
+            laatija: f.req(33usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(2usize, &self.asiakkaan_muut_voimassaolevat_suunnitelmat);
+        w.opt(3usize, &self.asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli);
+        w.opt(4usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(5usize, &self.terveydentila_vammat_ja_sairaudet);
+        w.opt(6usize, &self.toimintakyky);
+        w.req(7usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(8usize, &self.asiakkaan_arvio_tuesta);
+        w.opt(9usize, &self.laheisten_arvio_tuesta);
+        w.opt(10usize, &self.ammattihenkilon_arvio_tuesta);
+        w.opt(11usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(12usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(13usize, &self.asetettavat_tavoitteet);
+        w.opt(14usize, &self.palvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(
+            15usize,
+            &self
+                .muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(16usize, &self.erityiset_toimenpiteet);
+        w.opt(17usize, &self.koulutuksen_ja_tyonhaun_suunnitelma);
+        w.opt(18usize, &self.varhaiskasvatus_tai_opetus);
+        w.opt(19usize, &self.erityishuoltoa_koskevat_tiedot);
+        w.opt(
+            20usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            21usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+        w.opt(22usize, &self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista);
+        w.opt(23usize, &self.sovitut_jatkotoimet);
+        w.opt(
+            24usize,
+            &self
+                .suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta,
+        );
+        w.opt(25usize, &self.arvio_asiakkuuden_kestosta);
+        w.req(26usize, &self.asiakkaalle_on_annettu_selvitys);
+        w.opt(27usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(28usize, &self.suunnitelman_tarkistaminen);
+        w.opt(29usize, &self.jakelu);
+        w.opt(30usize, &self.lisatiedot);
+        w.opt(31usize, &self.lakiselostus);
+        w.opt(32usize, &self.paivamaara);
+        w.req(33usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VammaispalvelujenAsiakassuunnitelmaXA375ADE0);
 /// Toimintakyky (sv: Funktionsförmåga)
 ///
 /// JSON `toimintakyky`: esitystapa Otsikko.
 ///
 /// Shape `790043b192e7d279`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToimintakykyX790043B1 {
     /// Ammattihenkilön arvio (sv: Den yrkesutbildade personens bedömning)
     ///
     /// JSON `ammattihenkilon_arvio`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio: Option<String>,
     /// Asiakkaan oma näkemys (sv: Klientens egen åsikt)
     ///
     /// JSON `asiakkaan_oma_nakemys`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_oma_nakemys: Option<String>,
 }
 impl ToimintakykyX790043B1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ammattihenkilon_arvio: None,
             asiakkaan_oma_nakemys: None,
         }
     }
+    /// Set `ammattihenkilon_arvio` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio(mut self, value: String) -> Self {
+        self.ammattihenkilon_arvio = Some(value);
+        self
+    }
+    /// Set `asiakkaan_oma_nakemys` (builder).
+    #[inline]
+    pub fn with_asiakkaan_oma_nakemys(mut self, value: String) -> Self {
+        self.asiakkaan_oma_nakemys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToimintakykyX790043B1 {
+    const KEYS: &'static [&'static str] = &[
+        "ammattihenkilon_arvio",
+        "asiakkaan_oma_nakemys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ammattihenkilon_arvio: f.opt(0usize)?,
+            asiakkaan_oma_nakemys: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ammattihenkilon_arvio);
+        w.opt(1usize, &self.asiakkaan_oma_nakemys);
+    }
+}
+sosmeta_types::record!(ToimintakykyX790043B1);
 /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
 ///
 /// JSON `asetettavat_tavoitteet`: esitystapa Otsikko.
 ///
 /// Shape `54ef61595d2a1363`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsetettavatTavoitteetX54EF6159 {
     /// Asiakkaan tavoitteet ja toiveet siitä millaisia muutoksia hän haluaisi elämäänsä (sv: Klientens mål och önskemål om hurudana förändringar klienten vill ha i sitt liv)
     ///
     /// JSON `asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa: Option<
         String,
     >,
     /// Sovitut tavoitteet joita palveluilla ja tukitoimilla pyritään saavuttamaan (sv: Överenskomna mål som man försöker uppnå med servicen och stödåtgärderna)
     ///
     /// JSON `sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: Option<
         Vec<AsetettavatTavoitteetX166415D1>,
     >,
 }
 impl AsetettavatTavoitteetX54EF6159 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa: None,
             sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: None,
         }
     }
+    /// Set `asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan` (builder).
+    #[inline]
+    pub fn with_sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX166415D1>,
+    ) -> Self {
+        self
+            .sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsetettavatTavoitteetX54EF6159 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa",
+        "sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa: f
+                .opt(0usize)?,
+            sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(
+            0usize,
+            &self
+                .asiakkaan_tavoitteet_ja_toiveet_siita_millaisia_muutoksia_han_haluaisi_elamaansa,
+        );
+        w.opt(
+            1usize,
+            &self
+                .sovitut_tavoitteet_joita_palveluilla_ja_tukitoimilla_pyritaan_saavuttamaan,
+        );
+    }
+}
+sosmeta_types::record!(AsetettavatTavoitteetX54EF6159);
 /// Vammaispalvelujen palvelusuunnitelma (sv: Serviceplan inom servicen för personer med funktionsnedsättning)
 ///
 /// Shape `0f7cc80063a75633`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
     /// Asiakas (sv: Klient)
     ///
@@ -3919,34 +8310,28 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Uppgifter om den överläggning där denna plan har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Asiakkaan muut voimassaolevat suunnitelmat (sv: Klientens övriga gällande planer)
     ///
     /// JSON `asiakkaan_muut_voimassaolevat_suunnitelmat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_muut_voimassaolevat_suunnitelmat: Option<String>,
     /// Asiakkaan käyttämät kommunikointimenetelmät ja kieli (sv: Kommunikationsmetoder och språk som klienten använder)
     ///
     /// JSON `asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli: Option<String>,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila_vammat_ja_sairaudet: Option<
         TerveydentilaVammatJaSairaudetX9F675DD8,
     >,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
     /// JSON `toimintakyky`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyky: Option<ToimintakykyX790043B1>,
     /// Palvelut joita asiakas tällä hetkellä saa (sv: Service som klienten får för närvarande)
     ///
@@ -3955,92 +8340,76 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
     /// Asiakkaan arvio tuesta (sv: Klientens bedömning av stödet)
     ///
     /// JSON `asiakkaan_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tuesta: Option<String>,
     /// Läheisten arvio tuesta (sv: Närståendes bedömning av stödet)
     ///
     /// JSON `laheisten_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisten_arvio_tuesta: Option<String>,
     /// Ammattihenkilön arvio tuesta (sv: En yrkesutbildad persons bedömning av stödet)
     ///
     /// JSON `ammattihenkilon_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuesta: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens styrkor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<AsetettavatTavoitteetX54EF6159>,
     /// Palvelut, joita asiakkaalle suunnitellaan (sv: Service som planeras för klienten)
     ///
     /// JSON `palvelut_joita_asiakkaalle_suunnitellaan`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelut_joita_asiakkaalle_suunnitellaan: Option<
         Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
     >,
     /// Muut palvelut, tukitoimet ja keinot tavoitteiden saavuttamiseksi ja tuen tarpeeseen vastaamiseksi (sv: Övriga tjänster, stödåtgärder och metoder för att uppnå målen och möta stödbehovet)
     ///
     /// JSON `muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: Option<
         String,
     >,
     /// Koulutuksen ja työnhaun suunnitelma (sv: Plan för utbildning och arbetssökning)
     ///
     /// JSON `koulutuksen_ja_tyonhaun_suunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub koulutuksen_ja_tyonhaun_suunnitelma: Option<String>,
     /// Erityishuoltoa koskevat tiedot (sv: Uppgifter om specialomsorg)
     ///
     /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuoltoa_koskevat_tiedot: Option<ErityishuoltoaKoskevatTiedotX0E2ECA1F>,
     /// Asiakkaan tukemiseen osallistuvat palvelunantajat ja heidän vastuunsa (sv: Tillhandahållare av tjänster som deltar i stödet av klienten och deras ansvar)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: Option<
         String,
     >,
     /// Asiakkaan tukemiseen osallistuvat yksityishenkilöt ja heidän tehtävänsä (sv: Privatpersoner som deltar i stödet av klienten och deras uppgifter)
     ///
     /// JSON `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: Option<
         String,
     >,
     /// Suunnitelma asiakkaan ja omatyöntekijän tapaamisista (sv: Plan för möten mellan klienten och klientens egen kontaktperson)
     ///
     /// JSON `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: Option<String>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Suunnitelman tekoon osallistuneiden henkilöiden eriävät näkemykset suunnitelman sisällöstä (sv: Avvikande åsikter om planens innehåll bland de personer som har medverkat i upprättandet av planen)
     ///
     /// JSON `suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: Option<
         String,
     >,
     /// Arvio asiakkuuden kestosta (sv: Bedömning av klientrelationens varaktighet)
     ///
     /// JSON `arvio_asiakkuuden_kestosta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_asiakkuuden_kestosta: Option<String>,
     /// Asiakkaalle on annettu selvitys (sv: Klienten har fått en redogörelse)
     ///
@@ -4049,32 +8418,26 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
     /// Kuvaus siitä miten selvitys on annettu (sv: Beskrivning av hur utredningen har getts)
     ///
     /// JSON `kuvaus_siita_miten_selvitys_on_annettu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_siita_miten_selvitys_on_annettu: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
     ///
     /// JSON `suunnitelman_tarkistaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<SuunnitelmanTarkistaminenX9DE4BD0C>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4083,6 +8446,7 @@ pub struct VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
 }
 impl VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         palvelut_joita_asiakas_talla_hetkella_saa: sosmeta_types::NonEmptyString,
@@ -4124,14 +8488,360 @@ impl VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
             laatija,
         }
     }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `asiakkaan_muut_voimassaolevat_suunnitelmat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_muut_voimassaolevat_suunnitelmat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_muut_voimassaolevat_suunnitelmat = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `terveydentila_vammat_ja_sairaudet` (builder).
+    #[inline]
+    pub fn with_terveydentila_vammat_ja_sairaudet(
+        mut self,
+        value: TerveydentilaVammatJaSairaudetX9F675DD8,
+    ) -> Self {
+        self.terveydentila_vammat_ja_sairaudet = Some(value);
+        self
+    }
+    /// Set `toimintakyky` (builder).
+    #[inline]
+    pub fn with_toimintakyky(mut self, value: ToimintakykyX790043B1) -> Self {
+        self.toimintakyky = Some(value);
+        self
+    }
+    /// Set `asiakkaan_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tuesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `laheisten_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_laheisten_arvio_tuesta(mut self, value: String) -> Self {
+        self.laheisten_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuesta(mut self, value: String) -> Self {
+        self.ammattihenkilon_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: AsetettavatTavoitteetX54EF6159,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `palvelut_joita_asiakkaalle_suunnitellaan` (builder).
+    #[inline]
+    pub fn with_palvelut_joita_asiakkaalle_suunnitellaan(
+        mut self,
+        value: Vec<PalvelutJoitaAsiakkaalleSuunnitellaanX62EE91CC>,
+    ) -> Self {
+        self.palvelut_joita_asiakkaalle_suunnitellaan = Some(value);
+        self
+    }
+    /// Set `muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi` (builder).
+    #[inline]
+    pub fn with_muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `koulutuksen_ja_tyonhaun_suunnitelma` (builder).
+    #[inline]
+    pub fn with_koulutuksen_ja_tyonhaun_suunnitelma(mut self, value: String) -> Self {
+        self.koulutuksen_ja_tyonhaun_suunnitelma = Some(value);
+        self
+    }
+    /// Set `erityishuoltoa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_erityishuoltoa_koskevat_tiedot(
+        mut self,
+        value: ErityishuoltoaKoskevatTiedotX0E2ECA1F,
+    ) -> Self {
+        self.erityishuoltoa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista` (builder).
+    #[inline]
+    pub fn with_suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self
+            .suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `arvio_asiakkuuden_kestosta` (builder).
+    #[inline]
+    pub fn with_arvio_asiakkuuden_kestosta(mut self, value: String) -> Self {
+        self.arvio_asiakkuuden_kestosta = Some(value);
+        self
+    }
+    /// Set `kuvaus_siita_miten_selvitys_on_annettu` (builder).
+    #[inline]
+    pub fn with_kuvaus_siita_miten_selvitys_on_annettu(mut self, value: String) -> Self {
+        self.kuvaus_siita_miten_selvitys_on_annettu = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: SuunnitelmanTarkistaminenX9DE4BD0C,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalvelujenPalvelusuunnitelmaX0F7CC800 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "asiakkaan_muut_voimassaolevat_suunnitelmat",
+        "asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli",
+        "kuvaus_asiakkaan_tilanteesta",
+        "terveydentila_vammat_ja_sairaudet",
+        "toimintakyky",
+        "palvelut_joita_asiakas_talla_hetkella_saa",
+        "asiakkaan_arvio_tuesta",
+        "laheisten_arvio_tuesta",
+        "ammattihenkilon_arvio_tuesta",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "palvelut_joita_asiakkaalle_suunnitellaan",
+        "muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi",
+        "koulutuksen_ja_tyonhaun_suunnitelma",
+        "erityishuoltoa_koskevat_tiedot",
+        "asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa",
+        "asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa",
+        "suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista",
+        "sovitut_jatkotoimet",
+        "suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta",
+        "arvio_asiakkuuden_kestosta",
+        "asiakkaalle_on_annettu_selvitys",
+        "kuvaus_siita_miten_selvitys_on_annettu",
+        "suunnitelman_tarkistaminen",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(1usize)?,
+            asiakkaan_muut_voimassaolevat_suunnitelmat: f.opt(2usize)?,
+            asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli: f.opt(3usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(4usize)?,
+            terveydentila_vammat_ja_sairaudet: f.opt(5usize)?,
+            toimintakyky: f.opt(6usize)?,
+            palvelut_joita_asiakas_talla_hetkella_saa: f.req(7usize)?,
+            asiakkaan_arvio_tuesta: f.opt(8usize)?,
+            laheisten_arvio_tuesta: f.opt(9usize)?,
+            ammattihenkilon_arvio_tuesta: f.opt(10usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(11usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(12usize)?,
+            asetettavat_tavoitteet: f.opt(13usize)?,
+            palvelut_joita_asiakkaalle_suunnitellaan: f.opt(14usize)?,
+            muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi: f
+                .opt(15usize)?,
+            koulutuksen_ja_tyonhaun_suunnitelma: f.opt(16usize)?,
+            erityishuoltoa_koskevat_tiedot: f.opt(17usize)?,
+            asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa: f
+                .opt(18usize)?,
+            asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa: f
+                .opt(19usize)?,
+            suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista: f.opt(20usize)?,
+            sovitut_jatkotoimet: f.opt(21usize)?,
+            suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta: f
+                .opt(22usize)?,
+            arvio_asiakkuuden_kestosta: f.opt(23usize)?,
+            asiakkaalle_on_annettu_selvitys: f.req(24usize)?,
+            kuvaus_siita_miten_selvitys_on_annettu: f.opt(25usize)?,
+            suunnitelman_tarkistaminen: f.opt(26usize)?,
+            jakelu: f.opt(27usize)?,
+            lisatiedot: f.opt(28usize)?,
+            lakiselostus: f.opt(29usize)?,
+            paivamaara: f.opt(30usize)?,
+            laatija: f.req(31usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(2usize, &self.asiakkaan_muut_voimassaolevat_suunnitelmat);
+        w.opt(3usize, &self.asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli);
+        w.opt(4usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(5usize, &self.terveydentila_vammat_ja_sairaudet);
+        w.opt(6usize, &self.toimintakyky);
+        w.req(7usize, &self.palvelut_joita_asiakas_talla_hetkella_saa);
+        w.opt(8usize, &self.asiakkaan_arvio_tuesta);
+        w.opt(9usize, &self.laheisten_arvio_tuesta);
+        w.opt(10usize, &self.ammattihenkilon_arvio_tuesta);
+        w.opt(11usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(12usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(13usize, &self.asetettavat_tavoitteet);
+        w.opt(14usize, &self.palvelut_joita_asiakkaalle_suunnitellaan);
+        w.opt(
+            15usize,
+            &self
+                .muut_palvelut_tukitoimet_ja_keinot_tavoitteiden_saavuttamiseksi_ja_tuen_tarpeeseen_vastaamiseksi,
+        );
+        w.opt(16usize, &self.koulutuksen_ja_tyonhaun_suunnitelma);
+        w.opt(17usize, &self.erityishuoltoa_koskevat_tiedot);
+        w.opt(
+            18usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_palvelunantajat_ja_heidan_vastuunsa,
+        );
+        w.opt(
+            19usize,
+            &self.asiakkaan_tukemiseen_osallistuvat_yksityishenkilot_ja_heidan_tehtavansa,
+        );
+        w.opt(20usize, &self.suunnitelma_asiakkaan_ja_omatyontekijan_tapaamisista);
+        w.opt(21usize, &self.sovitut_jatkotoimet);
+        w.opt(
+            22usize,
+            &self
+                .suunnitelman_tekoon_osallistuneiden_henkiloiden_eriavat_nakemykset_suunnitelman_sisallosta,
+        );
+        w.opt(23usize, &self.arvio_asiakkuuden_kestosta);
+        w.req(24usize, &self.asiakkaalle_on_annettu_selvitys);
+        w.opt(25usize, &self.kuvaus_siita_miten_selvitys_on_annettu);
+        w.opt(26usize, &self.suunnitelman_tarkistaminen);
+        w.opt(27usize, &self.jakelu);
+        w.opt(28usize, &self.lisatiedot);
+        w.opt(29usize, &self.lakiselostus);
+        w.opt(30usize, &self.paivamaara);
+        w.req(31usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VammaispalvelujenPalvelusuunnitelmaX0F7CC800);
 /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
 ///
 /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `ecd18807392d1255`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PalvelutarpeenArviointiaKoskevatTiedotXECD18807 {
     /// Palvelutarpeen arvioinnin aloittamispäivä (sv: Inledningsdatum för bedömning av servicebehovet)
     ///
@@ -4140,17 +8850,14 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotXECD18807 {
     /// Kuvaus arvionnin toteuttamisesta (sv: Beskrivning av genomförandet av bedömningen)
     ///
     /// JSON `kuvaus_arvionnin_toteuttamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_arvionnin_toteuttamisesta: Option<String>,
     /// Palvelutarpeen arviointiin osallistuneet henkilöt (sv: Personer som deltagit i bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointiin_osallistuneet_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointiin_osallistuneet_henkilot: Option<String>,
     /// Arvioinnista poisjääneet henkilöt (sv: Personer som uteblivit från bedömningen)
     ///
     /// JSON `arvioinnista_poisjaaneet_henkilot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvioinnista_poisjaaneet_henkilot: Option<String>,
     /// Asiakkaalla on oikeus erityiseen tukeen (sv: Klienten har rätt till särskilt stöd)
     ///
@@ -4159,11 +8866,11 @@ pub struct PalvelutarpeenArviointiaKoskevatTiedotXECD18807 {
     /// Erityisen tuen perustelut (sv: Motiveringar till särskilt stöd)
     ///
     /// JSON `erityisen_tuen_perustelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisen_tuen_perustelut: Option<String>,
 }
 impl PalvelutarpeenArviointiaKoskevatTiedotXECD18807 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         palvelutarpeen_arvioinnin_aloittamispaiva: sosmeta_types::PartialDate,
         asiakkaalla_on_oikeus_erityiseen_tukeen: bool,
@@ -4177,61 +8884,144 @@ impl PalvelutarpeenArviointiaKoskevatTiedotXECD18807 {
             erityisen_tuen_perustelut: None,
         }
     }
+    /// Set `kuvaus_arvionnin_toteuttamisesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_arvionnin_toteuttamisesta(mut self, value: String) -> Self {
+        self.kuvaus_arvionnin_toteuttamisesta = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointiin_osallistuneet_henkilot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointiin_osallistuneet_henkilot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palvelutarpeen_arviointiin_osallistuneet_henkilot = Some(value);
+        self
+    }
+    /// Set `arvioinnista_poisjaaneet_henkilot` (builder).
+    #[inline]
+    pub fn with_arvioinnista_poisjaaneet_henkilot(mut self, value: String) -> Self {
+        self.arvioinnista_poisjaaneet_henkilot = Some(value);
+        self
+    }
+    /// Set `erityisen_tuen_perustelut` (builder).
+    #[inline]
+    pub fn with_erityisen_tuen_perustelut(mut self, value: String) -> Self {
+        self.erityisen_tuen_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PalvelutarpeenArviointiaKoskevatTiedotXECD18807 {
+    const KEYS: &'static [&'static str] = &[
+        "palvelutarpeen_arvioinnin_aloittamispaiva",
+        "kuvaus_arvionnin_toteuttamisesta",
+        "palvelutarpeen_arviointiin_osallistuneet_henkilot",
+        "arvioinnista_poisjaaneet_henkilot",
+        "asiakkaalla_on_oikeus_erityiseen_tukeen",
+        "erityisen_tuen_perustelut",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palvelutarpeen_arvioinnin_aloittamispaiva: f.req(0usize)?,
+            kuvaus_arvionnin_toteuttamisesta: f.opt(1usize)?,
+            palvelutarpeen_arviointiin_osallistuneet_henkilot: f.opt(2usize)?,
+            arvioinnista_poisjaaneet_henkilot: f.opt(3usize)?,
+            asiakkaalla_on_oikeus_erityiseen_tukeen: f.req(4usize)?,
+            erityisen_tuen_perustelut: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.palvelutarpeen_arvioinnin_aloittamispaiva);
+        w.opt(1usize, &self.kuvaus_arvionnin_toteuttamisesta);
+        w.opt(2usize, &self.palvelutarpeen_arviointiin_osallistuneet_henkilot);
+        w.opt(3usize, &self.arvioinnista_poisjaaneet_henkilot);
+        w.req(4usize, &self.asiakkaalla_on_oikeus_erityiseen_tukeen);
+        w.opt(5usize, &self.erityisen_tuen_perustelut);
+    }
+}
+sosmeta_types::record!(PalvelutarpeenArviointiaKoskevatTiedotXECD18807);
 /// Asuminen (sv: Boende)
 ///
 /// Shape `439b892112b1049a`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsuminenX439B8921 {
     /// Asunnon hallintaperuste (sv: Bostadens besittningsgrund)
     ///
     /// JSON `asunnon_hallintaperuste`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Tilastokeskus/THL - Asunnon hallintaperuste 1.2.246.537.6.1249, `urn:oid:1.2.246.537.6.1249`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asunnon_hallintaperuste: Option<
         sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
     >,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl AsuminenX439B8921 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             asunnon_hallintaperuste: None,
             kuvaus: None,
         }
     }
+    /// Set `asunnon_hallintaperuste` (builder).
+    #[inline]
+    pub fn with_asunnon_hallintaperuste(
+        mut self,
+        value: sosmeta_types::Coded<AsunnonHallintaperusteX01AB1C12>,
+    ) -> Self {
+        self.asunnon_hallintaperuste = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsuminenX439B8921 {
+    const KEYS: &'static [&'static str] = &["asunnon_hallintaperuste", "kuvaus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asunnon_hallintaperuste: f.opt(0usize)?,
+            kuvaus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asunnon_hallintaperuste);
+        w.opt(1usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(AsuminenX439B8921);
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
 /// Shape `4c25b666e7eafb36`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JohtopaatoksetJaJatkotoimetX4C25B666 {
     /// Asiakkaan arvio tuesta (sv: Klientens bedömning av stödet)
     ///
     /// JSON `asiakkaan_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tuesta: Option<String>,
     /// Läheisten arvio tuesta (sv: Närståendes bedömning av stödet)
     ///
     /// JSON `laheisten_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisten_arvio_tuesta: Option<String>,
     /// Ammattihenkilön arvio tuesta (sv: En yrkesutbildad persons bedömning av stödet)
     ///
     /// JSON `ammattihenkilon_arvio_tuesta`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuesta: Option<
         Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
     >,
@@ -4248,19 +9038,16 @@ pub struct JohtopaatoksetJaJatkotoimetX4C25B666 {
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_tuen_tarpeen_luonteesta: Option<
         sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
     >,
     /// Asiakkaalle laaditaan palvelusuunnitelma (sv: En serviceplan utarbetas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_palvelusuunnitelma`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_laaditaan_palvelusuunnitelma: Option<bool>,
     /// Perustelut miksi palvelusuunnitelmaa ei laadita (sv: Motiveringar till att en serviceplan inte utarbetas)
     ///
     /// JSON `perustelut_miksi_palvelusuunnitelmaa_ei_laadita`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_miksi_palvelusuunnitelmaa_ei_laadita: Option<String>,
     /// Asiakas tarvitsee omatyöntekijän (sv: Klienten behöver en egen kontaktperson)
     ///
@@ -4269,16 +9056,15 @@ pub struct JohtopaatoksetJaJatkotoimetX4C25B666 {
     /// Omatyöntekijä (sv: Egen kontaktperson)
     ///
     /// JSON `omatyontekija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omatyontekija: Option<Vec<OmatyontekijaXF0C1FD11>>,
     /// Jatkosuunnitelma (sv: Fortsatt plan för)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
 impl JohtopaatoksetJaJatkotoimetX4C25B666 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
         ammattihenkilon_johtopaatokset: sosmeta_types::NonEmptyString,
@@ -4298,12 +9084,114 @@ impl JohtopaatoksetJaJatkotoimetX4C25B666 {
             jatkosuunnitelma: None,
         }
     }
+    /// Set `asiakkaan_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tuesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `laheisten_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_laheisten_arvio_tuesta(mut self, value: String) -> Self {
+        self.laheisten_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuesta(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `arvio_tuen_tarpeen_luonteesta` (builder).
+    #[inline]
+    pub fn with_arvio_tuen_tarpeen_luonteesta(
+        mut self,
+        value: sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    ) -> Self {
+        self.arvio_tuen_tarpeen_luonteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_laaditaan_palvelusuunnitelma` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_laaditaan_palvelusuunnitelma(mut self, value: bool) -> Self {
+        self.asiakkaalle_laaditaan_palvelusuunnitelma = Some(value);
+        self
+    }
+    /// Set `perustelut_miksi_palvelusuunnitelmaa_ei_laadita` (builder).
+    #[inline]
+    pub fn with_perustelut_miksi_palvelusuunnitelmaa_ei_laadita(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_miksi_palvelusuunnitelmaa_ei_laadita = Some(value);
+        self
+    }
+    /// Set `omatyontekija` (builder).
+    #[inline]
+    pub fn with_omatyontekija(mut self, value: Vec<OmatyontekijaXF0C1FD11>) -> Self {
+        self.omatyontekija = Some(value);
+        self
+    }
+    /// Set `jatkosuunnitelma` (builder).
+    #[inline]
+    pub fn with_jatkosuunnitelma(mut self, value: String) -> Self {
+        self.jatkosuunnitelma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for JohtopaatoksetJaJatkotoimetX4C25B666 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaan_arvio_tuesta",
+        "laheisten_arvio_tuesta",
+        "ammattihenkilon_arvio_tuesta",
+        "asiakkuuden_jatko",
+        "ammattihenkilon_johtopaatokset",
+        "arvio_tuen_tarpeen_luonteesta",
+        "asiakkaalle_laaditaan_palvelusuunnitelma",
+        "perustelut_miksi_palvelusuunnitelmaa_ei_laadita",
+        "asiakas_tarvitsee_omatyontekijan",
+        "omatyontekija",
+        "jatkosuunnitelma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaan_arvio_tuesta: f.opt(0usize)?,
+            laheisten_arvio_tuesta: f.opt(1usize)?,
+            ammattihenkilon_arvio_tuesta: f.opt(2usize)?,
+            asiakkuuden_jatko: f.req(3usize)?,
+            ammattihenkilon_johtopaatokset: f.req(4usize)?,
+            arvio_tuen_tarpeen_luonteesta: f.opt(5usize)?,
+            asiakkaalle_laaditaan_palvelusuunnitelma: f.opt(6usize)?,
+            perustelut_miksi_palvelusuunnitelmaa_ei_laadita: f.opt(7usize)?,
+            asiakas_tarvitsee_omatyontekijan: f.req(8usize)?,
+            omatyontekija: f.opt(9usize)?,
+            jatkosuunnitelma: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakkaan_arvio_tuesta);
+        w.opt(1usize, &self.laheisten_arvio_tuesta);
+        w.opt(2usize, &self.ammattihenkilon_arvio_tuesta);
+        w.req(3usize, &self.asiakkuuden_jatko);
+        w.req(4usize, &self.ammattihenkilon_johtopaatokset);
+        w.opt(5usize, &self.arvio_tuen_tarpeen_luonteesta);
+        w.opt(6usize, &self.asiakkaalle_laaditaan_palvelusuunnitelma);
+        w.opt(7usize, &self.perustelut_miksi_palvelusuunnitelmaa_ei_laadita);
+        w.req(8usize, &self.asiakas_tarvitsee_omatyontekijan);
+        w.opt(9usize, &self.omatyontekija);
+        w.opt(10usize, &self.jatkosuunnitelma);
+    }
+}
+sosmeta_types::record!(JohtopaatoksetJaJatkotoimetX4C25B666);
 /// Vammaispalvelujen palvelutarpeen arvio (sv: Bedömning av servicebehovet inom servicen för personer med funktionsnedsättning)
 ///
 /// Shape `87d4ae2ea0c5b6e4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalvelujenPalvelutarpeenArvioX87D4AE2E {
     /// Asiakas (sv: Klient)
     ///
@@ -4312,80 +9200,64 @@ pub struct VammaispalvelujenPalvelutarpeenArvioX87D4AE2E {
     /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
         AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointia_koskevat_tiedot: Option<
         PalvelutarpeenArviointiaKoskevatTiedotXECD18807,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asuminen (sv: Boende)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenX439B8921>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotoutuminen: Option<String>,
     /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila_vammat_ja_sairaudet: Option<
         TerveydentilaVammatJaSairaudetX9F675DD8,
     >,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
     /// JSON `toimintakyky`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyky: Option<ToimintakykyX790043B1>,
     /// Päihteiden käyttö ja riippuvuudet (sv: Användning av rusmedel och beroenden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto_ja_riippuvuudet: Option<PaihteidenKayttoX2B546350>,
     /// Asiakkaan tarvitsemat apuvälineet (sv: Hjälpmedel som klienten behöver)
     ///
     /// JSON `asiakkaan_tarvitsemat_apuvalineet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tarvitsemat_apuvalineet: Option<String>,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverket)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenX7A798D91>,
     /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
     ///
     /// JSON `aikaisemmat_ja_nykyiset_palvelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_ja_nykyiset_palvelut: Option<String>,
     /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetX4C25B666>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4394,6 +9266,7 @@ pub struct VammaispalvelujenPalvelutarpeenArvioX87D4AE2E {
 }
 impl VammaispalvelujenPalvelutarpeenArvioX87D4AE2E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -4419,31 +9292,208 @@ impl VammaispalvelujenPalvelutarpeenArvioX87D4AE2E {
             laatija,
         }
     }
+    /// Set `asian_vireilletuloa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_asian_vireilletuloa_koskevat_tiedot(
+        mut self,
+        value: AsianVireilletuloaKoskevatTiedotX5C616072,
+    ) -> Self {
+        self.asian_vireilletuloa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointia_koskevat_tiedot(
+        mut self,
+        value: PalvelutarpeenArviointiaKoskevatTiedotXECD18807,
+    ) -> Self {
+        self.palvelutarpeen_arviointia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenX439B8921) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `kotoutuminen` (builder).
+    #[inline]
+    pub fn with_kotoutuminen(mut self, value: String) -> Self {
+        self.kotoutuminen = Some(value);
+        self
+    }
+    /// Set `terveydentila_vammat_ja_sairaudet` (builder).
+    #[inline]
+    pub fn with_terveydentila_vammat_ja_sairaudet(
+        mut self,
+        value: TerveydentilaVammatJaSairaudetX9F675DD8,
+    ) -> Self {
+        self.terveydentila_vammat_ja_sairaudet = Some(value);
+        self
+    }
+    /// Set `toimintakyky` (builder).
+    #[inline]
+    pub fn with_toimintakyky(mut self, value: ToimintakykyX790043B1) -> Self {
+        self.toimintakyky = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto_ja_riippuvuudet` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto_ja_riippuvuudet(
+        mut self,
+        value: PaihteidenKayttoX2B546350,
+    ) -> Self {
+        self.paihteiden_kaytto_ja_riippuvuudet = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tarvitsemat_apuvalineet` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tarvitsemat_apuvalineet(mut self, value: String) -> Self {
+        self.asiakkaan_tarvitsemat_apuvalineet = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenX7A798D91,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_ja_nykyiset_palvelut` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_ja_nykyiset_palvelut(mut self, value: String) -> Self {
+        self.aikaisemmat_ja_nykyiset_palvelut = Some(value);
+        self
+    }
+    /// Set `johtopaatokset_ja_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_johtopaatokset_ja_jatkotoimet(
+        mut self,
+        value: JohtopaatoksetJaJatkotoimetX4C25B666,
+    ) -> Self {
+        self.johtopaatokset_ja_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalvelujenPalvelutarpeenArvioX87D4AE2E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asian_vireilletuloa_koskevat_tiedot",
+        "palvelutarpeen_arviointia_koskevat_tiedot",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asuminen",
+        "kotoutuminen",
+        "terveydentila_vammat_ja_sairaudet",
+        "toimintakyky",
+        "paihteiden_kaytto_ja_riippuvuudet",
+        "asiakkaan_tarvitsemat_apuvalineet",
+        "laheisverkoston_kartoittaminen",
+        "aikaisemmat_ja_nykyiset_palvelut",
+        "johtopaatokset_ja_jatkotoimet",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asian_vireilletuloa_koskevat_tiedot: f.opt(1usize)?,
+            palvelutarpeen_arviointia_koskevat_tiedot: f.opt(2usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(3usize)?,
+            asuminen: f.opt(4usize)?,
+            kotoutuminen: f.opt(5usize)?,
+            terveydentila_vammat_ja_sairaudet: f.opt(6usize)?,
+            toimintakyky: f.opt(7usize)?,
+            paihteiden_kaytto_ja_riippuvuudet: f.opt(8usize)?,
+            asiakkaan_tarvitsemat_apuvalineet: f.opt(9usize)?,
+            laheisverkoston_kartoittaminen: f.opt(10usize)?,
+            aikaisemmat_ja_nykyiset_palvelut: f.opt(11usize)?,
+            johtopaatokset_ja_jatkotoimet: f.opt(12usize)?,
+            jakelu: f.opt(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            lakiselostus: f.opt(15usize)?,
+            paivamaara: f.opt(16usize)?,
+            laatija: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.asian_vireilletuloa_koskevat_tiedot);
+        w.opt(2usize, &self.palvelutarpeen_arviointia_koskevat_tiedot);
+        w.opt(3usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(4usize, &self.asuminen);
+        w.opt(5usize, &self.kotoutuminen);
+        w.opt(6usize, &self.terveydentila_vammat_ja_sairaudet);
+        w.opt(7usize, &self.toimintakyky);
+        w.opt(8usize, &self.paihteiden_kaytto_ja_riippuvuudet);
+        w.opt(9usize, &self.asiakkaan_tarvitsemat_apuvalineet);
+        w.opt(10usize, &self.laheisverkoston_kartoittaminen);
+        w.opt(11usize, &self.aikaisemmat_ja_nykyiset_palvelut);
+        w.opt(12usize, &self.johtopaatokset_ja_jatkotoimet);
+        w.opt(13usize, &self.jakelu);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.lakiselostus);
+        w.opt(16usize, &self.paivamaara);
+        w.req(17usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VammaispalvelujenPalvelutarpeenArvioX87D4AE2E);
 /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
 ///
 /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
 ///
 /// Shape `b55cb8dd544f3e19`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JohtopaatoksetJaJatkotoimetXB55CB8DD {
     /// Asiakkaan arvio tuesta (sv: Klientens bedömning av stödet)
     ///
     /// JSON `asiakkaan_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_arvio_tuesta: Option<String>,
     /// Läheisten arvio tuesta (sv: Närståendes bedömning av stödet)
     ///
     /// JSON `laheisten_arvio_tuesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisten_arvio_tuesta: Option<String>,
     /// Ammattihenkilön arvio tuesta (sv: En yrkesutbildad persons bedömning av stödet)
     ///
     /// JSON `ammattihenkilon_arvio_tuesta`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Tuen tarve 1.2.246.537.6.1282, `urn:oid:1.2.246.537.6.1282`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ammattihenkilon_arvio_tuesta: Option<
         Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
     >,
@@ -4460,35 +9510,31 @@ pub struct JohtopaatoksetJaJatkotoimetXB55CB8DD {
     /// JSON `arvio_tuen_tarpeen_luonteesta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Asiakkaan tuen tarpeen kesto 1.2.246.537.6.1294, `urn:oid:1.2.246.537.6.1294`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_tuen_tarpeen_luonteesta: Option<
         sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
     >,
     /// Asiakkaalle laaditaan asiakassuunnitelma (sv: En klientplan utarbetas för klienten)
     ///
     /// JSON `asiakkaalle_laaditaan_asiakassuunnitelma`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_laaditaan_asiakassuunnitelma: Option<bool>,
     /// Perustelut miksi asiakassuunnitelmaa ei laadita (sv: Motiveringar till att en klientplan inte utarbetas)
     ///
     /// JSON `perustelut_miksi_asiakassuunnitelmaa_ei_laadita`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelut_miksi_asiakassuunnitelmaa_ei_laadita: Option<String>,
     /// Asiakas tarvitsee omatyöntekijän (sv: Klienten behöver en egen kontaktperson)
     ///
     /// JSON `asiakas_tarvitsee_omatyontekijan`: esitystapa Kytkin, pakollinen.
     pub asiakas_tarvitsee_omatyontekijan: bool,
     /// Omatyöntekijä (sv: Egen kontaktperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omatyontekija: Option<OmatyontekijaXF0C1FD11>,
     /// Jatkosuunnitelma (sv: Fortsatt plan för)
     ///
     /// JSON `jatkosuunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jatkosuunnitelma: Option<String>,
 }
 impl JohtopaatoksetJaJatkotoimetXB55CB8DD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakkuuden_jatko: AsiakkuudenJatkoX90C9F625,
         ammattihenkilon_johtopaatokset: sosmeta_types::NonEmptyString,
@@ -4508,12 +9554,114 @@ impl JohtopaatoksetJaJatkotoimetXB55CB8DD {
             jatkosuunnitelma: None,
         }
     }
+    /// Set `asiakkaan_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_asiakkaan_arvio_tuesta(mut self, value: String) -> Self {
+        self.asiakkaan_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `laheisten_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_laheisten_arvio_tuesta(mut self, value: String) -> Self {
+        self.laheisten_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `ammattihenkilon_arvio_tuesta` (builder).
+    #[inline]
+    pub fn with_ammattihenkilon_arvio_tuesta(
+        mut self,
+        value: Vec<sosmeta_types::Coded<AmmattihenkilonArvioTuenTarpeestaX0176B06F>>,
+    ) -> Self {
+        self.ammattihenkilon_arvio_tuesta = Some(value);
+        self
+    }
+    /// Set `arvio_tuen_tarpeen_luonteesta` (builder).
+    #[inline]
+    pub fn with_arvio_tuen_tarpeen_luonteesta(
+        mut self,
+        value: sosmeta_types::Coded<ArvioTuenTarpeenLuonteestaXEFEF8CD3>,
+    ) -> Self {
+        self.arvio_tuen_tarpeen_luonteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_laaditaan_asiakassuunnitelma` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_laaditaan_asiakassuunnitelma(mut self, value: bool) -> Self {
+        self.asiakkaalle_laaditaan_asiakassuunnitelma = Some(value);
+        self
+    }
+    /// Set `perustelut_miksi_asiakassuunnitelmaa_ei_laadita` (builder).
+    #[inline]
+    pub fn with_perustelut_miksi_asiakassuunnitelmaa_ei_laadita(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita = Some(value);
+        self
+    }
+    /// Set `omatyontekija` (builder).
+    #[inline]
+    pub fn with_omatyontekija(mut self, value: OmatyontekijaXF0C1FD11) -> Self {
+        self.omatyontekija = Some(value);
+        self
+    }
+    /// Set `jatkosuunnitelma` (builder).
+    #[inline]
+    pub fn with_jatkosuunnitelma(mut self, value: String) -> Self {
+        self.jatkosuunnitelma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for JohtopaatoksetJaJatkotoimetXB55CB8DD {
+    const KEYS: &'static [&'static str] = &[
+        "asiakkaan_arvio_tuesta",
+        "laheisten_arvio_tuesta",
+        "ammattihenkilon_arvio_tuesta",
+        "asiakkuuden_jatko",
+        "ammattihenkilon_johtopaatokset",
+        "arvio_tuen_tarpeen_luonteesta",
+        "asiakkaalle_laaditaan_asiakassuunnitelma",
+        "perustelut_miksi_asiakassuunnitelmaa_ei_laadita",
+        "asiakas_tarvitsee_omatyontekijan",
+        "omatyontekija",
+        "jatkosuunnitelma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakkaan_arvio_tuesta: f.opt(0usize)?,
+            laheisten_arvio_tuesta: f.opt(1usize)?,
+            ammattihenkilon_arvio_tuesta: f.opt(2usize)?,
+            asiakkuuden_jatko: f.req(3usize)?,
+            ammattihenkilon_johtopaatokset: f.req(4usize)?,
+            arvio_tuen_tarpeen_luonteesta: f.opt(5usize)?,
+            asiakkaalle_laaditaan_asiakassuunnitelma: f.opt(6usize)?,
+            perustelut_miksi_asiakassuunnitelmaa_ei_laadita: f.opt(7usize)?,
+            asiakas_tarvitsee_omatyontekijan: f.req(8usize)?,
+            omatyontekija: f.opt(9usize)?,
+            jatkosuunnitelma: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.asiakkaan_arvio_tuesta);
+        w.opt(1usize, &self.laheisten_arvio_tuesta);
+        w.opt(2usize, &self.ammattihenkilon_arvio_tuesta);
+        w.req(3usize, &self.asiakkuuden_jatko);
+        w.req(4usize, &self.ammattihenkilon_johtopaatokset);
+        w.opt(5usize, &self.arvio_tuen_tarpeen_luonteesta);
+        w.opt(6usize, &self.asiakkaalle_laaditaan_asiakassuunnitelma);
+        w.opt(7usize, &self.perustelut_miksi_asiakassuunnitelmaa_ei_laadita);
+        w.req(8usize, &self.asiakas_tarvitsee_omatyontekijan);
+        w.opt(9usize, &self.omatyontekija);
+        w.opt(10usize, &self.jatkosuunnitelma);
+    }
+}
+sosmeta_types::record!(JohtopaatoksetJaJatkotoimetXB55CB8DD);
 /// Vammaispalvelujen palvelutarpeen arvio (sv: Bedömning av servicebehovet inom servicen för personer med funktionsnedsättning)
 ///
 /// Shape `82389f478f59156f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalvelujenPalvelutarpeenArvioX82389F47 {
     /// Asiakas (sv: Klient)
     ///
@@ -4522,80 +9670,64 @@ pub struct VammaispalvelujenPalvelutarpeenArvioX82389F47 {
     /// Asian vireilletuloa koskevat tiedot (sv: Information om inledning av ett ärende)
     ///
     /// JSON `asian_vireilletuloa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asian_vireilletuloa_koskevat_tiedot: Option<
         AsianVireilletuloaKoskevatTiedotX5C616072,
     >,
     /// Palvelutarpeen arviointia koskevat tiedot (sv: Uppgifter om bedömningen av servicebehovet)
     ///
     /// JSON `palvelutarpeen_arviointia_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelutarpeen_arviointia_koskevat_tiedot: Option<
         PalvelutarpeenArviointiaKoskevatTiedotXECD18807,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asuminen (sv: Boende)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asuminen: Option<AsuminenX439B8921>,
     /// Kotoutuminen (sv: Integration)
     ///
     /// JSON `kotoutuminen`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotoutuminen: Option<String>,
     /// Terveydentila, vammat ja sairaudet (sv: Hälsotillstånd, funktionsnedsättningar och sjukdomar)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydentila_vammat_ja_sairaudet: Option<
         TerveydentilaVammatJaSairaudetX9F675DD8,
     >,
     /// Toimintakyky (sv: Funktionsförmåga)
     ///
     /// JSON `toimintakyky`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toimintakyky: Option<ToimintakykyX790043B1>,
     /// Päihteiden käyttö ja riippuvuudet (sv: Användning av rusmedel och beroenden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paihteiden_kaytto_ja_riippuvuudet: Option<PaihteidenKayttoX2B546350>,
     /// Asiakkaan tarvitsemat apuvälineet (sv: Hjälpmedel som klienten behöver)
     ///
     /// JSON `asiakkaan_tarvitsemat_apuvalineet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_tarvitsemat_apuvalineet: Option<String>,
     /// Läheisverkoston kartoittaminen (sv: Kartläggning av närståendenätverket)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laheisverkoston_kartoittaminen: Option<LaheisverkostonKartoittaminenX7A798D91>,
     /// Aikaisemmat ja nykyiset palvelut (sv: Tidigare och nuvarande tjänster)
     ///
     /// JSON `aikaisemmat_ja_nykyiset_palvelut`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aikaisemmat_ja_nykyiset_palvelut: Option<String>,
     /// Johtopäätökset ja jatkotoimet (sv: Slutsatser och fortsatta åtgärder)
     ///
     /// JSON `johtopaatokset_ja_jatkotoimet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub johtopaatokset_ja_jatkotoimet: Option<JohtopaatoksetJaJatkotoimetXB55CB8DD>,
     /// Jakelu (sv: Sändlista)
     ///
     /// JSON `jakelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jakelu: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4604,6 +9736,7 @@ pub struct VammaispalvelujenPalvelutarpeenArvioX82389F47 {
 }
 impl VammaispalvelujenPalvelutarpeenArvioX82389F47 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         laatija: sosmeta_types::NonEmptyVec<LaatijaXA71A9A7D>,
@@ -4629,70 +9762,240 @@ impl VammaispalvelujenPalvelutarpeenArvioX82389F47 {
             laatija,
         }
     }
+    /// Set `asian_vireilletuloa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_asian_vireilletuloa_koskevat_tiedot(
+        mut self,
+        value: AsianVireilletuloaKoskevatTiedotX5C616072,
+    ) -> Self {
+        self.asian_vireilletuloa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `palvelutarpeen_arviointia_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_palvelutarpeen_arviointia_koskevat_tiedot(
+        mut self,
+        value: PalvelutarpeenArviointiaKoskevatTiedotXECD18807,
+    ) -> Self {
+        self.palvelutarpeen_arviointia_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asuminen` (builder).
+    #[inline]
+    pub fn with_asuminen(mut self, value: AsuminenX439B8921) -> Self {
+        self.asuminen = Some(value);
+        self
+    }
+    /// Set `kotoutuminen` (builder).
+    #[inline]
+    pub fn with_kotoutuminen(mut self, value: String) -> Self {
+        self.kotoutuminen = Some(value);
+        self
+    }
+    /// Set `terveydentila_vammat_ja_sairaudet` (builder).
+    #[inline]
+    pub fn with_terveydentila_vammat_ja_sairaudet(
+        mut self,
+        value: TerveydentilaVammatJaSairaudetX9F675DD8,
+    ) -> Self {
+        self.terveydentila_vammat_ja_sairaudet = Some(value);
+        self
+    }
+    /// Set `toimintakyky` (builder).
+    #[inline]
+    pub fn with_toimintakyky(mut self, value: ToimintakykyX790043B1) -> Self {
+        self.toimintakyky = Some(value);
+        self
+    }
+    /// Set `paihteiden_kaytto_ja_riippuvuudet` (builder).
+    #[inline]
+    pub fn with_paihteiden_kaytto_ja_riippuvuudet(
+        mut self,
+        value: PaihteidenKayttoX2B546350,
+    ) -> Self {
+        self.paihteiden_kaytto_ja_riippuvuudet = Some(value);
+        self
+    }
+    /// Set `asiakkaan_tarvitsemat_apuvalineet` (builder).
+    #[inline]
+    pub fn with_asiakkaan_tarvitsemat_apuvalineet(mut self, value: String) -> Self {
+        self.asiakkaan_tarvitsemat_apuvalineet = Some(value);
+        self
+    }
+    /// Set `laheisverkoston_kartoittaminen` (builder).
+    #[inline]
+    pub fn with_laheisverkoston_kartoittaminen(
+        mut self,
+        value: LaheisverkostonKartoittaminenX7A798D91,
+    ) -> Self {
+        self.laheisverkoston_kartoittaminen = Some(value);
+        self
+    }
+    /// Set `aikaisemmat_ja_nykyiset_palvelut` (builder).
+    #[inline]
+    pub fn with_aikaisemmat_ja_nykyiset_palvelut(mut self, value: String) -> Self {
+        self.aikaisemmat_ja_nykyiset_palvelut = Some(value);
+        self
+    }
+    /// Set `johtopaatokset_ja_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_johtopaatokset_ja_jatkotoimet(
+        mut self,
+        value: JohtopaatoksetJaJatkotoimetXB55CB8DD,
+    ) -> Self {
+        self.johtopaatokset_ja_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `jakelu` (builder).
+    #[inline]
+    pub fn with_jakelu(mut self, value: String) -> Self {
+        self.jakelu = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalvelujenPalvelutarpeenArvioX82389F47 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "asian_vireilletuloa_koskevat_tiedot",
+        "palvelutarpeen_arviointia_koskevat_tiedot",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asuminen",
+        "kotoutuminen",
+        "terveydentila_vammat_ja_sairaudet",
+        "toimintakyky",
+        "paihteiden_kaytto_ja_riippuvuudet",
+        "asiakkaan_tarvitsemat_apuvalineet",
+        "laheisverkoston_kartoittaminen",
+        "aikaisemmat_ja_nykyiset_palvelut",
+        "johtopaatokset_ja_jatkotoimet",
+        "jakelu",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            asian_vireilletuloa_koskevat_tiedot: f.opt(1usize)?,
+            palvelutarpeen_arviointia_koskevat_tiedot: f.opt(2usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(3usize)?,
+            asuminen: f.opt(4usize)?,
+            kotoutuminen: f.opt(5usize)?,
+            terveydentila_vammat_ja_sairaudet: f.opt(6usize)?,
+            toimintakyky: f.opt(7usize)?,
+            paihteiden_kaytto_ja_riippuvuudet: f.opt(8usize)?,
+            asiakkaan_tarvitsemat_apuvalineet: f.opt(9usize)?,
+            laheisverkoston_kartoittaminen: f.opt(10usize)?,
+            aikaisemmat_ja_nykyiset_palvelut: f.opt(11usize)?,
+            johtopaatokset_ja_jatkotoimet: f.opt(12usize)?,
+            jakelu: f.opt(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            lakiselostus: f.opt(15usize)?,
+            paivamaara: f.opt(16usize)?,
+            laatija: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.asian_vireilletuloa_koskevat_tiedot);
+        w.opt(2usize, &self.palvelutarpeen_arviointia_koskevat_tiedot);
+        w.opt(3usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(4usize, &self.asuminen);
+        w.opt(5usize, &self.kotoutuminen);
+        w.opt(6usize, &self.terveydentila_vammat_ja_sairaudet);
+        w.opt(7usize, &self.toimintakyky);
+        w.opt(8usize, &self.paihteiden_kaytto_ja_riippuvuudet);
+        w.opt(9usize, &self.asiakkaan_tarvitsemat_apuvalineet);
+        w.opt(10usize, &self.laheisverkoston_kartoittaminen);
+        w.opt(11usize, &self.aikaisemmat_ja_nykyiset_palvelut);
+        w.opt(12usize, &self.johtopaatokset_ja_jatkotoimet);
+        w.opt(13usize, &self.jakelu);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.lakiselostus);
+        w.opt(16usize, &self.paivamaara);
+        w.req(17usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VammaispalvelujenPalvelutarpeenArvioX82389F47);
 /// Suunnitelma (sv: Plan)
 ///
 /// JSON `suunnitelma`: pakollinen.
 ///
 /// Shape `269d7d7631cccd47`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuunnitelmaX269D7D76 {
     /// Sosiaalipalvelu jota suunnitelma koskee (sv: Socialservice som planen gäller)
     ///
     /// JSON `sosiaalipalvelu_jota_suunnitelma_koskee`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu_jota_suunnitelma_koskee: Option<
         sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
     >,
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_alkamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asiakkaan terveys ja toimintakyky (sv: Klientens hälsa och funktionsförmåga)
     ///
     /// JSON `asiakkaan_terveys_ja_toimintakyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_terveys_ja_toimintakyky: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens starka sidor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Kokemukset palvelusta (sv: Erfarenheter av servicen)
     ///
     /// JSON `kokemukset_palvelusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kokemukset_palvelusta: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Annettavan palvelun sisältö ja toteutus (sv: Innehållet i och uppfyllandet av den service som ska ges)
     ///
     /// JSON `annettavan_palvelun_sisalto_ja_toteutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annettavan_palvelun_sisalto_ja_toteutus: Option<String>,
     /// Palvelun vastuuhenkilö (sv: Person som ansvarar för servicen)
     ///
@@ -4701,24 +10004,21 @@ pub struct SuunnitelmaX269D7D76 {
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Henkilöt joille tämä suunnitelma toimitetaan (sv: Personer som planen ska ges till)
     ///
     /// JSON `henkilot_joille_tama_suunnitelma_toimitetaan`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilot_joille_tama_suunnitelma_toimitetaan: Option<String>,
 }
 impl SuunnitelmaX269D7D76 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(palvelun_vastuuhenkilo: YhteyshenkiloX2E1B58EE) -> Self {
         Self {
             sosiaalipalvelu_jota_suunnitelma_koskee: None,
@@ -4738,12 +10038,177 @@ impl SuunnitelmaX269D7D76 {
             henkilot_joille_tama_suunnitelma_toimitetaan: None,
         }
     }
+    /// Set `sosiaalipalvelu_jota_suunnitelma_koskee` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu_jota_suunnitelma_koskee(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu_jota_suunnitelma_koskee = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelun_alkamispaivamaara` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_alkamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sosiaalipalvelun_alkamispaivamaara = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_terveys_ja_toimintakyky` (builder).
+    #[inline]
+    pub fn with_asiakkaan_terveys_ja_toimintakyky(mut self, value: String) -> Self {
+        self.asiakkaan_terveys_ja_toimintakyky = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `kokemukset_palvelusta` (builder).
+    #[inline]
+    pub fn with_kokemukset_palvelusta(mut self, value: String) -> Self {
+        self.kokemukset_palvelusta = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `annettavan_palvelun_sisalto_ja_toteutus` (builder).
+    #[inline]
+    pub fn with_annettavan_palvelun_sisalto_ja_toteutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.annettavan_palvelun_sisalto_ja_toteutus = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `henkilot_joille_tama_suunnitelma_toimitetaan` (builder).
+    #[inline]
+    pub fn with_henkilot_joille_tama_suunnitelma_toimitetaan(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.henkilot_joille_tama_suunnitelma_toimitetaan = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuunnitelmaX269D7D76 {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu_jota_suunnitelma_koskee",
+        "sosiaalipalvelun_alkamispaivamaara",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asiakkaan_terveys_ja_toimintakyky",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "kokemukset_palvelusta",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "annettavan_palvelun_sisalto_ja_toteutus",
+        "palvelun_vastuuhenkilo",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "suunnitelman_tarkistaminen",
+        "henkilot_joille_tama_suunnitelma_toimitetaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu_jota_suunnitelma_koskee: f.opt(0usize)?,
+            sosiaalipalvelun_alkamispaivamaara: f.opt(1usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(2usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(3usize)?,
+            asiakkaan_terveys_ja_toimintakyky: f.opt(4usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(5usize)?,
+            kokemukset_palvelusta: f.opt(6usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(7usize)?,
+            asetettavat_tavoitteet: f.opt(8usize)?,
+            annettavan_palvelun_sisalto_ja_toteutus: f.opt(9usize)?,
+            palvelun_vastuuhenkilo: f.req(10usize)?,
+            sovitut_jatkotoimet: f.opt(11usize)?,
+            eriavat_nakemykset: f.opt(12usize)?,
+            suunnitelman_tarkistaminen: f.opt(13usize)?,
+            henkilot_joille_tama_suunnitelma_toimitetaan: f.opt(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu_jota_suunnitelma_koskee);
+        w.opt(1usize, &self.sosiaalipalvelun_alkamispaivamaara);
+        w.opt(2usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(3usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(4usize, &self.asiakkaan_terveys_ja_toimintakyky);
+        w.opt(5usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(6usize, &self.kokemukset_palvelusta);
+        w.opt(7usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(8usize, &self.asetettavat_tavoitteet);
+        w.opt(9usize, &self.annettavan_palvelun_sisalto_ja_toteutus);
+        w.req(10usize, &self.palvelun_vastuuhenkilo);
+        w.opt(11usize, &self.sovitut_jatkotoimet);
+        w.opt(12usize, &self.eriavat_nakemykset);
+        w.opt(13usize, &self.suunnitelman_tarkistaminen);
+        w.opt(14usize, &self.henkilot_joille_tama_suunnitelma_toimitetaan);
+    }
+}
+sosmeta_types::record!(SuunnitelmaX269D7D76);
 /// Vammaispalvelujen toteuttamissuunnitelma (sv: Genomförandeplan inom servicen för personer med funktionsnedsättning)
 ///
 /// Shape `d4686d2acbffc3b3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalvelujenToteuttamissuunnitelmaXD4686D2A {
     /// Asiakas (sv: Klient)
     ///
@@ -4756,17 +10221,14 @@ pub struct VammaispalvelujenToteuttamissuunnitelmaXD4686D2A {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4775,6 +10237,7 @@ pub struct VammaispalvelujenToteuttamissuunnitelmaXD4686D2A {
 }
 impl VammaispalvelujenToteuttamissuunnitelmaXD4686D2A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         suunnitelma: SuunnitelmaX269D7D76,
@@ -4789,21 +10252,68 @@ impl VammaispalvelujenToteuttamissuunnitelmaXD4686D2A {
             laatija,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalvelujenToteuttamissuunnitelmaXD4686D2A {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "suunnitelma",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            suunnitelma: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            lakiselostus: f.opt(3usize)?,
+            paivamaara: f.opt(4usize)?,
+            laatija: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.suunnitelma);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.lakiselostus);
+        w.opt(4usize, &self.paivamaara);
+        w.req(5usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VammaispalvelujenToteuttamissuunnitelmaXD4686D2A);
 /// Rajoitustoimenpiteet (sv: Begränsningsåtgärder)
 ///
 /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
 ///
 /// Shape `439e7fc0cc4e5e4e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RajoitustoimenpiteetX439E7FC0 {
     /// Arvio rajoitustoimenpiteistä (sv: Bedömning av begränsningsåtgärder)
     ///
     /// JSON `arvio_rajoitustoimenpiteista`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arvio_rajoitustoimenpiteista: Option<
         Vec<
             sosmeta_types::Coded<
@@ -4814,21 +10324,19 @@ pub struct RajoitustoimenpiteetX439E7FC0 {
     /// Käytetyt rajoitustoimenpiteet (sv: Begränsningsåtgärder som använts)
     ///
     /// JSON `kaytetyt_rajoitustoimenpiteet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kaytetyt_rajoitustoimenpiteet: Option<String>,
     /// Ulkoilua ja liikkumista koskeva suunnitelma (sv: Plan gällande utomhusvistelse och rörelsefrihet)
     ///
     /// JSON `ulkoilua_ja_liikkumista_koskeva_suunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ulkoilua_ja_liikkumista_koskeva_suunnitelma: Option<String>,
     /// Liikkumista koskeva suunnitelma (sv: Plan gällande rörelsefrihet)
     ///
     /// JSON `liikkumista_koskeva_suunnitelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liikkumista_koskeva_suunnitelma: Option<String>,
 }
 impl RajoitustoimenpiteetX439E7FC0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             arvio_rajoitustoimenpiteista: None,
@@ -4837,38 +10345,93 @@ impl RajoitustoimenpiteetX439E7FC0 {
             liikkumista_koskeva_suunnitelma: None,
         }
     }
+    /// Set `arvio_rajoitustoimenpiteista` (builder).
+    #[inline]
+    pub fn with_arvio_rajoitustoimenpiteista(
+        mut self,
+        value: Vec<
+            sosmeta_types::Coded<
+                KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+            >,
+        >,
+    ) -> Self {
+        self.arvio_rajoitustoimenpiteista = Some(value);
+        self
+    }
+    /// Set `kaytetyt_rajoitustoimenpiteet` (builder).
+    #[inline]
+    pub fn with_kaytetyt_rajoitustoimenpiteet(mut self, value: String) -> Self {
+        self.kaytetyt_rajoitustoimenpiteet = Some(value);
+        self
+    }
+    /// Set `ulkoilua_ja_liikkumista_koskeva_suunnitelma` (builder).
+    #[inline]
+    pub fn with_ulkoilua_ja_liikkumista_koskeva_suunnitelma(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.ulkoilua_ja_liikkumista_koskeva_suunnitelma = Some(value);
+        self
+    }
+    /// Set `liikkumista_koskeva_suunnitelma` (builder).
+    #[inline]
+    pub fn with_liikkumista_koskeva_suunnitelma(mut self, value: String) -> Self {
+        self.liikkumista_koskeva_suunnitelma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for RajoitustoimenpiteetX439E7FC0 {
+    const KEYS: &'static [&'static str] = &[
+        "arvio_rajoitustoimenpiteista",
+        "kaytetyt_rajoitustoimenpiteet",
+        "ulkoilua_ja_liikkumista_koskeva_suunnitelma",
+        "liikkumista_koskeva_suunnitelma",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            arvio_rajoitustoimenpiteista: f.opt(0usize)?,
+            kaytetyt_rajoitustoimenpiteet: f.opt(1usize)?,
+            ulkoilua_ja_liikkumista_koskeva_suunnitelma: f.opt(2usize)?,
+            liikkumista_koskeva_suunnitelma: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.arvio_rajoitustoimenpiteista);
+        w.opt(1usize, &self.kaytetyt_rajoitustoimenpiteet);
+        w.opt(2usize, &self.ulkoilua_ja_liikkumista_koskeva_suunnitelma);
+        w.opt(3usize, &self.liikkumista_koskeva_suunnitelma);
+    }
+}
+sosmeta_types::record!(RajoitustoimenpiteetX439E7FC0);
 /// Erityishuoltoa koskevat tiedot (sv: Uppgifter om specialomsorg)
 ///
 /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
 ///
 /// Shape `159b1f1ec092cdbe`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErityishuoltoaKoskevatTiedotX159B1F1E {
     /// Erityishuollon järjestelyt (sv: Arrangemang för specialomsorg)
     ///
     /// JSON `erityishuollon_jarjestelyt`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuollon_jarjestelyt: Option<String>,
     /// Erityishuollon mukautukset (sv: Anpassningar av specialomsorgen)
     ///
     /// JSON `erityishuollon_mukautukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuollon_mukautukset: Option<String>,
     /// Erityishuollon toteuttamiskeinot (sv: Metoder för genomförande av specialomsorg)
     ///
     /// JSON `erityishuollon_toteuttamiskeinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuollon_toteuttamiskeinot: Option<String>,
     /// Rajoitustoimenpiteet (sv: Begränsningsåtgärder)
     ///
     /// JSON `rajoitustoimenpiteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteet: Option<RajoitustoimenpiteetX439E7FC0>,
 }
 impl ErityishuoltoaKoskevatTiedotX159B1F1E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             erityishuollon_jarjestelyt: None,
@@ -4877,12 +10440,63 @@ impl ErityishuoltoaKoskevatTiedotX159B1F1E {
             rajoitustoimenpiteet: None,
         }
     }
+    /// Set `erityishuollon_jarjestelyt` (builder).
+    #[inline]
+    pub fn with_erityishuollon_jarjestelyt(mut self, value: String) -> Self {
+        self.erityishuollon_jarjestelyt = Some(value);
+        self
+    }
+    /// Set `erityishuollon_mukautukset` (builder).
+    #[inline]
+    pub fn with_erityishuollon_mukautukset(mut self, value: String) -> Self {
+        self.erityishuollon_mukautukset = Some(value);
+        self
+    }
+    /// Set `erityishuollon_toteuttamiskeinot` (builder).
+    #[inline]
+    pub fn with_erityishuollon_toteuttamiskeinot(mut self, value: String) -> Self {
+        self.erityishuollon_toteuttamiskeinot = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteet` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteet(
+        mut self,
+        value: RajoitustoimenpiteetX439E7FC0,
+    ) -> Self {
+        self.rajoitustoimenpiteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ErityishuoltoaKoskevatTiedotX159B1F1E {
+    const KEYS: &'static [&'static str] = &[
+        "erityishuollon_jarjestelyt",
+        "erityishuollon_mukautukset",
+        "erityishuollon_toteuttamiskeinot",
+        "rajoitustoimenpiteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            erityishuollon_jarjestelyt: f.opt(0usize)?,
+            erityishuollon_mukautukset: f.opt(1usize)?,
+            erityishuollon_toteuttamiskeinot: f.opt(2usize)?,
+            rajoitustoimenpiteet: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.erityishuollon_jarjestelyt);
+        w.opt(1usize, &self.erityishuollon_mukautukset);
+        w.opt(2usize, &self.erityishuollon_toteuttamiskeinot);
+        w.opt(3usize, &self.rajoitustoimenpiteet);
+    }
+}
+sosmeta_types::record!(ErityishuoltoaKoskevatTiedotX159B1F1E);
 /// Vammaispalvelujen toteuttamissuunnitelma (sv: Genomförandeplan inom funktionshinderservicen)
 ///
 /// Shape `90e2036f4c698dd2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalvelujenToteuttamissuunnitelmaX90E2036F {
     /// Asiakas (sv: Klient)
     ///
@@ -4899,95 +10513,76 @@ pub struct VammaispalvelujenToteuttamissuunnitelmaX90E2036F {
     /// Sosiaalipalvelun alkamispäivämäärä (sv: Begynnelsedatum för socialservicen)
     ///
     /// JSON `sosiaalipalvelun_alkamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_alkamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Tiedot neuvottelusta jossa tämä suunnitelma on tehty (sv: Information om överläggning där planen har upprättats)
     ///
     /// JSON `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: Option<
         Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
     >,
     /// Kuvaus asiakkaan tilanteesta (sv: Beskrivning av klientens situation)
     ///
     /// JSON `kuvaus_asiakkaan_tilanteesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_asiakkaan_tilanteesta: Option<String>,
     /// Asiakkaan käyttämät kommunikointimenetelmät ja kieli (sv: Kommunikationsmetoder och språk som klienten använder)
     ///
     /// JSON `asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli: Option<String>,
     /// Asiakkaan terveys ja toimintakyky (sv: Klientens hälsa och funktionsförmåga)
     ///
     /// JSON `asiakkaan_terveys_ja_toimintakyky`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_terveys_ja_toimintakyky: Option<String>,
     /// Asiakkaan vahvuudet ja voimavarat (sv: Klientens starka sidor och resurser)
     ///
     /// JSON `asiakkaan_vahvuudet_ja_voimavarat`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_vahvuudet_ja_voimavarat: Option<String>,
     /// Kokemukset palvelusta (sv: Erfarenheter av servicen)
     ///
     /// JSON `kokemukset_palvelusta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kokemukset_palvelusta: Option<String>,
     /// Edellisen suunnitelman tavoitteiden saavuttaminen (sv: Uppnående av målen i föregående plan)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edellisen_suunnitelman_tavoitteiden_saavuttaminen: Option<
         EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
     >,
     /// Asetettavat tavoitteet (sv: Mål som ska fastställas)
     ///
     /// JSON `asetettavat_tavoitteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asetettavat_tavoitteet: Option<Vec<AsetettavatTavoitteetX7E9BE355>>,
     /// Annettavan palvelun sisältö ja toteutus (sv: Innehållet i och uppfyllandet av den service som ska ges)
     ///
     /// JSON `annettavan_palvelun_sisalto_ja_toteutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annettavan_palvelun_sisalto_ja_toteutus: Option<String>,
     /// Erityiset toimenpiteet itsemääräämisoikeuden toteutumiseksi (sv: Särskilda åtgärder för att självbestämmanderätten ska förverkligas)
     ///
     /// JSON `erityiset_toimenpiteet_itsemaaraamisoikeuden_toteutumiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityiset_toimenpiteet_itsemaaraamisoikeuden_toteutumiseksi: Option<String>,
     /// Erityishuoltoa koskevat tiedot (sv: Uppgifter om specialomsorg)
     ///
     /// JSON `erityishuoltoa_koskevat_tiedot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityishuoltoa_koskevat_tiedot: Option<ErityishuoltoaKoskevatTiedotX159B1F1E>,
     /// Palvelun vastuuhenkilö (sv: Person som ansvarar för servicen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_vastuuhenkilo: Option<YhteyshenkiloX2E1B58EE>,
     /// Sovitut jatkotoimet (sv: Avtalade fortsatta åtgärder)
     ///
     /// JSON `sovitut_jatkotoimet`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sovitut_jatkotoimet: Option<String>,
     /// Eriävät näkemykset (sv: Avvikande åsikter)
     ///
     /// JSON `eriavat_nakemykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eriavat_nakemykset: Option<String>,
     /// Suunnitelman tarkistaminen (sv: Granskning av planen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suunnitelman_tarkistaminen: Option<AktivointisuunnitelmanTarkistaminenXF56E90DF>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -4996,6 +10591,7 @@ pub struct VammaispalvelujenToteuttamissuunnitelmaX90E2036F {
 }
 impl VammaispalvelujenToteuttamissuunnitelmaX90E2036F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasXF5869742>,
         sosiaalipalvelu_jota_suunnitelma_koskee: sosmeta_types::Coded<
@@ -5028,38 +10624,257 @@ impl VammaispalvelujenToteuttamissuunnitelmaX90E2036F {
             laatija,
         }
     }
+    /// Set `sosiaalipalvelun_alkamispaivamaara` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_alkamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.sosiaalipalvelun_alkamispaivamaara = Some(value);
+        self
+    }
+    /// Set `tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty` (builder).
+    #[inline]
+    pub fn with_tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty(
+        mut self,
+        value: Vec<TiedotNeuvottelustaJossaTamaSuunnitelmaOnTehtyXFD93C3BB>,
+    ) -> Self {
+        self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty = Some(value);
+        self
+    }
+    /// Set `kuvaus_asiakkaan_tilanteesta` (builder).
+    #[inline]
+    pub fn with_kuvaus_asiakkaan_tilanteesta(mut self, value: String) -> Self {
+        self.kuvaus_asiakkaan_tilanteesta = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli = Some(value);
+        self
+    }
+    /// Set `asiakkaan_terveys_ja_toimintakyky` (builder).
+    #[inline]
+    pub fn with_asiakkaan_terveys_ja_toimintakyky(mut self, value: String) -> Self {
+        self.asiakkaan_terveys_ja_toimintakyky = Some(value);
+        self
+    }
+    /// Set `asiakkaan_vahvuudet_ja_voimavarat` (builder).
+    #[inline]
+    pub fn with_asiakkaan_vahvuudet_ja_voimavarat(mut self, value: String) -> Self {
+        self.asiakkaan_vahvuudet_ja_voimavarat = Some(value);
+        self
+    }
+    /// Set `kokemukset_palvelusta` (builder).
+    #[inline]
+    pub fn with_kokemukset_palvelusta(mut self, value: String) -> Self {
+        self.kokemukset_palvelusta = Some(value);
+        self
+    }
+    /// Set `edellisen_suunnitelman_tavoitteiden_saavuttaminen` (builder).
+    #[inline]
+    pub fn with_edellisen_suunnitelman_tavoitteiden_saavuttaminen(
+        mut self,
+        value: EdellisenSuunnitelmanTavoitteidenSaavuttaminenXC566FC4B,
+    ) -> Self {
+        self.edellisen_suunnitelman_tavoitteiden_saavuttaminen = Some(value);
+        self
+    }
+    /// Set `asetettavat_tavoitteet` (builder).
+    #[inline]
+    pub fn with_asetettavat_tavoitteet(
+        mut self,
+        value: Vec<AsetettavatTavoitteetX7E9BE355>,
+    ) -> Self {
+        self.asetettavat_tavoitteet = Some(value);
+        self
+    }
+    /// Set `annettavan_palvelun_sisalto_ja_toteutus` (builder).
+    #[inline]
+    pub fn with_annettavan_palvelun_sisalto_ja_toteutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.annettavan_palvelun_sisalto_ja_toteutus = Some(value);
+        self
+    }
+    /// Set `erityiset_toimenpiteet_itsemaaraamisoikeuden_toteutumiseksi` (builder).
+    #[inline]
+    pub fn with_erityiset_toimenpiteet_itsemaaraamisoikeuden_toteutumiseksi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.erityiset_toimenpiteet_itsemaaraamisoikeuden_toteutumiseksi = Some(value);
+        self
+    }
+    /// Set `erityishuoltoa_koskevat_tiedot` (builder).
+    #[inline]
+    pub fn with_erityishuoltoa_koskevat_tiedot(
+        mut self,
+        value: ErityishuoltoaKoskevatTiedotX159B1F1E,
+    ) -> Self {
+        self.erityishuoltoa_koskevat_tiedot = Some(value);
+        self
+    }
+    /// Set `palvelun_vastuuhenkilo` (builder).
+    #[inline]
+    pub fn with_palvelun_vastuuhenkilo(mut self, value: YhteyshenkiloX2E1B58EE) -> Self {
+        self.palvelun_vastuuhenkilo = Some(value);
+        self
+    }
+    /// Set `sovitut_jatkotoimet` (builder).
+    #[inline]
+    pub fn with_sovitut_jatkotoimet(mut self, value: String) -> Self {
+        self.sovitut_jatkotoimet = Some(value);
+        self
+    }
+    /// Set `eriavat_nakemykset` (builder).
+    #[inline]
+    pub fn with_eriavat_nakemykset(mut self, value: String) -> Self {
+        self.eriavat_nakemykset = Some(value);
+        self
+    }
+    /// Set `suunnitelman_tarkistaminen` (builder).
+    #[inline]
+    pub fn with_suunnitelman_tarkistaminen(
+        mut self,
+        value: AktivointisuunnitelmanTarkistaminenXF56E90DF,
+    ) -> Self {
+        self.suunnitelman_tarkistaminen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalvelujenToteuttamissuunnitelmaX90E2036F {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "sosiaalipalvelu_jota_suunnitelma_koskee",
+        "sosiaalipalvelun_alkamispaivamaara",
+        "tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty",
+        "kuvaus_asiakkaan_tilanteesta",
+        "asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli",
+        "asiakkaan_terveys_ja_toimintakyky",
+        "asiakkaan_vahvuudet_ja_voimavarat",
+        "kokemukset_palvelusta",
+        "edellisen_suunnitelman_tavoitteiden_saavuttaminen",
+        "asetettavat_tavoitteet",
+        "annettavan_palvelun_sisalto_ja_toteutus",
+        "erityiset_toimenpiteet_itsemaaraamisoikeuden_toteutumiseksi",
+        "erityishuoltoa_koskevat_tiedot",
+        "palvelun_vastuuhenkilo",
+        "sovitut_jatkotoimet",
+        "eriavat_nakemykset",
+        "suunnitelman_tarkistaminen",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            sosiaalipalvelu_jota_suunnitelma_koskee: f.req(1usize)?,
+            sosiaalipalvelun_alkamispaivamaara: f.opt(2usize)?,
+            tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty: f.opt(3usize)?,
+            kuvaus_asiakkaan_tilanteesta: f.opt(4usize)?,
+            asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli: f.opt(5usize)?,
+            asiakkaan_terveys_ja_toimintakyky: f.opt(6usize)?,
+            asiakkaan_vahvuudet_ja_voimavarat: f.opt(7usize)?,
+            kokemukset_palvelusta: f.opt(8usize)?,
+            edellisen_suunnitelman_tavoitteiden_saavuttaminen: f.opt(9usize)?,
+            asetettavat_tavoitteet: f.opt(10usize)?,
+            annettavan_palvelun_sisalto_ja_toteutus: f.opt(11usize)?,
+            erityiset_toimenpiteet_itsemaaraamisoikeuden_toteutumiseksi: f.opt(12usize)?,
+            erityishuoltoa_koskevat_tiedot: f.opt(13usize)?,
+            palvelun_vastuuhenkilo: f.opt(14usize)?,
+            sovitut_jatkotoimet: f.opt(15usize)?,
+            eriavat_nakemykset: f.opt(16usize)?,
+            suunnitelman_tarkistaminen: f.opt(17usize)?,
+            lisatiedot: f.opt(18usize)?,
+            lakiselostus: f.opt(19usize)?,
+            paivamaara: f.opt(20usize)?,
+            laatija: f.req(21usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.sosiaalipalvelu_jota_suunnitelma_koskee);
+        w.opt(2usize, &self.sosiaalipalvelun_alkamispaivamaara);
+        w.opt(3usize, &self.tiedot_neuvottelusta_jossa_tama_suunnitelma_on_tehty);
+        w.opt(4usize, &self.kuvaus_asiakkaan_tilanteesta);
+        w.opt(5usize, &self.asiakkaan_kayttamat_kommunikointimenetelmat_ja_kieli);
+        w.opt(6usize, &self.asiakkaan_terveys_ja_toimintakyky);
+        w.opt(7usize, &self.asiakkaan_vahvuudet_ja_voimavarat);
+        w.opt(8usize, &self.kokemukset_palvelusta);
+        w.opt(9usize, &self.edellisen_suunnitelman_tavoitteiden_saavuttaminen);
+        w.opt(10usize, &self.asetettavat_tavoitteet);
+        w.opt(11usize, &self.annettavan_palvelun_sisalto_ja_toteutus);
+        w.opt(
+            12usize,
+            &self.erityiset_toimenpiteet_itsemaaraamisoikeuden_toteutumiseksi,
+        );
+        w.opt(13usize, &self.erityishuoltoa_koskevat_tiedot);
+        w.opt(14usize, &self.palvelun_vastuuhenkilo);
+        w.opt(15usize, &self.sovitut_jatkotoimet);
+        w.opt(16usize, &self.eriavat_nakemykset);
+        w.opt(17usize, &self.suunnitelman_tarkistaminen);
+        w.opt(18usize, &self.lisatiedot);
+        w.opt(19usize, &self.lakiselostus);
+        w.opt(20usize, &self.paivamaara);
+        w.req(21usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(VammaispalvelujenToteuttamissuunnitelmaX90E2036F);
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// Shape `3223d5fa7246a90e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalipalveluJotaPaatosKoskeeX3223D5FA {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_maara_tunteina: Option<sosmeta_types::Number>,
     /// Palvelu on pitkäaikaista (sv: Servicen är långvarig)
     ///
     /// JSON `palvelu_on_pitkaaikaista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu_on_pitkaaikaista: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl SosiaalipalveluJotaPaatosKoskeeX3223D5FA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelu: None,
@@ -5068,29 +10883,77 @@ impl SosiaalipalveluJotaPaatosKoskeeX3223D5FA {
             kuvaus: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `palvelun_maara_tunteina` (builder).
+    #[inline]
+    pub fn with_palvelun_maara_tunteina(mut self, value: sosmeta_types::Number) -> Self {
+        self.palvelun_maara_tunteina = Some(value);
+        self
+    }
+    /// Set `palvelu_on_pitkaaikaista` (builder).
+    #[inline]
+    pub fn with_palvelu_on_pitkaaikaista(mut self, value: bool) -> Self {
+        self.palvelu_on_pitkaaikaista = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalipalveluJotaPaatosKoskeeX3223D5FA {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "palvelun_maara_tunteina",
+        "palvelu_on_pitkaaikaista",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            palvelun_maara_tunteina: f.opt(1usize)?,
+            palvelu_on_pitkaaikaista: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.palvelun_maara_tunteina);
+        w.opt(2usize, &self.palvelu_on_pitkaaikaista);
+        w.opt(3usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(SosiaalipalveluJotaPaatosKoskeeX3223D5FA);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `fef0bab8e508a26a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosXFEF0BAB8 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -5103,7 +10966,6 @@ pub struct PaatosXFEF0BAB8 {
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Ratkaisun laji 1.2.246.537.6.1248, `urn:oid:1.2.246.537.6.1248`.
     pub ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
     /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu_jota_paatos_koskee: Option<
         SosiaalipalveluJotaPaatosKoskeeX3223D5FA,
     >,
@@ -5116,36 +10978,30 @@ pub struct PaatosXFEF0BAB8 {
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonnettavan_palvelun_jarjestamistapa: Option<
         sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
     >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_palvelun_jarjestamisesta: Option<String>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -5156,11 +11012,11 @@ pub struct PaatosXFEF0BAB8 {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosXFEF0BAB8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
@@ -5189,12 +11045,156 @@ impl PaatosXFEF0BAB8 {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelu_jota_paatos_koskee` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu_jota_paatos_koskee(
+        mut self,
+        value: SosiaalipalveluJotaPaatosKoskeeX3223D5FA,
+    ) -> Self {
+        self.sosiaalipalvelu_jota_paatos_koskee = Some(value);
+        self
+    }
+    /// Set `myonnettavan_palvelun_jarjestamistapa` (builder).
+    #[inline]
+    pub fn with_myonnettavan_palvelun_jarjestamistapa(
+        mut self,
+        value: sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    ) -> Self {
+        self.myonnettavan_palvelun_jarjestamistapa = Some(value);
+        self
+    }
+    /// Set `lisatiedot_palvelun_jarjestamisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_palvelun_jarjestamisesta(mut self, value: String) -> Self {
+        self.lisatiedot_palvelun_jarjestamisesta = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosXFEF0BAB8 {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "sosiaalipalvelu_jota_paatos_koskee",
+        "ratkaisu_ja_perustelut",
+        "myonnettavan_palvelun_jarjestamistapa",
+        "lisatiedot_palvelun_jarjestamisesta",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            vireilletulopaivamaara: f.opt(1usize)?,
+            hakemuksen_kuvaus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisun_laji: f.req(4usize)?,
+            sosiaalipalvelu_jota_paatos_koskee: f.opt(5usize)?,
+            ratkaisu_ja_perustelut: f.req(6usize)?,
+            myonnettavan_palvelun_jarjestamistapa: f.opt(7usize)?,
+            lisatiedot_palvelun_jarjestamisesta: f.opt(8usize)?,
+            ratkaisun_lakiperuste: f.req(9usize)?,
+            paatoksen_voimassaolo: f.opt(10usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(11usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(12usize)?,
+            valmistelija: f.opt(13usize)?,
+            paatoksentekija: f.req(14usize)?,
+            lisatietojen_antaja: f.req(15usize)?,
+            muutoksenhaku: f.opt(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.opt(1usize, &self.vireilletulopaivamaara);
+        w.opt(2usize, &self.hakemuksen_kuvaus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisun_laji);
+        w.opt(5usize, &self.sosiaalipalvelu_jota_paatos_koskee);
+        w.req(6usize, &self.ratkaisu_ja_perustelut);
+        w.opt(7usize, &self.myonnettavan_palvelun_jarjestamistapa);
+        w.opt(8usize, &self.lisatiedot_palvelun_jarjestamisesta);
+        w.req(9usize, &self.ratkaisun_lakiperuste);
+        w.opt(10usize, &self.paatoksen_voimassaolo);
+        w.opt(11usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(12usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(13usize, &self.valmistelija);
+        w.req(14usize, &self.paatoksentekija);
+        w.req(15usize, &self.lisatietojen_antaja);
+        w.opt(16usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosXFEF0BAB8);
 /// Vammaispalvelupäätös (sv: Beslut om service för personer med funktionsnedsättning)
 ///
 /// Shape `6586ac5e09e36517`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalvelupaatosX6586AC5E {
     /// Asiakas (sv: Klient)
     ///
@@ -5207,14 +11207,13 @@ pub struct VammaispalvelupaatosX6586AC5E {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitus: Option<AllekirjoitusXE2633DB2>,
 }
 impl VammaispalvelupaatosX6586AC5E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatos: PaatosXFEF0BAB8,
@@ -5226,67 +11225,166 @@ impl VammaispalvelupaatosX6586AC5E {
             allekirjoitus: None,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `allekirjoitus` (builder).
+    #[inline]
+    pub fn with_allekirjoitus(mut self, value: AllekirjoitusXE2633DB2) -> Self {
+        self.allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalvelupaatosX6586AC5E {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.opt(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(VammaispalvelupaatosX6586AC5E);
 /// Sosiaalipalvelun toteuttamistapa (sv: Sättet att tillhandahålla socialservice)
 ///
 /// Shape `902367fce3185502`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalipalvelunToteuttamistapaX902367FC {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Code>>,
     /// Sosiaalipalvelun muu toteuttamistapa (sv: Annat sätt på vilket socialservice tillhandahålls)
     ///
     /// JSON `sosiaalipalvelun_muu_toteuttamistapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_muu_toteuttamistapa: Option<String>,
 }
 impl SosiaalipalvelunToteuttamistapaX902367FC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelu: None,
             sosiaalipalvelun_muu_toteuttamistapa: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(mut self, value: Vec<sosmeta_types::Code>) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelun_muu_toteuttamistapa` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_muu_toteuttamistapa(mut self, value: String) -> Self {
+        self.sosiaalipalvelun_muu_toteuttamistapa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalipalvelunToteuttamistapaX902367FC {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "sosiaalipalvelun_muu_toteuttamistapa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            sosiaalipalvelun_muu_toteuttamistapa: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.sosiaalipalvelun_muu_toteuttamistapa);
+    }
+}
+sosmeta_types::record!(SosiaalipalvelunToteuttamistapaX902367FC);
 /// Henkilökohtainen apu (sv: Personlig assistans)
 ///
 /// Shape `47b0ab38ae82cb78`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkilokohtainenApuX47B0AB38 {
     /// Palkan ja kulujen perusteet ja korvaamistapa (sv: Grunderna för lön och kostnader samt hur kostnaderna ersätts)
     ///
     /// JSON `palkan_ja_kulujen_perusteet_ja_korvaamistapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palkan_ja_kulujen_perusteet_ja_korvaamistapa: Option<String>,
     /// Sijaisjärjestelyjen tuottamis- ja toteuttamistavat (sv: Sätt att producera och genomföra vikariearrangemang)
     ///
     /// JSON `sijaisjarjestelyjen_tuottamis__ja_toteuttamistavat`: esitystapa Teksti.
-    #[serde(rename = "sijaisjarjestelyjen_tuottamis__ja_toteuttamistavat")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: Option<String>,
 }
 impl HenkilokohtainenApuX47B0AB38 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             palkan_ja_kulujen_perusteet_ja_korvaamistapa: None,
             sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: None,
         }
     }
+    /// Set `palkan_ja_kulujen_perusteet_ja_korvaamistapa` (builder).
+    #[inline]
+    pub fn with_palkan_ja_kulujen_perusteet_ja_korvaamistapa(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.palkan_ja_kulujen_perusteet_ja_korvaamistapa = Some(value);
+        self
+    }
+    /// Set `sijaisjarjestelyjen_tuottamis__ja_toteuttamistavat` (builder).
+    #[inline]
+    pub fn with_sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkilokohtainenApuX47B0AB38 {
+    const KEYS: &'static [&'static str] = &[
+        "palkan_ja_kulujen_perusteet_ja_korvaamistapa",
+        "sijaisjarjestelyjen_tuottamis__ja_toteuttamistavat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            palkan_ja_kulujen_perusteet_ja_korvaamistapa: f.opt(0usize)?,
+            sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.palkan_ja_kulujen_perusteet_ja_korvaamistapa);
+        w.opt(1usize, &self.sijaisjarjestelyjen_tuottamis_ja_toteuttamistavat);
+    }
+}
+sosmeta_types::record!(HenkilokohtainenApuX47B0AB38);
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
 /// Shape `fbaa55fab144c109`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalipalveluJotaPaatosKoskeeXFBAA55FA {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
@@ -5297,29 +11395,25 @@ pub struct SosiaalipalveluJotaPaatosKoskeeXFBAA55FA {
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_maara_tunteina: Option<sosmeta_types::Number>,
     /// Palvelu on pitkäaikaista (sv: Servicen är långvarig)
     ///
     /// JSON `palvelu_on_pitkaaikaista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu_on_pitkaaikaista: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Sosiaalipalvelun toteuttamistapa (sv: Sättet att tillhandahålla socialservice)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_toteuttamistapa: Option<
         SosiaalipalvelunToteuttamistapaX902367FC,
     >,
     /// Henkilökohtainen apu (sv: Personlig assistans)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilokohtainen_apu: Option<HenkilokohtainenApuX47B0AB38>,
 }
 impl SosiaalipalveluJotaPaatosKoskeeXFBAA55FA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
         Self {
             sosiaalipalvelu,
@@ -5330,55 +11424,147 @@ impl SosiaalipalveluJotaPaatosKoskeeXFBAA55FA {
             henkilokohtainen_apu: None,
         }
     }
+    /// Set `palvelun_maara_tunteina` (builder).
+    #[inline]
+    pub fn with_palvelun_maara_tunteina(mut self, value: sosmeta_types::Number) -> Self {
+        self.palvelun_maara_tunteina = Some(value);
+        self
+    }
+    /// Set `palvelu_on_pitkaaikaista` (builder).
+    #[inline]
+    pub fn with_palvelu_on_pitkaaikaista(mut self, value: bool) -> Self {
+        self.palvelu_on_pitkaaikaista = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelun_toteuttamistapa` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_toteuttamistapa(
+        mut self,
+        value: SosiaalipalvelunToteuttamistapaX902367FC,
+    ) -> Self {
+        self.sosiaalipalvelun_toteuttamistapa = Some(value);
+        self
+    }
+    /// Set `henkilokohtainen_apu` (builder).
+    #[inline]
+    pub fn with_henkilokohtainen_apu(
+        mut self,
+        value: HenkilokohtainenApuX47B0AB38,
+    ) -> Self {
+        self.henkilokohtainen_apu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalipalveluJotaPaatosKoskeeXFBAA55FA {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "palvelun_maara_tunteina",
+        "palvelu_on_pitkaaikaista",
+        "kuvaus",
+        "sosiaalipalvelun_toteuttamistapa",
+        "henkilokohtainen_apu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.req(0usize)?,
+            palvelun_maara_tunteina: f.opt(1usize)?,
+            palvelu_on_pitkaaikaista: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            sosiaalipalvelun_toteuttamistapa: f.opt(4usize)?,
+            henkilokohtainen_apu: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.palvelun_maara_tunteina);
+        w.opt(2usize, &self.palvelu_on_pitkaaikaista);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.sosiaalipalvelun_toteuttamistapa);
+        w.opt(5usize, &self.henkilokohtainen_apu);
+    }
+}
+sosmeta_types::record!(SosiaalipalveluJotaPaatosKoskeeXFBAA55FA);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: toistuva.
 ///
 /// Shape `8973cd8eccac299a`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenX8973CD8E {
     /// Suoritettu (sv: Utförd)
     ///
     /// JSON `suoritettu`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettu: Option<bool>,
     /// Suhtautuminen asiaan (sv: Inställning till ärendet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suhtautuminen_asiaan: Option<SuhtautuminenHuostaanottoonX9212E8ED>,
 }
 impl KuuleminenX8973CD8E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suoritettu: None,
             suhtautuminen_asiaan: None,
         }
     }
+    /// Set `suoritettu` (builder).
+    #[inline]
+    pub fn with_suoritettu(mut self, value: bool) -> Self {
+        self.suoritettu = Some(value);
+        self
+    }
+    /// Set `suhtautuminen_asiaan` (builder).
+    #[inline]
+    pub fn with_suhtautuminen_asiaan(
+        mut self,
+        value: SuhtautuminenHuostaanottoonX9212E8ED,
+    ) -> Self {
+        self.suhtautuminen_asiaan = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenX8973CD8E {
+    const KEYS: &'static [&'static str] = &["suoritettu", "suhtautuminen_asiaan"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suoritettu: f.opt(0usize)?,
+            suhtautuminen_asiaan: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suoritettu);
+        w.opt(1usize, &self.suhtautuminen_asiaan);
+    }
+}
+sosmeta_types::record!(KuuleminenX8973CD8E);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `8df6456f0027d19b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX8DF6456F {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -5403,41 +11589,34 @@ pub struct PaatosX8DF6456F {
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonnettavan_palvelun_jarjestamistapa: Option<
         sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
     >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_palvelun_jarjestamisesta: Option<String>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<Vec<KuuleminenX8973CD8E>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -5448,11 +11627,11 @@ pub struct PaatosX8DF6456F {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX8DF6456F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
@@ -5483,12 +11662,156 @@ impl PaatosX8DF6456F {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `myonnettavan_palvelun_jarjestamistapa` (builder).
+    #[inline]
+    pub fn with_myonnettavan_palvelun_jarjestamistapa(
+        mut self,
+        value: sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    ) -> Self {
+        self.myonnettavan_palvelun_jarjestamistapa = Some(value);
+        self
+    }
+    /// Set `lisatiedot_palvelun_jarjestamisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_palvelun_jarjestamisesta(mut self, value: String) -> Self {
+        self.lisatiedot_palvelun_jarjestamisesta = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: Vec<KuuleminenX8973CD8E>) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX8DF6456F {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "sosiaalipalvelu_jota_paatos_koskee",
+        "ratkaisu_ja_perustelut",
+        "myonnettavan_palvelun_jarjestamistapa",
+        "lisatiedot_palvelun_jarjestamisesta",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "kuuleminen",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            vireilletulopaivamaara: f.opt(1usize)?,
+            hakemuksen_kuvaus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisun_laji: f.req(4usize)?,
+            sosiaalipalvelu_jota_paatos_koskee: f.req(5usize)?,
+            ratkaisu_ja_perustelut: f.req(6usize)?,
+            myonnettavan_palvelun_jarjestamistapa: f.opt(7usize)?,
+            lisatiedot_palvelun_jarjestamisesta: f.opt(8usize)?,
+            ratkaisun_lakiperuste: f.req(9usize)?,
+            paatoksen_voimassaolo: f.opt(10usize)?,
+            kuuleminen: f.opt(11usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(12usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(13usize)?,
+            valmistelija: f.opt(14usize)?,
+            paatoksentekija: f.req(15usize)?,
+            lisatietojen_antaja: f.req(16usize)?,
+            muutoksenhaku: f.opt(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.opt(1usize, &self.vireilletulopaivamaara);
+        w.opt(2usize, &self.hakemuksen_kuvaus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisun_laji);
+        w.req(5usize, &self.sosiaalipalvelu_jota_paatos_koskee);
+        w.req(6usize, &self.ratkaisu_ja_perustelut);
+        w.opt(7usize, &self.myonnettavan_palvelun_jarjestamistapa);
+        w.opt(8usize, &self.lisatiedot_palvelun_jarjestamisesta);
+        w.req(9usize, &self.ratkaisun_lakiperuste);
+        w.opt(10usize, &self.paatoksen_voimassaolo);
+        w.opt(11usize, &self.kuuleminen);
+        w.opt(12usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(13usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(14usize, &self.valmistelija);
+        w.req(15usize, &self.paatoksentekija);
+        w.req(16usize, &self.lisatietojen_antaja);
+        w.opt(17usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX8DF6456F);
 /// Vammaispalvelupäätös (sv: Beslut om service för personer med funktionsnedsättning)
 ///
 /// Shape `3be4120318b6f510`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalvelupaatosX3BE41203 {
     /// Asiakas (sv: Klient)
     ///
@@ -5501,7 +11824,6 @@ pub struct VammaispalvelupaatosX3BE41203 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -5510,6 +11832,7 @@ pub struct VammaispalvelupaatosX3BE41203 {
 }
 impl VammaispalvelupaatosX3BE41203 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatos: PaatosX8DF6456F,
@@ -5522,42 +11845,104 @@ impl VammaispalvelupaatosX3BE41203 {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalvelupaatosX3BE41203 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(VammaispalvelupaatosX3BE41203);
 /// Sosiaalipalvelun toteuttamistapa (sv: Sättet att tillhandahålla socialservice)
 ///
 /// Shape `fa988fcc9e519108`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalipalvelunToteuttamistapaXFA988FCC {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
     /// JSON `sosiaalipalvelu`: esitystapa Koodi, toistuva.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Sosiaalipalvelut 1.2.246.537.6.1222, `urn:oid:1.2.246.537.6.1222`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelu: Option<Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>>,
     /// Sosiaalipalvelun muu toteuttamistapa (sv: Annat sätt på vilket socialservice tillhandahålls)
     ///
     /// JSON `sosiaalipalvelun_muu_toteuttamistapa`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_muu_toteuttamistapa: Option<String>,
 }
 impl SosiaalipalvelunToteuttamistapaXFA988FCC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             sosiaalipalvelu: None,
             sosiaalipalvelun_muu_toteuttamistapa: None,
         }
     }
+    /// Set `sosiaalipalvelu` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelu(
+        mut self,
+        value: Vec<sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>>,
+    ) -> Self {
+        self.sosiaalipalvelu = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelun_muu_toteuttamistapa` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_muu_toteuttamistapa(mut self, value: String) -> Self {
+        self.sosiaalipalvelun_muu_toteuttamistapa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalipalvelunToteuttamistapaXFA988FCC {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "sosiaalipalvelun_muu_toteuttamistapa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.opt(0usize)?,
+            sosiaalipalvelun_muu_toteuttamistapa: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.sosiaalipalvelun_muu_toteuttamistapa);
+    }
+}
+sosmeta_types::record!(SosiaalipalvelunToteuttamistapaXFA988FCC);
 /// Sosiaalipalvelu jota päätös koskee (sv: Socialservice som beslutet gäller)
 ///
 /// JSON `sosiaalipalvelu_jota_paatos_koskee`: pakollinen.
 ///
 /// Shape `c81cc1b38da8fde0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SosiaalipalveluJotaPaatosKoskeeXC81CC1B3 {
     /// Sosiaalipalvelu (sv: Socialservice)
     ///
@@ -5568,29 +11953,25 @@ pub struct SosiaalipalveluJotaPaatosKoskeeXC81CC1B3 {
     /// Palvelun määrä tunteina (sv: Mängd service i timmar)
     ///
     /// JSON `palvelun_maara_tunteina`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelun_maara_tunteina: Option<sosmeta_types::Number>,
     /// Palvelu on pitkäaikaista (sv: Servicen är långvarig)
     ///
     /// JSON `palvelu_on_pitkaaikaista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palvelu_on_pitkaaikaista: Option<bool>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Sosiaalipalvelun toteuttamistapa (sv: Sättet att tillhandahålla socialservice)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sosiaalipalvelun_toteuttamistapa: Option<
         SosiaalipalvelunToteuttamistapaXFA988FCC,
     >,
     /// Henkilökohtainen apu (sv: Personlig assistans)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilokohtainen_apu: Option<HenkilokohtainenApuX47B0AB38>,
 }
 impl SosiaalipalveluJotaPaatosKoskeeXC81CC1B3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(sosiaalipalvelu: sosmeta_types::Coded<SosiaalipalveluX24AE2E8C>) -> Self {
         Self {
             sosiaalipalvelu,
@@ -5601,29 +11982,92 @@ impl SosiaalipalveluJotaPaatosKoskeeXC81CC1B3 {
             henkilokohtainen_apu: None,
         }
     }
+    /// Set `palvelun_maara_tunteina` (builder).
+    #[inline]
+    pub fn with_palvelun_maara_tunteina(mut self, value: sosmeta_types::Number) -> Self {
+        self.palvelun_maara_tunteina = Some(value);
+        self
+    }
+    /// Set `palvelu_on_pitkaaikaista` (builder).
+    #[inline]
+    pub fn with_palvelu_on_pitkaaikaista(mut self, value: bool) -> Self {
+        self.palvelu_on_pitkaaikaista = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `sosiaalipalvelun_toteuttamistapa` (builder).
+    #[inline]
+    pub fn with_sosiaalipalvelun_toteuttamistapa(
+        mut self,
+        value: SosiaalipalvelunToteuttamistapaXFA988FCC,
+    ) -> Self {
+        self.sosiaalipalvelun_toteuttamistapa = Some(value);
+        self
+    }
+    /// Set `henkilokohtainen_apu` (builder).
+    #[inline]
+    pub fn with_henkilokohtainen_apu(
+        mut self,
+        value: HenkilokohtainenApuX47B0AB38,
+    ) -> Self {
+        self.henkilokohtainen_apu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SosiaalipalveluJotaPaatosKoskeeXC81CC1B3 {
+    const KEYS: &'static [&'static str] = &[
+        "sosiaalipalvelu",
+        "palvelun_maara_tunteina",
+        "palvelu_on_pitkaaikaista",
+        "kuvaus",
+        "sosiaalipalvelun_toteuttamistapa",
+        "henkilokohtainen_apu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sosiaalipalvelu: f.req(0usize)?,
+            palvelun_maara_tunteina: f.opt(1usize)?,
+            palvelu_on_pitkaaikaista: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            sosiaalipalvelun_toteuttamistapa: f.opt(4usize)?,
+            henkilokohtainen_apu: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sosiaalipalvelu);
+        w.opt(1usize, &self.palvelun_maara_tunteina);
+        w.opt(2usize, &self.palvelu_on_pitkaaikaista);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.sosiaalipalvelun_toteuttamistapa);
+        w.opt(5usize, &self.henkilokohtainen_apu);
+    }
+}
+sosmeta_types::record!(SosiaalipalveluJotaPaatosKoskeeXC81CC1B3);
 /// Päätös (sv: Beslut)
 ///
 /// JSON `paatos`: pakollinen.
 ///
 /// Shape `33f1d9afd06c2ffe`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosX33F1D9AF {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Vireilletulopäivämäärä (sv: Datum för inledande)
     ///
     /// JSON `vireilletulopaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vireilletulopaivamaara: Option<sosmeta_types::PartialDate>,
     /// Hakemuksen kuvaus (sv: Beskrivning av ansökan)
     ///
     /// JSON `hakemuksen_kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hakemuksen_kuvaus: Option<String>,
     /// Päätöspäivämäärä (sv: Beslutsdatum)
     ///
@@ -5648,41 +12092,34 @@ pub struct PaatosX33F1D9AF {
     /// JSON `myonnettavan_palvelun_jarjestamistapa`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Sosiaali- tai terveyspalvelujen järjestämistavat 1.2.246.537.6.1296, `urn:oid:1.2.246.537.6.1296`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonnettavan_palvelun_jarjestamistapa: Option<
         sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
     >,
     /// Lisätiedot palvelun järjestämisestä (sv: Tilläggsuppgifter om ordnandet av servicen)
     ///
     /// JSON `lisatiedot_palvelun_jarjestamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot_palvelun_jarjestamisesta: Option<String>,
     /// Ratkaisun lakiperuste (sv: Laggrund för beslutet)
     ///
     /// JSON `ratkaisun_lakiperuste`: esitystapa Teksti, pakollinen.
     pub ratkaisun_lakiperuste: sosmeta_types::NonEmptyString,
     /// Päätöksen voimassaolo (sv: Beslutets giltighetstid)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_voimassaolo: Option<VoimassaoloXBA0F7664>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<Vec<KuuleminenX8973CD8E>>,
     /// Päätöksen välitön täytäntöönpano (sv: Omedelbart verkställande av beslutet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_valiton_taytantoonpano: Option<
         PaatoksenValitonTaytantoonpanoX7302C2CC,
     >,
     /// Tämä päätös annetaan tiedoksi seuraaville henkilöille (sv: Detta beslut delges till följande personer)
     ///
     /// JSON `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: Option<String>,
     /// Valmistelija (sv: Beredare)
     ///
     /// JSON `valmistelija`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valmistelija: Option<Vec<LaatijaXA71A9A7D>>,
     /// Päätöksentekijä (sv: Beslutsfattare)
     ///
@@ -5693,11 +12130,11 @@ pub struct PaatosX33F1D9AF {
     /// JSON `lisatietojen_antaja`: toistuva, pakollinen.
     pub lisatietojen_antaja: sosmeta_types::NonEmptyVec<LisatietojenAntajaX65775154>,
     /// Muutoksenhaku (sv: Ändringssökande)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muutoksenhaku: Option<MuutoksenhakuX3895F088>,
 }
 impl PaatosX33F1D9AF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatospaivamaara: sosmeta_types::PartialDate,
         ratkaisun_laji: sosmeta_types::Coded<RatkaisunLajiX5962F01E>,
@@ -5728,12 +12165,156 @@ impl PaatosX33F1D9AF {
             muutoksenhaku: None,
         }
     }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `vireilletulopaivamaara` (builder).
+    #[inline]
+    pub fn with_vireilletulopaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.vireilletulopaivamaara = Some(value);
+        self
+    }
+    /// Set `hakemuksen_kuvaus` (builder).
+    #[inline]
+    pub fn with_hakemuksen_kuvaus(mut self, value: String) -> Self {
+        self.hakemuksen_kuvaus = Some(value);
+        self
+    }
+    /// Set `myonnettavan_palvelun_jarjestamistapa` (builder).
+    #[inline]
+    pub fn with_myonnettavan_palvelun_jarjestamistapa(
+        mut self,
+        value: sosmeta_types::Coded<MyonnettavanPalvelunJarjestamistapaX66F344F6>,
+    ) -> Self {
+        self.myonnettavan_palvelun_jarjestamistapa = Some(value);
+        self
+    }
+    /// Set `lisatiedot_palvelun_jarjestamisesta` (builder).
+    #[inline]
+    pub fn with_lisatiedot_palvelun_jarjestamisesta(mut self, value: String) -> Self {
+        self.lisatiedot_palvelun_jarjestamisesta = Some(value);
+        self
+    }
+    /// Set `paatoksen_voimassaolo` (builder).
+    #[inline]
+    pub fn with_paatoksen_voimassaolo(mut self, value: VoimassaoloXBA0F7664) -> Self {
+        self.paatoksen_voimassaolo = Some(value);
+        self
+    }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: Vec<KuuleminenX8973CD8E>) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
+    /// Set `paatoksen_valiton_taytantoonpano` (builder).
+    #[inline]
+    pub fn with_paatoksen_valiton_taytantoonpano(
+        mut self,
+        value: PaatoksenValitonTaytantoonpanoX7302C2CC,
+    ) -> Self {
+        self.paatoksen_valiton_taytantoonpano = Some(value);
+        self
+    }
+    /// Set `tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille` (builder).
+    #[inline]
+    pub fn with_tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille = Some(value);
+        self
+    }
+    /// Set `valmistelija` (builder).
+    #[inline]
+    pub fn with_valmistelija(mut self, value: Vec<LaatijaXA71A9A7D>) -> Self {
+        self.valmistelija = Some(value);
+        self
+    }
+    /// Set `muutoksenhaku` (builder).
+    #[inline]
+    pub fn with_muutoksenhaku(mut self, value: MuutoksenhakuX3895F088) -> Self {
+        self.muutoksenhaku = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatosX33F1D9AF {
+    const KEYS: &'static [&'static str] = &[
+        "paatostunnus",
+        "vireilletulopaivamaara",
+        "hakemuksen_kuvaus",
+        "paatospaivamaara",
+        "ratkaisun_laji",
+        "sosiaalipalvelu_jota_paatos_koskee",
+        "ratkaisu_ja_perustelut",
+        "myonnettavan_palvelun_jarjestamistapa",
+        "lisatiedot_palvelun_jarjestamisesta",
+        "ratkaisun_lakiperuste",
+        "paatoksen_voimassaolo",
+        "kuuleminen",
+        "paatoksen_valiton_taytantoonpano",
+        "tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille",
+        "valmistelija",
+        "paatoksentekija",
+        "lisatietojen_antaja",
+        "muutoksenhaku",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatostunnus: f.opt(0usize)?,
+            vireilletulopaivamaara: f.opt(1usize)?,
+            hakemuksen_kuvaus: f.opt(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            ratkaisun_laji: f.req(4usize)?,
+            sosiaalipalvelu_jota_paatos_koskee: f.req(5usize)?,
+            ratkaisu_ja_perustelut: f.req(6usize)?,
+            myonnettavan_palvelun_jarjestamistapa: f.opt(7usize)?,
+            lisatiedot_palvelun_jarjestamisesta: f.opt(8usize)?,
+            ratkaisun_lakiperuste: f.req(9usize)?,
+            paatoksen_voimassaolo: f.opt(10usize)?,
+            kuuleminen: f.opt(11usize)?,
+            paatoksen_valiton_taytantoonpano: f.opt(12usize)?,
+            tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille: f.opt(13usize)?,
+            valmistelija: f.opt(14usize)?,
+            paatoksentekija: f.req(15usize)?,
+            lisatietojen_antaja: f.req(16usize)?,
+            muutoksenhaku: f.opt(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatostunnus);
+        w.opt(1usize, &self.vireilletulopaivamaara);
+        w.opt(2usize, &self.hakemuksen_kuvaus);
+        w.req(3usize, &self.paatospaivamaara);
+        w.req(4usize, &self.ratkaisun_laji);
+        w.req(5usize, &self.sosiaalipalvelu_jota_paatos_koskee);
+        w.req(6usize, &self.ratkaisu_ja_perustelut);
+        w.opt(7usize, &self.myonnettavan_palvelun_jarjestamistapa);
+        w.opt(8usize, &self.lisatiedot_palvelun_jarjestamisesta);
+        w.req(9usize, &self.ratkaisun_lakiperuste);
+        w.opt(10usize, &self.paatoksen_voimassaolo);
+        w.opt(11usize, &self.kuuleminen);
+        w.opt(12usize, &self.paatoksen_valiton_taytantoonpano);
+        w.opt(13usize, &self.tama_paatos_annetaan_tiedoksi_seuraaville_henkiloille);
+        w.opt(14usize, &self.valmistelija);
+        w.req(15usize, &self.paatoksentekija);
+        w.req(16usize, &self.lisatietojen_antaja);
+        w.opt(17usize, &self.muutoksenhaku);
+    }
+}
+sosmeta_types::record!(PaatosX33F1D9AF);
 /// Vammaispalvelupäätös (sv: Beslut om service för personer med funktionsnedsättning)
 ///
 /// Shape `915c5cb19830bc17`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VammaispalvelupaatosX915C5CB1 {
     /// Asiakas (sv: Klient)
     ///
@@ -5746,7 +12327,6 @@ pub struct VammaispalvelupaatosX915C5CB1 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -5755,6 +12335,7 @@ pub struct VammaispalvelupaatosX915C5CB1 {
 }
 impl VammaispalvelupaatosX915C5CB1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: sosmeta_types::NonEmptyVec<AsiakasX8434043B>,
         paatos: PaatosX33F1D9AF,
@@ -5767,29 +12348,56 @@ impl VammaispalvelupaatosX915C5CB1 {
             allekirjoitus,
         }
     }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VammaispalvelupaatosX915C5CB1 {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "paatos",
+        "lisatiedot",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            paatos: f.req(1usize)?,
+            lisatiedot: f.opt(2usize)?,
+            allekirjoitus: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.req(1usize, &self.paatos);
+        w.opt(2usize, &self.lisatiedot);
+        w.req(3usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(VammaispalvelupaatosX915C5CB1);
 /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
 ///
 /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
 ///
 /// Shape `32259ae579f86333`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5 {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Ajanjakso (sv: Tidsperiod)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ajanjakso: Option<SitomisenAjankohtaXEEADB694>,
     /// Rajoitustoimenpiteen laji (sv: Begränsningsåtgärdsslag)
     ///
     /// JSON `rajoitustoimenpiteen_laji`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: Sosiaalihuolto - Rajoitustoimenpiteet kehitysvammaisten erityishuollossa 1.2.246.537.6.1266, `urn:oid:1.2.246.537.6.1266`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_laji: Option<
         sosmeta_types::Coded<
             KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
@@ -5798,50 +12406,41 @@ pub struct AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
     /// Perustelu (sv: Motiveringar)
     ///
     /// JSON `perustelu`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perustelu: Option<String>,
     /// Erityisperustelut ja selvitykset (sv: Särskilda motiveringar och utredningar)
     ///
     /// JSON `erityisperustelut_ja_selvitykset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erityisperustelut_ja_selvitykset: Option<String>,
     /// Päätöksentekijä (sv: Beslutsfattare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksentekija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen ratkaisija (sv: Person som fattat beslut om begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_ratkaisija: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen ratkaisijan koulutus (sv: Utbildning hos personen som fattat beslut om begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_ratkaisijan_koulutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_ratkaisijan_koulutus: Option<String>,
     /// Rajoitustoimenpiteen suorittaja (sv: Person som genomför begränsningsåtgärden)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittaja: Option<OmatyontekijaXF0C1FD11>,
     /// Rajoitustoimenpiteen suorittajan koulutus (sv: Utbildning hos personen som utför begränsningsåtgärden)
     ///
     /// JSON `rajoitustoimenpiteen_suorittajan_koulutus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteen_suorittajan_koulutus: Option<String>,
     /// Rajoitustoimenpiteeseen liittyvä kuuleminen (sv: Hörande relaterat till en begränsningsåtgärd)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rajoitustoimenpiteeseen_liittyva_kuuleminen: Option<
         AsiakkaanKuuleminenX485E2424,
     >,
     /// Asiakkaan käytössä olevat oikeusturvakeinot (sv: Klientens tillgängliga rättsmedel)
     ///
     /// JSON `asiakkaan_kaytossa_olevat_oikeusturvakeinot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaan_kaytossa_olevat_oikeusturvakeinot: Option<String>,
 }
 impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             paivamaara: None,
@@ -5859,12 +12458,167 @@ impl AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5 {
             asiakkaan_kaytossa_olevat_oikeusturvakeinot: None,
         }
     }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `ajanjakso` (builder).
+    #[inline]
+    pub fn with_ajanjakso(mut self, value: SitomisenAjankohtaXEEADB694) -> Self {
+        self.ajanjakso = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_laji` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_laji(
+        mut self,
+        value: sosmeta_types::Coded<
+            KehitysvammaistenErityishuollonRajoitustoimenpiteenLajiX63D088A9,
+        >,
+    ) -> Self {
+        self.rajoitustoimenpiteen_laji = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
+    /// Set `perustelu` (builder).
+    #[inline]
+    pub fn with_perustelu(mut self, value: String) -> Self {
+        self.perustelu = Some(value);
+        self
+    }
+    /// Set `erityisperustelut_ja_selvitykset` (builder).
+    #[inline]
+    pub fn with_erityisperustelut_ja_selvitykset(mut self, value: String) -> Self {
+        self.erityisperustelut_ja_selvitykset = Some(value);
+        self
+    }
+    /// Set `paatoksentekija` (builder).
+    #[inline]
+    pub fn with_paatoksentekija(mut self, value: OmatyontekijaXF0C1FD11) -> Self {
+        self.paatoksentekija = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_ratkaisija` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_ratkaisija(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_ratkaisija = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_ratkaisijan_koulutus` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_ratkaisijan_koulutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.rajoitustoimenpiteen_ratkaisijan_koulutus = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittaja` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittaja(
+        mut self,
+        value: OmatyontekijaXF0C1FD11,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittaja = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteen_suorittajan_koulutus` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteen_suorittajan_koulutus(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.rajoitustoimenpiteen_suorittajan_koulutus = Some(value);
+        self
+    }
+    /// Set `rajoitustoimenpiteeseen_liittyva_kuuleminen` (builder).
+    #[inline]
+    pub fn with_rajoitustoimenpiteeseen_liittyva_kuuleminen(
+        mut self,
+        value: AsiakkaanKuuleminenX485E2424,
+    ) -> Self {
+        self.rajoitustoimenpiteeseen_liittyva_kuuleminen = Some(value);
+        self
+    }
+    /// Set `asiakkaan_kaytossa_olevat_oikeusturvakeinot` (builder).
+    #[inline]
+    pub fn with_asiakkaan_kaytossa_olevat_oikeusturvakeinot(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.asiakkaan_kaytossa_olevat_oikeusturvakeinot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5 {
+    const KEYS: &'static [&'static str] = &[
+        "paivamaara",
+        "ajanjakso",
+        "rajoitustoimenpiteen_laji",
+        "kuvaus",
+        "perustelu",
+        "erityisperustelut_ja_selvitykset",
+        "paatoksentekija",
+        "rajoitustoimenpiteen_ratkaisija",
+        "rajoitustoimenpiteen_ratkaisijan_koulutus",
+        "rajoitustoimenpiteen_suorittaja",
+        "rajoitustoimenpiteen_suorittajan_koulutus",
+        "rajoitustoimenpiteeseen_liittyva_kuuleminen",
+        "asiakkaan_kaytossa_olevat_oikeusturvakeinot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paivamaara: f.opt(0usize)?,
+            ajanjakso: f.opt(1usize)?,
+            rajoitustoimenpiteen_laji: f.opt(2usize)?,
+            kuvaus: f.opt(3usize)?,
+            perustelu: f.opt(4usize)?,
+            erityisperustelut_ja_selvitykset: f.opt(5usize)?,
+            paatoksentekija: f.opt(6usize)?,
+            rajoitustoimenpiteen_ratkaisija: f.opt(7usize)?,
+            rajoitustoimenpiteen_ratkaisijan_koulutus: f.opt(8usize)?,
+            rajoitustoimenpiteen_suorittaja: f.opt(9usize)?,
+            rajoitustoimenpiteen_suorittajan_koulutus: f.opt(10usize)?,
+            rajoitustoimenpiteeseen_liittyva_kuuleminen: f.opt(11usize)?,
+            asiakkaan_kaytossa_olevat_oikeusturvakeinot: f.opt(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paivamaara);
+        w.opt(1usize, &self.ajanjakso);
+        w.opt(2usize, &self.rajoitustoimenpiteen_laji);
+        w.opt(3usize, &self.kuvaus);
+        w.opt(4usize, &self.perustelu);
+        w.opt(5usize, &self.erityisperustelut_ja_selvitykset);
+        w.opt(6usize, &self.paatoksentekija);
+        w.opt(7usize, &self.rajoitustoimenpiteen_ratkaisija);
+        w.opt(8usize, &self.rajoitustoimenpiteen_ratkaisijan_koulutus);
+        w.opt(9usize, &self.rajoitustoimenpiteen_suorittaja);
+        w.opt(10usize, &self.rajoitustoimenpiteen_suorittajan_koulutus);
+        w.opt(11usize, &self.rajoitustoimenpiteeseen_liittyva_kuuleminen);
+        w.opt(12usize, &self.asiakkaan_kaytossa_olevat_oikeusturvakeinot);
+    }
+}
+sosmeta_types::record!(
+    AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5
+);
 /// Yhteenveto rajoitustoimenpiteen jälkiselvittelystä (sv: Sammanfattning av genomgång i efterhand av begränsningsåtgärder)
 ///
 /// Shape `762418bfe86de4c9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF {
     /// Asiakas (sv: Klient)
     ///
@@ -5875,19 +12629,16 @@ pub struct YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF {
     /// JSON `yksikko`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - SOTE-organisaatiorekisteri 1.2.246.537.6.202, `urn:oid:1.2.246.537.6.202`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksikko: Option<sosmeta_types::Coded<PalveluyksikkoX58B006CC>>,
     /// Asiakkaalle tehty rajoitustoimenpide tai tehdyt rajoitustoimenpiteet (sv: Begränsningsåtgärd eller begränsningsåtgärder som klienten har varit föremål för)
     ///
     /// JSON `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: Option<
         Vec<AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5>,
     >,
     /// Yhtäaikaisten rajoitustoimenpiteiden yhteisvaikutusten arviointi (sv: Bedömning av samverkan av samtidiga begränsningsåtgärder)
     ///
     /// JSON `yhtaaikaisten_rajoitustoimenpiteiden_yhteisvaikutusten_arviointi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhtaaikaisten_rajoitustoimenpiteiden_yhteisvaikutusten_arviointi: Option<String>,
     /// Keinot rajoitustoimenpiteiden käytön välttämiseksi jatkossa (sv: Metoder för att undvika användning av begränsningsåtgärder i fortsättningen)
     ///
@@ -5896,22 +12647,18 @@ pub struct YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF {
     /// Kuvaus jälkiselvittelystä (sv: Beskrivning av genomgång i efterhand)
     ///
     /// JSON `kuvaus_jalkiselvittelysta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus_jalkiselvittelysta: Option<String>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lakiselostus (sv: Lagförklaring)
     ///
     /// JSON `lakiselostus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lakiselostus: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Laatija (sv: Upprättare)
     ///
@@ -5920,6 +12667,7 @@ pub struct YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF {
 }
 impl YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         asiakas: AsiakasX8434043B,
         keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa: sosmeta_types::NonEmptyString,
@@ -5938,4 +12686,113 @@ impl YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF {
             laatija,
         }
     }
+    /// Set `yksikko` (builder).
+    #[inline]
+    pub fn with_yksikko(
+        mut self,
+        value: sosmeta_types::Coded<PalveluyksikkoX58B006CC>,
+    ) -> Self {
+        self.yksikko = Some(value);
+        self
+    }
+    /// Set `asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet` (builder).
+    #[inline]
+    pub fn with_asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet(
+        mut self,
+        value: Vec<
+            AsiakkaalleTehtyRajoitustoimenpideTaiTehdytRajoitustoimenpiteetX32259AE5,
+        >,
+    ) -> Self {
+        self.asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet = Some(
+            value,
+        );
+        self
+    }
+    /// Set `yhtaaikaisten_rajoitustoimenpiteiden_yhteisvaikutusten_arviointi` (builder).
+    #[inline]
+    pub fn with_yhtaaikaisten_rajoitustoimenpiteiden_yhteisvaikutusten_arviointi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.yhtaaikaisten_rajoitustoimenpiteiden_yhteisvaikutusten_arviointi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `kuvaus_jalkiselvittelysta` (builder).
+    #[inline]
+    pub fn with_kuvaus_jalkiselvittelysta(mut self, value: String) -> Self {
+        self.kuvaus_jalkiselvittelysta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lakiselostus` (builder).
+    #[inline]
+    pub fn with_lakiselostus(mut self, value: String) -> Self {
+        self.lakiselostus = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF {
+    const KEYS: &'static [&'static str] = &[
+        "asiakas",
+        "yksikko",
+        "asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet",
+        "yhtaaikaisten_rajoitustoimenpiteiden_yhteisvaikutusten_arviointi",
+        "keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa",
+        "kuvaus_jalkiselvittelysta",
+        "lisatiedot",
+        "lakiselostus",
+        "paivamaara",
+        "laatija",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            asiakas: f.req(0usize)?,
+            yksikko: f.opt(1usize)?,
+            asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet: f
+                .opt(2usize)?,
+            yhtaaikaisten_rajoitustoimenpiteiden_yhteisvaikutusten_arviointi: f
+                .opt(3usize)?,
+            keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa: f.req(4usize)?,
+            kuvaus_jalkiselvittelysta: f.opt(5usize)?,
+            lisatiedot: f.opt(6usize)?,
+            lakiselostus: f.opt(7usize)?,
+            paivamaara: f.opt(8usize)?,
+            laatija: f.req(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.asiakas);
+        w.opt(1usize, &self.yksikko);
+        w.opt(
+            2usize,
+            &self.asiakkaalle_tehty_rajoitustoimenpide_tai_tehdyt_rajoitustoimenpiteet,
+        );
+        w.opt(
+            3usize,
+            &self.yhtaaikaisten_rajoitustoimenpiteiden_yhteisvaikutusten_arviointi,
+        );
+        w.req(4usize, &self.keinot_rajoitustoimenpiteiden_kayton_valttamiseksi_jatkossa);
+        w.opt(5usize, &self.kuvaus_jalkiselvittelysta);
+        w.opt(6usize, &self.lisatiedot);
+        w.opt(7usize, &self.lakiselostus);
+        w.opt(8usize, &self.paivamaara);
+        w.req(9usize, &self.laatija);
+    }
+}
+sosmeta_types::record!(YhteenvetoRajoitustoimenpiteenJalkiselvittelystaX762418BF);

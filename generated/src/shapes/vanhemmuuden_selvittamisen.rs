@@ -10,40 +10,79 @@ use super::*;
 /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
 ///
 /// Shape `08f44b07b5901a25`, shared by 37 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 {}
 impl VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {}
     }
 }
+impl sosmeta_types::record::Record
+for VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07 {
+    const KEYS: &'static [&'static str] = &[];
+    fn read_fields(
+        _f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {})
+    }
+    fn write_fields(&self, _w: &mut sosmeta_types::record::Writer) {}
+}
+sosmeta_types::record!(
+    VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07
+);
 /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
 ///
 /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
 ///
 /// Shape `5fd03e4eca5db4d5`, shared by 8 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SelvitettavaVanhemmuusX5FD03E4E {
     /// Isyys (sv: Faderskap)
     ///
     /// JSON `isyys`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyys: Option<bool>,
     /// Äitiys (sv: Moderskap)
     ///
     /// JSON `aitiys`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aitiys: Option<bool>,
 }
 impl SelvitettavaVanhemmuusX5FD03E4E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { isyys: None, aitiys: None }
     }
+    /// Set `isyys` (builder).
+    #[inline]
+    pub fn with_isyys(mut self, value: bool) -> Self {
+        self.isyys = Some(value);
+        self
+    }
+    /// Set `aitiys` (builder).
+    #[inline]
+    pub fn with_aitiys(mut self, value: bool) -> Self {
+        self.aitiys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SelvitettavaVanhemmuusX5FD03E4E {
+    const KEYS: &'static [&'static str] = &["isyys", "aitiys"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            isyys: f.opt(0usize)?,
+            aitiys: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.isyys);
+        w.opt(1usize, &self.aitiys);
+    }
+}
+sosmeta_types::record!(SelvitettavaVanhemmuusX5FD03E4E);
 sosmeta_types::fixed_phrase!(
     #[doc = " Asiakirjan täyttäminen (sv: Ifyllande av handling)"] #[doc = " "] #[doc =
     " JSON `asiakirjan_tayttaminen`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc
@@ -56,23 +95,19 @@ sosmeta_types::fixed_phrase!(
 /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
 ///
 /// Shape `c6efe73ce33e57bc`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NeuvotteluunOsallistuvatXC6EFE73C {
     /// avioliiton aikana lapsen synnyttänyttä äitiä. (sv: den mor som har fött barnet under äktenskapet.)
     ///
     /// JSON `avioliiton_aikana_lapsen_synnyttanytta_aitia`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avioliiton_aikana_lapsen_synnyttanytta_aitia: Option<bool>,
     /// Aviomiestä (sv: Den make)
     ///
     /// JSON `aviomiesta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aviomiesta: Option<bool>,
     /// Vahvistettu vanhempi (sv: Fastställd förälder)
     ///
     /// JSON `vahvistettu_vanhempi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vahvistettu_vanhempi: Option<bool>,
     /// Asiakirjan täyttäminen (sv: Ifyllande av handling)
     ///
@@ -81,6 +116,7 @@ pub struct NeuvotteluunOsallistuvatXC6EFE73C {
 }
 impl NeuvotteluunOsallistuvatXC6EFE73C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(asiakirjan_tayttaminen: AsiakirjanTayttaminenXA53D4F66) -> Self {
         Self {
             avioliiton_aikana_lapsen_synnyttanytta_aitia: None,
@@ -89,14 +125,59 @@ impl NeuvotteluunOsallistuvatXC6EFE73C {
             asiakirjan_tayttaminen,
         }
     }
+    /// Set `avioliiton_aikana_lapsen_synnyttanytta_aitia` (builder).
+    #[inline]
+    pub fn with_avioliiton_aikana_lapsen_synnyttanytta_aitia(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.avioliiton_aikana_lapsen_synnyttanytta_aitia = Some(value);
+        self
+    }
+    /// Set `aviomiesta` (builder).
+    #[inline]
+    pub fn with_aviomiesta(mut self, value: bool) -> Self {
+        self.aviomiesta = Some(value);
+        self
+    }
+    /// Set `vahvistettu_vanhempi` (builder).
+    #[inline]
+    pub fn with_vahvistettu_vanhempi(mut self, value: bool) -> Self {
+        self.vahvistettu_vanhempi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NeuvotteluunOsallistuvatXC6EFE73C {
+    const KEYS: &'static [&'static str] = &[
+        "avioliiton_aikana_lapsen_synnyttanytta_aitia",
+        "aviomiesta",
+        "vahvistettu_vanhempi",
+        "asiakirjan_tayttaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            avioliiton_aikana_lapsen_synnyttanytta_aitia: f.opt(0usize)?,
+            aviomiesta: f.opt(1usize)?,
+            vahvistettu_vanhempi: f.opt(2usize)?,
+            asiakirjan_tayttaminen: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.avioliiton_aikana_lapsen_synnyttanytta_aitia);
+        w.opt(1usize, &self.aviomiesta);
+        w.opt(2usize, &self.vahvistettu_vanhempi);
+        w.req(3usize, &self.asiakirjan_tayttaminen);
+    }
+}
+sosmeta_types::record!(NeuvotteluunOsallistuvatXC6EFE73C);
 /// Asiakas (sv: Klient)
 ///
 /// JSON `asiakas`: toistuva, pakollinen.
 ///
 /// Shape `9a10b0556f32e32d`, shared by 118 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsiakasX9A10B055 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -109,16 +190,15 @@ pub struct AsiakasX9A10B055 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
 }
 impl AsiakasX9A10B055 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -130,33 +210,96 @@ impl AsiakasX9A10B055 {
             syntymaaika: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AsiakasX9A10B055 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            syntymaaika: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymaaika);
+    }
+}
+sosmeta_types::record!(AsiakasX9A10B055);
 /// Tulkkaustiedot (sv: Tolkningsinformation)
 ///
 /// Shape `53f64da6126fd75f`, shared by 24 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TulkkaustiedotX53F64DA6 {
     /// Tulkkauksen tarve (sv: Behov av tolkning)
     ///
     /// JSON `tulkkauksen_tarve`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkauksen_tarve: Option<bool>,
     /// Tulkkausmenetelmä (sv: Tolkningsmetod)
     ///
     /// JSON `tulkkausmenetelma`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkausmenetelma: Option<String>,
 }
 impl TulkkaustiedotX53F64DA6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             tulkkauksen_tarve: None,
             tulkkausmenetelma: None,
         }
     }
+    /// Set `tulkkauksen_tarve` (builder).
+    #[inline]
+    pub fn with_tulkkauksen_tarve(mut self, value: bool) -> Self {
+        self.tulkkauksen_tarve = Some(value);
+        self
+    }
+    /// Set `tulkkausmenetelma` (builder).
+    #[inline]
+    pub fn with_tulkkausmenetelma(mut self, value: String) -> Self {
+        self.tulkkausmenetelma = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TulkkaustiedotX53F64DA6 {
+    const KEYS: &'static [&'static str] = &["tulkkauksen_tarve", "tulkkausmenetelma"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tulkkauksen_tarve: f.opt(0usize)?,
+            tulkkausmenetelma: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.tulkkauksen_tarve);
+        w.opt(1usize, &self.tulkkausmenetelma);
+    }
+}
+sosmeta_types::record!(TulkkaustiedotX53F64DA6);
 sosmeta_types::code_list!(
     #[doc = " Henkilöllisyyden toteaminen (sv: Fastställande av identitet)"] #[doc =
     " "] #[doc = " JSON `henkilollisyyden_toteaminen`: esitystapa Koodi."] #[doc = " "]
@@ -181,8 +324,7 @@ sosmeta_types::code_list!(
 /// JSON `synnyttanyt_aiti`: ehdollisesti pakollinen.
 ///
 /// Shape `3d6d841f59505bea`, shared by 20 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttanytAitiX3D6D841F {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -195,34 +337,29 @@ pub struct SynnyttanytAitiX3D6D841F {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkaustiedot: Option<TulkkaustiedotX53F64DA6>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
     /// Henkilöllisyyden toteaminen (sv: Fastställande av identitet)
     ///
     /// JSON `henkilollisyyden_toteaminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Henkilöllisyyden toteamisessa käytetty asiakirja 1.2.246.537.6.1267, `urn:oid:1.2.246.537.6.1267`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_toteaminen: Option<
         sosmeta_types::Coded<HenkilollisyydenToteaminenX9D82D61F>,
     >,
 }
 impl SynnyttanytAitiX3D6D841F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -238,42 +375,146 @@ impl SynnyttanytAitiX3D6D841F {
             henkilollisyyden_toteaminen: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `tulkkaustiedot` (builder).
+    #[inline]
+    pub fn with_tulkkaustiedot(mut self, value: TulkkaustiedotX53F64DA6) -> Self {
+        self.tulkkaustiedot = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX3E9B1CA1) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `henkilollisyyden_toteaminen` (builder).
+    #[inline]
+    pub fn with_henkilollisyyden_toteaminen(
+        mut self,
+        value: sosmeta_types::Coded<HenkilollisyydenToteaminenX9D82D61F>,
+    ) -> Self {
+        self.henkilollisyyden_toteaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SynnyttanytAitiX3D6D841F {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+        "tulkkaustiedot",
+        "kotikunta",
+        "yhteystiedot",
+        "henkilollisyyden_toteaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            syntymaaika: f.opt(3usize)?,
+            tulkkaustiedot: f.opt(4usize)?,
+            kotikunta: f.opt(5usize)?,
+            yhteystiedot: f.opt(6usize)?,
+            henkilollisyyden_toteaminen: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymaaika);
+        w.opt(4usize, &self.tulkkaustiedot);
+        w.opt(5usize, &self.kotikunta);
+        w.opt(6usize, &self.yhteystiedot);
+        w.opt(7usize, &self.henkilollisyyden_toteaminen);
+    }
+}
+sosmeta_types::record!(SynnyttanytAitiX3D6D841F);
 /// Allekirjoitukset (sv: Underskrifter)
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
 ///
 /// Shape `ca3d14c844bbb822`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllekirjoituksetXCA3D14C8 {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Allekirjoitus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<String>,
     /// Lapsen toinen vanhempi (sv: Barnets andra förälder)
     ///
     /// JSON `lapsen_toinen_vanhempi`: esitystapa Allekirjoitus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_toinen_vanhempi: Option<String>,
 }
 impl AllekirjoituksetXCA3D14C8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttanyt_aiti: None,
             lapsen_toinen_vanhempi: None,
         }
     }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: String) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `lapsen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_lapsen_toinen_vanhempi(mut self, value: String) -> Self {
+        self.lapsen_toinen_vanhempi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AllekirjoituksetXCA3D14C8 {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttanyt_aiti",
+        "lapsen_toinen_vanhempi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttanyt_aiti: f.opt(0usize)?,
+            lapsen_toinen_vanhempi: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttanyt_aiti);
+        w.opt(1usize, &self.lapsen_toinen_vanhempi);
+    }
+}
+sosmeta_types::record!(AllekirjoituksetXCA3D14C8);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
 /// Shape `8520dd2faf4373ec`, shared by 8 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX8520DD2F {
     /// Puhelinnumero (sv: Telefonnummer)
     ///
@@ -286,6 +527,7 @@ pub struct YhteystiedotX8520DD2F {
 }
 impl YhteystiedotX8520DD2F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         puhelinnumero: sosmeta_types::NonEmptyString,
         sahkopostiosoite: sosmeta_types::NonEmptyString,
@@ -296,23 +538,36 @@ impl YhteystiedotX8520DD2F {
         }
     }
 }
+impl sosmeta_types::record::Record for YhteystiedotX8520DD2F {
+    const KEYS: &'static [&'static str] = &["puhelinnumero", "sahkopostiosoite"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            puhelinnumero: f.req(0usize)?,
+            sahkopostiosoite: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.puhelinnumero);
+        w.req(1usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(YhteystiedotX8520DD2F);
 /// Neuvottelun toimittaja (sv: Den som genomför en överläggning)
 ///
 /// JSON `neuvottelun_toimittaja`: esitystapa Otsikko.
 ///
 /// Shape `72876d06c4662f45`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NeuvottelunToimittajaX72876D06 {
     /// Lastenvalvoja (sv: Barnatillsyningsman)
     ///
     /// JSON `lastenvalvoja`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja: Option<bool>,
     /// Suomen edustustossa palveleva henkilö (sv: Person som tjänstgör vid en finsk beskickning)
     ///
     /// JSON `suomen_edustustossa_palveleva_henkilo`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suomen_edustustossa_palveleva_henkilo: Option<bool>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -337,6 +592,7 @@ pub struct NeuvottelunToimittajaX72876D06 {
 }
 impl NeuvottelunToimittajaX72876D06 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoitus: sosmeta_types::NonEmptyString,
         nimenselvennys: sosmeta_types::NonEmptyString,
@@ -354,7 +610,53 @@ impl NeuvottelunToimittajaX72876D06 {
             paivamaara,
         }
     }
+    /// Set `lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_lastenvalvoja(mut self, value: bool) -> Self {
+        self.lastenvalvoja = Some(value);
+        self
+    }
+    /// Set `suomen_edustustossa_palveleva_henkilo` (builder).
+    #[inline]
+    pub fn with_suomen_edustustossa_palveleva_henkilo(mut self, value: bool) -> Self {
+        self.suomen_edustustossa_palveleva_henkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NeuvottelunToimittajaX72876D06 {
+    const KEYS: &'static [&'static str] = &[
+        "lastenvalvoja",
+        "suomen_edustustossa_palveleva_henkilo",
+        "allekirjoitus",
+        "nimenselvennys",
+        "yhteystiedot",
+        "paikkakunta",
+        "paivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lastenvalvoja: f.opt(0usize)?,
+            suomen_edustustossa_palveleva_henkilo: f.opt(1usize)?,
+            allekirjoitus: f.req(2usize)?,
+            nimenselvennys: f.req(3usize)?,
+            yhteystiedot: f.req(4usize)?,
+            paikkakunta: f.req(5usize)?,
+            paivamaara: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lastenvalvoja);
+        w.opt(1usize, &self.suomen_edustustossa_palveleva_henkilo);
+        w.req(2usize, &self.allekirjoitus);
+        w.req(3usize, &self.nimenselvennys);
+        w.req(4usize, &self.yhteystiedot);
+        w.req(5usize, &self.paikkakunta);
+        w.req(6usize, &self.paivamaara);
+    }
+}
+sosmeta_types::record!(NeuvottelunToimittajaX72876D06);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -385,8 +687,7 @@ sosmeta_types::fixed_phrase!(
 /// Avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhempien neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med föräldrarna för att utreda föräldraskapet till ett barn som har fötts under äktenskapet eller som erkänts under graviditeten)
 ///
 /// Shape `40d6d532871d981d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX40D6D532 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -399,22 +700,16 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Vanhemmuuslaki 775/2022 9 § (sv: Föräldraskapslagen 775/2022 9 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitettava_vanhemmuus: Option<SelvitettavaVanhemmuusX5FD03E4E>,
     /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
     ///
     /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvotteluun_osallistuvat: Option<NeuvotteluunOsallistuvatXC6EFE73C>,
     /// Asiakas (sv: Klient)
     ///
@@ -427,47 +722,38 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<SynnyttanytAitiX3D6D841F>,
     /// Lapsen toinen vanhempi (sv: Barnets andra förälder)
     ///
     /// JSON `lapsen_toinen_vanhempi`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_toinen_vanhempi: Option<SynnyttanytAitiX3D6D841F>,
     /// Vanhemmuuden selvittäminen kohta yksi (sv: Föräldraskapsutredning punkt ett)
     ///
     /// JSON `vanhemmuuden_selvittaminen_kohta_yksi`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_kohta_yksi: Option<bool>,
     /// Vanhempien pyyntö (sv: Föräldrarnas begäran)
     ///
     /// JSON `vanhempien_pyynto`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_pyynto: Option<bool>,
     /// Vanhempien suostumus isyystestiin (sv: Föräldrarnas samtycke till faderskapstest)
     ///
     /// JSON `vanhempien_suostumus_isyystestiin`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_suostumus_isyystestiin: Option<bool>,
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedelmoityshoito: Option<bool>,
     /// Vanhemmuuden selvittäminen kohta kaksi (sv: Föräldraskapsutredning punkt två)
     ///
     /// JSON `vanhemmuuden_selvittaminen_kohta_kaksi`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_kohta_kaksi: Option<bool>,
     /// Vanhempien hyväksyntä (sv: Föräldrarnas godkännande)
     ///
     /// JSON `vanhempien_hyvaksynta`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_hyvaksynta: Option<bool>,
     /// Vanhempien suostumus isyystestiin tarvittaessa (sv: Föräldrarnas samtycke till faderskapstest vid behov)
     ///
     /// JSON `vanhempien_suostumus_isyystestiin_tarvittaessa`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_suostumus_isyystestiin_tarvittaessa: Option<bool>,
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
@@ -476,17 +762,14 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitukset (sv: Underskrifter)
     ///
     /// JSON `allekirjoitukset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitukset: Option<AllekirjoituksetXCA3D14C8>,
     /// Neuvottelun toimittaja (sv: Den som genomför en överläggning)
     ///
     /// JSON `neuvottelun_toimittaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvottelun_toimittaja: Option<NeuvottelunToimittajaX72876D06>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -507,6 +790,7 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
 }
 impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX40D6D532 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -545,7 +829,209 @@ impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvott
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `selvitettava_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitettava_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX5FD03E4E,
+    ) -> Self {
+        self.selvitettava_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `neuvotteluun_osallistuvat` (builder).
+    #[inline]
+    pub fn with_neuvotteluun_osallistuvat(
+        mut self,
+        value: NeuvotteluunOsallistuvatXC6EFE73C,
+    ) -> Self {
+        self.neuvotteluun_osallistuvat = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: SynnyttanytAitiX3D6D841F) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `lapsen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_lapsen_toinen_vanhempi(
+        mut self,
+        value: SynnyttanytAitiX3D6D841F,
+    ) -> Self {
+        self.lapsen_toinen_vanhempi = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_selvittaminen_kohta_yksi` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_kohta_yksi(mut self, value: bool) -> Self {
+        self.vanhemmuuden_selvittaminen_kohta_yksi = Some(value);
+        self
+    }
+    /// Set `vanhempien_pyynto` (builder).
+    #[inline]
+    pub fn with_vanhempien_pyynto(mut self, value: bool) -> Self {
+        self.vanhempien_pyynto = Some(value);
+        self
+    }
+    /// Set `vanhempien_suostumus_isyystestiin` (builder).
+    #[inline]
+    pub fn with_vanhempien_suostumus_isyystestiin(mut self, value: bool) -> Self {
+        self.vanhempien_suostumus_isyystestiin = Some(value);
+        self
+    }
+    /// Set `hedelmoityshoito` (builder).
+    #[inline]
+    pub fn with_hedelmoityshoito(mut self, value: bool) -> Self {
+        self.hedelmoityshoito = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_selvittaminen_kohta_kaksi` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_kohta_kaksi(mut self, value: bool) -> Self {
+        self.vanhemmuuden_selvittaminen_kohta_kaksi = Some(value);
+        self
+    }
+    /// Set `vanhempien_hyvaksynta` (builder).
+    #[inline]
+    pub fn with_vanhempien_hyvaksynta(mut self, value: bool) -> Self {
+        self.vanhempien_hyvaksynta = Some(value);
+        self
+    }
+    /// Set `vanhempien_suostumus_isyystestiin_tarvittaessa` (builder).
+    #[inline]
+    pub fn with_vanhempien_suostumus_isyystestiin_tarvittaessa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.vanhempien_suostumus_isyystestiin_tarvittaessa = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `allekirjoitukset` (builder).
+    #[inline]
+    pub fn with_allekirjoitukset(mut self, value: AllekirjoituksetXCA3D14C8) -> Self {
+        self.allekirjoitukset = Some(value);
+        self
+    }
+    /// Set `neuvottelun_toimittaja` (builder).
+    #[inline]
+    pub fn with_neuvottelun_toimittaja(
+        mut self,
+        value: NeuvottelunToimittajaX72876D06,
+    ) -> Self {
+        self.neuvottelun_toimittaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX40D6D532 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_",
+        "selvitettava_vanhemmuus",
+        "neuvotteluun_osallistuvat",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "lapsen_toinen_vanhempi",
+        "vanhemmuuden_selvittaminen_kohta_yksi",
+        "vanhempien_pyynto",
+        "vanhempien_suostumus_isyystestiin",
+        "hedelmoityshoito",
+        "vanhemmuuden_selvittaminen_kohta_kaksi",
+        "vanhempien_hyvaksynta",
+        "vanhempien_suostumus_isyystestiin_tarvittaessa",
+        "tiedot_vanhemmuuden_selvittamiseksi",
+        "lisatiedot",
+        "allekirjoitukset",
+        "neuvottelun_toimittaja",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.opt(3usize)?,
+            neuvotteluun_osallistuvat: f.opt(4usize)?,
+            asiakas: f.req(5usize)?,
+            lapsi: f.req(6usize)?,
+            synnyttanyt_aiti: f.opt(7usize)?,
+            lapsen_toinen_vanhempi: f.opt(8usize)?,
+            vanhemmuuden_selvittaminen_kohta_yksi: f.opt(9usize)?,
+            vanhempien_pyynto: f.opt(10usize)?,
+            vanhempien_suostumus_isyystestiin: f.opt(11usize)?,
+            hedelmoityshoito: f.opt(12usize)?,
+            vanhemmuuden_selvittaminen_kohta_kaksi: f.opt(13usize)?,
+            vanhempien_hyvaksynta: f.opt(14usize)?,
+            vanhempien_suostumus_isyystestiin_tarvittaessa: f.opt(15usize)?,
+            tiedot_vanhemmuuden_selvittamiseksi: f.req(16usize)?,
+            lisatiedot: f.opt(17usize)?,
+            allekirjoitukset: f.opt(18usize)?,
+            neuvottelun_toimittaja: f.opt(19usize)?,
+            ohje_yksi: f.req(20usize)?,
+            ohje_kaksi: f.req(21usize)?,
+            ohje_kolme: f.req(22usize)?,
+            lue_lisaa: f.req(23usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan,
+        );
+        w.opt(3usize, &self.selvitettava_vanhemmuus);
+        w.opt(4usize, &self.neuvotteluun_osallistuvat);
+        w.req(5usize, &self.asiakas);
+        w.req(6usize, &self.lapsi);
+        w.opt(7usize, &self.synnyttanyt_aiti);
+        w.opt(8usize, &self.lapsen_toinen_vanhempi);
+        w.opt(9usize, &self.vanhemmuuden_selvittaminen_kohta_yksi);
+        w.opt(10usize, &self.vanhempien_pyynto);
+        w.opt(11usize, &self.vanhempien_suostumus_isyystestiin);
+        w.opt(12usize, &self.hedelmoityshoito);
+        w.opt(13usize, &self.vanhemmuuden_selvittaminen_kohta_kaksi);
+        w.opt(14usize, &self.vanhempien_hyvaksynta);
+        w.opt(15usize, &self.vanhempien_suostumus_isyystestiin_tarvittaessa);
+        w.req(16usize, &self.tiedot_vanhemmuuden_selvittamiseksi);
+        w.opt(17usize, &self.lisatiedot);
+        w.opt(18usize, &self.allekirjoitukset);
+        w.opt(19usize, &self.neuvottelun_toimittaja);
+        w.req(20usize, &self.ohje_yksi);
+        w.req(21usize, &self.ohje_kaksi);
+        w.req(22usize, &self.ohje_kolme);
+        w.req(23usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(
+    AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX40D6D532
+);
 sosmeta_types::code_list!(
     #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
     #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc =
@@ -565,98 +1051,156 @@ sosmeta_types::code_list!(
 /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
 ///
 /// Shape `46f801b188128daf`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttanytAitiX46F801B1 {
     /// Synnyttäneen äidin suostumus tietojen käyttöön (sv: Samtycke från den mor som har fött barnet till användning av uppgifter)
     ///
     /// JSON `synnyttaneen_aidin_suostumus_tietojen_kayttoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_suostumus_tietojen_kayttoon: Option<bool>,
     /// Tutkimusvuosi oli (sv: Undersökningsår var)
     ///
     /// JSON `tutkimusvuosi_oli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
 impl SynnyttanytAitiX46F801B1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttaneen_aidin_suostumus_tietojen_kayttoon: None,
             tutkimusvuosi_oli: None,
         }
     }
+    /// Set `synnyttaneen_aidin_suostumus_tietojen_kayttoon` (builder).
+    #[inline]
+    pub fn with_synnyttaneen_aidin_suostumus_tietojen_kayttoon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.synnyttaneen_aidin_suostumus_tietojen_kayttoon = Some(value);
+        self
+    }
+    /// Set `tutkimusvuosi_oli` (builder).
+    #[inline]
+    pub fn with_tutkimusvuosi_oli(mut self, value: String) -> Self {
+        self.tutkimusvuosi_oli = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SynnyttanytAitiX46F801B1 {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttaneen_aidin_suostumus_tietojen_kayttoon",
+        "tutkimusvuosi_oli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttaneen_aidin_suostumus_tietojen_kayttoon: f.opt(0usize)?,
+            tutkimusvuosi_oli: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttaneen_aidin_suostumus_tietojen_kayttoon);
+        w.opt(1usize, &self.tutkimusvuosi_oli);
+    }
+}
+sosmeta_types::record!(SynnyttanytAitiX46F801B1);
 /// Toinen vanhempi (sv: Barnets andra förälder)
 ///
 /// JSON `toinen_vanhempi`: esitystapa Otsikko.
 ///
 /// Shape `3ecdca273f76bf5f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToinenVanhempiX3ECDCA27 {
     /// Toisen vanhemman suostumus tietojen käyttöön (sv: Samtycke från den andra föräldern till användning av uppgifter)
     ///
     /// JSON `toisen_vanhemman_suostumus_tietojen_kayttoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisen_vanhemman_suostumus_tietojen_kayttoon: Option<bool>,
     /// Tutkimusvuosi oli (sv: Undersökningsår var)
     ///
     /// JSON `tutkimusvuosi_oli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
 impl ToinenVanhempiX3ECDCA27 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             toisen_vanhemman_suostumus_tietojen_kayttoon: None,
             tutkimusvuosi_oli: None,
         }
     }
+    /// Set `toisen_vanhemman_suostumus_tietojen_kayttoon` (builder).
+    #[inline]
+    pub fn with_toisen_vanhemman_suostumus_tietojen_kayttoon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.toisen_vanhemman_suostumus_tietojen_kayttoon = Some(value);
+        self
+    }
+    /// Set `tutkimusvuosi_oli` (builder).
+    #[inline]
+    pub fn with_tutkimusvuosi_oli(mut self, value: String) -> Self {
+        self.tutkimusvuosi_oli = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for ToinenVanhempiX3ECDCA27 {
+    const KEYS: &'static [&'static str] = &[
+        "toisen_vanhemman_suostumus_tietojen_kayttoon",
+        "tutkimusvuosi_oli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            toisen_vanhemman_suostumus_tietojen_kayttoon: f.opt(0usize)?,
+            tutkimusvuosi_oli: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.toisen_vanhemman_suostumus_tietojen_kayttoon);
+        w.opt(1usize, &self.tutkimusvuosi_oli);
+    }
+}
+sosmeta_types::record!(ToinenVanhempiX3ECDCA27);
 /// Vanhemmuuden selvittäminen ensimmäisen kohdan perusteella (sv: Föräldraskapsutredning på grundval av första punkten)
 ///
 /// JSON `vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella`: esitystapa Otsikko.
 ///
 /// Shape `60b8417e351bb72d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteellaX60B8417E {
     /// Vanhemmuuden selvittäminen kohta yksi (sv: Föräldraskapsutredning punkt ett)
     ///
     /// JSON `vanhemmuuden_selvittaminen_kohta_yksi`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_kohta_yksi: Option<bool>,
     /// Vanhempien pyyntö (sv: Föräldrarnas begäran)
     ///
     /// JSON `vanhempien_pyynto`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_pyynto: Option<bool>,
     /// Vanhempien suostumus vanhemmuustutkimukseen (sv: Föräldrarnas samtycke till föräldraskapsundersökning)
     ///
     /// JSON `vanhempien_suostumus_vanhemmuustutkimukseen`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_suostumus_vanhemmuustutkimukseen: Option<bool>,
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedelmoityshoito: Option<bool>,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<SynnyttanytAitiX46F801B1>,
     /// Toinen vanhempi (sv: Barnets andra förälder)
     ///
     /// JSON `toinen_vanhempi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toinen_vanhempi: Option<ToinenVanhempiX3ECDCA27>,
 }
 impl VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteellaX60B8417E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhemmuuden_selvittaminen_kohta_yksi: None,
@@ -667,7 +1211,78 @@ impl VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteellaX60B8417E {
             toinen_vanhempi: None,
         }
     }
+    /// Set `vanhemmuuden_selvittaminen_kohta_yksi` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_kohta_yksi(mut self, value: bool) -> Self {
+        self.vanhemmuuden_selvittaminen_kohta_yksi = Some(value);
+        self
+    }
+    /// Set `vanhempien_pyynto` (builder).
+    #[inline]
+    pub fn with_vanhempien_pyynto(mut self, value: bool) -> Self {
+        self.vanhempien_pyynto = Some(value);
+        self
+    }
+    /// Set `vanhempien_suostumus_vanhemmuustutkimukseen` (builder).
+    #[inline]
+    pub fn with_vanhempien_suostumus_vanhemmuustutkimukseen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.vanhempien_suostumus_vanhemmuustutkimukseen = Some(value);
+        self
+    }
+    /// Set `hedelmoityshoito` (builder).
+    #[inline]
+    pub fn with_hedelmoityshoito(mut self, value: bool) -> Self {
+        self.hedelmoityshoito = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: SynnyttanytAitiX46F801B1) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_toinen_vanhempi(mut self, value: ToinenVanhempiX3ECDCA27) -> Self {
+        self.toinen_vanhempi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteellaX60B8417E {
+    const KEYS: &'static [&'static str] = &[
+        "vanhemmuuden_selvittaminen_kohta_yksi",
+        "vanhempien_pyynto",
+        "vanhempien_suostumus_vanhemmuustutkimukseen",
+        "hedelmoityshoito",
+        "synnyttanyt_aiti",
+        "toinen_vanhempi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhemmuuden_selvittaminen_kohta_yksi: f.opt(0usize)?,
+            vanhempien_pyynto: f.opt(1usize)?,
+            vanhempien_suostumus_vanhemmuustutkimukseen: f.opt(2usize)?,
+            hedelmoityshoito: f.opt(3usize)?,
+            synnyttanyt_aiti: f.opt(4usize)?,
+            toinen_vanhempi: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhemmuuden_selvittaminen_kohta_yksi);
+        w.opt(1usize, &self.vanhempien_pyynto);
+        w.opt(2usize, &self.vanhempien_suostumus_vanhemmuustutkimukseen);
+        w.opt(3usize, &self.hedelmoityshoito);
+        w.opt(4usize, &self.synnyttanyt_aiti);
+        w.opt(5usize, &self.toinen_vanhempi);
+    }
+}
+sosmeta_types::record!(VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteellaX60B8417E);
 sosmeta_types::fixed_phrase!(
     #[doc = " Isyyden tunnustaja (sv: Den som erkänner faderskapet)"] #[doc = " "] #[doc
     = " JSON `isyyden_tunnustaja`: esitystapa Fraasi."] #[doc = " "] #[doc =
@@ -680,42 +1295,36 @@ sosmeta_types::fixed_phrase!(
 /// JSON `vanhemmuuden_selvittaminen_toisen_kohdan_perusteella`: esitystapa Otsikko.
 ///
 /// Shape `439c7b2529fe95fa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25 {
     /// Vanhemmuuden selvittäminen kohta kaksi (sv: Föräldraskapsutredning punkt två)
     ///
     /// JSON `vanhemmuuden_selvittaminen_kohta_kaksi`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_kohta_kaksi: Option<bool>,
     /// Vanhempien hyväksyntä (sv: Föräldrarnas godkännande)
     ///
     /// JSON `vanhempien_hyvaksynta`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_hyvaksynta: Option<bool>,
     /// Vanhempien suostumus vanhemmuustutkimukseen tarvittaessa (sv: Föräldrarnas samtycke till föräldraskapsundersökning vid behov)
     ///
     /// JSON `vanhempien_suostumus_vanhemmuustutkimukseen_tarvittaessa`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_suostumus_vanhemmuustutkimukseen_tarvittaessa: Option<bool>,
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedelmoityshoito: Option<bool>,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<SynnyttanytAitiX46F801B1>,
     /// Isyyden tunnustaja (sv: Den som erkänner faderskapet)
     ///
     /// JSON `isyyden_tunnustaja`: esitystapa Fraasi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_tunnustaja: Option<IsyydenTunnustajaX847355BD>,
 }
 impl VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhemmuuden_selvittaminen_kohta_kaksi: None,
@@ -726,14 +1335,84 @@ impl VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25 {
             isyyden_tunnustaja: None,
         }
     }
+    /// Set `vanhemmuuden_selvittaminen_kohta_kaksi` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_kohta_kaksi(mut self, value: bool) -> Self {
+        self.vanhemmuuden_selvittaminen_kohta_kaksi = Some(value);
+        self
+    }
+    /// Set `vanhempien_hyvaksynta` (builder).
+    #[inline]
+    pub fn with_vanhempien_hyvaksynta(mut self, value: bool) -> Self {
+        self.vanhempien_hyvaksynta = Some(value);
+        self
+    }
+    /// Set `vanhempien_suostumus_vanhemmuustutkimukseen_tarvittaessa` (builder).
+    #[inline]
+    pub fn with_vanhempien_suostumus_vanhemmuustutkimukseen_tarvittaessa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.vanhempien_suostumus_vanhemmuustutkimukseen_tarvittaessa = Some(value);
+        self
+    }
+    /// Set `hedelmoityshoito` (builder).
+    #[inline]
+    pub fn with_hedelmoityshoito(mut self, value: bool) -> Self {
+        self.hedelmoityshoito = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: SynnyttanytAitiX46F801B1) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `isyyden_tunnustaja` (builder).
+    #[inline]
+    pub fn with_isyyden_tunnustaja(mut self, value: IsyydenTunnustajaX847355BD) -> Self {
+        self.isyyden_tunnustaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25 {
+    const KEYS: &'static [&'static str] = &[
+        "vanhemmuuden_selvittaminen_kohta_kaksi",
+        "vanhempien_hyvaksynta",
+        "vanhempien_suostumus_vanhemmuustutkimukseen_tarvittaessa",
+        "hedelmoityshoito",
+        "synnyttanyt_aiti",
+        "isyyden_tunnustaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhemmuuden_selvittaminen_kohta_kaksi: f.opt(0usize)?,
+            vanhempien_hyvaksynta: f.opt(1usize)?,
+            vanhempien_suostumus_vanhemmuustutkimukseen_tarvittaessa: f.opt(2usize)?,
+            hedelmoityshoito: f.opt(3usize)?,
+            synnyttanyt_aiti: f.opt(4usize)?,
+            isyyden_tunnustaja: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhemmuuden_selvittaminen_kohta_kaksi);
+        w.opt(1usize, &self.vanhempien_hyvaksynta);
+        w.opt(2usize, &self.vanhempien_suostumus_vanhemmuustutkimukseen_tarvittaessa);
+        w.opt(3usize, &self.hedelmoityshoito);
+        w.opt(4usize, &self.synnyttanyt_aiti);
+        w.opt(5usize, &self.isyyden_tunnustaja);
+    }
+}
+sosmeta_types::record!(VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25);
 /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
 ///
 /// JSON `neuvottelun_toimittanut_lastenvalvoja`: pakollinen.
 ///
 /// Shape `e7b1be4c9a004c79`, shared by 5 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NeuvottelunToimittanutLastenvalvojaXE7B1BE4C {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -756,6 +1435,7 @@ pub struct NeuvottelunToimittanutLastenvalvojaXE7B1BE4C {
 }
 impl NeuvottelunToimittanutLastenvalvojaXE7B1BE4C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -770,11 +1450,35 @@ impl NeuvottelunToimittanutLastenvalvojaXE7B1BE4C {
         }
     }
 }
+impl sosmeta_types::record::Record for NeuvottelunToimittanutLastenvalvojaXE7B1BE4C {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "palveluyksikko",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            palveluyksikko: f.req(2usize)?,
+            yhteystiedot: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.palveluyksikko);
+        w.req(3usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(NeuvottelunToimittanutLastenvalvojaXE7B1BE4C);
 /// Avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhempien neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med föräldrarna för att utreda föräldraskapet till ett barn som har fötts under äktenskapet eller som erkänts under graviditeten)
 ///
 /// Shape `f862b886ab4099e2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXF862B886 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -787,10 +1491,6 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Vanhemmuuslaki 775/2022 9 § (sv: Föräldraskapslagen 775/2022 9 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -803,7 +1503,6 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
     ///
     /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvotteluun_osallistuvat: Option<NeuvotteluunOsallistuvatXC6EFE73C>,
     /// Asiakas (sv: Klient)
     ///
@@ -816,24 +1515,20 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<SynnyttanytAitiX3D6D841F>,
     /// Lapsen toinen vanhempi (sv: Barnets andra förälder)
     ///
     /// JSON `lapsen_toinen_vanhempi`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_toinen_vanhempi: Option<SynnyttanytAitiX3D6D841F>,
     /// Vanhemmuuden selvittäminen ensimmäisen kohdan perusteella (sv: Föräldraskapsutredning på grundval av första punkten)
     ///
     /// JSON `vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella: Option<
         VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteellaX60B8417E,
     >,
     /// Vanhemmuuden selvittäminen toisen kohdan perusteella (sv: Föräldraskapsutredning på grundval av andra punkten)
     ///
     /// JSON `vanhemmuuden_selvittaminen_toisen_kohdan_perusteella`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_toisen_kohdan_perusteella: Option<
         VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25,
     >,
@@ -844,12 +1539,10 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
@@ -878,6 +1571,7 @@ pub struct AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienN
 }
 impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXF862B886 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -915,33 +1609,175 @@ impl AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvott
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `neuvotteluun_osallistuvat` (builder).
+    #[inline]
+    pub fn with_neuvotteluun_osallistuvat(
+        mut self,
+        value: NeuvotteluunOsallistuvatXC6EFE73C,
+    ) -> Self {
+        self.neuvotteluun_osallistuvat = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: SynnyttanytAitiX3D6D841F) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `lapsen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_lapsen_toinen_vanhempi(
+        mut self,
+        value: SynnyttanytAitiX3D6D841F,
+    ) -> Self {
+        self.lapsen_toinen_vanhempi = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella(
+        mut self,
+        value: VanhemmuudenSelvittaminenEnsimmaisenKohdanPerusteellaX60B8417E,
+    ) -> Self {
+        self.vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_selvittaminen_toisen_kohdan_perusteella` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_toisen_kohdan_perusteella(
+        mut self,
+        value: VanhemmuudenSelvittaminenToisenKohdanPerusteellaX439C7B25,
+    ) -> Self {
+        self.vanhemmuuden_selvittaminen_toisen_kohdan_perusteella = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXF862B886 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_",
+        "selvitettava_vanhemmuus",
+        "neuvotteluun_osallistuvat",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "lapsen_toinen_vanhempi",
+        "vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella",
+        "vanhemmuuden_selvittaminen_toisen_kohdan_perusteella",
+        "tiedot_vanhemmuuden_selvittamiseksi",
+        "lisatiedot",
+        "paivamaara",
+        "neuvottelun_toimittanut_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.req(3usize)?,
+            neuvotteluun_osallistuvat: f.opt(4usize)?,
+            asiakas: f.req(5usize)?,
+            lapsi: f.req(6usize)?,
+            synnyttanyt_aiti: f.opt(7usize)?,
+            lapsen_toinen_vanhempi: f.opt(8usize)?,
+            vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella: f.opt(9usize)?,
+            vanhemmuuden_selvittaminen_toisen_kohdan_perusteella: f.opt(10usize)?,
+            tiedot_vanhemmuuden_selvittamiseksi: f.req(11usize)?,
+            lisatiedot: f.opt(12usize)?,
+            paivamaara: f.opt(13usize)?,
+            neuvottelun_toimittanut_lastenvalvoja: f.req(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+            ohje_yksi: f.req(16usize)?,
+            ohje_kaksi: f.req(17usize)?,
+            ohje_kolme: f.req(18usize)?,
+            lue_lisaa: f.req(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan,
+        );
+        w.req(3usize, &self.selvitettava_vanhemmuus);
+        w.opt(4usize, &self.neuvotteluun_osallistuvat);
+        w.req(5usize, &self.asiakas);
+        w.req(6usize, &self.lapsi);
+        w.opt(7usize, &self.synnyttanyt_aiti);
+        w.opt(8usize, &self.lapsen_toinen_vanhempi);
+        w.opt(9usize, &self.vanhemmuuden_selvittaminen_ensimmaisen_kohdan_perusteella);
+        w.opt(10usize, &self.vanhemmuuden_selvittaminen_toisen_kohdan_perusteella);
+        w.req(11usize, &self.tiedot_vanhemmuuden_selvittamiseksi);
+        w.opt(12usize, &self.lisatiedot);
+        w.opt(13usize, &self.paivamaara);
+        w.req(14usize, &self.neuvottelun_toimittanut_lastenvalvoja);
+        w.req(15usize, &self.allekirjoitus);
+        w.req(16usize, &self.ohje_yksi);
+        w.req(17usize, &self.ohje_kaksi);
+        w.req(18usize, &self.ohje_kolme);
+        w.req(19usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(
+    AvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhempienNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXF862B886
+);
 /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
 ///
 /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
 ///
 /// Shape `5f0feb529a108e7d`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TunnustettuVanhemmuusX5F0FEB52 {
     /// Isyys (sv: Faderskapet)
     ///
     /// JSON `isyys`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyys: Option<bool>,
     /// Toisen äidin äitiys (sv: Moderskapet för den andra modern)
     ///
     /// JSON `toisen_aidin_aitiys`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisen_aidin_aitiys: Option<bool>,
     /// Tunnustamispäivämäärä (sv: Datum för erkännandet)
     ///
     /// JSON `tunnustamispaivamaara`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustamispaivamaara: Option<sosmeta_types::PartialDate>,
 }
 impl TunnustettuVanhemmuusX5F0FEB52 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             isyys: None,
@@ -949,29 +1785,91 @@ impl TunnustettuVanhemmuusX5F0FEB52 {
             tunnustamispaivamaara: None,
         }
     }
+    /// Set `isyys` (builder).
+    #[inline]
+    pub fn with_isyys(mut self, value: bool) -> Self {
+        self.isyys = Some(value);
+        self
+    }
+    /// Set `toisen_aidin_aitiys` (builder).
+    #[inline]
+    pub fn with_toisen_aidin_aitiys(mut self, value: bool) -> Self {
+        self.toisen_aidin_aitiys = Some(value);
+        self
+    }
+    /// Set `tunnustamispaivamaara` (builder).
+    #[inline]
+    pub fn with_tunnustamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tunnustamispaivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TunnustettuVanhemmuusX5F0FEB52 {
+    const KEYS: &'static [&'static str] = &[
+        "isyys",
+        "toisen_aidin_aitiys",
+        "tunnustamispaivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            isyys: f.opt(0usize)?,
+            toisen_aidin_aitiys: f.opt(1usize)?,
+            tunnustamispaivamaara: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.isyys);
+        w.opt(1usize, &self.toisen_aidin_aitiys);
+        w.opt(2usize, &self.tunnustamispaivamaara);
+    }
+}
+sosmeta_types::record!(TunnustettuVanhemmuusX5F0FEB52);
 /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
 ///
 /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
 ///
 /// Shape `838a360f58b803fd`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SelvitettavaVanhemmuusX838A360F {
     /// Kuolleen henkilön vanhemmuus (sv: Den avlidna personens föräldraskap)
     ///
     /// JSON `kuolleen_henkilon_vanhemmuus`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_vanhemmuus: Option<bool>,
 }
 impl SelvitettavaVanhemmuusX838A360F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuolleen_henkilon_vanhemmuus: None,
         }
     }
+    /// Set `kuolleen_henkilon_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_kuolleen_henkilon_vanhemmuus(mut self, value: bool) -> Self {
+        self.kuolleen_henkilon_vanhemmuus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SelvitettavaVanhemmuusX838A360F {
+    const KEYS: &'static [&'static str] = &["kuolleen_henkilon_vanhemmuus"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuolleen_henkilon_vanhemmuus: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuolleen_henkilon_vanhemmuus);
+    }
+}
+sosmeta_types::record!(SelvitettavaVanhemmuusX838A360F);
 sosmeta_types::classification!(
     #[doc =
     " Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)"] #[doc
@@ -990,8 +1888,7 @@ sosmeta_types::classification!(
 /// JSON `hyvaksymislausuman_antaja`: esitystapa Otsikko.
 ///
 /// Shape `b8ee6f973f02a89c`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HyvaksymislausumanAntajaXB8EE6F97 {
     /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
     ///
@@ -1008,6 +1905,7 @@ pub struct HyvaksymislausumanAntajaXB8EE6F97 {
 }
 impl HyvaksymislausumanAntajaXB8EE6F97 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         hyvaksymislausuman_antaja: sosmeta_types::Coded<
             HyvaksymislausumanAntajaX5BEA3613,
@@ -1020,6 +1918,25 @@ impl HyvaksymislausumanAntajaXB8EE6F97 {
         }
     }
 }
+impl sosmeta_types::record::Record for HyvaksymislausumanAntajaXB8EE6F97 {
+    const KEYS: &'static [&'static str] = &[
+        "hyvaksymislausuman_antaja",
+        "hyvaksymislausuman_antajan_tiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            hyvaksymislausuman_antaja: f.req(0usize)?,
+            hyvaksymislausuman_antajan_tiedot: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.hyvaksymislausuman_antaja);
+        w.req(1usize, &self.hyvaksymislausuman_antajan_tiedot);
+    }
+}
+sosmeta_types::record!(HyvaksymislausumanAntajaXB8EE6F97);
 sosmeta_types::code_list!(
     #[doc = " Hyväksymislausuma (sv: Utsaga om godkännande)"] #[doc = " "] #[doc =
     " JSON `hyvaksymislausuma`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -1045,8 +1962,7 @@ sosmeta_types::fixed_phrase!(
 /// JSON `yhteystiedot`: pakollinen.
 ///
 /// Shape `d5611db245c63044`, shared by 14 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXD5611DB2 {
     /// Osoite (sv: Adress)
     ///
@@ -1063,6 +1979,7 @@ pub struct YhteystiedotXD5611DB2 {
 }
 impl YhteystiedotXD5611DB2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         osoite: OsoiteX84A48BBC,
         puhelinnumero: sosmeta_types::NonEmptyString,
@@ -1075,13 +1992,34 @@ impl YhteystiedotXD5611DB2 {
         }
     }
 }
+impl sosmeta_types::record::Record for YhteystiedotXD5611DB2 {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.req(0usize)?,
+            puhelinnumero: f.req(1usize)?,
+            sahkopostiosoite: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.osoite);
+        w.req(1usize, &self.puhelinnumero);
+        w.req(2usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(YhteystiedotXD5611DB2);
 /// Hyväksymisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit godkännandet)
 ///
 /// JSON `hyvaksymisen_vastaanottanut_lastenvalvoja`: pakollinen.
 ///
 /// Shape `dc887dee4ea2da1a`, shared by 14 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1104,6 +2042,7 @@ pub struct HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE {
 }
 impl HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1118,6 +2057,31 @@ impl HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE {
         }
     }
 }
+impl sosmeta_types::record::Record for HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "palveluyksikko",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            palveluyksikko: f.req(2usize)?,
+            yhteystiedot: f.req(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.palveluyksikko);
+        w.req(3usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(HyvaksymisenVastaanottanutLastenvalvojaXDC887DEE);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
     " JSON `ohje_kaksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -1135,8 +2099,7 @@ sosmeta_types::fixed_phrase!(
 /// Hyväksymisasiakirja vanhemmuusasiassa (sv: Handling över godkännande i föräldraskapsärendet)
 ///
 /// Shape `dc55d82425aacc5d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -1149,22 +2112,16 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
     /// Vanhemmuuslaki 775/2022 25 §, 28 § (sv: Föräldraskapslagen 775/2022 25 §, 28 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi__kaksikahdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi__kaksikahdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
     ///
     /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustettu_vanhemmuus: Option<TunnustettuVanhemmuusX5F0FEB52>,
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitettava_vanhemmuus: Option<SelvitettavaVanhemmuusX838A360F>,
     /// Asiakas (sv: Klient)
     ///
@@ -1185,12 +2142,10 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
     /// Kuollut henkilö, jonka vanhemmuutta selvitetään (sv: Den avlidna personen vars föräldraskap utreds)
     ///
     /// JSON `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX9A10B055>,
     /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksymislausuman_antaja: Option<HyvaksymislausumanAntajaXB8EE6F97>,
     /// Hyväksymislausuma (sv: Utsaga om godkännande)
     ///
@@ -1205,12 +2160,10 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Hyväksymisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit godkännandet)
     ///
@@ -1239,6 +2192,7 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
 }
 impl HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -1279,12 +2233,152 @@ impl HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi__kaksikahdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tunnustettu_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_tunnustettu_vanhemmuus(
+        mut self,
+        value: TunnustettuVanhemmuusX5F0FEB52,
+    ) -> Self {
+        self.tunnustettu_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `selvitettava_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitettava_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX838A360F,
+    ) -> Self {
+        self.selvitettava_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan` (builder).
+    #[inline]
+    pub fn with_kuollut_henkilo_jonka_vanhemmuutta_selvitetaan(
+        mut self,
+        value: AsiakasX9A10B055,
+    ) -> Self {
+        self.kuollut_henkilo_jonka_vanhemmuutta_selvitetaan = Some(value);
+        self
+    }
+    /// Set `hyvaksymislausuman_antaja` (builder).
+    #[inline]
+    pub fn with_hyvaksymislausuman_antaja(
+        mut self,
+        value: HyvaksymislausumanAntajaXB8EE6F97,
+    ) -> Self {
+        self.hyvaksymislausuman_antaja = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi__kaksikahdeksan_",
+        "tunnustettu_vanhemmuus",
+        "selvitettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "vanhemmuuden_tunnustaja",
+        "kuollut_henkilo_jonka_vanhemmuutta_selvitetaan",
+        "hyvaksymislausuman_antaja",
+        "hyvaksymislausuma",
+        "hyvaksymislausuman_antaminen",
+        "lisatiedot",
+        "paivamaara",
+        "hyvaksymisen_vastaanottanut_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan: f
+                .opt(2usize)?,
+            tunnustettu_vanhemmuus: f.opt(3usize)?,
+            selvitettava_vanhemmuus: f.opt(4usize)?,
+            asiakas: f.req(5usize)?,
+            lapsi: f.req(6usize)?,
+            synnyttanyt_aiti: f.req(7usize)?,
+            vanhemmuuden_tunnustaja: f.req(8usize)?,
+            kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: f.opt(9usize)?,
+            hyvaksymislausuman_antaja: f.opt(10usize)?,
+            hyvaksymislausuma: f.req(11usize)?,
+            hyvaksymislausuman_antaminen: f.req(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            paivamaara: f.opt(14usize)?,
+            hyvaksymisen_vastaanottanut_lastenvalvoja: f.req(15usize)?,
+            allekirjoitus: f.req(16usize)?,
+            ohje_yksi: f.req(17usize)?,
+            ohje_kaksi: f.req(18usize)?,
+            ohje_kolme: f.req(19usize)?,
+            lue_lisaa: f.req(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan,
+        );
+        w.opt(3usize, &self.tunnustettu_vanhemmuus);
+        w.opt(4usize, &self.selvitettava_vanhemmuus);
+        w.req(5usize, &self.asiakas);
+        w.req(6usize, &self.lapsi);
+        w.req(7usize, &self.synnyttanyt_aiti);
+        w.req(8usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(9usize, &self.kuollut_henkilo_jonka_vanhemmuutta_selvitetaan);
+        w.opt(10usize, &self.hyvaksymislausuman_antaja);
+        w.req(11usize, &self.hyvaksymislausuma);
+        w.req(12usize, &self.hyvaksymislausuman_antaminen);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.paivamaara);
+        w.req(15usize, &self.hyvaksymisen_vastaanottanut_lastenvalvoja);
+        w.req(16usize, &self.allekirjoitus);
+        w.req(17usize, &self.ohje_yksi);
+        w.req(18usize, &self.ohje_kaksi);
+        w.req(19usize, &self.ohje_kolme);
+        w.req(20usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(HyvaksymisasiakirjaVanhemmuusasiassaXDC55D824);
 /// Hyväksymisasiakirja vanhemmuusasiassa (sv: Handling över godkännande i föräldraskapsärendet)
 ///
 /// Shape `fba8fb4622614c02`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -1297,22 +2391,16 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
     /// Vanhemmuuslaki 775/2022 25 §, 28 § (sv: Föräldraskapslagen 775/2022 25 §, 28 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi__kaksikahdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi__kaksikahdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
     ///
     /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustettu_vanhemmuus: Option<TunnustettuVanhemmuusX5F0FEB52>,
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitettava_vanhemmuus: Option<SelvitettavaVanhemmuusX838A360F>,
     /// Asiakas (sv: Klient)
     ///
@@ -1329,17 +2417,14 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustaja: Option<AsiakasX9A10B055>,
     /// Kuollut henkilö, jonka vanhemmuutta selvitetään (sv: Den avlidna personen vars föräldraskap utreds)
     ///
     /// JSON `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX9A10B055>,
     /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksymislausuman_antaja: Option<HyvaksymislausumanAntajaXB8EE6F97>,
     /// Hyväksymislausuma (sv: Utsaga om godkännande)
     ///
@@ -1354,12 +2439,10 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Hyväksymisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit godkännandet)
     ///
@@ -1388,6 +2471,7 @@ pub struct HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
 }
 impl HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -1427,52 +2511,225 @@ impl HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi__kaksikahdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tunnustettu_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_tunnustettu_vanhemmuus(
+        mut self,
+        value: TunnustettuVanhemmuusX5F0FEB52,
+    ) -> Self {
+        self.tunnustettu_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `selvitettava_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitettava_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX838A360F,
+    ) -> Self {
+        self.selvitettava_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustaja` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustaja(mut self, value: AsiakasX9A10B055) -> Self {
+        self.vanhemmuuden_tunnustaja = Some(value);
+        self
+    }
+    /// Set `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan` (builder).
+    #[inline]
+    pub fn with_kuollut_henkilo_jonka_vanhemmuutta_selvitetaan(
+        mut self,
+        value: AsiakasX9A10B055,
+    ) -> Self {
+        self.kuollut_henkilo_jonka_vanhemmuutta_selvitetaan = Some(value);
+        self
+    }
+    /// Set `hyvaksymislausuman_antaja` (builder).
+    #[inline]
+    pub fn with_hyvaksymislausuman_antaja(
+        mut self,
+        value: HyvaksymislausumanAntajaXB8EE6F97,
+    ) -> Self {
+        self.hyvaksymislausuman_antaja = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi__kaksikahdeksan_",
+        "tunnustettu_vanhemmuus",
+        "selvitettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "vanhemmuuden_tunnustaja",
+        "kuollut_henkilo_jonka_vanhemmuutta_selvitetaan",
+        "hyvaksymislausuman_antaja",
+        "hyvaksymislausuma",
+        "hyvaksymislausuman_antaminen",
+        "lisatiedot",
+        "paivamaara",
+        "hyvaksymisen_vastaanottanut_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan: f
+                .opt(2usize)?,
+            tunnustettu_vanhemmuus: f.opt(3usize)?,
+            selvitettava_vanhemmuus: f.opt(4usize)?,
+            asiakas: f.req(5usize)?,
+            lapsi: f.req(6usize)?,
+            synnyttanyt_aiti: f.req(7usize)?,
+            vanhemmuuden_tunnustaja: f.opt(8usize)?,
+            kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: f.opt(9usize)?,
+            hyvaksymislausuman_antaja: f.opt(10usize)?,
+            hyvaksymislausuma: f.req(11usize)?,
+            hyvaksymislausuman_antaminen: f.req(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            paivamaara: f.opt(14usize)?,
+            hyvaksymisen_vastaanottanut_lastenvalvoja: f.req(15usize)?,
+            allekirjoitus: f.req(16usize)?,
+            ohje_yksi: f.req(17usize)?,
+            ohje_kaksi: f.req(18usize)?,
+            ohje_kolme: f.req(19usize)?,
+            lue_lisaa: f.req(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_kaksikahdeksan,
+        );
+        w.opt(3usize, &self.tunnustettu_vanhemmuus);
+        w.opt(4usize, &self.selvitettava_vanhemmuus);
+        w.req(5usize, &self.asiakas);
+        w.req(6usize, &self.lapsi);
+        w.req(7usize, &self.synnyttanyt_aiti);
+        w.opt(8usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(9usize, &self.kuollut_henkilo_jonka_vanhemmuutta_selvitetaan);
+        w.opt(10usize, &self.hyvaksymislausuman_antaja);
+        w.req(11usize, &self.hyvaksymislausuma);
+        w.req(12usize, &self.hyvaksymislausuman_antaminen);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.paivamaara);
+        w.req(15usize, &self.hyvaksymisen_vastaanottanut_lastenvalvoja);
+        w.req(16usize, &self.allekirjoitus);
+        w.req(17usize, &self.ohje_yksi);
+        w.req(18usize, &self.ohje_kaksi);
+        w.req(19usize, &self.ohje_kolme);
+        w.req(20usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(HyvaksymisasiakirjaVanhemmuusasiassaXFBA8FB46);
 /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
 ///
 /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
 ///
 /// Shape `5841371650e5eea5`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SelvitettavaVanhemmuusX58413716 {
     /// Synnyttäneen äidin äitiys (sv: Moderskapet för den mor som har fött barnet)
     ///
     /// JSON `synnyttaneen_aidin_aitiys`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_aitiys: Option<bool>,
     /// Kuolleen henkilön vanhemmuus (sv: Den avlidna personens föräldraskap)
     ///
     /// JSON `kuolleen_henkilon_vanhemmuus`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_vanhemmuus: Option<bool>,
 }
 impl SelvitettavaVanhemmuusX58413716 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttaneen_aidin_aitiys: None,
             kuolleen_henkilon_vanhemmuus: None,
         }
     }
+    /// Set `synnyttaneen_aidin_aitiys` (builder).
+    #[inline]
+    pub fn with_synnyttaneen_aidin_aitiys(mut self, value: bool) -> Self {
+        self.synnyttaneen_aidin_aitiys = Some(value);
+        self
+    }
+    /// Set `kuolleen_henkilon_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_kuolleen_henkilon_vanhemmuus(mut self, value: bool) -> Self {
+        self.kuolleen_henkilon_vanhemmuus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SelvitettavaVanhemmuusX58413716 {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttaneen_aidin_aitiys",
+        "kuolleen_henkilon_vanhemmuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttaneen_aidin_aitiys: f.opt(0usize)?,
+            kuolleen_henkilon_vanhemmuus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttaneen_aidin_aitiys);
+        w.opt(1usize, &self.kuolleen_henkilon_vanhemmuus);
+    }
+}
+sosmeta_types::record!(SelvitettavaVanhemmuusX58413716);
 /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
 ///
 /// Shape `fdc2e12ff40f5760`, shared by 7 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<bool>,
     /// Otaksuttu synnyttänyt äiti (sv: Den förmodade mor som har fött barnet)
     ///
     /// JSON `otaksuttu_synnyttanyt_aiti`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otaksuttu_synnyttanyt_aiti: Option<bool>,
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1485,16 +2742,15 @@ pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
 }
 impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1508,7 +2764,63 @@ impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F {
             syntymaaika: None,
         }
     }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: bool) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_otaksuttu_synnyttanyt_aiti(mut self, value: bool) -> Self {
+        self.otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttanyt_aiti",
+        "otaksuttu_synnyttanyt_aiti",
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttanyt_aiti: f.opt(0usize)?,
+            otaksuttu_synnyttanyt_aiti: f.opt(1usize)?,
+            sukunimi: f.req(2usize)?,
+            etunimet: f.req(3usize)?,
+            henkilotunnus: f.opt(4usize)?,
+            syntymaaika: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttanyt_aiti);
+        w.opt(1usize, &self.otaksuttu_synnyttanyt_aiti);
+        w.req(2usize, &self.sukunimi);
+        w.req(3usize, &self.etunimet);
+        w.opt(4usize, &self.henkilotunnus);
+        w.opt(5usize, &self.syntymaaika);
+    }
+}
+sosmeta_types::record!(SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F);
 sosmeta_types::classification!(
     #[doc = " Kuultava on (sv: Person som hörs är)"] #[doc = " "] #[doc =
     " JSON `kuultava_on`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -1540,40 +2852,72 @@ sosmeta_types::code_list!(
 /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
 ///
 /// Shape `f1b28fc9d3bf43b3`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9 {
     /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
     ///
     /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_todentamiseksi: Option<
         sosmeta_types::Coded<HenkilollisyydenTodentamiseksiXA8EA79F9>,
     >,
     /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
     ///
     /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mika_asiakirja_tai_selvitys: Option<String>,
 }
 impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilollisyyden_todentamiseksi: None,
             mika_asiakirja_tai_selvitys: None,
         }
     }
+    /// Set `henkilollisyyden_todentamiseksi` (builder).
+    #[inline]
+    pub fn with_henkilollisyyden_todentamiseksi(
+        mut self,
+        value: sosmeta_types::Coded<HenkilollisyydenTodentamiseksiXA8EA79F9>,
+    ) -> Self {
+        self.henkilollisyyden_todentamiseksi = Some(value);
+        self
+    }
+    /// Set `mika_asiakirja_tai_selvitys` (builder).
+    #[inline]
+    pub fn with_mika_asiakirja_tai_selvitys(mut self, value: String) -> Self {
+        self.mika_asiakirja_tai_selvitys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9 {
+    const KEYS: &'static [&'static str] = &[
+        "henkilollisyyden_todentamiseksi",
+        "mika_asiakirja_tai_selvitys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilollisyyden_todentamiseksi: f.opt(0usize)?,
+            mika_asiakirja_tai_selvitys: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilollisyyden_todentamiseksi);
+        w.opt(1usize, &self.mika_asiakirja_tai_selvitys);
+    }
+}
+sosmeta_types::record!(VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9);
 /// Kuultava (sv: Person som hörs)
 ///
 /// JSON `kuultava`: esitystapa Otsikko.
 ///
 /// Shape `5578c03997c367d1`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuultavaX5578C039 {
     /// Kuultava on (sv: Person som hörs är)
     ///
@@ -1584,7 +2928,6 @@ pub struct KuultavaX5578C039 {
     /// Kuka? (sv: Vem?)
     ///
     /// JSON `kuka`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuka: Option<String>,
     /// Kuultava (sv: Person som hörs)
     ///
@@ -1593,13 +2936,13 @@ pub struct KuultavaX5578C039 {
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9,
     >,
 }
 impl KuultavaX5578C039 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         kuultava_on: sosmeta_types::Coded<KuultavaOnX982DC78B>,
         kuultava: SynnyttanytAitiX3D6D841F,
@@ -1611,7 +2954,47 @@ impl KuultavaX5578C039 {
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `kuka` (builder).
+    #[inline]
+    pub fn with_kuka(mut self, value: String) -> Self {
+        self.kuka = Some(value);
+        self
+    }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetXF1B28FC9,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuultavaX5578C039 {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava_on",
+        "kuka",
+        "kuultava",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava_on: f.req(0usize)?,
+            kuka: f.opt(1usize)?,
+            kuultava: f.req(2usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuultava_on);
+        w.opt(1usize, &self.kuka);
+        w.req(2usize, &self.kuultava);
+        w.opt(3usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(KuultavaX5578C039);
 sosmeta_types::classification!(
     #[doc = " Kuulemistapa (sv: Sätt för hörande)"] #[doc = " "] #[doc =
     " JSON `kuulemistapa`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -1627,8 +3010,7 @@ sosmeta_types::classification!(
 /// JSON `kuuleminen`: esitystapa Otsikko.
 ///
 /// Shape `7cc3e5508dc820ce`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenX7CC3E550 {
     /// Kuulemistapa (sv: Sätt för hörande)
     ///
@@ -1639,21 +3021,19 @@ pub struct KuuleminenX7CC3E550 {
     /// Kuultavalle ei varattu tilaisuutta kuulemiseen. Syy: (sv: Personen gavs inte tillfälle att bli hörd. Orsak:)
     ///
     /// JSON `kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy: Option<String>,
     /// Kuultavan mahdolliset huomautukset (sv: Den hördas eventuella anmärkningar)
     ///
     /// JSON `kuultavan_mahdolliset_huomautukset`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavan_mahdolliset_huomautukset: Option<String>,
     /// Kuultavalla ei ole huomautettavaa (sv: Den hörda har inga anmärkningar)
     ///
     /// JSON `kuultavalla_ei_ole_huomautettavaa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavalla_ei_ole_huomautettavaa: Option<bool>,
 }
 impl KuuleminenX7CC3E550 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuulemistapa: sosmeta_types::Coded<KuulemistapaX0E43267A>) -> Self {
         Self {
             kuulemistapa,
@@ -1662,7 +3042,53 @@ impl KuuleminenX7CC3E550 {
             kuultavalla_ei_ole_huomautettavaa: None,
         }
     }
+    /// Set `kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy` (builder).
+    #[inline]
+    pub fn with_kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy = Some(value);
+        self
+    }
+    /// Set `kuultavan_mahdolliset_huomautukset` (builder).
+    #[inline]
+    pub fn with_kuultavan_mahdolliset_huomautukset(mut self, value: String) -> Self {
+        self.kuultavan_mahdolliset_huomautukset = Some(value);
+        self
+    }
+    /// Set `kuultavalla_ei_ole_huomautettavaa` (builder).
+    #[inline]
+    pub fn with_kuultavalla_ei_ole_huomautettavaa(mut self, value: bool) -> Self {
+        self.kuultavalla_ei_ole_huomautettavaa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenX7CC3E550 {
+    const KEYS: &'static [&'static str] = &[
+        "kuulemistapa",
+        "kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy",
+        "kuultavan_mahdolliset_huomautukset",
+        "kuultavalla_ei_ole_huomautettavaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuulemistapa: f.req(0usize)?,
+            kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy: f.opt(1usize)?,
+            kuultavan_mahdolliset_huomautukset: f.opt(2usize)?,
+            kuultavalla_ei_ole_huomautettavaa: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuulemistapa);
+        w.opt(1usize, &self.kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy);
+        w.opt(2usize, &self.kuultavan_mahdolliset_huomautukset);
+        w.opt(3usize, &self.kuultavalla_ei_ole_huomautettavaa);
+    }
+}
+sosmeta_types::record!(KuuleminenX7CC3E550);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
     " JSON `ohje_kaksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -1673,8 +3099,7 @@ sosmeta_types::fixed_phrase!(
 /// Kuulemisasiakirja vanhemmuusasiassa (sv: Handling över hörande i föräldraskapsärendet)
 ///
 /// Shape `e3dc103014eaf5e5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -1687,22 +3112,16 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
     /// Vanhemmuuslaki 775/2022 23 §, 28 § (sv: Föräldraskapslagen 775/2022 23 §, 28 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme__kaksikahdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme__kaksikahdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
     ///
     /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustettu_vanhemmuus: Option<TunnustettuVanhemmuusX5F0FEB52>,
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitettava_vanhemmuus: Option<SelvitettavaVanhemmuusX58413716>,
     /// Asiakas (sv: Klient)
     ///
@@ -1715,7 +3134,6 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
         SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
@@ -1726,27 +3144,22 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
     /// Kuollut henkilö, jonka vanhemmuutta selvitetään (sv: Den avlidna personen vars föräldraskap utreds)
     ///
     /// JSON `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX9A10B055>,
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<KuultavaX5578C039>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<KuuleminenX7CC3E550>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Kuulemisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit hörandet)
     ///
@@ -1771,6 +3184,7 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
 }
 impl KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -1805,12 +3219,158 @@ impl KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme__kaksikahdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tunnustettu_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_tunnustettu_vanhemmuus(
+        mut self,
+        value: TunnustettuVanhemmuusX5F0FEB52,
+    ) -> Self {
+        self.tunnustettu_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `selvitettava_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitettava_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX58413716,
+    ) -> Self {
+        self.selvitettava_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti(
+        mut self,
+        value: SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
+    ) -> Self {
+        self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan` (builder).
+    #[inline]
+    pub fn with_kuollut_henkilo_jonka_vanhemmuutta_selvitetaan(
+        mut self,
+        value: AsiakasX9A10B055,
+    ) -> Self {
+        self.kuollut_henkilo_jonka_vanhemmuutta_selvitetaan = Some(value);
+        self
+    }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: KuultavaX5578C039) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: KuuleminenX7CC3E550) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuulemisasiakirjaVanhemmuusasiassaXE3DC1030 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme__kaksikahdeksan_",
+        "tunnustettu_vanhemmuus",
+        "selvitettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti",
+        "vanhemmuuden_tunnustaja",
+        "kuollut_henkilo_jonka_vanhemmuutta_selvitetaan",
+        "kuultava",
+        "kuuleminen",
+        "lisatiedot",
+        "paivamaara",
+        "kuulemisen_vastaanottanut_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan: f
+                .opt(2usize)?,
+            tunnustettu_vanhemmuus: f.opt(3usize)?,
+            selvitettava_vanhemmuus: f.opt(4usize)?,
+            asiakas: f.req(5usize)?,
+            lapsi: f.req(6usize)?,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: f.opt(7usize)?,
+            vanhemmuuden_tunnustaja: f.req(8usize)?,
+            kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: f.opt(9usize)?,
+            kuultava: f.opt(10usize)?,
+            kuuleminen: f.opt(11usize)?,
+            lisatiedot: f.opt(12usize)?,
+            paivamaara: f.opt(13usize)?,
+            kuulemisen_vastaanottanut_lastenvalvoja: f.req(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+            ohje_yksi: f.req(16usize)?,
+            ohje_kaksi: f.req(17usize)?,
+            lue_lisaa: f.req(18usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan,
+        );
+        w.opt(3usize, &self.tunnustettu_vanhemmuus);
+        w.opt(4usize, &self.selvitettava_vanhemmuus);
+        w.req(5usize, &self.asiakas);
+        w.req(6usize, &self.lapsi);
+        w.opt(7usize, &self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti);
+        w.req(8usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(9usize, &self.kuollut_henkilo_jonka_vanhemmuutta_selvitetaan);
+        w.opt(10usize, &self.kuultava);
+        w.opt(11usize, &self.kuuleminen);
+        w.opt(12usize, &self.lisatiedot);
+        w.opt(13usize, &self.paivamaara);
+        w.req(14usize, &self.kuulemisen_vastaanottanut_lastenvalvoja);
+        w.req(15usize, &self.allekirjoitus);
+        w.req(16usize, &self.ohje_yksi);
+        w.req(17usize, &self.ohje_kaksi);
+        w.req(18usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(KuulemisasiakirjaVanhemmuusasiassaXE3DC1030);
 /// Kuulemisasiakirja vanhemmuusasiassa (sv: Handling över hörande i föräldraskapsärendet)
 ///
 /// Shape `295dfdba6cc7d01a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuulemisasiakirjaVanhemmuusasiassaX295DFDBA {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -1823,22 +3383,16 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaX295DFDBA {
     /// Vanhemmuuslaki 775/2022 23 §, 28 § (sv: Föräldraskapslagen 775/2022 23 §, 28 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme__kaksikahdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme__kaksikahdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
     ///
     /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustettu_vanhemmuus: Option<TunnustettuVanhemmuusX5F0FEB52>,
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitettava_vanhemmuus: Option<SelvitettavaVanhemmuusX58413716>,
     /// Asiakas (sv: Klient)
     ///
@@ -1851,39 +3405,32 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaX295DFDBA {
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
         SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustaja: Option<AsiakasX9A10B055>,
     /// Kuollut henkilö, jonka vanhemmuutta selvitetään (sv: Den avlidna personen vars föräldraskap utreds)
     ///
     /// JSON `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: Option<AsiakasX9A10B055>,
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<KuultavaX5578C039>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<KuuleminenX7CC3E550>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Kuulemisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit hörandet)
     ///
@@ -1908,6 +3455,7 @@ pub struct KuulemisasiakirjaVanhemmuusasiassaX295DFDBA {
 }
 impl KuulemisasiakirjaVanhemmuusasiassaX295DFDBA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -1941,7 +3489,160 @@ impl KuulemisasiakirjaVanhemmuusasiassaX295DFDBA {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme__kaksikahdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tunnustettu_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_tunnustettu_vanhemmuus(
+        mut self,
+        value: TunnustettuVanhemmuusX5F0FEB52,
+    ) -> Self {
+        self.tunnustettu_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `selvitettava_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitettava_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX58413716,
+    ) -> Self {
+        self.selvitettava_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti(
+        mut self,
+        value: SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
+    ) -> Self {
+        self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustaja` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustaja(mut self, value: AsiakasX9A10B055) -> Self {
+        self.vanhemmuuden_tunnustaja = Some(value);
+        self
+    }
+    /// Set `kuollut_henkilo_jonka_vanhemmuutta_selvitetaan` (builder).
+    #[inline]
+    pub fn with_kuollut_henkilo_jonka_vanhemmuutta_selvitetaan(
+        mut self,
+        value: AsiakasX9A10B055,
+    ) -> Self {
+        self.kuollut_henkilo_jonka_vanhemmuutta_selvitetaan = Some(value);
+        self
+    }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: KuultavaX5578C039) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: KuuleminenX7CC3E550) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuulemisasiakirjaVanhemmuusasiassaX295DFDBA {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme__kaksikahdeksan_",
+        "tunnustettu_vanhemmuus",
+        "selvitettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti",
+        "vanhemmuuden_tunnustaja",
+        "kuollut_henkilo_jonka_vanhemmuutta_selvitetaan",
+        "kuultava",
+        "kuuleminen",
+        "lisatiedot",
+        "paivamaara",
+        "kuulemisen_vastaanottanut_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan: f
+                .opt(2usize)?,
+            tunnustettu_vanhemmuus: f.opt(3usize)?,
+            selvitettava_vanhemmuus: f.opt(4usize)?,
+            asiakas: f.req(5usize)?,
+            lapsi: f.req(6usize)?,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: f.opt(7usize)?,
+            vanhemmuuden_tunnustaja: f.opt(8usize)?,
+            kuollut_henkilo_jonka_vanhemmuutta_selvitetaan: f.opt(9usize)?,
+            kuultava: f.opt(10usize)?,
+            kuuleminen: f.opt(11usize)?,
+            lisatiedot: f.opt(12usize)?,
+            paivamaara: f.opt(13usize)?,
+            kuulemisen_vastaanottanut_lastenvalvoja: f.req(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+            ohje_yksi: f.req(16usize)?,
+            ohje_kaksi: f.req(17usize)?,
+            lue_lisaa: f.req(18usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_kaksikahdeksan,
+        );
+        w.opt(3usize, &self.tunnustettu_vanhemmuus);
+        w.opt(4usize, &self.selvitettava_vanhemmuus);
+        w.req(5usize, &self.asiakas);
+        w.req(6usize, &self.lapsi);
+        w.opt(7usize, &self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti);
+        w.opt(8usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(9usize, &self.kuollut_henkilo_jonka_vanhemmuutta_selvitetaan);
+        w.opt(10usize, &self.kuultava);
+        w.opt(11usize, &self.kuuleminen);
+        w.opt(12usize, &self.lisatiedot);
+        w.opt(13usize, &self.paivamaara);
+        w.req(14usize, &self.kuulemisen_vastaanottanut_lastenvalvoja);
+        w.req(15usize, &self.allekirjoitus);
+        w.req(16usize, &self.ohje_yksi);
+        w.req(17usize, &self.ohje_kaksi);
+        w.req(18usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(KuulemisasiakirjaVanhemmuusasiassaX295DFDBA);
 sosmeta_types::fixed_phrase!(
     #[doc = " Käyttötarkoitus (sv: Användningsändamål)"] #[doc = " "] #[doc =
     " JSON `kayttotarkoitus`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -1954,8 +3655,7 @@ sosmeta_types::fixed_phrase!(
 /// JSON `lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias`: pakollinen.
 ///
 /// Shape `e5f1d6f76464a5ae`, shared by 6 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -1968,25 +3668,23 @@ pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Henkilöllisyyden toteaminen (sv: Fastställande av identitet)
     ///
     /// JSON `henkilollisyyden_toteaminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Henkilöllisyyden toteamisessa käytetty asiakirja 1.2.246.537.6.1267, `urn:oid:1.2.246.537.6.1267`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_toteaminen: Option<
         sosmeta_types::Coded<HenkilollisyydenToteaminenX9D82D61F>,
     >,
 }
 impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -1999,7 +3697,59 @@ impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 {
             henkilollisyyden_toteaminen: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `henkilollisyyden_toteaminen` (builder).
+    #[inline]
+    pub fn with_henkilollisyyden_toteaminen(
+        mut self,
+        value: sosmeta_types::Coded<HenkilollisyydenToteaminenX9D82D61F>,
+    ) -> Self {
+        self.henkilollisyyden_toteaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+        "henkilollisyyden_toteaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            syntymaaika: f.opt(3usize)?,
+            henkilollisyyden_toteaminen: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymaaika);
+        w.opt(4usize, &self.henkilollisyyden_toteaminen);
+    }
+}
+sosmeta_types::record!(
+    LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7
+);
 sosmeta_types::classification!(
     #[doc =
     " Vanhemmuuden selvittämisen peruste (sv: Grund för utredande av föräldraskap)"]
@@ -2019,29 +3769,62 @@ sosmeta_types::classification!(
 /// JSON `lapsen_suostumus_vanhemmuuden_selvittamiseen`: esitystapa Otsikko.
 ///
 /// Shape `cd71e8d47eed0216`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSuostumusVanhemmuudenSelvittamiseenXCD71E8D4 {
     /// Suostun vanhemmuuden selvittämiseen (sv: Jag samtycker till en föräldraskapsutredning)
     ///
     /// JSON `suostun_vanhemmuuden_selvittamiseen`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostun_vanhemmuuden_selvittamiseen: Option<bool>,
     /// Vaadin vanhemmuuden selvittämisen keskeyttämistä (sv: Jag begär att föräldraskapsutredningen läggs ned)
     ///
     /// JSON `vaadin_vanhemmuuden_selvittamisen_keskeyttamista`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaadin_vanhemmuuden_selvittamisen_keskeyttamista: Option<bool>,
 }
 impl LapsenSuostumusVanhemmuudenSelvittamiseenXCD71E8D4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suostun_vanhemmuuden_selvittamiseen: None,
             vaadin_vanhemmuuden_selvittamisen_keskeyttamista: None,
         }
     }
+    /// Set `suostun_vanhemmuuden_selvittamiseen` (builder).
+    #[inline]
+    pub fn with_suostun_vanhemmuuden_selvittamiseen(mut self, value: bool) -> Self {
+        self.suostun_vanhemmuuden_selvittamiseen = Some(value);
+        self
+    }
+    /// Set `vaadin_vanhemmuuden_selvittamisen_keskeyttamista` (builder).
+    #[inline]
+    pub fn with_vaadin_vanhemmuuden_selvittamisen_keskeyttamista(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.vaadin_vanhemmuuden_selvittamisen_keskeyttamista = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenSuostumusVanhemmuudenSelvittamiseenXCD71E8D4 {
+    const KEYS: &'static [&'static str] = &[
+        "suostun_vanhemmuuden_selvittamiseen",
+        "vaadin_vanhemmuuden_selvittamisen_keskeyttamista",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostun_vanhemmuuden_selvittamiseen: f.opt(0usize)?,
+            vaadin_vanhemmuuden_selvittamisen_keskeyttamista: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suostun_vanhemmuuden_selvittamiseen);
+        w.opt(1usize, &self.vaadin_vanhemmuuden_selvittamisen_keskeyttamista);
+    }
+}
+sosmeta_types::record!(LapsenSuostumusVanhemmuudenSelvittamiseenXCD71E8D4);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
     " JSON `ohje_kaksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -2059,8 +3842,7 @@ sosmeta_types::fixed_phrase!(
 /// Lapsen neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med barnet för att utreda föräldraskap)
 ///
 /// Shape `9ff8846d189f9abb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -2073,17 +3855,12 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
     /// Vanhemmuuslaki 775/2022 9 § (sv: Föräldraskapslagen 775/2022 9 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitettava_vanhemmuus: Option<SelvitettavaVanhemmuusX5FD03E4E>,
     /// Asiakas (sv: Klient)
     ///
@@ -2112,7 +3889,6 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
     /// Lapsen suostumus vanhemmuuden selvittämiseen (sv: Barnets samtycke till en föräldraskapsutredning)
     ///
     /// JSON `lapsen_suostumus_vanhemmuuden_selvittamiseen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_suostumus_vanhemmuuden_selvittamiseen: Option<
         LapsenSuostumusVanhemmuudenSelvittamiseenXCD71E8D4,
     >,
@@ -2127,22 +3903,18 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
     /// JSON `tiedot_vanhemmuuden_selvittamiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_vanhemmuuden_selvittamiseksi: Option<String>,
     /// Suostun oikeusgeneettiseen isyystutkimukseen (sv: Jag samtycker till en rättsgenetisk faderskapsundersökning)
     ///
     /// JSON `suostun_oikeusgeneettiseen_isyystutkimukseen`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostun_oikeusgeneettiseen_isyystutkimukseen: Option<bool>,
     /// En suostu oikeusgeneettiseen isyystutkimukseen (sv: Jag samtycker inte till en rättsgenetisk faderskapsundersökning)
     ///
     /// JSON `en_suostu_oikeusgeneettiseen_isyystutkimukseen`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en_suostu_oikeusgeneettiseen_isyystutkimukseen: Option<bool>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lapsen allekirjoitus (sv: Barnets underskrift)
     ///
@@ -2151,7 +3923,6 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
     /// Neuvottelun toimittaja (sv: Den som genomför en överläggning)
     ///
     /// JSON `neuvottelun_toimittaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvottelun_toimittaja: Option<NeuvottelunToimittajaX72876D06>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -2172,6 +3943,7 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
 }
 impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -2215,7 +3987,163 @@ impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `selvitettava_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitettava_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX5FD03E4E,
+    ) -> Self {
+        self.selvitettava_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `lapsen_suostumus_vanhemmuuden_selvittamiseen` (builder).
+    #[inline]
+    pub fn with_lapsen_suostumus_vanhemmuuden_selvittamiseen(
+        mut self,
+        value: LapsenSuostumusVanhemmuudenSelvittamiseenXCD71E8D4,
+    ) -> Self {
+        self.lapsen_suostumus_vanhemmuuden_selvittamiseen = Some(value);
+        self
+    }
+    /// Set `tiedot_vanhemmuuden_selvittamiseksi` (builder).
+    #[inline]
+    pub fn with_tiedot_vanhemmuuden_selvittamiseksi(mut self, value: String) -> Self {
+        self.tiedot_vanhemmuuden_selvittamiseksi = Some(value);
+        self
+    }
+    /// Set `suostun_oikeusgeneettiseen_isyystutkimukseen` (builder).
+    #[inline]
+    pub fn with_suostun_oikeusgeneettiseen_isyystutkimukseen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.suostun_oikeusgeneettiseen_isyystutkimukseen = Some(value);
+        self
+    }
+    /// Set `en_suostu_oikeusgeneettiseen_isyystutkimukseen` (builder).
+    #[inline]
+    pub fn with_en_suostu_oikeusgeneettiseen_isyystutkimukseen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.en_suostu_oikeusgeneettiseen_isyystutkimukseen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `neuvottelun_toimittaja` (builder).
+    #[inline]
+    pub fn with_neuvottelun_toimittaja(
+        mut self,
+        value: NeuvottelunToimittajaX72876D06,
+    ) -> Self {
+        self.neuvottelun_toimittaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_",
+        "selvitettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "kayttotarkoitus",
+        "lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias",
+        "vanhemmuuden_selvittamisen_peruste",
+        "lapsen_suostumus_vanhemmuuden_selvittamiseen",
+        "synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi",
+        "tiedot_vanhemmuuden_selvittamiseksi",
+        "suostun_oikeusgeneettiseen_isyystutkimukseen",
+        "en_suostu_oikeusgeneettiseen_isyystutkimukseen",
+        "lisatiedot",
+        "lapsen_allekirjoitus",
+        "neuvottelun_toimittaja",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            kayttotarkoitus: f.req(6usize)?,
+            lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: f
+                .req(7usize)?,
+            vanhemmuuden_selvittamisen_peruste: f.req(8usize)?,
+            lapsen_suostumus_vanhemmuuden_selvittamiseen: f.opt(9usize)?,
+            synnyttanyt_aiti: f.req(10usize)?,
+            mahdollinen_toinen_vanhempi: f.req(11usize)?,
+            tiedot_vanhemmuuden_selvittamiseksi: f.opt(12usize)?,
+            suostun_oikeusgeneettiseen_isyystutkimukseen: f.opt(13usize)?,
+            en_suostu_oikeusgeneettiseen_isyystutkimukseen: f.opt(14usize)?,
+            lisatiedot: f.opt(15usize)?,
+            lapsen_allekirjoitus: f.req(16usize)?,
+            neuvottelun_toimittaja: f.opt(17usize)?,
+            ohje_yksi: f.req(18usize)?,
+            ohje_kaksi: f.req(19usize)?,
+            ohje_kolme: f.req(20usize)?,
+            lue_lisaa: f.req(21usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan,
+        );
+        w.opt(3usize, &self.selvitettava_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.kayttotarkoitus);
+        w.req(
+            7usize,
+            &self.lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias,
+        );
+        w.req(8usize, &self.vanhemmuuden_selvittamisen_peruste);
+        w.opt(9usize, &self.lapsen_suostumus_vanhemmuuden_selvittamiseen);
+        w.req(10usize, &self.synnyttanyt_aiti);
+        w.req(11usize, &self.mahdollinen_toinen_vanhempi);
+        w.opt(12usize, &self.tiedot_vanhemmuuden_selvittamiseksi);
+        w.opt(13usize, &self.suostun_oikeusgeneettiseen_isyystutkimukseen);
+        w.opt(14usize, &self.en_suostu_oikeusgeneettiseen_isyystutkimukseen);
+        w.opt(15usize, &self.lisatiedot);
+        w.req(16usize, &self.lapsen_allekirjoitus);
+        w.opt(17usize, &self.neuvottelun_toimittaja);
+        w.req(18usize, &self.ohje_yksi);
+        w.req(19usize, &self.ohje_kaksi);
+        w.req(20usize, &self.ohje_kolme);
+        w.req(21usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX9FF8846D);
 sosmeta_types::code_list!(
     #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
     #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc =
@@ -2278,8 +4206,7 @@ sosmeta_types::code_list!(
 /// JSON `suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen`: esitystapa Otsikko.
 ///
 /// Shape `82371c0182badc8b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01 {
     /// Suostumus oikeusgeneettiseen vanhemmuustutkimukseen (sv: Samtycke till en rättsgenetisk föräldraskapsundersökning)
     ///
@@ -2292,16 +4219,15 @@ pub struct SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01 {
     /// Suostumus (sv: Samtycke)
     ///
     /// JSON `suostumus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus: Option<bool>,
     /// Tutkimusvuosi oli (sv: Undersökningsår var)
     ///
     /// JSON `tutkimusvuosi_oli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
 impl SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: sosmeta_types::Coded<
             SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX56D7AFA1,
@@ -2313,12 +4239,46 @@ impl SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01 {
             tutkimusvuosi_oli: None,
         }
     }
+    /// Set `suostumus` (builder).
+    #[inline]
+    pub fn with_suostumus(mut self, value: bool) -> Self {
+        self.suostumus = Some(value);
+        self
+    }
+    /// Set `tutkimusvuosi_oli` (builder).
+    #[inline]
+    pub fn with_tutkimusvuosi_oli(mut self, value: String) -> Self {
+        self.tutkimusvuosi_oli = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01 {
+    const KEYS: &'static [&'static str] = &[
+        "suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen",
+        "suostumus",
+        "tutkimusvuosi_oli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: f.req(0usize)?,
+            suostumus: f.opt(1usize)?,
+            tutkimusvuosi_oli: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen);
+        w.opt(1usize, &self.suostumus);
+        w.opt(2usize, &self.tutkimusvuosi_oli);
+    }
+}
+sosmeta_types::record!(SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01);
 /// Lapsen neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med barnet för att utreda föräldraskap)
 ///
 /// Shape `230a35b1c6c83ae9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -2331,10 +4291,6 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
     /// Vanhemmuuslaki 775/2022 9 § (sv: Föräldraskapslagen 775/2022 9 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -2357,7 +4313,6 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
     /// JSON `kayttotarkoitus`: esitystapa Fraasi, pakollinen.
     pub kayttotarkoitus: KayttotarkoitusX18637631,
     /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja: Option<
         LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     >,
@@ -2380,12 +4335,10 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
         SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi: Option<AsiakasX9A10B055>,
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
@@ -2394,19 +4347,16 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
     /// Suostumus oikeusgeneettiseen vanhemmuustutkimukseen (sv: Samtycke till en rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: Option<
         SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
@@ -2435,6 +4385,7 @@ pub struct LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
 }
 impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -2481,56 +4432,238 @@ impl LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lapsen_henkilollisyyden_todistaja` (builder).
+    #[inline]
+    pub fn with_lapsen_henkilollisyyden_todistaja(
+        mut self,
+        value: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
+    ) -> Self {
+        self.lapsen_henkilollisyyden_todistaja = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti(
+        mut self,
+        value: SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
+    ) -> Self {
+        self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `mahdollinen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_mahdollinen_toinen_vanhempi(mut self, value: AsiakasX9A10B055) -> Self {
+        self.mahdollinen_toinen_vanhempi = Some(value);
+        self
+    }
+    /// Set `suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen` (builder).
+    #[inline]
+    pub fn with_suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen(
+        mut self,
+        value: SuostumusOikeusgeneettiseenVanhemmuustutkimukseenX82371C01,
+    ) -> Self {
+        self.suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_",
+        "selvitettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "kayttotarkoitus",
+        "lapsen_henkilollisyyden_todistaja",
+        "vanhemmuuden_selvittamisen_peruste",
+        "lapsen_suostumus_vanhemmuuden_selvittamiseen",
+        "synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi",
+        "tiedot_vanhemmuuden_selvittamiseksi",
+        "suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen",
+        "lisatiedot",
+        "paivamaara",
+        "neuvottelun_toimittanut_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.req(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            kayttotarkoitus: f.req(6usize)?,
+            lapsen_henkilollisyyden_todistaja: f.opt(7usize)?,
+            vanhemmuuden_selvittamisen_peruste: f.req(8usize)?,
+            lapsen_suostumus_vanhemmuuden_selvittamiseen: f.req(9usize)?,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: f.opt(10usize)?,
+            mahdollinen_toinen_vanhempi: f.opt(11usize)?,
+            tiedot_vanhemmuuden_selvittamiseksi: f.req(12usize)?,
+            suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen: f.opt(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            paivamaara: f.opt(15usize)?,
+            neuvottelun_toimittanut_lastenvalvoja: f.req(16usize)?,
+            allekirjoitus: f.req(17usize)?,
+            ohje_yksi: f.req(18usize)?,
+            ohje_kaksi: f.req(19usize)?,
+            ohje_kolme: f.req(20usize)?,
+            lue_lisaa: f.req(21usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan,
+        );
+        w.req(3usize, &self.selvitettava_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.kayttotarkoitus);
+        w.opt(7usize, &self.lapsen_henkilollisyyden_todistaja);
+        w.req(8usize, &self.vanhemmuuden_selvittamisen_peruste);
+        w.req(9usize, &self.lapsen_suostumus_vanhemmuuden_selvittamiseen);
+        w.opt(10usize, &self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti);
+        w.opt(11usize, &self.mahdollinen_toinen_vanhempi);
+        w.req(12usize, &self.tiedot_vanhemmuuden_selvittamiseksi);
+        w.opt(13usize, &self.suostumus_oikeusgeneettiseen_vanhemmuustutkimukseen);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.paivamaara);
+        w.req(16usize, &self.neuvottelun_toimittanut_lastenvalvoja);
+        w.req(17usize, &self.allekirjoitus);
+        w.req(18usize, &self.ohje_yksi);
+        w.req(19usize, &self.ohje_kaksi);
+        w.req(20usize, &self.ohje_kolme);
+        w.req(21usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(LapsenNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiX230A35B1);
 /// Osoite (sv: Adress)
 ///
 /// Shape `e9149ed73bc89329`, shared by 6 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OsoiteXE9149ED7 {
     /// Lähiosoite (sv: Näradress)
     ///
     /// JSON `lahiosoite`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lahiosoite: Option<String>,
 }
 impl OsoiteXE9149ED7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { lahiosoite: None }
     }
+    /// Set `lahiosoite` (builder).
+    #[inline]
+    pub fn with_lahiosoite(mut self, value: String) -> Self {
+        self.lahiosoite = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OsoiteXE9149ED7 {
+    const KEYS: &'static [&'static str] = &["lahiosoite"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { lahiosoite: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lahiosoite);
+    }
+}
+sosmeta_types::record!(OsoiteXE9149ED7);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// Shape `abeb9270f5182f20`, shared by 6 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXABEB9270 {
     /// Osoite (sv: Adress)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osoite: Option<OsoiteXE9149ED7>,
     /// Puhelinnumero (sv: Telefonnummer)
     ///
     /// JSON `puhelinnumero`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub puhelinnumero: Option<String>,
 }
 impl YhteystiedotXABEB9270 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             osoite: None,
             puhelinnumero: None,
         }
     }
+    /// Set `osoite` (builder).
+    #[inline]
+    pub fn with_osoite(mut self, value: OsoiteXE9149ED7) -> Self {
+        self.osoite = Some(value);
+        self
+    }
+    /// Set `puhelinnumero` (builder).
+    #[inline]
+    pub fn with_puhelinnumero(mut self, value: String) -> Self {
+        self.puhelinnumero = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteystiedotXABEB9270 {
+    const KEYS: &'static [&'static str] = &["osoite", "puhelinnumero"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.opt(0usize)?,
+            puhelinnumero: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.osoite);
+        w.opt(1usize, &self.puhelinnumero);
+    }
+}
+sosmeta_types::record!(YhteystiedotXABEB9270);
 /// Lapsi (sv: Barnet)
 ///
 /// JSON `lapsi`: pakollinen.
 ///
 /// Shape `4d4eedb6d49ae507`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiX4D4EEDB6 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -2543,22 +4676,19 @@ pub struct LapsiX4D4EEDB6 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXABEB9270>,
 }
 impl LapsiX4D4EEDB6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2572,14 +4702,68 @@ impl LapsiX4D4EEDB6 {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXABEB9270) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiX4D4EEDB6 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+        "kotikunta",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            syntymaaika: f.opt(3usize)?,
+            kotikunta: f.opt(4usize)?,
+            yhteystiedot: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymaaika);
+        w.opt(4usize, &self.kotikunta);
+        w.opt(5usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(LapsiX4D4EEDB6);
 /// Yksityishenkilö (sv: Privatperson)
 ///
 /// JSON `yksityishenkilo`: pakollinen.
 ///
 /// Shape `f92ed83458a25d74`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YksityishenkiloXF92ED834 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -2592,34 +4776,29 @@ pub struct YksityishenkiloXF92ED834 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Tulkkaustiedot (sv: Tolkningsinformation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tulkkaustiedot: Option<TulkkaustiedotX53F64DA6>,
     /// Kotikunta (sv: Hemkommun)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kotikunta: Option<KotikuntaXC843D13D>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotXABEB9270>,
     /// Henkilöllisyyden toteaminen (sv: Fastställande av identitet)
     ///
     /// JSON `henkilollisyyden_toteaminen`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Koodistopalvelin: THL - Henkilöllisyyden toteamisessa käytetty asiakirja 1.2.246.537.6.1267, `urn:oid:1.2.246.537.6.1267`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_toteaminen: Option<
         sosmeta_types::Coded<HenkilollisyydenToteaminenX9D82D61F>,
     >,
 }
 impl YksityishenkiloXF92ED834 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -2635,33 +4814,106 @@ impl YksityishenkiloXF92ED834 {
             henkilollisyyden_toteaminen: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `tulkkaustiedot` (builder).
+    #[inline]
+    pub fn with_tulkkaustiedot(mut self, value: TulkkaustiedotX53F64DA6) -> Self {
+        self.tulkkaustiedot = Some(value);
+        self
+    }
+    /// Set `kotikunta` (builder).
+    #[inline]
+    pub fn with_kotikunta(mut self, value: KotikuntaXC843D13D) -> Self {
+        self.kotikunta = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotXABEB9270) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
+    /// Set `henkilollisyyden_toteaminen` (builder).
+    #[inline]
+    pub fn with_henkilollisyyden_toteaminen(
+        mut self,
+        value: sosmeta_types::Coded<HenkilollisyydenToteaminenX9D82D61F>,
+    ) -> Self {
+        self.henkilollisyyden_toteaminen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YksityishenkiloXF92ED834 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+        "tulkkaustiedot",
+        "kotikunta",
+        "yhteystiedot",
+        "henkilollisyyden_toteaminen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            syntymaaika: f.opt(3usize)?,
+            tulkkaustiedot: f.opt(4usize)?,
+            kotikunta: f.opt(5usize)?,
+            yhteystiedot: f.opt(6usize)?,
+            henkilollisyyden_toteaminen: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymaaika);
+        w.opt(4usize, &self.tulkkaustiedot);
+        w.opt(5usize, &self.kotikunta);
+        w.opt(6usize, &self.yhteystiedot);
+        w.opt(7usize, &self.henkilollisyyden_toteaminen);
+    }
+}
+sosmeta_types::record!(YksityishenkiloXF92ED834);
 /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
 ///
 /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
 ///
 /// Shape `952b982395b70ab4`, shared by 7 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 {
     /// ei ole esitetty mitään asiakirjaa. (sv: Ingen handling har uppvisats för att fastställa identiteten.)
     ///
     /// JSON `ei_ole_esitetty_mitaan_asiakirjaa`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ei_ole_esitetty_mitaan_asiakirjaa: Option<bool>,
     /// on esitetty muu asiakirja tai selvitys (sv: Någon annan handling eller utredning har uppvisats för fastställande av identiteten)
     ///
     /// JSON `on_esitetty_muu_asiakirja_tai_selvitys`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_esitetty_muu_asiakirja_tai_selvitys: Option<bool>,
     /// mikä asiakirja tai selvitys? (sv: vilken handling eller utredning?)
     ///
     /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mika_asiakirja_tai_selvitys: Option<String>,
 }
 impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             ei_ole_esitetty_mitaan_asiakirjaa: None,
@@ -2669,14 +4921,54 @@ impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 {
             mika_asiakirja_tai_selvitys: None,
         }
     }
+    /// Set `ei_ole_esitetty_mitaan_asiakirjaa` (builder).
+    #[inline]
+    pub fn with_ei_ole_esitetty_mitaan_asiakirjaa(mut self, value: bool) -> Self {
+        self.ei_ole_esitetty_mitaan_asiakirjaa = Some(value);
+        self
+    }
+    /// Set `on_esitetty_muu_asiakirja_tai_selvitys` (builder).
+    #[inline]
+    pub fn with_on_esitetty_muu_asiakirja_tai_selvitys(mut self, value: bool) -> Self {
+        self.on_esitetty_muu_asiakirja_tai_selvitys = Some(value);
+        self
+    }
+    /// Set `mika_asiakirja_tai_selvitys` (builder).
+    #[inline]
+    pub fn with_mika_asiakirja_tai_selvitys(mut self, value: String) -> Self {
+        self.mika_asiakirja_tai_selvitys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823 {
+    const KEYS: &'static [&'static str] = &[
+        "ei_ole_esitetty_mitaan_asiakirjaa",
+        "on_esitetty_muu_asiakirja_tai_selvitys",
+        "mika_asiakirja_tai_selvitys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            ei_ole_esitetty_mitaan_asiakirjaa: f.opt(0usize)?,
+            on_esitetty_muu_asiakirja_tai_selvitys: f.opt(1usize)?,
+            mika_asiakirja_tai_selvitys: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.ei_ole_esitetty_mitaan_asiakirjaa);
+        w.opt(1usize, &self.on_esitetty_muu_asiakirja_tai_selvitys);
+        w.opt(2usize, &self.mika_asiakirja_tai_selvitys);
+    }
+}
+sosmeta_types::record!(VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823);
 /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
 ///
 /// Shape `6166f9a5b1878814`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttanytAitiX6166F9A5 {
     /// Yksityishenkilö (sv: Privatperson)
     ///
@@ -2685,20 +4977,48 @@ pub struct SynnyttanytAitiX6166F9A5 {
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
 }
 impl SynnyttanytAitiX6166F9A5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(yksityishenkilo: YksityishenkiloXF92ED834) -> Self {
         Self {
             yksityishenkilo,
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SynnyttanytAitiX6166F9A5 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.req(0usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(SynnyttanytAitiX6166F9A5);
 sosmeta_types::fixed_phrase!(
     #[doc = " Tunnustamislausuma (sv: Utsaga om erkännande)"] #[doc = " "] #[doc =
     " JSON `tunnustamislausuma`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -2719,36 +5039,67 @@ sosmeta_types::fixed_phrase!(
 /// JSON `kuuleminen_tunnustamisen_johdosta`: esitystapa Otsikko.
 ///
 /// Shape `209643181c6a6331`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenTunnustamisenJohdostaX20964318 {
     /// Synnyttänyttä äitiä kuultiin henkilökohtaisesti (sv: Den mor som har fött barnet hördes personligen)
     ///
     /// JSON `synnyttanytta_aitia_kuultiin_henkilokohtaisesti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia_kuultiin_henkilokohtaisesti: Option<bool>,
     /// Synnyttäneen äidin allekirjoitus (sv: Underskrift av den mor som har fött barnet)
     ///
     /// JSON `synnyttaneen_aidin_allekirjoitus`: esitystapa Allekirjoitus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_allekirjoitus: Option<String>,
 }
 impl KuuleminenTunnustamisenJohdostaX20964318 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttanytta_aitia_kuultiin_henkilokohtaisesti: None,
             synnyttaneen_aidin_allekirjoitus: None,
         }
     }
+    /// Set `synnyttanytta_aitia_kuultiin_henkilokohtaisesti` (builder).
+    #[inline]
+    pub fn with_synnyttanytta_aitia_kuultiin_henkilokohtaisesti(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.synnyttanytta_aitia_kuultiin_henkilokohtaisesti = Some(value);
+        self
+    }
+    /// Set `synnyttaneen_aidin_allekirjoitus` (builder).
+    #[inline]
+    pub fn with_synnyttaneen_aidin_allekirjoitus(mut self, value: String) -> Self {
+        self.synnyttaneen_aidin_allekirjoitus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenTunnustamisenJohdostaX20964318 {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttanytta_aitia_kuultiin_henkilokohtaisesti",
+        "synnyttaneen_aidin_allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttanytta_aitia_kuultiin_henkilokohtaisesti: f.opt(0usize)?,
+            synnyttaneen_aidin_allekirjoitus: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttanytta_aitia_kuultiin_henkilokohtaisesti);
+        w.opt(1usize, &self.synnyttaneen_aidin_allekirjoitus);
+    }
+}
+sosmeta_types::record!(KuuleminenTunnustamisenJohdostaX20964318);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
 /// Shape `460918c6e558fca9`, shared by 9 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotX460918C6 {
     /// Osoite (sv: Adress)
     ///
@@ -2761,6 +5112,7 @@ pub struct YhteystiedotX460918C6 {
 }
 impl YhteystiedotX460918C6 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         osoite: sosmeta_types::NonEmptyVec<OsoiteX84A48BBC>,
         sahkopostiosoite: sosmeta_types::NonEmptyString,
@@ -2768,13 +5120,28 @@ impl YhteystiedotX460918C6 {
         Self { osoite, sahkopostiosoite }
     }
 }
+impl sosmeta_types::record::Record for YhteystiedotX460918C6 {
+    const KEYS: &'static [&'static str] = &["osoite", "sahkopostiosoite"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.req(0usize)?,
+            sahkopostiosoite: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.osoite);
+        w.req(1usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(YhteystiedotX460918C6);
 /// Organisaatio (sv: Organisation)
 ///
 /// JSON `organisaatio`: pakollinen.
 ///
 /// Shape `f81d6b461999d8ec`, shared by 9 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganisaatioXF81D6B46 {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
@@ -2787,6 +5154,7 @@ pub struct OrganisaatioXF81D6B46 {
 }
 impl OrganisaatioXF81D6B46 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         organisaation_nimi: sosmeta_types::NonEmptyString,
         yhteystiedot: YhteystiedotX460918C6,
@@ -2797,33 +5165,44 @@ impl OrganisaatioXF81D6B46 {
         }
     }
 }
+impl sosmeta_types::record::Record for OrganisaatioXF81D6B46 {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.req(0usize)?,
+            yhteystiedot: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.organisaation_nimi);
+        w.req(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(OrganisaatioXF81D6B46);
 /// Tunnustamisen vastaanottaja (sv: Mottagare av erkännandet)
 ///
 /// JSON `tunnustamisen_vastaanottaja`: esitystapa Otsikko.
 ///
 /// Shape `d2afa6226fb98aee`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TunnustamisenVastaanottajaXD2AFA622 {
     /// Lastenvalvoja (sv: Barnatillsyningsmannen)
     ///
     /// JSON `lastenvalvoja`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja: Option<bool>,
     /// Suomen edustustossa palveleva henkilö (sv: Person som tjänstgör vid en finsk beskickning)
     ///
     /// JSON `suomen_edustustossa_palveleva_henkilo`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suomen_edustustossa_palveleva_henkilo: Option<bool>,
     /// Henkikirjoittaja (sv: Häradsskrivare)
     ///
     /// JSON `henkikirjoittaja`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkikirjoittaja: Option<bool>,
     /// Julkinen notaari (sv: Notarius publicus)
     ///
     /// JSON `julkinen_notaari`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub julkinen_notaari: Option<bool>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -2848,6 +5227,7 @@ pub struct TunnustamisenVastaanottajaXD2AFA622 {
 }
 impl TunnustamisenVastaanottajaXD2AFA622 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoitus: sosmeta_types::NonEmptyString,
         nimenselvennys: sosmeta_types::NonEmptyString,
@@ -2867,19 +5247,81 @@ impl TunnustamisenVastaanottajaXD2AFA622 {
             organisaatio,
         }
     }
+    /// Set `lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_lastenvalvoja(mut self, value: bool) -> Self {
+        self.lastenvalvoja = Some(value);
+        self
+    }
+    /// Set `suomen_edustustossa_palveleva_henkilo` (builder).
+    #[inline]
+    pub fn with_suomen_edustustossa_palveleva_henkilo(mut self, value: bool) -> Self {
+        self.suomen_edustustossa_palveleva_henkilo = Some(value);
+        self
+    }
+    /// Set `henkikirjoittaja` (builder).
+    #[inline]
+    pub fn with_henkikirjoittaja(mut self, value: bool) -> Self {
+        self.henkikirjoittaja = Some(value);
+        self
+    }
+    /// Set `julkinen_notaari` (builder).
+    #[inline]
+    pub fn with_julkinen_notaari(mut self, value: bool) -> Self {
+        self.julkinen_notaari = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TunnustamisenVastaanottajaXD2AFA622 {
+    const KEYS: &'static [&'static str] = &[
+        "lastenvalvoja",
+        "suomen_edustustossa_palveleva_henkilo",
+        "henkikirjoittaja",
+        "julkinen_notaari",
+        "allekirjoitus",
+        "nimenselvennys",
+        "paivamaara",
+        "puhelinnumero",
+        "organisaatio",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lastenvalvoja: f.opt(0usize)?,
+            suomen_edustustossa_palveleva_henkilo: f.opt(1usize)?,
+            henkikirjoittaja: f.opt(2usize)?,
+            julkinen_notaari: f.opt(3usize)?,
+            allekirjoitus: f.req(4usize)?,
+            nimenselvennys: f.req(5usize)?,
+            paivamaara: f.req(6usize)?,
+            puhelinnumero: f.req(7usize)?,
+            organisaatio: f.req(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lastenvalvoja);
+        w.opt(1usize, &self.suomen_edustustossa_palveleva_henkilo);
+        w.opt(2usize, &self.henkikirjoittaja);
+        w.opt(3usize, &self.julkinen_notaari);
+        w.req(4usize, &self.allekirjoitus);
+        w.req(5usize, &self.nimenselvennys);
+        w.req(6usize, &self.paivamaara);
+        w.req(7usize, &self.puhelinnumero);
+        w.req(8usize, &self.organisaatio);
+    }
+}
+sosmeta_types::record!(TunnustamisenVastaanottajaXD2AFA622);
 /// Vanhemmuuden tunnustamisasiakirjan liitteet (sv: Bilagor till handlingen över erkännande av föräldraskap)
 ///
 /// JSON `vanhemmuuden_tunnustamisasiakirjan_liitteet`: esitystapa Otsikko.
 ///
 /// Shape `164c0d59e3ee5c67`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59 {
     /// Todistus hedelmöityshoidosta (sv: Intyg över assisterad befruktning)
     ///
     /// JSON `todistus_hedelmoityshoidosta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub todistus_hedelmoityshoidosta: Option<bool>,
     /// Vanhemmuuden tunnustamisen kuulemisasiakirja (sv: Handling över hörande i samband med ett erkännande av föräldraskap)
     ///
@@ -2900,16 +5342,15 @@ pub struct VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59 {
     /// Muita liitteitä (sv: Andra bilagor)
     ///
     /// JSON `muita_liitteita`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_liitteita: Option<bool>,
     /// Mitä liitteitä (sv: Vilka bilagor)
     ///
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
 }
 impl VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         vanhemmuuden_tunnustamisen_kuulemisasiakirja: bool,
         kuulemisasiakirjojen_lukumaara: sosmeta_types::Number,
@@ -2926,7 +5367,60 @@ impl VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59 {
             mita_liitteita: None,
         }
     }
+    /// Set `todistus_hedelmoityshoidosta` (builder).
+    #[inline]
+    pub fn with_todistus_hedelmoityshoidosta(mut self, value: bool) -> Self {
+        self.todistus_hedelmoityshoidosta = Some(value);
+        self
+    }
+    /// Set `muita_liitteita` (builder).
+    #[inline]
+    pub fn with_muita_liitteita(mut self, value: bool) -> Self {
+        self.muita_liitteita = Some(value);
+        self
+    }
+    /// Set `mita_liitteita` (builder).
+    #[inline]
+    pub fn with_mita_liitteita(mut self, value: String) -> Self {
+        self.mita_liitteita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59 {
+    const KEYS: &'static [&'static str] = &[
+        "todistus_hedelmoityshoidosta",
+        "vanhemmuuden_tunnustamisen_kuulemisasiakirja",
+        "kuulemisasiakirjojen_lukumaara",
+        "vanhemmuuden_tunnustamisen_hyvaksymisasiakirja",
+        "hyvaksymisasiakirjojen_lukumaara",
+        "muita_liitteita",
+        "mita_liitteita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            todistus_hedelmoityshoidosta: f.opt(0usize)?,
+            vanhemmuuden_tunnustamisen_kuulemisasiakirja: f.req(1usize)?,
+            kuulemisasiakirjojen_lukumaara: f.req(2usize)?,
+            vanhemmuuden_tunnustamisen_hyvaksymisasiakirja: f.req(3usize)?,
+            hyvaksymisasiakirjojen_lukumaara: f.req(4usize)?,
+            muita_liitteita: f.opt(5usize)?,
+            mita_liitteita: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.todistus_hedelmoityshoidosta);
+        w.req(1usize, &self.vanhemmuuden_tunnustamisen_kuulemisasiakirja);
+        w.req(2usize, &self.kuulemisasiakirjojen_lukumaara);
+        w.req(3usize, &self.vanhemmuuden_tunnustamisen_hyvaksymisasiakirja);
+        w.req(4usize, &self.hyvaksymisasiakirjojen_lukumaara);
+        w.opt(5usize, &self.muita_liitteita);
+        w.opt(6usize, &self.mita_liitteita);
+    }
+}
+sosmeta_types::record!(VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -2958,8 +5452,7 @@ sosmeta_types::fixed_phrase!(
 /// Lapsen syntymän jälkeinen vanhemmuuden tunnustamisasiakirja (sv: Handling över erkännande av föräldraskap efter barnets födelse)
 ///
 /// Shape `5146dd278d3221f7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -2972,17 +5465,12 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
     /// Vanhemmuuslaki 775/2022 25 § (sv: Föräldraskapslagen 775/2022 25 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Tunnustettava vanhemmuus (sv: Föräldraskap som ska erkännas)
     ///
     /// JSON `tunnustettava_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustettava_vanhemmuus: Option<SelvitettavaVanhemmuusX5FD03E4E>,
     /// Asiakas (sv: Klient)
     ///
@@ -2995,17 +5483,14 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<SynnyttanytAitiX6166F9A5>,
     /// Vanhemmuuden tunnustaja (sv: Den som erkänner föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustaja: Option<SynnyttanytAitiX6166F9A5>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Tunnustamislausuma (sv: Utsaga om erkännande)
     ///
@@ -3022,19 +5507,16 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
     /// Kuuleminen tunnustamisen johdosta (sv: Hörande gällande ett erkännande)
     ///
     /// JSON `kuuleminen_tunnustamisen_johdosta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen_tunnustamisen_johdosta: Option<
         KuuleminenTunnustamisenJohdostaX20964318,
     >,
     /// Tunnustamisen vastaanottaja (sv: Mottagare av erkännandet)
     ///
     /// JSON `tunnustamisen_vastaanottaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustamisen_vastaanottaja: Option<TunnustamisenVastaanottajaXD2AFA622>,
     /// Vanhemmuuden tunnustamisasiakirjan liitteet (sv: Bilagor till handlingen över erkännande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_tunnustamisasiakirjan_liitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustamisasiakirjan_liitteet: Option<
         VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59,
     >,
@@ -3061,6 +5543,7 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
 }
 impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -3098,7 +5581,153 @@ impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tunnustettava_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_tunnustettava_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX5FD03E4E,
+    ) -> Self {
+        self.tunnustettava_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: SynnyttanytAitiX6166F9A5) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustaja` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustaja(
+        mut self,
+        value: SynnyttanytAitiX6166F9A5,
+    ) -> Self {
+        self.vanhemmuuden_tunnustaja = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `kuuleminen_tunnustamisen_johdosta` (builder).
+    #[inline]
+    pub fn with_kuuleminen_tunnustamisen_johdosta(
+        mut self,
+        value: KuuleminenTunnustamisenJohdostaX20964318,
+    ) -> Self {
+        self.kuuleminen_tunnustamisen_johdosta = Some(value);
+        self
+    }
+    /// Set `tunnustamisen_vastaanottaja` (builder).
+    #[inline]
+    pub fn with_tunnustamisen_vastaanottaja(
+        mut self,
+        value: TunnustamisenVastaanottajaXD2AFA622,
+    ) -> Self {
+        self.tunnustamisen_vastaanottaja = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustamisasiakirjan_liitteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustamisasiakirjan_liitteet(
+        mut self,
+        value: VanhemmuudenTunnustamisasiakirjanLiitteetX164C0D59,
+    ) -> Self {
+        self.vanhemmuuden_tunnustamisasiakirjan_liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_",
+        "tunnustettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "vanhemmuuden_tunnustaja",
+        "lisatiedot",
+        "tunnustamislausuma",
+        "vanhemmuuden_tunnustajan_allekirjoitus",
+        "tunnustamislausuma_on_annettu",
+        "kuuleminen_tunnustamisen_johdosta",
+        "tunnustamisen_vastaanottaja",
+        "vanhemmuuden_tunnustamisasiakirjan_liitteet",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "ohje_nelja",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi: f
+                .opt(2usize)?,
+            tunnustettava_vanhemmuus: f.opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.opt(6usize)?,
+            vanhemmuuden_tunnustaja: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            tunnustamislausuma: f.req(9usize)?,
+            vanhemmuuden_tunnustajan_allekirjoitus: f.req(10usize)?,
+            tunnustamislausuma_on_annettu: f.req(11usize)?,
+            kuuleminen_tunnustamisen_johdosta: f.opt(12usize)?,
+            tunnustamisen_vastaanottaja: f.opt(13usize)?,
+            vanhemmuuden_tunnustamisasiakirjan_liitteet: f.opt(14usize)?,
+            ohje_yksi: f.req(15usize)?,
+            ohje_kaksi: f.req(16usize)?,
+            ohje_kolme: f.req(17usize)?,
+            ohje_nelja: f.req(18usize)?,
+            lue_lisaa: f.req(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi,
+        );
+        w.opt(3usize, &self.tunnustettava_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.opt(6usize, &self.synnyttanyt_aiti);
+        w.opt(7usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(8usize, &self.lisatiedot);
+        w.req(9usize, &self.tunnustamislausuma);
+        w.req(10usize, &self.vanhemmuuden_tunnustajan_allekirjoitus);
+        w.req(11usize, &self.tunnustamislausuma_on_annettu);
+        w.opt(12usize, &self.kuuleminen_tunnustamisen_johdosta);
+        w.opt(13usize, &self.tunnustamisen_vastaanottaja);
+        w.opt(14usize, &self.vanhemmuuden_tunnustamisasiakirjan_liitteet);
+        w.req(15usize, &self.ohje_yksi);
+        w.req(16usize, &self.ohje_kaksi);
+        w.req(17usize, &self.ohje_kolme);
+        w.req(18usize, &self.ohje_nelja);
+        w.req(19usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaX5146DD27);
 sosmeta_types::code_list!(
     #[doc = " Tunnustettava vanhemmuus (sv: Föräldraskap som ska erkännas)"] #[doc =
     " "] #[doc = " JSON `tunnustettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc
@@ -3133,40 +5762,72 @@ sosmeta_types::code_list!(
 /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
 ///
 /// Shape `9dd1d9a38011c1bf`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3 {
     /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
     ///
     /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_todentamiseksi: Option<
         sosmeta_types::Coded<HenkilollisyydenTodentamiseksiX50F80013>,
     >,
     /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
     ///
     /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mika_asiakirja_tai_selvitys: Option<String>,
 }
 impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilollisyyden_todentamiseksi: None,
             mika_asiakirja_tai_selvitys: None,
         }
     }
+    /// Set `henkilollisyyden_todentamiseksi` (builder).
+    #[inline]
+    pub fn with_henkilollisyyden_todentamiseksi(
+        mut self,
+        value: sosmeta_types::Coded<HenkilollisyydenTodentamiseksiX50F80013>,
+    ) -> Self {
+        self.henkilollisyyden_todentamiseksi = Some(value);
+        self
+    }
+    /// Set `mika_asiakirja_tai_selvitys` (builder).
+    #[inline]
+    pub fn with_mika_asiakirja_tai_selvitys(mut self, value: String) -> Self {
+        self.mika_asiakirja_tai_selvitys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3 {
+    const KEYS: &'static [&'static str] = &[
+        "henkilollisyyden_todentamiseksi",
+        "mika_asiakirja_tai_selvitys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilollisyyden_todentamiseksi: f.opt(0usize)?,
+            mika_asiakirja_tai_selvitys: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilollisyyden_todentamiseksi);
+        w.opt(1usize, &self.mika_asiakirja_tai_selvitys);
+    }
+}
+sosmeta_types::record!(VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3);
 /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
 ///
 /// Shape `16cf483531ea0c87`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttanytAitiX16CF4835 {
     /// Yksityishenkilö (sv: Privatperson)
     ///
@@ -3175,88 +5836,133 @@ pub struct SynnyttanytAitiX16CF4835 {
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3,
     >,
 }
 impl SynnyttanytAitiX16CF4835 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(yksityishenkilo: YksityishenkiloXF92ED834) -> Self {
         Self {
             yksityishenkilo,
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX9DD1D9A3,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SynnyttanytAitiX16CF4835 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.req(0usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(SynnyttanytAitiX16CF4835);
 /// Kuuleminen tunnustamisen johdosta (sv: Hörande gällande ett erkännande)
 ///
 /// JSON `kuuleminen_tunnustamisen_johdosta`: esitystapa Otsikko.
 ///
 /// Shape `402d9598a628aafb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenTunnustamisenJohdostaX402D9598 {
     /// Synnyttänyttä äitiä kuultiin henkilökohtaisesti (sv: Den mor som har fött barnet hördes personligen)
     ///
     /// JSON `synnyttanytta_aitia_kuultiin_henkilokohtaisesti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia_kuultiin_henkilokohtaisesti: Option<bool>,
 }
 impl KuuleminenTunnustamisenJohdostaX402D9598 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttanytta_aitia_kuultiin_henkilokohtaisesti: None,
         }
     }
+    /// Set `synnyttanytta_aitia_kuultiin_henkilokohtaisesti` (builder).
+    #[inline]
+    pub fn with_synnyttanytta_aitia_kuultiin_henkilokohtaisesti(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.synnyttanytta_aitia_kuultiin_henkilokohtaisesti = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenTunnustamisenJohdostaX402D9598 {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttanytta_aitia_kuultiin_henkilokohtaisesti",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttanytta_aitia_kuultiin_henkilokohtaisesti: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttanytta_aitia_kuultiin_henkilokohtaisesti);
+    }
+}
+sosmeta_types::record!(KuuleminenTunnustamisenJohdostaX402D9598);
 /// Vanhemmuuden tunnustamisasiakirjan liitteet (sv: Bilagor till handlingen över erkännande av föräldraskap)
 ///
 /// JSON `vanhemmuuden_tunnustamisasiakirjan_liitteet`: esitystapa Otsikko.
 ///
 /// Shape `62f0a0a33cdb067f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenTunnustamisasiakirjanLiitteetX62F0A0A3 {
     /// Todistus hedelmöityshoidosta (sv: Intyg över assisterad befruktning)
     ///
     /// JSON `todistus_hedelmoityshoidosta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub todistus_hedelmoityshoidosta: Option<bool>,
     /// Kuulemisasiakirja vanhemmuusasiassa (sv: Handling över hörande i föräldraskapsärendet)
     ///
     /// JSON `kuulemisasiakirja_vanhemmuusasiassa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuulemisasiakirja_vanhemmuusasiassa: Option<bool>,
     /// Kuulemisasiakirjojen lukumäärä (sv: Antal samrådshandlingar)
     ///
     /// JSON `kuulemisasiakirjojen_lukumaara`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuulemisasiakirjojen_lukumaara: Option<sosmeta_types::Number>,
     /// Hyväksymisasiakirja vanhemmuusasiassa (sv: Handling över godkännande i föräldraskapsärendet)
     ///
     /// JSON `hyvaksymisasiakirja_vanhemmuusasiassa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksymisasiakirja_vanhemmuusasiassa: Option<bool>,
     /// Hyväksymisasiakirjojen lukumäärä (sv: Antal handlingar över godkännande)
     ///
     /// JSON `hyvaksymisasiakirjojen_lukumaara`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksymisasiakirjojen_lukumaara: Option<sosmeta_types::Number>,
     /// Muita liitteitä (sv: Andra bilagor)
     ///
     /// JSON `muita_liitteita`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_liitteita: Option<bool>,
     /// Mitä liitteitä (sv: Vilka bilagor)
     ///
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
 }
 impl VanhemmuudenTunnustamisasiakirjanLiitteetX62F0A0A3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             todistus_hedelmoityshoidosta: None,
@@ -3268,7 +5974,90 @@ impl VanhemmuudenTunnustamisasiakirjanLiitteetX62F0A0A3 {
             mita_liitteita: None,
         }
     }
+    /// Set `todistus_hedelmoityshoidosta` (builder).
+    #[inline]
+    pub fn with_todistus_hedelmoityshoidosta(mut self, value: bool) -> Self {
+        self.todistus_hedelmoityshoidosta = Some(value);
+        self
+    }
+    /// Set `kuulemisasiakirja_vanhemmuusasiassa` (builder).
+    #[inline]
+    pub fn with_kuulemisasiakirja_vanhemmuusasiassa(mut self, value: bool) -> Self {
+        self.kuulemisasiakirja_vanhemmuusasiassa = Some(value);
+        self
+    }
+    /// Set `kuulemisasiakirjojen_lukumaara` (builder).
+    #[inline]
+    pub fn with_kuulemisasiakirjojen_lukumaara(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.kuulemisasiakirjojen_lukumaara = Some(value);
+        self
+    }
+    /// Set `hyvaksymisasiakirja_vanhemmuusasiassa` (builder).
+    #[inline]
+    pub fn with_hyvaksymisasiakirja_vanhemmuusasiassa(mut self, value: bool) -> Self {
+        self.hyvaksymisasiakirja_vanhemmuusasiassa = Some(value);
+        self
+    }
+    /// Set `hyvaksymisasiakirjojen_lukumaara` (builder).
+    #[inline]
+    pub fn with_hyvaksymisasiakirjojen_lukumaara(
+        mut self,
+        value: sosmeta_types::Number,
+    ) -> Self {
+        self.hyvaksymisasiakirjojen_lukumaara = Some(value);
+        self
+    }
+    /// Set `muita_liitteita` (builder).
+    #[inline]
+    pub fn with_muita_liitteita(mut self, value: bool) -> Self {
+        self.muita_liitteita = Some(value);
+        self
+    }
+    /// Set `mita_liitteita` (builder).
+    #[inline]
+    pub fn with_mita_liitteita(mut self, value: String) -> Self {
+        self.mita_liitteita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenTunnustamisasiakirjanLiitteetX62F0A0A3 {
+    const KEYS: &'static [&'static str] = &[
+        "todistus_hedelmoityshoidosta",
+        "kuulemisasiakirja_vanhemmuusasiassa",
+        "kuulemisasiakirjojen_lukumaara",
+        "hyvaksymisasiakirja_vanhemmuusasiassa",
+        "hyvaksymisasiakirjojen_lukumaara",
+        "muita_liitteita",
+        "mita_liitteita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            todistus_hedelmoityshoidosta: f.opt(0usize)?,
+            kuulemisasiakirja_vanhemmuusasiassa: f.opt(1usize)?,
+            kuulemisasiakirjojen_lukumaara: f.opt(2usize)?,
+            hyvaksymisasiakirja_vanhemmuusasiassa: f.opt(3usize)?,
+            hyvaksymisasiakirjojen_lukumaara: f.opt(4usize)?,
+            muita_liitteita: f.opt(5usize)?,
+            mita_liitteita: f.opt(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.todistus_hedelmoityshoidosta);
+        w.opt(1usize, &self.kuulemisasiakirja_vanhemmuusasiassa);
+        w.opt(2usize, &self.kuulemisasiakirjojen_lukumaara);
+        w.opt(3usize, &self.hyvaksymisasiakirja_vanhemmuusasiassa);
+        w.opt(4usize, &self.hyvaksymisasiakirjojen_lukumaara);
+        w.opt(5usize, &self.muita_liitteita);
+        w.opt(6usize, &self.mita_liitteita);
+    }
+}
+sosmeta_types::record!(VanhemmuudenTunnustamisasiakirjanLiitteetX62F0A0A3);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -3286,8 +6075,7 @@ sosmeta_types::fixed_phrase!(
 /// Lapsen syntymän jälkeinen vanhemmuuden tunnustamisasiakirja (sv: Handling över erkännande av föräldraskap efter barnets födelse)
 ///
 /// Shape `def5817b2b37e36d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -3300,10 +6088,6 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
     /// Vanhemmuuslaki 775/2022 25 § (sv: Föräldraskapslagen 775/2022 25 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -3324,17 +6108,14 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<SynnyttanytAitiX16CF4835>,
     /// Vanhemmuuden tunnustaja (sv: Den som erkänner föräldraskapet)
     ///
     /// JSON `vanhemmuuden_tunnustaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustaja: Option<SynnyttanytAitiX16CF4835>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Tunnustamislausuma (sv: Utsaga om erkännande)
     ///
@@ -3347,14 +6128,12 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
     /// Kuuleminen tunnustamisen johdosta (sv: Hörande gällande ett erkännande)
     ///
     /// JSON `kuuleminen_tunnustamisen_johdosta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen_tunnustamisen_johdosta: Option<
         KuuleminenTunnustamisenJohdostaX402D9598,
     >,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Tunnustamisen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit erkännandet)
     ///
@@ -3367,7 +6146,6 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
     /// Vanhemmuuden tunnustamisasiakirjan liitteet (sv: Bilagor till handlingen över erkännande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_tunnustamisasiakirjan_liitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustamisasiakirjan_liitteet: Option<
         VanhemmuudenTunnustamisasiakirjanLiitteetX62F0A0A3,
     >,
@@ -3394,6 +6172,7 @@ pub struct LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
 }
 impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -3434,7 +6213,144 @@ impl LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: SynnyttanytAitiX16CF4835) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustaja` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustaja(
+        mut self,
+        value: SynnyttanytAitiX16CF4835,
+    ) -> Self {
+        self.vanhemmuuden_tunnustaja = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `kuuleminen_tunnustamisen_johdosta` (builder).
+    #[inline]
+    pub fn with_kuuleminen_tunnustamisen_johdosta(
+        mut self,
+        value: KuuleminenTunnustamisenJohdostaX402D9598,
+    ) -> Self {
+        self.kuuleminen_tunnustamisen_johdosta = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustamisasiakirjan_liitteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustamisasiakirjan_liitteet(
+        mut self,
+        value: VanhemmuudenTunnustamisasiakirjanLiitteetX62F0A0A3,
+    ) -> Self {
+        self.vanhemmuuden_tunnustamisasiakirjan_liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_",
+        "tunnustettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "vanhemmuuden_tunnustaja",
+        "lisatiedot",
+        "tunnustamislausuma",
+        "tunnustamislausuma_on_annettu",
+        "kuuleminen_tunnustamisen_johdosta",
+        "paivamaara",
+        "tunnustamisen_vastaanottanut_lastenvalvoja",
+        "allekirjoitus",
+        "vanhemmuuden_tunnustamisasiakirjan_liitteet",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "ohje_nelja",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi: f
+                .opt(2usize)?,
+            tunnustettava_vanhemmuus: f.req(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.opt(6usize)?,
+            vanhemmuuden_tunnustaja: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            tunnustamislausuma: f.req(9usize)?,
+            tunnustamislausuma_on_annettu: f.req(10usize)?,
+            kuuleminen_tunnustamisen_johdosta: f.opt(11usize)?,
+            paivamaara: f.opt(12usize)?,
+            tunnustamisen_vastaanottanut_lastenvalvoja: f.req(13usize)?,
+            allekirjoitus: f.req(14usize)?,
+            vanhemmuuden_tunnustamisasiakirjan_liitteet: f.opt(15usize)?,
+            ohje_yksi: f.req(16usize)?,
+            ohje_kaksi: f.req(17usize)?,
+            ohje_kolme: f.req(18usize)?,
+            ohje_nelja: f.req(19usize)?,
+            lue_lisaa: f.req(20usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi,
+        );
+        w.req(3usize, &self.tunnustettava_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.opt(6usize, &self.synnyttanyt_aiti);
+        w.opt(7usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(8usize, &self.lisatiedot);
+        w.req(9usize, &self.tunnustamislausuma);
+        w.req(10usize, &self.tunnustamislausuma_on_annettu);
+        w.opt(11usize, &self.kuuleminen_tunnustamisen_johdosta);
+        w.opt(12usize, &self.paivamaara);
+        w.req(13usize, &self.tunnustamisen_vastaanottanut_lastenvalvoja);
+        w.req(14usize, &self.allekirjoitus);
+        w.opt(15usize, &self.vanhemmuuden_tunnustamisasiakirjan_liitteet);
+        w.req(16usize, &self.ohje_yksi);
+        w.req(17usize, &self.ohje_kaksi);
+        w.req(18usize, &self.ohje_kolme);
+        w.req(19usize, &self.ohje_nelja);
+        w.req(20usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(LapsenSyntymanJalkeinenVanhemmuudenTunnustamisasiakirjaXDEF5817B);
 sosmeta_types::fixed_phrase!(
     #[doc = " Pyyntö (sv: Begäran)"] #[doc = " "] #[doc =
     " JSON `pyynto`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -3476,8 +6392,7 @@ sosmeta_types::code_list!(
 /// JSON `mahdollisesti_tutkittavien_lahisukulaisten_tiedot`: toistuva, pakollinen.
 ///
 /// Shape `083cb7c918f6dd39`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -3490,21 +6405,19 @@ pub struct MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Kuvaus (sv: Beskrivning)
     ///
     /// JSON `kuvaus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuvaus: Option<String>,
 }
 impl MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -3517,7 +6430,54 @@ impl MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 {
             kuvaus: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `kuvaus` (builder).
+    #[inline]
+    pub fn with_kuvaus(mut self, value: String) -> Self {
+        self.kuvaus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+        "kuvaus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            syntymaaika: f.opt(3usize)?,
+            kuvaus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymaaika);
+        w.opt(4usize, &self.kuvaus);
+    }
+}
+sosmeta_types::record!(MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -3534,8 +6494,7 @@ sosmeta_types::fixed_phrase!(
 /// Lausuntopyyntö lähisukulaisen oikeusgeneettisestä vanhemmuustutkimuksesta (sv: Begäran om utlåtande om rättsgenetisk föräldraskapsundersökning som gäller nära släkting)
 ///
 /// Shape `d72c37875ef7b59a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaXD72C3787 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -3548,10 +6507,6 @@ pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksest
     /// Laki oikeusgeneettisestä vanhemmuustutkimuksesta 378/2005 11 § 1 momentti (sv: Lagen om rättsgenetisk föräldraskapsundersökning 378/2005 11 § 1 mom.)
     ///
     /// JSON `laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi__yksi_momentti`: esitystapa Otsikko.
-    #[serde(
-        rename = "laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi__yksi_momentti"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -3582,12 +6537,10 @@ pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksest
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
         SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen isä (sv: Den eventuella fadern)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_isa: Option<AsiakasX9A10B055>,
     /// Mahdollisesti tutkittavien lähisukulaisten tiedot (sv: Uppgifter om de nära släktingar som eventuellt undersöks)
     ///
@@ -3598,12 +6551,10 @@ pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksest
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Lausuntoa pyytävä lastenvalvoja (sv: Barnatillsyningsman som begär utlåtandet)
     ///
@@ -3624,6 +6575,7 @@ pub struct LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksest
 }
 impl LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaXD72C3787 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
@@ -3660,7 +6612,118 @@ impl LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaXD72C
             lue_lisaa,
         }
     }
+    /// Set `laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi__yksi_momentti` (builder).
+    #[inline]
+    pub fn with_laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti = Some(
+            value,
+        );
+        self
+    }
+    /// Set `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti(
+        mut self,
+        value: SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
+    ) -> Self {
+        self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `mahdollinen_isa` (builder).
+    #[inline]
+    pub fn with_mahdollinen_isa(mut self, value: AsiakasX9A10B055) -> Self {
+        self.mahdollinen_isa = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaXD72C3787 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "tilauksen_asianumero",
+        "laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi__yksi_momentti",
+        "asiakas",
+        "pyynto",
+        "selvitettava_vanhemmuus",
+        "lausuntopyynto_koskee",
+        "lapsi",
+        "synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti",
+        "mahdollinen_isa",
+        "mahdollisesti_tutkittavien_lahisukulaisten_tiedot",
+        "lisatiedot",
+        "paivamaara",
+        "lausuntoa_pyytava_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            tilauksen_asianumero: f.req(1usize)?,
+            laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti: f
+                .opt(2usize)?,
+            asiakas: f.req(3usize)?,
+            pyynto: f.req(4usize)?,
+            selvitettava_vanhemmuus: f.req(5usize)?,
+            lausuntopyynto_koskee: f.req(6usize)?,
+            lapsi: f.req(7usize)?,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: f.opt(8usize)?,
+            mahdollinen_isa: f.opt(9usize)?,
+            mahdollisesti_tutkittavien_lahisukulaisten_tiedot: f.req(10usize)?,
+            lisatiedot: f.opt(11usize)?,
+            paivamaara: f.opt(12usize)?,
+            lausuntoa_pyytava_lastenvalvoja: f.req(13usize)?,
+            allekirjoitus: f.req(14usize)?,
+            ohje_yksi: f.req(15usize)?,
+            lue_lisaa: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.tilauksen_asianumero);
+        w.opt(
+            2usize,
+            &self
+                .laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti,
+        );
+        w.req(3usize, &self.asiakas);
+        w.req(4usize, &self.pyynto);
+        w.req(5usize, &self.selvitettava_vanhemmuus);
+        w.req(6usize, &self.lausuntopyynto_koskee);
+        w.req(7usize, &self.lapsi);
+        w.opt(8usize, &self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti);
+        w.opt(9usize, &self.mahdollinen_isa);
+        w.req(10usize, &self.mahdollisesti_tutkittavien_lahisukulaisten_tiedot);
+        w.opt(11usize, &self.lisatiedot);
+        w.opt(12usize, &self.paivamaara);
+        w.req(13usize, &self.lausuntoa_pyytava_lastenvalvoja);
+        w.req(14usize, &self.allekirjoitus);
+        w.req(15usize, &self.ohje_yksi);
+        w.req(16usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(
+    LausuntopyyntoLahisukulaisenOikeusgeneettisestaVanhemmuustutkimuksestaXD72C3787
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Pyyntö (sv: Begäran)"] #[doc = " "] #[doc =
     " JSON `pyynto`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -3672,18 +6735,15 @@ sosmeta_types::fixed_phrase!(
 /// JSON `lausunnon_pyytaja`: esitystapa Otsikko.
 ///
 /// Shape `9bc9415b1c07c446`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LausunnonPyytajaX9BC9415B {
     /// Lastenvalvoja (sv: Barnatillsyningsmannen)
     ///
     /// JSON `lastenvalvoja`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja: Option<bool>,
     /// Tuomioistuin (sv: Domstolen)
     ///
     /// JSON `tuomioistuin`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuomioistuin: Option<bool>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -3708,6 +6768,7 @@ pub struct LausunnonPyytajaX9BC9415B {
 }
 impl LausunnonPyytajaX9BC9415B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoitus: sosmeta_types::NonEmptyString,
         nimenselvennys: sosmeta_types::NonEmptyString,
@@ -3725,12 +6786,57 @@ impl LausunnonPyytajaX9BC9415B {
             organisaatio,
         }
     }
+    /// Set `lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_lastenvalvoja(mut self, value: bool) -> Self {
+        self.lastenvalvoja = Some(value);
+        self
+    }
+    /// Set `tuomioistuin` (builder).
+    #[inline]
+    pub fn with_tuomioistuin(mut self, value: bool) -> Self {
+        self.tuomioistuin = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LausunnonPyytajaX9BC9415B {
+    const KEYS: &'static [&'static str] = &[
+        "lastenvalvoja",
+        "tuomioistuin",
+        "allekirjoitus",
+        "nimenselvennys",
+        "paivamaara",
+        "puhelinnumero",
+        "organisaatio",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lastenvalvoja: f.opt(0usize)?,
+            tuomioistuin: f.opt(1usize)?,
+            allekirjoitus: f.req(2usize)?,
+            nimenselvennys: f.req(3usize)?,
+            paivamaara: f.req(4usize)?,
+            puhelinnumero: f.req(5usize)?,
+            organisaatio: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lastenvalvoja);
+        w.opt(1usize, &self.tuomioistuin);
+        w.req(2usize, &self.allekirjoitus);
+        w.req(3usize, &self.nimenselvennys);
+        w.req(4usize, &self.paivamaara);
+        w.req(5usize, &self.puhelinnumero);
+        w.req(6usize, &self.organisaatio);
+    }
+}
+sosmeta_types::record!(LausunnonPyytajaX9BC9415B);
 /// Lausuntopyyntö sukulaisen oikeusgeneettisestä isyystutkimuksesta (sv: Begäran om utlåtande om rättsgenetisk faderskapsundersökning som gäller släkting)
 ///
 /// Shape `8fac6fb43cc80a97`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB4 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -3743,15 +6849,10 @@ pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB
     /// Määräyksen diaarinumero (sv: Förordnandets diarienummer)
     ///
     /// JSON `maarayksen_diaarinumero`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maarayksen_diaarinumero: Option<sosmeta_types::Identifier>,
     /// Laki oikeusgeneettisestä isyystutkimuksesta 378/2005 11 § 1 momentti (sv: Lagen om rättsgenetisk faderskapsundersökning 378/2005 11 § 1 mom.)
     ///
     /// JSON `laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi__yksi_momentti`: esitystapa Otsikko.
-    #[serde(
-        rename = "laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi__yksi_momentti"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -3784,12 +6885,10 @@ pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lausunnon pyytäjä (sv: Den som begär utlåtandet)
     ///
     /// JSON `lausunnon_pyytaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lausunnon_pyytaja: Option<LausunnonPyytajaX9BC9415B>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -3798,6 +6897,7 @@ pub struct LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB
 }
 impl LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
@@ -3827,7 +6927,100 @@ impl LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB4 {
             ohje_yksi,
         }
     }
+    /// Set `maarayksen_diaarinumero` (builder).
+    #[inline]
+    pub fn with_maarayksen_diaarinumero(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.maarayksen_diaarinumero = Some(value);
+        self
+    }
+    /// Set `laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi__yksi_momentti` (builder).
+    #[inline]
+    pub fn with_laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lausunnon_pyytaja` (builder).
+    #[inline]
+    pub fn with_lausunnon_pyytaja(mut self, value: LausunnonPyytajaX9BC9415B) -> Self {
+        self.lausunnon_pyytaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB4 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "tilauksen_asianumero",
+        "maarayksen_diaarinumero",
+        "laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi__yksi_momentti",
+        "asiakas",
+        "pyynto",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "mahdollinen_isa",
+        "mahdollisesti_tutkittavien_sukulaisten_tiedot",
+        "lisatiedot",
+        "lausunnon_pyytaja",
+        "ohje_yksi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            tilauksen_asianumero: f.req(1usize)?,
+            maarayksen_diaarinumero: f.opt(2usize)?,
+            laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti: f
+                .opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            pyynto: f.req(5usize)?,
+            lapsi: f.req(6usize)?,
+            synnyttanyt_aiti: f.req(7usize)?,
+            mahdollinen_isa: f.req(8usize)?,
+            mahdollisesti_tutkittavien_sukulaisten_tiedot: f.req(9usize)?,
+            lisatiedot: f.opt(10usize)?,
+            lausunnon_pyytaja: f.opt(11usize)?,
+            ohje_yksi: f.req(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.tilauksen_asianumero);
+        w.opt(2usize, &self.maarayksen_diaarinumero);
+        w.opt(
+            3usize,
+            &self
+                .laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi_yksiyksi_yksi_momentti,
+        );
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.pyynto);
+        w.req(6usize, &self.lapsi);
+        w.req(7usize, &self.synnyttanyt_aiti);
+        w.req(8usize, &self.mahdollinen_isa);
+        w.req(9usize, &self.mahdollisesti_tutkittavien_sukulaisten_tiedot);
+        w.opt(10usize, &self.lisatiedot);
+        w.opt(11usize, &self.lausunnon_pyytaja);
+        w.req(12usize, &self.ohje_yksi);
+    }
+}
+sosmeta_types::record!(
+    LausuntopyyntoSukulaisenOikeusgeneettisestaIsyystutkimuksestaX8FAC6FB4
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohjeet (sv: Anvisningar)"] #[doc = " "] #[doc =
     " JSON `ohjeet`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -3839,27 +7032,24 @@ sosmeta_types::fixed_phrase!(
 /// JSON `suostumus_koskee_kuollutta`: esitystapa Otsikko.
 ///
 /// Shape `32a1f7e30616ace3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumusKoskeeKuolluttaX32A1F7E3 {
     /// mahdollista isää. (sv: eventuella fadern.)
     ///
     /// JSON `mahdollista_isaa`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollista_isaa: Option<bool>,
     /// mahdollista toista äitiä. (sv: eventuella andra modern.)
     ///
     /// JSON `mahdollista_toista_aitia`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollista_toista_aitia: Option<bool>,
     /// synnyttänyttä äitiä. (sv: mor som har fött barnet.)
     ///
     /// JSON `synnyttanytta_aitia`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia: Option<bool>,
 }
 impl SuostumusKoskeeKuolluttaX32A1F7E3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             mahdollista_isaa: None,
@@ -3867,7 +7057,47 @@ impl SuostumusKoskeeKuolluttaX32A1F7E3 {
             synnyttanytta_aitia: None,
         }
     }
+    /// Set `mahdollista_isaa` (builder).
+    #[inline]
+    pub fn with_mahdollista_isaa(mut self, value: bool) -> Self {
+        self.mahdollista_isaa = Some(value);
+        self
+    }
+    /// Set `mahdollista_toista_aitia` (builder).
+    #[inline]
+    pub fn with_mahdollista_toista_aitia(mut self, value: bool) -> Self {
+        self.mahdollista_toista_aitia = Some(value);
+        self
+    }
+    /// Set `synnyttanytta_aitia` (builder).
+    #[inline]
+    pub fn with_synnyttanytta_aitia(mut self, value: bool) -> Self {
+        self.synnyttanytta_aitia = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuostumusKoskeeKuolluttaX32A1F7E3 {
+    const KEYS: &'static [&'static str] = &[
+        "mahdollista_isaa",
+        "mahdollista_toista_aitia",
+        "synnyttanytta_aitia",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            mahdollista_isaa: f.opt(0usize)?,
+            mahdollista_toista_aitia: f.opt(1usize)?,
+            synnyttanytta_aitia: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.mahdollista_isaa);
+        w.opt(1usize, &self.mahdollista_toista_aitia);
+        w.opt(2usize, &self.synnyttanytta_aitia);
+    }
+}
+sosmeta_types::record!(SuostumusKoskeeKuolluttaX32A1F7E3);
 sosmeta_types::fixed_phrase!(
     #[doc = " Näyte (sv: Prov)"] #[doc = " "] #[doc =
     " JSON `nayte`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -3879,28 +7109,23 @@ sosmeta_types::fixed_phrase!(
 /// JSON `oikeusgeneettinen_isyystutkimus`: esitystapa Otsikko.
 ///
 /// Shape `0061bb18553b2db6`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeusgeneettinenIsyystutkimusX0061BB18 {
     /// Annan suostumukseni (sv: Jag ger mitt samtycke)
     ///
     /// JSON `annan_suostumukseni`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annan_suostumukseni: Option<bool>,
     /// En anna suostumustani (sv: Jag ger inte mitt samtycke)
     ///
     /// JSON `en_anna_suostumustani`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en_anna_suostumustani: Option<bool>,
     /// oikeudenomistajana (sv: som rättsinnehavare)
     ///
     /// JSON `oikeudenomistajana`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistajana: Option<bool>,
     /// laillisena edustajana (sv: som laglig företrädare)
     ///
     /// JSON `laillisena_edustajana`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laillisena_edustajana: Option<bool>,
     /// Näyte (sv: Prov)
     ///
@@ -3909,6 +7134,7 @@ pub struct OikeusgeneettinenIsyystutkimusX0061BB18 {
 }
 impl OikeusgeneettinenIsyystutkimusX0061BB18 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(nayte: NayteX47D29DAB) -> Self {
         Self {
             annan_suostumukseni: None,
@@ -3918,38 +7144,86 @@ impl OikeusgeneettinenIsyystutkimusX0061BB18 {
             nayte,
         }
     }
+    /// Set `annan_suostumukseni` (builder).
+    #[inline]
+    pub fn with_annan_suostumukseni(mut self, value: bool) -> Self {
+        self.annan_suostumukseni = Some(value);
+        self
+    }
+    /// Set `en_anna_suostumustani` (builder).
+    #[inline]
+    pub fn with_en_anna_suostumustani(mut self, value: bool) -> Self {
+        self.en_anna_suostumustani = Some(value);
+        self
+    }
+    /// Set `oikeudenomistajana` (builder).
+    #[inline]
+    pub fn with_oikeudenomistajana(mut self, value: bool) -> Self {
+        self.oikeudenomistajana = Some(value);
+        self
+    }
+    /// Set `laillisena_edustajana` (builder).
+    #[inline]
+    pub fn with_laillisena_edustajana(mut self, value: bool) -> Self {
+        self.laillisena_edustajana = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OikeusgeneettinenIsyystutkimusX0061BB18 {
+    const KEYS: &'static [&'static str] = &[
+        "annan_suostumukseni",
+        "en_anna_suostumustani",
+        "oikeudenomistajana",
+        "laillisena_edustajana",
+        "nayte",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            annan_suostumukseni: f.opt(0usize)?,
+            en_anna_suostumustani: f.opt(1usize)?,
+            oikeudenomistajana: f.opt(2usize)?,
+            laillisena_edustajana: f.opt(3usize)?,
+            nayte: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.annan_suostumukseni);
+        w.opt(1usize, &self.en_anna_suostumustani);
+        w.opt(2usize, &self.oikeudenomistajana);
+        w.opt(3usize, &self.laillisena_edustajana);
+        w.req(4usize, &self.nayte);
+    }
+}
+sosmeta_types::record!(OikeusgeneettinenIsyystutkimusX0061BB18);
 /// Vanhemmuuden vahvistaminen Digi- ja väestötietovirastossa (sv: Fastställande av föräldraskap hos Myndigheten för digitalisering och befolkningsdata)
 ///
 /// JSON `vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa`: esitystapa Otsikko.
 ///
 /// Shape `e897bbf7a04f8e39`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7 {
     /// Annan suostumukseni (sv: Jag ger mitt samtycke)
     ///
     /// JSON `annan_suostumukseni`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annan_suostumukseni: Option<bool>,
     /// En anna suostumustani (sv: Jag ger inte mitt samtycke)
     ///
     /// JSON `en_anna_suostumustani`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en_anna_suostumustani: Option<bool>,
     /// Mahdollisen isän oikeudenomistajana (sv: Som rättsinnehavare för den eventuella fadern)
     ///
     /// JSON `mahdollisen_isan_oikeudenomistajana`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollisen_isan_oikeudenomistajana: Option<bool>,
     /// Mahdollisen toisen äidin oikeudenomistajana (sv: Som rättsinnehavare för den eventuella andra modern)
     ///
     /// JSON `mahdollisen_toisen_aidin_oikeudenomistajana`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollisen_toisen_aidin_oikeudenomistajana: Option<bool>,
 }
 impl VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             annan_suostumukseni: None,
@@ -3958,7 +7232,60 @@ impl VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7 {
             mahdollisen_toisen_aidin_oikeudenomistajana: None,
         }
     }
+    /// Set `annan_suostumukseni` (builder).
+    #[inline]
+    pub fn with_annan_suostumukseni(mut self, value: bool) -> Self {
+        self.annan_suostumukseni = Some(value);
+        self
+    }
+    /// Set `en_anna_suostumustani` (builder).
+    #[inline]
+    pub fn with_en_anna_suostumustani(mut self, value: bool) -> Self {
+        self.en_anna_suostumustani = Some(value);
+        self
+    }
+    /// Set `mahdollisen_isan_oikeudenomistajana` (builder).
+    #[inline]
+    pub fn with_mahdollisen_isan_oikeudenomistajana(mut self, value: bool) -> Self {
+        self.mahdollisen_isan_oikeudenomistajana = Some(value);
+        self
+    }
+    /// Set `mahdollisen_toisen_aidin_oikeudenomistajana` (builder).
+    #[inline]
+    pub fn with_mahdollisen_toisen_aidin_oikeudenomistajana(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.mahdollisen_toisen_aidin_oikeudenomistajana = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7 {
+    const KEYS: &'static [&'static str] = &[
+        "annan_suostumukseni",
+        "en_anna_suostumustani",
+        "mahdollisen_isan_oikeudenomistajana",
+        "mahdollisen_toisen_aidin_oikeudenomistajana",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            annan_suostumukseni: f.opt(0usize)?,
+            en_anna_suostumustani: f.opt(1usize)?,
+            mahdollisen_isan_oikeudenomistajana: f.opt(2usize)?,
+            mahdollisen_toisen_aidin_oikeudenomistajana: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.annan_suostumukseni);
+        w.opt(1usize, &self.en_anna_suostumustani);
+        w.opt(2usize, &self.mahdollisen_isan_oikeudenomistajana);
+        w.opt(3usize, &self.mahdollisen_toisen_aidin_oikeudenomistajana);
+    }
+}
+sosmeta_types::record!(VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -3971,8 +7298,7 @@ sosmeta_types::fixed_phrase!(
 /// JSON `oikeudenomistaja_tai_hanen_laillinen_edustajansa`: esitystapa Otsikko.
 ///
 /// Shape `11bf9db272339ccd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2 {
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -3989,6 +7315,7 @@ pub struct OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2 {
 }
 impl OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoitus: sosmeta_types::NonEmptyString,
         puhelinnumero: sosmeta_types::NonEmptyString,
@@ -4001,13 +7328,35 @@ impl OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2 {
         }
     }
 }
+impl sosmeta_types::record::Record
+for OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2 {
+    const KEYS: &'static [&'static str] = &[
+        "allekirjoitus",
+        "puhelinnumero",
+        "paivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            allekirjoitus: f.req(0usize)?,
+            puhelinnumero: f.req(1usize)?,
+            paivamaara: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.allekirjoitus);
+        w.req(1usize, &self.puhelinnumero);
+        w.req(2usize, &self.paivamaara);
+    }
+}
+sosmeta_types::record!(OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2);
 /// Suostumuksen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som tagit emot samtycket)
 ///
 /// JSON `suostumuksen_vastaanottanut_lastenvalvoja`: esitystapa Otsikko.
 ///
 /// Shape `285d3cf20ac65338`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumuksenVastaanottanutLastenvalvojaX285D3CF2 {
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -4024,6 +7373,7 @@ pub struct SuostumuksenVastaanottanutLastenvalvojaX285D3CF2 {
 }
 impl SuostumuksenVastaanottanutLastenvalvojaX285D3CF2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoitus: sosmeta_types::NonEmptyString,
         nimenselvennys: sosmeta_types::NonEmptyString,
@@ -4036,11 +7386,32 @@ impl SuostumuksenVastaanottanutLastenvalvojaX285D3CF2 {
         }
     }
 }
+impl sosmeta_types::record::Record for SuostumuksenVastaanottanutLastenvalvojaX285D3CF2 {
+    const KEYS: &'static [&'static str] = &[
+        "allekirjoitus",
+        "nimenselvennys",
+        "paivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            allekirjoitus: f.req(0usize)?,
+            nimenselvennys: f.req(1usize)?,
+            paivamaara: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.allekirjoitus);
+        w.req(1usize, &self.nimenselvennys);
+        w.req(2usize, &self.paivamaara);
+    }
+}
+sosmeta_types::record!(SuostumuksenVastaanottanutLastenvalvojaX285D3CF2);
 /// Oikeudenomistajan suostumus (sv: Samtycke av rättsinnehavare)
 ///
 /// Shape `b5847740c9285858`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeudenomistajanSuostumusXB5847740 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -4053,10 +7424,6 @@ pub struct OikeudenomistajanSuostumusXB5847740 {
     /// Vanhemmuuslaki 775/2022 28 § (sv: Föräldraskapslagen 775/2022 28 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -4067,7 +7434,6 @@ pub struct OikeudenomistajanSuostumusXB5847740 {
     /// Suostumus koskee kuollutta (sv: Samtycke gäller den avlidna)
     ///
     /// JSON `suostumus_koskee_kuollutta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_koskee_kuollutta: Option<SuostumusKoskeeKuolluttaX32A1F7E3>,
     /// Asiakas (sv: Klient)
     ///
@@ -4086,21 +7452,16 @@ pub struct OikeudenomistajanSuostumusXB5847740 {
     /// JSON `mahdollinen_toinen_vanhempi`: pakollinen.
     pub mahdollinen_toinen_vanhempi: AsiakasX9A10B055,
     /// Oikeudenomistaja (sv: Rättsinnehavare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistaja: Option<AsiakasX9A10B055>,
     /// Oikeudenomistajan laillinen edustaja (sv: Rättsinnehavarens lagliga företrädare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistajan_laillinen_edustaja: Option<AsiakasX9A10B055>,
     /// Oikeusgeneettinen isyystutkimus (sv: Rättsgenetisk faderskapsundersökning)
     ///
     /// JSON `oikeusgeneettinen_isyystutkimus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettinen_isyystutkimus: Option<OikeusgeneettinenIsyystutkimusX0061BB18>,
     /// Vanhemmuuden vahvistaminen Digi- ja väestötietovirastossa (sv: Fastställande av föräldraskap hos Myndigheten för digitalisering och befolkningsdata)
     ///
     /// JSON `vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa`: esitystapa Otsikko.
-    #[serde(rename = "vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa: Option<
         VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7,
     >,
@@ -4111,25 +7472,23 @@ pub struct OikeudenomistajanSuostumusXB5847740 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Oikeudenomistaja tai hänen laillinen edustajansa (sv: Rättsinnehavaren eller dennas lagliga företrädare)
     ///
     /// JSON `oikeudenomistaja_tai_hanen_laillinen_edustajansa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistaja_tai_hanen_laillinen_edustajansa: Option<
         OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2,
     >,
     /// Suostumuksen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som tagit emot samtycket)
     ///
     /// JSON `suostumuksen_vastaanottanut_lastenvalvoja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumuksen_vastaanottanut_lastenvalvoja: Option<
         SuostumuksenVastaanottanutLastenvalvojaX285D3CF2,
     >,
 }
 impl OikeudenomistajanSuostumusXB5847740 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -4160,7 +7519,153 @@ impl OikeudenomistajanSuostumusXB5847740 {
             suostumuksen_vastaanottanut_lastenvalvoja: None,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suostumus_koskee_kuollutta` (builder).
+    #[inline]
+    pub fn with_suostumus_koskee_kuollutta(
+        mut self,
+        value: SuostumusKoskeeKuolluttaX32A1F7E3,
+    ) -> Self {
+        self.suostumus_koskee_kuollutta = Some(value);
+        self
+    }
+    /// Set `oikeudenomistaja` (builder).
+    #[inline]
+    pub fn with_oikeudenomistaja(mut self, value: AsiakasX9A10B055) -> Self {
+        self.oikeudenomistaja = Some(value);
+        self
+    }
+    /// Set `oikeudenomistajan_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_oikeudenomistajan_laillinen_edustaja(
+        mut self,
+        value: AsiakasX9A10B055,
+    ) -> Self {
+        self.oikeudenomistajan_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettinen_isyystutkimus` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettinen_isyystutkimus(
+        mut self,
+        value: OikeusgeneettinenIsyystutkimusX0061BB18,
+    ) -> Self {
+        self.oikeusgeneettinen_isyystutkimus = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa(
+        mut self,
+        value: VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaXE897BBF7,
+    ) -> Self {
+        self.vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `oikeudenomistaja_tai_hanen_laillinen_edustajansa` (builder).
+    #[inline]
+    pub fn with_oikeudenomistaja_tai_hanen_laillinen_edustajansa(
+        mut self,
+        value: OikeudenomistajaTaiHanenLaillinenEdustajansaX11BF9DB2,
+    ) -> Self {
+        self.oikeudenomistaja_tai_hanen_laillinen_edustajansa = Some(value);
+        self
+    }
+    /// Set `suostumuksen_vastaanottanut_lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_suostumuksen_vastaanottanut_lastenvalvoja(
+        mut self,
+        value: SuostumuksenVastaanottanutLastenvalvojaX285D3CF2,
+    ) -> Self {
+        self.suostumuksen_vastaanottanut_lastenvalvoja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OikeudenomistajanSuostumusXB5847740 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan_",
+        "ohjeet",
+        "suostumus_koskee_kuollutta",
+        "asiakas",
+        "alaikainen_lapsi",
+        "synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi",
+        "oikeudenomistaja",
+        "oikeudenomistajan_laillinen_edustaja",
+        "oikeusgeneettinen_isyystutkimus",
+        "vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa",
+        "ohje_yksi",
+        "lisatiedot",
+        "oikeudenomistaja_tai_hanen_laillinen_edustajansa",
+        "suostumuksen_vastaanottanut_lastenvalvoja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan: f
+                .opt(2usize)?,
+            ohjeet: f.req(3usize)?,
+            suostumus_koskee_kuollutta: f.opt(4usize)?,
+            asiakas: f.req(5usize)?,
+            alaikainen_lapsi: f.req(6usize)?,
+            synnyttanyt_aiti: f.req(7usize)?,
+            mahdollinen_toinen_vanhempi: f.req(8usize)?,
+            oikeudenomistaja: f.opt(9usize)?,
+            oikeudenomistajan_laillinen_edustaja: f.opt(10usize)?,
+            oikeusgeneettinen_isyystutkimus: f.opt(11usize)?,
+            vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa: f.opt(12usize)?,
+            ohje_yksi: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            oikeudenomistaja_tai_hanen_laillinen_edustajansa: f.opt(15usize)?,
+            suostumuksen_vastaanottanut_lastenvalvoja: f.opt(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan,
+        );
+        w.req(3usize, &self.ohjeet);
+        w.opt(4usize, &self.suostumus_koskee_kuollutta);
+        w.req(5usize, &self.asiakas);
+        w.req(6usize, &self.alaikainen_lapsi);
+        w.req(7usize, &self.synnyttanyt_aiti);
+        w.req(8usize, &self.mahdollinen_toinen_vanhempi);
+        w.opt(9usize, &self.oikeudenomistaja);
+        w.opt(10usize, &self.oikeudenomistajan_laillinen_edustaja);
+        w.opt(11usize, &self.oikeusgeneettinen_isyystutkimus);
+        w.opt(12usize, &self.vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa);
+        w.req(13usize, &self.ohje_yksi);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.oikeudenomistaja_tai_hanen_laillinen_edustajansa);
+        w.opt(16usize, &self.suostumuksen_vastaanottanut_lastenvalvoja);
+    }
+}
+sosmeta_types::record!(OikeudenomistajanSuostumusXB5847740);
 sosmeta_types::code_list!(
     #[doc = " Suostumus koskee kuollutta (sv: Samtycke gäller den avlidna)"] #[doc =
     " "] #[doc = " JSON `suostumus_koskee_kuollutta`: esitystapa Koodi, pakollinen."]
@@ -4178,8 +7683,7 @@ sosmeta_types::code_list!(
 /// Oikeudenomistaja (sv: Rättsinnehavare)
 ///
 /// Shape `85555d4483b5453b`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeudenomistajaX85555D44 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -4192,19 +7696,17 @@ pub struct OikeudenomistajaX85555D44 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Yhteystiedot (sv: Kontaktuppgifter)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteystiedot: Option<YhteystiedotX3E9B1CA1>,
 }
 impl OikeudenomistajaX85555D44 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -4217,7 +7719,53 @@ impl OikeudenomistajaX85555D44 {
             yhteystiedot: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `yhteystiedot` (builder).
+    #[inline]
+    pub fn with_yhteystiedot(mut self, value: YhteystiedotX3E9B1CA1) -> Self {
+        self.yhteystiedot = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OikeudenomistajaX85555D44 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+        "yhteystiedot",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            syntymaaika: f.opt(3usize)?,
+            yhteystiedot: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymaaika);
+        w.opt(4usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(OikeudenomistajaX85555D44);
 sosmeta_types::code_list!(
     #[doc = " Suostumus (sv: Samtycke)"] #[doc = " "] #[doc =
     " JSON `suostumus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -4254,8 +7802,7 @@ sosmeta_types::fixed_phrase!(
 /// JSON `oikeusgeneettinen_vanhemmuustutkimus`: esitystapa Otsikko.
 ///
 /// Shape `6f89dc70d13a3b6c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeusgeneettinenVanhemmuustutkimusX6F89DC70 {
     /// Suostumus (sv: Samtycke)
     ///
@@ -4276,6 +7823,7 @@ pub struct OikeusgeneettinenVanhemmuustutkimusX6F89DC70 {
 }
 impl OikeusgeneettinenVanhemmuustutkimusX6F89DC70 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         suostumus: sosmeta_types::Coded<SuostumusX5D418AD4>,
         suostumuksen_antaja: sosmeta_types::Coded<SuostumuksenAntajaXDA61E099>,
@@ -4288,6 +7836,24 @@ impl OikeusgeneettinenVanhemmuustutkimusX6F89DC70 {
         }
     }
 }
+impl sosmeta_types::record::Record for OikeusgeneettinenVanhemmuustutkimusX6F89DC70 {
+    const KEYS: &'static [&'static str] = &["suostumus", "suostumuksen_antaja", "nayte"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumus: f.req(0usize)?,
+            suostumuksen_antaja: f.req(1usize)?,
+            nayte: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.suostumus);
+        w.req(1usize, &self.suostumuksen_antaja);
+        w.req(2usize, &self.nayte);
+    }
+}
+sosmeta_types::record!(OikeusgeneettinenVanhemmuustutkimusX6F89DC70);
 sosmeta_types::classification!(
     #[doc = " Suostumus (sv: Samtycke)"] #[doc = " "] #[doc =
     " JSON `suostumus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -4317,8 +7883,7 @@ sosmeta_types::code_list!(
 /// JSON `vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa`: esitystapa Otsikko.
 ///
 /// Shape `23d1f16ebc8a22c7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E {
     /// Suostumus (sv: Samtycke)
     ///
@@ -4338,6 +7903,7 @@ pub struct VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E {
 }
 impl VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         suostumus: sosmeta_types::Coded<SuostumusX9C5437AB>,
         suostumuksen_antaja: sosmeta_types::Coded<SuostumuksenAntajaX2B7865B9>,
@@ -4348,13 +7914,29 @@ impl VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E {
         }
     }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E {
+    const KEYS: &'static [&'static str] = &["suostumus", "suostumuksen_antaja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumus: f.req(0usize)?,
+            suostumuksen_antaja: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.suostumus);
+        w.req(1usize, &self.suostumuksen_antaja);
+    }
+}
+sosmeta_types::record!(VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E);
 /// Suostumuksen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit samtycket)
 ///
 /// JSON `suostumuksen_vastaanottanut_lastenvalvoja`: pakollinen.
 ///
 /// Shape `571f6b0c6991a76d`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumuksenVastaanottanutLastenvalvojaX571F6B0C {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -4373,6 +7955,7 @@ pub struct SuostumuksenVastaanottanutLastenvalvojaX571F6B0C {
 }
 impl SuostumuksenVastaanottanutLastenvalvojaX571F6B0C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -4385,11 +7968,28 @@ impl SuostumuksenVastaanottanutLastenvalvojaX571F6B0C {
         }
     }
 }
+impl sosmeta_types::record::Record for SuostumuksenVastaanottanutLastenvalvojaX571F6B0C {
+    const KEYS: &'static [&'static str] = &["sukunimi", "etunimet", "palveluyksikko"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            palveluyksikko: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.req(2usize, &self.palveluyksikko);
+    }
+}
+sosmeta_types::record!(SuostumuksenVastaanottanutLastenvalvojaX571F6B0C);
 /// Oikeudenomistajan suostumus (sv: Samtycke av rättsinnehavare)
 ///
 /// Shape `273e83624695981b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeudenomistajanSuostumusX273E8362 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -4402,10 +8002,6 @@ pub struct OikeudenomistajanSuostumusX273E8362 {
     /// Vanhemmuuslaki 775/2022 28 § (sv: Föräldraskapslagen 775/2022 28 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -4432,31 +8028,24 @@ pub struct OikeudenomistajanSuostumusX273E8362 {
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Mor som har fött barnet eller den förmodade mor som fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
         SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi: Option<AsiakasX9A10B055>,
     /// Oikeudenomistaja (sv: Rättsinnehavare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistaja: Option<OikeudenomistajaX85555D44>,
     /// Oikeudenomistajan laillinen edustaja (sv: Rättsinnehavarens lagliga företrädare)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistajan_laillinen_edustaja: Option<OikeudenomistajaX85555D44>,
     /// Oikeusgeneettinen vanhemmuustutkimus (sv: Rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `oikeusgeneettinen_vanhemmuustutkimus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettinen_vanhemmuustutkimus: Option<
         OikeusgeneettinenVanhemmuustutkimusX6F89DC70,
     >,
     /// Vanhemmuuden vahvistaminen Digi- ja väestötietovirastossa (sv: Fastställande av föräldraskap hos Myndigheten för digitalisering och befolkningsdata)
     ///
     /// JSON `vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa`: esitystapa Otsikko.
-    #[serde(rename = "vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa: Option<
         VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E,
     >,
@@ -4467,12 +8056,10 @@ pub struct OikeudenomistajanSuostumusX273E8362 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Suostumuksen vastaanottanut lastenvalvoja (sv: Barnatillsyningsman som mottagit samtycket)
     ///
@@ -4485,6 +8072,7 @@ pub struct OikeudenomistajanSuostumusX273E8362 {
 }
 impl OikeudenomistajanSuostumusX273E8362 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -4519,14 +8107,156 @@ impl OikeudenomistajanSuostumusX273E8362 {
             allekirjoitus,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti(
+        mut self,
+        value: SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
+    ) -> Self {
+        self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `mahdollinen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_mahdollinen_toinen_vanhempi(mut self, value: AsiakasX9A10B055) -> Self {
+        self.mahdollinen_toinen_vanhempi = Some(value);
+        self
+    }
+    /// Set `oikeudenomistaja` (builder).
+    #[inline]
+    pub fn with_oikeudenomistaja(mut self, value: OikeudenomistajaX85555D44) -> Self {
+        self.oikeudenomistaja = Some(value);
+        self
+    }
+    /// Set `oikeudenomistajan_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_oikeudenomistajan_laillinen_edustaja(
+        mut self,
+        value: OikeudenomistajaX85555D44,
+    ) -> Self {
+        self.oikeudenomistajan_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettinen_vanhemmuustutkimus` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettinen_vanhemmuustutkimus(
+        mut self,
+        value: OikeusgeneettinenVanhemmuustutkimusX6F89DC70,
+    ) -> Self {
+        self.oikeusgeneettinen_vanhemmuustutkimus = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa(
+        mut self,
+        value: VanhemmuudenVahvistaminenDigiJaVaestotietovirastossaX23D1F16E,
+    ) -> Self {
+        self.vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OikeudenomistajanSuostumusX273E8362 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan_",
+        "ohjeet",
+        "suostumus_koskee_kuollutta",
+        "asiakas",
+        "alaikainen_lapsi",
+        "synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi",
+        "oikeudenomistaja",
+        "oikeudenomistajan_laillinen_edustaja",
+        "oikeusgeneettinen_vanhemmuustutkimus",
+        "vanhemmuuden_vahvistaminen_digi__ja_vaestotietovirastossa",
+        "ohje_yksi",
+        "lisatiedot",
+        "paivamaara",
+        "suostumuksen_vastaanottanut_lastenvalvoja",
+        "allekirjoitus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan: f
+                .opt(2usize)?,
+            ohjeet: f.req(3usize)?,
+            suostumus_koskee_kuollutta: f.req(4usize)?,
+            asiakas: f.req(5usize)?,
+            alaikainen_lapsi: f.req(6usize)?,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: f.opt(7usize)?,
+            mahdollinen_toinen_vanhempi: f.opt(8usize)?,
+            oikeudenomistaja: f.opt(9usize)?,
+            oikeudenomistajan_laillinen_edustaja: f.opt(10usize)?,
+            oikeusgeneettinen_vanhemmuustutkimus: f.opt(11usize)?,
+            vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa: f.opt(12usize)?,
+            ohje_yksi: f.req(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            paivamaara: f.opt(15usize)?,
+            suostumuksen_vastaanottanut_lastenvalvoja: f.req(16usize)?,
+            allekirjoitus: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikahdeksan,
+        );
+        w.req(3usize, &self.ohjeet);
+        w.req(4usize, &self.suostumus_koskee_kuollutta);
+        w.req(5usize, &self.asiakas);
+        w.req(6usize, &self.alaikainen_lapsi);
+        w.opt(7usize, &self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti);
+        w.opt(8usize, &self.mahdollinen_toinen_vanhempi);
+        w.opt(9usize, &self.oikeudenomistaja);
+        w.opt(10usize, &self.oikeudenomistajan_laillinen_edustaja);
+        w.opt(11usize, &self.oikeusgeneettinen_vanhemmuustutkimus);
+        w.opt(12usize, &self.vanhemmuuden_vahvistaminen_digi_ja_vaestotietovirastossa);
+        w.req(13usize, &self.ohje_yksi);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.paivamaara);
+        w.req(16usize, &self.suostumuksen_vastaanottanut_lastenvalvoja);
+        w.req(17usize, &self.allekirjoitus);
+    }
+}
+sosmeta_types::record!(OikeudenomistajanSuostumusX273E8362);
 /// Näytteenantaja (sv: Provgivaren)
 ///
 /// JSON `naytteenantaja`: esitystapa Otsikko.
 ///
 /// Shape `badcfa6d520ebde1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NaytteenantajaXBADCFA6D {
     /// Näytteenantaja (sv: Provgivaren)
     ///
@@ -4535,13 +8265,13 @@ pub struct NaytteenantajaXBADCFA6D {
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
 }
 impl NaytteenantajaXBADCFA6D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     ) -> Self {
@@ -4550,73 +8280,134 @@ impl NaytteenantajaXBADCFA6D {
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NaytteenantajaXBADCFA6D {
+    const KEYS: &'static [&'static str] = &[
+        "naytteenantaja",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            naytteenantaja: f.req(0usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.naytteenantaja);
+        w.opt(1usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(NaytteenantajaXBADCFA6D);
 /// Lapsen henkilöllisyyden todistaja (jos lapsi on alle 15-vuotias) (sv: Vittne som bekräftar barnets identitet (om barnet är under 15 år))
 ///
 /// JSON `lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias`: esitystapa Otsikko.
 ///
 /// Shape `69a67bbba183a682`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB {
     /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja: Option<
         LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     >,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
 }
 impl LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_henkilollisyyden_todistaja: None,
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `lapsen_henkilollisyyden_todistaja` (builder).
+    #[inline]
+    pub fn with_lapsen_henkilollisyyden_todistaja(
+        mut self,
+        value: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
+    ) -> Self {
+        self.lapsen_henkilollisyyden_todistaja = Some(value);
+        self
+    }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_henkilollisyyden_todistaja",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_henkilollisyyden_todistaja: f.opt(0usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_henkilollisyyden_todistaja);
+        w.opt(1usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(
+    LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB
+);
 /// Näytetyyppi (sv: Provtyp)
 ///
 /// JSON `naytetyyppi`: esitystapa Otsikko.
 ///
 /// Shape `9f72136e9eef50ac`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NaytetyyppiX9F72136E {
     /// Posken sisäpinnan sivelynäyte (sv: Skrapprov från insidan av kinden)
     ///
     /// JSON `posken_sisapinnan_sivelynayte`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posken_sisapinnan_sivelynayte: Option<bool>,
     /// Muu kudosnäyte (sv: Annat vävnadsprov)
     ///
     /// JSON `muu_kudosnayte`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muu_kudosnayte: Option<bool>,
     /// Verinäyte (sv: Blodprov)
     ///
     /// JSON `verinayte`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verinayte: Option<bool>,
     /// Ensimmäinen näyte (sv: Det första provet)
     ///
     /// JSON `ensimmainen_nayte`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensimmainen_nayte: Option<bool>,
     /// Uusintanäyte (sv: Ny provtagning)
     ///
     /// JSON `uusintanayte`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uusintanayte: Option<bool>,
 }
 impl NaytetyyppiX9F72136E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             posken_sisapinnan_sivelynayte: None,
@@ -4626,34 +8417,88 @@ impl NaytetyyppiX9F72136E {
             uusintanayte: None,
         }
     }
+    /// Set `posken_sisapinnan_sivelynayte` (builder).
+    #[inline]
+    pub fn with_posken_sisapinnan_sivelynayte(mut self, value: bool) -> Self {
+        self.posken_sisapinnan_sivelynayte = Some(value);
+        self
+    }
+    /// Set `muu_kudosnayte` (builder).
+    #[inline]
+    pub fn with_muu_kudosnayte(mut self, value: bool) -> Self {
+        self.muu_kudosnayte = Some(value);
+        self
+    }
+    /// Set `verinayte` (builder).
+    #[inline]
+    pub fn with_verinayte(mut self, value: bool) -> Self {
+        self.verinayte = Some(value);
+        self
+    }
+    /// Set `ensimmainen_nayte` (builder).
+    #[inline]
+    pub fn with_ensimmainen_nayte(mut self, value: bool) -> Self {
+        self.ensimmainen_nayte = Some(value);
+        self
+    }
+    /// Set `uusintanayte` (builder).
+    #[inline]
+    pub fn with_uusintanayte(mut self, value: bool) -> Self {
+        self.uusintanayte = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NaytetyyppiX9F72136E {
+    const KEYS: &'static [&'static str] = &[
+        "posken_sisapinnan_sivelynayte",
+        "muu_kudosnayte",
+        "verinayte",
+        "ensimmainen_nayte",
+        "uusintanayte",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            posken_sisapinnan_sivelynayte: f.opt(0usize)?,
+            muu_kudosnayte: f.opt(1usize)?,
+            verinayte: f.opt(2usize)?,
+            ensimmainen_nayte: f.opt(3usize)?,
+            uusintanayte: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.posken_sisapinnan_sivelynayte);
+        w.opt(1usize, &self.muu_kudosnayte);
+        w.opt(2usize, &self.verinayte);
+        w.opt(3usize, &self.ensimmainen_nayte);
+        w.opt(4usize, &self.uusintanayte);
+    }
+}
+sosmeta_types::record!(NaytetyyppiX9F72136E);
 /// Näytteenoton valvoja (sv: Övervakaren vid provtagningen)
 ///
 /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
 ///
 /// Shape `9ce3726ac1d150d8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NaytteenotonValvojaX9CE3726A {
     /// Lastenvalvoja (sv: Barnatillsyningsman)
     ///
     /// JSON `lastenvalvoja`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja: Option<bool>,
     /// Lastenvalvojan nimi (sv: Namn på barnatillsyningsmannen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvojan_nimi: Option<YhteyshenkiloX5B1E87AC>,
     /// Suomen edustustossa palveleva henkilö (sv: Person som tjänstgör vid en finsk beskickning)
     ///
     /// JSON `suomen_edustustossa_palveleva_henkilo`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suomen_edustustossa_palveleva_henkilo: Option<bool>,
     /// Suomen edustuston virkamiehen nimi (sv: Namn på tjänstemannen vid en finsk beskickning)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suomen_edustuston_virkamiehen_nimi: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl NaytteenotonValvojaX9CE3726A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lastenvalvoja: None,
@@ -4662,34 +8507,107 @@ impl NaytteenotonValvojaX9CE3726A {
             suomen_edustuston_virkamiehen_nimi: None,
         }
     }
+    /// Set `lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_lastenvalvoja(mut self, value: bool) -> Self {
+        self.lastenvalvoja = Some(value);
+        self
+    }
+    /// Set `lastenvalvojan_nimi` (builder).
+    #[inline]
+    pub fn with_lastenvalvojan_nimi(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.lastenvalvojan_nimi = Some(value);
+        self
+    }
+    /// Set `suomen_edustustossa_palveleva_henkilo` (builder).
+    #[inline]
+    pub fn with_suomen_edustustossa_palveleva_henkilo(mut self, value: bool) -> Self {
+        self.suomen_edustustossa_palveleva_henkilo = Some(value);
+        self
+    }
+    /// Set `suomen_edustuston_virkamiehen_nimi` (builder).
+    #[inline]
+    pub fn with_suomen_edustuston_virkamiehen_nimi(
+        mut self,
+        value: YhteyshenkiloX5B1E87AC,
+    ) -> Self {
+        self.suomen_edustuston_virkamiehen_nimi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NaytteenotonValvojaX9CE3726A {
+    const KEYS: &'static [&'static str] = &[
+        "lastenvalvoja",
+        "lastenvalvojan_nimi",
+        "suomen_edustustossa_palveleva_henkilo",
+        "suomen_edustuston_virkamiehen_nimi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lastenvalvoja: f.opt(0usize)?,
+            lastenvalvojan_nimi: f.opt(1usize)?,
+            suomen_edustustossa_palveleva_henkilo: f.opt(2usize)?,
+            suomen_edustuston_virkamiehen_nimi: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lastenvalvoja);
+        w.opt(1usize, &self.lastenvalvojan_nimi);
+        w.opt(2usize, &self.suomen_edustustossa_palveleva_henkilo);
+        w.opt(3usize, &self.suomen_edustuston_virkamiehen_nimi);
+    }
+}
+sosmeta_types::record!(NaytteenotonValvojaX9CE3726A);
 /// Näytteenottaja (sv: Provtagaren)
 ///
 /// JSON `naytteenottaja`: esitystapa Otsikko.
 ///
 /// Shape `4bad34faccd137ca`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NaytteenottajaX4BAD34FA {
     /// Terveydenhuollon ammattihenkilö (sv: Yrkesutbildad person inom hälso- och sjukvården)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terveydenhuollon_ammattihenkilo: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl NaytteenottajaX4BAD34FA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             terveydenhuollon_ammattihenkilo: None,
         }
     }
+    /// Set `terveydenhuollon_ammattihenkilo` (builder).
+    #[inline]
+    pub fn with_terveydenhuollon_ammattihenkilo(
+        mut self,
+        value: YhteyshenkiloX5B1E87AC,
+    ) -> Self {
+        self.terveydenhuollon_ammattihenkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NaytteenottajaX4BAD34FA {
+    const KEYS: &'static [&'static str] = &["terveydenhuollon_ammattihenkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            terveydenhuollon_ammattihenkilo: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.terveydenhuollon_ammattihenkilo);
+    }
+}
+sosmeta_types::record!(NaytteenottajaX4BAD34FA);
 /// Paikkakunta ja päivämäärä (sv: Ort och datum)
 ///
 /// JSON `paikkakunta_ja_paivamaara`: esitystapa Otsikko.
 ///
 /// Shape `d827755290eb76bf`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaikkakuntaJaPaivamaaraXD8277552 {
     /// Näytteenottopaikkakunta (sv: Provtagningsort)
     ///
@@ -4706,6 +8624,7 @@ pub struct PaikkakuntaJaPaivamaaraXD8277552 {
 }
 impl PaikkakuntaJaPaivamaaraXD8277552 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         naytteenottopaikkakunta: sosmeta_types::NonEmptyString,
         naytteenottopaivamaara: sosmeta_types::PartialDate,
@@ -4718,13 +8637,34 @@ impl PaikkakuntaJaPaivamaaraXD8277552 {
         }
     }
 }
+impl sosmeta_types::record::Record for PaikkakuntaJaPaivamaaraXD8277552 {
+    const KEYS: &'static [&'static str] = &[
+        "naytteenottopaikkakunta",
+        "naytteenottopaivamaara",
+        "puhelinnumero",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            naytteenottopaikkakunta: f.req(0usize)?,
+            naytteenottopaivamaara: f.req(1usize)?,
+            puhelinnumero: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.naytteenottopaikkakunta);
+        w.req(1usize, &self.naytteenottopaivamaara);
+        w.req(2usize, &self.puhelinnumero);
+    }
+}
+sosmeta_types::record!(PaikkakuntaJaPaivamaaraXD8277552);
 /// Allekirjoitukset (sv: Underskrifter)
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
 ///
 /// Shape `f4b783f0d51d04c2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllekirjoituksetXF4B783F0 {
     /// Näytteenantaja tai lapsen henkilöllisyyden todistaja (sv: Provgivaren eller vittne som bekräftar barnets identitet)
     ///
@@ -4737,6 +8677,7 @@ pub struct AllekirjoituksetXF4B783F0 {
 }
 impl AllekirjoituksetXF4B783F0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         naytteenantaja_tai_lapsen_henkilollisyyden_todistaja: sosmeta_types::NonEmptyString,
         naytteenoton_valvoja_tai_naytteenottaja: sosmeta_types::NonEmptyString,
@@ -4747,6 +8688,25 @@ impl AllekirjoituksetXF4B783F0 {
         }
     }
 }
+impl sosmeta_types::record::Record for AllekirjoituksetXF4B783F0 {
+    const KEYS: &'static [&'static str] = &[
+        "naytteenantaja_tai_lapsen_henkilollisyyden_todistaja",
+        "naytteenoton_valvoja_tai_naytteenottaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            naytteenantaja_tai_lapsen_henkilollisyyden_todistaja: f.req(0usize)?,
+            naytteenoton_valvoja_tai_naytteenottaja: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.naytteenantaja_tai_lapsen_henkilollisyyden_todistaja);
+        w.req(1usize, &self.naytteenoton_valvoja_tai_naytteenottaja);
+    }
+}
+sosmeta_types::record!(AllekirjoituksetXF4B783F0);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -4764,8 +8724,7 @@ sosmeta_types::fixed_phrase!(
 /// Oikeusgeneettisen isyystutkimuksen näytteenottoasiakirja (sv: Handling över provtagning för rättsgenetisk faderskapsundersökning)
 ///
 /// Shape `20224a92066bfc4c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -4778,12 +8737,10 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 {
     /// Määräyksen diaarinumero (sv: Förordnandets diarienummer)
     ///
     /// JSON `maarayksen_diaarinumero`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maarayksen_diaarinumero: Option<sosmeta_types::Identifier>,
     /// Laki oikeusgeneettisestä isyystutkimuksesta 378/2005 (sv: Lagen om rättsgenetisk faderskapsundersökning 378/2005)
     ///
     /// JSON `laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -4794,54 +8751,44 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 {
     /// Näytteenantaja (sv: Provgivaren)
     ///
     /// JSON `naytteenantaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteenantaja: Option<NaytteenantajaXBADCFA6D>,
     /// Lapsen henkilöllisyyden todistaja (jos lapsi on alle 15-vuotias) (sv: Vittne som bekräftar barnets identitet (om barnet är under 15 år))
     ///
     /// JSON `lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: Option<
         LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB,
     >,
     /// Näytetyyppi (sv: Provtyp)
     ///
     /// JSON `naytetyyppi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytetyyppi: Option<NaytetyyppiX9F72136E>,
     /// Näytteenoton valvoja (sv: Övervakaren vid provtagningen)
     ///
     /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteenoton_valvoja: Option<NaytteenotonValvojaX9CE3726A>,
     /// Näytteenottaja (sv: Provtagaren)
     ///
     /// JSON `naytteenottaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteenottaja: Option<NaytteenottajaX4BAD34FA>,
     /// Paikkakunta ja päivämäärä (sv: Ort och datum)
     ///
     /// JSON `paikkakunta_ja_paivamaara`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikkakunta_ja_paivamaara: Option<PaikkakuntaJaPaivamaaraXD8277552>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitukset (sv: Underskrifter)
     ///
     /// JSON `allekirjoitukset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitukset: Option<AllekirjoituksetXF4B783F0>,
     /// Lastenvalvojan tilaus (sv: Beställning av barnatillsyningsmannen)
     ///
     /// JSON `lastenvalvojan_tilaus`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvojan_tilaus: Option<bool>,
     /// Tuomioistuimen määräys (sv: Förordnande av domstol)
     ///
     /// JSON `tuomioistuimen_maarays`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuomioistuimen_maarays: Option<bool>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -4878,6 +8825,7 @@ pub struct OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 {
 }
 impl OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
@@ -4917,35 +8865,251 @@ impl OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 {
             lue_lisaa,
         }
     }
+    /// Set `maarayksen_diaarinumero` (builder).
+    #[inline]
+    pub fn with_maarayksen_diaarinumero(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.maarayksen_diaarinumero = Some(value);
+        self
+    }
+    /// Set `laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi` (builder).
+    #[inline]
+    pub fn with_laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `naytteenantaja` (builder).
+    #[inline]
+    pub fn with_naytteenantaja(mut self, value: NaytteenantajaXBADCFA6D) -> Self {
+        self.naytteenantaja = Some(value);
+        self
+    }
+    /// Set `lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias` (builder).
+    #[inline]
+    pub fn with_lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias(
+        mut self,
+        value: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasX69A67BBB,
+    ) -> Self {
+        self.lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias = Some(
+            value,
+        );
+        self
+    }
+    /// Set `naytetyyppi` (builder).
+    #[inline]
+    pub fn with_naytetyyppi(mut self, value: NaytetyyppiX9F72136E) -> Self {
+        self.naytetyyppi = Some(value);
+        self
+    }
+    /// Set `naytteenoton_valvoja` (builder).
+    #[inline]
+    pub fn with_naytteenoton_valvoja(
+        mut self,
+        value: NaytteenotonValvojaX9CE3726A,
+    ) -> Self {
+        self.naytteenoton_valvoja = Some(value);
+        self
+    }
+    /// Set `naytteenottaja` (builder).
+    #[inline]
+    pub fn with_naytteenottaja(mut self, value: NaytteenottajaX4BAD34FA) -> Self {
+        self.naytteenottaja = Some(value);
+        self
+    }
+    /// Set `paikkakunta_ja_paivamaara` (builder).
+    #[inline]
+    pub fn with_paikkakunta_ja_paivamaara(
+        mut self,
+        value: PaikkakuntaJaPaivamaaraXD8277552,
+    ) -> Self {
+        self.paikkakunta_ja_paivamaara = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `allekirjoitukset` (builder).
+    #[inline]
+    pub fn with_allekirjoitukset(mut self, value: AllekirjoituksetXF4B783F0) -> Self {
+        self.allekirjoitukset = Some(value);
+        self
+    }
+    /// Set `lastenvalvojan_tilaus` (builder).
+    #[inline]
+    pub fn with_lastenvalvojan_tilaus(mut self, value: bool) -> Self {
+        self.lastenvalvojan_tilaus = Some(value);
+        self
+    }
+    /// Set `tuomioistuimen_maarays` (builder).
+    #[inline]
+    pub fn with_tuomioistuimen_maarays(mut self, value: bool) -> Self {
+        self.tuomioistuimen_maarays = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "tilauksen_asianumero",
+        "maarayksen_diaarinumero",
+        "laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi",
+        "asiakas",
+        "naytteenantaja",
+        "lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias",
+        "naytetyyppi",
+        "naytteenoton_valvoja",
+        "naytteenottaja",
+        "paikkakunta_ja_paivamaara",
+        "lisatiedot",
+        "allekirjoitukset",
+        "lastenvalvojan_tilaus",
+        "tuomioistuimen_maarays",
+        "allekirjoitus",
+        "nimenselvennys",
+        "paivamaara",
+        "puhelinnumero",
+        "organisaatio",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            tilauksen_asianumero: f.req(1usize)?,
+            maarayksen_diaarinumero: f.opt(2usize)?,
+            laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: f
+                .opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            naytteenantaja: f.opt(5usize)?,
+            lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias: f
+                .opt(6usize)?,
+            naytetyyppi: f.opt(7usize)?,
+            naytteenoton_valvoja: f.opt(8usize)?,
+            naytteenottaja: f.opt(9usize)?,
+            paikkakunta_ja_paivamaara: f.opt(10usize)?,
+            lisatiedot: f.opt(11usize)?,
+            allekirjoitukset: f.opt(12usize)?,
+            lastenvalvojan_tilaus: f.opt(13usize)?,
+            tuomioistuimen_maarays: f.opt(14usize)?,
+            allekirjoitus: f.req(15usize)?,
+            nimenselvennys: f.req(16usize)?,
+            paivamaara: f.req(17usize)?,
+            puhelinnumero: f.req(18usize)?,
+            organisaatio: f.req(19usize)?,
+            ohje_yksi: f.req(20usize)?,
+            ohje_kaksi: f.req(21usize)?,
+            lue_lisaa: f.req(22usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.tilauksen_asianumero);
+        w.opt(2usize, &self.maarayksen_diaarinumero);
+        w.opt(
+            3usize,
+            &self
+                .laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi,
+        );
+        w.req(4usize, &self.asiakas);
+        w.opt(5usize, &self.naytteenantaja);
+        w.opt(
+            6usize,
+            &self.lapsen_henkilollisyyden_todistaja_jos_lapsi_on_alle_yksiviisi_vuotias,
+        );
+        w.opt(7usize, &self.naytetyyppi);
+        w.opt(8usize, &self.naytteenoton_valvoja);
+        w.opt(9usize, &self.naytteenottaja);
+        w.opt(10usize, &self.paikkakunta_ja_paivamaara);
+        w.opt(11usize, &self.lisatiedot);
+        w.opt(12usize, &self.allekirjoitukset);
+        w.opt(13usize, &self.lastenvalvojan_tilaus);
+        w.opt(14usize, &self.tuomioistuimen_maarays);
+        w.req(15usize, &self.allekirjoitus);
+        w.req(16usize, &self.nimenselvennys);
+        w.req(17usize, &self.paivamaara);
+        w.req(18usize, &self.puhelinnumero);
+        w.req(19usize, &self.organisaatio);
+        w.req(20usize, &self.ohje_yksi);
+        w.req(21usize, &self.ohje_kaksi);
+        w.req(22usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(OikeusgeneettisenIsyystutkimuksenNaytteenottoasiakirjaX20224A92);
 /// Suoritettava tutkimus (sv: Undersökning som ska genomföras)
 ///
 /// JSON `suoritettava_tutkimus`: esitystapa Otsikko.
 ///
 /// Shape `2cbda552fc50064a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuoritettavaTutkimusX2CBDA552 {
     /// Isyystutkimus (lapsi, synnyttänyt äiti, mahdollinen isä) (sv: Faderskapsundersökning (barnet, den mor som har fött barnet, den eventuella fadern))
     ///
     /// JSON `isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa: Option<bool>,
     /// Isyystutkimus sukulaisten avulla (sv: Faderskapsundersökning med hjälp av släktingar)
     ///
     /// JSON `isyystutkimus_sukulaisten_avulla`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyystutkimus_sukulaisten_avulla: Option<bool>,
 }
 impl SuoritettavaTutkimusX2CBDA552 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa: None,
             isyystutkimus_sukulaisten_avulla: None,
         }
     }
+    /// Set `isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa` (builder).
+    #[inline]
+    pub fn with_isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa = Some(value);
+        self
+    }
+    /// Set `isyystutkimus_sukulaisten_avulla` (builder).
+    #[inline]
+    pub fn with_isyystutkimus_sukulaisten_avulla(mut self, value: bool) -> Self {
+        self.isyystutkimus_sukulaisten_avulla = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SuoritettavaTutkimusX2CBDA552 {
+    const KEYS: &'static [&'static str] = &[
+        "isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa",
+        "isyystutkimus_sukulaisten_avulla",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa: f.opt(0usize)?,
+            isyystutkimus_sukulaisten_avulla: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.isyystutkimus_lapsi_synnyttanyt_aiti_mahdollinen_isa);
+        w.opt(1usize, &self.isyystutkimus_sukulaisten_avulla);
+    }
+}
+sosmeta_types::record!(SuoritettavaTutkimusX2CBDA552);
 sosmeta_types::fixed_phrase!(
     #[doc =
     " Tutkittavien sukulaisten tiedot (sv: Uppgifter om de släktingar som undersöks)"]
@@ -4960,42 +9124,36 @@ sosmeta_types::fixed_phrase!(
 /// JSON `suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen`: esitystapa Otsikko.
 ///
 /// Shape `4de907be87746415`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseenX4DE907BE {
     /// Lapsi tai alaikäisen lapsen laillinen edustaja (sv: Barnet eller det minderåriga barnets lagliga företrädare)
     ///
     /// JSON `lapsi_tai_alaikaisen_lapsen_laillinen_edustaja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_tai_alaikaisen_lapsen_laillinen_edustaja: Option<bool>,
     /// Tutkimusvuosi, lapsi tai alaikäisen lapsen laillinen edustaja (sv: Undersökningsår, barnet eller det minderåriga barnets lagliga företrädare)
     ///
     /// JSON `tutkimusvuosi_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja: Option<String>,
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<bool>,
     /// Tutkimusvuosi, synnyttänyt äiti (sv: Undersökningsår, den mor som har fött barnet)
     ///
     /// JSON `tutkimusvuosi_synnyttanyt_aiti`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_synnyttanyt_aiti: Option<String>,
     /// Mahdollinen isä (sv: Den eventuella fadern)
     ///
     /// JSON `mahdollinen_isa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_isa: Option<bool>,
     /// Tutkimusvuosi, mahdollinen isä (sv: Undersökningsår, den eventuella fadern)
     ///
     /// JSON `tutkimusvuosi_mahdollinen_isa`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_mahdollinen_isa: Option<String>,
 }
 impl SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseenX4DE907BE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsi_tai_alaikaisen_lapsen_laillinen_edustaja: None,
@@ -5006,33 +9164,109 @@ impl SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTu
             tutkimusvuosi_mahdollinen_isa: None,
         }
     }
+    /// Set `lapsi_tai_alaikaisen_lapsen_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsi_tai_alaikaisen_lapsen_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `tutkimusvuosi_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_tutkimusvuosi_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.tutkimusvuosi_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: bool) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `tutkimusvuosi_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_tutkimusvuosi_synnyttanyt_aiti(mut self, value: String) -> Self {
+        self.tutkimusvuosi_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `mahdollinen_isa` (builder).
+    #[inline]
+    pub fn with_mahdollinen_isa(mut self, value: bool) -> Self {
+        self.mahdollinen_isa = Some(value);
+        self
+    }
+    /// Set `tutkimusvuosi_mahdollinen_isa` (builder).
+    #[inline]
+    pub fn with_tutkimusvuosi_mahdollinen_isa(mut self, value: String) -> Self {
+        self.tutkimusvuosi_mahdollinen_isa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseenX4DE907BE {
+    const KEYS: &'static [&'static str] = &[
+        "lapsi_tai_alaikaisen_lapsen_laillinen_edustaja",
+        "tutkimusvuosi_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja",
+        "synnyttanyt_aiti",
+        "tutkimusvuosi_synnyttanyt_aiti",
+        "mahdollinen_isa",
+        "tutkimusvuosi_mahdollinen_isa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi_tai_alaikaisen_lapsen_laillinen_edustaja: f.opt(0usize)?,
+            tutkimusvuosi_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja: f.opt(1usize)?,
+            synnyttanyt_aiti: f.opt(2usize)?,
+            tutkimusvuosi_synnyttanyt_aiti: f.opt(3usize)?,
+            mahdollinen_isa: f.opt(4usize)?,
+            tutkimusvuosi_mahdollinen_isa: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi_tai_alaikaisen_lapsen_laillinen_edustaja);
+        w.opt(
+            1usize,
+            &self.tutkimusvuosi_lapsi_tai_alaikaisen_lapsen_laillinen_edustaja,
+        );
+        w.opt(2usize, &self.synnyttanyt_aiti);
+        w.opt(3usize, &self.tutkimusvuosi_synnyttanyt_aiti);
+        w.opt(4usize, &self.mahdollinen_isa);
+        w.opt(5usize, &self.tutkimusvuosi_mahdollinen_isa);
+    }
+}
+sosmeta_types::record!(
+    SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseenX4DE907BE
+);
 /// Tutkimus kuolleesta henkilöstä (sv: Undersökning som gäller en avliden person)
 ///
 /// JSON `tutkimus_kuolleesta_henkilosta`: esitystapa Otsikko.
 ///
 /// Shape `6dd96234c634ecde`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TutkimusKuolleestaHenkilostaX6DD96234 {
     /// Mahdollinen isä on kuollut. (sv: Den eventuella fadern har avlidit.)
     ///
     /// JSON `mahdollinen_isa_on_kuollut`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_isa_on_kuollut: Option<bool>,
     /// Synnyttänyt äiti on kuollut. (sv: Den mor som har fött barnet har avlidit.)
     ///
     /// JSON `synnyttanyt_aiti_on_kuollut`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_on_kuollut: Option<bool>,
     /// Suostumukset on saatu. (sv: Samtycke har erhållits.)
     ///
     /// JSON `suostumukset_on_saatu`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumukset_on_saatu: Option<bool>,
 }
 impl TutkimusKuolleestaHenkilostaX6DD96234 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             mahdollinen_isa_on_kuollut: None,
@@ -5040,33 +9274,70 @@ impl TutkimusKuolleestaHenkilostaX6DD96234 {
             suostumukset_on_saatu: None,
         }
     }
+    /// Set `mahdollinen_isa_on_kuollut` (builder).
+    #[inline]
+    pub fn with_mahdollinen_isa_on_kuollut(mut self, value: bool) -> Self {
+        self.mahdollinen_isa_on_kuollut = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti_on_kuollut` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_on_kuollut(mut self, value: bool) -> Self {
+        self.synnyttanyt_aiti_on_kuollut = Some(value);
+        self
+    }
+    /// Set `suostumukset_on_saatu` (builder).
+    #[inline]
+    pub fn with_suostumukset_on_saatu(mut self, value: bool) -> Self {
+        self.suostumukset_on_saatu = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TutkimusKuolleestaHenkilostaX6DD96234 {
+    const KEYS: &'static [&'static str] = &[
+        "mahdollinen_isa_on_kuollut",
+        "synnyttanyt_aiti_on_kuollut",
+        "suostumukset_on_saatu",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            mahdollinen_isa_on_kuollut: f.opt(0usize)?,
+            synnyttanyt_aiti_on_kuollut: f.opt(1usize)?,
+            suostumukset_on_saatu: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.mahdollinen_isa_on_kuollut);
+        w.opt(1usize, &self.synnyttanyt_aiti_on_kuollut);
+        w.opt(2usize, &self.suostumukset_on_saatu);
+    }
+}
+sosmeta_types::record!(TutkimusKuolleestaHenkilostaX6DD96234);
 /// Tutkimuslausunto pyydetään (sv: Undersökningsutlåtandet begärs på)
 ///
 /// JSON `tutkimuslausunto_pyydetaan`: esitystapa Otsikko.
 ///
 /// Shape `b5862ff7783ac8bb`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TutkimuslausuntoPyydetaanXB5862FF7 {
     /// suomeksi (sv: finska)
     ///
     /// JSON `suomeksi`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suomeksi: Option<bool>,
     /// ruotsiksi (sv: svenska)
     ///
     /// JSON `ruotsiksi`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ruotsiksi: Option<bool>,
     /// englanniksi (sv: engelska)
     ///
     /// JSON `englanniksi`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub englanniksi: Option<bool>,
 }
 impl TutkimuslausuntoPyydetaanXB5862FF7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suomeksi: None,
@@ -5074,37 +9345,114 @@ impl TutkimuslausuntoPyydetaanXB5862FF7 {
             englanniksi: None,
         }
     }
+    /// Set `suomeksi` (builder).
+    #[inline]
+    pub fn with_suomeksi(mut self, value: bool) -> Self {
+        self.suomeksi = Some(value);
+        self
+    }
+    /// Set `ruotsiksi` (builder).
+    #[inline]
+    pub fn with_ruotsiksi(mut self, value: bool) -> Self {
+        self.ruotsiksi = Some(value);
+        self
+    }
+    /// Set `englanniksi` (builder).
+    #[inline]
+    pub fn with_englanniksi(mut self, value: bool) -> Self {
+        self.englanniksi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TutkimuslausuntoPyydetaanXB5862FF7 {
+    const KEYS: &'static [&'static str] = &["suomeksi", "ruotsiksi", "englanniksi"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suomeksi: f.opt(0usize)?,
+            ruotsiksi: f.opt(1usize)?,
+            englanniksi: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suomeksi);
+        w.opt(1usize, &self.ruotsiksi);
+        w.opt(2usize, &self.englanniksi);
+    }
+}
+sosmeta_types::record!(TutkimuslausuntoPyydetaanXB5862FF7);
 /// Mahdollisen isän (tai synnyttäneen äidin) sijaan tutkittavat sukulaiset (sv: Släktingar som undersöks i stället för den eventuella fadern (eller den mor som har fött barnet))
 ///
 /// JSON `mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset`: esitystapa Otsikko.
 ///
 /// Shape `5c9929720066beaa`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972 {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo: Option<Vec<AsiakasX9A10B055>>,
     /// Yllä mainitut sukulaiset ovat antaneet suostumuksensa isyystutkimukseen (sv: Ovan nämnda släktingar har samtyckt till en faderskapsundersökning)
     ///
     /// JSON `ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen: Option<
         bool,
     >,
 }
 impl MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilo: None,
             ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen: None,
         }
     }
+    /// Set `henkilo` (builder).
+    #[inline]
+    pub fn with_henkilo(mut self, value: Vec<AsiakasX9A10B055>) -> Self {
+        self.henkilo = Some(value);
+        self
+    }
+    /// Set `ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen` (builder).
+    #[inline]
+    pub fn with_ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972 {
+    const KEYS: &'static [&'static str] = &[
+        "henkilo",
+        "ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilo: f.opt(0usize)?,
+            ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilo);
+        w.opt(
+            1usize,
+            &self.ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_isyystutkimukseen,
+        );
+    }
+}
+sosmeta_types::record!(
+    MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -5122,8 +9470,7 @@ sosmeta_types::fixed_phrase!(
 /// Oikeusgeneettisen isyystutkimuksen tilaus tai määräys (sv: Beställning av eller förordnande om rättsgenetisk faderskapsundersökning)
 ///
 /// Shape `ea068d1d7e00d421`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -5136,22 +9483,16 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
     /// Määräyksen diaarinumero (sv: Förordnandets diarienummer)
     ///
     /// JSON `maarayksen_diaarinumero`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maarayksen_diaarinumero: Option<sosmeta_types::Identifier>,
     /// Vanhemmuuslaki 775/2022 12 § (sv: Föräldraskapslagen 775/2022 12 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Laki oikeusgeneettisestä isyystutkimuksesta 378/2005 (sv: Lagen om rättsgenetisk faderskapsundersökning 378/2005)
     ///
     /// JSON `laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -5162,7 +9503,6 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
     /// Suoritettava tutkimus (sv: Undersökning som ska genomföras)
     ///
     /// JSON `suoritettava_tutkimus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suoritettava_tutkimus: Option<SuoritettavaTutkimusX2CBDA552>,
     /// Lapsi (sv: Barnet)
     ///
@@ -5183,39 +9523,32 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
     /// Suostumus tai määräys aiemmassa oikeusgeneettisessä isyystutkimuksessa saatujen tulosten käyttämiseen (sv: Samtycke till eller förordnande om att resultat som erhållits vid en tidigare rättsgenetisk faderskapsundersökning används)
     ///
     /// JSON `suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen: Option<
         SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseenX4DE907BE,
     >,
     /// Tutkimus kuolleesta henkilöstä (sv: Undersökning som gäller en avliden person)
     ///
     /// JSON `tutkimus_kuolleesta_henkilosta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimus_kuolleesta_henkilosta: Option<TutkimusKuolleestaHenkilostaX6DD96234>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Tutkimuslausunto pyydetään (sv: Undersökningsutlåtandet begärs på)
     ///
     /// JSON `tutkimuslausunto_pyydetaan`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimuslausunto_pyydetaan: Option<TutkimuslausuntoPyydetaanXB5862FF7>,
     /// Päivämäärä, johon mennessä näyte on annettava (sv: Datum då provet senast ska ges)
     ///
     /// JSON `paivamaara_johon_mennessa_nayte_on_annettava`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara_johon_mennessa_nayte_on_annettava: Option<sosmeta_types::PartialDate>,
     /// Lastenvalvojan tilaus (sv: Beställning av barnatillsyningsmannen)
     ///
     /// JSON `lastenvalvojan_tilaus`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvojan_tilaus: Option<bool>,
     /// Tuomioistuimen määräys (sv: Förordnande av domstol)
     ///
     /// JSON `tuomioistuimen_maarays`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuomioistuimen_maarays: Option<bool>,
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -5240,7 +9573,6 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
     /// Mahdollisen isän (tai synnyttäneen äidin) sijaan tutkittavat sukulaiset (sv: Släktingar som undersöks i stället för den eventuella fadern (eller den mor som har fött barnet))
     ///
     /// JSON `mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset: Option<
         MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972,
     >,
@@ -5259,6 +9591,7 @@ pub struct OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
 }
 impl OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
@@ -5306,7 +9639,229 @@ impl OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
             lue_lisaa,
         }
     }
+    /// Set `maarayksen_diaarinumero` (builder).
+    #[inline]
+    pub fn with_maarayksen_diaarinumero(
+        mut self,
+        value: sosmeta_types::Identifier,
+    ) -> Self {
+        self.maarayksen_diaarinumero = Some(value);
+        self
+    }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi` (builder).
+    #[inline]
+    pub fn with_laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `suoritettava_tutkimus` (builder).
+    #[inline]
+    pub fn with_suoritettava_tutkimus(
+        mut self,
+        value: SuoritettavaTutkimusX2CBDA552,
+    ) -> Self {
+        self.suoritettava_tutkimus = Some(value);
+        self
+    }
+    /// Set `suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen` (builder).
+    #[inline]
+    pub fn with_suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen(
+        mut self,
+        value: SuostumusTaiMaaraysAiemmassaOikeusgeneettisessaIsyystutkimuksessaSaatujenTulostenKayttamiseenX4DE907BE,
+    ) -> Self {
+        self
+            .suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tutkimus_kuolleesta_henkilosta` (builder).
+    #[inline]
+    pub fn with_tutkimus_kuolleesta_henkilosta(
+        mut self,
+        value: TutkimusKuolleestaHenkilostaX6DD96234,
+    ) -> Self {
+        self.tutkimus_kuolleesta_henkilosta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `tutkimuslausunto_pyydetaan` (builder).
+    #[inline]
+    pub fn with_tutkimuslausunto_pyydetaan(
+        mut self,
+        value: TutkimuslausuntoPyydetaanXB5862FF7,
+    ) -> Self {
+        self.tutkimuslausunto_pyydetaan = Some(value);
+        self
+    }
+    /// Set `paivamaara_johon_mennessa_nayte_on_annettava` (builder).
+    #[inline]
+    pub fn with_paivamaara_johon_mennessa_nayte_on_annettava(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.paivamaara_johon_mennessa_nayte_on_annettava = Some(value);
+        self
+    }
+    /// Set `lastenvalvojan_tilaus` (builder).
+    #[inline]
+    pub fn with_lastenvalvojan_tilaus(mut self, value: bool) -> Self {
+        self.lastenvalvojan_tilaus = Some(value);
+        self
+    }
+    /// Set `tuomioistuimen_maarays` (builder).
+    #[inline]
+    pub fn with_tuomioistuimen_maarays(mut self, value: bool) -> Self {
+        self.tuomioistuimen_maarays = Some(value);
+        self
+    }
+    /// Set `mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset` (builder).
+    #[inline]
+    pub fn with_mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset(
+        mut self,
+        value: MahdollisenIsanTaiSynnyttaneenAidinSijaanTutkittavatSukulaisetX5C992972,
+    ) -> Self {
+        self.mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "tilauksen_asianumero",
+        "maarayksen_diaarinumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_",
+        "laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi",
+        "asiakas",
+        "suoritettava_tutkimus",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "mahdollinen_isa",
+        "tutkittavien_sukulaisten_tiedot",
+        "suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen",
+        "tutkimus_kuolleesta_henkilosta",
+        "lisatiedot",
+        "tutkimuslausunto_pyydetaan",
+        "paivamaara_johon_mennessa_nayte_on_annettava",
+        "lastenvalvojan_tilaus",
+        "tuomioistuimen_maarays",
+        "allekirjoitus",
+        "nimenselvennys",
+        "paivamaara",
+        "puhelinnumero",
+        "organisaatio",
+        "mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            tilauksen_asianumero: f.req(1usize)?,
+            maarayksen_diaarinumero: f.opt(2usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi: f
+                .opt(3usize)?,
+            laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: f
+                .opt(4usize)?,
+            asiakas: f.req(5usize)?,
+            suoritettava_tutkimus: f.opt(6usize)?,
+            lapsi: f.req(7usize)?,
+            synnyttanyt_aiti: f.req(8usize)?,
+            mahdollinen_isa: f.req(9usize)?,
+            tutkittavien_sukulaisten_tiedot: f.req(10usize)?,
+            suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen: f
+                .opt(11usize)?,
+            tutkimus_kuolleesta_henkilosta: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            tutkimuslausunto_pyydetaan: f.opt(14usize)?,
+            paivamaara_johon_mennessa_nayte_on_annettava: f.opt(15usize)?,
+            lastenvalvojan_tilaus: f.opt(16usize)?,
+            tuomioistuimen_maarays: f.opt(17usize)?,
+            allekirjoitus: f.req(18usize)?,
+            nimenselvennys: f.req(19usize)?,
+            paivamaara: f.req(20usize)?,
+            puhelinnumero: f.req(21usize)?,
+            organisaatio: f.req(22usize)?,
+            mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset: f
+                .opt(23usize)?,
+            ohje_yksi: f.req(24usize)?,
+            ohje_kaksi: f.req(25usize)?,
+            lue_lisaa: f.req(26usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.tilauksen_asianumero);
+        w.opt(2usize, &self.maarayksen_diaarinumero);
+        w.opt(
+            3usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi,
+        );
+        w.opt(
+            4usize,
+            &self
+                .laki_oikeusgeneettisesta_isyystutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi,
+        );
+        w.req(5usize, &self.asiakas);
+        w.opt(6usize, &self.suoritettava_tutkimus);
+        w.req(7usize, &self.lapsi);
+        w.req(8usize, &self.synnyttanyt_aiti);
+        w.req(9usize, &self.mahdollinen_isa);
+        w.req(10usize, &self.tutkittavien_sukulaisten_tiedot);
+        w.opt(
+            11usize,
+            &self
+                .suostumus_tai_maarays_aiemmassa_oikeusgeneettisessa_isyystutkimuksessa_saatujen_tulosten_kayttamiseen,
+        );
+        w.opt(12usize, &self.tutkimus_kuolleesta_henkilosta);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.tutkimuslausunto_pyydetaan);
+        w.opt(15usize, &self.paivamaara_johon_mennessa_nayte_on_annettava);
+        w.opt(16usize, &self.lastenvalvojan_tilaus);
+        w.opt(17usize, &self.tuomioistuimen_maarays);
+        w.req(18usize, &self.allekirjoitus);
+        w.req(19usize, &self.nimenselvennys);
+        w.req(20usize, &self.paivamaara);
+        w.req(21usize, &self.puhelinnumero);
+        w.req(22usize, &self.organisaatio);
+        w.opt(
+            23usize,
+            &self.mahdollisen_isan_tai_synnyttaneen_aidin_sijaan_tutkittavat_sukulaiset,
+        );
+        w.req(24usize, &self.ohje_yksi);
+        w.req(25usize, &self.ohje_kaksi);
+        w.req(26usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(OikeusgeneettisenIsyystutkimuksenTilausTaiMaaraysXEA068D1D);
 sosmeta_types::code_list!(
     #[doc = " Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)"]
     #[doc = " "] #[doc = " JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi."]
@@ -5327,40 +9882,72 @@ sosmeta_types::code_list!(
 /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
 ///
 /// Shape `8a24f7b8807eee61`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8 {
     /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
     ///
     /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_todentamiseksi: Option<
         sosmeta_types::Coded<HenkilollisyydenTodentamiseksiXA7635F91>,
     >,
     /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
     ///
     /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mika_asiakirja_tai_selvitys: Option<String>,
 }
 impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilollisyyden_todentamiseksi: None,
             mika_asiakirja_tai_selvitys: None,
         }
     }
+    /// Set `henkilollisyyden_todentamiseksi` (builder).
+    #[inline]
+    pub fn with_henkilollisyyden_todentamiseksi(
+        mut self,
+        value: sosmeta_types::Coded<HenkilollisyydenTodentamiseksiXA7635F91>,
+    ) -> Self {
+        self.henkilollisyyden_todentamiseksi = Some(value);
+        self
+    }
+    /// Set `mika_asiakirja_tai_selvitys` (builder).
+    #[inline]
+    pub fn with_mika_asiakirja_tai_selvitys(mut self, value: String) -> Self {
+        self.mika_asiakirja_tai_selvitys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8 {
+    const KEYS: &'static [&'static str] = &[
+        "henkilollisyyden_todentamiseksi",
+        "mika_asiakirja_tai_selvitys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilollisyyden_todentamiseksi: f.opt(0usize)?,
+            mika_asiakirja_tai_selvitys: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilollisyyden_todentamiseksi);
+        w.opt(1usize, &self.mika_asiakirja_tai_selvitys);
+    }
+}
+sosmeta_types::record!(VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8);
 /// Näytteenantaja (sv: Provgivaren)
 ///
 /// JSON `naytteenantaja`: esitystapa Otsikko.
 ///
 /// Shape `0d5b3712eee87f0a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NaytteenantajaX0D5B3712 {
     /// Näytteenantaja (sv: Provgivaren)
     ///
@@ -5369,13 +9956,13 @@ pub struct NaytteenantajaX0D5B3712 {
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8,
     >,
 }
 impl NaytteenantajaX0D5B3712 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         naytteenantaja: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     ) -> Self {
@@ -5384,37 +9971,100 @@ impl NaytteenantajaX0D5B3712 {
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NaytteenantajaX0D5B3712 {
+    const KEYS: &'static [&'static str] = &[
+        "naytteenantaja",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            naytteenantaja: f.req(0usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.naytteenantaja);
+        w.opt(1usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(NaytteenantajaX0D5B3712);
 /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
 ///
 /// JSON `lapsen_henkilollisyyden_todistaja`: esitystapa Otsikko.
 ///
 /// Shape `a854d11519c8da59`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHenkilollisyydenTodistajaXA854D115 {
     /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja: Option<
         LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
     >,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8,
     >,
 }
 impl LapsenHenkilollisyydenTodistajaXA854D115 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_henkilollisyyden_todistaja: None,
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `lapsen_henkilollisyyden_todistaja` (builder).
+    #[inline]
+    pub fn with_lapsen_henkilollisyyden_todistaja(
+        mut self,
+        value: LapsenHenkilollisyydenTodistajaJosLapsiOnAlleYksiviisiVuotiasXE5F1D6F7,
+    ) -> Self {
+        self.lapsen_henkilollisyyden_todistaja = Some(value);
+        self
+    }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX8A24F7B8,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenHenkilollisyydenTodistajaXA854D115 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_henkilollisyyden_todistaja",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_henkilollisyyden_todistaja: f.opt(0usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_henkilollisyyden_todistaja);
+        w.opt(1usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(LapsenHenkilollisyydenTodistajaXA854D115);
 sosmeta_types::code_list!(
     #[doc = " Tyyppi (sv: Typ)"] #[doc = " "] #[doc =
     " JSON `tyyppi`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -5450,8 +10100,7 @@ sosmeta_types::code_list!(
 /// JSON `naytetyyppi`: esitystapa Otsikko.
 ///
 /// Shape `d02aed1cc0da53d7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NaytetyyppiXD02AED1C {
     /// Tyyppi (sv: Typ)
     ///
@@ -5470,6 +10119,7 @@ pub struct NaytetyyppiXD02AED1C {
 }
 impl NaytetyyppiXD02AED1C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         tyyppi: sosmeta_types::Coded<TyyppiX003F6460>,
         ensimmainen_tai_uusintanayte: sosmeta_types::Coded<
@@ -5482,24 +10132,59 @@ impl NaytetyyppiXD02AED1C {
         }
     }
 }
+impl sosmeta_types::record::Record for NaytetyyppiXD02AED1C {
+    const KEYS: &'static [&'static str] = &["tyyppi", "ensimmainen_tai_uusintanayte"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            tyyppi: f.req(0usize)?,
+            ensimmainen_tai_uusintanayte: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.tyyppi);
+        w.req(1usize, &self.ensimmainen_tai_uusintanayte);
+    }
+}
+sosmeta_types::record!(NaytetyyppiXD02AED1C);
 /// Näytteenoton valvoja (sv: Övervakaren vid provtagningen)
 ///
 /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
 ///
 /// Shape `89aea840068101a7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NaytteenotonValvojaX89AEA840 {
     /// Lastenvalvoja (sv: Barnatillsyningsmannen)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja: Option<YhteyshenkiloX5B1E87AC>,
 }
 impl NaytteenotonValvojaX89AEA840 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { lastenvalvoja: None }
     }
+    /// Set `lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_lastenvalvoja(mut self, value: YhteyshenkiloX5B1E87AC) -> Self {
+        self.lastenvalvoja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NaytteenotonValvojaX89AEA840 {
+    const KEYS: &'static [&'static str] = &["lastenvalvoja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lastenvalvoja: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lastenvalvoja);
+    }
+}
+sosmeta_types::record!(NaytteenotonValvojaX89AEA840);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -5517,8 +10202,7 @@ sosmeta_types::fixed_phrase!(
 /// Oikeusgeneettisen vanhemmuustutkimuksen näytteenottoasiakirja (sv: Handling över provtagning för rättsgenetisk föräldraskapsundersökning)
 ///
 /// Shape `b70aba1caa0cc404`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -5531,7 +10215,6 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C 
     /// Laki oikeusgeneettisestä vanhemmuustutkimuksesta 378/2005 (sv: Lagen om rättsgenetisk föräldraskapsundersökning 378/2005)
     ///
     /// JSON `laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -5542,44 +10225,36 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C 
     /// Näytteenantaja (sv: Provgivaren)
     ///
     /// JSON `naytteenantaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteenantaja: Option<NaytteenantajaX0D5B3712>,
     /// Lapsen henkilöllisyyden todistaja (sv: Vittne som bekräftar barnets identitet)
     ///
     /// JSON `lapsen_henkilollisyyden_todistaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_henkilollisyyden_todistaja: Option<
         LapsenHenkilollisyydenTodistajaXA854D115,
     >,
     /// Näytetyyppi (sv: Provtyp)
     ///
     /// JSON `naytetyyppi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytetyyppi: Option<NaytetyyppiXD02AED1C>,
     /// Näytteenoton valvoja (sv: Övervakaren vid provtagningen)
     ///
     /// JSON `naytteenoton_valvoja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteenoton_valvoja: Option<NaytteenotonValvojaX89AEA840>,
     /// Näytteenottaja (sv: Provtagaren)
     ///
     /// JSON `naytteenottaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteenottaja: Option<NaytteenottajaX4BAD34FA>,
     /// Paikkakunta ja päivämäärä (sv: Ort och datum)
     ///
     /// JSON `paikkakunta_ja_paivamaara`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paikkakunta_ja_paivamaara: Option<PaikkakuntaJaPaivamaaraXD8277552>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Tilauksen tehnyt lastenvalvoja (sv: Barnatillsyningsman som har gjort beställningen)
     ///
@@ -5604,6 +10279,7 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C 
 }
 impl OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
@@ -5634,7 +10310,148 @@ impl OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C {
             lue_lisaa,
         }
     }
+    /// Set `laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi` (builder).
+    #[inline]
+    pub fn with_laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `naytteenantaja` (builder).
+    #[inline]
+    pub fn with_naytteenantaja(mut self, value: NaytteenantajaX0D5B3712) -> Self {
+        self.naytteenantaja = Some(value);
+        self
+    }
+    /// Set `lapsen_henkilollisyyden_todistaja` (builder).
+    #[inline]
+    pub fn with_lapsen_henkilollisyyden_todistaja(
+        mut self,
+        value: LapsenHenkilollisyydenTodistajaXA854D115,
+    ) -> Self {
+        self.lapsen_henkilollisyyden_todistaja = Some(value);
+        self
+    }
+    /// Set `naytetyyppi` (builder).
+    #[inline]
+    pub fn with_naytetyyppi(mut self, value: NaytetyyppiXD02AED1C) -> Self {
+        self.naytetyyppi = Some(value);
+        self
+    }
+    /// Set `naytteenoton_valvoja` (builder).
+    #[inline]
+    pub fn with_naytteenoton_valvoja(
+        mut self,
+        value: NaytteenotonValvojaX89AEA840,
+    ) -> Self {
+        self.naytteenoton_valvoja = Some(value);
+        self
+    }
+    /// Set `naytteenottaja` (builder).
+    #[inline]
+    pub fn with_naytteenottaja(mut self, value: NaytteenottajaX4BAD34FA) -> Self {
+        self.naytteenottaja = Some(value);
+        self
+    }
+    /// Set `paikkakunta_ja_paivamaara` (builder).
+    #[inline]
+    pub fn with_paikkakunta_ja_paivamaara(
+        mut self,
+        value: PaikkakuntaJaPaivamaaraXD8277552,
+    ) -> Self {
+        self.paikkakunta_ja_paivamaara = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "tilauksen_asianumero",
+        "laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi",
+        "asiakas",
+        "naytteenantaja",
+        "lapsen_henkilollisyyden_todistaja",
+        "naytetyyppi",
+        "naytteenoton_valvoja",
+        "naytteenottaja",
+        "paikkakunta_ja_paivamaara",
+        "lisatiedot",
+        "paivamaara",
+        "tilauksen_tehnyt_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            tilauksen_asianumero: f.req(1usize)?,
+            laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: f
+                .opt(2usize)?,
+            asiakas: f.req(3usize)?,
+            naytteenantaja: f.opt(4usize)?,
+            lapsen_henkilollisyyden_todistaja: f.opt(5usize)?,
+            naytetyyppi: f.opt(6usize)?,
+            naytteenoton_valvoja: f.opt(7usize)?,
+            naytteenottaja: f.opt(8usize)?,
+            paikkakunta_ja_paivamaara: f.opt(9usize)?,
+            lisatiedot: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            tilauksen_tehnyt_lastenvalvoja: f.req(12usize)?,
+            allekirjoitus: f.req(13usize)?,
+            ohje_yksi: f.req(14usize)?,
+            ohje_kaksi: f.req(15usize)?,
+            lue_lisaa: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.tilauksen_asianumero);
+        w.opt(
+            2usize,
+            &self
+                .laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi,
+        );
+        w.req(3usize, &self.asiakas);
+        w.opt(4usize, &self.naytteenantaja);
+        w.opt(5usize, &self.lapsen_henkilollisyyden_todistaja);
+        w.opt(6usize, &self.naytetyyppi);
+        w.opt(7usize, &self.naytteenoton_valvoja);
+        w.opt(8usize, &self.naytteenottaja);
+        w.opt(9usize, &self.paikkakunta_ja_paivamaara);
+        w.opt(10usize, &self.lisatiedot);
+        w.opt(11usize, &self.paivamaara);
+        w.req(12usize, &self.tilauksen_tehnyt_lastenvalvoja);
+        w.req(13usize, &self.allekirjoitus);
+        w.req(14usize, &self.ohje_yksi);
+        w.req(15usize, &self.ohje_kaksi);
+        w.req(16usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(
+    OikeusgeneettisenVanhemmuustutkimuksenNaytteenottoasiakirjaXB70ABA1C
+);
 sosmeta_types::code_list!(
     #[doc = " Suoritettava tutkimus (sv: Undersökning som ska genomföras)"] #[doc =
     " "] #[doc = " JSON `suoritettava_tutkimus`: esitystapa Koodi, pakollinen."] #[doc =
@@ -5656,8 +10473,7 @@ sosmeta_types::code_list!(
 /// JSON `lapsi`: esitystapa Otsikko.
 ///
 /// Shape `7bf131c325296d07`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsiX7BF131C3 {
     /// Etunimet (sv: Samtliga förnamn)
     ///
@@ -5670,26 +10486,23 @@ pub struct LapsiX7BF131C3 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Suostumus aiempien tietojen käyttöön
     ///
     /// JSON `suostumus_aiempien_tietojen_kayttoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_aiempien_tietojen_kayttoon: Option<bool>,
     /// Tutkimusvuosi oli (sv: Undersökningsår var)
     ///
     /// JSON `tutkimusvuosi_oli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
 impl LapsiX7BF131C3 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         etunimet: sosmeta_types::NonEmptyString,
         sukunimi: sosmeta_types::NonEmptyString,
@@ -5703,24 +10516,76 @@ impl LapsiX7BF131C3 {
             tutkimusvuosi_oli: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `suostumus_aiempien_tietojen_kayttoon` (builder).
+    #[inline]
+    pub fn with_suostumus_aiempien_tietojen_kayttoon(mut self, value: bool) -> Self {
+        self.suostumus_aiempien_tietojen_kayttoon = Some(value);
+        self
+    }
+    /// Set `tutkimusvuosi_oli` (builder).
+    #[inline]
+    pub fn with_tutkimusvuosi_oli(mut self, value: String) -> Self {
+        self.tutkimusvuosi_oli = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsiX7BF131C3 {
+    const KEYS: &'static [&'static str] = &[
+        "etunimet",
+        "sukunimi",
+        "henkilotunnus",
+        "syntymaaika",
+        "suostumus_aiempien_tietojen_kayttoon",
+        "tutkimusvuosi_oli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            etunimet: f.req(0usize)?,
+            sukunimi: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            syntymaaika: f.opt(3usize)?,
+            suostumus_aiempien_tietojen_kayttoon: f.opt(4usize)?,
+            tutkimusvuosi_oli: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.etunimet);
+        w.req(1usize, &self.sukunimi);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymaaika);
+        w.opt(4usize, &self.suostumus_aiempien_tietojen_kayttoon);
+        w.opt(5usize, &self.tutkimusvuosi_oli);
+    }
+}
+sosmeta_types::record!(LapsiX7BF131C3);
 /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
 ///
 /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
 ///
 /// Shape `a5c2e3ae1312303c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<bool>,
     /// Otaksuttu synnyttänyt äiti (sv: Den förmodade mor som har fött barnet)
     ///
     /// JSON `otaksuttu_synnyttanyt_aiti`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otaksuttu_synnyttanyt_aiti: Option<bool>,
     /// Sukunimi (sv: Efternamn)
     ///
@@ -5733,26 +10598,23 @@ pub struct SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Suostumus aiempien tietojen käyttöön (sv: Samtycke till användning av tidigare uppgifter)
     ///
     /// JSON `suostumus_aiempien_tietojen_kayttoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_aiempien_tietojen_kayttoon: Option<bool>,
     /// Tutkimusvuosi oli (sv: Undersökningsår var)
     ///
     /// JSON `tutkimusvuosi_oli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
 impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -5768,14 +10630,87 @@ impl SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE {
             tutkimusvuosi_oli: None,
         }
     }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: bool) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_otaksuttu_synnyttanyt_aiti(mut self, value: bool) -> Self {
+        self.otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `suostumus_aiempien_tietojen_kayttoon` (builder).
+    #[inline]
+    pub fn with_suostumus_aiempien_tietojen_kayttoon(mut self, value: bool) -> Self {
+        self.suostumus_aiempien_tietojen_kayttoon = Some(value);
+        self
+    }
+    /// Set `tutkimusvuosi_oli` (builder).
+    #[inline]
+    pub fn with_tutkimusvuosi_oli(mut self, value: String) -> Self {
+        self.tutkimusvuosi_oli = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttanyt_aiti",
+        "otaksuttu_synnyttanyt_aiti",
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+        "suostumus_aiempien_tietojen_kayttoon",
+        "tutkimusvuosi_oli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttanyt_aiti: f.opt(0usize)?,
+            otaksuttu_synnyttanyt_aiti: f.opt(1usize)?,
+            sukunimi: f.req(2usize)?,
+            etunimet: f.req(3usize)?,
+            henkilotunnus: f.opt(4usize)?,
+            syntymaaika: f.opt(5usize)?,
+            suostumus_aiempien_tietojen_kayttoon: f.opt(6usize)?,
+            tutkimusvuosi_oli: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttanyt_aiti);
+        w.opt(1usize, &self.otaksuttu_synnyttanyt_aiti);
+        w.req(2usize, &self.sukunimi);
+        w.req(3usize, &self.etunimet);
+        w.opt(4usize, &self.henkilotunnus);
+        w.opt(5usize, &self.syntymaaika);
+        w.opt(6usize, &self.suostumus_aiempien_tietojen_kayttoon);
+        w.opt(7usize, &self.tutkimusvuosi_oli);
+    }
+}
+sosmeta_types::record!(SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE);
 /// Mahdollinen isä (sv: Den eventuella fadern)
 ///
 /// JSON `mahdollinen_isa`: esitystapa Otsikko.
 ///
 /// Shape `6d66a2227d579ddf`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MahdollinenIsaX6D66A222 {
     /// Sukunimi (sv: Efternamn)
     ///
@@ -5788,26 +10723,23 @@ pub struct MahdollinenIsaX6D66A222 {
     /// Henkilötunnus (sv: Personbeteckning)
     ///
     /// JSON `henkilotunnus`: esitystapa Tunnus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilotunnus: Option<sosmeta_types::HetuIdentifier>,
     /// Syntymäaika (sv: Födelsetid)
     ///
     /// JSON `syntymaaika`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntymaaika: Option<sosmeta_types::PartialDate>,
     /// Suostumus aiempien tietojen käyttöön (sv: Samtycke till användning av tidigare uppgifter)
     ///
     /// JSON `suostumus_aiempien_tietojen_kayttoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_aiempien_tietojen_kayttoon: Option<bool>,
     /// Tutkimusvuosi oli (sv: Undersökningsår var)
     ///
     /// JSON `tutkimusvuosi_oli`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimusvuosi_oli: Option<String>,
 }
 impl MahdollinenIsaX6D66A222 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         sukunimi: sosmeta_types::NonEmptyString,
         etunimet: sosmeta_types::NonEmptyString,
@@ -5821,35 +10753,87 @@ impl MahdollinenIsaX6D66A222 {
             tutkimusvuosi_oli: None,
         }
     }
+    /// Set `henkilotunnus` (builder).
+    #[inline]
+    pub fn with_henkilotunnus(mut self, value: sosmeta_types::HetuIdentifier) -> Self {
+        self.henkilotunnus = Some(value);
+        self
+    }
+    /// Set `syntymaaika` (builder).
+    #[inline]
+    pub fn with_syntymaaika(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.syntymaaika = Some(value);
+        self
+    }
+    /// Set `suostumus_aiempien_tietojen_kayttoon` (builder).
+    #[inline]
+    pub fn with_suostumus_aiempien_tietojen_kayttoon(mut self, value: bool) -> Self {
+        self.suostumus_aiempien_tietojen_kayttoon = Some(value);
+        self
+    }
+    /// Set `tutkimusvuosi_oli` (builder).
+    #[inline]
+    pub fn with_tutkimusvuosi_oli(mut self, value: String) -> Self {
+        self.tutkimusvuosi_oli = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for MahdollinenIsaX6D66A222 {
+    const KEYS: &'static [&'static str] = &[
+        "sukunimi",
+        "etunimet",
+        "henkilotunnus",
+        "syntymaaika",
+        "suostumus_aiempien_tietojen_kayttoon",
+        "tutkimusvuosi_oli",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            sukunimi: f.req(0usize)?,
+            etunimet: f.req(1usize)?,
+            henkilotunnus: f.opt(2usize)?,
+            syntymaaika: f.opt(3usize)?,
+            suostumus_aiempien_tietojen_kayttoon: f.opt(4usize)?,
+            tutkimusvuosi_oli: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.sukunimi);
+        w.req(1usize, &self.etunimet);
+        w.opt(2usize, &self.henkilotunnus);
+        w.opt(3usize, &self.syntymaaika);
+        w.opt(4usize, &self.suostumus_aiempien_tietojen_kayttoon);
+        w.opt(5usize, &self.tutkimusvuosi_oli);
+    }
+}
+sosmeta_types::record!(MahdollinenIsaX6D66A222);
 /// Tutkittavat henkilöt (sv: De personerna som ska undersökas)
 ///
 /// JSON `tutkittavat_henkilot`: esitystapa Otsikko.
 ///
 /// Shape `c92bcd149bd792d8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TutkittavatHenkilotXC92BCD14 {
     /// Lapsi (sv: Barnet)
     ///
     /// JSON `lapsi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi: Option<LapsiX7BF131C3>,
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
         SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE,
     >,
     /// Mahdollinen isä (sv: Den eventuella fadern)
     ///
     /// JSON `mahdollinen_isa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_isa: Option<MahdollinenIsaX6D66A222>,
 }
 impl TutkittavatHenkilotXC92BCD14 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsi: None,
@@ -5857,7 +10841,50 @@ impl TutkittavatHenkilotXC92BCD14 {
             mahdollinen_isa: None,
         }
     }
+    /// Set `lapsi` (builder).
+    #[inline]
+    pub fn with_lapsi(mut self, value: LapsiX7BF131C3) -> Self {
+        self.lapsi = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti(
+        mut self,
+        value: SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXA5C2E3AE,
+    ) -> Self {
+        self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `mahdollinen_isa` (builder).
+    #[inline]
+    pub fn with_mahdollinen_isa(mut self, value: MahdollinenIsaX6D66A222) -> Self {
+        self.mahdollinen_isa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TutkittavatHenkilotXC92BCD14 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsi",
+        "synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti",
+        "mahdollinen_isa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsi: f.opt(0usize)?,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: f.opt(1usize)?,
+            mahdollinen_isa: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsi);
+        w.opt(1usize, &self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti);
+        w.opt(2usize, &self.mahdollinen_isa);
+    }
+}
+sosmeta_types::record!(TutkittavatHenkilotXC92BCD14);
 sosmeta_types::fixed_phrase!(
     #[doc =
     " Tutkittavien sukulaisten tiedot (sv: Uppgifter om de släktingar som undersöks)"]
@@ -5891,29 +10918,26 @@ sosmeta_types::fixed_phrase!(
 /// JSON `tutkimus_kuolleesta_henkilosta`: esitystapa Otsikko.
 ///
 /// Shape `5b26906bbbd9e8b7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TutkimusKuolleestaHenkilostaX5B26906B {
     /// Kuollut henkilö (sv: Den avlidna personen)
     ///
     /// JSON `kuollut_henkilo`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Mahdollinen isä on kuollut, 2 = Synnyttänyt äiti on kuollut, 3 = Otaksuttu synnyttänyt äiti on kuollut.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuollut_henkilo: Option<sosmeta_types::Coded<KuollutHenkiloXFF20F35D>>,
     /// Suostumukset on saatu. (sv: Samtycke har erhållits.)
     ///
     /// JSON `suostumukset_on_saatu`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumukset_on_saatu: Option<bool>,
     /// Ohje (sv: Anvisning)
     ///
     /// JSON `ohje`: esitystapa Fraasi, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ohje: Option<OhjeX9DA6159C>,
 }
 impl TutkimusKuolleestaHenkilostaX5B26906B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuollut_henkilo: None,
@@ -5921,7 +10945,50 @@ impl TutkimusKuolleestaHenkilostaX5B26906B {
             ohje: None,
         }
     }
+    /// Set `kuollut_henkilo` (builder).
+    #[inline]
+    pub fn with_kuollut_henkilo(
+        mut self,
+        value: sosmeta_types::Coded<KuollutHenkiloXFF20F35D>,
+    ) -> Self {
+        self.kuollut_henkilo = Some(value);
+        self
+    }
+    /// Set `suostumukset_on_saatu` (builder).
+    #[inline]
+    pub fn with_suostumukset_on_saatu(mut self, value: bool) -> Self {
+        self.suostumukset_on_saatu = Some(value);
+        self
+    }
+    /// Set `ohje` (builder).
+    #[inline]
+    pub fn with_ohje(mut self, value: OhjeX9DA6159C) -> Self {
+        self.ohje = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TutkimusKuolleestaHenkilostaX5B26906B {
+    const KEYS: &'static [&'static str] = &[
+        "kuollut_henkilo",
+        "suostumukset_on_saatu",
+        "ohje",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuollut_henkilo: f.opt(0usize)?,
+            suostumukset_on_saatu: f.opt(1usize)?,
+            ohje: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kuollut_henkilo);
+        w.opt(1usize, &self.suostumukset_on_saatu);
+        w.opt(2usize, &self.ohje);
+    }
+}
+sosmeta_types::record!(TutkimusKuolleestaHenkilostaX5B26906B);
 sosmeta_types::code_list!(
     #[doc = " Tutkimuslausunto pyydetään (sv: Undersökningsutlåtandet begärs på)"]
     #[doc = " "] #[doc =
@@ -5942,31 +11009,71 @@ sosmeta_types::code_list!(
 /// JSON `tutkittavat_lahisukulaiset`: esitystapa Otsikko.
 ///
 /// Shape `0a6aaa0b4226f068`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TutkittavatLahisukulaisetX0A6AAA0B {
     /// Henkilö (sv: Person)
     ///
     /// JSON `henkilo`: toistuva.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilo: Option<Vec<AsiakasX9A10B055>>,
     /// Yllä mainitut sukulaiset ovat antaneet suostumuksensa vanhemmuustutkimukseen (sv: Ovan nämnda släktingar har samtyckt till en föräldraskapsundersökning)
     ///
     /// JSON `ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen: Option<
         bool,
     >,
 }
 impl TutkittavatLahisukulaisetX0A6AAA0B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilo: None,
             ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen: None,
         }
     }
+    /// Set `henkilo` (builder).
+    #[inline]
+    pub fn with_henkilo(mut self, value: Vec<AsiakasX9A10B055>) -> Self {
+        self.henkilo = Some(value);
+        self
+    }
+    /// Set `ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen` (builder).
+    #[inline]
+    pub fn with_ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self
+            .ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen = Some(
+            value,
+        );
+        self
+    }
 }
+impl sosmeta_types::record::Record for TutkittavatLahisukulaisetX0A6AAA0B {
+    const KEYS: &'static [&'static str] = &[
+        "henkilo",
+        "ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilo: f.opt(0usize)?,
+            ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen: f
+                .opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilo);
+        w.opt(
+            1usize,
+            &self
+                .ylla_mainitut_sukulaiset_ovat_antaneet_suostumuksensa_vanhemmuustutkimukseen,
+        );
+    }
+}
+sosmeta_types::record!(TutkittavatLahisukulaisetX0A6AAA0B);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -5977,8 +11084,7 @@ sosmeta_types::fixed_phrase!(
 /// Oikeusgeneettisen vanhemmuustutkimuksen tilaus (sv: Beställning av rättsgenetisk föräldraskapsundersökning)
 ///
 /// Shape `1d187bfb98349e69`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -5991,17 +11097,12 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
     /// Vanhemmuuslaki 775/2022 12 § (sv: Föräldraskapslagen 775/2022 12 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Laki oikeusgeneettisestä vanhemmuustutkimuksesta 378/2005 (sv: Lagen om rättsgenetisk föräldraskapsundersökning 378/2005)
     ///
     /// JSON `laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -6018,7 +11119,6 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
     /// Tutkittavat henkilöt (sv: De personerna som ska undersökas)
     ///
     /// JSON `tutkittavat_henkilot`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkittavat_henkilot: Option<TutkittavatHenkilotXC92BCD14>,
     /// Tutkittavien sukulaisten tiedot (sv: Uppgifter om de släktingar som undersöks)
     ///
@@ -6027,12 +11127,10 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
     /// Tutkimus kuolleesta henkilöstä (sv: Undersökning som gäller en avliden person)
     ///
     /// JSON `tutkimus_kuolleesta_henkilosta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimus_kuolleesta_henkilosta: Option<TutkimusKuolleestaHenkilostaX5B26906B>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Tutkimuslausunto pyydetään (sv: Undersökningsutlåtandet begärs på)
     ///
@@ -6045,7 +11143,6 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Lastenvalvoja, joka on vanhemmuuslain 8 §:n nojalla vanhemmuuden selvittämisen toimeenpanija (sv: Barnatillsyningsman som med stöd av 8 § i föräldraskapslagen är verkställare av utredningen av föräldraskapet)
     ///
@@ -6058,7 +11155,6 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
     /// Tutkittavat lähisukulaiset (sv: Nära släktingar som undersöks)
     ///
     /// JSON `tutkittavat_lahisukulaiset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkittavat_lahisukulaiset: Option<TutkittavatLahisukulaisetX0A6AAA0B>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -6071,6 +11167,7 @@ pub struct OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
 }
 impl OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         tilauksen_asianumero: sosmeta_types::Identifier,
@@ -6105,7 +11202,148 @@ impl OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi` (builder).
+    #[inline]
+    pub fn with_laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tutkittavat_henkilot` (builder).
+    #[inline]
+    pub fn with_tutkittavat_henkilot(
+        mut self,
+        value: TutkittavatHenkilotXC92BCD14,
+    ) -> Self {
+        self.tutkittavat_henkilot = Some(value);
+        self
+    }
+    /// Set `tutkimus_kuolleesta_henkilosta` (builder).
+    #[inline]
+    pub fn with_tutkimus_kuolleesta_henkilosta(
+        mut self,
+        value: TutkimusKuolleestaHenkilostaX5B26906B,
+    ) -> Self {
+        self.tutkimus_kuolleesta_henkilosta = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `tutkittavat_lahisukulaiset` (builder).
+    #[inline]
+    pub fn with_tutkittavat_lahisukulaiset(
+        mut self,
+        value: TutkittavatLahisukulaisetX0A6AAA0B,
+    ) -> Self {
+        self.tutkittavat_lahisukulaiset = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "tilauksen_asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_",
+        "laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi",
+        "asiakas",
+        "suoritettava_tutkimus",
+        "tutkittavat_henkilot",
+        "tutkittavien_sukulaisten_tiedot",
+        "tutkimus_kuolleesta_henkilosta",
+        "lisatiedot",
+        "tutkimuslausunto_pyydetaan",
+        "paivamaara",
+        "lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija",
+        "allekirjoitus",
+        "tutkittavat_lahisukulaiset",
+        "ohje_yksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            tilauksen_asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi: f
+                .opt(2usize)?,
+            laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi: f
+                .opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            suoritettava_tutkimus: f.req(5usize)?,
+            tutkittavat_henkilot: f.opt(6usize)?,
+            tutkittavien_sukulaisten_tiedot: f.req(7usize)?,
+            tutkimus_kuolleesta_henkilosta: f.opt(8usize)?,
+            lisatiedot: f.opt(9usize)?,
+            tutkimuslausunto_pyydetaan: f.req(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: f
+                .req(12usize)?,
+            allekirjoitus: f.req(13usize)?,
+            tutkittavat_lahisukulaiset: f.opt(14usize)?,
+            ohje_yksi: f.req(15usize)?,
+            lue_lisaa: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.tilauksen_asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi,
+        );
+        w.opt(
+            3usize,
+            &self
+                .laki_oikeusgeneettisesta_vanhemmuustutkimuksesta_kolmeseitsemankahdeksankaksinollanollaviisi,
+        );
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.suoritettava_tutkimus);
+        w.opt(6usize, &self.tutkittavat_henkilot);
+        w.req(7usize, &self.tutkittavien_sukulaisten_tiedot);
+        w.opt(8usize, &self.tutkimus_kuolleesta_henkilosta);
+        w.opt(9usize, &self.lisatiedot);
+        w.req(10usize, &self.tutkimuslausunto_pyydetaan);
+        w.opt(11usize, &self.paivamaara);
+        w.req(
+            12usize,
+            &self
+                .lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija,
+        );
+        w.req(13usize, &self.allekirjoitus);
+        w.opt(14usize, &self.tutkittavat_lahisukulaiset);
+        w.req(15usize, &self.ohje_yksi);
+        w.req(16usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(OikeusgeneettisenVanhemmuustutkimuksenTilausX1D187BFB);
 sosmeta_types::fixed_phrase!(
     #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
     #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Fraasi, pakollinen."] #[doc =
@@ -6117,29 +11355,61 @@ sosmeta_types::fixed_phrase!(
 /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
 ///
 /// Shape `1a64c8e9757337e1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NeuvotteluunOsallistuvatX1A64C8E9 {
     /// Otaksuttu synnyttänyt äiti (sv: Den förmodade mor som har fött barnet)
     ///
     /// JSON `otaksuttu_synnyttanyt_aiti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otaksuttu_synnyttanyt_aiti: Option<bool>,
     /// Lapsen huoltaja tai muu laillinen edustaja (sv: Barnets vårdnadshavare eller andra lagliga företrädare)
     ///
     /// JSON `lapsen_huoltaja_tai_muu_laillinen_edustaja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huoltaja_tai_muu_laillinen_edustaja: Option<bool>,
 }
 impl NeuvotteluunOsallistuvatX1A64C8E9 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             otaksuttu_synnyttanyt_aiti: None,
             lapsen_huoltaja_tai_muu_laillinen_edustaja: None,
         }
     }
+    /// Set `otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_otaksuttu_synnyttanyt_aiti(mut self, value: bool) -> Self {
+        self.otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `lapsen_huoltaja_tai_muu_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_lapsen_huoltaja_tai_muu_laillinen_edustaja(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsen_huoltaja_tai_muu_laillinen_edustaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NeuvotteluunOsallistuvatX1A64C8E9 {
+    const KEYS: &'static [&'static str] = &[
+        "otaksuttu_synnyttanyt_aiti",
+        "lapsen_huoltaja_tai_muu_laillinen_edustaja",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            otaksuttu_synnyttanyt_aiti: f.opt(0usize)?,
+            lapsen_huoltaja_tai_muu_laillinen_edustaja: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.otaksuttu_synnyttanyt_aiti);
+        w.opt(1usize, &self.lapsen_huoltaja_tai_muu_laillinen_edustaja);
+    }
+}
+sosmeta_types::record!(NeuvotteluunOsallistuvatX1A64C8E9);
 sosmeta_types::code_list!(
     #[doc = " Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)"]
     #[doc = " "] #[doc = " JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi."]
@@ -6160,40 +11430,72 @@ sosmeta_types::code_list!(
 /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
 ///
 /// Shape `93df298f30cf0007`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F {
     /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
     ///
     /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_todentamiseksi: Option<
         sosmeta_types::Coded<HenkilollisyydenTodentamiseksiXC022AB46>,
     >,
     /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
     ///
     /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mika_asiakirja_tai_selvitys: Option<String>,
 }
 impl VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilollisyyden_todentamiseksi: None,
             mika_asiakirja_tai_selvitys: None,
         }
     }
+    /// Set `henkilollisyyden_todentamiseksi` (builder).
+    #[inline]
+    pub fn with_henkilollisyyden_todentamiseksi(
+        mut self,
+        value: sosmeta_types::Coded<HenkilollisyydenTodentamiseksiXC022AB46>,
+    ) -> Self {
+        self.henkilollisyyden_todentamiseksi = Some(value);
+        self
+    }
+    /// Set `mika_asiakirja_tai_selvitys` (builder).
+    #[inline]
+    pub fn with_mika_asiakirja_tai_selvitys(mut self, value: String) -> Self {
+        self.mika_asiakirja_tai_selvitys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F {
+    const KEYS: &'static [&'static str] = &[
+        "henkilollisyyden_todentamiseksi",
+        "mika_asiakirja_tai_selvitys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilollisyyden_todentamiseksi: f.opt(0usize)?,
+            mika_asiakirja_tai_selvitys: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilollisyyden_todentamiseksi);
+        w.opt(1usize, &self.mika_asiakirja_tai_selvitys);
+    }
+}
+sosmeta_types::record!(VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F);
 /// Otaksuttu synnyttänyt äiti (sv: Den förmodade mor som har fött barnet)
 ///
 /// JSON `otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
 ///
 /// Shape `b53d1d2ea0b9a31f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OtaksuttuSynnyttanytAitiXB53D1D2E {
     /// Yksityishenkilö (sv: Privatperson)
     ///
@@ -6202,48 +11504,108 @@ pub struct OtaksuttuSynnyttanytAitiXB53D1D2E {
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F,
     >,
 }
 impl OtaksuttuSynnyttanytAitiXB53D1D2E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(yksityishenkilo: SynnyttanytAitiX3D6D841F) -> Self {
         Self {
             yksityishenkilo,
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for OtaksuttuSynnyttanytAitiXB53D1D2E {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.req(0usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(OtaksuttuSynnyttanytAitiXB53D1D2E);
 /// Lapsen huoltaja tai muu laillinen edustaja (sv: Barnets vårdnadshavare eller någon annan laglig företrädare)
 ///
 /// JSON `lapsen_huoltaja_tai_muu_laillinen_edustaja`: esitystapa Otsikko.
 ///
 /// Shape `5014ab0bf06d5b5a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<SynnyttanytAitiX3D6D841F>,
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F,
     >,
 }
 impl LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: SynnyttanytAitiX3D6D841F) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX93DF298F,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B);
 sosmeta_types::code_list!(
     #[doc = " Luovutetun munasolun käyttö (sv: Användning av donerad äggcell)"] #[doc
     = " "] #[doc =
@@ -6262,8 +11624,7 @@ sosmeta_types::code_list!(
 /// JSON `hedelmoityshoito`: esitystapa Otsikko.
 ///
 /// Shape `ea21136a3afddcb9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HedelmoityshoitoXEA21136A {
     /// Annettu hedelmöityshoitoa (sv: Assisterad befruktning har utförts)
     ///
@@ -6278,13 +11639,13 @@ pub struct HedelmoityshoitoXEA21136A {
     /// JSON `luovutetun_munasolun_kaytto`: esitystapa Koodi, ehdollisesti pakollinen.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Hedelmöityshoidossa on käytetty luovutettua munasolua, 2 = Hedelmöityshoidossa ei ole käytetty luovutettua munasolua.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub luovutetun_munasolun_kaytto: Option<
         sosmeta_types::Coded<LuovutetunMunasolunKayttoX75B404B3>,
     >,
 }
 impl HedelmoityshoitoXEA21136A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         annettu_hedelmoityshoitoa: sosmeta_types::Coded<
             AnnettuHedelmoityshoitoaXA4A03177,
@@ -6295,7 +11656,35 @@ impl HedelmoityshoitoXEA21136A {
             luovutetun_munasolun_kaytto: None,
         }
     }
+    /// Set `luovutetun_munasolun_kaytto` (builder).
+    #[inline]
+    pub fn with_luovutetun_munasolun_kaytto(
+        mut self,
+        value: sosmeta_types::Coded<LuovutetunMunasolunKayttoX75B404B3>,
+    ) -> Self {
+        self.luovutetun_munasolun_kaytto = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HedelmoityshoitoXEA21136A {
+    const KEYS: &'static [&'static str] = &[
+        "annettu_hedelmoityshoitoa",
+        "luovutetun_munasolun_kaytto",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            annettu_hedelmoityshoitoa: f.req(0usize)?,
+            luovutetun_munasolun_kaytto: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.annettu_hedelmoityshoitoa);
+        w.opt(1usize, &self.luovutetun_munasolun_kaytto);
+    }
+}
+sosmeta_types::record!(HedelmoityshoitoXEA21136A);
 sosmeta_types::code_list!(
     #[doc =
     " Otaksutun synnyttäneen äidin kanta (sv: Ställningstagande från den förmodade mor)"]
@@ -6361,8 +11750,7 @@ sosmeta_types::fixed_phrase!(
 /// Otaksutun synnyttäneen äidin tai lapsen laillisen edustajan neuvotteluasiakirja äitiyden selvittämiseksi (sv: Handling över överläggning för att utreda moderskap med den förmodade mor som har fött barnet eller barnets lagliga företrädare)
 ///
 /// Shape `34dd9c774667d852`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX34DD9C77 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -6375,10 +11763,6 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// Vanhemmuuslaki 775/2022 9 § (sv: Föräldraskapslagen 775/2022 9 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -6389,7 +11773,6 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
     ///
     /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvotteluun_osallistuvat: Option<NeuvotteluunOsallistuvatX1A64C8E9>,
     /// Asiakas (sv: Klient)
     ///
@@ -6402,12 +11785,10 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// Otaksuttu synnyttänyt äiti (sv: Den förmodade mor som har fött barnet)
     ///
     /// JSON `otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otaksuttu_synnyttanyt_aiti: Option<OtaksuttuSynnyttanytAitiXB53D1D2E>,
     /// Lapsen huoltaja tai muu laillinen edustaja (sv: Barnets vårdnadshavare eller någon annan laglig företrädare)
     ///
     /// JSON `lapsen_huoltaja_tai_muu_laillinen_edustaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huoltaja_tai_muu_laillinen_edustaja: Option<
         LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B,
     >,
@@ -6418,7 +11799,6 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedelmoityshoito: Option<HedelmoityshoitoXEA21136A>,
     /// Otaksutun synnyttäneen äidin kanta (sv: Ställningstagande från den förmodade mor)
     ///
@@ -6433,7 +11813,6 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// JSON `lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun lapsen huoltajana tai muuna laillisena edustajana lapsen puolesta oikeusgeneettiseen vanhemmuustutkimukseen, 2 = En suostu lapsen huoltajana tai muuna laillisena edustajana lapsen puolesta oikeusgeneettiseen vanhemmuustutkimukseen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus: Option<
         sosmeta_types::Coded<LapsenHuoltajanTaiMuunLaillisenEdustajanSuostumusX4488150E>,
     >,
@@ -6442,19 +11821,16 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
     /// JSON `alle_yksiviisi_vuotiaan_lapsen_suostumus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen ja suostuu tutkimukseen, 2 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen, eikä suostu tutkimukseen, 3 = Lapsi ei voi antaa itse suostumustaan oikeusgeneettiseen vanhemmuustutkimukseen, eikä hänellä ole huoltajaa tai muuta laillista edustajaa, joka voisi antaa suostumuksen lapsen puolesta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alle_yksiviisi_vuotiaan_lapsen_suostumus: Option<
         sosmeta_types::Coded<AlleYksiviisiVuotiaanLapsenSuostumusX742E609D>,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
@@ -6483,6 +11859,7 @@ pub struct OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiaki
 }
 impl OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX34DD9C77 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -6525,33 +11902,192 @@ impl OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAit
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `neuvotteluun_osallistuvat` (builder).
+    #[inline]
+    pub fn with_neuvotteluun_osallistuvat(
+        mut self,
+        value: NeuvotteluunOsallistuvatX1A64C8E9,
+    ) -> Self {
+        self.neuvotteluun_osallistuvat = Some(value);
+        self
+    }
+    /// Set `otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_otaksuttu_synnyttanyt_aiti(
+        mut self,
+        value: OtaksuttuSynnyttanytAitiXB53D1D2E,
+    ) -> Self {
+        self.otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `lapsen_huoltaja_tai_muu_laillinen_edustaja` (builder).
+    #[inline]
+    pub fn with_lapsen_huoltaja_tai_muu_laillinen_edustaja(
+        mut self,
+        value: LapsenHuoltajaTaiMuuLaillinenEdustajaX5014AB0B,
+    ) -> Self {
+        self.lapsen_huoltaja_tai_muu_laillinen_edustaja = Some(value);
+        self
+    }
+    /// Set `hedelmoityshoito` (builder).
+    #[inline]
+    pub fn with_hedelmoityshoito(mut self, value: HedelmoityshoitoXEA21136A) -> Self {
+        self.hedelmoityshoito = Some(value);
+        self
+    }
+    /// Set `lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus` (builder).
+    #[inline]
+    pub fn with_lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus(
+        mut self,
+        value: sosmeta_types::Coded<
+            LapsenHuoltajanTaiMuunLaillisenEdustajanSuostumusX4488150E,
+        >,
+    ) -> Self {
+        self.lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus = Some(value);
+        self
+    }
+    /// Set `alle_yksiviisi_vuotiaan_lapsen_suostumus` (builder).
+    #[inline]
+    pub fn with_alle_yksiviisi_vuotiaan_lapsen_suostumus(
+        mut self,
+        value: sosmeta_types::Coded<AlleYksiviisiVuotiaanLapsenSuostumusX742E609D>,
+    ) -> Self {
+        self.alle_yksiviisi_vuotiaan_lapsen_suostumus = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX34DD9C77 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_",
+        "selvitettava_vanhemmuus",
+        "neuvotteluun_osallistuvat",
+        "asiakas",
+        "lapsi",
+        "otaksuttu_synnyttanyt_aiti",
+        "lapsen_huoltaja_tai_muu_laillinen_edustaja",
+        "tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi",
+        "hedelmoityshoito",
+        "otaksutun_synnyttaneen_aidin_kanta",
+        "lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus",
+        "alle_yksiviisi_vuotiaan_lapsen_suostumus",
+        "lisatiedot",
+        "paivamaara",
+        "neuvottelun_toimittanut_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.req(3usize)?,
+            neuvotteluun_osallistuvat: f.opt(4usize)?,
+            asiakas: f.req(5usize)?,
+            lapsi: f.req(6usize)?,
+            otaksuttu_synnyttanyt_aiti: f.opt(7usize)?,
+            lapsen_huoltaja_tai_muu_laillinen_edustaja: f.opt(8usize)?,
+            tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi: f.req(9usize)?,
+            hedelmoityshoito: f.opt(10usize)?,
+            otaksutun_synnyttaneen_aidin_kanta: f.req(11usize)?,
+            lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus: f.opt(12usize)?,
+            alle_yksiviisi_vuotiaan_lapsen_suostumus: f.opt(13usize)?,
+            lisatiedot: f.opt(14usize)?,
+            paivamaara: f.opt(15usize)?,
+            neuvottelun_toimittanut_lastenvalvoja: f.req(16usize)?,
+            allekirjoitus: f.req(17usize)?,
+            ohje_yksi: f.req(18usize)?,
+            ohje_kaksi: f.req(19usize)?,
+            ohje_kolme: f.req(20usize)?,
+            lue_lisaa: f.req(21usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan,
+        );
+        w.req(3usize, &self.selvitettava_vanhemmuus);
+        w.opt(4usize, &self.neuvotteluun_osallistuvat);
+        w.req(5usize, &self.asiakas);
+        w.req(6usize, &self.lapsi);
+        w.opt(7usize, &self.otaksuttu_synnyttanyt_aiti);
+        w.opt(8usize, &self.lapsen_huoltaja_tai_muu_laillinen_edustaja);
+        w.req(9usize, &self.tiedot_synnyttaneen_aidin_aitiyden_selvittamiseksi);
+        w.opt(10usize, &self.hedelmoityshoito);
+        w.req(11usize, &self.otaksutun_synnyttaneen_aidin_kanta);
+        w.opt(12usize, &self.lapsen_huoltajan_tai_muun_laillisen_edustajan_suostumus);
+        w.opt(13usize, &self.alle_yksiviisi_vuotiaan_lapsen_suostumus);
+        w.opt(14usize, &self.lisatiedot);
+        w.opt(15usize, &self.paivamaara);
+        w.req(16usize, &self.neuvottelun_toimittanut_lastenvalvoja);
+        w.req(17usize, &self.allekirjoitus);
+        w.req(18usize, &self.ohje_yksi);
+        w.req(19usize, &self.ohje_kaksi);
+        w.req(20usize, &self.ohje_kolme);
+        w.req(21usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(
+    OtaksutunSynnyttaneenAidinTaiLapsenLaillisenEdustajanNeuvotteluasiakirjaAitiydenSelvittamiseksiX34DD9C77
+);
 /// Pyynnön esittäjä (sv: Den som framställer begäran)
 ///
 /// JSON `pyynnon_esittaja`: esitystapa Otsikko.
 ///
 /// Shape `44ee186a221975bd`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PyynnonEsittajaX44EE186A {
     /// viisitoista vuotta täyttänyt lapsi (sv: ett barn som fyllt femton år)
     ///
     /// JSON `viisitoista_vuotta_tayttanyt_lapsi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viisitoista_vuotta_tayttanyt_lapsi: Option<bool>,
     /// lapsen synnyttänyt äiti (sv: den mor som har fött barnet)
     ///
     /// JSON `lapsen_synnyttanyt_aiti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_synnyttanyt_aiti: Option<bool>,
     /// vanhempana itseään pitävä henkilö (sv: den som anser sig vara förälder till barnet)
     ///
     /// JSON `vanhempana_itseaan_pitava_henkilo`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempana_itseaan_pitava_henkilo: Option<bool>,
 }
 impl PyynnonEsittajaX44EE186A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             viisitoista_vuotta_tayttanyt_lapsi: None,
@@ -6559,44 +12095,77 @@ impl PyynnonEsittajaX44EE186A {
             vanhempana_itseaan_pitava_henkilo: None,
         }
     }
+    /// Set `viisitoista_vuotta_tayttanyt_lapsi` (builder).
+    #[inline]
+    pub fn with_viisitoista_vuotta_tayttanyt_lapsi(mut self, value: bool) -> Self {
+        self.viisitoista_vuotta_tayttanyt_lapsi = Some(value);
+        self
+    }
+    /// Set `lapsen_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_lapsen_synnyttanyt_aiti(mut self, value: bool) -> Self {
+        self.lapsen_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `vanhempana_itseaan_pitava_henkilo` (builder).
+    #[inline]
+    pub fn with_vanhempana_itseaan_pitava_henkilo(mut self, value: bool) -> Self {
+        self.vanhempana_itseaan_pitava_henkilo = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PyynnonEsittajaX44EE186A {
+    const KEYS: &'static [&'static str] = &[
+        "viisitoista_vuotta_tayttanyt_lapsi",
+        "lapsen_synnyttanyt_aiti",
+        "vanhempana_itseaan_pitava_henkilo",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            viisitoista_vuotta_tayttanyt_lapsi: f.opt(0usize)?,
+            lapsen_synnyttanyt_aiti: f.opt(1usize)?,
+            vanhempana_itseaan_pitava_henkilo: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.viisitoista_vuotta_tayttanyt_lapsi);
+        w.opt(1usize, &self.lapsen_synnyttanyt_aiti);
+        w.opt(2usize, &self.vanhempana_itseaan_pitava_henkilo);
+    }
+}
+sosmeta_types::record!(PyynnonEsittajaX44EE186A);
 /// Päätöksen peruste ja perustelut (sv: Grund och motiveringar till beslutet)
 ///
 /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
 ///
 /// Shape `51cf023411557ce6`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatoksenPerusteJaPerustelutX51CF0234 {
     /// Päätös tehdään (sv: Beslutet fattas)
     ///
     /// JSON `paatos_tehdaan`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_tehdaan: Option<bool>,
     /// Riittävästi tietoja (sv: Tillräckliga uppgifter)
     ///
     /// JSON `riittavasti_tietoja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub riittavasti_tietoja: Option<bool>,
     /// Lapsesta on mahdollista saada näyte (sv: Det är möjligt att få ett prov av barnet)
     ///
     /// JSON `lapsesta_on_mahdollista_saada_nayte`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsesta_on_mahdollista_saada_nayte: Option<bool>,
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedelmoityshoito: Option<bool>,
     /// Äidin pyyntö (sv: Begäran av modern)
     ///
     /// JSON `aidin_pyynto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aidin_pyynto: Option<bool>,
     /// Lapsen mielipide on selvitetty (sv: Åsikten hos ett barn under 15 år har utretts)
     ///
     /// JSON `lapsen_mielipide_on_selvitetty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_mielipide_on_selvitetty: Option<bool>,
     /// Tarkemmat perustelut: (sv: Utförligare motiveringar:)
     ///
@@ -6609,18 +12178,17 @@ pub struct PaatoksenPerusteJaPerustelutX51CF0234 {
     /// Päätös annettu henkilökohtaisesti (päivämäärä) (sv: Beslutet har getts personligen (datum))
     ///
     /// JSON `paatos_annettu_henkilokohtaisesti_paivamaara`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_annettu_henkilokohtaisesti_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Päätös lähetetty saantitodistuksella (päivämäärä) (sv: Beslutet har skickats med mottagningsbevis (datum))
     ///
     /// JSON `paatos_lahetetty_saantitodistuksella_paivamaara`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_lahetetty_saantitodistuksella_paivamaara: Option<
         sosmeta_types::PartialDate,
     >,
 }
 impl PaatoksenPerusteJaPerustelutX51CF0234 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         tarkemmat_perustelut: sosmeta_types::NonEmptyString,
         paatospaivamaara: sosmeta_types::PartialDate,
@@ -6638,14 +12206,110 @@ impl PaatoksenPerusteJaPerustelutX51CF0234 {
             paatos_lahetetty_saantitodistuksella_paivamaara: None,
         }
     }
+    /// Set `paatos_tehdaan` (builder).
+    #[inline]
+    pub fn with_paatos_tehdaan(mut self, value: bool) -> Self {
+        self.paatos_tehdaan = Some(value);
+        self
+    }
+    /// Set `riittavasti_tietoja` (builder).
+    #[inline]
+    pub fn with_riittavasti_tietoja(mut self, value: bool) -> Self {
+        self.riittavasti_tietoja = Some(value);
+        self
+    }
+    /// Set `lapsesta_on_mahdollista_saada_nayte` (builder).
+    #[inline]
+    pub fn with_lapsesta_on_mahdollista_saada_nayte(mut self, value: bool) -> Self {
+        self.lapsesta_on_mahdollista_saada_nayte = Some(value);
+        self
+    }
+    /// Set `hedelmoityshoito` (builder).
+    #[inline]
+    pub fn with_hedelmoityshoito(mut self, value: bool) -> Self {
+        self.hedelmoityshoito = Some(value);
+        self
+    }
+    /// Set `aidin_pyynto` (builder).
+    #[inline]
+    pub fn with_aidin_pyynto(mut self, value: bool) -> Self {
+        self.aidin_pyynto = Some(value);
+        self
+    }
+    /// Set `lapsen_mielipide_on_selvitetty` (builder).
+    #[inline]
+    pub fn with_lapsen_mielipide_on_selvitetty(mut self, value: bool) -> Self {
+        self.lapsen_mielipide_on_selvitetty = Some(value);
+        self
+    }
+    /// Set `paatos_annettu_henkilokohtaisesti_paivamaara` (builder).
+    #[inline]
+    pub fn with_paatos_annettu_henkilokohtaisesti_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.paatos_annettu_henkilokohtaisesti_paivamaara = Some(value);
+        self
+    }
+    /// Set `paatos_lahetetty_saantitodistuksella_paivamaara` (builder).
+    #[inline]
+    pub fn with_paatos_lahetetty_saantitodistuksella_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.paatos_lahetetty_saantitodistuksella_paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatoksenPerusteJaPerustelutX51CF0234 {
+    const KEYS: &'static [&'static str] = &[
+        "paatos_tehdaan",
+        "riittavasti_tietoja",
+        "lapsesta_on_mahdollista_saada_nayte",
+        "hedelmoityshoito",
+        "aidin_pyynto",
+        "lapsen_mielipide_on_selvitetty",
+        "tarkemmat_perustelut",
+        "paatospaivamaara",
+        "paatos_annettu_henkilokohtaisesti_paivamaara",
+        "paatos_lahetetty_saantitodistuksella_paivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatos_tehdaan: f.opt(0usize)?,
+            riittavasti_tietoja: f.opt(1usize)?,
+            lapsesta_on_mahdollista_saada_nayte: f.opt(2usize)?,
+            hedelmoityshoito: f.opt(3usize)?,
+            aidin_pyynto: f.opt(4usize)?,
+            lapsen_mielipide_on_selvitetty: f.opt(5usize)?,
+            tarkemmat_perustelut: f.req(6usize)?,
+            paatospaivamaara: f.req(7usize)?,
+            paatos_annettu_henkilokohtaisesti_paivamaara: f.opt(8usize)?,
+            paatos_lahetetty_saantitodistuksella_paivamaara: f.opt(9usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.paatos_tehdaan);
+        w.opt(1usize, &self.riittavasti_tietoja);
+        w.opt(2usize, &self.lapsesta_on_mahdollista_saada_nayte);
+        w.opt(3usize, &self.hedelmoityshoito);
+        w.opt(4usize, &self.aidin_pyynto);
+        w.opt(5usize, &self.lapsen_mielipide_on_selvitetty);
+        w.req(6usize, &self.tarkemmat_perustelut);
+        w.req(7usize, &self.paatospaivamaara);
+        w.opt(8usize, &self.paatos_annettu_henkilokohtaisesti_paivamaara);
+        w.opt(9usize, &self.paatos_lahetetty_saantitodistuksella_paivamaara);
+    }
+}
+sosmeta_types::record!(PaatoksenPerusteJaPerustelutX51CF0234);
 /// Yhteystiedot (sv: Kontaktuppgifter)
 ///
 /// JSON `yhteystiedot`: pakollinen.
 ///
 /// Shape `fb94b4b1208814f2`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteystiedotXFB94B4B1 {
     /// Osoite (sv: Adress)
     ///
@@ -6662,6 +12326,7 @@ pub struct YhteystiedotXFB94B4B1 {
 }
 impl YhteystiedotXFB94B4B1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         osoite: sosmeta_types::NonEmptyVec<OsoiteX84A48BBC>,
         puhelinnumero: sosmeta_types::NonEmptyString,
@@ -6674,13 +12339,34 @@ impl YhteystiedotXFB94B4B1 {
         }
     }
 }
+impl sosmeta_types::record::Record for YhteystiedotXFB94B4B1 {
+    const KEYS: &'static [&'static str] = &[
+        "osoite",
+        "puhelinnumero",
+        "sahkopostiosoite",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            osoite: f.req(0usize)?,
+            puhelinnumero: f.req(1usize)?,
+            sahkopostiosoite: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.osoite);
+        w.req(1usize, &self.puhelinnumero);
+        w.req(2usize, &self.sahkopostiosoite);
+    }
+}
+sosmeta_types::record!(YhteystiedotXFB94B4B1);
 /// Organisaatio (sv: Organisation)
 ///
 /// JSON `organisaatio`: pakollinen.
 ///
 /// Shape `bbf8e57fe7053566`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganisaatioXBBF8E57F {
     /// Organisaation nimi (sv: Organisationens namn)
     ///
@@ -6693,6 +12379,7 @@ pub struct OrganisaatioXBBF8E57F {
 }
 impl OrganisaatioXBBF8E57F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         organisaation_nimi: sosmeta_types::NonEmptyString,
         yhteystiedot: YhteystiedotXFB94B4B1,
@@ -6703,13 +12390,28 @@ impl OrganisaatioXBBF8E57F {
         }
     }
 }
+impl sosmeta_types::record::Record for OrganisaatioXBBF8E57F {
+    const KEYS: &'static [&'static str] = &["organisaation_nimi", "yhteystiedot"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            organisaation_nimi: f.req(0usize)?,
+            yhteystiedot: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.organisaation_nimi);
+        w.req(1usize, &self.yhteystiedot);
+    }
+}
+sosmeta_types::record!(OrganisaatioXBBF8E57F);
 /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
 ///
 /// JSON `paatoksen_tehnyt_lastenvalvoja`: esitystapa Otsikko.
 ///
 /// Shape `3a53c97c9a01ddca`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatoksenTehnytLastenvalvojaX3A53C97C {
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -6726,6 +12428,7 @@ pub struct PaatoksenTehnytLastenvalvojaX3A53C97C {
 }
 impl PaatoksenTehnytLastenvalvojaX3A53C97C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoitus: sosmeta_types::NonEmptyString,
         nimenselvennys: sosmeta_types::NonEmptyString,
@@ -6738,6 +12441,28 @@ impl PaatoksenTehnytLastenvalvojaX3A53C97C {
         }
     }
 }
+impl sosmeta_types::record::Record for PaatoksenTehnytLastenvalvojaX3A53C97C {
+    const KEYS: &'static [&'static str] = &[
+        "allekirjoitus",
+        "nimenselvennys",
+        "organisaatio",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            allekirjoitus: f.req(0usize)?,
+            nimenselvennys: f.req(1usize)?,
+            organisaatio: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.allekirjoitus);
+        w.req(1usize, &self.nimenselvennys);
+        w.req(2usize, &self.organisaatio);
+    }
+}
+sosmeta_types::record!(PaatoksenTehnytLastenvalvojaX3A53C97C);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -6755,8 +12480,7 @@ sosmeta_types::fixed_phrase!(
 /// Päätös vanhemmuuden selvittämisen aloittamisesta uudestaan (sv: Beslut om att återuppta en föräldraskapsutredning)
 ///
 /// Shape `38f6cb22a4269479`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -6769,17 +12493,12 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
     /// Vanhemmuuslaki 775/2022 14 § (sv: Föräldraskapslagen 775/2022 14 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitettava_vanhemmuus: Option<SelvitettavaVanhemmuusX5FD03E4E>,
     /// Asiakas (sv: Klient)
     ///
@@ -6800,12 +12519,10 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Pyynnön esittäjä (sv: Den som framställer begäran)
     ///
     /// JSON `pyynnon_esittaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyynnon_esittaja: Option<PyynnonEsittajaX44EE186A>,
     /// Päätös vanhemmuuden selvittämisen keskeyttämisestä oli tehty (päivämäärä): (sv: Beslutet om nedläggning av föräldraskapsutredningen fattades (datum):)
     ///
@@ -6814,12 +12531,10 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
     /// Päätöksen peruste ja perustelut (sv: Grund och motiveringar till beslutet)
     ///
     /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX51CF0234>,
     /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
     ///
     /// JSON `paatoksen_tehnyt_lastenvalvoja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_tehnyt_lastenvalvoja: Option<PaatoksenTehnytLastenvalvojaX3A53C97C>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -6836,6 +12551,7 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
 }
 impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -6867,7 +12583,127 @@ impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja = Some(
+            value,
+        );
+        self
+    }
+    /// Set `selvitettava_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitettava_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX5FD03E4E,
+    ) -> Self {
+        self.selvitettava_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `pyynnon_esittaja` (builder).
+    #[inline]
+    pub fn with_pyynnon_esittaja(mut self, value: PyynnonEsittajaX44EE186A) -> Self {
+        self.pyynnon_esittaja = Some(value);
+        self
+    }
+    /// Set `paatoksen_peruste_ja_perustelut` (builder).
+    #[inline]
+    pub fn with_paatoksen_peruste_ja_perustelut(
+        mut self,
+        value: PaatoksenPerusteJaPerustelutX51CF0234,
+    ) -> Self {
+        self.paatoksen_peruste_ja_perustelut = Some(value);
+        self
+    }
+    /// Set `paatoksen_tehnyt_lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_paatoksen_tehnyt_lastenvalvoja(
+        mut self,
+        value: PaatoksenTehnytLastenvalvojaX3A53C97C,
+    ) -> Self {
+        self.paatoksen_tehnyt_lastenvalvoja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_",
+        "selvitettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi",
+        "paatostunnus",
+        "pyynnon_esittaja",
+        "paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara",
+        "paatoksen_peruste_ja_perustelut",
+        "paatoksen_tehnyt_lastenvalvoja",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.req(6usize)?,
+            mahdollinen_toinen_vanhempi: f.req(7usize)?,
+            paatostunnus: f.opt(8usize)?,
+            pyynnon_esittaja: f.opt(9usize)?,
+            paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara: f
+                .req(10usize)?,
+            paatoksen_peruste_ja_perustelut: f.opt(11usize)?,
+            paatoksen_tehnyt_lastenvalvoja: f.opt(12usize)?,
+            ohje_yksi: f.req(13usize)?,
+            ohje_kaksi: f.req(14usize)?,
+            lue_lisaa: f.req(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja,
+        );
+        w.opt(3usize, &self.selvitettava_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.synnyttanyt_aiti);
+        w.req(7usize, &self.mahdollinen_toinen_vanhempi);
+        w.opt(8usize, &self.paatostunnus);
+        w.opt(9usize, &self.pyynnon_esittaja);
+        w.req(
+            10usize,
+            &self.paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara,
+        );
+        w.opt(11usize, &self.paatoksen_peruste_ja_perustelut);
+        w.opt(12usize, &self.paatoksen_tehnyt_lastenvalvoja);
+        w.req(13usize, &self.ohje_yksi);
+        w.req(14usize, &self.ohje_kaksi);
+        w.req(15usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX38F6CB22);
 sosmeta_types::code_list!(
     #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
     #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc =
@@ -6912,8 +12748,7 @@ sosmeta_types::fixed_phrase!(
 /// Päätös vanhemmuuden selvittämisen aloittamisesta uudestaan (sv: Beslut om att återuppta en föräldraskapsutredning)
 ///
 /// Shape `7cd05deacfe3c64f`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -6926,10 +12761,6 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
     /// Vanhemmuuslaki 775/2022 14 § (sv: Föräldraskapslagen 775/2022 14 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -6950,19 +12781,16 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
     /// JSON `synnyttanyt_aiti`: pakollinen.
     pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Vanhempana itseään pitävä henkilö (sv: Den som anser sig vara förälder till barnet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempana_itseaan_pitava_henkilo: Option<AsiakasX9A10B055>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Pyynnön esittäjä (sv: Den som framställer begäran)
     ///
     /// JSON `pyynnon_esittaja`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = 15 vuotta täyttänyt lapsi, 2 = lapsen synnyttänyt äiti, 3 = vanhempana itseään pitävä henkilö.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyynnon_esittaja: Option<sosmeta_types::Coded<PyynnonEsittajaXAFFF2B0A>>,
     /// Päätös vanhemmuuden selvittämisen keskeyttämisestä oli tehty (päivämäärä): (sv: Beslutet om nedläggning av föräldraskapsutredningen fattades (datum):)
     ///
@@ -6971,7 +12799,6 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
     /// Päätöksen peruste ja perustelut (sv: Grund och motiveringar till beslutet)
     ///
     /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX51CF0234>,
     /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
     ///
@@ -6996,6 +12823,7 @@ pub struct PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
 }
 impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -7030,7 +12858,124 @@ impl PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhempana_itseaan_pitava_henkilo` (builder).
+    #[inline]
+    pub fn with_vanhempana_itseaan_pitava_henkilo(
+        mut self,
+        value: AsiakasX9A10B055,
+    ) -> Self {
+        self.vanhempana_itseaan_pitava_henkilo = Some(value);
+        self
+    }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `pyynnon_esittaja` (builder).
+    #[inline]
+    pub fn with_pyynnon_esittaja(
+        mut self,
+        value: sosmeta_types::Coded<PyynnonEsittajaXAFFF2B0A>,
+    ) -> Self {
+        self.pyynnon_esittaja = Some(value);
+        self
+    }
+    /// Set `paatoksen_peruste_ja_perustelut` (builder).
+    #[inline]
+    pub fn with_paatoksen_peruste_ja_perustelut(
+        mut self,
+        value: PaatoksenPerusteJaPerustelutX51CF0234,
+    ) -> Self {
+        self.paatoksen_peruste_ja_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_",
+        "selvitettava_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "vanhempana_itseaan_pitava_henkilo",
+        "paatostunnus",
+        "pyynnon_esittaja",
+        "paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara",
+        "paatoksen_peruste_ja_perustelut",
+        "paatoksen_tehnyt_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.req(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.req(6usize)?,
+            vanhempana_itseaan_pitava_henkilo: f.opt(7usize)?,
+            paatostunnus: f.opt(8usize)?,
+            pyynnon_esittaja: f.opt(9usize)?,
+            paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara: f
+                .req(10usize)?,
+            paatoksen_peruste_ja_perustelut: f.opt(11usize)?,
+            paatoksen_tehnyt_lastenvalvoja: f.req(12usize)?,
+            allekirjoitus: f.req(13usize)?,
+            ohje_yksi: f.req(14usize)?,
+            ohje_kaksi: f.req(15usize)?,
+            lue_lisaa: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja,
+        );
+        w.req(3usize, &self.selvitettava_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.synnyttanyt_aiti);
+        w.opt(7usize, &self.vanhempana_itseaan_pitava_henkilo);
+        w.opt(8usize, &self.paatostunnus);
+        w.opt(9usize, &self.pyynnon_esittaja);
+        w.req(
+            10usize,
+            &self.paatos_vanhemmuuden_selvittamisen_keskeyttamisesta_oli_tehty_paivamaara,
+        );
+        w.opt(11usize, &self.paatoksen_peruste_ja_perustelut);
+        w.req(12usize, &self.paatoksen_tehnyt_lastenvalvoja);
+        w.req(13usize, &self.allekirjoitus);
+        w.req(14usize, &self.ohje_yksi);
+        w.req(15usize, &self.ohje_kaksi);
+        w.req(16usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(PaatosVanhemmuudenSelvittamisenAloittamisestaUudestaanX7CD05DEA);
 sosmeta_types::classification!(
     #[doc = " Päätöksen peruste (sv: Grund till beslutet)"] #[doc = " "] #[doc =
     " JSON `paatoksen_peruste`: esitystapa Koodi, toistuva, pakollinen."] #[doc = " "]
@@ -7048,8 +12993,7 @@ sosmeta_types::classification!(
 /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
 ///
 /// Shape `6e9bba036c7d60bd`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatoksenPerusteJaPerustelutX6E9BBA03 {
     /// Päätöksen peruste (sv: Grund till beslutet)
     ///
@@ -7062,7 +13006,6 @@ pub struct PaatoksenPerusteJaPerustelutX6E9BBA03 {
     /// Lapsen mielipide on selvitetty (sv: Barnets åsikt har utretts)
     ///
     /// JSON `lapsen_mielipide_on_selvitetty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_mielipide_on_selvitetty: Option<bool>,
     /// Tarkemmat perustelut: (sv: Utförligare motiveringar:)
     ///
@@ -7075,18 +13018,17 @@ pub struct PaatoksenPerusteJaPerustelutX6E9BBA03 {
     /// Päätös annettu henkilökohtaisesti (päivämäärä) (sv: Beslutet har getts personligen (datum))
     ///
     /// JSON `paatos_annettu_henkilokohtaisesti_paivamaara`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_annettu_henkilokohtaisesti_paivamaara: Option<sosmeta_types::PartialDate>,
     /// Päätös lähetetty saantitodistuksella (päivämäärä) (sv: Beslutet har skickats med mottagningsbevis (datum))
     ///
     /// JSON `paatos_lahetetty_saantitodistuksella_paivamaara`: esitystapa Pvm, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatos_lahetetty_saantitodistuksella_paivamaara: Option<
         sosmeta_types::PartialDate,
     >,
 }
 impl PaatoksenPerusteJaPerustelutX6E9BBA03 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         paatoksen_peruste: sosmeta_types::NonEmptyVec<
             sosmeta_types::Coded<PaatoksenPerusteX91AA3A6E>,
@@ -7103,7 +13045,62 @@ impl PaatoksenPerusteJaPerustelutX6E9BBA03 {
             paatos_lahetetty_saantitodistuksella_paivamaara: None,
         }
     }
+    /// Set `lapsen_mielipide_on_selvitetty` (builder).
+    #[inline]
+    pub fn with_lapsen_mielipide_on_selvitetty(mut self, value: bool) -> Self {
+        self.lapsen_mielipide_on_selvitetty = Some(value);
+        self
+    }
+    /// Set `paatos_annettu_henkilokohtaisesti_paivamaara` (builder).
+    #[inline]
+    pub fn with_paatos_annettu_henkilokohtaisesti_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.paatos_annettu_henkilokohtaisesti_paivamaara = Some(value);
+        self
+    }
+    /// Set `paatos_lahetetty_saantitodistuksella_paivamaara` (builder).
+    #[inline]
+    pub fn with_paatos_lahetetty_saantitodistuksella_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.paatos_lahetetty_saantitodistuksella_paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PaatoksenPerusteJaPerustelutX6E9BBA03 {
+    const KEYS: &'static [&'static str] = &[
+        "paatoksen_peruste",
+        "lapsen_mielipide_on_selvitetty",
+        "tarkemmat_perustelut",
+        "paatospaivamaara",
+        "paatos_annettu_henkilokohtaisesti_paivamaara",
+        "paatos_lahetetty_saantitodistuksella_paivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            paatoksen_peruste: f.req(0usize)?,
+            lapsen_mielipide_on_selvitetty: f.opt(1usize)?,
+            tarkemmat_perustelut: f.req(2usize)?,
+            paatospaivamaara: f.req(3usize)?,
+            paatos_annettu_henkilokohtaisesti_paivamaara: f.opt(4usize)?,
+            paatos_lahetetty_saantitodistuksella_paivamaara: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.paatoksen_peruste);
+        w.opt(1usize, &self.lapsen_mielipide_on_selvitetty);
+        w.req(2usize, &self.tarkemmat_perustelut);
+        w.req(3usize, &self.paatospaivamaara);
+        w.opt(4usize, &self.paatos_annettu_henkilokohtaisesti_paivamaara);
+        w.opt(5usize, &self.paatos_lahetetty_saantitodistuksella_paivamaara);
+    }
+}
+sosmeta_types::record!(PaatoksenPerusteJaPerustelutX6E9BBA03);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje yksi (sv: Anvisning ett)"] #[doc = " "] #[doc =
     " JSON `ohje_yksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -7142,8 +13139,7 @@ sosmeta_types::fixed_phrase!(
 /// Päätös vanhemmuuden selvittämisen keskeyttämisestä (sv: Beslut om nedläggande av föräldraskapsutredning)
 ///
 /// Shape `7ffe62d72e506250`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -7156,17 +13152,12 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 {
     /// Vanhemmuuslaki 775/2022 14 § (sv: Föräldraskapslagen 775/2022 14 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Selvitetty vanhemmuus (sv: Utrett föräldraskap)
     ///
     /// JSON `selvitetty_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitetty_vanhemmuus: Option<SelvitettavaVanhemmuusX5FD03E4E>,
     /// Asiakas (sv: Klient)
     ///
@@ -7181,22 +13172,18 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 {
     /// JSON `synnyttanyt_aiti`: pakollinen.
     pub synnyttanyt_aiti: AsiakasX9A10B055,
     /// Mahdollinen toinen vanhempi (jos tiedossa) (sv: Den eventuella andra föräldern (om känd))
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi_jos_tiedossa: Option<AsiakasX9A10B055>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöksen peruste ja perustelut (sv: Grund och motiveringar till beslutet)
     ///
     /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX6E9BBA03>,
     /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
     ///
     /// JSON `paatoksen_tehnyt_lastenvalvoja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_tehnyt_lastenvalvoja: Option<PaatoksenTehnytLastenvalvojaX3A53C97C>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -7229,6 +13216,7 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 {
 }
 impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -7264,7 +13252,132 @@ impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja = Some(
+            value,
+        );
+        self
+    }
+    /// Set `selvitetty_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitetty_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX5FD03E4E,
+    ) -> Self {
+        self.selvitetty_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `mahdollinen_toinen_vanhempi_jos_tiedossa` (builder).
+    #[inline]
+    pub fn with_mahdollinen_toinen_vanhempi_jos_tiedossa(
+        mut self,
+        value: AsiakasX9A10B055,
+    ) -> Self {
+        self.mahdollinen_toinen_vanhempi_jos_tiedossa = Some(value);
+        self
+    }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `paatoksen_peruste_ja_perustelut` (builder).
+    #[inline]
+    pub fn with_paatoksen_peruste_ja_perustelut(
+        mut self,
+        value: PaatoksenPerusteJaPerustelutX6E9BBA03,
+    ) -> Self {
+        self.paatoksen_peruste_ja_perustelut = Some(value);
+        self
+    }
+    /// Set `paatoksen_tehnyt_lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_paatoksen_tehnyt_lastenvalvoja(
+        mut self,
+        value: PaatoksenTehnytLastenvalvojaX3A53C97C,
+    ) -> Self {
+        self.paatoksen_tehnyt_lastenvalvoja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_",
+        "selvitetty_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi_jos_tiedossa",
+        "paatostunnus",
+        "paatoksen_peruste_ja_perustelut",
+        "paatoksen_tehnyt_lastenvalvoja",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "ohje_nelja",
+        "ohje_viisi",
+        "ohje_kuusi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: f
+                .opt(2usize)?,
+            selvitetty_vanhemmuus: f.opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.req(6usize)?,
+            mahdollinen_toinen_vanhempi_jos_tiedossa: f.opt(7usize)?,
+            paatostunnus: f.opt(8usize)?,
+            paatoksen_peruste_ja_perustelut: f.opt(9usize)?,
+            paatoksen_tehnyt_lastenvalvoja: f.opt(10usize)?,
+            ohje_yksi: f.req(11usize)?,
+            ohje_kaksi: f.req(12usize)?,
+            ohje_kolme: f.req(13usize)?,
+            ohje_nelja: f.req(14usize)?,
+            ohje_viisi: f.req(15usize)?,
+            ohje_kuusi: f.req(16usize)?,
+            lue_lisaa: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja,
+        );
+        w.opt(3usize, &self.selvitetty_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.synnyttanyt_aiti);
+        w.opt(7usize, &self.mahdollinen_toinen_vanhempi_jos_tiedossa);
+        w.opt(8usize, &self.paatostunnus);
+        w.opt(9usize, &self.paatoksen_peruste_ja_perustelut);
+        w.opt(10usize, &self.paatoksen_tehnyt_lastenvalvoja);
+        w.req(11usize, &self.ohje_yksi);
+        w.req(12usize, &self.ohje_kaksi);
+        w.req(13usize, &self.ohje_kolme);
+        w.req(14usize, &self.ohje_nelja);
+        w.req(15usize, &self.ohje_viisi);
+        w.req(16usize, &self.ohje_kuusi);
+        w.req(17usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(PaatosVanhemmuudenSelvittamisenKeskeyttamisestaX7FFE62D7);
 sosmeta_types::code_list!(
     #[doc = " Selvitetty vanhemmuus (sv: Utrett föräldraskap)"] #[doc = " "] #[doc =
     " JSON `selvitetty_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -7307,8 +13420,7 @@ sosmeta_types::fixed_phrase!(
 /// Päätös vanhemmuuden selvittämisen keskeyttämisestä (sv: Beslut om nedläggande av föräldraskapsutredning)
 ///
 /// Shape `df7563266ac970b0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -7321,10 +13433,6 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 {
     /// Vanhemmuuslaki 775/2022 14 § (sv: Föräldraskapslagen 775/2022 14 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -7345,22 +13453,18 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 {
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
         SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen toinen vanhempi (jos tiedossa) (sv: Den eventuella andra föräldern (om känd))
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi_jos_tiedossa: Option<AsiakasX9A10B055>,
     /// Päätöstunnus (sv: Beslutskod)
     ///
     /// JSON `paatostunnus`: esitystapa Tunnus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatostunnus: Option<sosmeta_types::Identifier>,
     /// Päätöksen peruste ja perustelut (sv: Grund och motiveringar till beslutet)
     ///
     /// JSON `paatoksen_peruste_ja_perustelut`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paatoksen_peruste_ja_perustelut: Option<PaatoksenPerusteJaPerustelutX6E9BBA03>,
     /// Päätöksen tehnyt lastenvalvoja (sv: Den barnatillsyningsman som fattade beslutet)
     ///
@@ -7405,6 +13509,7 @@ pub struct PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 {
 }
 impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -7445,63 +13550,217 @@ impl PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja = Some(
+            value,
+        );
+        self
+    }
+    /// Set `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti(
+        mut self,
+        value: SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
+    ) -> Self {
+        self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `mahdollinen_toinen_vanhempi_jos_tiedossa` (builder).
+    #[inline]
+    pub fn with_mahdollinen_toinen_vanhempi_jos_tiedossa(
+        mut self,
+        value: AsiakasX9A10B055,
+    ) -> Self {
+        self.mahdollinen_toinen_vanhempi_jos_tiedossa = Some(value);
+        self
+    }
+    /// Set `paatostunnus` (builder).
+    #[inline]
+    pub fn with_paatostunnus(mut self, value: sosmeta_types::Identifier) -> Self {
+        self.paatostunnus = Some(value);
+        self
+    }
+    /// Set `paatoksen_peruste_ja_perustelut` (builder).
+    #[inline]
+    pub fn with_paatoksen_peruste_ja_perustelut(
+        mut self,
+        value: PaatoksenPerusteJaPerustelutX6E9BBA03,
+    ) -> Self {
+        self.paatoksen_peruste_ja_perustelut = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja_",
+        "selvitetty_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi_jos_tiedossa",
+        "paatostunnus",
+        "paatoksen_peruste_ja_perustelut",
+        "paatoksen_tehnyt_lastenvalvoja",
+        "allekirjoitus",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "ohje_nelja",
+        "ohje_viisi",
+        "ohje_kuusi",
+        "ohje_seitseman",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja: f
+                .opt(2usize)?,
+            selvitetty_vanhemmuus: f.req(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: f.opt(6usize)?,
+            mahdollinen_toinen_vanhempi_jos_tiedossa: f.opt(7usize)?,
+            paatostunnus: f.opt(8usize)?,
+            paatoksen_peruste_ja_perustelut: f.opt(9usize)?,
+            paatoksen_tehnyt_lastenvalvoja: f.req(10usize)?,
+            allekirjoitus: f.req(11usize)?,
+            ohje_yksi: f.req(12usize)?,
+            ohje_kaksi: f.req(13usize)?,
+            ohje_kolme: f.req(14usize)?,
+            ohje_nelja: f.req(15usize)?,
+            ohje_viisi: f.req(16usize)?,
+            ohje_kuusi: f.req(17usize)?,
+            ohje_seitseman: f.req(18usize)?,
+            lue_lisaa: f.req(19usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksinelja,
+        );
+        w.req(3usize, &self.selvitetty_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.opt(6usize, &self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti);
+        w.opt(7usize, &self.mahdollinen_toinen_vanhempi_jos_tiedossa);
+        w.opt(8usize, &self.paatostunnus);
+        w.opt(9usize, &self.paatoksen_peruste_ja_perustelut);
+        w.req(10usize, &self.paatoksen_tehnyt_lastenvalvoja);
+        w.req(11usize, &self.allekirjoitus);
+        w.req(12usize, &self.ohje_yksi);
+        w.req(13usize, &self.ohje_kaksi);
+        w.req(14usize, &self.ohje_kolme);
+        w.req(15usize, &self.ohje_nelja);
+        w.req(16usize, &self.ohje_viisi);
+        w.req(17usize, &self.ohje_kuusi);
+        w.req(18usize, &self.ohje_seitseman);
+        w.req(19usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(PaatosVanhemmuudenSelvittamisenKeskeyttamisestaXDF756326);
 /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
 ///
 /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
 ///
 /// Shape `62a9333033a7c44b`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TutkimustulosOnAnnettuTiedoksiX62A93330 {
     /// synnyttäneelle äidille (päivämäärä) (sv: den mor som har fött barnet (datum))
     ///
     /// JSON `synnyttaneelle_aidille_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneelle_aidille_paivamaara: Option<sosmeta_types::PartialDate>,
     /// lapsen toiselle vanhemmalle (päivämäärä) (sv: barnets andra förälder (datum))
     ///
     /// JSON `lapsen_toiselle_vanhemmalle_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_toiselle_vanhemmalle_paivamaara: Option<sosmeta_types::PartialDate>,
 }
 impl TutkimustulosOnAnnettuTiedoksiX62A93330 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttaneelle_aidille_paivamaara: None,
             lapsen_toiselle_vanhemmalle_paivamaara: None,
         }
     }
+    /// Set `synnyttaneelle_aidille_paivamaara` (builder).
+    #[inline]
+    pub fn with_synnyttaneelle_aidille_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.synnyttaneelle_aidille_paivamaara = Some(value);
+        self
+    }
+    /// Set `lapsen_toiselle_vanhemmalle_paivamaara` (builder).
+    #[inline]
+    pub fn with_lapsen_toiselle_vanhemmalle_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.lapsen_toiselle_vanhemmalle_paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TutkimustulosOnAnnettuTiedoksiX62A93330 {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttaneelle_aidille_paivamaara",
+        "lapsen_toiselle_vanhemmalle_paivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttaneelle_aidille_paivamaara: f.opt(0usize)?,
+            lapsen_toiselle_vanhemmalle_paivamaara: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttaneelle_aidille_paivamaara);
+        w.opt(1usize, &self.lapsen_toiselle_vanhemmalle_paivamaara);
+    }
+}
+sosmeta_types::record!(TutkimustulosOnAnnettuTiedoksiX62A93330);
 /// Edellä mainituista henkilöistä tehdyn oikeusgeneettisen isyystutkimuksen tulos on (sv: Resultatet av den rättsgenetiska faderskapsundersökning som gäller ovan nämnda personer är)
 ///
 /// JSON `edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on`: esitystapa Otsikko.
 ///
 /// Shape `5282fe7cad4983a3`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX5282FE7C {
     /// myönteinen (toinen vanhempi on lapsen biologinen isä) (sv: positivt (den andra föräldern är barnets biologiska far))
     ///
     /// JSON `myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa: Option<bool>,
     /// poissuljenta (toinen vanhempi ei ole lapsen biologinen isä) (sv: uteslutande (den andra föräldern är inte barnets biologiska far))
     ///
     /// JSON `poissuljenta_toinen_vanhempi_ei_ole_lapsen_biologinen_isa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poissuljenta_toinen_vanhempi_ei_ole_lapsen_biologinen_isa: Option<bool>,
     /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi: Option<
         TutkimustulosOnAnnettuTiedoksiX62A93330,
     >,
 }
 impl EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX5282FE7C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa: None,
@@ -7509,38 +13768,86 @@ impl EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX
             tutkimustulos_on_annettu_tiedoksi: None,
         }
     }
+    /// Set `myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa` (builder).
+    #[inline]
+    pub fn with_myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa = Some(value);
+        self
+    }
+    /// Set `poissuljenta_toinen_vanhempi_ei_ole_lapsen_biologinen_isa` (builder).
+    #[inline]
+    pub fn with_poissuljenta_toinen_vanhempi_ei_ole_lapsen_biologinen_isa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.poissuljenta_toinen_vanhempi_ei_ole_lapsen_biologinen_isa = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi(
+        mut self,
+        value: TutkimustulosOnAnnettuTiedoksiX62A93330,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX5282FE7C {
+    const KEYS: &'static [&'static str] = &[
+        "myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa",
+        "poissuljenta_toinen_vanhempi_ei_ole_lapsen_biologinen_isa",
+        "tutkimustulos_on_annettu_tiedoksi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa: f.opt(0usize)?,
+            poissuljenta_toinen_vanhempi_ei_ole_lapsen_biologinen_isa: f.opt(1usize)?,
+            tutkimustulos_on_annettu_tiedoksi: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.myonteinen_toinen_vanhempi_on_lapsen_biologinen_isa);
+        w.opt(1usize, &self.poissuljenta_toinen_vanhempi_ei_ole_lapsen_biologinen_isa);
+        w.opt(2usize, &self.tutkimustulos_on_annettu_tiedoksi);
+    }
+}
+sosmeta_types::record!(
+    EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX5282FE7C
+);
 /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
 ///
 /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
 ///
 /// Shape `375bc00e57e328a8`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TutkimustulosOnAnnettuTiedoksiX375BC00E {
     /// synnyttäneelle äidille (päivämäärä) (sv: den mor som har fött barnet (datum))
     ///
     /// JSON `synnyttaneelle_aidille_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneelle_aidille_paivamaara: Option<sosmeta_types::PartialDate>,
     /// lapsen toiselle vanhemmalle (päivämäärä) (sv: barnets andra förälder (datum))
     ///
     /// JSON `lapsen_toiselle_vanhemmalle_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_toiselle_vanhemmalle_paivamaara: Option<sosmeta_types::PartialDate>,
     /// tunnustajalle (päivämäärä) (sv: den som har erkänt eller erkänner (datum))
     ///
     /// JSON `tunnustajalle_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustajalle_paivamaara: Option<sosmeta_types::PartialDate>,
     /// lapselle (jos tarpeen) (päivämäärä) (sv: barnet (vid behov) (datum))
     ///
     /// JSON `lapselle_jos_tarpeen_paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapselle_jos_tarpeen_paivamaara: Option<sosmeta_types::PartialDate>,
 }
 impl TutkimustulosOnAnnettuTiedoksiX375BC00E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttaneelle_aidille_paivamaara: None,
@@ -7549,35 +13856,93 @@ impl TutkimustulosOnAnnettuTiedoksiX375BC00E {
             lapselle_jos_tarpeen_paivamaara: None,
         }
     }
+    /// Set `synnyttaneelle_aidille_paivamaara` (builder).
+    #[inline]
+    pub fn with_synnyttaneelle_aidille_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.synnyttaneelle_aidille_paivamaara = Some(value);
+        self
+    }
+    /// Set `lapsen_toiselle_vanhemmalle_paivamaara` (builder).
+    #[inline]
+    pub fn with_lapsen_toiselle_vanhemmalle_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.lapsen_toiselle_vanhemmalle_paivamaara = Some(value);
+        self
+    }
+    /// Set `tunnustajalle_paivamaara` (builder).
+    #[inline]
+    pub fn with_tunnustajalle_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tunnustajalle_paivamaara = Some(value);
+        self
+    }
+    /// Set `lapselle_jos_tarpeen_paivamaara` (builder).
+    #[inline]
+    pub fn with_lapselle_jos_tarpeen_paivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.lapselle_jos_tarpeen_paivamaara = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TutkimustulosOnAnnettuTiedoksiX375BC00E {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttaneelle_aidille_paivamaara",
+        "lapsen_toiselle_vanhemmalle_paivamaara",
+        "tunnustajalle_paivamaara",
+        "lapselle_jos_tarpeen_paivamaara",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttaneelle_aidille_paivamaara: f.opt(0usize)?,
+            lapsen_toiselle_vanhemmalle_paivamaara: f.opt(1usize)?,
+            tunnustajalle_paivamaara: f.opt(2usize)?,
+            lapselle_jos_tarpeen_paivamaara: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttaneelle_aidille_paivamaara);
+        w.opt(1usize, &self.lapsen_toiselle_vanhemmalle_paivamaara);
+        w.opt(2usize, &self.tunnustajalle_paivamaara);
+        w.opt(3usize, &self.lapselle_jos_tarpeen_paivamaara);
+    }
+}
+sosmeta_types::record!(TutkimustulosOnAnnettuTiedoksiX375BC00E);
 /// Lapsesta, synnyttäneestä äidistä ja isyyden tunnustajasta tehdyn oikeusgeneettisen isyystutkimuksen tulos on (sv: Resultatet av den rättsgenetiska faderskapsundersökning som gäller barnet, den mor som har fött barnet och den som har erkänt eller erkänner faderskapet är)
 ///
 /// JSON `lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on`: esitystapa Otsikko.
 ///
 /// Shape `51afd95bb16fa79e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX51AFD95B {
     /// myönteinen (tunnustaja on lapsen biologinen isä) (sv: positivt (den som har erkänt eller erkänner är barnets biologiska far))
     ///
     /// JSON `myonteinen_tunnustaja_on_lapsen_biologinen_isa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonteinen_tunnustaja_on_lapsen_biologinen_isa: Option<bool>,
     /// Poissuljenta (sv: Uteslutande)
     ///
     /// JSON `poissuljenta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poissuljenta: Option<bool>,
     /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi: Option<
         TutkimustulosOnAnnettuTiedoksiX375BC00E,
     >,
 }
 impl LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX51AFD95B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             myonteinen_tunnustaja_on_lapsen_biologinen_isa: None,
@@ -7585,14 +13950,62 @@ impl LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenI
             tutkimustulos_on_annettu_tiedoksi: None,
         }
     }
+    /// Set `myonteinen_tunnustaja_on_lapsen_biologinen_isa` (builder).
+    #[inline]
+    pub fn with_myonteinen_tunnustaja_on_lapsen_biologinen_isa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.myonteinen_tunnustaja_on_lapsen_biologinen_isa = Some(value);
+        self
+    }
+    /// Set `poissuljenta` (builder).
+    #[inline]
+    pub fn with_poissuljenta(mut self, value: bool) -> Self {
+        self.poissuljenta = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi(
+        mut self,
+        value: TutkimustulosOnAnnettuTiedoksiX375BC00E,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX51AFD95B {
+    const KEYS: &'static [&'static str] = &[
+        "myonteinen_tunnustaja_on_lapsen_biologinen_isa",
+        "poissuljenta",
+        "tutkimustulos_on_annettu_tiedoksi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            myonteinen_tunnustaja_on_lapsen_biologinen_isa: f.opt(0usize)?,
+            poissuljenta: f.opt(1usize)?,
+            tutkimustulos_on_annettu_tiedoksi: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.myonteinen_tunnustaja_on_lapsen_biologinen_isa);
+        w.opt(1usize, &self.poissuljenta);
+        w.opt(2usize, &self.tutkimustulos_on_annettu_tiedoksi);
+    }
+}
+sosmeta_types::record!(
+    LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX51AFD95B
+);
 /// Lastenvalvoja, joka on vanhemmuuslain 8 §:n nojalla vanhemmuuden selvittämisen toimeenpanija. (sv: Barnatillsyningsman som med stöd av 8 § i föräldraskapslagen är verkställare av utredningen av föräldraskapet.)
 ///
 /// JSON `lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija`: esitystapa Otsikko.
 ///
 /// Shape `979c92ec87b68d9f`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC {
     /// Allekirjoitus (sv: Underskrift)
     ///
@@ -7617,6 +14030,7 @@ pub struct LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvitt
 }
 impl LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         allekirjoitus: sosmeta_types::NonEmptyString,
         nimenselvennys: sosmeta_types::NonEmptyString,
@@ -7633,13 +14047,43 @@ impl LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisen
         }
     }
 }
+impl sosmeta_types::record::Record
+for LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC {
+    const KEYS: &'static [&'static str] = &[
+        "allekirjoitus",
+        "nimenselvennys",
+        "paivamaara",
+        "puhelinnumero",
+        "organisaatio",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            allekirjoitus: f.req(0usize)?,
+            nimenselvennys: f.req(1usize)?,
+            paivamaara: f.req(2usize)?,
+            puhelinnumero: f.req(3usize)?,
+            organisaatio: f.req(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.allekirjoitus);
+        w.req(1usize, &self.nimenselvennys);
+        w.req(2usize, &self.paivamaara);
+        w.req(3usize, &self.puhelinnumero);
+        w.req(4usize, &self.organisaatio);
+    }
+}
+sosmeta_types::record!(
+    LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC
+);
 /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
 ///
 /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
 ///
 /// Shape `1146fe4853685550`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48 {
     /// Neuvotteluasiakirja (sv: Handling över överläggning)
     ///
@@ -7668,16 +14112,15 @@ pub struct VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48 {
     /// Muita liitteitä (sv: Andra bilagor)
     ///
     /// JSON `muita_liitteita`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_liitteita: Option<bool>,
     /// Mitä liitteitä (sv: Vilka bilagor)
     ///
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
 }
 impl VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         neuvotteluasiakirja: bool,
         neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
@@ -7697,12 +14140,61 @@ impl VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48 {
             mita_liitteita: None,
         }
     }
+    /// Set `muita_liitteita` (builder).
+    #[inline]
+    pub fn with_muita_liitteita(mut self, value: bool) -> Self {
+        self.muita_liitteita = Some(value);
+        self
+    }
+    /// Set `mita_liitteita` (builder).
+    #[inline]
+    pub fn with_mita_liitteita(mut self, value: String) -> Self {
+        self.mita_liitteita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48 {
+    const KEYS: &'static [&'static str] = &[
+        "neuvotteluasiakirja",
+        "neuvotteluasiakirjojen_lukumaara",
+        "vanhempien_neuvotteluasiakirja",
+        "lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi",
+        "oikeusgeneettisen_isyystutkimuksen_lausunto",
+        "lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja",
+        "muita_liitteita",
+        "mita_liitteita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            neuvotteluasiakirja: f.req(0usize)?,
+            neuvotteluasiakirjojen_lukumaara: f.req(1usize)?,
+            vanhempien_neuvotteluasiakirja: f.req(2usize)?,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: f.req(3usize)?,
+            oikeusgeneettisen_isyystutkimuksen_lausunto: f.req(4usize)?,
+            lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: f.req(5usize)?,
+            muita_liitteita: f.opt(6usize)?,
+            mita_liitteita: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.neuvotteluasiakirja);
+        w.req(1usize, &self.neuvotteluasiakirjojen_lukumaara);
+        w.req(2usize, &self.vanhempien_neuvotteluasiakirja);
+        w.req(3usize, &self.lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi);
+        w.req(4usize, &self.oikeusgeneettisen_isyystutkimuksen_lausunto);
+        w.req(5usize, &self.lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja);
+        w.opt(6usize, &self.muita_liitteita);
+        w.opt(7usize, &self.mita_liitteita);
+    }
+}
+sosmeta_types::record!(VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48);
 /// Pöytäkirja avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhemmuuden  selvittämisestä (sv: Protokoll över utredning av föräldraskap till ett barn som har fötts under äktenskap eller som erkänts under graviditeten)
 ///
 /// Shape `c445143e1a93e74e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXC445143E {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -7715,17 +14207,12 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     /// Vanhemmuuslaki 775/2022 15 § 1 momentti (sv: Föräldraskapslagen 775/2022 15 § 1 mom.)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Selvitetty vanhemmuus (sv: Utrett föräldraskap)
     ///
     /// JSON `selvitetty_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitetty_vanhemmuus: Option<SelvitettavaVanhemmuusX5FD03E4E>,
     /// Asiakas (sv: Klient)
     ///
@@ -7746,52 +14233,45 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     /// Vanhemmuuden selvittämisen alkaminen pyynnöstä (sv: Inledande av föräldraskapsutredningen på begäran)
     ///
     /// JSON `vanhemmuuden_selvittamisen_alkaminen_pyynnosta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittamisen_alkaminen_pyynnosta: Option<bool>,
     /// Edellä mainituista henkilöistä tehdyn oikeusgeneettisen isyystutkimuksen tulos on (sv: Resultatet av den rättsgenetiska faderskapsundersökning som gäller ovan nämnda personer är)
     ///
     /// JSON `edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on: Option<
         EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX5282FE7C,
     >,
     /// Vanhemmuuden selvittämisen alkaminen (sv: Inledande av föräldraskapsutredningen)
     ///
     /// JSON `vanhemmuuden_selvittamisen_alkaminen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittamisen_alkaminen: Option<bool>,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt eller erkänner föräldraskapet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustaja: Option<AsiakasX9A10B055>,
     /// Lapsesta, synnyttäneestä äidistä ja isyyden tunnustajasta tehdyn oikeusgeneettisen isyystutkimuksen tulos on (sv: Resultatet av den rättsgenetiska faderskapsundersökning som gäller barnet, den mor som har fött barnet och den som har erkänt eller erkänner faderskapet är)
     ///
     /// JSON `lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on: Option<
         LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX51AFD95B,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lastenvalvoja, joka on vanhemmuuslain 8 §:n nojalla vanhemmuuden selvittämisen toimeenpanija. (sv: Barnatillsyningsman som med stöd av 8 § i föräldraskapslagen är verkställare av utredningen av föräldraskapet.)
     ///
     /// JSON `lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: Option<
         LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC,
     >,
     /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
     ///
     /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittamispoytakirjan_liitteet: Option<
         VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48,
     >,
 }
 impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXC445143E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -7819,7 +14299,184 @@ impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemm
             vanhemmuuden_selvittamispoytakirjan_liitteet: None,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti = Some(
+            value,
+        );
+        self
+    }
+    /// Set `selvitetty_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitetty_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX5FD03E4E,
+    ) -> Self {
+        self.selvitetty_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_selvittamisen_alkaminen_pyynnosta` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittamisen_alkaminen_pyynnosta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.vanhemmuuden_selvittamisen_alkaminen_pyynnosta = Some(value);
+        self
+    }
+    /// Set `edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on` (builder).
+    #[inline]
+    pub fn with_edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on(
+        mut self,
+        value: EdellaMainituistaHenkiloistaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX5282FE7C,
+    ) -> Self {
+        self
+            .edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemmuuden_selvittamisen_alkaminen` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittamisen_alkaminen(mut self, value: bool) -> Self {
+        self.vanhemmuuden_selvittamisen_alkaminen = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustaja` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustaja(mut self, value: AsiakasX9A10B055) -> Self {
+        self.vanhemmuuden_tunnustaja = Some(value);
+        self
+    }
+    /// Set `lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on` (builder).
+    #[inline]
+    pub fn with_lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on(
+        mut self,
+        value: LapsestaSynnyttaneestaAidistaJaIsyydenTunnustajastaTehdynOikeusgeneettisenIsyystutkimuksenTulosOnX51AFD95B,
+    ) -> Self {
+        self
+            .lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija` (builder).
+    #[inline]
+    pub fn with_lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija(
+        mut self,
+        value: LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC,
+    ) -> Self {
+        self
+            .lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemmuuden_selvittamispoytakirjan_liitteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittamispoytakirjan_liitteet(
+        mut self,
+        value: VanhemmuudenSelvittamispoytakirjanLiitteetX1146FE48,
+    ) -> Self {
+        self.vanhemmuuden_selvittamispoytakirjan_liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXC445143E {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti",
+        "selvitetty_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "lapsen_toinen_vanhempi",
+        "vanhemmuuden_selvittamisen_alkaminen_pyynnosta",
+        "edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on",
+        "vanhemmuuden_selvittamisen_alkaminen",
+        "vanhemmuuden_tunnustaja",
+        "lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on",
+        "lisatiedot",
+        "lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija",
+        "vanhemmuuden_selvittamispoytakirjan_liitteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: f
+                .opt(2usize)?,
+            selvitetty_vanhemmuus: f.opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.req(6usize)?,
+            lapsen_toinen_vanhempi: f.req(7usize)?,
+            vanhemmuuden_selvittamisen_alkaminen_pyynnosta: f.opt(8usize)?,
+            edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on: f
+                .opt(9usize)?,
+            vanhemmuuden_selvittamisen_alkaminen: f.opt(10usize)?,
+            vanhemmuuden_tunnustaja: f.opt(11usize)?,
+            lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on: f
+                .opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: f
+                .opt(14usize)?,
+            vanhemmuuden_selvittamispoytakirjan_liitteet: f.opt(15usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti,
+        );
+        w.opt(3usize, &self.selvitetty_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.synnyttanyt_aiti);
+        w.req(7usize, &self.lapsen_toinen_vanhempi);
+        w.opt(8usize, &self.vanhemmuuden_selvittamisen_alkaminen_pyynnosta);
+        w.opt(
+            9usize,
+            &self
+                .edella_mainituista_henkiloista_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on,
+        );
+        w.opt(10usize, &self.vanhemmuuden_selvittamisen_alkaminen);
+        w.opt(11usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(
+            12usize,
+            &self
+                .lapsesta_synnyttaneesta_aidista_ja_isyyden_tunnustajasta_tehdyn_oikeusgeneettisen_isyystutkimuksen_tulos_on,
+        );
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(
+            14usize,
+            &self
+                .lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija,
+        );
+        w.opt(15usize, &self.vanhemmuuden_selvittamispoytakirjan_liitteet);
+    }
+}
+sosmeta_types::record!(
+    PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaXC445143E
+);
 sosmeta_types::code_list!(
     #[doc = " Selvitetty vanhemmuus (sv: Utrett föräldraskap)"] #[doc = " "] #[doc =
     " JSON `selvitetty_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -7855,33 +14512,30 @@ sosmeta_types::code_list!(
 /// JSON `vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta`: esitystapa Otsikko.
 ///
 /// Shape `883e6328efa119c0`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328 {
     /// Vanhemmuuden selvittämisen alkaminen pyynnöstä (sv: Inledande av föräldraskapsutredningen på begäran)
     ///
     /// JSON `vanhemmuuden_selvittamisen_alkaminen_pyynnosta`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittamisen_alkaminen_pyynnosta: Option<bool>,
     /// Oikeusgeneettisen vanhemmuustutkimuksen tulos (sv: Resultatet av den rättsgenetiska föräldraskapsundersökning)
     ///
     /// JSON `oikeusgeneettisen_vanhemmuustutkimuksen_tulos`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = myönteinen (toinen vanhempi on lapsen biologinen isä), 2 = poissuljenta (toinen vanhempi ei ole lapsen biologinen isä).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_vanhemmuustutkimuksen_tulos: Option<
         sosmeta_types::Coded<OikeusgeneettisenVanhemmuustutkimuksenTulosX48F30434>,
     >,
     /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi: Option<
         TutkimustulosOnAnnettuTiedoksiX62A93330,
     >,
 }
 impl VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhemmuuden_selvittamisen_alkaminen_pyynnosta: None,
@@ -7889,7 +14543,59 @@ impl VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaE
             tutkimustulos_on_annettu_tiedoksi: None,
         }
     }
+    /// Set `vanhemmuuden_selvittamisen_alkaminen_pyynnosta` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittamisen_alkaminen_pyynnosta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.vanhemmuuden_selvittamisen_alkaminen_pyynnosta = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettisen_vanhemmuustutkimuksen_tulos` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettisen_vanhemmuustutkimuksen_tulos(
+        mut self,
+        value: sosmeta_types::Coded<OikeusgeneettisenVanhemmuustutkimuksenTulosX48F30434>,
+    ) -> Self {
+        self.oikeusgeneettisen_vanhemmuustutkimuksen_tulos = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi(
+        mut self,
+        value: TutkimustulosOnAnnettuTiedoksiX62A93330,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328 {
+    const KEYS: &'static [&'static str] = &[
+        "vanhemmuuden_selvittamisen_alkaminen_pyynnosta",
+        "oikeusgeneettisen_vanhemmuustutkimuksen_tulos",
+        "tutkimustulos_on_annettu_tiedoksi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhemmuuden_selvittamisen_alkaminen_pyynnosta: f.opt(0usize)?,
+            oikeusgeneettisen_vanhemmuustutkimuksen_tulos: f.opt(1usize)?,
+            tutkimustulos_on_annettu_tiedoksi: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhemmuuden_selvittamisen_alkaminen_pyynnosta);
+        w.opt(1usize, &self.oikeusgeneettisen_vanhemmuustutkimuksen_tulos);
+        w.opt(2usize, &self.tutkimustulos_on_annettu_tiedoksi);
+    }
+}
+sosmeta_types::record!(
+    VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328
+);
 sosmeta_types::code_list!(
     #[doc =
     " Oikeusgeneettisen vanhemmuustutkimuksen tulos (sv: Resultatet av den rättsgenetiska föräldraskapsundersökning)"]
@@ -7912,41 +14618,36 @@ sosmeta_types::code_list!(
 /// JSON `vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella`: esitystapa Otsikko.
 ///
 /// Shape `6f505bdd0d00c3d4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD {
     /// Vanhemmuuden selvittämisen alkaminen (sv: Inledande av föräldraskapsutredningen)
     ///
     /// JSON `vanhemmuuden_selvittamisen_alkaminen`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittamisen_alkaminen: Option<bool>,
     /// Vanhemmuuden tunnustaja (sv: Den som har erkänt eller erkänner föräldraskapet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustaja: Option<AsiakasX9A10B055>,
     /// Oikeusgeneettisen vanhemmuustutkimuksen tulos (sv: Resultatet av den rättsgenetiska föräldraskapsundersökning)
     ///
     /// JSON `oikeusgeneettisen_vanhemmuustutkimuksen_tulos`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = myönteinen (tunnustaja on lapsen biologinen isä), 2 = poissuljenta (tunnustaja ei ole lapsen biologinen isä).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_vanhemmuustutkimuksen_tulos: Option<
         sosmeta_types::Coded<OikeusgeneettisenVanhemmuustutkimuksenTulosXE9BBD38E>,
     >,
     /// Tutkimustulos on annettu tiedoksi (sv: Undersökningsresultatet har delgetts)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi: Option<
         TutkimustulosOnAnnettuTiedoksiX375BC00E,
     >,
     /// Oikeusgeneettinen vanhemmuustutkimus ei ollut tarpeen (sv: En rättsgenetisk föräldraskapsundersökning behövde inte)
     ///
     /// JSON `oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen: Option<bool>,
 }
 impl VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             vanhemmuuden_selvittamisen_alkaminen: None,
@@ -7956,14 +14657,83 @@ impl VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD {
             oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen: None,
         }
     }
+    /// Set `vanhemmuuden_selvittamisen_alkaminen` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittamisen_alkaminen(mut self, value: bool) -> Self {
+        self.vanhemmuuden_selvittamisen_alkaminen = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustaja` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustaja(mut self, value: AsiakasX9A10B055) -> Self {
+        self.vanhemmuuden_tunnustaja = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettisen_vanhemmuustutkimuksen_tulos` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettisen_vanhemmuustutkimuksen_tulos(
+        mut self,
+        value: sosmeta_types::Coded<OikeusgeneettisenVanhemmuustutkimuksenTulosXE9BBD38E>,
+    ) -> Self {
+        self.oikeusgeneettisen_vanhemmuustutkimuksen_tulos = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi(
+        mut self,
+        value: TutkimustulosOnAnnettuTiedoksiX375BC00E,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD {
+    const KEYS: &'static [&'static str] = &[
+        "vanhemmuuden_selvittamisen_alkaminen",
+        "vanhemmuuden_tunnustaja",
+        "oikeusgeneettisen_vanhemmuustutkimuksen_tulos",
+        "tutkimustulos_on_annettu_tiedoksi",
+        "oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            vanhemmuuden_selvittamisen_alkaminen: f.opt(0usize)?,
+            vanhemmuuden_tunnustaja: f.opt(1usize)?,
+            oikeusgeneettisen_vanhemmuustutkimuksen_tulos: f.opt(2usize)?,
+            tutkimustulos_on_annettu_tiedoksi: f.opt(3usize)?,
+            oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.vanhemmuuden_selvittamisen_alkaminen);
+        w.opt(1usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(2usize, &self.oikeusgeneettisen_vanhemmuustutkimuksen_tulos);
+        w.opt(3usize, &self.tutkimustulos_on_annettu_tiedoksi);
+        w.opt(4usize, &self.oikeusgeneettinen_vanhemmuustutkimus_ei_ollut_tarpeen);
+    }
+}
+sosmeta_types::record!(
+    VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD
+);
 /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
 ///
 /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
 ///
 /// Shape `d9b4af0776d923c4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07 {
     /// Neuvotteluasiakirja (sv: Handling över överläggning)
     ///
@@ -7976,36 +14746,31 @@ pub struct VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07 {
     /// Vanhempien neuvotteluasiakirja (sv: Handling över överläggning med föräldrarna)
     ///
     /// JSON `vanhempien_neuvotteluasiakirja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhempien_neuvotteluasiakirja: Option<bool>,
     /// Lapsen neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med barnet för att utreda föräldraskap)
     ///
     /// JSON `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: Option<bool>,
     /// Oikeusgeneettisen vanhemmuustutkimuksen lausunto (sv: Utlåtande om rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `oikeusgeneettisen_vanhemmuustutkimuksen_lausunto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_vanhemmuustutkimuksen_lausunto: Option<bool>,
     /// Lapsen syntymän jälkeinen vanhemmuuden tunnustamisasiakirja (sv: Handling över erkännande av föräldraskap efter barnets födelse)
     ///
     /// JSON `lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: Option<bool>,
     /// Muita liitteitä (sv: Andra bilagor)
     ///
     /// JSON `muita_liitteita`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_liitteita: Option<bool>,
     /// Mitä liitteitä (sv: Vilka bilagor)
     ///
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
 }
 impl VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         neuvotteluasiakirja: bool,
         neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
@@ -8021,12 +14786,94 @@ impl VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07 {
             mita_liitteita: None,
         }
     }
+    /// Set `vanhempien_neuvotteluasiakirja` (builder).
+    #[inline]
+    pub fn with_vanhempien_neuvotteluasiakirja(mut self, value: bool) -> Self {
+        self.vanhempien_neuvotteluasiakirja = Some(value);
+        self
+    }
+    /// Set `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi` (builder).
+    #[inline]
+    pub fn with_lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettisen_vanhemmuustutkimuksen_lausunto` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettisen_vanhemmuustutkimuksen_lausunto(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.oikeusgeneettisen_vanhemmuustutkimuksen_lausunto = Some(value);
+        self
+    }
+    /// Set `lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja` (builder).
+    #[inline]
+    pub fn with_lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja = Some(value);
+        self
+    }
+    /// Set `muita_liitteita` (builder).
+    #[inline]
+    pub fn with_muita_liitteita(mut self, value: bool) -> Self {
+        self.muita_liitteita = Some(value);
+        self
+    }
+    /// Set `mita_liitteita` (builder).
+    #[inline]
+    pub fn with_mita_liitteita(mut self, value: String) -> Self {
+        self.mita_liitteita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07 {
+    const KEYS: &'static [&'static str] = &[
+        "neuvotteluasiakirja",
+        "neuvotteluasiakirjojen_lukumaara",
+        "vanhempien_neuvotteluasiakirja",
+        "lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi",
+        "oikeusgeneettisen_vanhemmuustutkimuksen_lausunto",
+        "lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja",
+        "muita_liitteita",
+        "mita_liitteita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            neuvotteluasiakirja: f.req(0usize)?,
+            neuvotteluasiakirjojen_lukumaara: f.req(1usize)?,
+            vanhempien_neuvotteluasiakirja: f.opt(2usize)?,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: f.opt(3usize)?,
+            oikeusgeneettisen_vanhemmuustutkimuksen_lausunto: f.opt(4usize)?,
+            lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja: f.opt(5usize)?,
+            muita_liitteita: f.opt(6usize)?,
+            mita_liitteita: f.opt(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.neuvotteluasiakirja);
+        w.req(1usize, &self.neuvotteluasiakirjojen_lukumaara);
+        w.opt(2usize, &self.vanhempien_neuvotteluasiakirja);
+        w.opt(3usize, &self.lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi);
+        w.opt(4usize, &self.oikeusgeneettisen_vanhemmuustutkimuksen_lausunto);
+        w.opt(5usize, &self.lapsen_syntyman_jalkeinen_vanhemmuuden_tunnustamisasiakirja);
+        w.opt(6usize, &self.muita_liitteita);
+        w.opt(7usize, &self.mita_liitteita);
+    }
+}
+sosmeta_types::record!(VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07);
 /// Pöytäkirja avioliiton aikana syntyneen tai raskausaikana tunnustetun lapsen vanhemmuuden  selvittämisestä (sv: Protokoll över utredning av föräldraskap till ett barn som har fötts under äktenskap eller som erkänts under graviditeten)
 ///
 /// Shape `1da9a33e2e5e0ff5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaX1DA9A33E {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -8039,10 +14886,6 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     /// Vanhemmuuslaki 775/2022 15 § 1 momentti (sv: Föräldraskapslagen 775/2022 15 § 1 mom.)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -8071,26 +14914,22 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     /// Vanhemmuuden selvittäminen lapsen synnyttäneen äidin ja toisen vanhemman pyynnöstä ennen kuin kuusi kuukautta oli kulunut lapsen syntymästä (sv: Föräldraskapsutredning på begäran av den mor som har fött barnet och den andra föräldern inom sex månader från barnets födelse)
     ///
     /// JSON `vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta: Option<
         VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328,
     >,
     /// Vanhemmuuden selvittäminen toisen henkilön tunnustamisen perusteella (sv: Föräldraskapsutredning på grund av en annan persons erkännande)
     ///
     /// JSON `vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella: Option<
         VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Lastenvalvoja (sv: Barnatillsyningsman)
     ///
@@ -8103,13 +14942,13 @@ pub struct PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenV
     /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
     ///
     /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittamispoytakirjan_liitteet: Option<
         VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07,
     >,
 }
 impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaX1DA9A33E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -8139,7 +14978,138 @@ impl PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemm
             vanhemmuuden_selvittamispoytakirjan_liitteet: None,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta(
+        mut self,
+        value: VanhemmuudenSelvittaminenLapsenSynnyttaneenAidinJaToisenVanhemmanPyynnostaEnnenKuinKuusiKuukauttaOliKulunutLapsenSyntymastaX883E6328,
+    ) -> Self {
+        self
+            .vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella(
+        mut self,
+        value: VanhemmuudenSelvittaminenToisenHenkilonTunnustamisenPerusteellaX6F505BDD,
+    ) -> Self {
+        self.vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_selvittamispoytakirjan_liitteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittamispoytakirjan_liitteet(
+        mut self,
+        value: VanhemmuudenSelvittamispoytakirjanLiitteetXD9B4AF07,
+    ) -> Self {
+        self.vanhemmuuden_selvittamispoytakirjan_liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaX1DA9A33E {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti",
+        "selvitetty_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "lapsen_toinen_vanhempi",
+        "vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta",
+        "vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella",
+        "lisatiedot",
+        "paivamaara",
+        "lastenvalvoja",
+        "allekirjoitus",
+        "vanhemmuuden_selvittamispoytakirjan_liitteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: f
+                .opt(2usize)?,
+            selvitetty_vanhemmuus: f.req(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.req(6usize)?,
+            lapsen_toinen_vanhempi: f.req(7usize)?,
+            vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta: f
+                .opt(8usize)?,
+            vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella: f
+                .opt(9usize)?,
+            lisatiedot: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            lastenvalvoja: f.req(12usize)?,
+            allekirjoitus: f.req(13usize)?,
+            vanhemmuuden_selvittamispoytakirjan_liitteet: f.opt(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti,
+        );
+        w.req(3usize, &self.selvitetty_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.synnyttanyt_aiti);
+        w.req(7usize, &self.lapsen_toinen_vanhempi);
+        w.opt(
+            8usize,
+            &self
+                .vanhemmuuden_selvittaminen_lapsen_synnyttaneen_aidin_ja_toisen_vanhemman_pyynnosta_ennen_kuin_kuusi_kuukautta_oli_kulunut_lapsen_syntymasta,
+        );
+        w.opt(
+            9usize,
+            &self.vanhemmuuden_selvittaminen_toisen_henkilon_tunnustamisen_perusteella,
+        );
+        w.opt(10usize, &self.lisatiedot);
+        w.opt(11usize, &self.paivamaara);
+        w.req(12usize, &self.lastenvalvoja);
+        w.req(13usize, &self.allekirjoitus);
+        w.opt(14usize, &self.vanhemmuuden_selvittamispoytakirjan_liitteet);
+    }
+}
+sosmeta_types::record!(
+    PoytakirjaAvioliitonAikanaSyntyneenTaiRaskausaikanaTunnustetunLapsenVanhemmuudenSelvittamisestaX1DA9A33E
+);
 sosmeta_types::fixed_phrase!(
     #[doc = " Selvittämisen syy (sv: Motivet för utredningen)"] #[doc = " "] #[doc =
     " JSON `selvittamisen_syy`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -8184,8 +15154,7 @@ sosmeta_types::code_list!(
 /// Äitiyttä on selvitetty seuraavan otaksutun synnyttäneen äidin osalta (sv: Moderskapet har utretts för den följande förmodade mor som har fött barnet)
 ///
 /// Shape `1f685b761f3172e4`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76 {
     /// Yksityishenkilö (sv: Privatperson)
     ///
@@ -8194,26 +15163,22 @@ pub struct AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B7
     /// Oikeusgeneettinen vanhemmuustutkimus tehty (sv: En rättsgenetisk föräldraskapsundersökning har genomförts)
     ///
     /// JSON `oikeusgeneettinen_vanhemmuustutkimus_tehty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettinen_vanhemmuustutkimus_tehty: Option<bool>,
     /// Tutkimustulos (sv: Undersökningsresultat)
     ///
     /// JSON `tutkimustulos`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Tulos on myönteinen., 2 = Tulos on poissuljenta..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos: Option<sosmeta_types::Coded<TutkimustulosX067815B2>>,
     /// Tutkimustulos on annettu tiedoksi synnyttäneelle äidille (sv: Undersökningsresultatet har delgetts den mor som har fött barnet)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille: Option<
         sosmeta_types::PartialDate,
     >,
     /// Tutkimustulos on annettu tiedoksi lapselle (sv: Undersökningsresultatet har delgetts barnet)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_lapselle`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi_lapselle: Option<sosmeta_types::PartialDate>,
     /// Vanhemmuus (sv: Föräldraskap)
     ///
@@ -8224,6 +15189,7 @@ pub struct AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B7
 }
 impl AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         yksityishenkilo: AsiakasX9A10B055,
         vanhemmuus: sosmeta_types::Coded<VanhemmuusX39FD6B1F>,
@@ -8237,48 +15203,112 @@ impl AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76 {
             vanhemmuus,
         }
     }
+    /// Set `oikeusgeneettinen_vanhemmuustutkimus_tehty` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettinen_vanhemmuustutkimus_tehty(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.oikeusgeneettinen_vanhemmuustutkimus_tehty = Some(value);
+        self
+    }
+    /// Set `tutkimustulos` (builder).
+    #[inline]
+    pub fn with_tutkimustulos(
+        mut self,
+        value: sosmeta_types::Coded<TutkimustulosX067815B2>,
+    ) -> Self {
+        self.tutkimustulos = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi_lapselle` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi_lapselle(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi_lapselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "oikeusgeneettinen_vanhemmuustutkimus_tehty",
+        "tutkimustulos",
+        "tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille",
+        "tutkimustulos_on_annettu_tiedoksi_lapselle",
+        "vanhemmuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.req(0usize)?,
+            oikeusgeneettinen_vanhemmuustutkimus_tehty: f.opt(1usize)?,
+            tutkimustulos: f.opt(2usize)?,
+            tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille: f.opt(3usize)?,
+            tutkimustulos_on_annettu_tiedoksi_lapselle: f.opt(4usize)?,
+            vanhemmuus: f.req(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.oikeusgeneettinen_vanhemmuustutkimus_tehty);
+        w.opt(2usize, &self.tutkimustulos);
+        w.opt(3usize, &self.tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille);
+        w.opt(4usize, &self.tutkimustulos_on_annettu_tiedoksi_lapselle);
+        w.req(5usize, &self.vanhemmuus);
+    }
+}
+sosmeta_types::record!(
+    AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76
+);
 /// Kuolleen henkilön äitiyden vahvistaminen (sv: Fastställande av en avliden persons moderskap)
 ///
 /// JSON `kuolleen_henkilon_aitiyden_vahvistaminen`: esitystapa Otsikko.
 ///
 /// Shape `7194a1e533c433f6`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 {
     /// Kuolleen henkilön oikeudenomistajat ovat antaneet suostumuksensa (sv: Rättsinnehavarna till den avlidne person har gett sitt samtycke)
     ///
     /// JSON `kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa: Option<bool>,
     /// Kuollut henkilö (sv: Den avlidne person)
     ///
     /// JSON `kuollut_henkilo`: ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuollut_henkilo: Option<AsiakasX9A10B055>,
     /// Yksi tai useampi oikeudenomistaja (sv: En eller flera rättsinnehavare)
     ///
     /// JSON `yksi_tai_useampi_oikeudenomistaja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksi_tai_useampi_oikeudenomistaja: Option<bool>,
     /// Täysi-ikäiset ja täysivaltaiset oikeudenomistajat (sv: Myndiga rättsinnehavare med full rättshandlingsförmåga)
     ///
     /// JSON `taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat: Option<bool>,
     /// Haastehakemuksen toimittamispäivämäärä (sv: Datum för inlämnande av stämningsansökan)
     ///
     /// JSON `haastehakemuksen_toimittamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub haastehakemuksen_toimittamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Asiaa käsittelevä käräjäoikeus (sv: Tingsrätt som behandlar ärendet)
     ///
     /// JSON `asiaa_kasitteleva_karajaoikeus`: esitystapa Nimi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiaa_kasitteleva_karajaoikeus: Option<String>,
 }
 impl KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa: None,
@@ -8289,14 +15319,95 @@ impl KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 {
             asiaa_kasitteleva_karajaoikeus: None,
         }
     }
+    /// Set `kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa` (builder).
+    #[inline]
+    pub fn with_kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `kuollut_henkilo` (builder).
+    #[inline]
+    pub fn with_kuollut_henkilo(mut self, value: AsiakasX9A10B055) -> Self {
+        self.kuollut_henkilo = Some(value);
+        self
+    }
+    /// Set `yksi_tai_useampi_oikeudenomistaja` (builder).
+    #[inline]
+    pub fn with_yksi_tai_useampi_oikeudenomistaja(mut self, value: bool) -> Self {
+        self.yksi_tai_useampi_oikeudenomistaja = Some(value);
+        self
+    }
+    /// Set `taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat` (builder).
+    #[inline]
+    pub fn with_taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat = Some(value);
+        self
+    }
+    /// Set `haastehakemuksen_toimittamispaivamaara` (builder).
+    #[inline]
+    pub fn with_haastehakemuksen_toimittamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.haastehakemuksen_toimittamispaivamaara = Some(value);
+        self
+    }
+    /// Set `asiaa_kasitteleva_karajaoikeus` (builder).
+    #[inline]
+    pub fn with_asiaa_kasitteleva_karajaoikeus(mut self, value: String) -> Self {
+        self.asiaa_kasitteleva_karajaoikeus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuolleenHenkilonAitiydenVahvistaminenX7194A1E5 {
+    const KEYS: &'static [&'static str] = &[
+        "kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa",
+        "kuollut_henkilo",
+        "yksi_tai_useampi_oikeudenomistaja",
+        "taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat",
+        "haastehakemuksen_toimittamispaivamaara",
+        "asiaa_kasitteleva_karajaoikeus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa: f
+                .opt(0usize)?,
+            kuollut_henkilo: f.opt(1usize)?,
+            yksi_tai_useampi_oikeudenomistaja: f.opt(2usize)?,
+            taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat: f.opt(3usize)?,
+            haastehakemuksen_toimittamispaivamaara: f.opt(4usize)?,
+            asiaa_kasitteleva_karajaoikeus: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(
+            0usize,
+            &self.kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa,
+        );
+        w.opt(1usize, &self.kuollut_henkilo);
+        w.opt(2usize, &self.yksi_tai_useampi_oikeudenomistaja);
+        w.opt(3usize, &self.taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat);
+        w.opt(4usize, &self.haastehakemuksen_toimittamispaivamaara);
+        w.opt(5usize, &self.asiaa_kasitteleva_karajaoikeus);
+    }
+}
+sosmeta_types::record!(KuolleenHenkilonAitiydenVahvistaminenX7194A1E5);
 /// Äitiyden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över moderskapsutredningen)
 ///
 /// JSON `aitiyden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
 ///
 /// Shape `7aeea23f1ebcf2b7`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F {
     /// Neuvotteluasiakirja (sv: Handling över överläggning)
     ///
@@ -8309,7 +15420,6 @@ pub struct AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F {
     /// Lapsen neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med barnet för att utreda föräldraskap)
     ///
     /// JSON `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: Option<bool>,
     /// Oikeusgeneettisen vanhemmuustutkimuksen lausunto (sv: Utlåtande om rättsgenetisk föräldraskapsundersökning)
     ///
@@ -8318,31 +15428,27 @@ pub struct AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F {
     /// Yhteenveto vainajan oikeudenomistajista (sv: Sammanfattning av den avlidnes rättsinnehavare)
     ///
     /// JSON `yhteenveto_vainajan_oikeudenomistajista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenveto_vainajan_oikeudenomistajista: Option<bool>,
     /// Oikeudenomistajan suostumus (sv: Samtycke av rättsinnehavare)
     ///
     /// JSON `oikeudenomistajan_suostumus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistajan_suostumus: Option<bool>,
     /// Suostumusten lukumäärä (sv: Antal samtycken)
     ///
     /// JSON `suostumusten_lukumaara`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumusten_lukumaara: Option<sosmeta_types::Number>,
     /// Muita liitteitä (sv: Andra bilagor)
     ///
     /// JSON `muita_liitteita`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_liitteita: Option<bool>,
     /// Mitä liitteitä (sv: Vilka bilagor)
     ///
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
 }
 impl AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         neuvotteluasiakirja: bool,
         neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
@@ -8360,7 +15466,86 @@ impl AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F {
             mita_liitteita: None,
         }
     }
+    /// Set `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi` (builder).
+    #[inline]
+    pub fn with_lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi = Some(value);
+        self
+    }
+    /// Set `yhteenveto_vainajan_oikeudenomistajista` (builder).
+    #[inline]
+    pub fn with_yhteenveto_vainajan_oikeudenomistajista(mut self, value: bool) -> Self {
+        self.yhteenveto_vainajan_oikeudenomistajista = Some(value);
+        self
+    }
+    /// Set `oikeudenomistajan_suostumus` (builder).
+    #[inline]
+    pub fn with_oikeudenomistajan_suostumus(mut self, value: bool) -> Self {
+        self.oikeudenomistajan_suostumus = Some(value);
+        self
+    }
+    /// Set `suostumusten_lukumaara` (builder).
+    #[inline]
+    pub fn with_suostumusten_lukumaara(mut self, value: sosmeta_types::Number) -> Self {
+        self.suostumusten_lukumaara = Some(value);
+        self
+    }
+    /// Set `muita_liitteita` (builder).
+    #[inline]
+    pub fn with_muita_liitteita(mut self, value: bool) -> Self {
+        self.muita_liitteita = Some(value);
+        self
+    }
+    /// Set `mita_liitteita` (builder).
+    #[inline]
+    pub fn with_mita_liitteita(mut self, value: String) -> Self {
+        self.mita_liitteita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F {
+    const KEYS: &'static [&'static str] = &[
+        "neuvotteluasiakirja",
+        "neuvotteluasiakirjojen_lukumaara",
+        "lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi",
+        "oikeusgeneettisen_vanhemmuustutkimuksen_lausunto",
+        "yhteenveto_vainajan_oikeudenomistajista",
+        "oikeudenomistajan_suostumus",
+        "suostumusten_lukumaara",
+        "muita_liitteita",
+        "mita_liitteita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            neuvotteluasiakirja: f.req(0usize)?,
+            neuvotteluasiakirjojen_lukumaara: f.req(1usize)?,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: f.opt(2usize)?,
+            oikeusgeneettisen_vanhemmuustutkimuksen_lausunto: f.req(3usize)?,
+            yhteenveto_vainajan_oikeudenomistajista: f.opt(4usize)?,
+            oikeudenomistajan_suostumus: f.opt(5usize)?,
+            suostumusten_lukumaara: f.opt(6usize)?,
+            muita_liitteita: f.opt(7usize)?,
+            mita_liitteita: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.neuvotteluasiakirja);
+        w.req(1usize, &self.neuvotteluasiakirjojen_lukumaara);
+        w.opt(2usize, &self.lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi);
+        w.req(3usize, &self.oikeusgeneettisen_vanhemmuustutkimuksen_lausunto);
+        w.opt(4usize, &self.yhteenveto_vainajan_oikeudenomistajista);
+        w.opt(5usize, &self.oikeudenomistajan_suostumus);
+        w.opt(6usize, &self.suostumusten_lukumaara);
+        w.opt(7usize, &self.muita_liitteita);
+        w.opt(8usize, &self.mita_liitteita);
+    }
+}
+sosmeta_types::record!(AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F);
 sosmeta_types::fixed_phrase!(
     #[doc = " Oikeus saada tieto (sv: Rätt att ta del)"] #[doc = " "] #[doc =
     " JSON `oikeus_saada_tieto`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -8371,8 +15556,7 @@ sosmeta_types::fixed_phrase!(
 /// Pöytäkirja synnyttäneen äidin äitiyden selvittämisestä (sv: Protokoll över utredning av moderskapet för den mor som har fött barnet)
 ///
 /// Shape `309bbed8cb368592`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -8385,10 +15569,6 @@ pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
     /// Vanhemmuuslaki 775/2022 15 § 1 momentti (sv: Föräldraskapslagen 775/2022 15 § 1 mom.)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -8405,26 +15585,22 @@ pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
     /// JSON `selvittamisen_syy`: esitystapa Fraasi, pakollinen.
     pub selvittamisen_syy: SelvittamisenSyyXA9D558B6,
     /// Äitiyttä on selvitetty seuraavan otaksutun synnyttäneen äidin osalta (sv: Moderskapet har utretts för den följande förmodade mor som har fött barnet)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aitiytta_on_selvitetty_seuraavan_otaksutun_synnyttaneen_aidin_osalta: Option<
         AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76,
     >,
     /// Kuolleen henkilön äitiyden vahvistaminen (sv: Fastställande av en avliden persons moderskap)
     ///
     /// JSON `kuolleen_henkilon_aitiyden_vahvistaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_aitiyden_vahvistaminen: Option<
         KuolleenHenkilonAitiydenVahvistaminenX7194A1E5,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Lastenvalvoja, joka on vanhemmuuslain 8 §:n nojalla vanhemmuuden selvittämisen toimeenpanija (sv: Barnatillsyningsman som med stöd av 8 § i föräldraskapslagen är verkställare av utredningen av föräldraskapet)
     ///
@@ -8437,7 +15613,6 @@ pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
     /// Äitiyden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över moderskapsutredningen)
     ///
     /// JSON `aitiyden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aitiyden_selvittamispoytakirjan_liitteet: Option<
         AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F,
     >,
@@ -8452,6 +15627,7 @@ pub struct PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
 }
 impl PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -8481,35 +15657,193 @@ impl PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti = Some(
+            value,
+        );
+        self
+    }
+    /// Set `aitiytta_on_selvitetty_seuraavan_otaksutun_synnyttaneen_aidin_osalta` (builder).
+    #[inline]
+    pub fn with_aitiytta_on_selvitetty_seuraavan_otaksutun_synnyttaneen_aidin_osalta(
+        mut self,
+        value: AitiyttaOnSelvitettySeuraavanOtaksutunSynnyttaneenAidinOsaltaX1F685B76,
+    ) -> Self {
+        self.aitiytta_on_selvitetty_seuraavan_otaksutun_synnyttaneen_aidin_osalta = Some(
+            value,
+        );
+        self
+    }
+    /// Set `kuolleen_henkilon_aitiyden_vahvistaminen` (builder).
+    #[inline]
+    pub fn with_kuolleen_henkilon_aitiyden_vahvistaminen(
+        mut self,
+        value: KuolleenHenkilonAitiydenVahvistaminenX7194A1E5,
+    ) -> Self {
+        self.kuolleen_henkilon_aitiyden_vahvistaminen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `aitiyden_selvittamispoytakirjan_liitteet` (builder).
+    #[inline]
+    pub fn with_aitiyden_selvittamispoytakirjan_liitteet(
+        mut self,
+        value: AitiydenSelvittamispoytakirjanLiitteetX7AEEA23F,
+    ) -> Self {
+        self.aitiyden_selvittamispoytakirjan_liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti",
+        "asiakas",
+        "lapsi",
+        "selvittamisen_syy",
+        "aitiytta_on_selvitetty_seuraavan_otaksutun_synnyttaneen_aidin_osalta",
+        "kuolleen_henkilon_aitiyden_vahvistaminen",
+        "lisatiedot",
+        "paivamaara",
+        "lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija",
+        "allekirjoitus",
+        "aitiyden_selvittamispoytakirjan_liitteet",
+        "oikeus_saada_tieto",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: f
+                .opt(2usize)?,
+            asiakas: f.req(3usize)?,
+            lapsi: f.req(4usize)?,
+            selvittamisen_syy: f.req(5usize)?,
+            aitiytta_on_selvitetty_seuraavan_otaksutun_synnyttaneen_aidin_osalta: f
+                .opt(6usize)?,
+            kuolleen_henkilon_aitiyden_vahvistaminen: f.opt(7usize)?,
+            lisatiedot: f.opt(8usize)?,
+            paivamaara: f.opt(9usize)?,
+            lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: f
+                .req(10usize)?,
+            allekirjoitus: f.req(11usize)?,
+            aitiyden_selvittamispoytakirjan_liitteet: f.opt(12usize)?,
+            oikeus_saada_tieto: f.req(13usize)?,
+            lue_lisaa: f.req(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti,
+        );
+        w.req(3usize, &self.asiakas);
+        w.req(4usize, &self.lapsi);
+        w.req(5usize, &self.selvittamisen_syy);
+        w.opt(
+            6usize,
+            &self.aitiytta_on_selvitetty_seuraavan_otaksutun_synnyttaneen_aidin_osalta,
+        );
+        w.opt(7usize, &self.kuolleen_henkilon_aitiyden_vahvistaminen);
+        w.opt(8usize, &self.lisatiedot);
+        w.opt(9usize, &self.paivamaara);
+        w.req(
+            10usize,
+            &self
+                .lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija,
+        );
+        w.req(11usize, &self.allekirjoitus);
+        w.opt(12usize, &self.aitiyden_selvittamispoytakirjan_liitteet);
+        w.req(13usize, &self.oikeus_saada_tieto);
+        w.req(14usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(PoytakirjaSynnyttaneenAidinAitiydenSelvittamisestaX309BBED8);
 /// Vanhemmuuden selvittäminen alkoi (sv: Föräldraskapsutredningen inleddes)
 ///
 /// JSON `vanhemmuuden_selvittaminen_alkoi`: esitystapa Otsikko.
 ///
 /// Shape `08502bcf9361f445`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenSelvittaminenAlkoiX08502BCF {
     /// kun lastenvalvoja sai tiedon (sv: när barnatillsyningsmannen fick kännedom)
     ///
     /// JSON `kun_lastenvalvoja_sai_tiedon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kun_lastenvalvoja_sai_tiedon: Option<bool>,
     /// kun mahdollinen isä ilmoitti haluavansa tunnustaa lapsen (sv: när den möjliga fadern anmält att han vill erkänna barnet)
     ///
     /// JSON `kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen: Option<bool>,
 }
 impl VanhemmuudenSelvittaminenAlkoiX08502BCF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kun_lastenvalvoja_sai_tiedon: None,
             kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen: None,
         }
     }
+    /// Set `kun_lastenvalvoja_sai_tiedon` (builder).
+    #[inline]
+    pub fn with_kun_lastenvalvoja_sai_tiedon(mut self, value: bool) -> Self {
+        self.kun_lastenvalvoja_sai_tiedon = Some(value);
+        self
+    }
+    /// Set `kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen` (builder).
+    #[inline]
+    pub fn with_kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VanhemmuudenSelvittaminenAlkoiX08502BCF {
+    const KEYS: &'static [&'static str] = &[
+        "kun_lastenvalvoja_sai_tiedon",
+        "kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kun_lastenvalvoja_sai_tiedon: f.opt(0usize)?,
+            kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.kun_lastenvalvoja_sai_tiedon);
+        w.opt(1usize, &self.kun_mahdollinen_isa_ilmoitti_haluavansa_tunnustaa_lapsen);
+    }
+}
+sosmeta_types::record!(VanhemmuudenSelvittaminenAlkoiX08502BCF);
 sosmeta_types::code_list!(
     #[doc = " Vanhemmuus (sv: Föräldraskap)"] #[doc = " "] #[doc =
     " JSON `vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -8535,8 +15869,7 @@ sosmeta_types::code_list!(
 /// JSON `henkilo`: toistuva, pakollinen.
 ///
 /// Shape `2f6337cb2d5e60b1`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkiloX2F6337CB {
     /// Yksityishenkilö (sv: Privatperson)
     ///
@@ -8545,34 +15878,28 @@ pub struct HenkiloX2F6337CB {
     /// Oikeusgeneettinen isyystutkimus tehty (sv: En rättsgenetisk faderskapsundersökning har genomförts)
     ///
     /// JSON `oikeusgeneettinen_isyystutkimus_tehty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettinen_isyystutkimus_tehty: Option<bool>,
     /// Myönteinen tulos (sv: Positivt resultat)
     ///
     /// JSON `myonteinen_tulos`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub myonteinen_tulos: Option<bool>,
     /// Poissuljenta (sv: Uteslutande)
     ///
     /// JSON `poissuljenta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poissuljenta: Option<bool>,
     /// Tutkimustulos on annettu tiedoksi synnyttäneelle äidille (sv: Undersökningsresultatet har delgetts den mor som har fött barnet)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille: Option<
         sosmeta_types::PartialDate,
     >,
     /// Tutkimustulos on annettu tiedoksi henkilölle (sv: Undersökningsresultatet har delgetts person)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_henkilolle`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi_henkilolle: Option<sosmeta_types::PartialDate>,
     /// Tutkimustulos on annettu tiedoksi lapselle (sv: Undersökningsresultatet har delgetts barnet)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_lapselle`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi_lapselle: Option<sosmeta_types::PartialDate>,
     /// Vanhemmuus (sv: Föräldraskap)
     ///
@@ -8583,6 +15910,7 @@ pub struct HenkiloX2F6337CB {
 }
 impl HenkiloX2F6337CB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         yksityishenkilo: AsiakasX9A10B055,
         vanhemmuus: sosmeta_types::Coded<VanhemmuusX1712AE7D>,
@@ -8598,14 +15926,95 @@ impl HenkiloX2F6337CB {
             vanhemmuus,
         }
     }
+    /// Set `oikeusgeneettinen_isyystutkimus_tehty` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettinen_isyystutkimus_tehty(mut self, value: bool) -> Self {
+        self.oikeusgeneettinen_isyystutkimus_tehty = Some(value);
+        self
+    }
+    /// Set `myonteinen_tulos` (builder).
+    #[inline]
+    pub fn with_myonteinen_tulos(mut self, value: bool) -> Self {
+        self.myonteinen_tulos = Some(value);
+        self
+    }
+    /// Set `poissuljenta` (builder).
+    #[inline]
+    pub fn with_poissuljenta(mut self, value: bool) -> Self {
+        self.poissuljenta = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi_henkilolle` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi_henkilolle(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi_henkilolle = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi_lapselle` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi_lapselle(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi_lapselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkiloX2F6337CB {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "oikeusgeneettinen_isyystutkimus_tehty",
+        "myonteinen_tulos",
+        "poissuljenta",
+        "tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille",
+        "tutkimustulos_on_annettu_tiedoksi_henkilolle",
+        "tutkimustulos_on_annettu_tiedoksi_lapselle",
+        "vanhemmuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.req(0usize)?,
+            oikeusgeneettinen_isyystutkimus_tehty: f.opt(1usize)?,
+            myonteinen_tulos: f.opt(2usize)?,
+            poissuljenta: f.opt(3usize)?,
+            tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille: f.opt(4usize)?,
+            tutkimustulos_on_annettu_tiedoksi_henkilolle: f.opt(5usize)?,
+            tutkimustulos_on_annettu_tiedoksi_lapselle: f.opt(6usize)?,
+            vanhemmuus: f.req(7usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.oikeusgeneettinen_isyystutkimus_tehty);
+        w.opt(2usize, &self.myonteinen_tulos);
+        w.opt(3usize, &self.poissuljenta);
+        w.opt(4usize, &self.tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille);
+        w.opt(5usize, &self.tutkimustulos_on_annettu_tiedoksi_henkilolle);
+        w.opt(6usize, &self.tutkimustulos_on_annettu_tiedoksi_lapselle);
+        w.req(7usize, &self.vanhemmuus);
+    }
+}
+sosmeta_types::record!(HenkiloX2F6337CB);
 /// Vanhemmuutta on selvitetty seuraavien henkilöiden osalta (sv: Föräldraskapet har utretts för följande personer)
 ///
 /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
 ///
 /// Shape `0e874f5b1348204a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B {
     /// Henkilö (sv: Person)
     ///
@@ -8614,44 +16023,53 @@ pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B {
 }
 impl VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(henkilo: sosmeta_types::NonEmptyVec<HenkiloX2F6337CB>) -> Self {
         Self { henkilo }
     }
 }
+impl sosmeta_types::record::Record
+for VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B {
+    const KEYS: &'static [&'static str] = &["henkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { henkilo: f.req(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.henkilo);
+    }
+}
+sosmeta_types::record!(VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B);
 /// Vanhemmuuden tunnustaminen (sv: Erkännande av föräldraskap)
 ///
 /// JSON `vanhemmuuden_tunnustaminen`: esitystapa Otsikko.
 ///
 /// Shape `ede452d4c5a86e53`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenTunnustaminenXEDE452D4 {
     /// Yksityishenkilö (sv: Privatperson)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksityishenkilo: Option<AsiakasX9A10B055>,
     /// Tunnustamispäivämäärä (sv: Datum för erkännandet)
     ///
     /// JSON `tunnustamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Vanhemmuutta ei ole tunnustettu (sv: Föräldraskapet har inte erkänts)
     ///
     /// JSON `vanhemmuutta_ei_ole_tunnustettu`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuutta_ei_ole_tunnustettu: Option<bool>,
     /// Haastehakemuksen toimittamispäivämäärä (sv: Datum för inlämnande av stämningsansökan)
     ///
     /// JSON `haastehakemuksen_toimittamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub haastehakemuksen_toimittamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Asiaa käsittelevä käräjäoikeus (sv: Tingsrätt som behandlar ärendet)
     ///
     /// JSON `asiaa_kasitteleva_karajaoikeus`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asiaa_kasitteleva_karajaoikeus: Option<String>,
 }
 impl VanhemmuudenTunnustaminenXEDE452D4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             yksityishenkilo: None,
@@ -8661,36 +16079,96 @@ impl VanhemmuudenTunnustaminenXEDE452D4 {
             asiaa_kasitteleva_karajaoikeus: None,
         }
     }
+    /// Set `yksityishenkilo` (builder).
+    #[inline]
+    pub fn with_yksityishenkilo(mut self, value: AsiakasX9A10B055) -> Self {
+        self.yksityishenkilo = Some(value);
+        self
+    }
+    /// Set `tunnustamispaivamaara` (builder).
+    #[inline]
+    pub fn with_tunnustamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tunnustamispaivamaara = Some(value);
+        self
+    }
+    /// Set `vanhemmuutta_ei_ole_tunnustettu` (builder).
+    #[inline]
+    pub fn with_vanhemmuutta_ei_ole_tunnustettu(mut self, value: bool) -> Self {
+        self.vanhemmuutta_ei_ole_tunnustettu = Some(value);
+        self
+    }
+    /// Set `haastehakemuksen_toimittamispaivamaara` (builder).
+    #[inline]
+    pub fn with_haastehakemuksen_toimittamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.haastehakemuksen_toimittamispaivamaara = Some(value);
+        self
+    }
+    /// Set `asiaa_kasitteleva_karajaoikeus` (builder).
+    #[inline]
+    pub fn with_asiaa_kasitteleva_karajaoikeus(mut self, value: String) -> Self {
+        self.asiaa_kasitteleva_karajaoikeus = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for VanhemmuudenTunnustaminenXEDE452D4 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "tunnustamispaivamaara",
+        "vanhemmuutta_ei_ole_tunnustettu",
+        "haastehakemuksen_toimittamispaivamaara",
+        "asiaa_kasitteleva_karajaoikeus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.opt(0usize)?,
+            tunnustamispaivamaara: f.opt(1usize)?,
+            vanhemmuutta_ei_ole_tunnustettu: f.opt(2usize)?,
+            haastehakemuksen_toimittamispaivamaara: f.opt(3usize)?,
+            asiaa_kasitteleva_karajaoikeus: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.tunnustamispaivamaara);
+        w.opt(2usize, &self.vanhemmuutta_ei_ole_tunnustettu);
+        w.opt(3usize, &self.haastehakemuksen_toimittamispaivamaara);
+        w.opt(4usize, &self.asiaa_kasitteleva_karajaoikeus);
+    }
+}
+sosmeta_types::record!(VanhemmuudenTunnustaminenXEDE452D4);
 /// Kuolleen henkilön vanhemmuuden vahvistaminen (sv: Fastställande av en avliden persons föräldraskap)
 ///
 /// JSON `kuolleen_henkilon_vanhemmuuden_vahvistaminen`: esitystapa Otsikko.
 ///
 /// Shape `fe63cdde97b52fca`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE {
     /// Kuolleen henkilön oikeudenomistajat ovat antaneet suostumuksensa (sv: Rättsinnehavarna till den avlidne person har gett sitt samtycke)
     ///
     /// JSON `kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa: Option<bool>,
     /// Kuollut henkilö (sv: Den avlidne person)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuollut_henkilo: Option<AsiakasX9A10B055>,
     /// Yksi tai useampi oikeudenomistaja (sv: En eller flera rättsinnehavare)
     ///
     /// JSON `yksi_tai_useampi_oikeudenomistaja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yksi_tai_useampi_oikeudenomistaja: Option<bool>,
     /// Täysi-ikäiset ja täysivaltaiset oikeudenomistajat (sv: Myndiga rättsinnehavare med full rättshandlingsförmåga)
     ///
     /// JSON `taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat: Option<bool>,
 }
 impl KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa: None,
@@ -8699,14 +16177,75 @@ impl KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE {
             taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat: None,
         }
     }
+    /// Set `kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa` (builder).
+    #[inline]
+    pub fn with_kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa = Some(
+            value,
+        );
+        self
+    }
+    /// Set `kuollut_henkilo` (builder).
+    #[inline]
+    pub fn with_kuollut_henkilo(mut self, value: AsiakasX9A10B055) -> Self {
+        self.kuollut_henkilo = Some(value);
+        self
+    }
+    /// Set `yksi_tai_useampi_oikeudenomistaja` (builder).
+    #[inline]
+    pub fn with_yksi_tai_useampi_oikeudenomistaja(mut self, value: bool) -> Self {
+        self.yksi_tai_useampi_oikeudenomistaja = Some(value);
+        self
+    }
+    /// Set `taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat` (builder).
+    #[inline]
+    pub fn with_taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE {
+    const KEYS: &'static [&'static str] = &[
+        "kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa",
+        "kuollut_henkilo",
+        "yksi_tai_useampi_oikeudenomistaja",
+        "taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa: f
+                .opt(0usize)?,
+            kuollut_henkilo: f.opt(1usize)?,
+            yksi_tai_useampi_oikeudenomistaja: f.opt(2usize)?,
+            taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(
+            0usize,
+            &self.kuolleen_henkilon_oikeudenomistajat_ovat_antaneet_suostumuksensa,
+        );
+        w.opt(1usize, &self.kuollut_henkilo);
+        w.opt(2usize, &self.yksi_tai_useampi_oikeudenomistaja);
+        w.opt(3usize, &self.taysi_ikaiset_ja_taysivaltaiset_oikeudenomistajat);
+    }
+}
+sosmeta_types::record!(KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE);
 /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
 ///
 /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
 ///
 /// Shape `b9b76381cc25e89e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381 {
     /// Neuvotteluasiakirja (sv: Handling över överläggning)
     ///
@@ -8747,16 +16286,15 @@ pub struct VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381 {
     /// Muita liitteitä (sv: Andra bilagor)
     ///
     /// JSON `muita_liitteita`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_liitteita: Option<bool>,
     /// Mitä liitteitä (sv: Vilka bilagor)
     ///
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
 }
 impl VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         neuvotteluasiakirja: bool,
         neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
@@ -8782,12 +16320,70 @@ impl VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381 {
             mita_liitteita: None,
         }
     }
+    /// Set `muita_liitteita` (builder).
+    #[inline]
+    pub fn with_muita_liitteita(mut self, value: bool) -> Self {
+        self.muita_liitteita = Some(value);
+        self
+    }
+    /// Set `mita_liitteita` (builder).
+    #[inline]
+    pub fn with_mita_liitteita(mut self, value: String) -> Self {
+        self.mita_liitteita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381 {
+    const KEYS: &'static [&'static str] = &[
+        "neuvotteluasiakirja",
+        "neuvotteluasiakirjojen_lukumaara",
+        "lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi",
+        "tunnustamisasiakirja",
+        "oikeusgeneettisen_isyystutkimuksen_lausunto",
+        "lausuntojen_lukumaara",
+        "yhteenveto_vainajan_oikeudenomistajista",
+        "oikeudenomistajan_suostumus",
+        "suostumusten_lukumaara",
+        "muita_liitteita",
+        "mita_liitteita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            neuvotteluasiakirja: f.req(0usize)?,
+            neuvotteluasiakirjojen_lukumaara: f.req(1usize)?,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: f.req(2usize)?,
+            tunnustamisasiakirja: f.req(3usize)?,
+            oikeusgeneettisen_isyystutkimuksen_lausunto: f.req(4usize)?,
+            lausuntojen_lukumaara: f.req(5usize)?,
+            yhteenveto_vainajan_oikeudenomistajista: f.req(6usize)?,
+            oikeudenomistajan_suostumus: f.req(7usize)?,
+            suostumusten_lukumaara: f.req(8usize)?,
+            muita_liitteita: f.opt(9usize)?,
+            mita_liitteita: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.neuvotteluasiakirja);
+        w.req(1usize, &self.neuvotteluasiakirjojen_lukumaara);
+        w.req(2usize, &self.lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi);
+        w.req(3usize, &self.tunnustamisasiakirja);
+        w.req(4usize, &self.oikeusgeneettisen_isyystutkimuksen_lausunto);
+        w.req(5usize, &self.lausuntojen_lukumaara);
+        w.req(6usize, &self.yhteenveto_vainajan_oikeudenomistajista);
+        w.req(7usize, &self.oikeudenomistajan_suostumus);
+        w.req(8usize, &self.suostumusten_lukumaara);
+        w.opt(9usize, &self.muita_liitteita);
+        w.opt(10usize, &self.mita_liitteita);
+    }
+}
+sosmeta_types::record!(VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381);
 /// Pöytäkirja vanhemmuuden selvittämisestä (sv: Protokoll över utredning av föräldraskap)
 ///
 /// Shape `98cb341efc4182af`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PoytakirjaVanhemmuudenSelvittamisestaX98CB341E {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -8800,17 +16396,12 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX98CB341E {
     /// Vanhemmuuslaki 775/2022 15 § 1 momentti (sv: Föräldraskapslagen 775/2022 15 § 1 mom.)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Selvitetty vanhemmuus (sv: Utrett föräldraskap)
     ///
     /// JSON `selvitetty_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitetty_vanhemmuus: Option<SelvitettavaVanhemmuusX5FD03E4E>,
     /// Asiakas (sv: Klient)
     ///
@@ -8827,53 +16418,44 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX98CB341E {
     /// Vanhemmuuden selvittäminen alkoi (sv: Föräldraskapsutredningen inleddes)
     ///
     /// JSON `vanhemmuuden_selvittaminen_alkoi`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_alkoi: Option<
         VanhemmuudenSelvittaminenAlkoiX08502BCF,
     >,
     /// Vanhemmuutta on selvitetty seuraavien henkilöiden osalta (sv: Föräldraskapet har utretts för följande personer)
     ///
     /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta: Option<
         VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B,
     >,
     /// Vanhemmuuden tunnustaminen (sv: Erkännande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_tunnustaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustaminen: Option<VanhemmuudenTunnustaminenXEDE452D4>,
     /// Kuolleen henkilön vanhemmuuden vahvistaminen (sv: Fastställande av en avliden persons föräldraskap)
     ///
     /// JSON `kuolleen_henkilon_vanhemmuuden_vahvistaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_vanhemmuuden_vahvistaminen: Option<
         KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE,
     >,
     /// Haastehakemuksen toimittamispäivämäärä (sv: Datum för inlämnande av stämningsansökan)
     ///
     /// JSON `haastehakemuksen_toimittamispaivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub haastehakemuksen_toimittamispaivamaara: Option<sosmeta_types::PartialDate>,
     /// Organisaatio (sv: Organisation)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisaatio: Option<KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Lastenvalvoja (sv: Barnatillsyningsman)
     ///
     /// JSON `lastenvalvoja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastenvalvoja: Option<
         LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC,
     >,
     /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
     ///
     /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittamispoytakirjan_liitteet: Option<
         VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381,
     >,
@@ -8888,6 +16470,7 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX98CB341E {
 }
 impl PoytakirjaVanhemmuudenSelvittamisestaX98CB341E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -8918,7 +16501,178 @@ impl PoytakirjaVanhemmuudenSelvittamisestaX98CB341E {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti = Some(
+            value,
+        );
+        self
+    }
+    /// Set `selvitetty_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitetty_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX5FD03E4E,
+    ) -> Self {
+        self.selvitetty_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_selvittaminen_alkoi` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_alkoi(
+        mut self,
+        value: VanhemmuudenSelvittaminenAlkoiX08502BCF,
+    ) -> Self {
+        self.vanhemmuuden_selvittaminen_alkoi = Some(value);
+        self
+    }
+    /// Set `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta` (builder).
+    #[inline]
+    pub fn with_vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta(
+        mut self,
+        value: VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX0E874F5B,
+    ) -> Self {
+        self.vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustaminen` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustaminen(
+        mut self,
+        value: VanhemmuudenTunnustaminenXEDE452D4,
+    ) -> Self {
+        self.vanhemmuuden_tunnustaminen = Some(value);
+        self
+    }
+    /// Set `kuolleen_henkilon_vanhemmuuden_vahvistaminen` (builder).
+    #[inline]
+    pub fn with_kuolleen_henkilon_vanhemmuuden_vahvistaminen(
+        mut self,
+        value: KuolleenHenkilonVanhemmuudenVahvistaminenXFE63CDDE,
+    ) -> Self {
+        self.kuolleen_henkilon_vanhemmuuden_vahvistaminen = Some(value);
+        self
+    }
+    /// Set `haastehakemuksen_toimittamispaivamaara` (builder).
+    #[inline]
+    pub fn with_haastehakemuksen_toimittamispaivamaara(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.haastehakemuksen_toimittamispaivamaara = Some(value);
+        self
+    }
+    /// Set `organisaatio` (builder).
+    #[inline]
+    pub fn with_organisaatio(
+        mut self,
+        value: KuntouttavanTyotoiminnanJarjestamispaikkaX3297464B,
+    ) -> Self {
+        self.organisaatio = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_lastenvalvoja(
+        mut self,
+        value: LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC,
+    ) -> Self {
+        self.lastenvalvoja = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_selvittamispoytakirjan_liitteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittamispoytakirjan_liitteet(
+        mut self,
+        value: VanhemmuudenSelvittamispoytakirjanLiitteetXB9B76381,
+    ) -> Self {
+        self.vanhemmuuden_selvittamispoytakirjan_liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PoytakirjaVanhemmuudenSelvittamisestaX98CB341E {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti",
+        "selvitetty_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "vanhemmuuden_selvittaminen_alkoi",
+        "vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta",
+        "vanhemmuuden_tunnustaminen",
+        "kuolleen_henkilon_vanhemmuuden_vahvistaminen",
+        "haastehakemuksen_toimittamispaivamaara",
+        "organisaatio",
+        "lisatiedot",
+        "lastenvalvoja",
+        "vanhemmuuden_selvittamispoytakirjan_liitteet",
+        "oikeus_saada_tieto",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: f
+                .opt(2usize)?,
+            selvitetty_vanhemmuus: f.opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.req(6usize)?,
+            vanhemmuuden_selvittaminen_alkoi: f.opt(7usize)?,
+            vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta: f.opt(8usize)?,
+            vanhemmuuden_tunnustaminen: f.opt(9usize)?,
+            kuolleen_henkilon_vanhemmuuden_vahvistaminen: f.opt(10usize)?,
+            haastehakemuksen_toimittamispaivamaara: f.opt(11usize)?,
+            organisaatio: f.opt(12usize)?,
+            lisatiedot: f.opt(13usize)?,
+            lastenvalvoja: f.opt(14usize)?,
+            vanhemmuuden_selvittamispoytakirjan_liitteet: f.opt(15usize)?,
+            oikeus_saada_tieto: f.req(16usize)?,
+            lue_lisaa: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti,
+        );
+        w.opt(3usize, &self.selvitetty_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.synnyttanyt_aiti);
+        w.opt(7usize, &self.vanhemmuuden_selvittaminen_alkoi);
+        w.opt(8usize, &self.vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta);
+        w.opt(9usize, &self.vanhemmuuden_tunnustaminen);
+        w.opt(10usize, &self.kuolleen_henkilon_vanhemmuuden_vahvistaminen);
+        w.opt(11usize, &self.haastehakemuksen_toimittamispaivamaara);
+        w.opt(12usize, &self.organisaatio);
+        w.opt(13usize, &self.lisatiedot);
+        w.opt(14usize, &self.lastenvalvoja);
+        w.opt(15usize, &self.vanhemmuuden_selvittamispoytakirjan_liitteet);
+        w.req(16usize, &self.oikeus_saada_tieto);
+        w.req(17usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(PoytakirjaVanhemmuudenSelvittamisestaX98CB341E);
 sosmeta_types::code_list!(
     #[doc = " Selvitetty vanhemmuus (sv: Utrett föräldraskap)"] #[doc = " "] #[doc =
     " JSON `selvitetty_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc = " "] #[doc =
@@ -8966,8 +16720,7 @@ sosmeta_types::code_list!(
 /// JSON `henkilo`: toistuva, pakollinen.
 ///
 /// Shape `4bf24469434a5fa9`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HenkiloX4BF24469 {
     /// Yksityishenkilö (sv: Privatperson)
     ///
@@ -8976,31 +16729,26 @@ pub struct HenkiloX4BF24469 {
     /// Oikeusgeneettinen vanhemmuustutkimus tehty (sv: En rättsgenetisk föräldraskapsundersökning har genomförts)
     ///
     /// JSON `oikeusgeneettinen_vanhemmuustutkimus_tehty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettinen_vanhemmuustutkimus_tehty: Option<bool>,
     /// Tutkimustulos (sv: Undersökningsresultat)
     ///
     /// JSON `tutkimustulos`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Tulos on myönteinen., 2 = Tulos on poissuljenta..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos: Option<sosmeta_types::Coded<TutkimustulosX3F553A1F>>,
     /// Tutkimustulos on annettu tiedoksi synnyttäneelle äidille (sv: Undersökningsresultatet har delgetts den mor som har fött barnet)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille: Option<
         sosmeta_types::PartialDate,
     >,
     /// Tutkimustulos on annettu tiedoksi henkilölle (sv: Undersökningsresultatet har delgetts person)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_henkilolle`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi_henkilolle: Option<sosmeta_types::PartialDate>,
     /// Tutkimustulos on annettu tiedoksi lapselle (sv: Undersökningsresultatet har delgetts barnet)
     ///
     /// JSON `tutkimustulos_on_annettu_tiedoksi_lapselle`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tutkimustulos_on_annettu_tiedoksi_lapselle: Option<sosmeta_types::PartialDate>,
     /// Vanhemmuus (sv: Föräldraskap)
     ///
@@ -9011,6 +16759,7 @@ pub struct HenkiloX4BF24469 {
 }
 impl HenkiloX4BF24469 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         yksityishenkilo: AsiakasX9A10B055,
         vanhemmuus: sosmeta_types::Coded<VanhemmuusX1712AE7D>,
@@ -9025,14 +16774,92 @@ impl HenkiloX4BF24469 {
             vanhemmuus,
         }
     }
+    /// Set `oikeusgeneettinen_vanhemmuustutkimus_tehty` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettinen_vanhemmuustutkimus_tehty(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.oikeusgeneettinen_vanhemmuustutkimus_tehty = Some(value);
+        self
+    }
+    /// Set `tutkimustulos` (builder).
+    #[inline]
+    pub fn with_tutkimustulos(
+        mut self,
+        value: sosmeta_types::Coded<TutkimustulosX3F553A1F>,
+    ) -> Self {
+        self.tutkimustulos = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi_henkilolle` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi_henkilolle(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi_henkilolle = Some(value);
+        self
+    }
+    /// Set `tutkimustulos_on_annettu_tiedoksi_lapselle` (builder).
+    #[inline]
+    pub fn with_tutkimustulos_on_annettu_tiedoksi_lapselle(
+        mut self,
+        value: sosmeta_types::PartialDate,
+    ) -> Self {
+        self.tutkimustulos_on_annettu_tiedoksi_lapselle = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HenkiloX4BF24469 {
+    const KEYS: &'static [&'static str] = &[
+        "yksityishenkilo",
+        "oikeusgeneettinen_vanhemmuustutkimus_tehty",
+        "tutkimustulos",
+        "tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille",
+        "tutkimustulos_on_annettu_tiedoksi_henkilolle",
+        "tutkimustulos_on_annettu_tiedoksi_lapselle",
+        "vanhemmuus",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yksityishenkilo: f.req(0usize)?,
+            oikeusgeneettinen_vanhemmuustutkimus_tehty: f.opt(1usize)?,
+            tutkimustulos: f.opt(2usize)?,
+            tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille: f.opt(3usize)?,
+            tutkimustulos_on_annettu_tiedoksi_henkilolle: f.opt(4usize)?,
+            tutkimustulos_on_annettu_tiedoksi_lapselle: f.opt(5usize)?,
+            vanhemmuus: f.req(6usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yksityishenkilo);
+        w.opt(1usize, &self.oikeusgeneettinen_vanhemmuustutkimus_tehty);
+        w.opt(2usize, &self.tutkimustulos);
+        w.opt(3usize, &self.tutkimustulos_on_annettu_tiedoksi_synnyttaneelle_aidille);
+        w.opt(4usize, &self.tutkimustulos_on_annettu_tiedoksi_henkilolle);
+        w.opt(5usize, &self.tutkimustulos_on_annettu_tiedoksi_lapselle);
+        w.req(6usize, &self.vanhemmuus);
+    }
+}
+sosmeta_types::record!(HenkiloX4BF24469);
 /// Vanhemmuutta on selvitetty seuraavien henkilöiden osalta (sv: Föräldraskapet har utretts för följande personer)
 ///
 /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
 ///
 /// Shape `765900277feab083`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027 {
     /// Henkilö (sv: Person)
     ///
@@ -9041,17 +16868,30 @@ pub struct VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027 {
 }
 impl VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(henkilo: sosmeta_types::NonEmptyVec<HenkiloX4BF24469>) -> Self {
         Self { henkilo }
     }
 }
+impl sosmeta_types::record::Record
+for VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027 {
+    const KEYS: &'static [&'static str] = &["henkilo"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { henkilo: f.req(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.henkilo);
+    }
+}
+sosmeta_types::record!(VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027);
 /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
 ///
 /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
 ///
 /// Shape `ff4e8a7404a89e1b`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74 {
     /// Neuvotteluasiakirja (sv: Handling över överläggning)
     ///
@@ -9064,51 +16904,43 @@ pub struct VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74 {
     /// Lapsen neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning med barnet för att utreda föräldraskap)
     ///
     /// JSON `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: Option<bool>,
     /// Tunnustamisasiakirja (sv: Handling över erkännande)
     ///
     /// JSON `tunnustamisasiakirja`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustamisasiakirja: Option<bool>,
     /// Oikeusgeneettisen vanhemmuustutkimuksen lausunto (sv: Utlåtande om rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `oikeusgeneettisen_vanhemmuustutkimuksen_lausunto`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_vanhemmuustutkimuksen_lausunto: Option<bool>,
     /// Lausuntojen lukumäärä (sv: Antal utlåtanden)
     ///
     /// JSON `lausuntojen_lukumaara`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lausuntojen_lukumaara: Option<sosmeta_types::Number>,
     /// Yhteenveto vainajan oikeudenomistajista (sv: Sammanfattning av den avlidnes rättsinnehavare)
     ///
     /// JSON `yhteenveto_vainajan_oikeudenomistajista`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenveto_vainajan_oikeudenomistajista: Option<bool>,
     /// Oikeudenomistajan suostumus (sv: Samtycke av rättsinnehavare)
     ///
     /// JSON `oikeudenomistajan_suostumus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistajan_suostumus: Option<bool>,
     /// Suostumusten lukumäärä (sv: Antal samtycken)
     ///
     /// JSON `suostumusten_lukumaara`: esitystapa Lkm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumusten_lukumaara: Option<sosmeta_types::Number>,
     /// Muita liitteitä (sv: Andra bilagor)
     ///
     /// JSON `muita_liitteita`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_liitteita: Option<bool>,
     /// Mitä liitteitä (sv: Vilka bilagor)
     ///
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
 }
 impl VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         neuvotteluasiakirja: bool,
         neuvotteluasiakirjojen_lukumaara: sosmeta_types::Number,
@@ -9127,12 +16959,118 @@ impl VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74 {
             mita_liitteita: None,
         }
     }
+    /// Set `lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi` (builder).
+    #[inline]
+    pub fn with_lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi = Some(value);
+        self
+    }
+    /// Set `tunnustamisasiakirja` (builder).
+    #[inline]
+    pub fn with_tunnustamisasiakirja(mut self, value: bool) -> Self {
+        self.tunnustamisasiakirja = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettisen_vanhemmuustutkimuksen_lausunto` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettisen_vanhemmuustutkimuksen_lausunto(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.oikeusgeneettisen_vanhemmuustutkimuksen_lausunto = Some(value);
+        self
+    }
+    /// Set `lausuntojen_lukumaara` (builder).
+    #[inline]
+    pub fn with_lausuntojen_lukumaara(mut self, value: sosmeta_types::Number) -> Self {
+        self.lausuntojen_lukumaara = Some(value);
+        self
+    }
+    /// Set `yhteenveto_vainajan_oikeudenomistajista` (builder).
+    #[inline]
+    pub fn with_yhteenveto_vainajan_oikeudenomistajista(mut self, value: bool) -> Self {
+        self.yhteenveto_vainajan_oikeudenomistajista = Some(value);
+        self
+    }
+    /// Set `oikeudenomistajan_suostumus` (builder).
+    #[inline]
+    pub fn with_oikeudenomistajan_suostumus(mut self, value: bool) -> Self {
+        self.oikeudenomistajan_suostumus = Some(value);
+        self
+    }
+    /// Set `suostumusten_lukumaara` (builder).
+    #[inline]
+    pub fn with_suostumusten_lukumaara(mut self, value: sosmeta_types::Number) -> Self {
+        self.suostumusten_lukumaara = Some(value);
+        self
+    }
+    /// Set `muita_liitteita` (builder).
+    #[inline]
+    pub fn with_muita_liitteita(mut self, value: bool) -> Self {
+        self.muita_liitteita = Some(value);
+        self
+    }
+    /// Set `mita_liitteita` (builder).
+    #[inline]
+    pub fn with_mita_liitteita(mut self, value: String) -> Self {
+        self.mita_liitteita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74 {
+    const KEYS: &'static [&'static str] = &[
+        "neuvotteluasiakirja",
+        "neuvotteluasiakirjojen_lukumaara",
+        "lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi",
+        "tunnustamisasiakirja",
+        "oikeusgeneettisen_vanhemmuustutkimuksen_lausunto",
+        "lausuntojen_lukumaara",
+        "yhteenveto_vainajan_oikeudenomistajista",
+        "oikeudenomistajan_suostumus",
+        "suostumusten_lukumaara",
+        "muita_liitteita",
+        "mita_liitteita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            neuvotteluasiakirja: f.req(0usize)?,
+            neuvotteluasiakirjojen_lukumaara: f.req(1usize)?,
+            lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi: f.opt(2usize)?,
+            tunnustamisasiakirja: f.opt(3usize)?,
+            oikeusgeneettisen_vanhemmuustutkimuksen_lausunto: f.opt(4usize)?,
+            lausuntojen_lukumaara: f.opt(5usize)?,
+            yhteenveto_vainajan_oikeudenomistajista: f.opt(6usize)?,
+            oikeudenomistajan_suostumus: f.opt(7usize)?,
+            suostumusten_lukumaara: f.opt(8usize)?,
+            muita_liitteita: f.opt(9usize)?,
+            mita_liitteita: f.opt(10usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.neuvotteluasiakirja);
+        w.req(1usize, &self.neuvotteluasiakirjojen_lukumaara);
+        w.opt(2usize, &self.lapsen_neuvotteluasiakirja_vanhemmuuden_selvittamiseksi);
+        w.opt(3usize, &self.tunnustamisasiakirja);
+        w.opt(4usize, &self.oikeusgeneettisen_vanhemmuustutkimuksen_lausunto);
+        w.opt(5usize, &self.lausuntojen_lukumaara);
+        w.opt(6usize, &self.yhteenveto_vainajan_oikeudenomistajista);
+        w.opt(7usize, &self.oikeudenomistajan_suostumus);
+        w.opt(8usize, &self.suostumusten_lukumaara);
+        w.opt(9usize, &self.muita_liitteita);
+        w.opt(10usize, &self.mita_liitteita);
+    }
+}
+sosmeta_types::record!(VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74);
 /// Pöytäkirja vanhemmuuden selvittämisestä (sv: Protokoll över utredning av föräldraskap)
 ///
 /// Shape `24367e99a2c0143e`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -9145,10 +17083,6 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
     /// Vanhemmuuslaki 775/2022 15 § 1 momentti (sv: Föräldraskapslagen 775/2022 15 § 1 mom.)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -9175,38 +17109,32 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
     /// JSON `vanhemmuuden_selvittaminen_alkoi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = kun lastenvalvoja sai tiedon alle 18-vuotiaasta lapsesta, eikä lapselle ollut todettu tai vahvistettu kahta vanhempaa tai vanhemmuus oli kumottu, 2 = kun henkilö halusi tunnustaa vanhemmuutensa, eikä lapselle ollut todettu tai vahvistettu kahta vanhempaa tai vanhemmuus oli kumottu..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittaminen_alkoi: Option<
         sosmeta_types::Coded<VanhemmuudenSelvittaminenAlkoiXBCFE554F>,
     >,
     /// Vanhemmuutta on selvitetty seuraavien henkilöiden osalta (sv: Föräldraskapet har utretts för följande personer)
     ///
     /// JSON `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta: Option<
         VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027,
     >,
     /// Vanhemmuuden tunnustaminen (sv: Erkännande av föräldraskap)
     ///
     /// JSON `vanhemmuuden_tunnustaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_tunnustaminen: Option<VanhemmuudenTunnustaminenXEDE452D4>,
     /// Kuolleen henkilön vanhemmuuden vahvistaminen (sv: Fastställande av en avliden persons föräldraskap)
     ///
     /// JSON `kuolleen_henkilon_vanhemmuuden_vahvistaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuolleen_henkilon_vanhemmuuden_vahvistaminen: Option<
         KuolleenHenkilonAitiydenVahvistaminenX7194A1E5,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Lastenvalvoja, joka on vanhemmuuslain 8 §:n nojalla vanhemmuuden selvittämisen toimeenpanija (sv: Barnatillsyningsman som med stöd av 8 § i föräldraskapslagen är verkställare av utredningen av föräldraskapet)
     ///
@@ -9219,7 +17147,6 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
     /// Vanhemmuuden selvittämispöytäkirjan liitteet (sv: Bilagor till protokollet över föräldraskapsutredningen)
     ///
     /// JSON `vanhemmuuden_selvittamispoytakirjan_liitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuden_selvittamispoytakirjan_liitteet: Option<
         VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74,
     >,
@@ -9234,6 +17161,7 @@ pub struct PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
 }
 impl PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -9267,83 +17195,274 @@ impl PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti = Some(
+            value,
+        );
+        self
+    }
+    /// Set `vanhemmuuden_selvittaminen_alkoi` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittaminen_alkoi(
+        mut self,
+        value: sosmeta_types::Coded<VanhemmuudenSelvittaminenAlkoiXBCFE554F>,
+    ) -> Self {
+        self.vanhemmuuden_selvittaminen_alkoi = Some(value);
+        self
+    }
+    /// Set `vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta` (builder).
+    #[inline]
+    pub fn with_vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta(
+        mut self,
+        value: VanhemmuuttaOnSelvitettySeuraavienHenkiloidenOsaltaX76590027,
+    ) -> Self {
+        self.vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_tunnustaminen` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_tunnustaminen(
+        mut self,
+        value: VanhemmuudenTunnustaminenXEDE452D4,
+    ) -> Self {
+        self.vanhemmuuden_tunnustaminen = Some(value);
+        self
+    }
+    /// Set `kuolleen_henkilon_vanhemmuuden_vahvistaminen` (builder).
+    #[inline]
+    pub fn with_kuolleen_henkilon_vanhemmuuden_vahvistaminen(
+        mut self,
+        value: KuolleenHenkilonAitiydenVahvistaminenX7194A1E5,
+    ) -> Self {
+        self.kuolleen_henkilon_vanhemmuuden_vahvistaminen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `vanhemmuuden_selvittamispoytakirjan_liitteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuden_selvittamispoytakirjan_liitteet(
+        mut self,
+        value: VanhemmuudenSelvittamispoytakirjanLiitteetXFF4E8A74,
+    ) -> Self {
+        self.vanhemmuuden_selvittamispoytakirjan_liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for PoytakirjaVanhemmuudenSelvittamisestaX24367E99 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi__yksi_momentti",
+        "selvitetty_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "vanhemmuuden_selvittaminen_alkoi",
+        "vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta",
+        "vanhemmuuden_tunnustaminen",
+        "kuolleen_henkilon_vanhemmuuden_vahvistaminen",
+        "lisatiedot",
+        "paivamaara",
+        "lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija",
+        "allekirjoitus",
+        "vanhemmuuden_selvittamispoytakirjan_liitteet",
+        "oikeus_saada_tieto",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti: f
+                .opt(2usize)?,
+            selvitetty_vanhemmuus: f.req(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.req(6usize)?,
+            vanhemmuuden_selvittaminen_alkoi: f.opt(7usize)?,
+            vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta: f.opt(8usize)?,
+            vanhemmuuden_tunnustaminen: f.opt(9usize)?,
+            kuolleen_henkilon_vanhemmuuden_vahvistaminen: f.opt(10usize)?,
+            lisatiedot: f.opt(11usize)?,
+            paivamaara: f.opt(12usize)?,
+            lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija: f
+                .req(13usize)?,
+            allekirjoitus: f.req(14usize)?,
+            vanhemmuuden_selvittamispoytakirjan_liitteet: f.opt(15usize)?,
+            oikeus_saada_tieto: f.req(16usize)?,
+            lue_lisaa: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksiviisi_yksi_momentti,
+        );
+        w.req(3usize, &self.selvitetty_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.synnyttanyt_aiti);
+        w.opt(7usize, &self.vanhemmuuden_selvittaminen_alkoi);
+        w.opt(8usize, &self.vanhemmuutta_on_selvitetty_seuraavien_henkiloiden_osalta);
+        w.opt(9usize, &self.vanhemmuuden_tunnustaminen);
+        w.opt(10usize, &self.kuolleen_henkilon_vanhemmuuden_vahvistaminen);
+        w.opt(11usize, &self.lisatiedot);
+        w.opt(12usize, &self.paivamaara);
+        w.req(
+            13usize,
+            &self
+                .lastenvalvoja_joka_on_vanhemmuuslain_kahdeksan_n_nojalla_vanhemmuuden_selvittamisen_toimeenpanija,
+        );
+        w.req(14usize, &self.allekirjoitus);
+        w.opt(15usize, &self.vanhemmuuden_selvittamispoytakirjan_liitteet);
+        w.req(16usize, &self.oikeus_saada_tieto);
+        w.req(17usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(PoytakirjaVanhemmuudenSelvittamisestaX24367E99);
 /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
 ///
 /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
 ///
 /// Shape `e0b5466d6ad29c50`, shared by 3 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NeuvotteluunOsallistuvatXE0B5466D {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<bool>,
     /// Mahdollinen toinen vanhempi. (sv: Den eventuella andra föräldern)
     ///
     /// JSON `mahdollinen_toinen_vanhempi`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi: Option<bool>,
 }
 impl NeuvotteluunOsallistuvatXE0B5466D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttanyt_aiti: None,
             mahdollinen_toinen_vanhempi: None,
         }
     }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: bool) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `mahdollinen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_mahdollinen_toinen_vanhempi(mut self, value: bool) -> Self {
+        self.mahdollinen_toinen_vanhempi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for NeuvotteluunOsallistuvatXE0B5466D {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttanyt_aiti: f.opt(0usize)?,
+            mahdollinen_toinen_vanhempi: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttanyt_aiti);
+        w.opt(1usize, &self.mahdollinen_toinen_vanhempi);
+    }
+}
+sosmeta_types::record!(NeuvotteluunOsallistuvatXE0B5466D);
 /// Hedelmöityshoito (sv: Assisterad befruktning)
 ///
 /// JSON `hedelmoityshoito`: esitystapa Otsikko.
 ///
 /// Shape `e36e0aeb8a022af2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HedelmoityshoitoXE36E0AEB {
     /// Annettu hedelmöityshoitoa (sv: Assisterad befruktning har utförts)
     ///
     /// JSON `annettu_hedelmoityshoitoa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annettu_hedelmoityshoitoa: Option<bool>,
 }
 impl HedelmoityshoitoXE36E0AEB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             annettu_hedelmoityshoitoa: None,
         }
     }
+    /// Set `annettu_hedelmoityshoitoa` (builder).
+    #[inline]
+    pub fn with_annettu_hedelmoityshoitoa(mut self, value: bool) -> Self {
+        self.annettu_hedelmoityshoitoa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HedelmoityshoitoXE36E0AEB {
+    const KEYS: &'static [&'static str] = &["annettu_hedelmoityshoitoa"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            annettu_hedelmoityshoitoa: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.annettu_hedelmoityshoitoa);
+    }
+}
+sosmeta_types::record!(HedelmoityshoitoXE36E0AEB);
 /// Kanta ja suostumus (sv: Ställningstagande och samtycke)
 ///
 /// JSON `kanta_ja_suostumus`: esitystapa Otsikko.
 ///
 /// Shape `5eef8980f9bb1899`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KantaJaSuostumusX5EEF8980 {
     /// Pyydän ja suostun (sv: Jag begär och samtycker)
     ///
     /// JSON `pyydan_ja_suostun`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pyydan_ja_suostun: Option<bool>,
     /// En pidä tarpeellisena (sv: Jag anser att den inte är nödvändig)
     ///
     /// JSON `en_pida_tarpeellisena`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en_pida_tarpeellisena: Option<bool>,
     /// En suostu oikeusgeneettiseen isyystutkimukseen. (sv: Jag samtycker inte till en rättsgenetisk faderskapsundersökning.)
     ///
     /// JSON `en_suostu_oikeusgeneettiseen_isyystutkimukseen`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en_suostu_oikeusgeneettiseen_isyystutkimukseen: Option<bool>,
 }
 impl KantaJaSuostumusX5EEF8980 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             pyydan_ja_suostun: None,
@@ -9351,38 +17470,77 @@ impl KantaJaSuostumusX5EEF8980 {
             en_suostu_oikeusgeneettiseen_isyystutkimukseen: None,
         }
     }
+    /// Set `pyydan_ja_suostun` (builder).
+    #[inline]
+    pub fn with_pyydan_ja_suostun(mut self, value: bool) -> Self {
+        self.pyydan_ja_suostun = Some(value);
+        self
+    }
+    /// Set `en_pida_tarpeellisena` (builder).
+    #[inline]
+    pub fn with_en_pida_tarpeellisena(mut self, value: bool) -> Self {
+        self.en_pida_tarpeellisena = Some(value);
+        self
+    }
+    /// Set `en_suostu_oikeusgeneettiseen_isyystutkimukseen` (builder).
+    #[inline]
+    pub fn with_en_suostu_oikeusgeneettiseen_isyystutkimukseen(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.en_suostu_oikeusgeneettiseen_isyystutkimukseen = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KantaJaSuostumusX5EEF8980 {
+    const KEYS: &'static [&'static str] = &[
+        "pyydan_ja_suostun",
+        "en_pida_tarpeellisena",
+        "en_suostu_oikeusgeneettiseen_isyystutkimukseen",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            pyydan_ja_suostun: f.opt(0usize)?,
+            en_pida_tarpeellisena: f.opt(1usize)?,
+            en_suostu_oikeusgeneettiseen_isyystutkimukseen: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.pyydan_ja_suostun);
+        w.opt(1usize, &self.en_pida_tarpeellisena);
+        w.opt(2usize, &self.en_suostu_oikeusgeneettiseen_isyystutkimukseen);
+    }
+}
+sosmeta_types::record!(KantaJaSuostumusX5EEF8980);
 /// Isyyden selvittäminen oikeusgeneettisellä isyystutkimuksella (sv: Utredning av faderskap med en rättsgenetisk faderskapsundersökning)
 ///
 /// JSON `isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella`: esitystapa Otsikko.
 ///
 /// Shape `06f104d2a877b092`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksellaX06F104D2 {
     /// Suostumus huollettavan lapsen puolesta (sv: Samtycke av vårdnadshavare för barnets räkning)
     ///
     /// JSON `suostumus_huollettavan_lapsen_puolesta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_huollettavan_lapsen_puolesta: Option<bool>,
     /// Suostumus omasta puolesta (sv: Samtycke för egen räkning)
     ///
     /// JSON `suostumus_omasta_puolesta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_omasta_puolesta: Option<bool>,
     /// Kanta ja suostumus (sv: Ställningstagande och samtycke)
     ///
     /// JSON `kanta_ja_suostumus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kanta_ja_suostumus: Option<KantaJaSuostumusX5EEF8980>,
     /// Oikeusgeneettisen isyystutkimuksen tarve (sv: Behov av en rättsgenetisk faderskapsundersökning)
     ///
     /// JSON `oikeusgeneettisen_isyystutkimuksen_tarve`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_isyystutkimuksen_tarve: Option<bool>,
 }
 impl IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksellaX06F104D2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suostumus_huollettavan_lapsen_puolesta: None,
@@ -9391,61 +17549,139 @@ impl IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksellaX06F104D2 {
             oikeusgeneettisen_isyystutkimuksen_tarve: None,
         }
     }
+    /// Set `suostumus_huollettavan_lapsen_puolesta` (builder).
+    #[inline]
+    pub fn with_suostumus_huollettavan_lapsen_puolesta(mut self, value: bool) -> Self {
+        self.suostumus_huollettavan_lapsen_puolesta = Some(value);
+        self
+    }
+    /// Set `suostumus_omasta_puolesta` (builder).
+    #[inline]
+    pub fn with_suostumus_omasta_puolesta(mut self, value: bool) -> Self {
+        self.suostumus_omasta_puolesta = Some(value);
+        self
+    }
+    /// Set `kanta_ja_suostumus` (builder).
+    #[inline]
+    pub fn with_kanta_ja_suostumus(mut self, value: KantaJaSuostumusX5EEF8980) -> Self {
+        self.kanta_ja_suostumus = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettisen_isyystutkimuksen_tarve` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettisen_isyystutkimuksen_tarve(mut self, value: bool) -> Self {
+        self.oikeusgeneettisen_isyystutkimuksen_tarve = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksellaX06F104D2 {
+    const KEYS: &'static [&'static str] = &[
+        "suostumus_huollettavan_lapsen_puolesta",
+        "suostumus_omasta_puolesta",
+        "kanta_ja_suostumus",
+        "oikeusgeneettisen_isyystutkimuksen_tarve",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumus_huollettavan_lapsen_puolesta: f.opt(0usize)?,
+            suostumus_omasta_puolesta: f.opt(1usize)?,
+            kanta_ja_suostumus: f.opt(2usize)?,
+            oikeusgeneettisen_isyystutkimuksen_tarve: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suostumus_huollettavan_lapsen_puolesta);
+        w.opt(1usize, &self.suostumus_omasta_puolesta);
+        w.opt(2usize, &self.kanta_ja_suostumus);
+        w.opt(3usize, &self.oikeusgeneettisen_isyystutkimuksen_tarve);
+    }
+}
+sosmeta_types::record!(
+    IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksellaX06F104D2
+);
 /// Allekirjoitukset (sv: Underskrifter)
 ///
 /// JSON `allekirjoitukset`: esitystapa Otsikko.
 ///
 /// Shape `f5a73fd108de1a8c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllekirjoituksetXF5A73FD1 {
     /// Synnyttänyt äiti (sv: Den mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti`: esitystapa Allekirjoitus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti: Option<String>,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
     ///
     /// JSON `mahdollinen_toinen_vanhempi`: esitystapa Allekirjoitus, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi: Option<String>,
 }
 impl AllekirjoituksetXF5A73FD1 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttanyt_aiti: None,
             mahdollinen_toinen_vanhempi: None,
         }
     }
+    /// Set `synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti(mut self, value: String) -> Self {
+        self.synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `mahdollinen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_mahdollinen_toinen_vanhempi(mut self, value: String) -> Self {
+        self.mahdollinen_toinen_vanhempi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AllekirjoituksetXF5A73FD1 {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttanyt_aiti: f.opt(0usize)?,
+            mahdollinen_toinen_vanhempi: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttanyt_aiti);
+        w.opt(1usize, &self.mahdollinen_toinen_vanhempi);
+    }
+}
+sosmeta_types::record!(AllekirjoituksetXF5A73FD1);
 /// Tiedot hedelmöityshoidosta: isyyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av faderskap)
 ///
 /// JSON `tiedot_hedelmoityshoidosta_isyyden_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `ce2e286461e257e8`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E2864 {
     /// Nais-miespari (sv: Ett par som består av en kvinna och en man)
     ///
     /// JSON `nais_miespari`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nais_miespari: Option<bool>,
     /// Naispari (sv: Ett kvinnligt par)
     ///
     /// JSON `naispari`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naispari: Option<bool>,
     /// Synnyttänyt äiti yksin (sv: Den mor som har fött barnet ensam)
     ///
     /// JSON `synnyttanyt_aiti_yksin`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_yksin: Option<bool>,
 }
 impl TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E2864 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             nais_miespari: None,
@@ -9453,49 +17689,128 @@ impl TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E2864 {
             synnyttanyt_aiti_yksin: None,
         }
     }
+    /// Set `nais_miespari` (builder).
+    #[inline]
+    pub fn with_nais_miespari(mut self, value: bool) -> Self {
+        self.nais_miespari = Some(value);
+        self
+    }
+    /// Set `naispari` (builder).
+    #[inline]
+    pub fn with_naispari(mut self, value: bool) -> Self {
+        self.naispari = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti_yksin` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_yksin(mut self, value: bool) -> Self {
+        self.synnyttanyt_aiti_yksin = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E2864 {
+    const KEYS: &'static [&'static str] = &[
+        "nais_miespari",
+        "naispari",
+        "synnyttanyt_aiti_yksin",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nais_miespari: f.opt(0usize)?,
+            naispari: f.opt(1usize)?,
+            synnyttanyt_aiti_yksin: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.nais_miespari);
+        w.opt(1usize, &self.naispari);
+        w.opt(2usize, &self.synnyttanyt_aiti_yksin);
+    }
+}
+sosmeta_types::record!(TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E2864);
 /// Tiedot hedelmöityshoidosta: äitiyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av moderskap)
 ///
 /// JSON `tiedot_hedelmoityshoidosta_aitiyden_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `e2421b5d3ff12cb2`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotHedelmoityshoidostaAitiydenSelvittaminenXE2421B5D {
     /// Naispari (sv: Ett kvinnligt par)
     ///
     /// JSON `naispari`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naispari: Option<bool>,
 }
 impl TiedotHedelmoityshoidostaAitiydenSelvittaminenXE2421B5D {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self { naispari: None }
     }
+    /// Set `naispari` (builder).
+    #[inline]
+    pub fn with_naispari(mut self, value: bool) -> Self {
+        self.naispari = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TiedotHedelmoityshoidostaAitiydenSelvittaminenXE2421B5D {
+    const KEYS: &'static [&'static str] = &["naispari"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self { naispari: f.opt(0usize)? })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.naispari);
+    }
+}
+sosmeta_types::record!(TiedotHedelmoityshoidostaAitiydenSelvittaminenXE2421B5D);
 /// Tiedot hedelmöityshoidosta: toista vanhemmuutta ei selvitetä (sv: Uppgifter om assisterad befruktning: ett andra föräldraskap utreds inte)
 ///
 /// JSON `tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta`: esitystapa Otsikko.
 ///
 /// Shape `8a5566484fe84ca5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A556648 {
     /// Synnyttänyt äiti yksin (sv: Den mor som har fött barnet ensam)
     ///
     /// JSON `synnyttanyt_aiti_yksin`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_yksin: Option<bool>,
 }
 impl TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A556648 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttanyt_aiti_yksin: None,
         }
     }
+    /// Set `synnyttanyt_aiti_yksin` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_yksin(mut self, value: bool) -> Self {
+        self.synnyttanyt_aiti_yksin = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A556648 {
+    const KEYS: &'static [&'static str] = &["synnyttanyt_aiti_yksin"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttanyt_aiti_yksin: f.opt(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttanyt_aiti_yksin);
+    }
+}
+sosmeta_types::record!(TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A556648);
 sosmeta_types::fixed_phrase!(
     #[doc = " Ohje kaksi (sv: Anvisning två)"] #[doc = " "] #[doc =
     " JSON `ohje_kaksi`: esitystapa Fraasi, pakollinen."] #[doc = " "] #[doc =
@@ -9520,8 +17835,7 @@ sosmeta_types::fixed_phrase!(
 /// Synnyttäneen äidin tai mahdollisen toisen vanhemman neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning för att utreda föräldraskap med den mor som har fött barnet eller den eventuella andra föräldern)
 ///
 /// Shape `b467e1620f4f5e43`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB467E162 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -9534,22 +17848,16 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Vanhemmuuslaki 775/2022 9 § (sv: Föräldraskapslagen 775/2022 9 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)
     ///
     /// JSON `selvitettava_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selvitettava_vanhemmuus: Option<SelvitettavaVanhemmuusX5FD03E4E>,
     /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
     ///
     /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvotteluun_osallistuvat: Option<NeuvotteluunOsallistuvatXE0B5466D>,
     /// Asiakirjan täyttäminen (sv: Ifyllande av handling)
     ///
@@ -9570,7 +17878,6 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Synnyttäneellä äidillä ei yllä mainittua asiakirjaa (sv: Den mor som fött barnet har inte någon handling enligt ovan)
     ///
     /// JSON `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
@@ -9581,60 +17888,50 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Toisella vanhemmalla ei yllä mainittua asiakirjaa (sv: Den eventuella andra föräldern har inte någon handling enligt ovan)
     ///
     /// JSON `toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
     /// Tiedot vanhemmuuden selvittämiseksi (sv: Uppgifter för att utreda föräldraskapet)
     ///
     /// JSON `tiedot_vanhemmuuden_selvittamiseksi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_vanhemmuuden_selvittamiseksi: Option<String>,
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedelmoityshoito: Option<HedelmoityshoitoXE36E0AEB>,
     /// Isyyden selvittäminen oikeusgeneettisellä isyystutkimuksella (sv: Utredning av faderskap med en rättsgenetisk faderskapsundersökning)
     ///
     /// JSON `isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella: Option<
         IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksellaX06F104D2,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Allekirjoitukset (sv: Underskrifter)
     ///
     /// JSON `allekirjoitukset`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allekirjoitukset: Option<AllekirjoituksetXF5A73FD1>,
     /// Neuvottelun toimittaja (sv: Den som genomför en överläggning)
     ///
     /// JSON `neuvottelun_toimittaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvottelun_toimittaja: Option<NeuvottelunToimittajaX72876D06>,
     /// Tiedot hedelmöityshoidosta: isyyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av faderskap)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_isyyden_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_hedelmoityshoidosta_isyyden_selvittaminen: Option<
         TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E2864,
     >,
     /// Tiedot hedelmöityshoidosta: äitiyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av moderskap)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_aitiyden_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_hedelmoityshoidosta_aitiyden_selvittaminen: Option<
         TiedotHedelmoityshoidostaAitiydenSelvittaminenXE2421B5D,
     >,
     /// Tiedot hedelmöityshoidosta: toista vanhemmuutta ei selvitetä (sv: Uppgifter om assisterad befruktning: ett andra föräldraskap utreds inte)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta: Option<
         TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A556648,
     >,
@@ -9661,6 +17958,7 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
 }
 impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB467E162 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -9704,7 +18002,228 @@ impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuud
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `selvitettava_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_selvitettava_vanhemmuus(
+        mut self,
+        value: SelvitettavaVanhemmuusX5FD03E4E,
+    ) -> Self {
+        self.selvitettava_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `neuvotteluun_osallistuvat` (builder).
+    #[inline]
+    pub fn with_neuvotteluun_osallistuvat(
+        mut self,
+        value: NeuvotteluunOsallistuvatXE0B5466D,
+    ) -> Self {
+        self.neuvotteluun_osallistuvat = Some(value);
+        self
+    }
+    /// Set `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa` (builder).
+    #[inline]
+    pub fn with_synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
+    ) -> Self {
+        self.synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa = Some(value);
+        self
+    }
+    /// Set `toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa` (builder).
+    #[inline]
+    pub fn with_toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
+    ) -> Self {
+        self.toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa = Some(value);
+        self
+    }
+    /// Set `tiedot_vanhemmuuden_selvittamiseksi` (builder).
+    #[inline]
+    pub fn with_tiedot_vanhemmuuden_selvittamiseksi(mut self, value: String) -> Self {
+        self.tiedot_vanhemmuuden_selvittamiseksi = Some(value);
+        self
+    }
+    /// Set `hedelmoityshoito` (builder).
+    #[inline]
+    pub fn with_hedelmoityshoito(mut self, value: HedelmoityshoitoXE36E0AEB) -> Self {
+        self.hedelmoityshoito = Some(value);
+        self
+    }
+    /// Set `isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella` (builder).
+    #[inline]
+    pub fn with_isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella(
+        mut self,
+        value: IsyydenSelvittaminenOikeusgeneettisellaIsyystutkimuksellaX06F104D2,
+    ) -> Self {
+        self.isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `allekirjoitukset` (builder).
+    #[inline]
+    pub fn with_allekirjoitukset(mut self, value: AllekirjoituksetXF5A73FD1) -> Self {
+        self.allekirjoitukset = Some(value);
+        self
+    }
+    /// Set `neuvottelun_toimittaja` (builder).
+    #[inline]
+    pub fn with_neuvottelun_toimittaja(
+        mut self,
+        value: NeuvottelunToimittajaX72876D06,
+    ) -> Self {
+        self.neuvottelun_toimittaja = Some(value);
+        self
+    }
+    /// Set `tiedot_hedelmoityshoidosta_isyyden_selvittaminen` (builder).
+    #[inline]
+    pub fn with_tiedot_hedelmoityshoidosta_isyyden_selvittaminen(
+        mut self,
+        value: TiedotHedelmoityshoidostaIsyydenSelvittaminenXCE2E2864,
+    ) -> Self {
+        self.tiedot_hedelmoityshoidosta_isyyden_selvittaminen = Some(value);
+        self
+    }
+    /// Set `tiedot_hedelmoityshoidosta_aitiyden_selvittaminen` (builder).
+    #[inline]
+    pub fn with_tiedot_hedelmoityshoidosta_aitiyden_selvittaminen(
+        mut self,
+        value: TiedotHedelmoityshoidostaAitiydenSelvittaminenXE2421B5D,
+    ) -> Self {
+        self.tiedot_hedelmoityshoidosta_aitiyden_selvittaminen = Some(value);
+        self
+    }
+    /// Set `tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta` (builder).
+    #[inline]
+    pub fn with_tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta(
+        mut self,
+        value: TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX8A556648,
+    ) -> Self {
+        self.tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB467E162 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_",
+        "selvitettava_vanhemmuus",
+        "neuvotteluun_osallistuvat",
+        "asiakirjan_tayttaminen",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa",
+        "mahdollinen_toinen_vanhempi",
+        "toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa",
+        "tiedot_vanhemmuuden_selvittamiseksi",
+        "hedelmoityshoito",
+        "isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella",
+        "lisatiedot",
+        "allekirjoitukset",
+        "neuvottelun_toimittaja",
+        "tiedot_hedelmoityshoidosta_isyyden_selvittaminen",
+        "tiedot_hedelmoityshoidosta_aitiyden_selvittaminen",
+        "tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "ohje_nelja",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.opt(3usize)?,
+            neuvotteluun_osallistuvat: f.opt(4usize)?,
+            asiakirjan_tayttaminen: f.req(5usize)?,
+            asiakas: f.req(6usize)?,
+            lapsi: f.req(7usize)?,
+            synnyttanyt_aiti: f.req(8usize)?,
+            synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: f.opt(9usize)?,
+            mahdollinen_toinen_vanhempi: f.req(10usize)?,
+            toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: f.opt(11usize)?,
+            tiedot_vanhemmuuden_selvittamiseksi: f.opt(12usize)?,
+            hedelmoityshoito: f.opt(13usize)?,
+            isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella: f
+                .opt(14usize)?,
+            lisatiedot: f.opt(15usize)?,
+            allekirjoitukset: f.opt(16usize)?,
+            neuvottelun_toimittaja: f.opt(17usize)?,
+            tiedot_hedelmoityshoidosta_isyyden_selvittaminen: f.opt(18usize)?,
+            tiedot_hedelmoityshoidosta_aitiyden_selvittaminen: f.opt(19usize)?,
+            tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta: f.opt(20usize)?,
+            ohje_yksi: f.req(21usize)?,
+            ohje_kaksi: f.req(22usize)?,
+            ohje_kolme: f.req(23usize)?,
+            ohje_nelja: f.req(24usize)?,
+            lue_lisaa: f.req(25usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan,
+        );
+        w.opt(3usize, &self.selvitettava_vanhemmuus);
+        w.opt(4usize, &self.neuvotteluun_osallistuvat);
+        w.req(5usize, &self.asiakirjan_tayttaminen);
+        w.req(6usize, &self.asiakas);
+        w.req(7usize, &self.lapsi);
+        w.req(8usize, &self.synnyttanyt_aiti);
+        w.opt(9usize, &self.synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa);
+        w.req(10usize, &self.mahdollinen_toinen_vanhempi);
+        w.opt(11usize, &self.toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa);
+        w.opt(12usize, &self.tiedot_vanhemmuuden_selvittamiseksi);
+        w.opt(13usize, &self.hedelmoityshoito);
+        w.opt(
+            14usize,
+            &self.isyyden_selvittaminen_oikeusgeneettisella_isyystutkimuksella,
+        );
+        w.opt(15usize, &self.lisatiedot);
+        w.opt(16usize, &self.allekirjoitukset);
+        w.opt(17usize, &self.neuvottelun_toimittaja);
+        w.opt(18usize, &self.tiedot_hedelmoityshoidosta_isyyden_selvittaminen);
+        w.opt(19usize, &self.tiedot_hedelmoityshoidosta_aitiyden_selvittaminen);
+        w.opt(
+            20usize,
+            &self.tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta,
+        );
+        w.req(21usize, &self.ohje_yksi);
+        w.req(22usize, &self.ohje_kaksi);
+        w.req(23usize, &self.ohje_kolme);
+        w.req(24usize, &self.ohje_nelja);
+        w.req(25usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(
+    SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB467E162
+);
 sosmeta_types::code_list!(
     #[doc = " Selvitettävä vanhemmuus (sv: Föräldraskap som utreds)"] #[doc = " "]
     #[doc = " JSON `selvitettava_vanhemmuus`: esitystapa Koodi, pakollinen."] #[doc =
@@ -9739,40 +18258,72 @@ sosmeta_types::code_list!(
 /// JSON `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
 ///
 /// Shape `798742583aab05b3`, shared by 4 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258 {
     /// Henkilöllisyyden todentamiseksi (sv: För att fastställa identiteten)
     ///
     /// JSON `henkilollisyyden_todentamiseksi`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = ei ole esitetty mitään asiakirjaa, 2 = on esitetty muu asiakirja tai selvitys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub henkilollisyyden_todentamiseksi: Option<
         sosmeta_types::Coded<HenkilollisyydenTodentamiseksiX71C7192F>,
     >,
     /// Mikä asiakirja tai selvitys? (sv: Vilken handling eller utredning?)
     ///
     /// JSON `mika_asiakirja_tai_selvitys`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mika_asiakirja_tai_selvitys: Option<String>,
 }
 impl SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             henkilollisyyden_todentamiseksi: None,
             mika_asiakirja_tai_selvitys: None,
         }
     }
+    /// Set `henkilollisyyden_todentamiseksi` (builder).
+    #[inline]
+    pub fn with_henkilollisyyden_todentamiseksi(
+        mut self,
+        value: sosmeta_types::Coded<HenkilollisyydenTodentamiseksiX71C7192F>,
+    ) -> Self {
+        self.henkilollisyyden_todentamiseksi = Some(value);
+        self
+    }
+    /// Set `mika_asiakirja_tai_selvitys` (builder).
+    #[inline]
+    pub fn with_mika_asiakirja_tai_selvitys(mut self, value: String) -> Self {
+        self.mika_asiakirja_tai_selvitys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258 {
+    const KEYS: &'static [&'static str] = &[
+        "henkilollisyyden_todentamiseksi",
+        "mika_asiakirja_tai_selvitys",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilollisyyden_todentamiseksi: f.opt(0usize)?,
+            mika_asiakirja_tai_selvitys: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.henkilollisyyden_todentamiseksi);
+        w.opt(1usize, &self.mika_asiakirja_tai_selvitys);
+    }
+}
+sosmeta_types::record!(SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258);
 /// Hedelmöityshoito (sv: Assisterad befruktning)
 ///
 /// JSON `hedelmoityshoito`: esitystapa Otsikko.
 ///
 /// Shape `c38be8c2285801e9`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HedelmoityshoitoXC38BE8C2 {
     /// Annettu hedelmöityshoitoa (sv: Assisterad befruktning har utförts)
     ///
@@ -9785,6 +18336,7 @@ pub struct HedelmoityshoitoXC38BE8C2 {
 }
 impl HedelmoityshoitoXC38BE8C2 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         annettu_hedelmoityshoitoa: sosmeta_types::Coded<
             AnnettuHedelmoityshoitoaXA4A03177,
@@ -9793,6 +18345,20 @@ impl HedelmoityshoitoXC38BE8C2 {
         Self { annettu_hedelmoityshoitoa }
     }
 }
+impl sosmeta_types::record::Record for HedelmoityshoitoXC38BE8C2 {
+    const KEYS: &'static [&'static str] = &["annettu_hedelmoityshoitoa"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            annettu_hedelmoityshoitoa: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.annettu_hedelmoityshoitoa);
+    }
+}
+sosmeta_types::record!(HedelmoityshoitoXC38BE8C2);
 sosmeta_types::code_list!(
     #[doc =
     " Suostumus huollettavan lapsen puolesta (sv: Samtycke av vårdnadshavare för barnets räkning)"]
@@ -9831,8 +18397,7 @@ sosmeta_types::code_list!(
 /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Otsikko.
 ///
 /// Shape `e899e197c1d612e5`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttaneenAidinSuostumusXE899E197 {
     /// Suostumus huollettavan lapsen puolesta (sv: Samtycke av vårdnadshavare för barnets räkning)
     ///
@@ -9847,33 +18412,29 @@ pub struct SynnyttaneenAidinSuostumusXE899E197 {
     /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi., 2 = En suostu omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_suostumus: Option<
         sosmeta_types::Coded<SynnyttaneenAidinSuostumusXF22B03EE>,
     >,
     /// Suostun huollettavana olevan lapseni puolesta (sv: Jag samtycker på vägnar av mitt barn som står under min vårdnad)
     ///
     /// JSON `suostun_huollettavana_olevan_lapseni_puolesta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostun_huollettavana_olevan_lapseni_puolesta: Option<bool>,
     /// Lasta koskeva tutkimusvuosi (sv: Undersökningsår för barnet)
     ///
     /// JSON `lasta_koskeva_tutkimusvuosi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lasta_koskeva_tutkimusvuosi: Option<String>,
     /// Synnyttäneen äidin suostumus tietojen käyttöön (sv: Samtycke från den mor som har fött barnet till användning av uppgifter)
     ///
     /// JSON `synnyttaneen_aidin_suostumus_tietojen_kayttoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_suostumus_tietojen_kayttoon: Option<bool>,
     /// Synnyttänyttä äitiä koskeva tutkimusvuosi (sv: Undersökningsår för den mor som har fött barnet)
     ///
     /// JSON `synnyttanytta_aitia_koskeva_tutkimusvuosi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia_koskeva_tutkimusvuosi: Option<String>,
 }
 impl SynnyttaneenAidinSuostumusXE899E197 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         suostumus_huollettavan_lapsen_puolesta: sosmeta_types::Coded<
             SuostumusHuollettavanLapsenPuolestaXEC4E5697,
@@ -9888,7 +18449,80 @@ impl SynnyttaneenAidinSuostumusXE899E197 {
             synnyttanytta_aitia_koskeva_tutkimusvuosi: None,
         }
     }
+    /// Set `synnyttaneen_aidin_suostumus` (builder).
+    #[inline]
+    pub fn with_synnyttaneen_aidin_suostumus(
+        mut self,
+        value: sosmeta_types::Coded<SynnyttaneenAidinSuostumusXF22B03EE>,
+    ) -> Self {
+        self.synnyttaneen_aidin_suostumus = Some(value);
+        self
+    }
+    /// Set `suostun_huollettavana_olevan_lapseni_puolesta` (builder).
+    #[inline]
+    pub fn with_suostun_huollettavana_olevan_lapseni_puolesta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.suostun_huollettavana_olevan_lapseni_puolesta = Some(value);
+        self
+    }
+    /// Set `lasta_koskeva_tutkimusvuosi` (builder).
+    #[inline]
+    pub fn with_lasta_koskeva_tutkimusvuosi(mut self, value: String) -> Self {
+        self.lasta_koskeva_tutkimusvuosi = Some(value);
+        self
+    }
+    /// Set `synnyttaneen_aidin_suostumus_tietojen_kayttoon` (builder).
+    #[inline]
+    pub fn with_synnyttaneen_aidin_suostumus_tietojen_kayttoon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.synnyttaneen_aidin_suostumus_tietojen_kayttoon = Some(value);
+        self
+    }
+    /// Set `synnyttanytta_aitia_koskeva_tutkimusvuosi` (builder).
+    #[inline]
+    pub fn with_synnyttanytta_aitia_koskeva_tutkimusvuosi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.synnyttanytta_aitia_koskeva_tutkimusvuosi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SynnyttaneenAidinSuostumusXE899E197 {
+    const KEYS: &'static [&'static str] = &[
+        "suostumus_huollettavan_lapsen_puolesta",
+        "synnyttaneen_aidin_suostumus",
+        "suostun_huollettavana_olevan_lapseni_puolesta",
+        "lasta_koskeva_tutkimusvuosi",
+        "synnyttaneen_aidin_suostumus_tietojen_kayttoon",
+        "synnyttanytta_aitia_koskeva_tutkimusvuosi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumus_huollettavan_lapsen_puolesta: f.req(0usize)?,
+            synnyttaneen_aidin_suostumus: f.opt(1usize)?,
+            suostun_huollettavana_olevan_lapseni_puolesta: f.opt(2usize)?,
+            lasta_koskeva_tutkimusvuosi: f.opt(3usize)?,
+            synnyttaneen_aidin_suostumus_tietojen_kayttoon: f.opt(4usize)?,
+            synnyttanytta_aitia_koskeva_tutkimusvuosi: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.suostumus_huollettavan_lapsen_puolesta);
+        w.opt(1usize, &self.synnyttaneen_aidin_suostumus);
+        w.opt(2usize, &self.suostun_huollettavana_olevan_lapseni_puolesta);
+        w.opt(3usize, &self.lasta_koskeva_tutkimusvuosi);
+        w.opt(4usize, &self.synnyttaneen_aidin_suostumus_tietojen_kayttoon);
+        w.opt(5usize, &self.synnyttanytta_aitia_koskeva_tutkimusvuosi);
+    }
+}
+sosmeta_types::record!(SynnyttaneenAidinSuostumusXE899E197);
 sosmeta_types::code_list!(
     #[doc =
     " Mahdollisen isän kanta ja suostumus (sv: Den eventuella faderns ställningstagande och samtycke)"]
@@ -9911,31 +18545,28 @@ sosmeta_types::code_list!(
 /// JSON `kanta_ja_suostumus`: esitystapa Otsikko.
 ///
 /// Shape `44f2939650a7fa93`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KantaJaSuostumusX44F29396 {
     /// Mahdollisen isän kanta ja suostumus (sv: Den eventuella faderns ställningstagande och samtycke)
     ///
     /// JSON `mahdollisen_isan_kanta_ja_suostumus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Pyydän oikeusgeneettistä vanhemmuustutkimusta ja suostun tutkimukseen, 2 = En pidä oikeusgeneettistä vanhemmuustutkimusta tarpeellisena, mutta suostun tutkimukseen, jos lastenvalvoja katsoo sen tarpeelliseksi, 3 = En suostu oikeusgeneettiseen vanhemmuustutkimukseen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollisen_isan_kanta_ja_suostumus: Option<
         sosmeta_types::Coded<MahdollisenIsanKantaJaSuostumusX51D5768B>,
     >,
     /// Isän suostumus aiempien tietojen käyttöön (sv: Faderns samtycke till användning av tidigare uppgifter)
     ///
     /// JSON `isan_suostumus_aiempien_tietojen_kayttoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isan_suostumus_aiempien_tietojen_kayttoon: Option<bool>,
     /// Isää koskeva tutkimusvuosi (sv: Undersökningsår för fadern)
     ///
     /// JSON `isaa_koskeva_tutkimusvuosi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isaa_koskeva_tutkimusvuosi: Option<String>,
 }
 impl KantaJaSuostumusX44F29396 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             mahdollisen_isan_kanta_ja_suostumus: None,
@@ -9943,7 +18574,53 @@ impl KantaJaSuostumusX44F29396 {
             isaa_koskeva_tutkimusvuosi: None,
         }
     }
+    /// Set `mahdollisen_isan_kanta_ja_suostumus` (builder).
+    #[inline]
+    pub fn with_mahdollisen_isan_kanta_ja_suostumus(
+        mut self,
+        value: sosmeta_types::Coded<MahdollisenIsanKantaJaSuostumusX51D5768B>,
+    ) -> Self {
+        self.mahdollisen_isan_kanta_ja_suostumus = Some(value);
+        self
+    }
+    /// Set `isan_suostumus_aiempien_tietojen_kayttoon` (builder).
+    #[inline]
+    pub fn with_isan_suostumus_aiempien_tietojen_kayttoon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.isan_suostumus_aiempien_tietojen_kayttoon = Some(value);
+        self
+    }
+    /// Set `isaa_koskeva_tutkimusvuosi` (builder).
+    #[inline]
+    pub fn with_isaa_koskeva_tutkimusvuosi(mut self, value: String) -> Self {
+        self.isaa_koskeva_tutkimusvuosi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KantaJaSuostumusX44F29396 {
+    const KEYS: &'static [&'static str] = &[
+        "mahdollisen_isan_kanta_ja_suostumus",
+        "isan_suostumus_aiempien_tietojen_kayttoon",
+        "isaa_koskeva_tutkimusvuosi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            mahdollisen_isan_kanta_ja_suostumus: f.opt(0usize)?,
+            isan_suostumus_aiempien_tietojen_kayttoon: f.opt(1usize)?,
+            isaa_koskeva_tutkimusvuosi: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.mahdollisen_isan_kanta_ja_suostumus);
+        w.opt(1usize, &self.isan_suostumus_aiempien_tietojen_kayttoon);
+        w.opt(2usize, &self.isaa_koskeva_tutkimusvuosi);
+    }
+}
+sosmeta_types::record!(KantaJaSuostumusX44F29396);
 sosmeta_types::code_list!(
     #[doc = " Lapsen suostumus (sv: Barnets samtycke)"] #[doc = " "] #[doc =
     " JSON `lapsen_suostumus`: esitystapa Koodi."] #[doc = " "] #[doc =
@@ -9963,34 +18640,30 @@ sosmeta_types::code_list!(
 /// JSON `alle_yksiviisi_vuotiaan_lapsen_suostumus`: esitystapa Otsikko.
 ///
 /// Shape `d1061e7012f1e140`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70 {
     /// Lapsen suostumus (sv: Barnets samtycke)
     ///
     /// JSON `lapsen_suostumus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen ja suostuu tutkimukseen., 2 = Lapsi ymmärtää oikeusgeneettisen vanhemmuustutkimuksen merkityksen, eikä suostu tutkimukseen..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_suostumus: Option<sosmeta_types::Coded<LapsenSuostumusX606F3939>>,
     /// Lapsen suostumus aiempien tietojen käyttöön (sv: Barnets samtycke till användning av tidigare uppgifter)
     ///
     /// JSON `lapsen_suostumus_aiempien_tietojen_kayttoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsen_suostumus_aiempien_tietojen_kayttoon: Option<bool>,
     /// Lasta koskeva tutkimusvuosi (sv: Undersökningsår för barnet)
     ///
     /// JSON `lasta_koskeva_tutkimusvuosi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lasta_koskeva_tutkimusvuosi: Option<String>,
     /// Lapsi ei voi antaa itse suostumustaan (sv: Barnet kan inte själv ge sitt samtycke)
     ///
     /// JSON `lapsi_ei_voi_antaa_itse_suostumustaan`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lapsi_ei_voi_antaa_itse_suostumustaan: Option<bool>,
 }
 impl AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             lapsen_suostumus: None,
@@ -9999,40 +18672,91 @@ impl AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70 {
             lapsi_ei_voi_antaa_itse_suostumustaan: None,
         }
     }
+    /// Set `lapsen_suostumus` (builder).
+    #[inline]
+    pub fn with_lapsen_suostumus(
+        mut self,
+        value: sosmeta_types::Coded<LapsenSuostumusX606F3939>,
+    ) -> Self {
+        self.lapsen_suostumus = Some(value);
+        self
+    }
+    /// Set `lapsen_suostumus_aiempien_tietojen_kayttoon` (builder).
+    #[inline]
+    pub fn with_lapsen_suostumus_aiempien_tietojen_kayttoon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.lapsen_suostumus_aiempien_tietojen_kayttoon = Some(value);
+        self
+    }
+    /// Set `lasta_koskeva_tutkimusvuosi` (builder).
+    #[inline]
+    pub fn with_lasta_koskeva_tutkimusvuosi(mut self, value: String) -> Self {
+        self.lasta_koskeva_tutkimusvuosi = Some(value);
+        self
+    }
+    /// Set `lapsi_ei_voi_antaa_itse_suostumustaan` (builder).
+    #[inline]
+    pub fn with_lapsi_ei_voi_antaa_itse_suostumustaan(mut self, value: bool) -> Self {
+        self.lapsi_ei_voi_antaa_itse_suostumustaan = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70 {
+    const KEYS: &'static [&'static str] = &[
+        "lapsen_suostumus",
+        "lapsen_suostumus_aiempien_tietojen_kayttoon",
+        "lasta_koskeva_tutkimusvuosi",
+        "lapsi_ei_voi_antaa_itse_suostumustaan",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            lapsen_suostumus: f.opt(0usize)?,
+            lapsen_suostumus_aiempien_tietojen_kayttoon: f.opt(1usize)?,
+            lasta_koskeva_tutkimusvuosi: f.opt(2usize)?,
+            lapsi_ei_voi_antaa_itse_suostumustaan: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.lapsen_suostumus);
+        w.opt(1usize, &self.lapsen_suostumus_aiempien_tietojen_kayttoon);
+        w.opt(2usize, &self.lasta_koskeva_tutkimusvuosi);
+        w.opt(3usize, &self.lapsi_ei_voi_antaa_itse_suostumustaan);
+    }
+}
+sosmeta_types::record!(AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70);
 /// Isyyden selvittäminen oikeusgeneettisellä vanhemmuustutkimuksella (sv: Utredning av faderskap med en rättsgenetisk föräldraskapsundersökning)
 ///
 /// JSON `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella`: esitystapa Otsikko.
 ///
 /// Shape `234d7c1e8e29f526`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E {
     /// Synnyttäneen äidin suostumus (sv: Samtycke som ges av den mor som har fött barnet)
     ///
     /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_suostumus: Option<SynnyttaneenAidinSuostumusXE899E197>,
     /// Kanta ja suostumus (sv: Ställningstagande och samtycke)
     ///
     /// JSON `kanta_ja_suostumus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kanta_ja_suostumus: Option<KantaJaSuostumusX44F29396>,
     /// Alle 15-vuotiaan lapsen suostumus (sv: Samtycke från ett barn under 15 å)
     ///
     /// JSON `alle_yksiviisi_vuotiaan_lapsen_suostumus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alle_yksiviisi_vuotiaan_lapsen_suostumus: Option<
         AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70,
     >,
     /// Oikeusgeneettisen isyystutkimuksen tarve (sv: Behov av en rättsgenetisk faderskapsundersökning)
     ///
     /// JSON `oikeusgeneettisen_isyystutkimuksen_tarve`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_isyystutkimuksen_tarve: Option<bool>,
 }
 impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttaneen_aidin_suostumus: None,
@@ -10041,7 +18765,65 @@ impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E {
             oikeusgeneettisen_isyystutkimuksen_tarve: None,
         }
     }
+    /// Set `synnyttaneen_aidin_suostumus` (builder).
+    #[inline]
+    pub fn with_synnyttaneen_aidin_suostumus(
+        mut self,
+        value: SynnyttaneenAidinSuostumusXE899E197,
+    ) -> Self {
+        self.synnyttaneen_aidin_suostumus = Some(value);
+        self
+    }
+    /// Set `kanta_ja_suostumus` (builder).
+    #[inline]
+    pub fn with_kanta_ja_suostumus(mut self, value: KantaJaSuostumusX44F29396) -> Self {
+        self.kanta_ja_suostumus = Some(value);
+        self
+    }
+    /// Set `alle_yksiviisi_vuotiaan_lapsen_suostumus` (builder).
+    #[inline]
+    pub fn with_alle_yksiviisi_vuotiaan_lapsen_suostumus(
+        mut self,
+        value: AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70,
+    ) -> Self {
+        self.alle_yksiviisi_vuotiaan_lapsen_suostumus = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettisen_isyystutkimuksen_tarve` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettisen_isyystutkimuksen_tarve(mut self, value: bool) -> Self {
+        self.oikeusgeneettisen_isyystutkimuksen_tarve = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttaneen_aidin_suostumus",
+        "kanta_ja_suostumus",
+        "alle_yksiviisi_vuotiaan_lapsen_suostumus",
+        "oikeusgeneettisen_isyystutkimuksen_tarve",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttaneen_aidin_suostumus: f.opt(0usize)?,
+            kanta_ja_suostumus: f.opt(1usize)?,
+            alle_yksiviisi_vuotiaan_lapsen_suostumus: f.opt(2usize)?,
+            oikeusgeneettisen_isyystutkimuksen_tarve: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttaneen_aidin_suostumus);
+        w.opt(1usize, &self.kanta_ja_suostumus);
+        w.opt(2usize, &self.alle_yksiviisi_vuotiaan_lapsen_suostumus);
+        w.opt(3usize, &self.oikeusgeneettisen_isyystutkimuksen_tarve);
+    }
+}
+sosmeta_types::record!(
+    IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E
+);
 sosmeta_types::fixed_phrase!(
     #[doc =
     " Fraasi kentälle Nais-miespari (sv: Fras för fältet Par som består av en kvinna och en man)"]
@@ -10072,44 +18854,38 @@ sosmeta_types::fixed_phrase!(
 /// JSON `tiedot_hedelmoityshoidosta_isyyden_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `0e0ddbbfa1990854`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF {
     /// Nais-miespari (sv: Ett par som består av en kvinna och en man)
     ///
     /// JSON `nais_miespari`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nais_miespari: Option<bool>,
     /// Fraasi kentälle Nais-miespari (sv: Fras för fältet Par som består av en kvinna och en man)
     ///
     /// JSON `fraasi_kentalle_nais_miespari`: esitystapa Fraasi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraasi_kentalle_nais_miespari: Option<FraasiKentalleNaisMiespariX658F20BA>,
     /// Naispari (sv: Ett kvinnligt par)
     ///
     /// JSON `naispari`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naispari: Option<bool>,
     /// Fraasi kentälle Naispari (sv: Fras för fältet Kvinnligt par)
     ///
     /// JSON `fraasi_kentalle_naispari`: esitystapa Fraasi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraasi_kentalle_naispari: Option<FraasiKentalleNaispariXD5FAF7C0>,
     /// Synnyttänyt äiti yksin (sv: Den mor som har fött barnet ensam)
     ///
     /// JSON `synnyttanyt_aiti_yksin`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_yksin: Option<bool>,
     /// Fraasi kentälle Synnyttänyt äiti yksin (sv: Fras för fältet Mor som har fött barnet ensam)
     ///
     /// JSON `fraasi_kentalle_synnyttanyt_aiti_yksin`: esitystapa Fraasi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraasi_kentalle_synnyttanyt_aiti_yksin: Option<
         FraasiKentalleSynnyttanytAitiYksinXD0C4BFCE,
     >,
 }
 impl TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             nais_miespari: None,
@@ -10120,7 +18896,84 @@ impl TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF {
             fraasi_kentalle_synnyttanyt_aiti_yksin: None,
         }
     }
+    /// Set `nais_miespari` (builder).
+    #[inline]
+    pub fn with_nais_miespari(mut self, value: bool) -> Self {
+        self.nais_miespari = Some(value);
+        self
+    }
+    /// Set `fraasi_kentalle_nais_miespari` (builder).
+    #[inline]
+    pub fn with_fraasi_kentalle_nais_miespari(
+        mut self,
+        value: FraasiKentalleNaisMiespariX658F20BA,
+    ) -> Self {
+        self.fraasi_kentalle_nais_miespari = Some(value);
+        self
+    }
+    /// Set `naispari` (builder).
+    #[inline]
+    pub fn with_naispari(mut self, value: bool) -> Self {
+        self.naispari = Some(value);
+        self
+    }
+    /// Set `fraasi_kentalle_naispari` (builder).
+    #[inline]
+    pub fn with_fraasi_kentalle_naispari(
+        mut self,
+        value: FraasiKentalleNaispariXD5FAF7C0,
+    ) -> Self {
+        self.fraasi_kentalle_naispari = Some(value);
+        self
+    }
+    /// Set `synnyttanyt_aiti_yksin` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_yksin(mut self, value: bool) -> Self {
+        self.synnyttanyt_aiti_yksin = Some(value);
+        self
+    }
+    /// Set `fraasi_kentalle_synnyttanyt_aiti_yksin` (builder).
+    #[inline]
+    pub fn with_fraasi_kentalle_synnyttanyt_aiti_yksin(
+        mut self,
+        value: FraasiKentalleSynnyttanytAitiYksinXD0C4BFCE,
+    ) -> Self {
+        self.fraasi_kentalle_synnyttanyt_aiti_yksin = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF {
+    const KEYS: &'static [&'static str] = &[
+        "nais_miespari",
+        "fraasi_kentalle_nais_miespari",
+        "naispari",
+        "fraasi_kentalle_naispari",
+        "synnyttanyt_aiti_yksin",
+        "fraasi_kentalle_synnyttanyt_aiti_yksin",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            nais_miespari: f.opt(0usize)?,
+            fraasi_kentalle_nais_miespari: f.opt(1usize)?,
+            naispari: f.opt(2usize)?,
+            fraasi_kentalle_naispari: f.opt(3usize)?,
+            synnyttanyt_aiti_yksin: f.opt(4usize)?,
+            fraasi_kentalle_synnyttanyt_aiti_yksin: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.nais_miespari);
+        w.opt(1usize, &self.fraasi_kentalle_nais_miespari);
+        w.opt(2usize, &self.naispari);
+        w.opt(3usize, &self.fraasi_kentalle_naispari);
+        w.opt(4usize, &self.synnyttanyt_aiti_yksin);
+        w.opt(5usize, &self.fraasi_kentalle_synnyttanyt_aiti_yksin);
+    }
+}
+sosmeta_types::record!(TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF);
 sosmeta_types::fixed_phrase!(
     #[doc = " Fraasi kentälle Naispari (sv: Fras för fältet Kvinnligt par)"] #[doc =
     " "] #[doc = " JSON `fraasi_kentalle_naispari`: esitystapa Fraasi."] #[doc = " "]
@@ -10133,29 +18986,59 @@ sosmeta_types::fixed_phrase!(
 /// JSON `tiedot_hedelmoityshoidosta_aitiyden_selvittaminen`: esitystapa Otsikko.
 ///
 /// Shape `f6a4bc0c77ed1d89`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C {
     /// Naispari (sv: Ett kvinnligt par)
     ///
     /// JSON `naispari`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naispari: Option<bool>,
     /// Fraasi kentälle Naispari (sv: Fras för fältet Kvinnligt par)
     ///
     /// JSON `fraasi_kentalle_naispari`: esitystapa Fraasi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraasi_kentalle_naispari: Option<FraasiKentalleNaispariXFE256FE6>,
 }
 impl TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             naispari: None,
             fraasi_kentalle_naispari: None,
         }
     }
+    /// Set `naispari` (builder).
+    #[inline]
+    pub fn with_naispari(mut self, value: bool) -> Self {
+        self.naispari = Some(value);
+        self
+    }
+    /// Set `fraasi_kentalle_naispari` (builder).
+    #[inline]
+    pub fn with_fraasi_kentalle_naispari(
+        mut self,
+        value: FraasiKentalleNaispariXFE256FE6,
+    ) -> Self {
+        self.fraasi_kentalle_naispari = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C {
+    const KEYS: &'static [&'static str] = &["naispari", "fraasi_kentalle_naispari"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            naispari: f.opt(0usize)?,
+            fraasi_kentalle_naispari: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.naispari);
+        w.opt(1usize, &self.fraasi_kentalle_naispari);
+    }
+}
+sosmeta_types::record!(TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C);
 sosmeta_types::fixed_phrase!(
     #[doc =
     " Fraasi kentälle Synnyttänyt äiti yksin (sv: Fras för fältet Mor som har fött barnet ensam)"]
@@ -10170,36 +19053,68 @@ sosmeta_types::fixed_phrase!(
 /// JSON `tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta`: esitystapa Otsikko.
 ///
 /// Shape `9895cf51423048d0`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51 {
     /// Synnyttänyt äiti yksin (sv: Den mor som har fött barnet ensam)
     ///
     /// JSON `synnyttanyt_aiti_yksin`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_yksin: Option<bool>,
     /// Fraasi kentälle Synnyttänyt äiti yksin (sv: Fras för fältet Mor som har fött barnet ensam)
     ///
     /// JSON `fraasi_kentalle_synnyttanyt_aiti_yksin`: esitystapa Fraasi.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraasi_kentalle_synnyttanyt_aiti_yksin: Option<
         FraasiKentalleSynnyttanytAitiYksinXD4299245,
     >,
 }
 impl TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttanyt_aiti_yksin: None,
             fraasi_kentalle_synnyttanyt_aiti_yksin: None,
         }
     }
+    /// Set `synnyttanyt_aiti_yksin` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_yksin(mut self, value: bool) -> Self {
+        self.synnyttanyt_aiti_yksin = Some(value);
+        self
+    }
+    /// Set `fraasi_kentalle_synnyttanyt_aiti_yksin` (builder).
+    #[inline]
+    pub fn with_fraasi_kentalle_synnyttanyt_aiti_yksin(
+        mut self,
+        value: FraasiKentalleSynnyttanytAitiYksinXD4299245,
+    ) -> Self {
+        self.fraasi_kentalle_synnyttanyt_aiti_yksin = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51 {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttanyt_aiti_yksin",
+        "fraasi_kentalle_synnyttanyt_aiti_yksin",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttanyt_aiti_yksin: f.opt(0usize)?,
+            fraasi_kentalle_synnyttanyt_aiti_yksin: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttanyt_aiti_yksin);
+        w.opt(1usize, &self.fraasi_kentalle_synnyttanyt_aiti_yksin);
+    }
+}
+sosmeta_types::record!(TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51);
 /// Synnyttäneen äidin tai mahdollisen toisen vanhemman neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning för att utreda föräldraskap med den mor som har fött barnet eller den eventuella andra föräldern)
 ///
 /// Shape `ea42a9d44213f4da`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEA42A9D4 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -10212,10 +19127,6 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Vanhemmuuslaki 775/2022 9 § (sv: Föräldraskapslagen 775/2022 9 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -10228,7 +19139,6 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
     ///
     /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvotteluun_osallistuvat: Option<NeuvotteluunOsallistuvatXE0B5466D>,
     /// Asiakirjan täyttäminen (sv: Ifyllande av handling)
     ///
@@ -10249,17 +19159,14 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Synnyttäneellä äidillä ei yllä mainittua asiakirjaa (sv: Den mor som fött barnet har inte någon handling enligt ovan)
     ///
     /// JSON `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: Option<
         SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi: Option<SynnyttanytAitiX3D6D841F>,
     /// Toisella vanhemmalla ei yllä mainittua asiakirjaa (sv: Den eventuella andra föräldern har inte någon handling enligt ovan)
     ///
     /// JSON `toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: Option<
         SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
     >,
@@ -10270,24 +19177,20 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedelmoityshoito: Option<HedelmoityshoitoXC38BE8C2>,
     /// Isyyden selvittäminen oikeusgeneettisellä vanhemmuustutkimuksella (sv: Utredning av faderskap med en rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella: Option<
         IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
@@ -10300,21 +19203,18 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Tiedot hedelmöityshoidosta: isyyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av faderskap)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_isyyden_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_hedelmoityshoidosta_isyyden_selvittaminen: Option<
         TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF,
     >,
     /// Tiedot hedelmöityshoidosta: äitiyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av moderskap)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_aitiyden_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_hedelmoityshoidosta_aitiyden_selvittaminen: Option<
         TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C,
     >,
     /// Tiedot hedelmöityshoidosta: toista vanhemmuutta ei selvitetä (sv: Uppgifter om assisterad befruktning: ett andra föräldraskap utreds inte)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta: Option<
         TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51,
     >,
@@ -10341,6 +19241,7 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
 }
 impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEA42A9D4 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -10388,21 +19289,230 @@ impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuud
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `neuvotteluun_osallistuvat` (builder).
+    #[inline]
+    pub fn with_neuvotteluun_osallistuvat(
+        mut self,
+        value: NeuvotteluunOsallistuvatXE0B5466D,
+    ) -> Self {
+        self.neuvotteluun_osallistuvat = Some(value);
+        self
+    }
+    /// Set `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa` (builder).
+    #[inline]
+    pub fn with_synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa(
+        mut self,
+        value: SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
+    ) -> Self {
+        self.synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa = Some(value);
+        self
+    }
+    /// Set `mahdollinen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_mahdollinen_toinen_vanhempi(
+        mut self,
+        value: SynnyttanytAitiX3D6D841F,
+    ) -> Self {
+        self.mahdollinen_toinen_vanhempi = Some(value);
+        self
+    }
+    /// Set `toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa` (builder).
+    #[inline]
+    pub fn with_toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa(
+        mut self,
+        value: SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
+    ) -> Self {
+        self.toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa = Some(value);
+        self
+    }
+    /// Set `hedelmoityshoito` (builder).
+    #[inline]
+    pub fn with_hedelmoityshoito(mut self, value: HedelmoityshoitoXC38BE8C2) -> Self {
+        self.hedelmoityshoito = Some(value);
+        self
+    }
+    /// Set `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella` (builder).
+    #[inline]
+    pub fn with_isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella(
+        mut self,
+        value: IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaX234D7C1E,
+    ) -> Self {
+        self.isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `tiedot_hedelmoityshoidosta_isyyden_selvittaminen` (builder).
+    #[inline]
+    pub fn with_tiedot_hedelmoityshoidosta_isyyden_selvittaminen(
+        mut self,
+        value: TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF,
+    ) -> Self {
+        self.tiedot_hedelmoityshoidosta_isyyden_selvittaminen = Some(value);
+        self
+    }
+    /// Set `tiedot_hedelmoityshoidosta_aitiyden_selvittaminen` (builder).
+    #[inline]
+    pub fn with_tiedot_hedelmoityshoidosta_aitiyden_selvittaminen(
+        mut self,
+        value: TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C,
+    ) -> Self {
+        self.tiedot_hedelmoityshoidosta_aitiyden_selvittaminen = Some(value);
+        self
+    }
+    /// Set `tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta` (builder).
+    #[inline]
+    pub fn with_tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta(
+        mut self,
+        value: TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51,
+    ) -> Self {
+        self.tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEA42A9D4 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_",
+        "selvitettava_vanhemmuus",
+        "neuvotteluun_osallistuvat",
+        "asiakirjan_tayttaminen",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa",
+        "mahdollinen_toinen_vanhempi",
+        "toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa",
+        "tiedot_vanhemmuuden_selvittamiseksi",
+        "hedelmoityshoito",
+        "isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella",
+        "lisatiedot",
+        "paivamaara",
+        "neuvottelun_toimittanut_lastenvalvoja",
+        "allekirjoitus",
+        "tiedot_hedelmoityshoidosta_isyyden_selvittaminen",
+        "tiedot_hedelmoityshoidosta_aitiyden_selvittaminen",
+        "tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "ohje_nelja",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.req(3usize)?,
+            neuvotteluun_osallistuvat: f.opt(4usize)?,
+            asiakirjan_tayttaminen: f.req(5usize)?,
+            asiakas: f.req(6usize)?,
+            lapsi: f.req(7usize)?,
+            synnyttanyt_aiti: f.req(8usize)?,
+            synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: f.opt(9usize)?,
+            mahdollinen_toinen_vanhempi: f.opt(10usize)?,
+            toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: f.opt(11usize)?,
+            tiedot_vanhemmuuden_selvittamiseksi: f.req(12usize)?,
+            hedelmoityshoito: f.opt(13usize)?,
+            isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella: f
+                .opt(14usize)?,
+            lisatiedot: f.opt(15usize)?,
+            paivamaara: f.opt(16usize)?,
+            neuvottelun_toimittanut_lastenvalvoja: f.req(17usize)?,
+            allekirjoitus: f.req(18usize)?,
+            tiedot_hedelmoityshoidosta_isyyden_selvittaminen: f.opt(19usize)?,
+            tiedot_hedelmoityshoidosta_aitiyden_selvittaminen: f.opt(20usize)?,
+            tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta: f.opt(21usize)?,
+            ohje_yksi: f.req(22usize)?,
+            ohje_kaksi: f.req(23usize)?,
+            ohje_kolme: f.req(24usize)?,
+            ohje_nelja: f.req(25usize)?,
+            lue_lisaa: f.req(26usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan,
+        );
+        w.req(3usize, &self.selvitettava_vanhemmuus);
+        w.opt(4usize, &self.neuvotteluun_osallistuvat);
+        w.req(5usize, &self.asiakirjan_tayttaminen);
+        w.req(6usize, &self.asiakas);
+        w.req(7usize, &self.lapsi);
+        w.req(8usize, &self.synnyttanyt_aiti);
+        w.opt(9usize, &self.synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa);
+        w.opt(10usize, &self.mahdollinen_toinen_vanhempi);
+        w.opt(11usize, &self.toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa);
+        w.req(12usize, &self.tiedot_vanhemmuuden_selvittamiseksi);
+        w.opt(13usize, &self.hedelmoityshoito);
+        w.opt(
+            14usize,
+            &self.isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella,
+        );
+        w.opt(15usize, &self.lisatiedot);
+        w.opt(16usize, &self.paivamaara);
+        w.req(17usize, &self.neuvottelun_toimittanut_lastenvalvoja);
+        w.req(18usize, &self.allekirjoitus);
+        w.opt(19usize, &self.tiedot_hedelmoityshoidosta_isyyden_selvittaminen);
+        w.opt(20usize, &self.tiedot_hedelmoityshoidosta_aitiyden_selvittaminen);
+        w.opt(
+            21usize,
+            &self.tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta,
+        );
+        w.req(22usize, &self.ohje_yksi);
+        w.req(23usize, &self.ohje_kaksi);
+        w.req(24usize, &self.ohje_kolme);
+        w.req(25usize, &self.ohje_nelja);
+        w.req(26usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(
+    SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXEA42A9D4
+);
 /// Synnyttäneen äidin suostumus (sv: Samtycke som ges av den mor som har fött barnet)
 ///
 /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Otsikko.
 ///
 /// Shape `21304cd70ad74956`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttaneenAidinSuostumusX21304CD7 {
     /// Suostumus huollettavan lapsen puolesta (sv: Samtycke av vårdnadshavare för barnets räkning)
     ///
     /// JSON `suostumus_huollettavan_lapsen_puolesta`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan., 2 =  En suostu huollettavana olevan lapseni puolesta oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi. Lapsi ei ikänsä ja kehitystasonsa perusteella voi antaa itse suostumustaan..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostumus_huollettavan_lapsen_puolesta: Option<
         sosmeta_types::Coded<SuostumusHuollettavanLapsenPuolestaXEC4E5697>,
     >,
@@ -10411,33 +19521,29 @@ pub struct SynnyttaneenAidinSuostumusX21304CD7 {
     /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Koodi.
     ///
     /// Luokitus (classification): Sisäinen luokitus: 1 = Suostun omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi., 2 = En suostu omasta puolestani oikeusgeneettiseen vanhemmuustutkimukseen, jos mahdollinen isä pyytää sitä tai lastenvalvoja katsoo tutkimuksen tarpeelliseksi..
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_suostumus: Option<
         sosmeta_types::Coded<SynnyttaneenAidinSuostumusXF22B03EE>,
     >,
     /// Suostun huollettavana olevan lapseni puolesta (sv: Jag samtycker på vägnar av mitt barn som står under min vårdnad)
     ///
     /// JSON `suostun_huollettavana_olevan_lapseni_puolesta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suostun_huollettavana_olevan_lapseni_puolesta: Option<bool>,
     /// Lasta koskeva tutkimusvuosi (sv: Undersökningsår för barnet)
     ///
     /// JSON `lasta_koskeva_tutkimusvuosi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lasta_koskeva_tutkimusvuosi: Option<String>,
     /// Synnyttäneen äidin suostumus tietojen käyttöön (sv: Samtycke från den mor som har fött barnet till användning av uppgifter)
     ///
     /// JSON `synnyttaneen_aidin_suostumus_tietojen_kayttoon`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_suostumus_tietojen_kayttoon: Option<bool>,
     /// Synnyttänyttä äitiä koskeva tutkimusvuosi (sv: Undersökningsår för den mor som har fött barnet)
     ///
     /// JSON `synnyttanytta_aitia_koskeva_tutkimusvuosi`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia_koskeva_tutkimusvuosi: Option<String>,
 }
 impl SynnyttaneenAidinSuostumusX21304CD7 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             suostumus_huollettavan_lapsen_puolesta: None,
@@ -10448,40 +19554,118 @@ impl SynnyttaneenAidinSuostumusX21304CD7 {
             synnyttanytta_aitia_koskeva_tutkimusvuosi: None,
         }
     }
+    /// Set `suostumus_huollettavan_lapsen_puolesta` (builder).
+    #[inline]
+    pub fn with_suostumus_huollettavan_lapsen_puolesta(
+        mut self,
+        value: sosmeta_types::Coded<SuostumusHuollettavanLapsenPuolestaXEC4E5697>,
+    ) -> Self {
+        self.suostumus_huollettavan_lapsen_puolesta = Some(value);
+        self
+    }
+    /// Set `synnyttaneen_aidin_suostumus` (builder).
+    #[inline]
+    pub fn with_synnyttaneen_aidin_suostumus(
+        mut self,
+        value: sosmeta_types::Coded<SynnyttaneenAidinSuostumusXF22B03EE>,
+    ) -> Self {
+        self.synnyttaneen_aidin_suostumus = Some(value);
+        self
+    }
+    /// Set `suostun_huollettavana_olevan_lapseni_puolesta` (builder).
+    #[inline]
+    pub fn with_suostun_huollettavana_olevan_lapseni_puolesta(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.suostun_huollettavana_olevan_lapseni_puolesta = Some(value);
+        self
+    }
+    /// Set `lasta_koskeva_tutkimusvuosi` (builder).
+    #[inline]
+    pub fn with_lasta_koskeva_tutkimusvuosi(mut self, value: String) -> Self {
+        self.lasta_koskeva_tutkimusvuosi = Some(value);
+        self
+    }
+    /// Set `synnyttaneen_aidin_suostumus_tietojen_kayttoon` (builder).
+    #[inline]
+    pub fn with_synnyttaneen_aidin_suostumus_tietojen_kayttoon(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.synnyttaneen_aidin_suostumus_tietojen_kayttoon = Some(value);
+        self
+    }
+    /// Set `synnyttanytta_aitia_koskeva_tutkimusvuosi` (builder).
+    #[inline]
+    pub fn with_synnyttanytta_aitia_koskeva_tutkimusvuosi(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.synnyttanytta_aitia_koskeva_tutkimusvuosi = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for SynnyttaneenAidinSuostumusX21304CD7 {
+    const KEYS: &'static [&'static str] = &[
+        "suostumus_huollettavan_lapsen_puolesta",
+        "synnyttaneen_aidin_suostumus",
+        "suostun_huollettavana_olevan_lapseni_puolesta",
+        "lasta_koskeva_tutkimusvuosi",
+        "synnyttaneen_aidin_suostumus_tietojen_kayttoon",
+        "synnyttanytta_aitia_koskeva_tutkimusvuosi",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            suostumus_huollettavan_lapsen_puolesta: f.opt(0usize)?,
+            synnyttaneen_aidin_suostumus: f.opt(1usize)?,
+            suostun_huollettavana_olevan_lapseni_puolesta: f.opt(2usize)?,
+            lasta_koskeva_tutkimusvuosi: f.opt(3usize)?,
+            synnyttaneen_aidin_suostumus_tietojen_kayttoon: f.opt(4usize)?,
+            synnyttanytta_aitia_koskeva_tutkimusvuosi: f.opt(5usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.suostumus_huollettavan_lapsen_puolesta);
+        w.opt(1usize, &self.synnyttaneen_aidin_suostumus);
+        w.opt(2usize, &self.suostun_huollettavana_olevan_lapseni_puolesta);
+        w.opt(3usize, &self.lasta_koskeva_tutkimusvuosi);
+        w.opt(4usize, &self.synnyttaneen_aidin_suostumus_tietojen_kayttoon);
+        w.opt(5usize, &self.synnyttanytta_aitia_koskeva_tutkimusvuosi);
+    }
+}
+sosmeta_types::record!(SynnyttaneenAidinSuostumusX21304CD7);
 /// Isyyden selvittäminen oikeusgeneettisellä vanhemmuustutkimuksella (sv: Utredning av faderskap med en rättsgenetisk föräldraskapsundersökning)
 ///
 /// JSON `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella`: esitystapa Otsikko.
 ///
 /// Shape `af245b48a94d6e1c`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48 {
     /// Synnyttäneen äidin suostumus (sv: Samtycke som ges av den mor som har fött barnet)
     ///
     /// JSON `synnyttaneen_aidin_suostumus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneen_aidin_suostumus: Option<SynnyttaneenAidinSuostumusX21304CD7>,
     /// Kanta ja suostumus (sv: Ställningstagande och samtycke)
     ///
     /// JSON `kanta_ja_suostumus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kanta_ja_suostumus: Option<KantaJaSuostumusX44F29396>,
     /// Alle 15-vuotiaan lapsen suostumus (sv: Samtycke från ett barn under 15 å)
     ///
     /// JSON `alle_yksiviisi_vuotiaan_lapsen_suostumus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alle_yksiviisi_vuotiaan_lapsen_suostumus: Option<
         AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70,
     >,
     /// Oikeusgeneettisen isyystutkimuksen tarve (sv: Behov av en rättsgenetisk faderskapsundersökning)
     ///
     /// JSON `oikeusgeneettisen_isyystutkimuksen_tarve`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeusgeneettisen_isyystutkimuksen_tarve: Option<bool>,
 }
 impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             synnyttaneen_aidin_suostumus: None,
@@ -10490,12 +19674,69 @@ impl IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48 {
             oikeusgeneettisen_isyystutkimuksen_tarve: None,
         }
     }
+    /// Set `synnyttaneen_aidin_suostumus` (builder).
+    #[inline]
+    pub fn with_synnyttaneen_aidin_suostumus(
+        mut self,
+        value: SynnyttaneenAidinSuostumusX21304CD7,
+    ) -> Self {
+        self.synnyttaneen_aidin_suostumus = Some(value);
+        self
+    }
+    /// Set `kanta_ja_suostumus` (builder).
+    #[inline]
+    pub fn with_kanta_ja_suostumus(mut self, value: KantaJaSuostumusX44F29396) -> Self {
+        self.kanta_ja_suostumus = Some(value);
+        self
+    }
+    /// Set `alle_yksiviisi_vuotiaan_lapsen_suostumus` (builder).
+    #[inline]
+    pub fn with_alle_yksiviisi_vuotiaan_lapsen_suostumus(
+        mut self,
+        value: AlleYksiviisiVuotiaanLapsenSuostumusXD1061E70,
+    ) -> Self {
+        self.alle_yksiviisi_vuotiaan_lapsen_suostumus = Some(value);
+        self
+    }
+    /// Set `oikeusgeneettisen_isyystutkimuksen_tarve` (builder).
+    #[inline]
+    pub fn with_oikeusgeneettisen_isyystutkimuksen_tarve(mut self, value: bool) -> Self {
+        self.oikeusgeneettisen_isyystutkimuksen_tarve = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48 {
+    const KEYS: &'static [&'static str] = &[
+        "synnyttaneen_aidin_suostumus",
+        "kanta_ja_suostumus",
+        "alle_yksiviisi_vuotiaan_lapsen_suostumus",
+        "oikeusgeneettisen_isyystutkimuksen_tarve",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            synnyttaneen_aidin_suostumus: f.opt(0usize)?,
+            kanta_ja_suostumus: f.opt(1usize)?,
+            alle_yksiviisi_vuotiaan_lapsen_suostumus: f.opt(2usize)?,
+            oikeusgeneettisen_isyystutkimuksen_tarve: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.synnyttaneen_aidin_suostumus);
+        w.opt(1usize, &self.kanta_ja_suostumus);
+        w.opt(2usize, &self.alle_yksiviisi_vuotiaan_lapsen_suostumus);
+        w.opt(3usize, &self.oikeusgeneettisen_isyystutkimuksen_tarve);
+    }
+}
+sosmeta_types::record!(
+    IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48
+);
 /// Synnyttäneen äidin tai mahdollisen toisen vanhemman neuvotteluasiakirja vanhemmuuden selvittämiseksi (sv: Handling över överläggning för att utreda föräldraskap med den mor som har fött barnet eller den eventuella andra föräldern)
 ///
 /// Shape `b20f0823ad558daf`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB20F0823 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -10508,10 +19749,6 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Vanhemmuuslaki 775/2022 9 § (sv: Föräldraskapslagen 775/2022 9 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -10524,7 +19761,6 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Neuvotteluun osallistuvat (sv: I överläggningen deltar)
     ///
     /// JSON `neuvotteluun_osallistuvat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neuvotteluun_osallistuvat: Option<NeuvotteluunOsallistuvatXE0B5466D>,
     /// Asiakirjan täyttäminen (sv: Ifyllande av handling)
     ///
@@ -10545,17 +19781,14 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Synnyttäneellä äidillä ei yllä mainittua asiakirjaa (sv: Den mor som fött barnet har inte någon handling enligt ovan)
     ///
     /// JSON `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: Option<
         SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi: Option<SynnyttanytAitiX3D6D841F>,
     /// Toisella vanhemmalla ei yllä mainittua asiakirjaa (sv: Den eventuella andra föräldern har inte någon handling enligt ovan)
     ///
     /// JSON `toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: Option<
         SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
     >,
@@ -10566,24 +19799,20 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Hedelmöityshoito (sv: Assisterad befruktning)
     ///
     /// JSON `hedelmoityshoito`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedelmoityshoito: Option<HedelmoityshoitoXC38BE8C2>,
     /// Isyyden selvittäminen oikeusgeneettisellä vanhemmuustutkimuksella (sv: Utredning av faderskap med en rättsgenetisk föräldraskapsundersökning)
     ///
     /// JSON `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella: Option<
         IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48,
     >,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Neuvottelun toimittanut lastenvalvoja (sv: Barnatillsyningsman som hållit överläggningen)
     ///
@@ -10596,21 +19825,18 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
     /// Tiedot hedelmöityshoidosta: isyyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av faderskap)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_isyyden_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_hedelmoityshoidosta_isyyden_selvittaminen: Option<
         TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF,
     >,
     /// Tiedot hedelmöityshoidosta: äitiyden selvittäminen (sv: Uppgifter om assisterad befruktning: utredning av moderskap)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_aitiyden_selvittaminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_hedelmoityshoidosta_aitiyden_selvittaminen: Option<
         TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C,
     >,
     /// Tiedot hedelmöityshoidosta: toista vanhemmuutta ei selvitetä (sv: Uppgifter om assisterad befruktning: ett andra föräldraskap utreds inte)
     ///
     /// JSON `tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta: Option<
         TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51,
     >,
@@ -10637,6 +19863,7 @@ pub struct SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanh
 }
 impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB20F0823 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -10684,24 +19911,232 @@ impl SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuud
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan = Some(
+            value,
+        );
+        self
+    }
+    /// Set `neuvotteluun_osallistuvat` (builder).
+    #[inline]
+    pub fn with_neuvotteluun_osallistuvat(
+        mut self,
+        value: NeuvotteluunOsallistuvatXE0B5466D,
+    ) -> Self {
+        self.neuvotteluun_osallistuvat = Some(value);
+        self
+    }
+    /// Set `synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa` (builder).
+    #[inline]
+    pub fn with_synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa(
+        mut self,
+        value: SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
+    ) -> Self {
+        self.synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa = Some(value);
+        self
+    }
+    /// Set `mahdollinen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_mahdollinen_toinen_vanhempi(
+        mut self,
+        value: SynnyttanytAitiX3D6D841F,
+    ) -> Self {
+        self.mahdollinen_toinen_vanhempi = Some(value);
+        self
+    }
+    /// Set `toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa` (builder).
+    #[inline]
+    pub fn with_toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa(
+        mut self,
+        value: SynnyttaneellaAidillaEiYllaMainittuaAsiakirjaaX79874258,
+    ) -> Self {
+        self.toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa = Some(value);
+        self
+    }
+    /// Set `hedelmoityshoito` (builder).
+    #[inline]
+    pub fn with_hedelmoityshoito(mut self, value: HedelmoityshoitoXC38BE8C2) -> Self {
+        self.hedelmoityshoito = Some(value);
+        self
+    }
+    /// Set `isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella` (builder).
+    #[inline]
+    pub fn with_isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella(
+        mut self,
+        value: IsyydenSelvittaminenOikeusgeneettisellaVanhemmuustutkimuksellaXAF245B48,
+    ) -> Self {
+        self.isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella = Some(
+            value,
+        );
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `tiedot_hedelmoityshoidosta_isyyden_selvittaminen` (builder).
+    #[inline]
+    pub fn with_tiedot_hedelmoityshoidosta_isyyden_selvittaminen(
+        mut self,
+        value: TiedotHedelmoityshoidostaIsyydenSelvittaminenX0E0DDBBF,
+    ) -> Self {
+        self.tiedot_hedelmoityshoidosta_isyyden_selvittaminen = Some(value);
+        self
+    }
+    /// Set `tiedot_hedelmoityshoidosta_aitiyden_selvittaminen` (builder).
+    #[inline]
+    pub fn with_tiedot_hedelmoityshoidosta_aitiyden_selvittaminen(
+        mut self,
+        value: TiedotHedelmoityshoidostaAitiydenSelvittaminenXF6A4BC0C,
+    ) -> Self {
+        self.tiedot_hedelmoityshoidosta_aitiyden_selvittaminen = Some(value);
+        self
+    }
+    /// Set `tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta` (builder).
+    #[inline]
+    pub fn with_tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta(
+        mut self,
+        value: TiedotHedelmoityshoidostaToistaVanhemmuuttaEiSelvitetaX9895CF51,
+    ) -> Self {
+        self.tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB20F0823 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan_",
+        "selvitettava_vanhemmuus",
+        "neuvotteluun_osallistuvat",
+        "asiakirjan_tayttaminen",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa",
+        "mahdollinen_toinen_vanhempi",
+        "toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa",
+        "tiedot_vanhemmuuden_selvittamiseksi",
+        "hedelmoityshoito",
+        "isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella",
+        "lisatiedot",
+        "paivamaara",
+        "neuvottelun_toimittanut_lastenvalvoja",
+        "allekirjoitus",
+        "tiedot_hedelmoityshoidosta_isyyden_selvittaminen",
+        "tiedot_hedelmoityshoidosta_aitiyden_selvittaminen",
+        "tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "ohje_nelja",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan: f
+                .opt(2usize)?,
+            selvitettava_vanhemmuus: f.req(3usize)?,
+            neuvotteluun_osallistuvat: f.opt(4usize)?,
+            asiakirjan_tayttaminen: f.req(5usize)?,
+            asiakas: f.req(6usize)?,
+            lapsi: f.req(7usize)?,
+            synnyttanyt_aiti: f.req(8usize)?,
+            synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa: f.opt(9usize)?,
+            mahdollinen_toinen_vanhempi: f.opt(10usize)?,
+            toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa: f.opt(11usize)?,
+            tiedot_vanhemmuuden_selvittamiseksi: f.req(12usize)?,
+            hedelmoityshoito: f.opt(13usize)?,
+            isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella: f
+                .opt(14usize)?,
+            lisatiedot: f.opt(15usize)?,
+            paivamaara: f.opt(16usize)?,
+            neuvottelun_toimittanut_lastenvalvoja: f.req(17usize)?,
+            allekirjoitus: f.req(18usize)?,
+            tiedot_hedelmoityshoidosta_isyyden_selvittaminen: f.opt(19usize)?,
+            tiedot_hedelmoityshoidosta_aitiyden_selvittaminen: f.opt(20usize)?,
+            tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta: f.opt(21usize)?,
+            ohje_yksi: f.req(22usize)?,
+            ohje_kaksi: f.req(23usize)?,
+            ohje_kolme: f.req(24usize)?,
+            ohje_nelja: f.req(25usize)?,
+            lue_lisaa: f.req(26usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yhdeksan,
+        );
+        w.req(3usize, &self.selvitettava_vanhemmuus);
+        w.opt(4usize, &self.neuvotteluun_osallistuvat);
+        w.req(5usize, &self.asiakirjan_tayttaminen);
+        w.req(6usize, &self.asiakas);
+        w.req(7usize, &self.lapsi);
+        w.req(8usize, &self.synnyttanyt_aiti);
+        w.opt(9usize, &self.synnyttaneella_aidilla_ei_ylla_mainittua_asiakirjaa);
+        w.opt(10usize, &self.mahdollinen_toinen_vanhempi);
+        w.opt(11usize, &self.toisella_vanhemmalla_ei_ylla_mainittua_asiakirjaa);
+        w.req(12usize, &self.tiedot_vanhemmuuden_selvittamiseksi);
+        w.opt(13usize, &self.hedelmoityshoito);
+        w.opt(
+            14usize,
+            &self.isyyden_selvittaminen_oikeusgeneettisella_vanhemmuustutkimuksella,
+        );
+        w.opt(15usize, &self.lisatiedot);
+        w.opt(16usize, &self.paivamaara);
+        w.req(17usize, &self.neuvottelun_toimittanut_lastenvalvoja);
+        w.req(18usize, &self.allekirjoitus);
+        w.opt(19usize, &self.tiedot_hedelmoityshoidosta_isyyden_selvittaminen);
+        w.opt(20usize, &self.tiedot_hedelmoityshoidosta_aitiyden_selvittaminen);
+        w.opt(
+            21usize,
+            &self.tiedot_hedelmoityshoidosta_toista_vanhemmuutta_ei_selviteta,
+        );
+        w.req(22usize, &self.ohje_yksi);
+        w.req(23usize, &self.ohje_kaksi);
+        w.req(24usize, &self.ohje_kolme);
+        w.req(25usize, &self.ohje_nelja);
+        w.req(26usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(
+    SynnyttaneenAidinTaiMahdollisenToisenVanhemmanNeuvotteluasiakirjaVanhemmuudenSelvittamiseksiXB20F0823
+);
 /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
 ///
 /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
 ///
 /// Shape `e11b5b330b1122cb`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TunnustettuVanhemmuusXE11B5B33 {
     /// Isyys (sv: Faderskap)
     ///
     /// JSON `isyys`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isyys: Option<bool>,
     /// Äitiys (sv: Moderskap)
     ///
     /// JSON `aitiys`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aitiys: Option<bool>,
     /// Tunnustamispäivämäärä (sv: Datum för erkännandet)
     ///
@@ -10710,6 +20145,7 @@ pub struct TunnustettuVanhemmuusXE11B5B33 {
 }
 impl TunnustettuVanhemmuusXE11B5B33 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(tunnustamispaivamaara: sosmeta_types::PartialDate) -> Self {
         Self {
             isyys: None,
@@ -10717,40 +20153,98 @@ impl TunnustettuVanhemmuusXE11B5B33 {
             tunnustamispaivamaara,
         }
     }
+    /// Set `isyys` (builder).
+    #[inline]
+    pub fn with_isyys(mut self, value: bool) -> Self {
+        self.isyys = Some(value);
+        self
+    }
+    /// Set `aitiys` (builder).
+    #[inline]
+    pub fn with_aitiys(mut self, value: bool) -> Self {
+        self.aitiys = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for TunnustettuVanhemmuusXE11B5B33 {
+    const KEYS: &'static [&'static str] = &["isyys", "aitiys", "tunnustamispaivamaara"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            isyys: f.opt(0usize)?,
+            aitiys: f.opt(1usize)?,
+            tunnustamispaivamaara: f.req(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.isyys);
+        w.opt(1usize, &self.aitiys);
+        w.req(2usize, &self.tunnustamispaivamaara);
+    }
+}
+sosmeta_types::record!(TunnustettuVanhemmuusXE11B5B33);
 /// Hyväksymislausuma (sv: Utsaga om godkännande)
 ///
 /// JSON `hyvaksymislausuma`: esitystapa Otsikko.
 ///
 /// Shape `dfe32ab049e660ad`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HyvaksymislausumaXDFE32AB0 {
     /// Hyväksyn tunnustamisen. (sv: Jag godkänner erkännandet.)
     ///
     /// JSON `hyvaksyn_tunnustamisen`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksyn_tunnustamisen: Option<bool>,
     /// En hyväksy tunnustamista. (sv: Jag godkänner inte erkännandet.)
     ///
     /// JSON `en_hyvaksy_tunnustamista`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en_hyvaksy_tunnustamista: Option<bool>,
 }
 impl HyvaksymislausumaXDFE32AB0 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             hyvaksyn_tunnustamisen: None,
             en_hyvaksy_tunnustamista: None,
         }
     }
+    /// Set `hyvaksyn_tunnustamisen` (builder).
+    #[inline]
+    pub fn with_hyvaksyn_tunnustamisen(mut self, value: bool) -> Self {
+        self.hyvaksyn_tunnustamisen = Some(value);
+        self
+    }
+    /// Set `en_hyvaksy_tunnustamista` (builder).
+    #[inline]
+    pub fn with_en_hyvaksy_tunnustamista(mut self, value: bool) -> Self {
+        self.en_hyvaksy_tunnustamista = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for HyvaksymislausumaXDFE32AB0 {
+    const KEYS: &'static [&'static str] = &[
+        "hyvaksyn_tunnustamisen",
+        "en_hyvaksy_tunnustamista",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            hyvaksyn_tunnustamisen: f.opt(0usize)?,
+            en_hyvaksy_tunnustamista: f.opt(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.hyvaksyn_tunnustamisen);
+        w.opt(1usize, &self.en_hyvaksy_tunnustamista);
+    }
+}
+sosmeta_types::record!(HyvaksymislausumaXDFE32AB0);
 /// Vanhemmuuden tunnustamisen hyväksymisasiakirja (sv: Handling över godkännande av erkännande av föräldraskap)
 ///
 /// Shape `86206725fdf779ea`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -10763,17 +20257,12 @@ pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
     /// Vanhemmuuslaki 775/2022 25 § (sv: Föräldraskapslagen 775/2022 25 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
     ///
     /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustettu_vanhemmuus: Option<TunnustettuVanhemmuusXE11B5B33>,
     /// Asiakas (sv: Klient)
     ///
@@ -10794,12 +20283,10 @@ pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
     /// Hyväksymislausuman antaja (sv: Person som avger en utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuman_antaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksymislausuman_antaja: Option<HyvaksymislausumanAntajaXB8EE6F97>,
     /// Hyväksymislausuma (sv: Utsaga om godkännande)
     ///
     /// JSON `hyvaksymislausuma`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksymislausuma: Option<HyvaksymislausumaXDFE32AB0>,
     /// Hyväksymislausuman antajan allekirjoitus (sv: Underskrift av den som avger utsagan om godkännande)
     ///
@@ -10812,12 +20299,10 @@ pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Hyväksymisen vastaanottaja (sv: Mottagare av godkännande)
     ///
     /// JSON `hyvaksymisen_vastaanottaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hyvaksymisen_vastaanottaja: Option<TunnustamisenVastaanottajaXD2AFA622>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -10838,6 +20323,7 @@ pub struct VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
 }
 impl VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -10873,14 +20359,135 @@ impl VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tunnustettu_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_tunnustettu_vanhemmuus(
+        mut self,
+        value: TunnustettuVanhemmuusXE11B5B33,
+    ) -> Self {
+        self.tunnustettu_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `hyvaksymislausuman_antaja` (builder).
+    #[inline]
+    pub fn with_hyvaksymislausuman_antaja(
+        mut self,
+        value: HyvaksymislausumanAntajaXB8EE6F97,
+    ) -> Self {
+        self.hyvaksymislausuman_antaja = Some(value);
+        self
+    }
+    /// Set `hyvaksymislausuma` (builder).
+    #[inline]
+    pub fn with_hyvaksymislausuma(mut self, value: HyvaksymislausumaXDFE32AB0) -> Self {
+        self.hyvaksymislausuma = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `hyvaksymisen_vastaanottaja` (builder).
+    #[inline]
+    pub fn with_hyvaksymisen_vastaanottaja(
+        mut self,
+        value: TunnustamisenVastaanottajaXD2AFA622,
+    ) -> Self {
+        self.hyvaksymisen_vastaanottaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi_",
+        "tunnustettu_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "vanhemmuuden_tunnustaja",
+        "hyvaksymislausuman_antaja",
+        "hyvaksymislausuma",
+        "hyvaksymislausuman_antajan_allekirjoitus",
+        "hyvaksymislausuman_antaminen",
+        "lisatiedot",
+        "hyvaksymisen_vastaanottaja",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "ohje_kolme",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi: f
+                .opt(2usize)?,
+            tunnustettu_vanhemmuus: f.opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.req(6usize)?,
+            vanhemmuuden_tunnustaja: f.req(7usize)?,
+            hyvaksymislausuman_antaja: f.opt(8usize)?,
+            hyvaksymislausuma: f.opt(9usize)?,
+            hyvaksymislausuman_antajan_allekirjoitus: f.req(10usize)?,
+            hyvaksymislausuman_antaminen: f.req(11usize)?,
+            lisatiedot: f.opt(12usize)?,
+            hyvaksymisen_vastaanottaja: f.opt(13usize)?,
+            ohje_yksi: f.req(14usize)?,
+            ohje_kaksi: f.req(15usize)?,
+            ohje_kolme: f.req(16usize)?,
+            lue_lisaa: f.req(17usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksiviisi,
+        );
+        w.opt(3usize, &self.tunnustettu_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.synnyttanyt_aiti);
+        w.req(7usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(8usize, &self.hyvaksymislausuman_antaja);
+        w.opt(9usize, &self.hyvaksymislausuma);
+        w.req(10usize, &self.hyvaksymislausuman_antajan_allekirjoitus);
+        w.req(11usize, &self.hyvaksymislausuman_antaminen);
+        w.opt(12usize, &self.lisatiedot);
+        w.opt(13usize, &self.hyvaksymisen_vastaanottaja);
+        w.req(14usize, &self.ohje_yksi);
+        w.req(15usize, &self.ohje_kaksi);
+        w.req(16usize, &self.ohje_kolme);
+        w.req(17usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(VanhemmuudenTunnustamisenHyvaksymisasiakirjaX86206725);
 /// Kuultava (sv: Person som hörs)
 ///
 /// JSON `kuultava`: esitystapa Otsikko.
 ///
 /// Shape `70a4333a299e9111`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuultavaX70A4333A {
     /// Kuultava on (sv: Person som hörs är)
     ///
@@ -10891,7 +20498,6 @@ pub struct KuultavaX70A4333A {
     /// Kuka? (sv: Vem?)
     ///
     /// JSON `kuka`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuka: Option<String>,
     /// Kuultava (sv: Person som hörs)
     ///
@@ -10900,13 +20506,13 @@ pub struct KuultavaX70A4333A {
     /// Vanhemmuuslain 29 §:n 2 momentin tilanteet (sv: Situationer som avses i 29 § 2 mom. i föräldraskapslagen)
     ///
     /// JSON `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: Option<
         VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
     >,
 }
 impl KuultavaX70A4333A {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         kuultava_on: sosmeta_types::Coded<KuultavaOnX982DC78B>,
         kuultava: SynnyttanytAitiX3D6D841F,
@@ -10918,14 +20524,53 @@ impl KuultavaX70A4333A {
             vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: None,
         }
     }
+    /// Set `kuka` (builder).
+    #[inline]
+    pub fn with_kuka(mut self, value: String) -> Self {
+        self.kuka = Some(value);
+        self
+    }
+    /// Set `vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet(
+        mut self,
+        value: VanhemmuuslainKaksiyhdeksanNKaksiMomentinTilanteetX952B9823,
+    ) -> Self {
+        self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuultavaX70A4333A {
+    const KEYS: &'static [&'static str] = &[
+        "kuultava_on",
+        "kuka",
+        "kuultava",
+        "vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuultava_on: f.req(0usize)?,
+            kuka: f.opt(1usize)?,
+            kuultava: f.req(2usize)?,
+            vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuultava_on);
+        w.opt(1usize, &self.kuka);
+        w.req(2usize, &self.kuultava);
+        w.opt(3usize, &self.vanhemmuuslain_kaksiyhdeksan_n_kaksi_momentin_tilanteet);
+    }
+}
+sosmeta_types::record!(KuultavaX70A4333A);
 /// Kuuleminen (sv: Hörande)
 ///
 /// JSON `kuuleminen`: esitystapa Otsikko.
 ///
 /// Shape `af532bec8f835a24`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KuuleminenXAF532BEC {
     /// Kuulemistapa (sv: Sätt för hörande)
     ///
@@ -10936,21 +20581,19 @@ pub struct KuuleminenXAF532BEC {
     /// Kuultavalle ei varattu tilaisuutta kuulemiseen. Syy: (sv: Personen gavs inte tillfälle att bli hörd. Orsak:)
     ///
     /// JSON `kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy: Option<String>,
     /// Kuultavan mahdolliset huomautukset tunnustamisesta. (sv: Den hördas eventuella anmärkningar om erkännandet.)
     ///
     /// JSON `kuultavan_mahdolliset_huomautukset_tunnustamisesta`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavan_mahdolliset_huomautukset_tunnustamisesta: Option<String>,
     /// Kuultavalla ei ole tunnustamisesta huomautettavaa. (sv: Den hörda har inga anmärkningar om erkännandet.)
     ///
     /// JSON `kuultavalla_ei_ole_tunnustamisesta_huomautettavaa`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultavalla_ei_ole_tunnustamisesta_huomautettavaa: Option<bool>,
 }
 impl KuuleminenXAF532BEC {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuulemistapa: sosmeta_types::Coded<KuulemistapaX0E43267A>) -> Self {
         Self {
             kuulemistapa,
@@ -10959,12 +20602,63 @@ impl KuuleminenXAF532BEC {
             kuultavalla_ei_ole_tunnustamisesta_huomautettavaa: None,
         }
     }
+    /// Set `kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy` (builder).
+    #[inline]
+    pub fn with_kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy = Some(value);
+        self
+    }
+    /// Set `kuultavan_mahdolliset_huomautukset_tunnustamisesta` (builder).
+    #[inline]
+    pub fn with_kuultavan_mahdolliset_huomautukset_tunnustamisesta(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.kuultavan_mahdolliset_huomautukset_tunnustamisesta = Some(value);
+        self
+    }
+    /// Set `kuultavalla_ei_ole_tunnustamisesta_huomautettavaa` (builder).
+    #[inline]
+    pub fn with_kuultavalla_ei_ole_tunnustamisesta_huomautettavaa(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.kuultavalla_ei_ole_tunnustamisesta_huomautettavaa = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for KuuleminenXAF532BEC {
+    const KEYS: &'static [&'static str] = &[
+        "kuulemistapa",
+        "kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy",
+        "kuultavan_mahdolliset_huomautukset_tunnustamisesta",
+        "kuultavalla_ei_ole_tunnustamisesta_huomautettavaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            kuulemistapa: f.req(0usize)?,
+            kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy: f.opt(1usize)?,
+            kuultavan_mahdolliset_huomautukset_tunnustamisesta: f.opt(2usize)?,
+            kuultavalla_ei_ole_tunnustamisesta_huomautettavaa: f.opt(3usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.kuulemistapa);
+        w.opt(1usize, &self.kuultavalle_ei_varattu_tilaisuutta_kuulemiseen_syy);
+        w.opt(2usize, &self.kuultavan_mahdolliset_huomautukset_tunnustamisesta);
+        w.opt(3usize, &self.kuultavalla_ei_ole_tunnustamisesta_huomautettavaa);
+    }
+}
+sosmeta_types::record!(KuuleminenXAF532BEC);
 /// Vanhemmuuden tunnustamisen kuulemisasiakirja (sv: Handling över hörande i samband med ett erkännande av föräldraskap)
 ///
 /// Shape `0ebd9b872e5fb187`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -10977,17 +20671,12 @@ pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
     /// Vanhemmuuslaki 775/2022 23 § (sv: Föräldraskapslagen 775/2022 23 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
     /// Tunnustettu vanhemmuus (sv: Erkänt föräldraskap)
     ///
     /// JSON `tunnustettu_vanhemmuus`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnustettu_vanhemmuus: Option<TunnustettuVanhemmuusXE11B5B33>,
     /// Asiakas (sv: Klient)
     ///
@@ -11008,12 +20697,10 @@ pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
     /// Kuultava (sv: Person som hörs)
     ///
     /// JSON `kuultava`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuultava: Option<KuultavaX70A4333A>,
     /// Kuuleminen (sv: Hörande)
     ///
     /// JSON `kuuleminen`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuuleminen: Option<KuuleminenXAF532BEC>,
     /// Kuultavan allekirjoitus (sv: Underskrift av den som hörs)
     ///
@@ -11026,12 +20713,10 @@ pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Kuulemisen vastaanottaja (sv: Mottagare av hörandet)
     ///
     /// JSON `kuulemisen_vastaanottaja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kuulemisen_vastaanottaja: Option<TunnustamisenVastaanottajaXD2AFA622>,
     /// Ohje yksi (sv: Anvisning ett)
     ///
@@ -11048,6 +20733,7 @@ pub struct VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
 }
 impl VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -11081,29 +20767,141 @@ impl VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
             lue_lisaa,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme = Some(
+            value,
+        );
+        self
+    }
+    /// Set `tunnustettu_vanhemmuus` (builder).
+    #[inline]
+    pub fn with_tunnustettu_vanhemmuus(
+        mut self,
+        value: TunnustettuVanhemmuusXE11B5B33,
+    ) -> Self {
+        self.tunnustettu_vanhemmuus = Some(value);
+        self
+    }
+    /// Set `kuultava` (builder).
+    #[inline]
+    pub fn with_kuultava(mut self, value: KuultavaX70A4333A) -> Self {
+        self.kuultava = Some(value);
+        self
+    }
+    /// Set `kuuleminen` (builder).
+    #[inline]
+    pub fn with_kuuleminen(mut self, value: KuuleminenXAF532BEC) -> Self {
+        self.kuuleminen = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `kuulemisen_vastaanottaja` (builder).
+    #[inline]
+    pub fn with_kuulemisen_vastaanottaja(
+        mut self,
+        value: TunnustamisenVastaanottajaXD2AFA622,
+    ) -> Self {
+        self.kuulemisen_vastaanottaja = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record
+for VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87 {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme_",
+        "tunnustettu_vanhemmuus",
+        "asiakas",
+        "lapsi",
+        "synnyttanyt_aiti",
+        "vanhemmuuden_tunnustaja",
+        "kuultava",
+        "kuuleminen",
+        "kuultavan_allekirjoitus",
+        "paivamaara",
+        "lisatiedot",
+        "kuulemisen_vastaanottaja",
+        "ohje_yksi",
+        "ohje_kaksi",
+        "lue_lisaa",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme: f
+                .opt(2usize)?,
+            tunnustettu_vanhemmuus: f.opt(3usize)?,
+            asiakas: f.req(4usize)?,
+            lapsi: f.req(5usize)?,
+            synnyttanyt_aiti: f.req(6usize)?,
+            vanhemmuuden_tunnustaja: f.req(7usize)?,
+            kuultava: f.opt(8usize)?,
+            kuuleminen: f.opt(9usize)?,
+            kuultavan_allekirjoitus: f.req(10usize)?,
+            paivamaara: f.req(11usize)?,
+            lisatiedot: f.opt(12usize)?,
+            kuulemisen_vastaanottaja: f.opt(13usize)?,
+            ohje_yksi: f.req(14usize)?,
+            ohje_kaksi: f.req(15usize)?,
+            lue_lisaa: f.req(16usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self.vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_kaksikolme,
+        );
+        w.opt(3usize, &self.tunnustettu_vanhemmuus);
+        w.req(4usize, &self.asiakas);
+        w.req(5usize, &self.lapsi);
+        w.req(6usize, &self.synnyttanyt_aiti);
+        w.req(7usize, &self.vanhemmuuden_tunnustaja);
+        w.opt(8usize, &self.kuultava);
+        w.opt(9usize, &self.kuuleminen);
+        w.req(10usize, &self.kuultavan_allekirjoitus);
+        w.req(11usize, &self.paivamaara);
+        w.opt(12usize, &self.lisatiedot);
+        w.opt(13usize, &self.kuulemisen_vastaanottaja);
+        w.req(14usize, &self.ohje_yksi);
+        w.req(15usize, &self.ohje_kaksi);
+        w.req(16usize, &self.lue_lisaa);
+    }
+}
+sosmeta_types::record!(VanhemmuudenTunnustamisenKuulemisasiakirjaX0EBD9B87);
 /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
 ///
 /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Otsikko.
 ///
 /// Shape `ab870b7cd3686adf`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteenvetoKoskeeKuolluttaXAB870B7C {
     /// mahdollista isää (sv: eventuella fadern)
     ///
     /// JSON `mahdollista_isaa`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollista_isaa: Option<bool>,
     /// mahdollista toista äitiä (sv: eventuella andra modern)
     ///
     /// JSON `mahdollista_toista_aitia`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollista_toista_aitia: Option<bool>,
     /// synnyttänyttä äitiä (sv: mor som har fött barnet)
     ///
     /// JSON `synnyttanytta_aitia`: esitystapa Kytkin, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanytta_aitia: Option<bool>,
     /// Kuolinpäivä (sv: Dödsdag)
     ///
@@ -11112,11 +20910,11 @@ pub struct YhteenvetoKoskeeKuolluttaXAB870B7C {
     /// Näytteen säilytyspaikka (sv: Provets förvaringsplats)
     ///
     /// JSON `naytteen_sailytyspaikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteen_sailytyspaikka: Option<String>,
 }
 impl YhteenvetoKoskeeKuolluttaXAB870B7C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kuolinpaiva: sosmeta_types::PartialDate) -> Self {
         Self {
             mahdollista_isaa: None,
@@ -11126,14 +20924,65 @@ impl YhteenvetoKoskeeKuolluttaXAB870B7C {
             naytteen_sailytyspaikka: None,
         }
     }
+    /// Set `mahdollista_isaa` (builder).
+    #[inline]
+    pub fn with_mahdollista_isaa(mut self, value: bool) -> Self {
+        self.mahdollista_isaa = Some(value);
+        self
+    }
+    /// Set `mahdollista_toista_aitia` (builder).
+    #[inline]
+    pub fn with_mahdollista_toista_aitia(mut self, value: bool) -> Self {
+        self.mahdollista_toista_aitia = Some(value);
+        self
+    }
+    /// Set `synnyttanytta_aitia` (builder).
+    #[inline]
+    pub fn with_synnyttanytta_aitia(mut self, value: bool) -> Self {
+        self.synnyttanytta_aitia = Some(value);
+        self
+    }
+    /// Set `naytteen_sailytyspaikka` (builder).
+    #[inline]
+    pub fn with_naytteen_sailytyspaikka(mut self, value: String) -> Self {
+        self.naytteen_sailytyspaikka = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteenvetoKoskeeKuolluttaXAB870B7C {
+    const KEYS: &'static [&'static str] = &[
+        "mahdollista_isaa",
+        "mahdollista_toista_aitia",
+        "synnyttanytta_aitia",
+        "kuolinpaiva",
+        "naytteen_sailytyspaikka",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            mahdollista_isaa: f.opt(0usize)?,
+            mahdollista_toista_aitia: f.opt(1usize)?,
+            synnyttanytta_aitia: f.opt(2usize)?,
+            kuolinpaiva: f.req(3usize)?,
+            naytteen_sailytyspaikka: f.opt(4usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.mahdollista_isaa);
+        w.opt(1usize, &self.mahdollista_toista_aitia);
+        w.opt(2usize, &self.synnyttanytta_aitia);
+        w.req(3usize, &self.kuolinpaiva);
+        w.opt(4usize, &self.naytteen_sailytyspaikka);
+    }
+}
+sosmeta_types::record!(YhteenvetoKoskeeKuolluttaXAB870B7C);
 /// Oikeudenomistaja (sv: Rättsinnehavare)
 ///
 /// JSON `oikeudenomistaja`: toistuva, pakollinen.
 ///
 /// Shape `6f338b85ff483ed9`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeudenomistajaX6F338B85 {
     /// Henkilö (sv: Person)
     ///
@@ -11146,6 +20995,7 @@ pub struct OikeudenomistajaX6F338B85 {
 }
 impl OikeudenomistajaX6F338B85 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         henkilo: MahdollisestiTutkittavienLahisukulaistenTiedotX083CB7C9,
         suostumus_saatu: bool,
@@ -11153,13 +21003,28 @@ impl OikeudenomistajaX6F338B85 {
         Self { henkilo, suostumus_saatu }
     }
 }
+impl sosmeta_types::record::Record for OikeudenomistajaX6F338B85 {
+    const KEYS: &'static [&'static str] = &["henkilo", "suostumus_saatu"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            henkilo: f.req(0usize)?,
+            suostumus_saatu: f.req(1usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.henkilo);
+        w.req(1usize, &self.suostumus_saatu);
+    }
+}
+sosmeta_types::record!(OikeudenomistajaX6F338B85);
 /// Oikeudenomistajia ovat (sv: Rättsinnehavare är)
 ///
 /// JSON `oikeudenomistajia_ovat`: esitystapa Otsikko.
 ///
 /// Shape `c6e7acab9ea14e21`, shared by 2 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OikeudenomistajiaOvatXC6E7ACAB {
     /// Oikeudenomistaja (sv: Rättsinnehavare)
     ///
@@ -11168,24 +21033,37 @@ pub struct OikeudenomistajiaOvatXC6E7ACAB {
 }
 impl OikeudenomistajiaOvatXC6E7ACAB {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         oikeudenomistaja: sosmeta_types::NonEmptyVec<OikeudenomistajaX6F338B85>,
     ) -> Self {
         Self { oikeudenomistaja }
     }
 }
+impl sosmeta_types::record::Record for OikeudenomistajiaOvatXC6E7ACAB {
+    const KEYS: &'static [&'static str] = &["oikeudenomistaja"];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            oikeudenomistaja: f.req(0usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.oikeudenomistaja);
+    }
+}
+sosmeta_types::record!(OikeudenomistajiaOvatXC6E7ACAB);
 /// Yhteenvedon liitteet (sv: Bilagor till sammanfattningen)
 ///
 /// JSON `yhteenvedon_liitteet`: esitystapa Otsikko.
 ///
 /// Shape `53911862d135f777`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteenvedonLiitteetX53911862 {
     /// Aukoton sukuselvitys (sv: Omfattande släktutredning)
     ///
     /// JSON `aukoton_sukuselvitys`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aukoton_sukuselvitys: Option<bool>,
     /// Kopio perukirjasta, jos perunkirjoitus on pidetty. (sv: Kopia av bouppteckningen, om en bouppteckning har hållits.)
     ///
@@ -11194,41 +21072,35 @@ pub struct YhteenvedonLiitteetX53911862 {
     /// Vainajalla oli testamentti. (sv: Den avlidne hade ett testamente.)
     ///
     /// JSON `vainajalla_oli_testamentti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vainajalla_oli_testamentti: Option<bool>,
     /// Oikeudenomistaja on luopunut perinnöstä. (sv: Rättsinnehavaren har avstått från arvet.)
     ///
     /// JSON `oikeudenomistaja_on_luopunut_perinnosta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistaja_on_luopunut_perinnosta: Option<bool>,
     /// Avioehtosopimus (sv: Äktenskapsförord)
     ///
     /// JSON `avioehtosopimus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avioehtosopimus: Option<bool>,
     /// Ositussopimus (sv: Avtal om avvittring)
     ///
     /// JSON `ositussopimus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ositussopimus: Option<bool>,
     /// Perukirjan osakasluettelo (sv: Delägarförteckning i bouppteckning)
     ///
     /// JSON `perukirjan_osakasluettelo`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perukirjan_osakasluettelo: Option<bool>,
     /// Muita liitteitä (sv: Andra bilagor)
     ///
     /// JSON `muita_liitteita`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_liitteita: Option<bool>,
     /// Mitä liitteitä (sv: Vilka bilagor)
     ///
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
 }
 impl YhteenvedonLiitteetX53911862 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(kopio_perukirjasta_jos_perunkirjoitus_on_pidetty: bool) -> Self {
         Self {
             aukoton_sukuselvitys: None,
@@ -11242,12 +21114,99 @@ impl YhteenvedonLiitteetX53911862 {
             mita_liitteita: None,
         }
     }
+    /// Set `aukoton_sukuselvitys` (builder).
+    #[inline]
+    pub fn with_aukoton_sukuselvitys(mut self, value: bool) -> Self {
+        self.aukoton_sukuselvitys = Some(value);
+        self
+    }
+    /// Set `vainajalla_oli_testamentti` (builder).
+    #[inline]
+    pub fn with_vainajalla_oli_testamentti(mut self, value: bool) -> Self {
+        self.vainajalla_oli_testamentti = Some(value);
+        self
+    }
+    /// Set `oikeudenomistaja_on_luopunut_perinnosta` (builder).
+    #[inline]
+    pub fn with_oikeudenomistaja_on_luopunut_perinnosta(mut self, value: bool) -> Self {
+        self.oikeudenomistaja_on_luopunut_perinnosta = Some(value);
+        self
+    }
+    /// Set `avioehtosopimus` (builder).
+    #[inline]
+    pub fn with_avioehtosopimus(mut self, value: bool) -> Self {
+        self.avioehtosopimus = Some(value);
+        self
+    }
+    /// Set `ositussopimus` (builder).
+    #[inline]
+    pub fn with_ositussopimus(mut self, value: bool) -> Self {
+        self.ositussopimus = Some(value);
+        self
+    }
+    /// Set `perukirjan_osakasluettelo` (builder).
+    #[inline]
+    pub fn with_perukirjan_osakasluettelo(mut self, value: bool) -> Self {
+        self.perukirjan_osakasluettelo = Some(value);
+        self
+    }
+    /// Set `muita_liitteita` (builder).
+    #[inline]
+    pub fn with_muita_liitteita(mut self, value: bool) -> Self {
+        self.muita_liitteita = Some(value);
+        self
+    }
+    /// Set `mita_liitteita` (builder).
+    #[inline]
+    pub fn with_mita_liitteita(mut self, value: String) -> Self {
+        self.mita_liitteita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteenvedonLiitteetX53911862 {
+    const KEYS: &'static [&'static str] = &[
+        "aukoton_sukuselvitys",
+        "kopio_perukirjasta_jos_perunkirjoitus_on_pidetty",
+        "vainajalla_oli_testamentti",
+        "oikeudenomistaja_on_luopunut_perinnosta",
+        "avioehtosopimus",
+        "ositussopimus",
+        "perukirjan_osakasluettelo",
+        "muita_liitteita",
+        "mita_liitteita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            aukoton_sukuselvitys: f.opt(0usize)?,
+            kopio_perukirjasta_jos_perunkirjoitus_on_pidetty: f.req(1usize)?,
+            vainajalla_oli_testamentti: f.opt(2usize)?,
+            oikeudenomistaja_on_luopunut_perinnosta: f.opt(3usize)?,
+            avioehtosopimus: f.opt(4usize)?,
+            ositussopimus: f.opt(5usize)?,
+            perukirjan_osakasluettelo: f.opt(6usize)?,
+            muita_liitteita: f.opt(7usize)?,
+            mita_liitteita: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.aukoton_sukuselvitys);
+        w.req(1usize, &self.kopio_perukirjasta_jos_perunkirjoitus_on_pidetty);
+        w.opt(2usize, &self.vainajalla_oli_testamentti);
+        w.opt(3usize, &self.oikeudenomistaja_on_luopunut_perinnosta);
+        w.opt(4usize, &self.avioehtosopimus);
+        w.opt(5usize, &self.ositussopimus);
+        w.opt(6usize, &self.perukirjan_osakasluettelo);
+        w.opt(7usize, &self.muita_liitteita);
+        w.opt(8usize, &self.mita_liitteita);
+    }
+}
+sosmeta_types::record!(YhteenvedonLiitteetX53911862);
 /// Yhteenveto vainajan oikeudenomistajista (sv: Sammanfattning av den avlidnes rättsinnehavare)
 ///
 /// Shape `09b334feb2ce2f69`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteenvetoVainajanOikeudenomistajistaX09B334FE {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -11260,10 +21219,6 @@ pub struct YhteenvetoVainajanOikeudenomistajistaX09B334FE {
     /// Vanhemmuuslaki 775/2022 12 §, 27 § (sv: Föräldraskapslagen 775/2022 12 §, 27 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi__kaksiseitseman_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi__kaksiseitseman_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -11286,7 +21241,6 @@ pub struct YhteenvetoVainajanOikeudenomistajistaX09B334FE {
     /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
     ///
     /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenveto_koskee_kuollutta: Option<YhteenvetoKoskeeKuolluttaXAB870B7C>,
     /// Tunnustaminen (sv: Erkännande)
     ///
@@ -11295,28 +21249,25 @@ pub struct YhteenvetoVainajanOikeudenomistajistaX09B334FE {
     /// Oikeudenomistajia ovat (sv: Rättsinnehavare är)
     ///
     /// JSON `oikeudenomistajia_ovat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistajia_ovat: Option<OikeudenomistajiaOvatXC6E7ACAB>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Yhteenvedon tehnyt lastenvalvoja (sv: Barnatillsyningsman som gjort sammanfattningen)
     ///
     /// JSON `yhteenvedon_tehnyt_lastenvalvoja`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenvedon_tehnyt_lastenvalvoja: Option<
         LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC,
     >,
     /// Yhteenvedon liitteet (sv: Bilagor till sammanfattningen)
     ///
     /// JSON `yhteenvedon_liitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenvedon_liitteet: Option<YhteenvedonLiitteetX53911862>,
 }
 impl YhteenvetoVainajanOikeudenomistajistaX09B334FE {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -11342,7 +21293,118 @@ impl YhteenvetoVainajanOikeudenomistajistaX09B334FE {
             yhteenvedon_liitteet: None,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi__kaksiseitseman_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman = Some(
+            value,
+        );
+        self
+    }
+    /// Set `yhteenveto_koskee_kuollutta` (builder).
+    #[inline]
+    pub fn with_yhteenveto_koskee_kuollutta(
+        mut self,
+        value: YhteenvetoKoskeeKuolluttaXAB870B7C,
+    ) -> Self {
+        self.yhteenveto_koskee_kuollutta = Some(value);
+        self
+    }
+    /// Set `oikeudenomistajia_ovat` (builder).
+    #[inline]
+    pub fn with_oikeudenomistajia_ovat(
+        mut self,
+        value: OikeudenomistajiaOvatXC6E7ACAB,
+    ) -> Self {
+        self.oikeudenomistajia_ovat = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `yhteenvedon_tehnyt_lastenvalvoja` (builder).
+    #[inline]
+    pub fn with_yhteenvedon_tehnyt_lastenvalvoja(
+        mut self,
+        value: LastenvalvojaJokaOnVanhemmuuslainKahdeksanNNojallaVanhemmuudenSelvittamisenToimeenpanijaX979C92EC,
+    ) -> Self {
+        self.yhteenvedon_tehnyt_lastenvalvoja = Some(value);
+        self
+    }
+    /// Set `yhteenvedon_liitteet` (builder).
+    #[inline]
+    pub fn with_yhteenvedon_liitteet(
+        mut self,
+        value: YhteenvedonLiitteetX53911862,
+    ) -> Self {
+        self.yhteenvedon_liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteenvetoVainajanOikeudenomistajistaX09B334FE {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi__kaksiseitseman_",
+        "asiakas",
+        "alaikainen_lapsi",
+        "synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi",
+        "yhteenveto_koskee_kuollutta",
+        "tunnustaminen",
+        "oikeudenomistajia_ovat",
+        "lisatiedot",
+        "yhteenvedon_tehnyt_lastenvalvoja",
+        "yhteenvedon_liitteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman: f
+                .opt(2usize)?,
+            asiakas: f.req(3usize)?,
+            alaikainen_lapsi: f.req(4usize)?,
+            synnyttanyt_aiti: f.req(5usize)?,
+            mahdollinen_toinen_vanhempi: f.req(6usize)?,
+            yhteenveto_koskee_kuollutta: f.opt(7usize)?,
+            tunnustaminen: f.req(8usize)?,
+            oikeudenomistajia_ovat: f.opt(9usize)?,
+            lisatiedot: f.opt(10usize)?,
+            yhteenvedon_tehnyt_lastenvalvoja: f.opt(11usize)?,
+            yhteenvedon_liitteet: f.opt(12usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman,
+        );
+        w.req(3usize, &self.asiakas);
+        w.req(4usize, &self.alaikainen_lapsi);
+        w.req(5usize, &self.synnyttanyt_aiti);
+        w.req(6usize, &self.mahdollinen_toinen_vanhempi);
+        w.opt(7usize, &self.yhteenveto_koskee_kuollutta);
+        w.req(8usize, &self.tunnustaminen);
+        w.opt(9usize, &self.oikeudenomistajia_ovat);
+        w.opt(10usize, &self.lisatiedot);
+        w.opt(11usize, &self.yhteenvedon_tehnyt_lastenvalvoja);
+        w.opt(12usize, &self.yhteenvedon_liitteet);
+    }
+}
+sosmeta_types::record!(YhteenvetoVainajanOikeudenomistajistaX09B334FE);
 sosmeta_types::code_list!(
     #[doc = " Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)"]
     #[doc = " "] #[doc =
@@ -11365,8 +21427,7 @@ sosmeta_types::code_list!(
 /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Otsikko.
 ///
 /// Shape `22b5f608896a9516`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteenvetoKoskeeKuolluttaX22B5F608 {
     /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
     ///
@@ -11383,11 +21444,11 @@ pub struct YhteenvetoKoskeeKuolluttaX22B5F608 {
     /// Näytteen säilytyspaikka (sv: Provets förvaringsplats)
     ///
     /// JSON `naytteen_sailytyspaikka`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naytteen_sailytyspaikka: Option<String>,
 }
 impl YhteenvetoKoskeeKuolluttaX22B5F608 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         yhteenveto_koskee_kuollutta: sosmeta_types::Coded<
             YhteenvetoKoskeeKuolluttaX65044F70,
@@ -11400,63 +21461,82 @@ impl YhteenvetoKoskeeKuolluttaX22B5F608 {
             naytteen_sailytyspaikka: None,
         }
     }
+    /// Set `naytteen_sailytyspaikka` (builder).
+    #[inline]
+    pub fn with_naytteen_sailytyspaikka(mut self, value: String) -> Self {
+        self.naytteen_sailytyspaikka = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteenvetoKoskeeKuolluttaX22B5F608 {
+    const KEYS: &'static [&'static str] = &[
+        "yhteenveto_koskee_kuollutta",
+        "kuolinpaiva",
+        "naytteen_sailytyspaikka",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            yhteenveto_koskee_kuollutta: f.req(0usize)?,
+            kuolinpaiva: f.req(1usize)?,
+            naytteen_sailytyspaikka: f.opt(2usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.yhteenveto_koskee_kuollutta);
+        w.req(1usize, &self.kuolinpaiva);
+        w.opt(2usize, &self.naytteen_sailytyspaikka);
+    }
+}
+sosmeta_types::record!(YhteenvetoKoskeeKuolluttaX22B5F608);
 /// Yhteenvedon liitteet (sv: Bilagor till sammanfattningen)
 ///
 /// JSON `yhteenvedon_liitteet`: esitystapa Otsikko.
 ///
 /// Shape `8189d433023c9082`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteenvedonLiitteetX8189D433 {
     /// Aukoton sukuselvitys (sv: Omfattande släktutredning)
     ///
     /// JSON `aukoton_sukuselvitys`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aukoton_sukuselvitys: Option<bool>,
     /// Kopio perukirjasta, jos perunkirjoitus on pidetty. (sv: Kopia av bouppteckningen, om en bouppteckning har hållits.)
     ///
     /// JSON `kopio_perukirjasta_jos_perunkirjoitus_on_pidetty`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kopio_perukirjasta_jos_perunkirjoitus_on_pidetty: Option<bool>,
     /// Vainajalla oli testamentti. (sv: Den avlidne hade ett testamente.)
     ///
     /// JSON `vainajalla_oli_testamentti`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vainajalla_oli_testamentti: Option<bool>,
     /// Oikeudenomistaja on luopunut perinnöstä. (sv: Rättsinnehavaren har avstått från arvet.)
     ///
     /// JSON `oikeudenomistaja_on_luopunut_perinnosta`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistaja_on_luopunut_perinnosta: Option<bool>,
     /// Avioehtosopimus (sv: Äktenskapsförord)
     ///
     /// JSON `avioehtosopimus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avioehtosopimus: Option<bool>,
     /// Ositussopimus (sv: Avtal om avvittring)
     ///
     /// JSON `ositussopimus`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ositussopimus: Option<bool>,
     /// Perukirjan osakasluettelo (sv: Delägarförteckning i bouppteckning)
     ///
     /// JSON `perukirjan_osakasluettelo`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perukirjan_osakasluettelo: Option<bool>,
     /// Muita liitteitä (sv: Andra bilagor)
     ///
     /// JSON `muita_liitteita`: esitystapa Kytkin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muita_liitteita: Option<bool>,
     /// Mitä liitteitä (sv: Vilka bilagor)
     ///
     /// JSON `mita_liitteita`: esitystapa Teksti, ehdollisesti pakollinen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mita_liitteita: Option<String>,
 }
 impl YhteenvedonLiitteetX8189D433 {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new() -> Self {
         Self {
             aukoton_sukuselvitys: None,
@@ -11470,12 +21550,108 @@ impl YhteenvedonLiitteetX8189D433 {
             mita_liitteita: None,
         }
     }
+    /// Set `aukoton_sukuselvitys` (builder).
+    #[inline]
+    pub fn with_aukoton_sukuselvitys(mut self, value: bool) -> Self {
+        self.aukoton_sukuselvitys = Some(value);
+        self
+    }
+    /// Set `kopio_perukirjasta_jos_perunkirjoitus_on_pidetty` (builder).
+    #[inline]
+    pub fn with_kopio_perukirjasta_jos_perunkirjoitus_on_pidetty(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.kopio_perukirjasta_jos_perunkirjoitus_on_pidetty = Some(value);
+        self
+    }
+    /// Set `vainajalla_oli_testamentti` (builder).
+    #[inline]
+    pub fn with_vainajalla_oli_testamentti(mut self, value: bool) -> Self {
+        self.vainajalla_oli_testamentti = Some(value);
+        self
+    }
+    /// Set `oikeudenomistaja_on_luopunut_perinnosta` (builder).
+    #[inline]
+    pub fn with_oikeudenomistaja_on_luopunut_perinnosta(mut self, value: bool) -> Self {
+        self.oikeudenomistaja_on_luopunut_perinnosta = Some(value);
+        self
+    }
+    /// Set `avioehtosopimus` (builder).
+    #[inline]
+    pub fn with_avioehtosopimus(mut self, value: bool) -> Self {
+        self.avioehtosopimus = Some(value);
+        self
+    }
+    /// Set `ositussopimus` (builder).
+    #[inline]
+    pub fn with_ositussopimus(mut self, value: bool) -> Self {
+        self.ositussopimus = Some(value);
+        self
+    }
+    /// Set `perukirjan_osakasluettelo` (builder).
+    #[inline]
+    pub fn with_perukirjan_osakasluettelo(mut self, value: bool) -> Self {
+        self.perukirjan_osakasluettelo = Some(value);
+        self
+    }
+    /// Set `muita_liitteita` (builder).
+    #[inline]
+    pub fn with_muita_liitteita(mut self, value: bool) -> Self {
+        self.muita_liitteita = Some(value);
+        self
+    }
+    /// Set `mita_liitteita` (builder).
+    #[inline]
+    pub fn with_mita_liitteita(mut self, value: String) -> Self {
+        self.mita_liitteita = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteenvedonLiitteetX8189D433 {
+    const KEYS: &'static [&'static str] = &[
+        "aukoton_sukuselvitys",
+        "kopio_perukirjasta_jos_perunkirjoitus_on_pidetty",
+        "vainajalla_oli_testamentti",
+        "oikeudenomistaja_on_luopunut_perinnosta",
+        "avioehtosopimus",
+        "ositussopimus",
+        "perukirjan_osakasluettelo",
+        "muita_liitteita",
+        "mita_liitteita",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            aukoton_sukuselvitys: f.opt(0usize)?,
+            kopio_perukirjasta_jos_perunkirjoitus_on_pidetty: f.opt(1usize)?,
+            vainajalla_oli_testamentti: f.opt(2usize)?,
+            oikeudenomistaja_on_luopunut_perinnosta: f.opt(3usize)?,
+            avioehtosopimus: f.opt(4usize)?,
+            ositussopimus: f.opt(5usize)?,
+            perukirjan_osakasluettelo: f.opt(6usize)?,
+            muita_liitteita: f.opt(7usize)?,
+            mita_liitteita: f.opt(8usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.opt(0usize, &self.aukoton_sukuselvitys);
+        w.opt(1usize, &self.kopio_perukirjasta_jos_perunkirjoitus_on_pidetty);
+        w.opt(2usize, &self.vainajalla_oli_testamentti);
+        w.opt(3usize, &self.oikeudenomistaja_on_luopunut_perinnosta);
+        w.opt(4usize, &self.avioehtosopimus);
+        w.opt(5usize, &self.ositussopimus);
+        w.opt(6usize, &self.perukirjan_osakasluettelo);
+        w.opt(7usize, &self.muita_liitteita);
+        w.opt(8usize, &self.mita_liitteita);
+    }
+}
+sosmeta_types::record!(YhteenvedonLiitteetX8189D433);
 /// Yhteenveto vainajan oikeudenomistajista (sv: Sammanfattning av den avlidnes rättsinnehavare)
 ///
 /// Shape `a893050c6f3c292a`, shared by 1 element(s) of the release.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct YhteenvetoVainajanOikeudenomistajistaXA893050C {
     /// Versiotunnus (sv: Versionnummer)
     ///
@@ -11488,10 +21664,6 @@ pub struct YhteenvetoVainajanOikeudenomistajistaXA893050C {
     /// Vanhemmuuslaki 775/2022 12 §, 27 § (sv: Föräldraskapslagen 775/2022 12 §, 27 §)
     ///
     /// JSON `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi__kaksiseitseman_`: esitystapa Otsikko.
-    #[serde(
-        rename = "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi__kaksiseitseman_"
-    )]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman: Option<
         VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
     >,
@@ -11506,17 +21678,14 @@ pub struct YhteenvetoVainajanOikeudenomistajistaXA893050C {
     /// Synnyttänyt äiti tai otaksuttu synnyttänyt äiti (sv: Den mor som har fött barnet eller den förmodade mor som har fött barnet)
     ///
     /// JSON `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: Option<
         SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
     >,
     /// Mahdollinen toinen vanhempi (sv: Den eventuella andra föräldern)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mahdollinen_toinen_vanhempi: Option<AsiakasX9A10B055>,
     /// Yhteenveto koskee kuollutta (sv: Sammanfattningen gäller den avlidna)
     ///
     /// JSON `yhteenveto_koskee_kuollutta`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenveto_koskee_kuollutta: Option<YhteenvetoKoskeeKuolluttaX22B5F608>,
     /// Tunnustaminen (sv: Erkännande)
     ///
@@ -11525,17 +21694,14 @@ pub struct YhteenvetoVainajanOikeudenomistajistaXA893050C {
     /// Oikeudenomistajia ovat (sv: Rättsinnehavare är)
     ///
     /// JSON `oikeudenomistajia_ovat`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oikeudenomistajia_ovat: Option<OikeudenomistajiaOvatXC6E7ACAB>,
     /// Lisätiedot (sv: Mer information)
     ///
     /// JSON `lisatiedot`: esitystapa Teksti.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lisatiedot: Option<String>,
     /// Päivämäärä (sv: Datum)
     ///
     /// JSON `paivamaara`: esitystapa Pvm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paivamaara: Option<sosmeta_types::PartialDate>,
     /// Yhteenvedon tehnyt lastenvalvoja (sv: Barnatillsyningsman som gjort sammanfattningen)
     ///
@@ -11548,11 +21714,11 @@ pub struct YhteenvetoVainajanOikeudenomistajistaXA893050C {
     /// Yhteenvedon liitteet (sv: Bilagor till sammanfattningen)
     ///
     /// JSON `yhteenvedon_liitteet`: esitystapa Otsikko.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yhteenvedon_liitteet: Option<YhteenvedonLiitteetX8189D433>,
 }
 impl YhteenvetoVainajanOikeudenomistajistaXA893050C {
     /// A value with the required elements given and every optional one absent.
+    #[inline]
     pub fn new(
         versiotunnus: sosmeta_types::Identifier,
         asianumero: sosmeta_types::Identifier,
@@ -11580,4 +21746,133 @@ impl YhteenvetoVainajanOikeudenomistajistaXA893050C {
             yhteenvedon_liitteet: None,
         }
     }
+    /// Set `vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi__kaksiseitseman_` (builder).
+    #[inline]
+    pub fn with_vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman(
+        mut self,
+        value: VanhemmuuslakiSeitsemanseitsemanviisikaksinollakaksikaksiYhdeksanX08F44B07,
+    ) -> Self {
+        self
+            .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman = Some(
+            value,
+        );
+        self
+    }
+    /// Set `synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti` (builder).
+    #[inline]
+    pub fn with_synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti(
+        mut self,
+        value: SynnyttanytAitiTaiOtaksuttuSynnyttanytAitiXFDC2E12F,
+    ) -> Self {
+        self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti = Some(value);
+        self
+    }
+    /// Set `mahdollinen_toinen_vanhempi` (builder).
+    #[inline]
+    pub fn with_mahdollinen_toinen_vanhempi(mut self, value: AsiakasX9A10B055) -> Self {
+        self.mahdollinen_toinen_vanhempi = Some(value);
+        self
+    }
+    /// Set `yhteenveto_koskee_kuollutta` (builder).
+    #[inline]
+    pub fn with_yhteenveto_koskee_kuollutta(
+        mut self,
+        value: YhteenvetoKoskeeKuolluttaX22B5F608,
+    ) -> Self {
+        self.yhteenveto_koskee_kuollutta = Some(value);
+        self
+    }
+    /// Set `oikeudenomistajia_ovat` (builder).
+    #[inline]
+    pub fn with_oikeudenomistajia_ovat(
+        mut self,
+        value: OikeudenomistajiaOvatXC6E7ACAB,
+    ) -> Self {
+        self.oikeudenomistajia_ovat = Some(value);
+        self
+    }
+    /// Set `lisatiedot` (builder).
+    #[inline]
+    pub fn with_lisatiedot(mut self, value: String) -> Self {
+        self.lisatiedot = Some(value);
+        self
+    }
+    /// Set `paivamaara` (builder).
+    #[inline]
+    pub fn with_paivamaara(mut self, value: sosmeta_types::PartialDate) -> Self {
+        self.paivamaara = Some(value);
+        self
+    }
+    /// Set `yhteenvedon_liitteet` (builder).
+    #[inline]
+    pub fn with_yhteenvedon_liitteet(
+        mut self,
+        value: YhteenvedonLiitteetX8189D433,
+    ) -> Self {
+        self.yhteenvedon_liitteet = Some(value);
+        self
+    }
 }
+impl sosmeta_types::record::Record for YhteenvetoVainajanOikeudenomistajistaXA893050C {
+    const KEYS: &'static [&'static str] = &[
+        "versiotunnus",
+        "asianumero",
+        "vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi__kaksiseitseman_",
+        "asiakas",
+        "alaikainen_lapsi",
+        "synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti",
+        "mahdollinen_toinen_vanhempi",
+        "yhteenveto_koskee_kuollutta",
+        "tunnustaminen",
+        "oikeudenomistajia_ovat",
+        "lisatiedot",
+        "paivamaara",
+        "yhteenvedon_tehnyt_lastenvalvoja",
+        "allekirjoitus",
+        "yhteenvedon_liitteet",
+    ];
+    fn read_fields(
+        f: &mut sosmeta_types::record::Fields,
+    ) -> ::std::result::Result<Self, sosmeta_types::record::ReadError> {
+        Ok(Self {
+            versiotunnus: f.req(0usize)?,
+            asianumero: f.req(1usize)?,
+            vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman: f
+                .opt(2usize)?,
+            asiakas: f.req(3usize)?,
+            alaikainen_lapsi: f.req(4usize)?,
+            synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti: f.opt(5usize)?,
+            mahdollinen_toinen_vanhempi: f.opt(6usize)?,
+            yhteenveto_koskee_kuollutta: f.opt(7usize)?,
+            tunnustaminen: f.req(8usize)?,
+            oikeudenomistajia_ovat: f.opt(9usize)?,
+            lisatiedot: f.opt(10usize)?,
+            paivamaara: f.opt(11usize)?,
+            yhteenvedon_tehnyt_lastenvalvoja: f.req(12usize)?,
+            allekirjoitus: f.req(13usize)?,
+            yhteenvedon_liitteet: f.opt(14usize)?,
+        })
+    }
+    fn write_fields(&self, w: &mut sosmeta_types::record::Writer) {
+        w.req(0usize, &self.versiotunnus);
+        w.req(1usize, &self.asianumero);
+        w.opt(
+            2usize,
+            &self
+                .vanhemmuuslaki_seitsemanseitsemanviisikaksinollakaksikaksi_yksikaksi_kaksiseitseman,
+        );
+        w.req(3usize, &self.asiakas);
+        w.req(4usize, &self.alaikainen_lapsi);
+        w.opt(5usize, &self.synnyttanyt_aiti_tai_otaksuttu_synnyttanyt_aiti);
+        w.opt(6usize, &self.mahdollinen_toinen_vanhempi);
+        w.opt(7usize, &self.yhteenveto_koskee_kuollutta);
+        w.req(8usize, &self.tunnustaminen);
+        w.opt(9usize, &self.oikeudenomistajia_ovat);
+        w.opt(10usize, &self.lisatiedot);
+        w.opt(11usize, &self.paivamaara);
+        w.req(12usize, &self.yhteenvedon_tehnyt_lastenvalvoja);
+        w.req(13usize, &self.allekirjoitus);
+        w.opt(14usize, &self.yhteenvedon_liitteet);
+    }
+}
+sosmeta_types::record!(YhteenvetoVainajanOikeudenomistajistaXA893050C);
