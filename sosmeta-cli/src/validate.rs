@@ -245,30 +245,45 @@ pub fn run(
     let mut summary = Summary::default();
     let mut io_error = false;
     let mut written: std::io::Result<()> = Ok(());
-    for batch in rx {
-        let results: Vec<DocumentResult> =
-            pool.install(|| batch.par_iter().map(|item| ctx.check(item)).collect());
-        let batch_bytes: u64 = batch
-            .iter()
-            .map(|s| match &s.source.data {
-                SourceData::Bytes(b) => b.len() as u64,
-                SourceData::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
-                _ => 0,
-            })
-            .sum();
-        drop(batch);
-        for r in &results {
-            summary.add(r);
-            io_error |= r.findings.iter().any(|f| f.rule == rules::INPUT_IO);
-            if written.is_ok() {
-                written = sink.result(r);
+    // Validation and writing overlap: a scoped thread validates batch N+1 on the pool
+    // while this thread writes the results of batch N (one batch in flight each way, so
+    // memory stays bounded). A write error drops the receiver, which stops the validating
+    // thread, which drops the reader's receiver and so stops the reader.
+    std::thread::scope(|scope| {
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(Vec<DocumentResult>, u64)>(1);
+        let (pool, ctx) = (&pool, &ctx);
+        scope.spawn(move || {
+            for batch in rx {
+                let results: Vec<DocumentResult> =
+                    pool.install(|| batch.par_iter().map(|item| ctx.check(item)).collect());
+                let batch_bytes: u64 = batch
+                    .iter()
+                    .map(|s| match &s.source.data {
+                        SourceData::Bytes(b) => b.len() as u64,
+                        SourceData::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+                        _ => 0,
+                    })
+                    .sum();
+                drop(batch);
+                if done_tx.send((results, batch_bytes)).is_err() {
+                    break;
+                }
+            }
+        });
+        for (results, batch_bytes) in done_rx {
+            for r in &results {
+                summary.add(r);
+                io_error |= r.findings.iter().any(|f| f.rule == rules::INPUT_IO);
+                if written.is_ok() {
+                    written = sink.result(r);
+                }
+            }
+            progress.advance(results.len() as u64, batch_bytes);
+            if written.is_err() {
+                break; // dropping the receiver stops the validating thread and the reader
             }
         }
-        progress.advance(results.len() as u64, batch_bytes);
-        if written.is_err() {
-            break; // dropping the receiver stops the reader
-        }
-    }
+    });
     let walk_notes = reader
         .join()
         .map_err(|_| UsageError("the input reader stopped unexpectedly".into()))?;
