@@ -442,11 +442,7 @@ pub fn values_at<'v>(doc: &'v Value, data_path: &str) -> Vec<(String, &'v Value)
 
 /// Escape a key for use as a JSON pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape_pointer(key: &str) -> std::borrow::Cow<'_, str> {
-    if key.contains(['~', '/']) {
-        key.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        key.into()
-    }
+    sosmeta_types::pointer::escape(key)
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub mod codes;
 pub mod date;
 pub mod hetu;
 pub mod nonempty;
+pub mod pointer;
 pub mod record;
 
 pub use codes::{system_matches, CodeError, CodeSet, CodeValue, Coded, SystemRule};

@@ -73,7 +73,7 @@ impl ReadError {
         let mut out = String::new();
         for seg in self.rev_path.iter().rev() {
             out.push('/');
-            out.push_str(&seg.replace('~', "~0").replace('/', "~1"));
+            out.push_str(&crate::pointer::escape(seg));
         }
         out
     }
