@@ -15,6 +15,8 @@
 #[cfg(test)]
 pub mod repr;
 
+mod parse;
+
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -92,7 +94,29 @@ impl<'s> JsonTree<'s> {
     }
 
     /// Parse one JSON text (trailing characters other than whitespace are an error).
+    ///
+    /// The hand-written parser of [`JsonTree::parse_fast`] takes well-formed text; on
+    /// anything it gives up on (every error among them) the text is parsed again by
+    /// [`JsonTree::parse_serde`], so that the tree, or the error with its message and
+    /// position, is always what `serde_json` gives.
     pub fn parse(text: &'s str) -> Result<JsonTree<'s>, serde_json::Error> {
+        match parse::parse(text) {
+            Some(tree) => Ok(tree),
+            None => JsonTree::parse_serde(text),
+        }
+    }
+
+    /// The fast parser alone: the tree [`JsonTree::parse_serde`] would build, or `None`
+    /// for text it does not take on (any error; nesting at the limit; lone surrogates;
+    /// it never returns a tree for text `serde_json` refuses).
+    pub fn parse_fast(text: &'s str) -> Option<JsonTree<'s>> {
+        parse::parse(text)
+    }
+
+    /// The reference parse: `serde_json`'s parser with a visitor into the arena (the
+    /// grammar, the error messages and positions and the nesting limit of
+    /// `serde_json::from_str`).
+    pub fn parse_serde(text: &'s str) -> Result<JsonTree<'s>, serde_json::Error> {
         let mut builder = Builder::with_text_len(text.len());
         let mut de = serde_json::Deserializer::from_str(text);
         let root = ValueSeed {

@@ -1,0 +1,452 @@
+//! The fast path of [`JsonTree::parse`]: a hand-written parser from the text straight into
+//! the arena, for well-formed documents.
+//!
+//! It accepts a subset of what `serde_json::from_str` accepts and builds the very tree the
+//! `serde_json` visitor path builds (the same nodes in the same order, the same borrowed
+//! and owned strings, the same duplicate keys and depth). Whatever it does not handle
+//! itself — any syntax error, nesting at `serde_json`'s limit, a lone surrogate — makes it
+//! give up (`None`), and the caller parses the text again with `serde_json`, which then
+//! produces the error with its message and position (or, for the rare valid text given
+//! up on, the tree). Numbers other than plain integers that fit 64 bits (fractions,
+//! exponents, `-0`, integers past `u64`/`i64`) are handed to `serde_json` one by one, so
+//! that their `Number` is exactly what `serde_json` makes of them with whichever of its
+//! float features the build has turned on.
+//!
+//! No recursion: containers open and close on an explicit stack, bounded by the nesting
+//! limit. Every step moves forward through the text, so time is linear in its length.
+
+use super::{Builder, JsonTree, Node};
+use serde_json::Number;
+use std::borrow::Cow;
+
+/// `serde_json`'s nesting limit: it refuses the 128th nested container.
+const MAX_NESTING: usize = 127;
+
+/// What to look for in a string body: `"`, `\` and control characters (0x00-0x1F).
+const fn string_stops() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+}
+static STRING_STOP: [bool; 256] = string_stops();
+
+/// An open container: where its children start on the builder's scratch stacks, and for
+/// an object the slot of the member whose value is being parsed.
+#[derive(Clone, Copy)]
+enum Frame {
+    Array { mark: usize },
+    Object { mark: usize, slot: usize },
+}
+
+/// Parse `text` into a tree, or `None` when the text is not something this parser
+/// takes on (the caller then asks `serde_json`).
+pub(super) fn parse(text: &str) -> Option<JsonTree<'_>> {
+    let mut p = Parser {
+        text,
+        b: text.as_bytes(),
+        i: 0,
+        builder: Builder::with_text_len(text.len()),
+        stack: Vec::with_capacity(16),
+    };
+    let root = p.run()?;
+    Some(p.builder.finish(root))
+}
+
+struct Parser<'s> {
+    text: &'s str,
+    b: &'s [u8],
+    i: usize,
+    builder: Builder<'s>,
+    stack: Vec<Frame>,
+}
+
+/// JSON whitespace as `serde_json` skips it.
+#[inline(always)]
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\t' | b'\r')
+}
+
+impl<'s> Parser<'s> {
+    /// The next byte after whitespace (not consumed), or `None` at the end.
+    #[inline(always)]
+    fn peek_nonws(&mut self) -> Option<u8> {
+        let c = *self.b.get(self.i)?;
+        if !is_ws(c) {
+            return Some(c);
+        }
+        self.skip_ws_slow()
+    }
+
+    #[inline(never)]
+    fn skip_ws_slow(&mut self) -> Option<u8> {
+        while let Some(&c) = self.b.get(self.i) {
+            if !is_ws(c) {
+                return Some(c);
+            }
+            self.i += 1;
+        }
+        None
+    }
+
+    #[inline(always)]
+    fn push(&mut self, node: Node<'s>) -> Option<u32> {
+        self.builder.push::<serde_json::Error>(node).ok()
+    }
+
+    /// The whole document: its root node.
+    fn run(&mut self) -> Option<u32> {
+        'value: loop {
+            // One value starts here.
+            let c = self.peek_nonws()?;
+            let mut v = match c {
+                b'"' => {
+                    self.i += 1;
+                    let s = self.string()?;
+                    self.push(Node::String(s))?
+                }
+                b'{' => {
+                    self.i += 1;
+                    self.open()?;
+                    match self.peek_nonws()? {
+                        b'}' => {
+                            self.i += 1;
+                            let mark = self.builder.member_stack.len();
+                            self.builder.end_object::<serde_json::Error>(mark).ok()?
+                        }
+                        b'"' => {
+                            self.i += 1;
+                            let mark = self.builder.member_stack.len();
+                            let slot = self.key()?;
+                            self.stack.push(Frame::Object { mark, slot });
+                            continue 'value;
+                        }
+                        _ => return None,
+                    }
+                }
+                b'[' => {
+                    self.i += 1;
+                    self.open()?;
+                    if self.peek_nonws()? == b']' {
+                        self.i += 1;
+                        let mark = self.builder.item_stack.len();
+                        self.builder.end_array::<serde_json::Error>(mark).ok()?
+                    } else {
+                        let mark = self.builder.item_stack.len();
+                        self.stack.push(Frame::Array { mark });
+                        continue 'value;
+                    }
+                }
+                b't' => {
+                    self.literal(b"true")?;
+                    self.push(Node::Bool(true))?
+                }
+                b'f' => {
+                    self.literal(b"false")?;
+                    self.push(Node::Bool(false))?
+                }
+                b'n' => {
+                    self.literal(b"null")?;
+                    self.push(Node::Null)?
+                }
+                b'-' | b'0'..=b'9' => {
+                    let n = self.number()?;
+                    self.push(Node::Number(n))?
+                }
+                _ => return None,
+            };
+            // The value `v` is complete: hand it to its container, and close every
+            // container that ends here.
+            loop {
+                match self.stack.last().copied() {
+                    None => {
+                        // Only whitespace may follow the root.
+                        return match self.peek_nonws() {
+                            None => Some(v),
+                            Some(_) => None,
+                        };
+                    }
+                    Some(Frame::Array { mark }) => {
+                        self.builder.item_stack.push(v);
+                        match self.peek_nonws()? {
+                            b',' => {
+                                self.i += 1;
+                                continue 'value;
+                            }
+                            b']' => {
+                                self.i += 1;
+                                self.stack.pop();
+                                v = self.builder.end_array::<serde_json::Error>(mark).ok()?;
+                            }
+                            _ => return None,
+                        }
+                    }
+                    Some(Frame::Object { mark, slot }) => {
+                        self.builder.member_stack.get_mut(slot)?.1 = v;
+                        match self.peek_nonws()? {
+                            b',' => {
+                                self.i += 1;
+                                if self.peek_nonws()? != b'"' {
+                                    return None;
+                                }
+                                self.i += 1;
+                                let slot = self.key()?;
+                                if let Some(Frame::Object { slot: s, .. }) = self.stack.last_mut() {
+                                    *s = slot;
+                                }
+                                continue 'value;
+                            }
+                            b'}' => {
+                                self.i += 1;
+                                self.stack.pop();
+                                v = self.builder.end_object::<serde_json::Error>(mark).ok()?;
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A container opens (its bracket consumed): the nesting limit and the depth.
+    #[inline(always)]
+    fn open(&mut self) -> Option<()> {
+        let level = self.stack.len() + 1;
+        if level > MAX_NESTING {
+            return None;
+        }
+        if level > self.builder.depth {
+            self.builder.depth = level;
+        }
+        Some(())
+    }
+
+    /// An object key (its opening quote consumed) and the colon after it: pushes the
+    /// member with a placeholder value and returns its slot on the member stack.
+    #[inline(always)]
+    fn key(&mut self) -> Option<usize> {
+        let k = self.string()?;
+        if self.peek_nonws()? != b':' {
+            return None;
+        }
+        self.i += 1;
+        let slot = self.builder.member_stack.len();
+        self.builder.member_stack.push((k, 0));
+        Some(slot)
+    }
+
+    /// `true`, `false` or `null`, exactly (what follows is checked by the caller).
+    #[inline(always)]
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.i + word.len();
+        if self.b.get(self.i..end)? != word {
+            return None;
+        }
+        self.i = end;
+        Some(())
+    }
+
+    /// A string body after its opening quote, through the closing quote: borrowed from
+    /// the text when it has no escapes.
+    #[inline(always)]
+    fn string(&mut self) -> Option<Cow<'s, str>> {
+        let start = self.i;
+        let end = self.scan(start);
+        match *self.b.get(end)? {
+            b'"' => {
+                self.i = end + 1;
+                // Both ends are next to ASCII bytes: char boundaries.
+                Some(Cow::Borrowed(self.text.get(start..end)?))
+            }
+            b'\\' => self.escaped(start, end).map(Cow::Owned),
+            _ => None, // a control character
+        }
+    }
+
+    /// The index of the first byte at or after `i` that ends a run of plain string
+    /// characters (`"`, `\` or a control character), or the text's length. Eight bytes
+    /// at a time (the bit trick `serde_json` uses, after Mycroft), then one by one.
+    #[inline(always)]
+    fn scan(&self, mut i: usize) -> usize {
+        const ONES: u64 = u64::MAX / 255;
+        const HIGH: u64 = ONES << 7;
+        let b = self.b;
+        // First byte alone: empty strings and strings of one character are common.
+        match b.get(i) {
+            Some(&c) if STRING_STOP[c as usize] => return i,
+            Some(_) => i += 1,
+            None => return i,
+        }
+        while let Some(chunk) = b.get(i..i + 8).and_then(|c| <&[u8; 8]>::try_from(c).ok()) {
+            let x = u64::from_le_bytes(*chunk);
+            let ctrl = x.wrapping_sub(ONES * 0x20) & !x;
+            let q = x ^ (ONES * u64::from(b'"'));
+            let quote = q.wrapping_sub(ONES) & !q;
+            let s = x ^ (ONES * u64::from(b'\\'));
+            let slash = s.wrapping_sub(ONES) & !s;
+            let hit = (ctrl | quote | slash) & HIGH;
+            if hit != 0 {
+                return i + (hit.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while let Some(&c) = b.get(i) {
+            if STRING_STOP[c as usize] {
+                return i;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// The rest of a string that has an escape at `at` (the body started at `start`):
+    /// decoded into an owned string.
+    #[cold]
+    #[inline(never)]
+    fn escaped(&mut self, start: usize, mut at: usize) -> Option<String> {
+        let mut out = String::with_capacity(at - start + 16);
+        out.push_str(self.text.get(start..at)?);
+        loop {
+            // `self.b[at]` is a backslash.
+            let e = *self.b.get(at + 1)?;
+            at += 2;
+            match e {
+                b'"' => out.push('"'),
+                b'\\' => out.push('\\'),
+                b'/' => out.push('/'),
+                b'b' => out.push('\u{8}'),
+                b'f' => out.push('\u{c}'),
+                b'n' => out.push('\n'),
+                b'r' => out.push('\r'),
+                b't' => out.push('\t'),
+                b'u' => {
+                    let n = self.hex4(at)?;
+                    at += 4;
+                    let c = match n {
+                        0xD800..=0xDBFF => {
+                            // A leading surrogate must be followed by a trailing one
+                            // (`serde_json` refuses anything else in a `str`).
+                            if self.b.get(at..at + 2)? != b"\\u" {
+                                return None;
+                            }
+                            let n2 = self.hex4(at + 2)?;
+                            if !(0xDC00..=0xDFFF).contains(&n2) {
+                                return None;
+                            }
+                            at += 6;
+                            0x1_0000 + (((n - 0xD800) << 10) | (n2 - 0xDC00))
+                        }
+                        0xDC00..=0xDFFF => return None,
+                        n => n,
+                    };
+                    out.push(char::from_u32(c)?);
+                }
+                _ => return None,
+            }
+            let end = self.scan(at);
+            out.push_str(self.text.get(at..end)?);
+            match *self.b.get(end)? {
+                b'"' => {
+                    self.i = end + 1;
+                    return Some(out);
+                }
+                b'\\' => at = end,
+                _ => return None,
+            }
+        }
+    }
+
+    /// Four hex digits at `at`, as `serde_json` reads them (either case).
+    fn hex4(&self, at: usize) -> Option<u32> {
+        let digits = self.b.get(at..at + 4)?;
+        let mut n = 0u32;
+        for &d in digits {
+            let v = match d {
+                b'0'..=b'9' => d - b'0',
+                b'a'..=b'f' => d - b'a' + 10,
+                b'A'..=b'F' => d - b'A' + 10,
+                _ => return None,
+            };
+            n = (n << 4) | u32::from(v);
+        }
+        Some(n)
+    }
+
+    /// A number. Integers that fit `u64` (or, negative, `i64`) are read here, as
+    /// `serde_json` reads them; every other number (fraction, exponent, `-0`, longer
+    /// integers) is handed to `serde_json` so that it becomes the same `Number`.
+    #[inline(always)]
+    fn number(&mut self) -> Option<Number> {
+        let b = self.b;
+        let start = self.i;
+        let mut i = start;
+        let negative = b.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let first = *b.get(i)?;
+        let mut sig: u64 = match first {
+            b'0' => 0,
+            b'1'..=b'9' => u64::from(first - b'0'),
+            _ => return None,
+        };
+        i += 1;
+        if first == b'0' {
+            if let Some(b'0'..=b'9') = b.get(i) {
+                return None; // a leading zero
+            }
+        } else {
+            while let Some(&c) = b.get(i) {
+                if !c.is_ascii_digit() {
+                    break;
+                }
+                match sig
+                    .checked_mul(10)
+                    .and_then(|s| s.checked_add(u64::from(c - b'0')))
+                {
+                    Some(s) => sig = s,
+                    None => return self.number_by_serde(start),
+                }
+                i += 1;
+            }
+        }
+        if let Some(b'.' | b'e' | b'E') = b.get(i) {
+            return self.number_by_serde(start);
+        }
+        let n = if !negative {
+            Number::from(sig)
+        } else {
+            // As `serde_json`: `-0` and values below `i64::MIN` are floats.
+            let neg = (sig as i64).wrapping_neg();
+            if neg >= 0 {
+                return self.number_by_serde(start);
+            }
+            Number::from(neg)
+        };
+        self.i = i;
+        Some(n)
+    }
+
+    /// The number token at `start` (the longest run of number characters) parsed by
+    /// `serde_json`, which must take all of it.
+    #[cold]
+    #[inline(never)]
+    fn number_by_serde(&mut self, start: usize) -> Option<Number> {
+        let len = self
+            .b
+            .get(start..)?
+            .iter()
+            .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+            .unwrap_or(self.b.len() - start);
+        let token = self.text.get(start..start + len)?;
+        let n = serde_json::from_str::<Number>(token).ok()?;
+        self.i = start + len;
+        Some(n)
+    }
+}
