@@ -23,14 +23,28 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// One value of a [`JsonTree`]; containers point into the tree's member and item lists.
+/// Nothing in it needs dropping: a string is borrowed from the input or, when it had
+/// escapes, decoded into the tree's one `decoded` buffer.
 #[derive(Debug, Clone)]
 enum Node<'s> {
     Null,
     Bool(bool),
     Number(Number),
-    String(Cow<'s, str>),
-    Array { start: u32, len: u32 },
-    Object { start: u32, len: u32 },
+    /// A string without escapes, borrowed from the input.
+    String(&'s str),
+    /// A string with escapes: `decoded[start..start + len]`.
+    Decoded {
+        start: u32,
+        len: u32,
+    },
+    Array {
+        start: u32,
+        len: u32,
+    },
+    Object {
+        start: u32,
+        len: u32,
+    },
 }
 
 /// A JSON document parsed into an arena; strings borrow from the input (`'s`) where
@@ -44,6 +58,8 @@ pub struct JsonTree<'s> {
     depth: usize,
     /// Objects that had a key more than once: the object's node and the key.
     duplicates: Vec<(u32, String)>,
+    /// The string values that had escapes, decoded, one after the other.
+    decoded: String,
 }
 
 impl<'s> JsonTree<'s> {
@@ -160,6 +176,7 @@ struct Builder<'s> {
     item_stack: Vec<u32>,
     depth: usize,
     duplicates: Vec<(u32, String)>,
+    decoded: String,
 }
 
 fn index<E: de::Error>(n: usize) -> Result<u32, E> {
@@ -180,7 +197,17 @@ impl<'s> Builder<'s> {
             item_stack: Vec::with_capacity(16),
             depth: 0,
             duplicates: Vec::new(),
+            decoded: String::new(),
         }
+    }
+
+    /// A string value with escapes, decoded into the tree's buffer.
+    fn push_decoded<E: de::Error>(&mut self, v: &str) -> Result<u32, E> {
+        let start = index(self.decoded.len())?;
+        self.decoded.push_str(v);
+        let len = index(v.len())?;
+        index(self.decoded.len())?;
+        self.push(Node::Decoded { start, len })
     }
 
     fn push<E: de::Error>(&mut self, node: Node<'s>) -> Result<u32, E> {
@@ -216,6 +243,7 @@ impl<'s> Builder<'s> {
             root,
             depth: self.depth,
             duplicates: self.duplicates,
+            decoded: self.decoded,
         }
     }
 
@@ -227,7 +255,7 @@ impl<'s> Builder<'s> {
             Value::Null => infallible(self.push(Node::Null)),
             Value::Bool(b) => infallible(self.push(Node::Bool(*b))),
             Value::Number(n) => infallible(self.push(Node::Number(n.clone()))),
-            Value::String(s) => infallible(self.push(Node::String(Cow::Borrowed(s)))),
+            Value::String(s) => infallible(self.push(Node::String(s))),
             Value::Array(a) => {
                 self.depth = self.depth.max(level + 1);
                 let mark = self.item_stack.len();
@@ -335,15 +363,15 @@ impl<'de> Visitor<'de> for ValueSeed<'_, 'de> {
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<u32, E> {
-        self.b.push(Node::String(Cow::Borrowed(v)))
+        self.b.push(Node::String(v))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<u32, E> {
-        self.b.push(Node::String(Cow::Owned(v.to_owned())))
+        self.b.push_decoded(v)
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<u32, E> {
-        self.b.push(Node::String(Cow::Owned(v)))
+        self.b.push_decoded(&v)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u32, A::Error> {
@@ -436,6 +464,16 @@ impl<'t> JsonRef<'t> {
         &self.tree.nodes[self.idx as usize]
     }
 
+    /// A decoded string of the tree.
+    #[inline]
+    fn decoded(&self, start: u32, len: u32) -> &'t str {
+        let start = start as usize;
+        self.tree
+            .decoded
+            .get(start..start + len as usize)
+            .unwrap_or_default()
+    }
+
     /// What the value is.
     pub fn view(&self) -> JsonView<'t> {
         let tree = self.tree;
@@ -444,6 +482,7 @@ impl<'t> JsonRef<'t> {
             Node::Bool(b) => JsonView::Bool(*b),
             Node::Number(n) => JsonView::Number(n),
             Node::String(s) => JsonView::String(s),
+            Node::Decoded { start, len } => JsonView::String(self.decoded(*start, *len)),
             Node::Array { start, len } => JsonView::Array(ArrayRef {
                 tree,
                 start: *start,
@@ -461,6 +500,7 @@ impl<'t> JsonRef<'t> {
     pub fn as_str(&self) -> Option<&'t str> {
         match self.node() {
             Node::String(s) => Some(s),
+            Node::Decoded { start, len } => Some(self.decoded(*start, *len)),
             _ => None,
         }
     }

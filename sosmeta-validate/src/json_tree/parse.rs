@@ -15,7 +15,7 @@
 //! No recursion: containers open and close on an explicit stack, bounded by the nesting
 //! limit. Every step moves forward through the text, so time is linear in its length.
 
-use super::{Builder, JsonTree, Node};
+use super::{JsonTree, Node};
 use serde_json::Number;
 use std::borrow::Cow;
 
@@ -47,29 +47,83 @@ enum Frame {
 /// Parse `text` into a tree, or `None` when the text is not something this parser
 /// takes on (the caller then asks `serde_json`).
 pub(super) fn parse(text: &str) -> Option<JsonTree<'_>> {
+    // Every node, member and item takes at least one byte of the text, so below this
+    // length every index fits the tree's `u32`s (checked once here, not per value).
+    if text.len() >= u32::MAX as usize {
+        return None;
+    }
+    // Compact Sosmeta documents have about one value per 30 bytes and one object member
+    // per 33, an array item per 360: sized so that the lists rarely grow.
+    let len = text.len();
+    let values = (len / 24).clamp(4, 1 << 20);
     let mut p = Parser {
         text,
         b: text.as_bytes(),
         i: 0,
-        builder: Builder::with_text_len(text.len()),
+        nodes: Vec::with_capacity(values),
+        members: Vec::with_capacity(values),
+        items: Vec::with_capacity(values / 8),
+        member_stack: Vec::with_capacity(32),
+        fingerprints: Vec::with_capacity(32),
+        item_stack: Vec::with_capacity(16),
         stack: Vec::with_capacity(16),
+        depth: 0,
+        duplicates: Vec::new(),
+        decoded: String::new(),
     };
     let root = p.run()?;
-    Some(p.builder.finish(root))
+    Some(JsonTree {
+        nodes: p.nodes,
+        members: p.members,
+        items: p.items,
+        root,
+        depth: p.depth,
+        duplicates: p.duplicates,
+        decoded: p.decoded,
+    })
 }
 
 struct Parser<'s> {
     text: &'s str,
     b: &'s [u8],
     i: usize,
-    builder: Builder<'s>,
+    nodes: Vec<Node<'s>>,
+    members: Vec<(Cow<'s, str>, u32)>,
+    items: Vec<u32>,
+    /// The members of the open objects, innermost last (the value of the last one is a
+    /// placeholder while it is parsed).
+    member_stack: Vec<(Cow<'s, str>, u32)>,
+    /// A fingerprint of each key on `member_stack`, to find repeated keys cheaply.
+    fingerprints: Vec<u64>,
+    /// The items of the open arrays, innermost last.
+    item_stack: Vec<u32>,
     stack: Vec<Frame>,
+    depth: usize,
+    duplicates: Vec<(u32, String)>,
+    /// String values with escapes, decoded (see `Node::Decoded`).
+    decoded: String,
 }
 
 /// JSON whitespace as `serde_json` skips it.
 #[inline(always)]
 fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\n' | b'\t' | b'\r')
+}
+
+/// A fingerprint of a key: equal keys have equal fingerprints (its length and its first
+/// and last eight bytes).
+#[inline(always)]
+fn fingerprint(k: &[u8]) -> u64 {
+    let n = k.len();
+    let head = match k.get(..8).and_then(|h| <&[u8; 8]>::try_from(h).ok()) {
+        Some(h) => u64::from_le_bytes(*h),
+        None => k.iter().fold(0u64, |a, &c| (a << 8) | u64::from(c)),
+    };
+    let tail = match n.checked_sub(8).and_then(|s| k.get(s..)) {
+        Some(t) => <&[u8; 8]>::try_from(t).map_or(0, |t| u64::from_le_bytes(*t)),
+        None => 0,
+    };
+    head ^ tail.rotate_left(23) ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl<'s> Parser<'s> {
@@ -94,9 +148,60 @@ impl<'s> Parser<'s> {
         None
     }
 
+    /// A new node; its index (fits: see [`parse`]).
     #[inline(always)]
-    fn push(&mut self, node: Node<'s>) -> Option<u32> {
-        self.builder.push::<serde_json::Error>(node).ok()
+    fn push(&mut self, node: Node<'s>) -> u32 {
+        let i = self.nodes.len() as u32;
+        self.nodes.push(node);
+        i
+    }
+
+    /// The array whose items start at `mark` on the item stack ends.
+    #[inline(always)]
+    fn end_array(&mut self, mark: usize) -> u32 {
+        let start = self.items.len() as u32;
+        let len = (self.item_stack.len() - mark) as u32;
+        self.items.extend(self.item_stack.drain(mark..));
+        self.push(Node::Array { start, len })
+    }
+
+    /// The object whose members start at `mark` on the member stack ends: a repeated key
+    /// keeps its last value at its first place, as in the `serde_json` path.
+    #[inline(always)]
+    fn end_object(&mut self, mark: usize) -> u32 {
+        let n = self.member_stack.len() - mark;
+        let dups = if n > 1 && self.repeats(mark) {
+            super::dedup_last_wins(&mut self.member_stack, mark)
+        } else {
+            Vec::new()
+        };
+        self.fingerprints.truncate(mark);
+        let start = self.members.len() as u32;
+        let len = (self.member_stack.len() - mark) as u32;
+        self.members.extend(self.member_stack.drain(mark..));
+        let node = self.push(Node::Object { start, len });
+        for key in dups {
+            self.duplicates.push((node, key));
+        }
+        node
+    }
+
+    /// Whether a key repeats among the members from `mark` on.
+    fn repeats(&self, mark: usize) -> bool {
+        let fps = self.fingerprints.get(mark..).unwrap_or_default();
+        let keys = self.member_stack.get(mark..).unwrap_or_default();
+        if fps.len() > 48 {
+            // Large objects (none in Sosmeta's documents): let the general code look.
+            return true;
+        }
+        for (i, f) in fps.iter().enumerate().skip(1) {
+            for (j, g) in fps[..i].iter().enumerate() {
+                if f == g && keys.get(i).map(|k| &k.0) == keys.get(j).map(|k| &k.0) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// The whole document: its root node.
@@ -107,8 +212,8 @@ impl<'s> Parser<'s> {
             let mut v = match c {
                 b'"' => {
                     self.i += 1;
-                    let s = self.string()?;
-                    self.push(Node::String(s))?
+                    let node = self.string_value()?;
+                    self.push(node)
                 }
                 b'{' => {
                     self.i += 1;
@@ -116,12 +221,14 @@ impl<'s> Parser<'s> {
                     match self.peek_nonws()? {
                         b'}' => {
                             self.i += 1;
-                            let mark = self.builder.member_stack.len();
-                            self.builder.end_object::<serde_json::Error>(mark).ok()?
+                            self.push(Node::Object {
+                                start: self.members.len() as u32,
+                                len: 0,
+                            })
                         }
                         b'"' => {
                             self.i += 1;
-                            let mark = self.builder.member_stack.len();
+                            let mark = self.member_stack.len();
                             let slot = self.key()?;
                             self.stack.push(Frame::Object { mark, slot });
                             continue 'value;
@@ -134,29 +241,31 @@ impl<'s> Parser<'s> {
                     self.open()?;
                     if self.peek_nonws()? == b']' {
                         self.i += 1;
-                        let mark = self.builder.item_stack.len();
-                        self.builder.end_array::<serde_json::Error>(mark).ok()?
+                        self.push(Node::Array {
+                            start: self.items.len() as u32,
+                            len: 0,
+                        })
                     } else {
-                        let mark = self.builder.item_stack.len();
+                        let mark = self.item_stack.len();
                         self.stack.push(Frame::Array { mark });
                         continue 'value;
                     }
                 }
                 b't' => {
                     self.literal(b"true")?;
-                    self.push(Node::Bool(true))?
+                    self.push(Node::Bool(true))
                 }
                 b'f' => {
                     self.literal(b"false")?;
-                    self.push(Node::Bool(false))?
+                    self.push(Node::Bool(false))
                 }
                 b'n' => {
                     self.literal(b"null")?;
-                    self.push(Node::Null)?
+                    self.push(Node::Null)
                 }
                 b'-' | b'0'..=b'9' => {
                     let n = self.number()?;
-                    self.push(Node::Number(n))?
+                    self.push(Node::Number(n))
                 }
                 _ => return None,
             };
@@ -172,7 +281,7 @@ impl<'s> Parser<'s> {
                         };
                     }
                     Some(Frame::Array { mark }) => {
-                        self.builder.item_stack.push(v);
+                        self.item_stack.push(v);
                         match self.peek_nonws()? {
                             b',' => {
                                 self.i += 1;
@@ -181,13 +290,13 @@ impl<'s> Parser<'s> {
                             b']' => {
                                 self.i += 1;
                                 self.stack.pop();
-                                v = self.builder.end_array::<serde_json::Error>(mark).ok()?;
+                                v = self.end_array(mark);
                             }
                             _ => return None,
                         }
                     }
                     Some(Frame::Object { mark, slot }) => {
-                        self.builder.member_stack.get_mut(slot)?.1 = v;
+                        self.member_stack.get_mut(slot)?.1 = v;
                         match self.peek_nonws()? {
                             b',' => {
                                 self.i += 1;
@@ -204,7 +313,7 @@ impl<'s> Parser<'s> {
                             b'}' => {
                                 self.i += 1;
                                 self.stack.pop();
-                                v = self.builder.end_object::<serde_json::Error>(mark).ok()?;
+                                v = self.end_object(mark);
                             }
                             _ => return None,
                         }
@@ -221,8 +330,8 @@ impl<'s> Parser<'s> {
         if level > MAX_NESTING {
             return None;
         }
-        if level > self.builder.depth {
-            self.builder.depth = level;
+        if level > self.depth {
+            self.depth = level;
         }
         Some(())
     }
@@ -232,12 +341,13 @@ impl<'s> Parser<'s> {
     #[inline(always)]
     fn key(&mut self) -> Option<usize> {
         let k = self.string()?;
+        self.fingerprints.push(fingerprint(k.as_bytes()));
         if self.peek_nonws()? != b':' {
             return None;
         }
         self.i += 1;
-        let slot = self.builder.member_stack.len();
-        self.builder.member_stack.push((k, 0));
+        let slot = self.member_stack.len();
+        self.member_stack.push((k, 0));
         Some(slot)
     }
 
@@ -253,7 +363,7 @@ impl<'s> Parser<'s> {
     }
 
     /// A string body after its opening quote, through the closing quote: borrowed from
-    /// the text when it has no escapes.
+    /// the text when it has no escapes (an object key).
     #[inline(always)]
     fn string(&mut self) -> Option<Cow<'s, str>> {
         let start = self.i;
@@ -264,7 +374,39 @@ impl<'s> Parser<'s> {
                 // Both ends are next to ASCII bytes: char boundaries.
                 Some(Cow::Borrowed(self.text.get(start..end)?))
             }
-            b'\\' => self.escaped(start, end).map(Cow::Owned),
+            b'\\' => {
+                let mut out = String::with_capacity(end - start + 16);
+                self.unescape(start, end, &mut out)?;
+                Some(Cow::Owned(out))
+            }
+            _ => None, // a control character
+        }
+    }
+
+    /// A string value: borrowed from the text when it has no escapes, else decoded into
+    /// the tree's buffer.
+    #[inline(always)]
+    fn string_value(&mut self) -> Option<Node<'s>> {
+        let start = self.i;
+        let end = self.scan(start);
+        match *self.b.get(end)? {
+            b'"' => {
+                self.i = end + 1;
+                Some(Node::String(self.text.get(start..end)?))
+            }
+            b'\\' => {
+                // The decoded text is never longer than its source: offsets fit `u32`.
+                let mut buf = std::mem::take(&mut self.decoded);
+                let from = buf.len();
+                let ok = self.unescape(start, end, &mut buf);
+                let len = buf.len() - from;
+                self.decoded = buf;
+                ok?;
+                Some(Node::Decoded {
+                    start: from as u32,
+                    len: len as u32,
+                })
+            }
             _ => None, // a control character
         }
     }
@@ -305,12 +447,10 @@ impl<'s> Parser<'s> {
         i
     }
 
-    /// The rest of a string that has an escape at `at` (the body started at `start`):
-    /// decoded into an owned string.
-    #[cold]
+    /// A string whose body started at `start` and has an escape at `at`, decoded onto
+    /// `out`, through its closing quote.
     #[inline(never)]
-    fn escaped(&mut self, start: usize, mut at: usize) -> Option<String> {
-        let mut out = String::with_capacity(at - start + 16);
+    fn unescape(&mut self, start: usize, mut at: usize, out: &mut String) -> Option<()> {
         out.push_str(self.text.get(start..at)?);
         loop {
             // `self.b[at]` is a backslash.
@@ -354,7 +494,7 @@ impl<'s> Parser<'s> {
             match *self.b.get(end)? {
                 b'"' => {
                     self.i = end + 1;
-                    return Some(out);
+                    return Some(());
                 }
                 b'\\' => at = end,
                 _ => return None,

@@ -34,9 +34,12 @@ impl Json for TreeJson {
         f: impl FnOnce(JsonRef<'_>) -> T,
     ) -> T {
         buffer.nodes.clear();
-        buffer
-            .nodes
-            .push(Node::String(Cow::Owned(string.to_owned())));
+        buffer.decoded.clear();
+        buffer.decoded.push_str(string);
+        buffer.nodes.push(Node::Decoded {
+            start: 0,
+            len: u32::try_from(string.len()).unwrap_or(u32::MAX),
+        });
         buffer.root = 0;
         f(buffer.root())
     }
