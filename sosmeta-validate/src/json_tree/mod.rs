@@ -47,18 +47,43 @@ enum Node<'s> {
     },
 }
 
+/// An object key: borrowed from the input, or (when it had escapes) decoded into the
+/// tree's `decoded` buffer. Copy, and nothing to drop.
+#[derive(Debug, Clone, Copy)]
+enum Key<'s> {
+    Str(&'s str),
+    Decoded { start: u32, len: u32 },
+}
+
+impl<'s> Key<'s> {
+    /// The key's text, given the tree's `decoded` buffer.
+    #[inline(always)]
+    fn text<'a>(self, decoded: &'a str) -> &'a str
+    where
+        's: 'a,
+    {
+        match self {
+            Key::Str(s) => s,
+            Key::Decoded { start, len } => {
+                let start = start as usize;
+                decoded.get(start..start + len as usize).unwrap_or_default()
+            }
+        }
+    }
+}
+
 /// A JSON document parsed into an arena; strings borrow from the input (`'s`) where
 /// they can.
 #[derive(Debug, Clone, Default)]
 pub struct JsonTree<'s> {
     nodes: Vec<Node<'s>>,
-    members: Vec<(Cow<'s, str>, u32)>,
+    members: Vec<(Key<'s>, u32)>,
     items: Vec<u32>,
     root: u32,
     depth: usize,
     /// Objects that had a key more than once: the object's node and the key.
     duplicates: Vec<(u32, String)>,
-    /// The string values that had escapes, decoded, one after the other.
+    /// The strings (values and keys) that had escapes, decoded, one after the other.
     decoded: String,
 }
 
@@ -82,7 +107,7 @@ impl<'s> JsonTree<'s> {
                 Node::Object { start, len } => {
                     for (k, v) in &self.members[*start as usize..(*start + *len) as usize] {
                         let mut p = pointer.clone();
-                        crate::names::push_token(&mut p, k);
+                        crate::names::push_token(&mut p, k.text(&self.decoded));
                         stack.push((*v, p));
                     }
                 }
@@ -170,9 +195,9 @@ impl<'s> JsonTree<'s> {
 #[derive(Default)]
 struct Builder<'s> {
     nodes: Vec<Node<'s>>,
-    members: Vec<(Cow<'s, str>, u32)>,
+    members: Vec<(Key<'s>, u32)>,
     items: Vec<u32>,
-    member_stack: Vec<(Cow<'s, str>, u32)>,
+    member_stack: Vec<(Key<'s>, u32)>,
     item_stack: Vec<u32>,
     depth: usize,
     duplicates: Vec<(u32, String)>,
@@ -203,11 +228,28 @@ impl<'s> Builder<'s> {
 
     /// A string value with escapes, decoded into the tree's buffer.
     fn push_decoded<E: de::Error>(&mut self, v: &str) -> Result<u32, E> {
+        let (start, len) = self.decode(v)?;
+        self.push(Node::Decoded { start, len })
+    }
+
+    /// Text appended to the tree's buffer: where it is.
+    fn decode<E: de::Error>(&mut self, v: &str) -> Result<(u32, u32), E> {
         let start = index(self.decoded.len())?;
         self.decoded.push_str(v);
         let len = index(v.len())?;
         index(self.decoded.len())?;
-        self.push(Node::Decoded { start, len })
+        Ok((start, len))
+    }
+
+    /// An object key as the tree keeps it.
+    fn key<E: de::Error>(&mut self, k: Cow<'s, str>) -> Result<Key<'s>, E> {
+        match k {
+            Cow::Borrowed(s) => Ok(Key::Str(s)),
+            Cow::Owned(s) => {
+                let (start, len) = self.decode(&s)?;
+                Ok(Key::Decoded { start, len })
+            }
+        }
     }
 
     fn push<E: de::Error>(&mut self, node: Node<'s>) -> Result<u32, E> {
@@ -224,7 +266,7 @@ impl<'s> Builder<'s> {
     }
 
     fn end_object<E: de::Error>(&mut self, mark: usize) -> Result<u32, E> {
-        let dups = dedup_last_wins(&mut self.member_stack, mark);
+        let dups = dedup_last_wins(&mut self.member_stack, mark, &self.decoded);
         let start = index(self.members.len())?;
         let len = index(self.member_stack.len() - mark)?;
         self.members.extend(self.member_stack.drain(mark..));
@@ -270,7 +312,7 @@ impl<'s> Builder<'s> {
                 let mark = self.member_stack.len();
                 for (k, item) in m {
                     let i = self.value(item, level + 1);
-                    self.member_stack.push((Cow::Borrowed(k), i));
+                    self.member_stack.push((Key::Str(k), i));
                 }
                 infallible(self.end_object(mark))
             }
@@ -280,32 +322,35 @@ impl<'s> Builder<'s> {
 
 /// Remove repeated keys from `members[mark..]`: the last value stays, at the place of
 /// the key's first occurrence.
-fn dedup_last_wins<V: Copy>(members: &mut Vec<(Cow<'_, str>, V)>, mark: usize) -> Vec<String> {
+fn dedup_last_wins(members: &mut Vec<(Key<'_>, u32)>, mark: usize, decoded: &str) -> Vec<String> {
     let run = &members[mark..];
     let has_dup = if run.len() <= 24 {
-        run.iter()
-            .enumerate()
-            .any(|(i, (k, _))| run[..i].iter().any(|(p, _)| p == k))
+        run.iter().enumerate().any(|(i, (k, _))| {
+            run[..i]
+                .iter()
+                .any(|(p, _)| p.text(decoded) == k.text(decoded))
+        })
     } else {
         let mut seen = std::collections::HashSet::with_capacity(run.len());
-        !run.iter().all(|(k, _)| seen.insert(k.as_ref()))
+        !run.iter().all(|(k, _)| seen.insert(k.text(decoded)))
     };
     if !has_dup {
         return Vec::new();
     }
     let tail: Vec<_> = members.drain(mark..).collect();
-    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut dups = Vec::new();
     for (k, v) in tail {
-        match at.get(k.as_ref()) {
+        let text = k.text(decoded);
+        match at.get(text) {
             Some(&i) => {
                 members[i].1 = v;
-                if !dups.iter().any(|d: &String| d == k.as_ref()) {
-                    dups.push(k.to_string());
+                if !dups.iter().any(|d: &String| d == text) {
+                    dups.push(text.to_string());
                 }
             }
             None => {
-                at.insert(k.to_string(), members.len());
+                at.insert(text, members.len());
                 members.push((k, v));
             }
         }
@@ -391,6 +436,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_, 'de> {
         b.depth = b.depth.max(level);
         let mark = b.member_stack.len();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            // Decoded before the value, as the fast parser does.
+            let key = b.key(key)?;
             let i = map.next_value_seed(ValueSeed { b: &mut *b, level })?;
             b.member_stack.push((key, i));
         }
@@ -581,7 +628,7 @@ impl fmt::Debug for ObjectRef<'_> {
 }
 
 impl<'t> ObjectRef<'t> {
-    fn slice(&self) -> &'t [(Cow<'t, str>, u32)] {
+    fn slice(&self) -> &'t [(Key<'t>, u32)] {
         &self.tree.members[self.start as usize..(self.start + self.len) as usize]
     }
 
@@ -600,13 +647,14 @@ impl<'t> ObjectRef<'t> {
         let tree = self.tree;
         self.slice()
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| k.text(&tree.decoded) == key)
             .map(|(_, i)| JsonRef { tree, idx: *i })
     }
 
     /// True when the object has a member called `key`.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.slice().iter().any(|(k, _)| k == key)
+        let decoded = &self.tree.decoded;
+        self.slice().iter().any(|(k, _)| k.text(decoded) == key)
     }
 
     /// The members, in document order.
@@ -619,14 +667,15 @@ impl<'t> ObjectRef<'t> {
 
     /// The member keys, in document order.
     pub fn keys(&self) -> impl Iterator<Item = &'t str> {
-        self.slice().iter().map(|(k, _)| k.as_ref())
+        let decoded = &self.tree.decoded;
+        self.slice().iter().map(move |(k, _)| k.text(decoded))
     }
 }
 
 /// The members of an [`ObjectRef`].
 pub struct Members<'t> {
     tree: &'t JsonTree<'t>,
-    inner: std::slice::Iter<'t, (Cow<'t, str>, u32)>,
+    inner: std::slice::Iter<'t, (Key<'t>, u32)>,
 }
 
 impl<'t> Iterator for Members<'t> {
@@ -636,7 +685,7 @@ impl<'t> Iterator for Members<'t> {
         let tree = self.tree;
         self.inner
             .next()
-            .map(|(k, i)| (k.as_ref(), JsonRef { tree, idx: *i }))
+            .map(|(k, i)| (k.text(&tree.decoded), JsonRef { tree, idx: *i }))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

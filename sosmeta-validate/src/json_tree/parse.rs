@@ -15,9 +15,14 @@
 //! No recursion: containers open and close on an explicit stack, bounded by the nesting
 //! limit. Every step moves forward through the text, so time is linear in its length.
 
-use super::{JsonTree, Node};
+use super::{JsonTree, Key, Node};
 use serde_json::Number;
-use std::borrow::Cow;
+
+/// A string as parsed: borrowed, or decoded into the tree's buffer.
+enum Str<'s> {
+    Borrowed(&'s str),
+    Decoded { start: u32, len: u32 },
+}
 
 /// `serde_json`'s nesting limit: it refuses the 128th nested container.
 const MAX_NESTING: usize = 127;
@@ -88,11 +93,11 @@ struct Parser<'s> {
     b: &'s [u8],
     i: usize,
     nodes: Vec<Node<'s>>,
-    members: Vec<(Cow<'s, str>, u32)>,
+    members: Vec<(Key<'s>, u32)>,
     items: Vec<u32>,
     /// The members of the open objects, innermost last (the value of the last one is a
     /// placeholder while it is parsed).
-    member_stack: Vec<(Cow<'s, str>, u32)>,
+    member_stack: Vec<(Key<'s>, u32)>,
     /// A fingerprint of each key on `member_stack`, to find repeated keys cheaply.
     fingerprints: Vec<u64>,
     /// The items of the open arrays, innermost last.
@@ -171,7 +176,7 @@ impl<'s> Parser<'s> {
     fn end_object(&mut self, mark: usize) -> u32 {
         let n = self.member_stack.len() - mark;
         let dups = if n > 1 && self.repeats(mark) {
-            super::dedup_last_wins(&mut self.member_stack, mark)
+            super::dedup_last_wins(&mut self.member_stack, mark, &self.decoded)
         } else {
             Vec::new()
         };
@@ -196,7 +201,8 @@ impl<'s> Parser<'s> {
         }
         for (i, f) in fps.iter().enumerate().skip(1) {
             for (j, g) in fps[..i].iter().enumerate() {
-                if f == g && keys.get(i).map(|k| &k.0) == keys.get(j).map(|k| &k.0) {
+                let text = |m: usize| keys.get(m).map(|k| k.0.text(&self.decoded));
+                if f == g && text(i) == text(j) {
                     return true;
                 }
             }
@@ -340,8 +346,12 @@ impl<'s> Parser<'s> {
     /// member with a placeholder value and returns its slot on the member stack.
     #[inline(always)]
     fn key(&mut self) -> Option<usize> {
-        let k = self.string()?;
-        self.fingerprints.push(fingerprint(k.as_bytes()));
+        let k = match self.string()? {
+            Str::Borrowed(s) => Key::Str(s),
+            Str::Decoded { start, len } => Key::Decoded { start, len },
+        };
+        self.fingerprints
+            .push(fingerprint(k.text(&self.decoded).as_bytes()));
         if self.peek_nonws()? != b':' {
             return None;
         }
@@ -363,36 +373,16 @@ impl<'s> Parser<'s> {
     }
 
     /// A string body after its opening quote, through the closing quote: borrowed from
-    /// the text when it has no escapes (an object key).
+    /// the text when it has no escapes, else decoded into the tree's buffer.
     #[inline(always)]
-    fn string(&mut self) -> Option<Cow<'s, str>> {
+    fn string(&mut self) -> Option<Str<'s>> {
         let start = self.i;
         let end = self.scan(start);
         match *self.b.get(end)? {
             b'"' => {
                 self.i = end + 1;
                 // Both ends are next to ASCII bytes: char boundaries.
-                Some(Cow::Borrowed(self.text.get(start..end)?))
-            }
-            b'\\' => {
-                let mut out = String::with_capacity(end - start + 16);
-                self.unescape(start, end, &mut out)?;
-                Some(Cow::Owned(out))
-            }
-            _ => None, // a control character
-        }
-    }
-
-    /// A string value: borrowed from the text when it has no escapes, else decoded into
-    /// the tree's buffer.
-    #[inline(always)]
-    fn string_value(&mut self) -> Option<Node<'s>> {
-        let start = self.i;
-        let end = self.scan(start);
-        match *self.b.get(end)? {
-            b'"' => {
-                self.i = end + 1;
-                Some(Node::String(self.text.get(start..end)?))
+                Some(Str::Borrowed(self.text.get(start..end)?))
             }
             b'\\' => {
                 // The decoded text is never longer than its source: offsets fit `u32`.
@@ -402,13 +392,22 @@ impl<'s> Parser<'s> {
                 let len = buf.len() - from;
                 self.decoded = buf;
                 ok?;
-                Some(Node::Decoded {
+                Some(Str::Decoded {
                     start: from as u32,
                     len: len as u32,
                 })
             }
             _ => None, // a control character
         }
+    }
+
+    /// A string value.
+    #[inline(always)]
+    fn string_value(&mut self) -> Option<Node<'s>> {
+        Some(match self.string()? {
+            Str::Borrowed(s) => Node::String(s),
+            Str::Decoded { start, len } => Node::Decoded { start, len },
+        })
     }
 
     /// The index of the first byte at or after `i` that ends a run of plain string
