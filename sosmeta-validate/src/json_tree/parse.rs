@@ -69,7 +69,6 @@ pub(super) fn parse(text: &str) -> Option<JsonTree<'_>> {
         members: Vec::with_capacity(values),
         items: Vec::with_capacity(values / 8),
         member_stack: Vec::with_capacity(32),
-        fingerprints: Vec::with_capacity(32),
         item_stack: Vec::with_capacity(16),
         stack: Vec::with_capacity(16),
         depth: 0,
@@ -98,8 +97,6 @@ struct Parser<'s> {
     /// The members of the open objects, innermost last (the value of the last one is a
     /// placeholder while it is parsed).
     member_stack: Vec<(Key<'s>, u32)>,
-    /// A fingerprint of each key on `member_stack`, to find repeated keys cheaply.
-    fingerprints: Vec<u64>,
     /// The items of the open arrays, innermost last.
     item_stack: Vec<u32>,
     stack: Vec<Frame>,
@@ -113,22 +110,6 @@ struct Parser<'s> {
 #[inline(always)]
 fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\n' | b'\t' | b'\r')
-}
-
-/// A fingerprint of a key: equal keys have equal fingerprints (its length and its first
-/// and last eight bytes).
-#[inline(always)]
-fn fingerprint(k: &[u8]) -> u64 {
-    let n = k.len();
-    let head = match k.get(..8).and_then(|h| <&[u8; 8]>::try_from(h).ok()) {
-        Some(h) => u64::from_le_bytes(*h),
-        None => k.iter().fold(0u64, |a, &c| (a << 8) | u64::from(c)),
-    };
-    let tail = match n.checked_sub(8).and_then(|s| k.get(s..)) {
-        Some(t) => <&[u8; 8]>::try_from(t).map_or(0, |t| u64::from_le_bytes(*t)),
-        None => 0,
-    };
-    head ^ tail.rotate_left(23) ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl<'s> Parser<'s> {
@@ -180,7 +161,6 @@ impl<'s> Parser<'s> {
         } else {
             Vec::new()
         };
-        self.fingerprints.truncate(mark);
         let start = self.members.len() as u32;
         let len = (self.member_stack.len() - mark) as u32;
         self.members.extend(self.member_stack.drain(mark..));
@@ -191,18 +171,20 @@ impl<'s> Parser<'s> {
         node
     }
 
-    /// Whether a key repeats among the members from `mark` on.
+    /// Whether a key repeats among the members from `mark` on (lengths first: most
+    /// keys of an object differ in length).
     fn repeats(&self, mark: usize) -> bool {
-        let fps = self.fingerprints.get(mark..).unwrap_or_default();
         let keys = self.member_stack.get(mark..).unwrap_or_default();
-        if fps.len() > 48 {
+        if keys.len() > 48 {
             // Large objects (none in Sosmeta's documents): let the general code look.
             return true;
         }
-        for (i, f) in fps.iter().enumerate().skip(1) {
-            for (j, g) in fps[..i].iter().enumerate() {
-                let text = |m: usize| keys.get(m).map(|k| k.0.text(&self.decoded));
-                if f == g && text(i) == text(j) {
+        let decoded = self.decoded.as_str();
+        for (i, (k, _)) in keys.iter().enumerate().skip(1) {
+            let k = k.text(decoded);
+            for (p, _) in &keys[..i] {
+                let p = p.text(decoded);
+                if p.len() == k.len() && p == k {
                     return true;
                 }
             }
@@ -350,8 +332,6 @@ impl<'s> Parser<'s> {
             Str::Borrowed(s) => Key::Str(s),
             Str::Decoded { start, len } => Key::Decoded { start, len },
         };
-        self.fingerprints
-            .push(fingerprint(k.text(&self.decoded).as_bytes()));
         if self.peek_nonws()? != b':' {
             return None;
         }
@@ -359,6 +339,14 @@ impl<'s> Parser<'s> {
         let slot = self.member_stack.len();
         self.member_stack.push((k, 0));
         Some(slot)
+    }
+
+    /// `text[start..end]` (`None` off a char boundary, which the callers never ask for):
+    /// `split_at_checked` inlines where `str::get` is a call.
+    #[inline(always)]
+    fn slice(&self, start: usize, end: usize) -> Option<&'s str> {
+        let (head, _) = self.text.split_at_checked(end)?;
+        Some(head.split_at_checked(start)?.1)
     }
 
     /// `true`, `false` or `null`, exactly (what follows is checked by the caller).
@@ -382,7 +370,7 @@ impl<'s> Parser<'s> {
             b'"' => {
                 self.i = end + 1;
                 // Both ends are next to ASCII bytes: char boundaries.
-                Some(Str::Borrowed(self.text.get(start..end)?))
+                Some(Str::Borrowed(self.slice(start, end)?))
             }
             b'\\' => {
                 // The decoded text is never longer than its source: offsets fit `u32`.
@@ -450,7 +438,7 @@ impl<'s> Parser<'s> {
     /// `out`, through its closing quote.
     #[inline(never)]
     fn unescape(&mut self, start: usize, mut at: usize, out: &mut String) -> Option<()> {
-        out.push_str(self.text.get(start..at)?);
+        out.push_str(self.slice(start, at)?);
         loop {
             // `self.b[at]` is a backslash.
             let e = *self.b.get(at + 1)?;
@@ -489,7 +477,7 @@ impl<'s> Parser<'s> {
                 _ => return None,
             }
             let end = self.scan(at);
-            out.push_str(self.text.get(at..end)?);
+            out.push_str(self.slice(at, end)?);
             match *self.b.get(end)? {
                 b'"' => {
                     self.i = end + 1;
