@@ -197,29 +197,7 @@ pub(super) struct Node {
     pub(super) required: Box<[Required]>,
 }
 
-/// Equality of two keys, inlined: object keys are short, where a call to `memcmp` costs
-/// more than comparing eight bytes at a time.
-#[inline]
-pub(super) fn same_key(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() > 64 {
-        return a == b;
-    }
-    let mut ca = a.chunks_exact(8);
-    let mut cb = b.chunks_exact(8);
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        if x != y {
-            return false;
-        }
-    }
-    ca.remainder()
-        .iter()
-        .zip(cb.remainder())
-        .all(|(x, y)| x == y)
-}
+pub(super) use crate::names::same_key;
 
 impl Node {
     /// The index (in `properties`) of the property called `key`, trying `hint` first:

@@ -13,7 +13,7 @@ pub mod status;
 
 use crate::finding::Finding;
 use crate::json_tree::{JsonRef, JsonView};
-use crate::names::{push_index, push_token};
+use crate::names::{push_index, push_token, same_key};
 use sosmeta_model::{Definition, Element, Kind, Representation};
 
 /// What a node is for the rules, from its representation.
@@ -271,9 +271,9 @@ impl<'a> Walk<'a> {
                     let (wrapped, ahead) = children.split_at(next.min(children.len()));
                     let found = ahead
                         .iter()
-                        .position(|c| c.0 == key)
+                        .position(|c| same_key(&c.0, key))
                         .map(|i| i + next)
-                        .or_else(|| wrapped.iter().position(|c| c.0 == key));
+                        .or_else(|| wrapped.iter().position(|c| same_key(&c.0, key)));
                     if let Some(i) = found {
                         next = i + 1;
                         let len = self.pointer.len();
