@@ -57,8 +57,9 @@ struct Step {
 #[derive(Debug, Default)]
 pub struct Prepared {
     steps: Vec<Step>,
-    /// Object members: key and step.
-    children: Vec<(String, usize)>,
+    /// Object members: key, step, and the key as a JSON pointer token (`/` and the
+    /// escaped key), appended to the walk's pointer as it is.
+    children: Vec<(String, usize, String)>,
     codes: Vec<codes::CodeInfo>,
 }
 
@@ -161,17 +162,19 @@ impl Prepared {
                 self.steps[me].items = Some(i);
             }
         } else {
-            let mut kids: Vec<(String, usize)> = el
+            let mut kids: Vec<(String, usize, String)> = el
                 .children()
                 .iter()
                 .map(|c| {
                     let mut p = data_path.to_string();
                     push_token(&mut p, &c.key);
-                    (c.key.clone(), self.add(def, c, &p, conditions))
+                    let mut token = String::new();
+                    push_token(&mut token, &c.key);
+                    (c.key.clone(), self.add(def, c, &p, conditions), token)
                 })
                 .collect();
             // Only the children a rule can look at are kept: the walk skips the others.
-            kids.retain(|(_, i)| self.steps[*i].relevant);
+            kids.retain(|(_, i, _)| self.steps[*i].relevant);
             relevant |= !kids.is_empty();
             let start = self.children.len();
             self.children.extend(kids);
@@ -277,7 +280,8 @@ impl<'a> Walk<'a> {
                     if let Some(i) = found {
                         next = i + 1;
                         let len = self.pointer.len();
-                        push_token(&mut self.pointer, key);
+                        // The key is the child's (same_key): its token is ready.
+                        self.pointer.push_str(&children[i].2);
                         self.value(children[i].1, cv, Some(&here));
                         self.pointer.truncate(len);
                     }
@@ -328,7 +332,8 @@ pub fn check(
         def,
         prepared,
         context,
-        pointer: String::new(),
+        // Room for the deepest pointers, so that it rarely grows during the walk.
+        pointer: String::with_capacity(256),
         findings: Vec::new(),
     };
     status::check(&mut w);
