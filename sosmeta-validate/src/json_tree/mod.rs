@@ -507,6 +507,7 @@ pub enum JsonView<'t> {
 }
 
 impl<'t> JsonRef<'t> {
+    #[inline]
     fn node(&self) -> &'t Node<'t> {
         &self.tree.nodes[self.idx as usize]
     }
@@ -522,6 +523,7 @@ impl<'t> JsonRef<'t> {
     }
 
     /// What the value is.
+    #[inline]
     pub fn view(&self) -> JsonView<'t> {
         let tree = self.tree;
         match self.node() {
@@ -544,6 +546,7 @@ impl<'t> JsonRef<'t> {
     }
 
     /// The string, if the value is one.
+    #[inline]
     pub fn as_str(&self) -> Option<&'t str> {
         match self.node() {
             Node::String(s) => Some(s),
@@ -553,6 +556,7 @@ impl<'t> JsonRef<'t> {
     }
 
     /// The object, if the value is one.
+    #[inline]
     pub fn as_object(&self) -> Option<ObjectRef<'t>> {
         match self.view() {
             JsonView::Object(o) => Some(o),
@@ -561,6 +565,7 @@ impl<'t> JsonRef<'t> {
     }
 
     /// The array, if the value is one.
+    #[inline]
     pub fn as_array(&self) -> Option<ArrayRef<'t>> {
         match self.view() {
             JsonView::Array(a) => Some(a),
@@ -569,6 +574,7 @@ impl<'t> JsonRef<'t> {
     }
 
     /// A member of an object value (`None` for other values).
+    #[inline]
     pub fn get(&self, key: &str) -> Option<JsonRef<'t>> {
         self.as_object()?.get(key)
     }
@@ -628,6 +634,7 @@ impl fmt::Debug for ObjectRef<'_> {
 }
 
 impl<'t> ObjectRef<'t> {
+    #[inline]
     fn slice(&self) -> &'t [(Key<'t>, u32)] {
         &self.tree.members[self.start as usize..(self.start + self.len) as usize]
     }
@@ -643,6 +650,7 @@ impl<'t> ObjectRef<'t> {
     }
 
     /// The member called `key`.
+    #[inline]
     pub fn get(&self, key: &str) -> Option<JsonRef<'t>> {
         let tree = self.tree;
         self.slice()
@@ -652,12 +660,14 @@ impl<'t> ObjectRef<'t> {
     }
 
     /// True when the object has a member called `key`.
+    #[inline]
     pub fn contains_key(&self, key: &str) -> bool {
         let decoded = &self.tree.decoded;
         self.slice().iter().any(|(k, _)| k.text(decoded) == key)
     }
 
     /// The members, in document order.
+    #[inline]
     pub fn iter(&self) -> Members<'t> {
         Members {
             tree: self.tree,
@@ -666,6 +676,7 @@ impl<'t> ObjectRef<'t> {
     }
 
     /// The member keys, in document order.
+    #[inline]
     pub fn keys(&self) -> impl Iterator<Item = &'t str> {
         let decoded = &self.tree.decoded;
         self.slice().iter().map(move |(k, _)| k.text(decoded))
@@ -681,6 +692,7 @@ pub struct Members<'t> {
 impl<'t> Iterator for Members<'t> {
     type Item = (&'t str, JsonRef<'t>);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let tree = self.tree;
         self.inner
@@ -708,6 +720,7 @@ impl fmt::Debug for ArrayRef<'_> {
 }
 
 impl<'t> ArrayRef<'t> {
+    #[inline]
     fn slice(&self) -> &'t [u32] {
         &self.tree.items[self.start as usize..(self.start + self.len) as usize]
     }
@@ -723,6 +736,7 @@ impl<'t> ArrayRef<'t> {
     }
 
     /// The items, in order.
+    #[inline]
     pub fn iter(&self) -> Items<'t> {
         Items {
             tree: self.tree,
@@ -740,6 +754,7 @@ pub struct Items<'t> {
 impl<'t> Iterator for Items<'t> {
     type Item = JsonRef<'t>;
 
+    #[inline]
     fn next(&mut self) -> Option<JsonRef<'t>> {
         let tree = self.tree;
         self.inner.next().map(|i| JsonRef { tree, idx: *i })
