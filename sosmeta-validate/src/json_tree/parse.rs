@@ -147,7 +147,10 @@ impl<'s> Parser<'s> {
     fn end_array(&mut self, mark: usize) -> u32 {
         let start = self.items.len() as u32;
         let len = (self.item_stack.len() - mark) as u32;
-        self.items.extend(self.item_stack.drain(mark..));
+        // Copy types: one memcpy, no `Drain`.
+        self.items
+            .extend_from_slice(self.item_stack.get(mark..).unwrap_or_default());
+        self.item_stack.truncate(mark);
         self.push(Node::Array { start, len })
     }
 
@@ -163,7 +166,9 @@ impl<'s> Parser<'s> {
         };
         let start = self.members.len() as u32;
         let len = (self.member_stack.len() - mark) as u32;
-        self.members.extend(self.member_stack.drain(mark..));
+        self.members
+            .extend_from_slice(self.member_stack.get(mark..).unwrap_or_default());
+        self.member_stack.truncate(mark);
         let node = self.push(Node::Object { start, len });
         for key in dups {
             self.duplicates.push((node, key));
