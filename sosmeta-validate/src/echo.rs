@@ -43,7 +43,11 @@ pub fn text(s: &str) -> Cow<'_, str> {
     if show_values() {
         return Cow::Borrowed(s);
     }
-    let clipped = match s.char_indices().nth(MAX_ECHO_CHARS) {
+    // A text of at most N bytes has at most N characters: no need to count them.
+    let clipped = match (s.len() > MAX_ECHO_CHARS)
+        .then(|| s.char_indices().nth(MAX_ECHO_CHARS))
+        .flatten()
+    {
         None => Cow::Borrowed(s),
         Some((i, _)) => Cow::Owned(format!("{}… ({} characters)", &s[..i], s.chars().count())),
     };
@@ -58,7 +62,10 @@ pub fn value(s: &str) -> String {
     if show_values() {
         return format!("{s:?}");
     }
-    match s.char_indices().nth(MAX_ECHO_CHARS) {
+    match (s.len() > MAX_ECHO_CHARS)
+        .then(|| s.char_indices().nth(MAX_ECHO_CHARS))
+        .flatten()
+    {
         None => format!("{:?}", mask_hetus(s)),
         Some((i, _)) => format!(
             "{:?}… ({} characters)",
@@ -82,6 +89,9 @@ pub fn message(m: String) -> String {
         Cow::Borrowed(_) => m,
         Cow::Owned(masked) => masked,
     };
+    if m.len() <= MAX_MESSAGE_CHARS {
+        return m;
+    }
     match m.char_indices().nth(MAX_MESSAGE_CHARS) {
         None => m,
         Some((i, _)) => format!("{}…", &m[..i]),
@@ -119,6 +129,10 @@ pub fn pointer(p: String) -> String {
 /// three digits, a check character) with its last four characters masked.
 fn mask_hetus(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
+    // A code has nine digits: most messages have fewer, and counting them is cheap.
+    if b.iter().filter(|c| c.is_ascii_digit()).count() < 9 {
+        return Cow::Borrowed(s);
+    }
     let shaped = |i: usize| -> bool {
         b.len() >= i + 11
             && b[i..i + 6].iter().all(u8::is_ascii_digit)
@@ -188,5 +202,20 @@ mod tests {
             message("y".repeat(5000)).chars().count(),
             MAX_MESSAGE_CHARS + 1
         );
+        // At and around the limits of the shortcuts (byte length, digit count).
+        let at_limit = "ä".repeat(MAX_MESSAGE_CHARS);
+        assert_eq!(message(at_limit.clone()), at_limit);
+        assert_eq!(
+            message("ä".repeat(MAX_MESSAGE_CHARS + 1)),
+            format!("{at_limit}…")
+        );
+        assert_eq!(
+            text(&"é".repeat(MAX_ECHO_CHARS)),
+            "é".repeat(MAX_ECHO_CHARS)
+        );
+        assert!(text(&"é".repeat(MAX_ECHO_CHARS + 1)).ends_with("(41 characters)"));
+        assert_eq!(text("x131052-308Tx"), "x131052-****x");
+        assert_eq!(text("13105-308T 1"), "13105-308T 1");
+        assert_eq!(text("010101-0101 020202A0202"), "010101-**** 020202A****");
     }
 }
