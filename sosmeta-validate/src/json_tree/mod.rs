@@ -1,10 +1,13 @@
 //! A parsed JSON document in one arena: what the validator checks.
 //!
 //! Building a `serde_json::Value` allocates every string and a hash map per object, and
-//! that was most of the time spent on a document. A [`JsonTree`] is parsed by the same
-//! `serde_json` parser (the same grammar, error messages, positions and nesting limit)
-//! into three flat vectors, with strings borrowed from the input where they have no
-//! escapes. The JSON Schema layer ([`crate::dialect`]) and the Sosmeta rules walk it
+//! that was most of the time spent on a document. A [`JsonTree`] is three flat vectors
+//! (nodes, object members, array items), with strings borrowed from the input where they
+//! have no escapes and decoded into one buffer per tree where they have. A hand-written
+//! parser (`parse.rs`) builds it from well-formed text; anything else, every error among
+//! it, goes through `serde_json`'s parser with a visitor into the same arena, so that the
+//! grammar, the error messages and positions and the nesting limit are `serde_json`'s
+//! (`tests/json_parse.rs` holds the two to the same trees). The JSON Schema layer ([`crate::dialect`]) and the Sosmeta rules walk it
 //! through [`JsonRef`]. Duplicate object keys keep the last value at the
 //! first key's place, as `serde_json::Value` and Python's `json` do, and are remembered
 //! ([`JsonTree::duplicate_keys`]): the validator reports them, because a reader that keeps

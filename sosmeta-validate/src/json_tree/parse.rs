@@ -3,7 +3,7 @@
 //!
 //! It accepts a subset of what `serde_json::from_str` accepts and builds the very tree the
 //! `serde_json` visitor path builds (the same nodes in the same order, the same borrowed
-//! and owned strings, the same duplicate keys and depth). Whatever it does not handle
+//! and decoded strings, the same duplicate keys and depth). Whatever it does not handle
 //! itself — any syntax error, nesting at `serde_json`'s limit, a lone surrogate — makes it
 //! give up (`None`), and the caller parses the text again with `serde_json`, which then
 //! produces the error with its message and position (or, for the rare valid text given
@@ -13,7 +13,9 @@
 //! float features the build has turned on.
 //!
 //! No recursion: containers open and close on an explicit stack, bounded by the nesting
-//! limit. Every step moves forward through the text, so time is linear in its length.
+//! limit. Every step moves forward through the text, so time is linear in its length
+//! (repeated keys are looked for pairwise in objects of up to 48 members, by hash
+//! beyond); memory is the tree's, sized from the text's length.
 
 use super::{JsonTree, Key, Node};
 use serde_json::Number;
@@ -102,7 +104,7 @@ struct Parser<'s> {
     stack: Vec<Frame>,
     depth: usize,
     duplicates: Vec<(u32, String)>,
-    /// String values with escapes, decoded (see `Node::Decoded`).
+    /// Strings (values and keys) with escapes, decoded (see `Node::Decoded`).
     decoded: String,
 }
 
