@@ -200,20 +200,9 @@ fn same_verdict_and_errors_as_jsonschema_on_every_generated_case() {
     );
 }
 
-/// A small deterministic generator (xorshift64*), so that a failure repeats.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// Every value's pointer in a document.
 fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
