@@ -1,0 +1,162 @@
+//! The display-form scanner (`xml::check`) against its quick-xml reference
+//! (`xml::check_reference`) on the fixtures' display forms and seeded mutants of them: the
+//! same verdict and, when both accept, the same root (name, namespace, id).
+
+use sosmeta_kanta::fixtures::Spec;
+use sosmeta_kanta::read_cda;
+use sosmeta_kanta::xml::{check, check_reference};
+use sosmeta_validate::Validator;
+
+fn display_forms() -> Vec<String> {
+    let validator = Validator::from_static(sosmeta_generated::embedded_release());
+    ["1.2.246.537.6.1505.1", "1.2.246.537.6.1506.15007"]
+        .iter()
+        .map(|oid| {
+            let def = validator.release().in_force(oid).expect("definition");
+            let f = Spec::for_definition(def).build();
+            let doc = read_cda(&f.cda).expect("fixture").document;
+            doc.body
+                .and_then(|b| b.display)
+                .and_then(|d| d.xhtml.text().map(str::to_string))
+                .expect("display form")
+        })
+        .collect()
+}
+
+/// xorshift64*: the mutants are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const PIECES: &[&str] = &[
+    "<",
+    ">",
+    "&",
+    "\"",
+    "'",
+    "/",
+    "=",
+    " ",
+    ":",
+    "-",
+    "!",
+    "?",
+    "a",
+    "</div>",
+    "<p>",
+    "<br/>",
+    "&amp;",
+    "&nbsp;",
+    "&#0;",
+    "&#x41;",
+    "<!--",
+    "-->",
+    "--",
+    "<![CDATA[",
+    "]]>",
+    "<?x y?>",
+    "<?xml version='1.0'?>",
+    "xmlns:h='urn:h'",
+    " x='1'",
+    " class='c'",
+    "<h:p>",
+    "</h:p>",
+    "\n",
+    "\t",
+    "ä",
+    "\u{feff}",
+    "<!DOCTYPE d>",
+];
+
+/// Where the two may differ, by design, and only one way: quick-xml accepts attributes
+/// with no whitespace between them (`a='1'b='2'`) and attribute names with characters no
+/// XML name has (`c!ass`, `/lass`); the scanner refuses them, as XML does.
+fn allowed(scanner_err: &str) -> bool {
+    matches!(
+        scanner_err,
+        "a malformed attribute" | "an attribute without a value" | "a malformed empty-element tag"
+    )
+}
+
+/// The mutant around `at` (a failure message must stay readable).
+fn head(m: &str, at: usize) -> &str {
+    let mut a = at.saturating_sub(120);
+    while !m.is_char_boundary(a) {
+        a -= 1;
+    }
+    let mut b = (at + 120).min(m.len());
+    while !m.is_char_boundary(b) {
+        b += 1;
+    }
+    &m[a..b]
+}
+
+#[test]
+fn the_scanner_agrees_with_quick_xml_on_mutants() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut compared = 0usize;
+    let mut refused = 0usize;
+    for x in display_forms() {
+        assert_eq!(check(&x), check_reference(&x));
+        assert!(check(&x).is_ok());
+        for _ in 0..4000 {
+            let mut m = x.clone();
+            for _ in 0..1 + rng.below(3) {
+                let mut at = rng.below(m.len() + 1);
+                while !m.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match rng.below(3) {
+                    0 => m.insert_str(at, PIECES[rng.below(PIECES.len())]),
+                    1 => {
+                        let mut end = (at + 1 + rng.below(8)).min(m.len());
+                        while !m.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        m.replace_range(at..end, "");
+                    }
+                    _ => {
+                        let mut end = (at + 1).min(m.len());
+                        while !m.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        m.replace_range(at..end, PIECES[rng.below(PIECES.len())]);
+                    }
+                }
+            }
+            let fast = check(&m);
+            let slow = check_reference(&m);
+            compared += 1;
+            refused += usize::from(fast.is_err());
+            match (&fast, &slow) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "root differs on:\n{}", head(&m, 0)),
+                (Err(_), Err(_)) => {}
+                (Err(e), Ok(_)) if allowed(&e.message) => {}
+                _ => {
+                    let at = fast
+                        .as_ref()
+                        .err()
+                        .or(slow.as_ref().err())
+                        .map_or(0, |e| e.offset);
+                    panic!(
+                        "scanner {fast:?}, reference {slow:?} near:\n{}",
+                        head(&m, at)
+                    )
+                }
+            }
+        }
+    }
+    assert_eq!(compared, 8000);
+    // The mutants exercise both sides: most are refused, some are still well-formed.
+    assert!(refused > 4000 && refused < 7990, "{refused} refused");
+}
