@@ -431,6 +431,15 @@ const NAME_BYTES: [u8; 256] = {
     t
 };
 
+/// The bytes of an attribute value that need a second look: `<` (refused) and `&` (a
+/// reference to check).
+const VALUE_MARKS: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'<' as usize] = true;
+    t[b'&' as usize] = true;
+    t
+};
+
 fn is_name_start(c: u8) -> bool {
     NAME_BYTES[c as usize] & 1 != 0
 }
@@ -560,6 +569,16 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
             return Err(err("a DTD (DOCTYPE) is not allowed", i));
         } else if rest.starts_with(b"</") {
             let start = i + 2;
+            // Most end tags close what is open: compare with the open name first, and
+            // scan the name only when it differs (for the message).
+            if let Some(open) = stack.last() {
+                let after = start + open.len();
+                if b.get(start..after) == Some(*open) && b.get(after) == Some(&b'>') {
+                    stack.pop();
+                    i = after + 1;
+                    continue;
+                }
+            }
             let mut j = start;
             while j < n && is_name_char(b[j]) {
                 j += 1;
@@ -648,12 +667,31 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 }
                 let q = b[j];
                 let vs = j + 1;
-                let Some(k) = find1(q, &b[vs..]) else {
-                    return Err(err("an unclosed attribute value", j));
-                };
+                // One pass to the closing quote that also notes a `<` or `&` on the way
+                // (most values have neither).
+                let mut k = 0;
+                let mut marked = false;
+                loop {
+                    match b.get(vs + k) {
+                        None => return Err(err("an unclosed attribute value", j)),
+                        Some(&c) if c == q => break,
+                        Some(&c) => {
+                            marked |= VALUE_MARKS[c as usize];
+                            k += 1;
+                            if k == SHORT {
+                                // A long value: memchr for the quote, then one look.
+                                let Some(r) = find1(q, &b[vs + k..]) else {
+                                    return Err(err("an unclosed attribute value", j));
+                                };
+                                k += r;
+                                marked |= find2(b'<', b'&', &b[vs..vs + k]).is_some();
+                                break;
+                            }
+                        }
+                    }
+                }
                 let value = &b[vs..vs + k];
-                // One look for either; most values have neither.
-                if find2(b'<', b'&', value).is_some() {
+                if marked {
                     if find1(b'<', value).is_some() {
                         return Err(err("a `<` in an attribute value", vs));
                     }
