@@ -6,8 +6,8 @@
 //! references are the five predefined entities or character references, one root element,
 //! no text outside it, no DTD (refused, as the archive formats have none).
 
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{Namespace, NamespaceResolver, ResolveResult};
 use quick_xml::NsReader;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -758,7 +758,200 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
 }
 
 /// Parse a document into a [`Tree`].
+///
+/// quick-xml's plain `Reader` with its `NamespaceResolver` fed from the one pass over each
+/// start tag's attributes that also fills the tree (`NsReader` reads every start tag's
+/// attributes a second time for the namespaces). Names are still matched by URI.
+/// [`parse_reference`] is the `NsReader` form it is tested against.
 pub fn parse(text: &str) -> Result<Tree<'_>, XmlError> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    {
+        let c = reader.config_mut();
+        c.check_end_names = true;
+        c.check_comments = true;
+        c.expand_empty_elements = false;
+        c.trim_text_start = false;
+        c.trim_text_end = false;
+    }
+    let mut ns = NamespaceResolver::default();
+    // A start tag without attributes: `push` of it opens a scope and reads nothing; the
+    // element's declarations are added to that scope from the attribute pass.
+    let scope = BytesStart::new("");
+    let mut tree = Tree {
+        els: Vec::with_capacity(text.len() / 64),
+        attrs: Vec::with_capacity(text.len() / 64),
+        uris: Vec::new(),
+    };
+    let mut stack: Vec<u32> = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
+    // Prefixed attributes of the current tag: checked once its declarations are all in.
+    let mut prefixed: Vec<&str> = Vec::new();
+    let mut root_seen = false;
+    let unbound = |p: &[u8], at: usize| {
+        err(
+            format!("unbound namespace prefix `{}`", String::from_utf8_lossy(p)),
+            at,
+        )
+    };
+    loop {
+        let p0 = reader.buffer_position() as usize;
+        let event = reader
+            .read_event()
+            .map_err(|e| err(e.to_string(), reader.error_position() as usize))?;
+        let p1 = reader.buffer_position() as usize;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let is_empty = matches!(event, Event::Empty(_));
+                if stack.is_empty() {
+                    if root_seen {
+                        return Err(err("a second root element", p0));
+                    }
+                    root_seen = true;
+                }
+                let qname = e.name();
+                if !qname.as_ref().first().is_some_and(|c| is_name_start(*c)) {
+                    return Err(err("a `<` that does not start a tag", p0));
+                }
+                let local = sub(text, e.local_name().into_inner())
+                    .ok_or_else(|| err("a name that is not UTF-8", p0))?;
+                ns.push(&scope).map_err(|x| err(x.to_string(), p0))?;
+                let attr_start = tree.attrs.len();
+                keys.clear();
+                prefixed.clear();
+                for a in e.attributes().with_checks(false) {
+                    let a = a.map_err(|x| err(x.to_string(), p0))?;
+                    let key = sub(text, a.key.as_ref())
+                        .ok_or_else(|| err("a name that is not UTF-8", p0))?;
+                    if keys.contains(&key) {
+                        return Err(err(format!("a duplicate attribute `{key}`"), p0));
+                    }
+                    keys.push(key);
+                    if memchr::memchr(b'<', &a.value).is_some() {
+                        return Err(err("a `<` in an attribute value", p0));
+                    }
+                    if let Some(decl) = a.key.as_namespace_binding() {
+                        ns.add(decl, Namespace(&a.value))
+                            .map_err(|x| err(x.to_string(), p0))?;
+                        a.unescape_value().map_err(|x| err(x.to_string(), p0))?;
+                    } else if a.key.prefix().is_some() {
+                        prefixed.push(key);
+                        a.unescape_value().map_err(|x| err(x.to_string(), p0))?;
+                    } else {
+                        let v = match sub(text, &a.value) {
+                            Some(v) if !v.contains('&') => Cow::Borrowed(v),
+                            _ => Cow::Owned(
+                                a.unescape_value()
+                                    .map_err(|x| err(x.to_string(), p0))?
+                                    .into_owned(),
+                            ),
+                        };
+                        tree.attrs.push((key, v));
+                    }
+                }
+                for p in &prefixed {
+                    if let (ResolveResult::Unknown(p), _) =
+                        ns.resolve_attribute(quick_xml::name::QName(p.as_bytes()))
+                    {
+                        return Err(unbound(&p, p0));
+                    }
+                }
+                let ns_idx = match ns.resolve_element(qname).0 {
+                    ResolveResult::Bound(n) => Some(intern(&mut tree.uris, n.as_ref())),
+                    ResolveResult::Unbound => None,
+                    ResolveResult::Unknown(p) => return Err(unbound(&p, p0)),
+                };
+                let idx = tree.els.len() as u32;
+                tree.els.push(El {
+                    ns: ns_idx,
+                    name: local,
+                    attr_start: attr_start as u32,
+                    attr_end: tree.attrs.len() as u32,
+                    text: None,
+                    first_child: NONE,
+                    last_child: NONE,
+                    next_sibling: NONE,
+                    range: p0..p1,
+                });
+                if let Some(&parent) = stack.last() {
+                    let last = tree.els[parent as usize].last_child;
+                    if last == NONE {
+                        tree.els[parent as usize].first_child = idx;
+                    } else {
+                        tree.els[last as usize].next_sibling = idx;
+                    }
+                    tree.els[parent as usize].last_child = idx;
+                }
+                if is_empty {
+                    ns.pop();
+                } else {
+                    stack.push(idx);
+                }
+            }
+            Event::End(_) => {
+                let Some(idx) = stack.pop() else {
+                    return Err(err("an end tag without a start tag", p0));
+                };
+                ns.pop();
+                tree.els[idx as usize].range.end = p1;
+            }
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                let piece: Cow<'_, str> = match &event {
+                    Event::Text(_) => Cow::Borrowed(&text[p0..p1]),
+                    Event::CData(_) => Cow::Borrowed(
+                        text[p0..p1]
+                            .strip_prefix("<![CDATA[")
+                            .and_then(|r| r.strip_suffix("]]>"))
+                            .unwrap_or(""),
+                    ),
+                    Event::GeneralRef(r) => {
+                        let name = std::str::from_utf8(r.as_ref()).unwrap_or("");
+                        match resolve_ref(name) {
+                            Some(c) => Cow::Owned(c.to_string()),
+                            None => {
+                                return Err(err(format!("unknown entity reference `&{name};`"), p0))
+                            }
+                        }
+                    }
+                    _ => Cow::Borrowed(""),
+                };
+                let Some(&idx) = stack.last() else {
+                    if !piece.trim().is_empty() || matches!(event, Event::GeneralRef(_)) {
+                        return Err(err("text outside the root element", p0));
+                    }
+                    continue;
+                };
+                // As in `parse_reference`: whitespace before any text is not kept.
+                let t = &mut tree.els[idx as usize].text;
+                if t.is_none() && matches!(event, Event::Text(_)) && piece.bytes().all(is_ws) {
+                    continue;
+                }
+                *t = Some(match t.take() {
+                    None => piece,
+                    Some(prev) => Cow::Owned(prev.into_owned() + &piece),
+                });
+            }
+            Event::DocType(_) => return Err(err("a DTD (DOCTYPE) is not allowed", p0)),
+            Event::Decl(_) => {
+                if p0 != 0 && !(p0 == 3 && text.starts_with('\u{feff}')) {
+                    return Err(err("an XML declaration that is not at the start", p0));
+                }
+            }
+            Event::Comment(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if !stack.is_empty() {
+        return Err(err("the document ends inside an element", text.len()));
+    }
+    if !root_seen {
+        return Err(err("no root element", text.len()));
+    }
+    Ok(tree)
+}
+
+/// [`parse`] with quick-xml's `NsReader` (kept as the reference the one-pass form is
+/// tested against).
+pub fn parse_reference(text: &str) -> Result<Tree<'_>, XmlError> {
     let (tree, _) = run(text, true)?;
     tree.ok_or_else(|| err("no tree", 0))
 }
