@@ -5,6 +5,7 @@
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use sosmeta_model::Definition;
+use sosmeta_validate::json_tree::{JsonRef, JsonView};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -113,25 +114,83 @@ pub struct Scan {
 /// read the text once per path and once more for the keys); values off the `paths` are
 /// skipped without being built. `None` when the text is not JSON.
 pub fn scan(json: &str, paths: &[String]) -> Option<Scan> {
-    let mut trie = Node::default();
-    for path in paths {
-        let mut node = &mut trie;
-        for token in path.split('/').skip(1) {
-            let i = match node.children.iter().position(|(t, _)| t == token) {
-                Some(i) => i,
-                None => {
-                    node.children.push((token.to_string(), Node::default()));
-                    node.children.len() - 1
-                }
-            };
-            node = &mut node.children[i].1;
-        }
-        node.terminal = true;
-    }
+    let trie = Node::of(paths);
     let mut de = serde_json::Deserializer::from_str(json);
     let scan = serde::de::DeserializeSeed::deserialize(RootSeed(&trie), &mut de).ok()?;
     de.end().ok()?;
     Some(scan)
+}
+
+/// [`scan`] on a document already parsed into `sosmeta-validate`'s tree (the one the
+/// content validation then checks: the JSON is parsed once). Members are taken in
+/// order, so a repeated key counts as the parser's last one, as in [`scan`].
+pub fn scan_tree(root: JsonRef<'_>, paths: &[String]) -> Scan {
+    let Some(object) = root.as_object() else {
+        return Scan::not_an_object();
+    };
+    let trie = Node::of(paths);
+    let mut keys = std::collections::BTreeSet::new();
+    let mut out = Map::new();
+    for (key, value) in object.iter() {
+        if let Some(node) = trie.child(key) {
+            match subtree(node, value) {
+                Some(v) => {
+                    out.insert(key.to_string(), v);
+                }
+                None => {
+                    out.remove(key);
+                }
+            }
+        }
+        if !keys.contains(key) {
+            keys.insert(key.to_string());
+        }
+    }
+    Scan {
+        keys: Some(keys.into_iter().collect()),
+        authors: if out.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(out)
+        },
+    }
+}
+
+/// [`SubSeed`] on a tree value: the whole value where a path ends, else the branches
+/// that lead to a path's end (`None` when none does). Recursion as deep as the longest
+/// path, not the document.
+fn subtree(node: &Node, value: JsonRef<'_>) -> Option<Value> {
+    if node.terminal {
+        return Some(value.to_value());
+    }
+    match value.view() {
+        JsonView::Object(object) => {
+            let mut out = Map::new();
+            for (key, v) in object.iter() {
+                if let Some(child) = node.child(key).filter(|_| key != "*") {
+                    match subtree(child, v) {
+                        Some(v) => {
+                            out.insert(key.to_string(), v);
+                        }
+                        None => {
+                            out.remove(key);
+                        }
+                    }
+                }
+            }
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+        JsonView::Array(items) => {
+            let star = node.child("*")?;
+            Some(Value::Array(
+                items
+                    .iter()
+                    .map(|v| subtree(star, v).unwrap_or(Value::Null))
+                    .collect(),
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// The paths as a tree of tokens (`*` = every array item); `terminal` where a path ends
@@ -143,6 +202,26 @@ struct Node {
 }
 
 impl Node {
+    /// The paths' tokens as a tree.
+    fn of(paths: &[String]) -> Node {
+        let mut trie = Node::default();
+        for path in paths {
+            let mut node = &mut trie;
+            for token in path.split('/').skip(1) {
+                let i = match node.children.iter().position(|(t, _)| t == token) {
+                    Some(i) => i,
+                    None => {
+                        node.children.push((token.to_string(), Node::default()));
+                        node.children.len() - 1
+                    }
+                };
+                node = &mut node.children[i].1;
+            }
+            node.terminal = true;
+        }
+        trie
+    }
+
     fn child(&self, token: &str) -> Option<&Node> {
         self.children
             .iter()
@@ -373,6 +452,7 @@ mod tests {
         .iter()
         .map(|p| p.to_string())
         .collect();
+        let mut checked = 0;
         for json in [
             r#"{"d": {"laatija": {"etunimet": "A"}, "x": [{"laatija": 1}, {"q": 2}, 3, {"y": {"laatija": [4]}}], "w": {"laatija": 5}}}"#,
             r#"{"d": {"x": {"laatija": 1}, "z": []}}"#,
@@ -398,8 +478,16 @@ mod tests {
                     authors,
                 });
                 assert_eq!(scan(json, p), want, "{json} with {n} paths");
+                // The tree form agrees wherever the text is JSON.
+                if let Ok(tree) = sosmeta_validate::json_tree::JsonTree::parse(json) {
+                    let got = scan_tree(tree.root(), p);
+                    assert_eq!(Some(got), want, "tree: {json} with {n} paths");
+                    checked += 1;
+                }
             }
         }
+        // Thirteen of the sixteen texts are JSON, each with 0-4 paths.
+        assert_eq!(checked, 13 * 5);
     }
 
     #[test]

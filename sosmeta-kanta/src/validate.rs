@@ -17,6 +17,7 @@ use serde_json::Value;
 use sosmeta_model::koodisto::{Activity, CodeCheck};
 use sosmeta_model::{Definition, DefinitionId};
 use sosmeta_validate::calendar::Environment;
+use sosmeta_validate::json_tree::JsonTree;
 use sosmeta_validate::report::{DocumentResult, InputKind};
 use sosmeta_validate::{Finding, Severity, ValidateOptions, Validator};
 use std::collections::HashMap;
@@ -368,8 +369,10 @@ fn storage_day(opts: &ArchiveOptions, h: &Header, frame: Option<&Frame>) -> Opti
 enum Content<'a> {
     /// Parsed JSON (a JSON view's content).
     Value(Value),
-    /// The decoded text of a CDA's structured form (validated as bytes: the fast path).
-    Text(&'a str),
+    /// The decoded text of a CDA's structured form, parsed once for the archive rules and
+    /// the content validation: the tree (`None` when it is not JSON) and what the parse
+    /// reported.
+    Parsed(Option<JsonTree<'a>>, Vec<sosmeta_validate::Finding>),
     /// No structured form.
     Missing,
 }
@@ -477,7 +480,18 @@ impl<'v> ArchiveValidator<'v> {
         let doc = &read.document;
         let content = match doc.body.as_ref().and_then(|b| b.structured.as_ref()) {
             Some(s) => match &s.json {
-                Payload::Text(t) => Content::Text(t),
+                Payload::Text(t) => {
+                    let opts = &self.options.content;
+                    sosmeta_validate::echo::with_show_values(opts.show_values, || {
+                        let mut found = Vec::new();
+                        let tree = sosmeta_validate::input::parse_tree(
+                            t.as_bytes(),
+                            opts.max_size,
+                            &mut found,
+                        );
+                        Content::Parsed(tree, found)
+                    })
+                }
                 _ => Content::Missing,
             },
             None => Content::Missing,
@@ -656,7 +670,7 @@ impl<'v> ArchiveValidator<'v> {
                 Content::Value(v) => check_recorder(out, h, def, &paths, v),
                 // The skeleton is built (by `check_definition`'s one pass over the JSON)
                 // only when the definition has authors.
-                Content::Text(_) if !paths.is_empty() => {
+                Content::Parsed(..) if !paths.is_empty() => {
                     if let Some(v) = &skeleton {
                         check_recorder(out, h, def, &paths, v);
                     }
@@ -776,12 +790,13 @@ impl<'v> ArchiveValidator<'v> {
                     .map(|o| o.keys().cloned().collect())
                     .unwrap_or_default(),
             ),
-            Content::Text(t) => {
+            Content::Parsed(tree, _) => {
                 let paths = match &h.author {
                     Some(_) => self.laatija_paths(def),
                     None => Arc::from(Vec::new()),
                 };
-                crate::content::scan(t, &paths).and_then(|s| {
+                tree.as_ref().and_then(|tree| {
+                    let s = crate::content::scan_tree(tree.root(), &paths);
                     *skeleton = Some(s.authors);
                     s.keys
                 })
@@ -827,9 +842,10 @@ impl<'v> ArchiveValidator<'v> {
         opts.max_findings = usize::MAX;
         let result = match content {
             Content::Value(v) => self.validator.validate_value("content", v, &opts),
-            Content::Text(t) => self
-                .validator
-                .validate_bytes("content", t.as_bytes(), &opts),
+            Content::Parsed(tree, found) => {
+                self.validator
+                    .validate_parsed("content", tree.as_ref(), found.clone(), &opts)
+            }
             Content::Missing => return,
         };
         let (line, column) = match (out.mode, json_pos) {

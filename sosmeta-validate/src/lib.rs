@@ -48,11 +48,9 @@ pub mod dialect;
 #[cfg(not(feature = "test-kit"))]
 #[allow(unreachable_pub)] // its items are public to the test kit only
 pub(crate) mod dialect;
-#[cfg(feature = "test-kit")]
+// Public: a caller that reads a document itself (the archive layer) parses it once with
+// `input::parse_tree` and hands the tree to `Validator::validate_parsed`.
 pub mod json_tree;
-#[cfg(not(feature = "test-kit"))]
-#[allow(unreachable_pub)] // its items are public to the test kit only
-pub(crate) mod json_tree;
 pub(crate) mod names;
 #[cfg(feature = "test-kit")]
 pub mod rules;

@@ -448,8 +448,27 @@ impl Validator {
     ) -> DocumentResult {
         crate::echo::with_show_values(opts.show_values, || {
             let mut findings = Vec::new();
-            let (def, kind) = match input::parse_tree(bytes, opts.max_size, &mut findings) {
-                Some(tree) => self.check_value(&tree, opts, &mut findings),
+            let tree = input::parse_tree(bytes, opts.max_size, &mut findings);
+            self.validate_parsed(file, tree.as_ref(), findings, opts)
+        })
+    }
+
+    /// Validate a document already read by [`input::parse_tree`]: `tree` is what it
+    /// returned and `findings` what it reported. The same result as
+    /// [`Validator::validate_bytes`] on those bytes, for a caller that reads the tree
+    /// itself too (the archive layer), so that the document is parsed once. Call
+    /// `parse_tree` inside [`crate::echo::with_show_values`] with `opts.show_values`, as
+    /// its messages quote keys.
+    pub fn validate_parsed(
+        &self,
+        file: &str,
+        tree: Option<&JsonTree<'_>>,
+        mut findings: Vec<Finding>,
+        opts: &ValidateOptions,
+    ) -> DocumentResult {
+        crate::echo::with_show_values(opts.show_values, || {
+            let (def, kind) = match tree {
+                Some(tree) => self.check_value(tree, opts, &mut findings),
                 None => (None, InputKind::Document),
             };
             self.finish(file, def, kind, findings, opts)
