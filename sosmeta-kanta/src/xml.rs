@@ -189,6 +189,32 @@ fn resolve_ref(name: &str) -> Option<char> {
     }
 }
 
+/// The text a text, CDATA or reference event at `p0..p1` adds to its element.
+fn text_piece<'i>(
+    text: &'i str,
+    event: &Event<'_>,
+    p0: usize,
+    p1: usize,
+) -> Result<Cow<'i, str>, XmlError> {
+    Ok(match event {
+        Event::Text(_) => Cow::Borrowed(&text[p0..p1]),
+        Event::CData(_) => Cow::Borrowed(
+            text[p0..p1]
+                .strip_prefix("<![CDATA[")
+                .and_then(|r| r.strip_suffix("]]>"))
+                .unwrap_or(""),
+        ),
+        Event::GeneralRef(r) => {
+            let name = std::str::from_utf8(r.as_ref()).unwrap_or("");
+            match resolve_ref(name) {
+                Some(c) => Cow::Owned(c.to_string()),
+                None => return Err(err(format!("unknown entity reference `&{name};`"), p0)),
+            }
+        }
+        _ => Cow::Borrowed(""),
+    })
+}
+
 /// Parse `text`; with `build`, into a [`Tree`], else only checked (the root's name,
 /// namespace and id are returned).
 fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), XmlError> {
@@ -351,27 +377,7 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
             }
             Event::Text(_) | Event::CData(_) if !build && depth > 0 => {}
             Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
-                let piece: Cow<'i, str> = match &event {
-                    Event::Text(_) => Cow::Borrowed(&text[p0..p1]),
-                    Event::CData(_) => {
-                        let raw = &text[p0..p1];
-                        Cow::Borrowed(
-                            raw.strip_prefix("<![CDATA[")
-                                .and_then(|r| r.strip_suffix("]]>"))
-                                .unwrap_or(""),
-                        )
-                    }
-                    Event::GeneralRef(r) => {
-                        let name = std::str::from_utf8(r.as_ref()).unwrap_or("");
-                        match resolve_ref(name) {
-                            Some(c) => Cow::Owned(c.to_string()),
-                            None => {
-                                return Err(err(format!("unknown entity reference `&{name};`"), p0))
-                            }
-                        }
-                    }
-                    _ => Cow::Borrowed(""),
-                };
+                let piece = text_piece(text, &event, p0, p1)?;
                 if depth == 0 {
                     if !piece.trim().is_empty() || matches!(event, Event::GeneralRef(_)) {
                         return Err(err("text outside the root element", p0));
@@ -895,25 +901,7 @@ pub fn parse(text: &str) -> Result<Tree<'_>, XmlError> {
                 tree.els[idx as usize].range.end = p1;
             }
             Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
-                let piece: Cow<'_, str> = match &event {
-                    Event::Text(_) => Cow::Borrowed(&text[p0..p1]),
-                    Event::CData(_) => Cow::Borrowed(
-                        text[p0..p1]
-                            .strip_prefix("<![CDATA[")
-                            .and_then(|r| r.strip_suffix("]]>"))
-                            .unwrap_or(""),
-                    ),
-                    Event::GeneralRef(r) => {
-                        let name = std::str::from_utf8(r.as_ref()).unwrap_or("");
-                        match resolve_ref(name) {
-                            Some(c) => Cow::Owned(c.to_string()),
-                            None => {
-                                return Err(err(format!("unknown entity reference `&{name};`"), p0))
-                            }
-                        }
-                    }
-                    _ => Cow::Borrowed(""),
-                };
+                let piece = text_piece(text, &event, p0, p1)?;
                 let Some(&idx) = stack.last() else {
                     if !piece.trim().is_empty() || matches!(event, Event::GeneralRef(_)) {
                         return Err(err("text outside the root element", p0));
