@@ -125,6 +125,18 @@ impl<'t, 'i> N<'t, 'i> {
 }
 
 impl<'i> Tree<'i> {
+    /// Make element `idx` the last child of `parent` (nothing for the root).
+    fn link(&mut self, parent: Option<u32>, idx: u32) {
+        let Some(parent) = parent else { return };
+        let last = self.els[parent as usize].last_child;
+        if last == NONE {
+            self.els[parent as usize].first_child = idx;
+        } else {
+            self.els[last as usize].next_sibling = idx;
+        }
+        self.els[parent as usize].last_child = idx;
+    }
+
     /// The root element.
     pub fn root(&self) -> N<'_, 'i> {
         N { t: self, i: 0 }
@@ -341,15 +353,7 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
                         next_sibling: NONE,
                         range: p0..p1,
                     });
-                    if let Some(&parent) = stack.last() {
-                        let last = tree.els[parent as usize].last_child;
-                        if last == NONE {
-                            tree.els[parent as usize].first_child = idx;
-                        } else {
-                            tree.els[last as usize].next_sibling = idx;
-                        }
-                        tree.els[parent as usize].last_child = idx;
-                    }
+                    tree.link(stack.last().copied(), idx);
                     if !is_empty {
                         stack.push(idx);
                     }
@@ -878,15 +882,7 @@ pub fn parse(text: &str) -> Result<Tree<'_>, XmlError> {
                     next_sibling: NONE,
                     range: p0..p1,
                 });
-                if let Some(&parent) = stack.last() {
-                    let last = tree.els[parent as usize].last_child;
-                    if last == NONE {
-                        tree.els[parent as usize].first_child = idx;
-                    } else {
-                        tree.els[last as usize].next_sibling = idx;
-                    }
-                    tree.els[parent as usize].last_child = idx;
-                }
+                tree.link(stack.last().copied(), idx);
                 if is_empty {
                     ns.pop();
                 } else {
