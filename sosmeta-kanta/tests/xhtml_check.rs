@@ -4,7 +4,7 @@
 
 use sosmeta_kanta::fixtures::Spec;
 use sosmeta_kanta::read_cda;
-use sosmeta_kanta::xml::{check, check_reference};
+use sosmeta_kanta::xml::{check, check_reference, RootInfo};
 use sosmeta_validate::Validator;
 
 fn display_forms() -> Vec<String> {
@@ -149,4 +149,93 @@ fn the_scanner_agrees_with_quick_xml_on_mutants() {
     assert_eq!(compared, 8000);
     // The mutants exercise both sides: most are refused, some are still well-formed.
     assert!(refused > 4000 && refused < 7990, "{refused} refused");
+}
+
+/// A display form in small: the shapes the scanner remembers (a start tag seen before is
+/// compared whole), names of 7 and 8 bytes (an end tag is compared as one word up to 8
+/// bytes), references, values with marks, an empty element.
+const SMALL: &str = "<div class=\"soc-document\" id=\"OID1.2\" xmlns=\"http://www.w3.org/1999/xhtml\"><div class=\"soc-item\"><h3 class=\"soc-title\">a</h3><div class=\"soc-content\">Esimerkkiteksti 1 &lt;&amp;&gt; &quot;ä&quot;</div></div><div class=\"soc-item\"><h3 class=\"soc-title\">b</h3><div class=\"soc-content\">x&apos;</div></div><p/><br/><abcdefgh>t</abcdefgh><abcdefg a='&amp;' b=\"x&#228;\">t</abcdefg><abcdefg a='&amp;' b=\"x&#228;\"></abcdefg><div class=\"soc-item\"><p>c</p></div></div>";
+
+/// What is put at every offset of [`SMALL`] (besides the seeded mutants' pieces).
+const MORE: &[&str] = &[
+    "&lt;",
+    "&gt;",
+    "&quot;",
+    "&apos;",
+    "&lt",
+    "&quo;",
+    "&#228;",
+    "<abcdefgh>",
+    "</abcdefgh>",
+    "</abcdefg>",
+    "</abcdefgh >",
+    "</di>",
+    "</divv>",
+    "</div >",
+    "<div class=\"soc-item\">",
+    "<div class=\"soc-item\"/>",
+    " id='y'",
+    "xmlns='urn:q'",
+    "\"a<b\"",
+    "'&amp;'",
+    "\0",
+];
+
+/// The reference's root with its namespace unescaped, as the scanner gives it (the
+/// reference returns the `xmlns` value as written, `&amp;` and all; the id is unescaped by
+/// both).
+fn unescaped_ns(r: &RootInfo) -> RootInfo {
+    RootInfo {
+        ns: r
+            .ns
+            .as_ref()
+            .map(|v| quick_xml::escape::unescape(v).map_or_else(|_| v.clone(), |c| c.into_owned())),
+        ..r.clone()
+    }
+}
+
+#[test]
+fn the_scanner_agrees_with_quick_xml_at_every_offset() {
+    assert_eq!(check(SMALL), check_reference(SMALL));
+    assert!(check(SMALL).is_ok());
+    let mut compared = 0usize;
+    let mut refused = 0usize;
+    let mut compare = |m: &str| {
+        let fast = check(m);
+        let slow = check_reference(m);
+        compared += 1;
+        refused += usize::from(fast.is_err());
+        match (&fast, &slow) {
+            (Ok(a), Ok(b)) => assert_eq!(a, &unescaped_ns(b), "root differs on:\n{m}"),
+            (Err(_), Err(_)) => {}
+            (Err(e), Ok(_)) if allowed(&e.message) => {}
+            _ => panic!("scanner {fast:?}, reference {slow:?} on:\n{m}"),
+        }
+    };
+    // Every offset (every place in a word of 8 bytes), every piece: inserted, or in the
+    // place of one character; and every character left out.
+    for at in (0..=SMALL.len()).filter(|at| SMALL.is_char_boundary(*at)) {
+        let next = (at + 1..=SMALL.len())
+            .find(|e| SMALL.is_char_boundary(*e))
+            .unwrap_or(at);
+        for piece in PIECES.iter().chain(MORE) {
+            let mut m = SMALL.to_string();
+            m.insert_str(at, piece);
+            compare(&m);
+            if next > at {
+                let mut m = SMALL.to_string();
+                m.replace_range(at..next, piece);
+                compare(&m);
+            }
+        }
+        let mut m = SMALL.to_string();
+        m.replace_range(at..next, "");
+        compare(&m);
+    }
+    assert!(compared > 50_000, "{compared} compared");
+    // Both sides again: most are refused, some are still well-formed.
+    assert!(
+        refused > compared / 2 && refused < compared * 99 / 100,
+        "{refused} of {compared} refused"
+    );
 }
