@@ -427,70 +427,154 @@ fn run<'i>(text: &'i str, build: bool) -> Result<(Option<Tree<'i>>, RootInfo), X
     Ok((build.then_some(tree), root))
 }
 
-/// Bytes that may start a name (bit 1) and continue one (bit 2), looked up per byte.
-const NAME_BYTES: [u8; 256] = {
+/// A byte that may start a name (in [`CLASS`]).
+const START: u8 = 1;
+/// A byte that may continue a name.
+const NAME: u8 = 2;
+/// XML whitespace.
+const WS: u8 = 4;
+
+/// The class bits of every byte ([`START`], [`NAME`], [`WS`]), one lookup per byte.
+const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
         let start = b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
         let more = start || b.is_ascii_digit() || b == b'-' || b == b'.';
-        t[c] = (start as u8) | ((more as u8) << 1);
+        let ws = matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        t[c] =
+            if start { START } else { 0 } | if more { NAME } else { 0 } | if ws { WS } else { 0 };
         c += 1;
     }
     t
 };
 
-/// The bytes of an attribute value that need a second look: `<` (refused) and `&` (a
-/// reference to check).
-const VALUE_MARKS: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'<' as usize] = true;
-    t[b'&' as usize] = true;
-    t
-};
-
 fn is_name_start(c: u8) -> bool {
-    NAME_BYTES[c as usize] & 1 != 0
-}
-
-fn is_name_char(c: u8) -> bool {
-    NAME_BYTES[c as usize] & 2 != 0
+    CLASS[c as usize] & START != 0
 }
 
 fn is_ws(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+    CLASS[c as usize] & WS != 0
 }
 
-/// How many bytes are looked at one by one before a search hands over to memchr: the
-/// display form's text runs, attribute values and references are mostly shorter, and a
-/// memchr call costs more than a short loop.
-const SHORT: usize = 24;
+/// The index of the first byte at or after `j` that is not of `class`.
+#[inline(always)]
+fn skip(b: &[u8], mut j: usize, class: u8) -> usize {
+    while j < b.len() && CLASS[b[j] as usize] & class != 0 {
+        j += 1;
+    }
+    j
+}
 
-/// The first `n` in `h` (a short loop, then memchr).
+// Word-at-a-time (SWAR) byte search: 8 bytes loaded as a little-endian u64 (the first
+// byte lowest), `has(w, c)` marks the bytes equal to `c`, the lowest mark is the first
+// match. Only the lowest mark is exact (a borrow can mark a byte above a match), and only
+// the lowest is ever used.
+
+/// `0x01` in every byte.
+const LO: u64 = 0x0101_0101_0101_0101;
+/// `0x80` in every byte.
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The 8 bytes at `i`, or `None` when fewer are left.
+#[inline(always)]
+fn word(b: &[u8], i: usize) -> Option<u64> {
+    b.get(i..i.wrapping_add(8))
+        .and_then(|s| s.try_into().ok())
+        .map(u64::from_le_bytes)
+}
+
+/// Bit 7 set in the lowest byte of `w` equal to `c` (and maybe in bytes above it).
+#[inline(always)]
+fn has(w: u64, c: u8) -> u64 {
+    let x = w ^ (LO * c as u64);
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// How many words are scanned before a long text run hands over to memchr.
+const WORDS: usize = 4;
+
+/// The first `<` or `&` at or after `i`.
+#[inline]
+fn find_markup(b: &[u8], i: usize) -> Option<usize> {
+    let mut k = i;
+    for _ in 0..WORDS {
+        let Some(w) = word(b, k) else {
+            return b[k..]
+                .iter()
+                .position(|c| *c == b'<' || *c == b'&')
+                .map(|p| k + p);
+        };
+        let m = has(w, b'<') | has(w, b'&');
+        if m != 0 {
+            return Some(k + (m.trailing_zeros() / 8) as usize);
+        }
+        k += 8;
+    }
+    memchr::memchr2(b'<', b'&', &b[k..]).map(|p| k + p)
+}
+
+/// The first `q`, `<` or `&` at or after `i` (the end of an attribute value, or a mark
+/// that needs a second look).
+#[inline]
+fn find_value_end(b: &[u8], i: usize, q: u8) -> Option<usize> {
+    let mut k = i;
+    loop {
+        let Some(w) = word(b, k) else {
+            return b[k..]
+                .iter()
+                .position(|c| *c == q || *c == b'<' || *c == b'&')
+                .map(|p| k + p);
+        };
+        let m = has(w, q) | has(w, b'<') | has(w, b'&');
+        if m != 0 {
+            return Some(k + (m.trailing_zeros() / 8) as usize);
+        }
+        k += 8;
+    }
+}
+
+/// The first `n` in `h` (memchr).
 #[inline]
 fn find1(n: u8, h: &[u8]) -> Option<usize> {
-    let head = h.len().min(SHORT);
-    match h[..head].iter().position(|c| *c == n) {
-        Some(k) => Some(k),
-        None if h.len() > SHORT => memchr::memchr(n, &h[SHORT..]).map(|k| k + SHORT),
-        None => None,
-    }
+    memchr::memchr(n, h)
 }
 
-/// The first `a` or `b` in `h` (a short loop, then memchr).
-#[inline]
-fn find2(a: u8, b: u8, h: &[u8]) -> Option<usize> {
-    let head = h.len().min(SHORT);
-    match h[..head].iter().position(|c| *c == a || *c == b) {
-        Some(k) => Some(k),
-        None if h.len() > SHORT => memchr::memchr2(a, b, &h[SHORT..]).map(|k| k + SHORT),
-        None => None,
-    }
-}
+/// `&lt;` as the low 4 bytes of a word.
+const REF_LT: u64 = u32::from_le_bytes(*b"&lt;") as u64;
+/// `&gt;` as the low 4 bytes of a word.
+const REF_GT: u64 = u32::from_le_bytes(*b"&gt;") as u64;
+/// `&amp;` as the low 5 bytes of a word.
+const REF_AMP: u64 = u64::from_le_bytes(*b"&amp;\0\0\0");
+/// `&quot;` as the low 6 bytes of a word.
+const REF_QUOT: u64 = u64::from_le_bytes(*b"&quot;\0\0");
+/// `&apos;` as the low 6 bytes of a word.
+const REF_APOS: u64 = u64::from_le_bytes(*b"&apos;\0\0");
 
 /// Check a reference `&...;` starting at `i` (at the `&`); returns the index after `;`.
+#[inline]
 fn check_ref(b: &[u8], i: usize) -> Result<usize, XmlError> {
+    // The five predefined entities: one word, compared whole.
+    if let Some(w) = word(b, i) {
+        let w4 = w & 0xFFFF_FFFF;
+        if w4 == REF_LT || w4 == REF_GT {
+            return Ok(i + 4);
+        }
+        if w & 0xFF_FFFF_FFFF == REF_AMP {
+            return Ok(i + 5);
+        }
+        let w6 = w & 0xFFFF_FFFF_FFFF;
+        if w6 == REF_QUOT || w6 == REF_APOS {
+            return Ok(i + 6);
+        }
+    }
+    check_ref_slow(b, i)
+}
+
+/// [`check_ref`] for any reference (character references, or near the end of `b`).
+#[cold]
+fn check_ref_slow(b: &[u8], i: usize) -> Result<usize, XmlError> {
     let end = b[i..]
         .iter()
         .take(14)
@@ -509,256 +593,364 @@ fn check_ref(b: &[u8], i: usize) -> Result<usize, XmlError> {
     Ok(end + 1)
 }
 
+/// An open element of [`check`]: its name, and the end tag that closes it as one word
+/// (`name>` of at most 8 bytes, `key` under `mask`; a longer name has `mask` 0 and `key`
+/// 1, which no word matches).
+struct Open<'a> {
+    name: &'a [u8],
+    key: u64,
+    mask: u64,
+}
+
+/// A start tag seen before, remembered whole (see [`check`]'s memo): its bytes as
+/// [`tag_words`] give them, its name's length and the end tag of its name (as in [`Open`]).
+#[derive(Clone, Copy)]
+struct Seen {
+    words: [u64; 4],
+    name_len: usize,
+    key: u64,
+    mask: u64,
+}
+
+/// An empty slot of the memo (no tag's first word is 0: it starts with `<`).
+const UNSEEN: Seen = Seen {
+    words: [0; 4],
+    name_len: 0,
+    key: 0,
+    mask: 0,
+};
+
+/// Sets of the memo (two tags each).
+const SETS: usize = 16;
+
+/// The tag at `i` up to its first `>`, when that is within 32 bytes (and the words are
+/// there): its length and its bytes as four words, zero after the `>`. Two tags with the
+/// same words are the same bytes (the first `>` is at the same place in both).
+#[inline]
+fn tag_words(b: &[u8], i: usize) -> Option<(usize, [u64; 4])> {
+    let mut words = [0u64; 4];
+    for (k, slot) in words.iter_mut().enumerate() {
+        let w = word(b, i + 8 * k)?;
+        let m = has(w, b'>');
+        if m != 0 {
+            // The bytes up to the `>` (bit 7 of its byte is the highest kept).
+            let keep = m.trailing_zeros() + 1;
+            *slot = w & (u64::MAX >> (64 - keep));
+            return Some((8 * k + (keep / 8) as usize, words));
+        }
+        *slot = w;
+    }
+    None
+}
+
+/// The memo set of a tag.
+#[inline]
+fn set_of(words: &[u64; 4]) -> usize {
+    let h =
+        words[0] ^ words[1].rotate_left(17) ^ words[2].rotate_left(31) ^ words[3].rotate_left(47);
+    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % SETS
+}
+
 /// Check a document or fragment for well-formedness without building a tree: matching
 /// end tags, names, quoted attribute values without `<`, no duplicate attributes, known
 /// references, comments without `--`, one root, no text outside it, no DTD, declared
-/// prefixes. A byte scanner (memchr), several times faster than an event parser on
-/// markup-dense XHTML; `check_reference` is the quick-xml-based equivalent it is
-/// tested against.
+/// prefixes. A byte scanner, several times faster than an event parser on markup-dense
+/// XHTML; `check_reference` is the quick-xml-based equivalent it is tested against.
+///
+/// Fast paths: text runs and attribute values are searched 8 bytes at a time (SWAR, no
+/// unsafe), the predefined entities and an end tag that closes the open element are each
+/// recognized with one word comparison, and a start tag inside the root that is byte for
+/// byte one already checked there (a memo of 32 tags of up to 32 bytes, compared as four
+/// words) is not scanned again. Results, messages and offsets are those of the plain
+/// byte-by-byte scan.
 pub fn check(text: &str) -> Result<RootInfo, XmlError> {
     let off = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let b = text.as_bytes();
     let n = b.len();
     let mut i = off;
-    let mut stack: Vec<&[u8]> = Vec::new();
+    let mut stack: Vec<Open<'_>> = Vec::new();
     let mut root: Option<RootInfo> = None;
     let mut prefixes: Vec<&[u8]> = Vec::new();
     let mut attrs: Vec<&[u8]> = Vec::new();
+    let mut memo = [UNSEEN; 2 * SETS];
     while i < n {
-        // Text up to the next markup or reference.
-        let Some(k) = find2(b'<', b'&', &b[i..]) else {
-            if stack.is_empty() && !b[i..].iter().all(|c| is_ws(*c)) {
+        // Text up to the next markup or reference (none, most often, after a tag).
+        if b[i] != b'<' {
+            let Some(k) = find_markup(b, i) else {
+                if stack.is_empty() && !b[i..].iter().all(|c| is_ws(*c)) {
+                    return Err(err("text outside the root element", i));
+                }
+                break;
+            };
+            if stack.is_empty() && !b[i..k].iter().all(|c| is_ws(*c)) {
                 return Err(err("text outside the root element", i));
             }
-            break;
-        };
-        if stack.is_empty() && !b[i..i + k].iter().all(|c| is_ws(*c)) {
-            return Err(err("text outside the root element", i));
-        }
-        i += k;
-        if b[i] == b'&' {
-            if stack.is_empty() {
-                return Err(err("text outside the root element", i));
+            i = k;
+            if b[i] == b'&' {
+                if stack.is_empty() {
+                    return Err(err("text outside the root element", i));
+                }
+                i = check_ref(b, i)?;
+                continue;
             }
-            i = check_ref(b, i)?;
-            continue;
         }
         let rest = &b[i..];
-        // Most markup is a start or an end tag: one look at the second byte.
-        let special = matches!(rest.get(1), Some(b'!' | b'?'));
-        if special && rest.starts_with(b"<!--") {
-            let body = i + 4;
-            let Some(k) = memchr::memmem::find(&b[body..], b"--") else {
-                return Err(err("an unclosed comment", i));
-            };
-            if b.get(body + k + 2) != Some(&b'>') {
-                return Err(err("`--` inside a comment", body + k));
-            }
-            i = body + k + 3;
-        } else if special && rest.starts_with(b"<![CDATA[") {
-            if stack.is_empty() {
-                return Err(err("CDATA outside the root element", i));
-            }
-            let Some(k) = memchr::memmem::find(&b[i + 9..], b"]]>") else {
-                return Err(err("an unclosed CDATA section", i));
-            };
-            i += 9 + k + 3;
-        } else if special && rest.starts_with(b"<?") {
-            let Some(k) = memchr::memmem::find(&b[i + 2..], b"?>") else {
-                return Err(err("an unclosed processing instruction", i));
-            };
-            let target = &b[i + 2..i + 2 + k];
-            let is_decl = target.len() >= 3
-                && target[..3].eq_ignore_ascii_case(b"xml")
-                && target.get(3).is_none_or(|c| is_ws(*c));
-            if is_decl && i != off {
-                return Err(err("an XML declaration that is not at the start", i));
-            }
-            i += 2 + k + 2;
-        } else if special {
-            return Err(err("a DTD (DOCTYPE) is not allowed", i));
-        } else if rest.starts_with(b"</") {
-            let start = i + 2;
-            // Most end tags close what is open: compare with the open name first, and
-            // scan the name only when it differs (for the message).
-            if let Some(open) = stack.last() {
-                let after = start + open.len();
-                if b.get(start..after) == Some(*open) && b.get(after) == Some(&b'>') {
-                    stack.pop();
-                    i = after + 1;
-                    continue;
-                }
-            }
-            let mut j = start;
-            while j < n && is_name_char(b[j]) {
-                j += 1;
-            }
-            let name = &b[start..j];
-            while j < n && is_ws(b[j]) {
-                j += 1;
-            }
-            if j >= n || b[j] != b'>' {
-                return Err(err("a malformed end tag", i));
-            }
-            match stack.pop() {
-                Some(open) if open == name => {}
-                Some(open) => {
-                    return Err(err(
-                        format!(
-                            "end tag `{}` does not match `{}`",
-                            String::from_utf8_lossy(name),
-                            String::from_utf8_lossy(open)
-                        ),
-                        i,
-                    ))
-                }
-                None => return Err(err("an end tag without a start tag", i)),
-            }
-            i = j + 1;
-        } else {
-            // A start tag.
-            if stack.is_empty() && root.is_some() {
-                return Err(err("a second root element", i));
-            }
-            let start = i + 1;
-            if start >= n || !is_name_start(b[start]) {
-                return Err(err("a `<` that does not start a tag", i));
-            }
-            let mut j = start;
-            while j < n && is_name_char(b[j]) {
-                j += 1;
-            }
-            let name = &b[start..j];
-            attrs.clear();
-            let mut default_ns: Option<&[u8]> = None;
-            let mut id: Option<&[u8]> = None;
-            let empty;
-            loop {
-                let ws_start = j;
-                while j < n && is_ws(b[j]) {
-                    j += 1;
-                }
-                if j >= n {
-                    return Err(err("the document ends inside a tag", i));
-                }
-                if b[j] == b'>' {
-                    empty = false;
-                    j += 1;
-                    break;
-                }
-                if b[j] == b'/' {
-                    if b.get(j + 1) != Some(&b'>') {
-                        return Err(err("a malformed empty-element tag", j));
+        match rest.get(1) {
+            Some(b'/') => {
+                let start = i + 2;
+                // Most end tags close what is open: `name>` compared as one word, then
+                // as a slice for a long name; scan the name only when it differs.
+                if let Some(open) = stack.last() {
+                    if word(b, start).is_some_and(|w| w & open.mask == open.key) {
+                        i = start + open.name.len() + 1;
+                        stack.pop();
+                        continue;
                     }
-                    empty = true;
-                    j += 2;
-                    break;
+                    let after = start + open.name.len();
+                    if b.get(start..after) == Some(open.name) && b.get(after) == Some(&b'>') {
+                        stack.pop();
+                        i = after + 1;
+                        continue;
+                    }
                 }
-                if j == ws_start || !is_name_start(b[j]) {
-                    return Err(err("a malformed attribute", j));
+                let name_end = skip(b, start, NAME);
+                let name = &b[start..name_end];
+                let j = skip(b, name_end, WS);
+                if j >= n || b[j] != b'>' {
+                    return Err(err("a malformed end tag", i));
                 }
-                let an = j;
-                while j < n && is_name_char(b[j]) {
-                    j += 1;
+                match stack.pop() {
+                    Some(open) if open.name == name => {}
+                    Some(open) => {
+                        return Err(err(
+                            format!(
+                                "end tag `{}` does not match `{}`",
+                                String::from_utf8_lossy(name),
+                                String::from_utf8_lossy(open.name)
+                            ),
+                            i,
+                        ))
+                    }
+                    None => return Err(err("an end tag without a start tag", i)),
                 }
-                let aname = &b[an..j];
-                while j < n && is_ws(b[j]) {
-                    j += 1;
+                i = j + 1;
+            }
+            Some(b'!' | b'?') => {
+                if rest.starts_with(b"<!--") {
+                    let body = i + 4;
+                    let Some(k) = memchr::memmem::find(&b[body..], b"--") else {
+                        return Err(err("an unclosed comment", i));
+                    };
+                    if b.get(body + k + 2) != Some(&b'>') {
+                        return Err(err("`--` inside a comment", body + k));
+                    }
+                    i = body + k + 3;
+                } else if rest.starts_with(b"<![CDATA[") {
+                    if stack.is_empty() {
+                        return Err(err("CDATA outside the root element", i));
+                    }
+                    let Some(k) = memchr::memmem::find(&b[i + 9..], b"]]>") else {
+                        return Err(err("an unclosed CDATA section", i));
+                    };
+                    i += 9 + k + 3;
+                } else if rest.starts_with(b"<?") {
+                    let Some(k) = memchr::memmem::find(&b[i + 2..], b"?>") else {
+                        return Err(err("an unclosed processing instruction", i));
+                    };
+                    let target = &b[i + 2..i + 2 + k];
+                    let is_decl = target.len() >= 3
+                        && target[..3].eq_ignore_ascii_case(b"xml")
+                        && target.get(3).is_none_or(|c| is_ws(*c));
+                    if is_decl && i != off {
+                        return Err(err("an XML declaration that is not at the start", i));
+                    }
+                    i += 2 + k + 2;
+                } else {
+                    return Err(err("a DTD (DOCTYPE) is not allowed", i));
                 }
-                if j >= n || b[j] != b'=' {
-                    return Err(err("an attribute without a value", an));
-                }
-                j += 1;
-                while j < n && is_ws(b[j]) {
-                    j += 1;
-                }
-                if j >= n || (b[j] != b'"' && b[j] != b'\'') {
-                    return Err(err("an unquoted attribute value", j));
-                }
-                let q = b[j];
-                let vs = j + 1;
-                // One pass to the closing quote that also notes a `<` or `&` on the way
-                // (most values have neither).
-                let mut k = 0;
-                let mut marked = false;
-                loop {
-                    match b.get(vs + k) {
-                        None => return Err(err("an unclosed attribute value", j)),
-                        Some(&c) if c == q => break,
-                        Some(&c) => {
-                            marked |= VALUE_MARKS[c as usize];
-                            k += 1;
-                            if k == SHORT {
-                                // A long value: memchr for the quote, then one look.
-                                let Some(r) = find1(q, &b[vs + k..]) else {
-                                    return Err(err("an unclosed attribute value", j));
-                                };
-                                k += r;
-                                marked |= find2(b'<', b'&', &b[vs..vs + k]).is_some();
-                                break;
+            }
+            _ => {
+                // A start tag. Inside the root, one seen before (XHTML repeats a few
+                // shapes, `<div class="x">`) is known to be well-formed: its bytes up to
+                // the first `>` are compared with the memo's, and its name pushed.
+                if !stack.is_empty() {
+                    if let Some((len, words)) = tag_words(b, i) {
+                        let set = 2 * set_of(&words);
+                        let hit = if memo[set].words == words {
+                            Some(set)
+                        } else if memo[set + 1].words == words {
+                            Some(set + 1)
+                        } else {
+                            None
+                        };
+                        if let Some(h) = hit {
+                            let s = &memo[h];
+                            if b[i + len - 2] != b'/' {
+                                stack.push(Open {
+                                    name: &b[i + 1..i + 1 + s.name_len],
+                                    key: s.key,
+                                    mask: s.mask,
+                                });
                             }
+                            i += len;
+                            continue;
                         }
                     }
                 }
-                let value = &b[vs..vs + k];
-                if marked {
-                    if find1(b'<', value).is_some() {
-                        return Err(err("a `<` in an attribute value", vs));
+                let inside = !stack.is_empty();
+                if stack.is_empty() && root.is_some() {
+                    return Err(err("a second root element", i));
+                }
+                let start = i + 1;
+                if start >= n || !is_name_start(b[start]) {
+                    return Err(err("a `<` that does not start a tag", i));
+                }
+                let mut j = skip(b, start + 1, NAME);
+                let name = &b[start..j];
+                attrs.clear();
+                let mut default_ns: Option<&[u8]> = None;
+                let mut id: Option<&[u8]> = None;
+                let mut declares = false;
+                let empty;
+                loop {
+                    let ws_start = j;
+                    j = skip(b, j, WS);
+                    if j >= n {
+                        return Err(err("the document ends inside a tag", i));
                     }
-                    let mut r = 0;
-                    while let Some(a) = find1(b'&', &value[r..]) {
-                        r = check_ref(value, r + a).map_err(|e| err(e.message, vs + e.offset))?;
+                    let c = b[j];
+                    if c == b'>' {
+                        empty = false;
+                        j += 1;
+                        break;
                     }
+                    if c == b'/' {
+                        if b.get(j + 1) != Some(&b'>') {
+                            return Err(err("a malformed empty-element tag", j));
+                        }
+                        empty = true;
+                        j += 2;
+                        break;
+                    }
+                    if j == ws_start || !is_name_start(c) {
+                        return Err(err("a malformed attribute", j));
+                    }
+                    let an = j;
+                    j = skip(b, j + 1, NAME);
+                    let aname = &b[an..j];
+                    if b.get(j) != Some(&b'=') {
+                        j = skip(b, j, WS);
+                        if j >= n || b[j] != b'=' {
+                            return Err(err("an attribute without a value", an));
+                        }
+                    }
+                    j += 1;
+                    if b.get(j).is_none_or(|c| *c != b'"' && *c != b'\'') {
+                        j = skip(b, j, WS);
+                        if j >= n || (b[j] != b'"' && b[j] != b'\'') {
+                            return Err(err("an unquoted attribute value", j));
+                        }
+                    }
+                    let q = b[j];
+                    let vs = j + 1;
+                    // The closing quote, or a `<` or `&` on the way (most values have
+                    // neither).
+                    let Some(mut ve) = find_value_end(b, vs, q) else {
+                        return Err(err("an unclosed attribute value", j));
+                    };
+                    if b[ve] != q {
+                        let Some(r) = find1(q, &b[ve..]) else {
+                            return Err(err("an unclosed attribute value", j));
+                        };
+                        ve += r;
+                        let value = &b[vs..ve];
+                        if find1(b'<', value).is_some() {
+                            return Err(err("a `<` in an attribute value", vs));
+                        }
+                        let mut r = 0;
+                        while let Some(a) = find1(b'&', &value[r..]) {
+                            r = check_ref_slow(value, r + a)
+                                .map_err(|e| err(e.message, vs + e.offset))?;
+                        }
+                    }
+                    let value = &b[vs..ve];
+                    if attrs.contains(&aname) {
+                        return Err(err(
+                            format!("a duplicate attribute `{}`", String::from_utf8_lossy(aname)),
+                            an,
+                        ));
+                    }
+                    attrs.push(aname);
+                    if aname == b"xmlns" {
+                        default_ns = Some(value);
+                        declares = true;
+                    } else if let Some(p) = aname.strip_prefix(b"xmlns:") {
+                        prefixes.push(p);
+                        declares = true;
+                    } else if aname == b"id" {
+                        id = Some(value);
+                    }
+                    j = ve + 1;
                 }
-                if attrs.contains(&aname) {
-                    return Err(err(
-                        format!("a duplicate attribute `{}`", String::from_utf8_lossy(aname)),
-                        an,
-                    ));
-                }
-                attrs.push(aname);
-                if aname == b"xmlns" {
-                    default_ns = Some(value);
-                } else if let Some(p) = aname.strip_prefix(b"xmlns:") {
-                    prefixes.push(p);
-                } else if aname == b"id" {
-                    id = Some(value);
-                }
-                j = vs + k + 1;
-            }
-            let (prefix, local) = match name.iter().position(|c| *c == b':') {
-                Some(c) => (Some(&name[..c]), &name[c + 1..]),
-                None => (None, name),
-            };
-            if let Some(p) = prefix {
-                if !prefixes.contains(&p) {
-                    return Err(err(
-                        format!("unbound namespace prefix `{}`", String::from_utf8_lossy(p)),
-                        i,
-                    ));
-                }
-            }
-            if stack.is_empty() {
-                let unescape = |v: &[u8]| {
-                    let s = String::from_utf8_lossy(v);
-                    quick_xml::escape::unescape(&s)
-                        .map(|c| c.into_owned())
-                        .unwrap_or_else(|_| s.into_owned())
+                let (prefix, local) = match name.iter().position(|c| *c == b':') {
+                    Some(c) => (Some(&name[..c]), &name[c + 1..]),
+                    None => (None, name),
                 };
-                root = Some(RootInfo {
-                    name: String::from_utf8_lossy(local).into_owned(),
-                    ns: if prefix.is_none() {
-                        default_ns.map(unescape)
-                    } else {
-                        None
-                    },
-                    id: id.map(unescape),
-                });
+                if let Some(p) = prefix {
+                    if !prefixes.contains(&p) {
+                        return Err(err(
+                            format!("unbound namespace prefix `{}`", String::from_utf8_lossy(p)),
+                            i,
+                        ));
+                    }
+                }
+                if stack.is_empty() {
+                    let unescape = |v: &[u8]| {
+                        let s = String::from_utf8_lossy(v);
+                        quick_xml::escape::unescape(&s)
+                            .map(|c| c.into_owned())
+                            .unwrap_or_else(|_| s.into_owned())
+                    };
+                    root = Some(RootInfo {
+                        name: String::from_utf8_lossy(local).into_owned(),
+                        ns: if prefix.is_none() {
+                            default_ns.map(unescape)
+                        } else {
+                            None
+                        },
+                        id: id.map(unescape),
+                    });
+                }
+                let (mut key, mut mask) = (1, 0);
+                if !empty {
+                    let len = name.len();
+                    (key, mask) = match word(b, start) {
+                        Some(w) if len < 8 => {
+                            let m = u64::MAX >> (8 * (7 - len));
+                            let nm = m >> 8;
+                            ((w & nm) | (u64::from(b'>') << (8 * len)), m)
+                        }
+                        _ => (1, 0),
+                    };
+                    stack.push(Open { name, key, mask });
+                }
+                // Remember a tag inside the root that declares nothing (its check does
+                // not depend on where it is: prefixes are only ever added) and ends at its
+                // first `>`.
+                if inside && !declares {
+                    if let Some((_, words)) = tag_words(b, i).filter(|(len, _)| i + len == j) {
+                        let set = 2 * set_of(&words);
+                        memo[set + 1] = memo[set];
+                        memo[set] = Seen {
+                            words,
+                            name_len: name.len(),
+                            key,
+                            mask,
+                        };
+                    }
+                }
+                i = j;
             }
-            if !empty {
-                stack.push(name);
-            }
-            i = j;
         }
     }
     if !stack.is_empty() {
