@@ -480,9 +480,9 @@ const HI: u64 = 0x8080_8080_8080_8080;
 /// The 8 bytes at `i`, or `None` when fewer are left.
 #[inline(always)]
 fn word(b: &[u8], i: usize) -> Option<u64> {
-    b.get(i..i.wrapping_add(8))
-        .and_then(|s| s.try_into().ok())
-        .map(u64::from_le_bytes)
+    b.get(i..)
+        .and_then(|s| s.first_chunk::<8>())
+        .map(|w| u64::from_le_bytes(*w))
 }
 
 /// Bit 7 set in the lowest byte of `w` equal to `c` (and maybe in bytes above it).
@@ -603,7 +603,8 @@ struct Open<'a> {
 }
 
 /// A start tag seen before, remembered whole (see [`check`]'s memo): its bytes as
-/// [`tag_words`] give them, its name's length and the end tag of its name (as in [`Open`]).
+/// [`tag_words`] give them, its name's length (0 for an empty-element tag, which opens
+/// nothing) and the end tag of its name (as in [`Open`]).
 #[derive(Clone, Copy)]
 struct Seen {
     words: [u64; 4],
@@ -785,7 +786,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                         };
                         if let Some(h) = hit {
                             let s = &memo[h];
-                            if b[i + len - 2] != b'/' {
+                            if s.name_len != 0 {
                                 stack.push(Open {
                                     name: &b[i + 1..i + 1 + s.name_len],
                                     key: s.key,
@@ -943,7 +944,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                         memo[set + 1] = memo[set];
                         memo[set] = Seen {
                             words,
-                            name_len: name.len(),
+                            name_len: if empty { 0 } else { name.len() },
                             key,
                             mask,
                         };
