@@ -4,8 +4,8 @@
 # Each stage runs with N iterations and with 0; the difference / N is its cost.
 set -euo pipefail
 n=${1:-200}
-cargo build --release -q -p sosmeta-kanta --example stages --features fixtures
-bin=target/release/examples/stages
+cargo build --release -q -p sosmeta-kanta --example archive_stages --features fixtures
+bin=target/release/examples/archive_stages
 count() {
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" "$3" 2>&1 |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'

@@ -1,7 +1,9 @@
-//! Runs one stage of the archive layer (or the content validation) on a fixture, for
-//! instruction counts under `valgrind --tool=callgrind` (stable on a loaded machine,
-//! unlike timings): `stages <fixture> <stage> <iterations>`; the cost of a stage is the
-//! difference between a run with N iterations and one with 0, divided by N.
+//! `archive_stages`: runs one stage of the archive layer (or the content validation) on
+//! a fixture, for instruction counts under `valgrind --tool=callgrind` (stable on a
+//! loaded machine, unlike timings): `archive_stages <fixture> <stage> <iterations>`; the
+//! cost of a stage is the difference between a run with N iterations and one with 0,
+//! divided by N. (Named apart from `sosmeta-validate`'s `stages` example: both binaries
+//! land in the same `target/release/examples/`.)
 //!
 //! Fixtures: `asiakkuusasiakirja`, `15007`. Stages: `content`, `read_cda`, `xhtml`,
 //! `frame`, `layer`, `all`. `scripts/stages.sh` in this crate runs every pair.
