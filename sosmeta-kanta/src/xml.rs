@@ -799,7 +799,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                     }
                 }
                 let inside = !stack.is_empty();
-                if stack.is_empty() && root.is_some() {
+                if !inside && root.is_some() {
                     return Err(err("a second root element", i));
                 }
                 let start = i + 1;
@@ -922,17 +922,17 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                         id: id.map(unescape),
                     });
                 }
-                let (mut key, mut mask) = (1, 0);
+                // The end tag as one word (see `Open`); none for a long name or an
+                // empty-element tag.
+                let (key, mask) = match word(b, start) {
+                    Some(w) if !empty && name.len() < 8 => {
+                        let len = name.len();
+                        let m = u64::MAX >> (8 * (7 - len));
+                        ((w & (m >> 8)) | (u64::from(b'>') << (8 * len)), m)
+                    }
+                    _ => (1, 0),
+                };
                 if !empty {
-                    let len = name.len();
-                    (key, mask) = match word(b, start) {
-                        Some(w) if len < 8 => {
-                            let m = u64::MAX >> (8 * (7 - len));
-                            let nm = m >> 8;
-                            ((w & nm) | (u64::from(b'>') << (8 * len)), m)
-                        }
-                        _ => (1, 0),
-                    };
                     stack.push(Open { name, key, mask });
                 }
                 // Remember a tag inside the root that declares nothing (its check does
