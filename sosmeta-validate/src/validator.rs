@@ -354,11 +354,10 @@ impl Validator {
         if opts.schema {
             match &compiled.schema {
                 Ok(schema) => {
-                    if !schema.is_valid(doc) {
-                        // Every error is collected: --max-findings limits what is
-                        // reported, never the verdict or the counts.
-                        schema_findings = schema.findings(def, doc, usize::MAX);
-                    }
+                    // One pass, as cheap as the bare verdict on a valid document, that
+                    // collects every error of an invalid one: --max-findings limits what
+                    // is reported, never the verdict or the counts.
+                    schema_findings = schema.findings(def, doc, usize::MAX);
                 }
                 Err(e) => findings.push(Finding::root_error(
                     rules::SCHEMA_COMPILE,

@@ -1,6 +1,6 @@
 //! Run a [`Program`] over a parsed document: the fast verdict and the collected errors.
 
-use super::compile::{is_integer, ty, Enum, Node, Program};
+use super::compile::{is_integer, ty, Enum, Node, Program, Required};
 use crate::json_tree::{JsonRef, JsonView};
 use crate::names::{push_index, push_token};
 use serde_json::{Number, Value};
@@ -143,68 +143,111 @@ impl Enum {
     }
 }
 
+/// One step of the way to the first error that [`Program::valid`] found, from the
+/// value that holds the error outwards.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    /// The error is in this value's own keywords or keys; its members (or items) before
+    /// this position passed.
+    Own(usize),
+    /// The error is inside this member (or item), at this position in document order;
+    /// the ones before it passed.
+    Inside(usize),
+}
+
+/// Where [`Program::valid`] finds a document's first error ([`Stop`]s, the innermost
+/// first), recorded only as a failure unwinds: a valid document records nothing.
+trait Trail {
+    fn stop(&mut self, stop: Stop);
+}
+
+/// No trail (the bare verdict).
+impl Trail for () {
+    #[inline]
+    fn stop(&mut self, _: Stop) {}
+}
+
+impl Trail for Vec<Stop> {
+    #[inline]
+    fn stop(&mut self, stop: Stop) {
+        self.push(stop);
+    }
+}
+
 impl Program {
     /// True when the document passes the schema (allocates nothing).
     pub fn is_valid(&self, doc: JsonRef<'_>) -> bool {
-        self.valid(0, doc)
+        self.valid(0, doc, &mut ())
     }
 
-    fn valid(&self, at: u32, v: JsonRef<'_>) -> bool {
+    /// The verdict on `v`, stopping at the first error, which `trail` then leads to.
+    fn valid(&self, at: u32, v: JsonRef<'_>, trail: &mut impl Trail) -> bool {
         let node = &self.nodes[at as usize];
         let view = v.view();
+        let own = |trail: &mut _, passed: usize| {
+            Trail::stop(trail, Stop::Own(passed));
+            false
+        };
         if node.types != 0 && !type_ok(node.types, &view) {
-            return false;
+            return own(trail, 0);
         }
         if let Some(e) = &node.enumeration {
             if !e.contains(v) {
-                return false;
+                return own(trail, 0);
             }
         }
         match view {
             JsonView::String(s) => {
                 if node.min_length.is_some_and(|l| shorter_than(s, l)) {
-                    return false;
+                    return own(trail, 0);
                 }
                 if let Some(p) = &node.pattern {
                     if !p.is_match(s) {
-                        return false;
+                        return own(trail, 0);
                     }
                 }
                 true
             }
             JsonView::Array(a) => {
                 if node.min_items.is_some_and(|l| (a.len() as u64) < l) {
-                    return false;
+                    return own(trail, 0);
                 }
-                match node.items {
-                    Some(items) => a.iter().all(|item| self.valid(items, item)),
-                    None => true,
+                if let Some(items) = node.items {
+                    for (position, item) in a.iter().enumerate() {
+                        if !self.valid(items, item, trail) {
+                            trail.stop(Stop::Inside(position));
+                            return false;
+                        }
+                    }
                 }
+                true
             }
             JsonView::Object(o) => {
                 // Which properties are present, for `required` (up to 64 properties;
                 // beyond that `required` looks the key up).
                 let mut seen = 0u64;
                 let mut hint = 0;
-                for (key, value) in o.iter() {
+                for (position, (key, value)) in o.iter().enumerate() {
                     match node.property_after(key, hint) {
                         Some(i) => {
                             hint = i + 1;
                             if i < 64 {
                                 seen |= 1 << i;
                             }
-                            if !self.valid(node.properties[i].1, value) {
+                            if !self.valid(node.properties[i].1, value, trail) {
+                                trail.stop(Stop::Inside(position));
                                 return false;
                             }
                         }
-                        None if !node.additional => return false,
+                        None if !node.additional => return own(trail, position),
                         None => {}
                     }
                 }
-                node.required.iter().all(|r| match r.property {
+                let present = node.required.iter().all(|r| match r.property {
                     Some(i) if i < 64 => seen & (1 << i) != 0,
                     _ => o.contains_key(&r.key),
-                })
+                });
+                present || own(trail, o.len())
             }
             _ => true,
         }
@@ -213,19 +256,52 @@ impl Program {
     /// Every schema error of the document (at most `limit`), in document order within
     /// each value: `type`, `minLength`, `pattern`, `enum`, `minItems`, `items`,
     /// `additionalProperties`, `required`, `properties`.
+    ///
+    /// The fast verdict runs first, and errors are collected only inside the values it
+    /// finds invalid: a valid document costs what [`Program::is_valid`] costs (nothing is
+    /// allocated), and in an invalid one each valid member is checked once, by the fast
+    /// verdict, before and after the first error alike.
     pub fn errors<'t>(&self, doc: JsonRef<'t>, limit: usize) -> Vec<SchemaError<'t>> {
+        let mut trail: Vec<Stop> = Vec::new();
+        if self.valid(0, doc, &mut trail) {
+            return Vec::new();
+        }
         let mut out = Vec::new();
-        let mut path = Vec::new();
-        self.collect(0, doc, &mut path, limit, &mut out);
+        // Room for the release's deepest documents: the path rarely grows.
+        let mut path = Vec::with_capacity(32);
+        self.collect(0, doc, &trail, &mut path, limit, &mut out);
         out
     }
 
-    /// One pass over the value for its errors; `path` leads to it and becomes a JSON
-    /// pointer only when an error is reported.
+    /// The errors of a value not checked yet (the member or item `token` of the value
+    /// at `path`): none when the fast verdict passes it.
+    fn check<'t>(
+        &self,
+        at: u32,
+        v: JsonRef<'t>,
+        token: Token<'t>,
+        path: &mut Vec<Token<'t>>,
+        limit: usize,
+        out: &mut Vec<SchemaError<'t>>,
+    ) {
+        let mut trail: Vec<Stop> = Vec::new();
+        if !self.valid(at, v, &mut trail) {
+            path.push(token);
+            self.collect(at, v, &trail, path, limit, out);
+            path.pop();
+        }
+    }
+
+    /// The errors of a value that [`Program::valid`] failed, `trail` leading to its
+    /// first error (the outermost [`Stop`] last): the members before that one passed and
+    /// are skipped, the one on the trail is followed, the ones after it are checked
+    /// afresh. `path` leads to the value
+    /// and becomes a JSON pointer only when an error is reported.
     fn collect<'t>(
         &self,
         at: u32,
         v: JsonRef<'t>,
+        trail: &[Stop],
         path: &mut Vec<Token<'t>>,
         limit: usize,
         out: &mut Vec<SchemaError<'t>>,
@@ -240,6 +316,13 @@ impl Program {
                     instance: v,
                 });
             }
+        };
+        // How many members (or items) passed, which one holds the first error, if one
+        // does, and the trail inside it.
+        let (passed, follow, inside) = match trail.split_last() {
+            Some((&Stop::Inside(p), rest)) => (p, Some(p), rest),
+            Some((&Stop::Own(p), _)) => (p, None, &[][..]),
+            None => (0, None, &[][..]),
         };
         if node.types != 0 && !type_ok(node.types, &view) {
             push(
@@ -279,64 +362,78 @@ impl Program {
                     push(out, path, ErrorKind::MinItems { limit });
                 }
                 if let Some(items) = node.items {
-                    for (i, item) in a.iter().enumerate() {
+                    for (i, item) in a.iter().enumerate().skip(passed) {
                         if out.len() >= limit {
                             return;
                         }
-                        path.push(Token::Index(i));
-                        self.collect(items, item, path, limit, out);
-                        path.pop();
+                        if Some(i) == follow {
+                            path.push(Token::Index(i));
+                            self.collect(items, item, inside, path, limit, out);
+                            path.pop();
+                        } else {
+                            self.check(items, item, Token::Index(i), path, limit, out);
+                        }
                     }
                 }
             }
             JsonView::Object(o) => {
-                // First the object's own errors (unknown and missing keys), then its
-                // members' in document order.
+                // One pass over the members: each known member is checked as it comes
+                // and the unknown keys are gathered. The object's own errors (unknown
+                // and missing keys) come before its members' in the result, so they are
+                // put in front of the members' errors afterwards (rare: only an invalid
+                // object has any).
+                let start = out.len();
                 let mut seen = 0u64;
                 let mut unexpected = Vec::new();
                 let mut hint = 0;
-                for key in o.keys() {
+                for (position, (key, value)) in o.iter().enumerate() {
                     match node.property_after(key, hint) {
                         Some(i) => {
                             hint = i + 1;
                             if i < 64 {
                                 seen |= 1 << i;
                             }
+                            // Members before the first error passed the fast verdict.
+                            if position < passed || out.len() >= limit {
+                                continue;
+                            }
+                            let child = node.properties[i].1;
+                            if Some(position) == follow {
+                                path.push(Token::Key(key));
+                                self.collect(child, value, inside, path, limit, out);
+                                path.pop();
+                            } else {
+                                self.check(child, value, Token::Key(key), path, limit, out);
+                            }
                         }
                         None if !node.additional => unexpected.push(key.to_string()),
                         None => {}
                     }
                 }
+                let missing = |r: &&Required| match r.property {
+                    Some(i) if i < 64 => seen & (1 << i) == 0,
+                    _ => !o.contains_key(&r.key),
+                };
+                if unexpected.is_empty() && !node.required.iter().any(|r| missing(&r)) {
+                    return;
+                }
+                // The members' errors stay behind the object's own; `limit` still counts
+                // from the front.
+                let members: Vec<SchemaError<'t>> = out.drain(start..).collect();
                 if !unexpected.is_empty() {
                     push(out, path, ErrorKind::AdditionalProperties { unexpected });
                 }
-                for r in node.required.iter() {
-                    let present = match r.property {
-                        Some(i) if i < 64 => seen & (1 << i) != 0,
-                        _ => o.contains_key(&r.key),
-                    };
-                    if !present {
-                        push(
-                            out,
-                            path,
-                            ErrorKind::Required {
-                                property: r.key.to_string(),
-                            },
-                        );
-                    }
+                for r in node.required.iter().filter(missing) {
+                    push(
+                        out,
+                        path,
+                        ErrorKind::Required {
+                            property: r.key.to_string(),
+                        },
+                    );
                 }
-                let mut hint = 0;
-                for (key, value) in o.iter() {
-                    if out.len() >= limit {
-                        return;
-                    }
-                    if let Some(i) = node.property_after(key, hint) {
-                        hint = i + 1;
-                        path.push(Token::Key(key));
-                        self.collect(node.properties[i].1, value, path, limit, out);
-                        path.pop();
-                    }
-                }
+                let room = limit.saturating_sub(out.len());
+                out.extend(members.into_iter().take(room));
             }
             _ => {}
         }
@@ -491,6 +588,76 @@ mod tests {
             (long.as_str(), &long[1..]),
         ] {
             assert_eq!(same_key(a, b), a == b, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn errors_before_and_after_the_first_one_are_all_collected_in_order() {
+        let schema = json!({
+            "type": "object", "additionalProperties": false, "required": ["a", "m"],
+            "properties": {
+                "a": {"type": "array", "items": {
+                    "type": "object", "required": ["x"],
+                    "properties": {"x": {"type": "string", "pattern": "^\\d+$"}}}},
+                "b": {"type": "object", "additionalProperties": false,
+                      "properties": {"y": {"type": "integer"}}},
+                "c": {"type": "string", "minLength": 2},
+                "m": {"type": "boolean"}
+            }
+        });
+        let p = Program::compile(&schema, &Patterns::new()).expect("compiles");
+        let cases: [(&str, &[(&str, &str)]); 5] = [
+            // Errors in several items, and after them in later members.
+            (
+                r#"{"a": [{"x": "1"}, {"x": "y"}, {"x": "2"}, {}, {"x": 3}], "b": {"y": 1.5, "z": 0}, "c": "q", "m": true}"#,
+                &[
+                    ("/a/1/x", "pattern"),
+                    ("/a/3", "required"),
+                    ("/a/4/x", "type"),
+                    ("/b", "additionalProperties"),
+                    ("/b/y", "type"),
+                    ("/c", "minLength"),
+                ],
+            ),
+            // An unknown key between members: the object's own errors come first.
+            (
+                r#"{"c": "ok", "zz": 1, "a": [{"x": 5}], "b": {"z": 1}}"#,
+                &[
+                    ("", "additionalProperties"),
+                    ("", "required"),
+                    ("/a/0/x", "type"),
+                    ("/b", "additionalProperties"),
+                ],
+            ),
+            // A missing key found only after every member passed.
+            (r#"{"a": [], "c": "ok"}"#, &[("", "required")]),
+            // The value's own type fails: nothing inside is looked at.
+            (r#"[{"a": 1}]"#, &[("", "type")]),
+            // The first error deep inside, more after it at every level.
+            (
+                r#"{"a": [{"x": "1"}, {"x": "1", "w": [1]}, {"x": "-"}], "m": 0, "b": 3}"#,
+                &[("/a/2/x", "pattern"), ("/m", "type"), ("/b", "type")],
+            ),
+        ];
+        for (doc, expected) in cases {
+            let tree = JsonTree::parse(doc).expect("json");
+            let all = p.errors(tree.root(), usize::MAX);
+            let got: Vec<(&str, &str)> = all
+                .iter()
+                .map(|e| (e.pointer.as_str(), e.kind.keyword()))
+                .collect();
+            assert_eq!(got, expected, "{doc}");
+            assert!(!p.is_valid(tree.root()), "{doc}");
+            // A limit keeps the first errors of the whole list.
+            for limit in 0..=all.len() {
+                let some: Vec<String> = p
+                    .errors(tree.root(), limit)
+                    .into_iter()
+                    .map(|e| e.pointer)
+                    .collect();
+                let want: Vec<String> = all[..limit].iter().map(|e| e.pointer.clone()).collect();
+                assert_eq!(some, want, "{doc} limit {limit}");
+            }
         }
     }
 

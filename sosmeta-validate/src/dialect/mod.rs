@@ -9,8 +9,9 @@
 //! ([`Patterns`]) and `enum` options as a set of JSON values. The program validates the
 //! parsed arena ([`crate::json_tree::JsonTree`]) with draft-07 semantics: a fast
 //! [`Program::is_valid`] that allocates nothing, and [`Program::errors`] that collects
-//! every error with its JSON pointer. A schema that uses any other draft-07 validation
-//! keyword does not compile ([`CompileError`]), so a future release that adds one is
+//! every error with its JSON pointer (after the fast verdict, only inside the values it
+//! finds invalid). A schema that uses any other draft-07 validation keyword does not
+//! compile ([`CompileError`]), so a future release that adds one is
 //! reported (`schema.compile`) instead of being checked wrongly. The `jsonschema` crate
 //! is the differential oracle in the tests (`tests/dialect_oracle.rs`).
 
