@@ -1,5 +1,6 @@
 //! Compile a definition's JSON Schema (Sosmeta dialect) into a [`Program`].
 
+use super::matchers::Matcher;
 use crate::names::push_token;
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
@@ -110,11 +111,13 @@ pub(super) mod ty {
     ];
 }
 
-/// A compiled `pattern`: the text the schema gave, a dense DFA where one fits in
-/// [`DFA_SIZE_LIMIT`], and the regex (the fallback, and the one answer where no DFA is).
+/// A compiled `pattern`: the text the schema gave, a hand-written matcher for the
+/// release's common patterns ([`Matcher`]), a dense DFA where one fits in
+/// [`DFA_SIZE_LIMIT`], and the regex (the fallback, and the one answer where neither is).
 #[derive(Debug)]
 pub(super) struct Pattern {
     pub(super) source: Box<str>,
+    matcher: Option<Matcher>,
     dfa: Option<regex_automata::dfa::dense::DFA<Vec<u32>>>,
     regex: regex::Regex,
 }
@@ -136,6 +139,7 @@ impl Pattern {
             .ok();
         Ok(Pattern {
             source: source.into(),
+            matcher: Matcher::recognize(source),
             dfa,
             regex,
         })
@@ -146,6 +150,9 @@ impl Pattern {
     #[inline]
     pub(super) fn is_match(&self, s: &str) -> bool {
         use regex_automata::dfa::Automaton;
+        if let Some(m) = &self.matcher {
+            return m.is_match(s);
+        }
         if let Some(dfa) = &self.dfa {
             let input = regex_automata::Input::new(s).earliest(true);
             if let Ok(found) = dfa.try_search_fwd(&input) {

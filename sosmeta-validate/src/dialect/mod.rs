@@ -20,6 +20,7 @@
 
 mod check;
 mod compile;
+mod matchers;
 
 pub use check::{ErrorKind, SchemaError};
 pub use compile::{CompileError, Patterns, Program, DIALECT_KEYWORDS};
