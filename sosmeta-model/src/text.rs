@@ -138,17 +138,74 @@ pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     // `strsim::jaro_winkler` decodes both strings again for every character compared;
     // on decoded characters the same measure is several times faster.
     let key: Vec<char> = key.chars().collect();
+    let counts = CharCounts::of(&key);
     let mut other: Vec<char> = Vec::new();
     known
         .iter()
-        .map(|k| {
+        .filter_map(|k| {
             other.clear();
             other.extend(k.chars());
-            (strsim::generic_jaro_winkler(&key, &other), *k)
+            if !counts.may_reach(&key, &other, NEAR) {
+                return None;
+            }
+            Some((strsim::generic_jaro_winkler(&key, &other), *k))
         })
-        .filter(|(s, _)| *s >= 0.8)
+        .filter(|(s, _)| *s >= NEAR)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
+}
+
+/// The least similarity of a "did you mean" hint.
+const NEAR: f64 = 0.8;
+
+/// How often each character occurs in a string, the characters folded into 128 slots
+/// (folding only adds to the common count below, so a bound from it stays a bound);
+/// `None` for a string too long to count in them.
+struct CharCounts(Option<[u16; 128]>);
+
+impl CharCounts {
+    fn of(s: &[char]) -> CharCounts {
+        if s.len() >= usize::from(u16::MAX) {
+            return CharCounts(None);
+        }
+        let mut counts = [0u16; 128];
+        for &c in s {
+            counts[c as usize & 127] += 1;
+        }
+        CharCounts(Some(counts))
+    }
+
+    /// False when the Jaro-Winkler similarity of `a` (whose counts these are) and `b`
+    /// is surely below `least`, from an upper bound that needs no comparison of
+    /// positions: Jaro's matches are at most the characters the two share, its
+    /// transpositions at least none, and the prefix bonus is the common prefix's. The
+    /// bound is computed with the same operations as `strsim`'s measure, with a margin,
+    /// so no candidate that reaches `least` is ever skipped.
+    fn may_reach(&self, a: &[char], b: &[char], least: f64) -> bool {
+        let Some(mut left) = self.0 else {
+            return true;
+        };
+        if a.is_empty() || b.is_empty() {
+            return true;
+        }
+        let mut shared = 0usize;
+        for &c in b {
+            let slot = &mut left[c as usize & 127];
+            if *slot > 0 {
+                *slot -= 1;
+                shared += 1;
+            }
+        }
+        if shared == 0 {
+            // Jaro is 0 without a match.
+            return least <= 0.0;
+        }
+        let m = shared as f64;
+        let jaro = (m / a.len() as f64 + m / b.len() as f64 + 1.0) / 3.0;
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        let bound = jaro + 0.1 * prefix as f64 * (1.0 - jaro);
+        bound >= least - 1e-9
+    }
 }
 
 /// At most `max` characters of `s`, with `…` when cut: for echoing input in messages
@@ -171,5 +228,115 @@ mod clip_tests {
         let long = "x".repeat(30_000_000);
         assert!(nearest(&long, &["asiakkuusasiakirja"]).is_none());
         assert_eq!(clip(&long, 64).chars().count(), 65);
+    }
+}
+
+#[cfg(test)]
+mod nearest_tests {
+    use super::*;
+
+    /// `nearest` as it was before the bound: every candidate compared.
+    fn unpruned<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+        let longest = known.iter().map(|k| k.len()).max().unwrap_or(0);
+        if key.len() > 2 * longest + 8 {
+            return None;
+        }
+        let key: Vec<char> = key.chars().collect();
+        known
+            .iter()
+            .map(|k| {
+                let other: Vec<char> = k.chars().collect();
+                (strsim::generic_jaro_winkler(&key, &other), *k)
+            })
+            .filter(|(s, _)| *s >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k)
+    }
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    const KEYS: [&str; 16] = [
+        "asiakkuusasiakirja",
+        "asiakkuuden_alkamispvm",
+        "asiakkuuden_paattymispvm",
+        "henkilotunnus",
+        "yhteystiedot",
+        "yhteyshenkilo",
+        "osoite",
+        "postinumero",
+        "postitoimipaikka",
+        "koodi",
+        "koodisto",
+        "nimi",
+        "id",
+        "a",
+        "äidinkieli",
+        "",
+    ];
+
+    /// A key changed a little or a lot: characters replaced, removed, put in, swapped.
+    fn mutate(rng: &mut Rng, key: &str) -> String {
+        const CHARS: [char; 12] = ['a', 'e', 'i', 'k', 's', 't', '_', 'ä', 'ö', '1', 'x', '€'];
+        let mut chars: Vec<char> = key.chars().collect();
+        for _ in 0..=rng.below(6) {
+            let at = rng.below(chars.len() + 1);
+            match rng.below(4) {
+                0 if at < chars.len() => chars[at] = CHARS[rng.below(CHARS.len())],
+                1 if at < chars.len() => {
+                    chars.remove(at);
+                }
+                2 if at + 1 < chars.len() => chars.swap(at, at + 1),
+                _ => chars.insert(at, CHARS[rng.below(CHARS.len())]),
+            }
+        }
+        chars.into_iter().collect()
+    }
+
+    #[test]
+    fn the_length_and_character_bound_never_changes_the_answer() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut hints = 0;
+        for round in 0..20_000 {
+            let n = 1 + rng.below(KEYS.len());
+            let mut known: Vec<String> = (0..n)
+                .map(|_| KEYS[rng.below(KEYS.len())].to_string())
+                .collect();
+            if round % 3 == 0 {
+                let base = KEYS[rng.below(KEYS.len())];
+                let k = mutate(&mut rng, base);
+                known.push(k);
+            }
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            let key = match rng.below(3) {
+                0 => KEYS[rng.below(KEYS.len())].to_string(),
+                _ => {
+                    let base = known[rng.below(known.len())];
+                    mutate(&mut rng, base)
+                }
+            };
+            let ours = nearest(&key, &known);
+            assert_eq!(ours, unpruned(&key, &known), "{key:?} in {known:?}");
+            hints += usize::from(ours.is_some());
+        }
+        assert!(hints > 5_000, "{hints}");
+        // Every pair the bound rules out is below the threshold.
+        for a in KEYS {
+            for b in KEYS {
+                let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                if !CharCounts::of(&x).may_reach(&x, &y, NEAR) {
+                    assert!(strsim::generic_jaro_winkler(&x, &y) < NEAR, "{a} {b}");
+                }
+            }
+        }
     }
 }
