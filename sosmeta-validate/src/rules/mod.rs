@@ -38,6 +38,9 @@ struct Step {
     /// The children of an object that some rule looks at: a range of
     /// [`Prepared::children`].
     children: std::ops::Range<usize>,
+    /// The [`key_bit`]s of those children: a member whose bit is not here is none of
+    /// them, and is passed over without a search.
+    child_bits: u64,
     /// The item step of an array.
     items: Option<usize>,
     /// Index into [`Prepared::codes`] for a Koodi.
@@ -146,6 +149,7 @@ impl Prepared {
             rep,
             relevant: rep != Rep::Plain || !conditional.is_empty(),
             children: 0..0,
+            child_bits: 0,
             items: None,
             code,
             hetu_by_default: el.is_hetu_identifier(),
@@ -177,12 +181,23 @@ impl Prepared {
             kids.retain(|(_, i, _)| self.steps[*i].relevant);
             relevant |= !kids.is_empty();
             let start = self.children.len();
+            self.steps[me].child_bits = kids.iter().fold(0, |bits, (k, _, _)| bits | key_bit(k));
             self.children.extend(kids);
             self.steps[me].children = start..self.children.len();
         }
         self.steps[me].relevant |= relevant;
         me
     }
+}
+
+/// One of 64 bits for a key, from its length and its first and last bytes: equal keys
+/// have equal bits, so a key whose bit is not among a set of keys' is none of them.
+#[inline]
+fn key_bit(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let first = b.first().copied().unwrap_or(0) as usize;
+    let last = b.last().copied().unwrap_or(0) as usize;
+    1 << ((b.len().wrapping_mul(7) ^ first ^ last.wrapping_mul(5)) & 63)
 }
 
 /// What the rules know besides the document: the release's code sets (koodistot), if
@@ -271,6 +286,9 @@ impl<'a> Walk<'a> {
                 let children = &prepared.children[st.children.clone()];
                 let mut next = 0;
                 for (key, cv) in map.iter() {
+                    if st.child_bits & key_bit(key) == 0 {
+                        continue;
+                    }
                     let (wrapped, ahead) = children.split_at(next.min(children.len()));
                     let found = ahead
                         .iter()
