@@ -63,13 +63,23 @@ impl CodeInfo {
 
     /// Whether `code` is allowed (always, when the allowed codes are unknown).
     pub fn allows(&self, code: &str) -> bool {
-        self.allowed.is_none() || self.by_code.get(code).is_some_and(|(ok, _)| *ok)
+        self.lookup(code).0
     }
 
     /// The value set entry of `code` (the first, if listed twice).
     pub fn entry(&self, code: &str) -> Option<&CodeEntry> {
-        let i = self.by_code.get(code)?.1?;
-        self.entries.get(i)
+        self.lookup(code).1
+    }
+
+    /// [`Self::allows`] and [`Self::entry`] from one look-up.
+    fn lookup(&self, code: &str) -> (bool, Option<&CodeEntry>) {
+        match self.by_code.get(code) {
+            Some(&(ok, i)) => (
+                ok || self.allowed.is_none(),
+                i.and_then(|i| self.entries.get(i)),
+            ),
+            None => (self.allowed.is_none(), None),
+        }
     }
 
     /// True when `system` is `urn:oid:<oid>` (optionally followed by `.digits`, as the
@@ -117,7 +127,8 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: ObjectRef<'_>) {
     let Some(code) = map.get("code").and_then(|v| v.as_str()) else {
         return;
     };
-    if let Some(allowed) = info.allowed.as_ref().filter(|_| !info.allows(code)) {
+    let (allows, entry) = info.lookup(code);
+    if let Some(allowed) = info.allowed.as_ref().filter(|_| !allows) {
         {
             let list = if allowed.len() > 12 {
                 format!("{}, … ({} codes)", allowed[..12].join(", "), allowed.len())
@@ -137,7 +148,6 @@ pub fn check(w: &mut Walk<'_>, info: &CodeInfo, map: ObjectRef<'_>) {
         }
     }
     let display = map.get("display").and_then(|v| v.as_str());
-    let entry = info.entry(code);
     // The value set's text, where it has one, is what the display is checked against.
     check_koodisto(w, info, map, code, display.filter(|_| entry.is_none()));
     if let (Some(display), Some(entry)) = (display, entry) {
