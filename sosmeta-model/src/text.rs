@@ -120,10 +120,21 @@ impl Texts {
 /// A text as Sosmeta texts are compared (display texts, names): runs of whitespace made one
 /// space, no leading or trailing space, lower case.
 pub fn normalize(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let mut joined = String::with_capacity(s.len());
+    for (i, word) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            joined.push(' ');
+        }
+        joined.push_str(word);
+    }
+    // Lower case in place when it cannot change the length (and the whole text decides
+    // each character otherwise, as `to_lowercase` does with a final sigma).
+    if joined.is_ascii() {
+        joined.make_ascii_lowercase();
+        joined
+    } else {
+        joined.to_lowercase()
+    }
 }
 
 /// The known key nearest to `key` by Jaro-Winkler similarity (at least 0.8), for
