@@ -66,9 +66,7 @@ impl Matcher {
         match self {
             Matcher::Date => date(s).is_some_and(<[u8]>::is_empty),
             Matcher::DateTime => date_time(s),
-            Matcher::OidUrn(prefix) => s
-                .strip_prefix(prefix.as_bytes())
-                .is_some_and(further_arcs),
+            Matcher::OidUrn(prefix) => s.strip_prefix(prefix.as_bytes()).is_some_and(further_arcs),
         }
     }
 }
@@ -206,8 +204,32 @@ mod tests {
     /// The characters mutations put in: the patterns' own bytes, their neighbours, a
     /// line break and non-ASCII digits.
     const ALPHABET: [char; 26] = [
-        '0', '1', '2', '3', '4', '5', '6', '9', '-', '+', ':', '.', 'T', 'Z', 't', 'z', ' ',
-        '\n', '/', 'u', 'x', '\u{0663}', '\u{ff11}', '\u{e4}', '\u{1d7ce}', '\0',
+        '0',
+        '1',
+        '2',
+        '3',
+        '4',
+        '5',
+        '6',
+        '9',
+        '-',
+        '+',
+        ':',
+        '.',
+        'T',
+        'Z',
+        't',
+        'z',
+        ' ',
+        '\n',
+        '/',
+        'u',
+        'x',
+        '\u{0663}',
+        '\u{ff11}',
+        '\u{e4}',
+        '\u{1d7ce}',
+        '\0',
     ];
 
     /// Each seed, and every single-character change of it: each character replaced by
