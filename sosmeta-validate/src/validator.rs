@@ -212,8 +212,22 @@ impl Validator {
         Ok(self.release.resolve(&r)?)
     }
 
+    /// The release index of a definition: from its address when it is one of the
+    /// release's own (every document's is), else looked up by its id.
+    fn position(&self, def: &Definition) -> Option<usize> {
+        let defs = self.release.definitions();
+        let offset = (def as *const Definition as usize).wrapping_sub(defs.as_ptr() as usize);
+        let i = offset / std::mem::size_of::<Definition>().max(1);
+        match defs.get(i) {
+            Some(d) if std::ptr::eq(d, def) => Some(i),
+            _ => self.index.get(&def.id).copied(),
+        }
+    }
+
     fn compiled(&self, def: &Definition) -> &Compiled {
-        let i = self.index[&def.id];
+        let i = self
+            .position(def)
+            .unwrap_or_else(|| panic!("{} is not a definition of the release", def.id));
         self.compiled[i].get_or_init(|| Compiled {
             schema: CompiledSchema::compile(def, &self.patterns),
             prepared: Prepared::new(def),
@@ -278,7 +292,10 @@ impl Validator {
         // Said only when the validator chose among versions (not when one was named).
         let note = selection
             .chose_among_versions()
-            .then(|| self.chosen_notes[self.index[&def.id]].as_ref())
+            .then(|| {
+                self.position(def)
+                    .and_then(|i| self.chosen_notes[i].as_ref())
+            })
             .flatten();
         if let Some(note) = note {
             findings.push(Finding::new(
@@ -426,8 +443,8 @@ impl Validator {
         DocumentResult {
             file: file.to_string(),
             definition: def.map(|d| d.oid().to_string()),
-            version: def.map(|d| match self.index.get(&d.id) {
-                Some(&i) => self.versions[i].clone(),
+            version: def.map(|d| match self.position(d) {
+                Some(i) => self.versions[i].clone(),
                 None => d.version().format("%Y-%m-%d").to_string(),
             }),
             valid: !counts.reaches(opts.fail_on),
