@@ -61,18 +61,9 @@ impl CodeInfo {
         }
     }
 
-    /// Whether `code` is allowed (always, when the allowed codes are unknown).
-    pub fn allows(&self, code: &str) -> bool {
-        self.lookup(code).0
-    }
-
-    /// The value set entry of `code` (the first, if listed twice).
-    pub fn entry(&self, code: &str) -> Option<&CodeEntry> {
-        self.lookup(code).1
-    }
-
-    /// [`Self::allows`] and [`Self::entry`] from one look-up.
-    fn lookup(&self, code: &str) -> (bool, Option<&CodeEntry>) {
+    /// Whether `code` is allowed (always, when the allowed codes are unknown), and its
+    /// value set entry (the first, if listed twice), from one look-up.
+    pub fn lookup(&self, code: &str) -> (bool, Option<&CodeEntry>) {
         match self.by_code.get(code) {
             Some(&(ok, i)) => (
                 ok || self.allowed.is_none(),
@@ -285,14 +276,20 @@ mod tests {
             entry("1", "toinen"),
         ];
         let info = CodeInfo::from_parts(Some(vec!["1".into(), "2".into()]), entries, vec![]);
-        assert!(info.allows("1") && info.allows("2") && !info.allows("3"));
-        assert_eq!(info.entry("1").and_then(|e| e.fi.as_deref()), Some("yksi"));
-        assert_eq!(info.entry("2").and_then(|e| e.fi.as_deref()), Some("kaksi"));
-        assert!(info.entry("3").is_none());
+        assert!(info.lookup("1").0 && info.lookup("2").0 && !info.lookup("3").0);
+        assert_eq!(
+            info.lookup("1").1.and_then(|e| e.fi.as_deref()),
+            Some("yksi")
+        );
+        assert_eq!(
+            info.lookup("2").1.and_then(|e| e.fi.as_deref()),
+            Some("kaksi")
+        );
+        assert!(info.lookup("3").1.is_none());
         // acceptedValues narrower than the value set: listed, but not allowed.
         let info = CodeInfo::from_parts(Some(vec!["2".into()]), vec![entry("1", "yksi")], vec![]);
-        assert!(!info.allows("1") && info.entry("1").is_some());
-        assert!(CodeInfo::default().allows("anything"));
+        assert!(!info.lookup("1").0 && info.lookup("1").1.is_some());
+        assert!(CodeInfo::default().lookup("anything").0);
     }
 
     #[test]
