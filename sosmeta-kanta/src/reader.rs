@@ -242,7 +242,7 @@ fn organization(n: N<'_, '_>) -> Organization {
 }
 
 thread_local! {
-    /// The base64 text without whitespace, reused between documents.
+    /// The base64 text without whitespace, then its decoding, reused between documents.
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -253,30 +253,28 @@ const B64: GeneralPurpose = GeneralPurpose::new(
 
 /// Decode base64 text (whitespace allowed anywhere) to UTF-8 text.
 ///
-/// Fast path: a payload on one line (real documents) is decoded straight from the input;
-/// a wrapped one is cut at line breaks, each line trimmed and copied
-/// into a reused buffer, and the buffer decoded at once, both with `base64-simd` (strict:
+/// Fast path: the base64 text is copied into a reused buffer (a wrapped payload cut at
+/// line breaks, each line trimmed), decoded there in place with `base64-simd` (strict:
 /// padding where the length is a multiple of 4, canonical trailing bits, like the base64
-/// crate's decoder with indifferent padding). Anything the fast path refuses (whitespace
-/// inside a line, a bad byte) is decoded again by the reference path (every whitespace
-/// byte dropped, the base64 crate), so results and error messages are the same either way.
+/// crate's decoder with indifferent padding), checked as UTF-8 with `simdutf8` and only
+/// then copied into the returned text: no buffer is allocated but the text itself, and the
+/// UTF-8 check runs once, vectorised. Anything the fast path refuses (whitespace inside a
+/// line, a bad byte, bytes that are not UTF-8) is decoded again by the reference path
+/// (every whitespace byte dropped, the base64 crate, the std UTF-8 check), so results and
+/// error messages are the same either way.
 pub fn decode_base64_text(b64: &str) -> Payload {
-    match decode_fast(b64) {
-        Some(out) => utf8_payload(out),
-        None => decode_base64_reference(b64),
-    }
+    decode_fast(b64).unwrap_or_else(|| decode_base64_reference(b64))
 }
 
-/// The fast path of [`decode_base64_text`]; `None` when it refuses the text.
-fn decode_fast(b64: &str) -> Option<Vec<u8>> {
+/// The fast path of [`decode_base64_text`]: `None` when it refuses the text.
+fn decode_fast(b64: &str) -> Option<Payload> {
     let bytes = b64.as_bytes();
-    let one_line = memchr::memchr2(b'\n', b'\r', bytes).is_none();
-    if one_line {
-        simd_decode(bytes.trim_ascii())
-    } else {
-        SCRATCH.with(|s| {
-            let mut s = s.borrow_mut();
-            s.clear();
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        s.clear();
+        if memchr::memchr2(b'\n', b'\r', bytes).is_none() {
+            s.extend_from_slice(bytes.trim_ascii());
+        } else {
             s.reserve(bytes.len());
             // Wrapped payloads have lines of one width: the next line break is looked
             // for first where the last one's width puts it (a memchr call per 76-byte
@@ -297,19 +295,17 @@ fn decode_fast(b64: &str) -> Option<Vec<u8>> {
                 width = end - start;
                 start = end + 1;
             }
-            simd_decode(&s)
-        })
-    }
-}
-
-/// `base64-simd` on text without whitespace; `None` when it refuses it.
-fn simd_decode(b: &[u8]) -> Option<Vec<u8>> {
-    let engine = if b.len() % 4 == 0 {
-        &base64_simd::STANDARD
-    } else {
-        &base64_simd::STANDARD_NO_PAD
-    };
-    engine.decode_to_vec(b).ok()
+        }
+        let engine = if s.len() % 4 == 0 {
+            &base64_simd::STANDARD
+        } else {
+            &base64_simd::STANDARD_NO_PAD
+        };
+        let decoded = engine.decode_inplace(&mut s).ok()?;
+        simdutf8::basic::from_utf8(decoded)
+            .ok()
+            .map(|t| Payload::Text(t.to_owned()))
+    })
 }
 
 fn utf8_payload(out: Vec<u8>) -> Payload {
@@ -769,7 +765,16 @@ mod tests {
         // A space inside the second line; a byte outside the alphabet there.
         let spaced = format!("{} {}", &wrapped[..100], &wrapped[100..]);
         let starred = format!("{}*{}", &wrapped[..100], &wrapped[101..]);
+        // Base64 whose bytes are not UTF-8: a lone continuation byte deep inside, and a
+        // character cut at the end.
+        let mut bytes = "ä".repeat(200).into_bytes();
+        bytes[301] = b'a';
+        let bad_utf8 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        let cut =
+            base64::engine::general_purpose::STANDARD.encode(&"ä".repeat(50).as_bytes()[..99]);
         for s in [
+            bad_utf8.as_str(),
+            cut.as_str(),
             "",
             "aGVsbG8=",
             "aGVsbG8",
@@ -820,6 +825,13 @@ mod tests {
             Payload::BadBase64(_)
         ));
         assert!(decode_fast("aGVs\rbG8=").is_none());
+        for s in ["/w==", &bad_utf8, &cut] {
+            assert!(decode_fast(s).is_none(), "{s:?}");
+            assert!(
+                matches!(decode_base64_text(s), Payload::BadUtf8(_)),
+                "{s:?}"
+            );
+        }
     }
 
     /// The pairing id is the one the full read gives, for frames that have it, lack it
