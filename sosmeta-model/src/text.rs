@@ -264,17 +264,7 @@ mod nearest_tests {
             .map(|(_, k)| k)
     }
 
-    /// A small deterministic generator (xorshift).
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
+    use fastrand::Rng;
 
     const KEYS: [&str; 16] = [
         "asiakkuusasiakirja",
@@ -299,15 +289,15 @@ mod nearest_tests {
     fn mutate(rng: &mut Rng, key: &str) -> String {
         const CHARS: [char; 12] = ['a', 'e', 'i', 'k', 's', 't', '_', 'ä', 'ö', '1', 'x', '€'];
         let mut chars: Vec<char> = key.chars().collect();
-        for _ in 0..=rng.below(6) {
-            let at = rng.below(chars.len() + 1);
-            match rng.below(4) {
-                0 if at < chars.len() => chars[at] = CHARS[rng.below(CHARS.len())],
+        for _ in 0..=rng.usize(..6) {
+            let at = rng.usize(..chars.len() + 1);
+            match rng.usize(..4) {
+                0 if at < chars.len() => chars[at] = CHARS[rng.usize(..CHARS.len())],
                 1 if at < chars.len() => {
                     chars.remove(at);
                 }
                 2 if at + 1 < chars.len() => chars.swap(at, at + 1),
-                _ => chars.insert(at, CHARS[rng.below(CHARS.len())]),
+                _ => chars.insert(at, CHARS[rng.usize(..CHARS.len())]),
             }
         }
         chars.into_iter().collect()
@@ -315,23 +305,23 @@ mod nearest_tests {
 
     #[test]
     fn the_length_and_character_bound_never_changes_the_answer() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rng = Rng::with_seed(0x9e37_79b9_7f4a_7c15);
         let mut hints = 0;
         for round in 0..20_000 {
-            let n = 1 + rng.below(KEYS.len());
+            let n = 1 + rng.usize(..KEYS.len());
             let mut known: Vec<String> = (0..n)
-                .map(|_| KEYS[rng.below(KEYS.len())].to_string())
+                .map(|_| KEYS[rng.usize(..KEYS.len())].to_string())
                 .collect();
             if round % 3 == 0 {
-                let base = KEYS[rng.below(KEYS.len())];
+                let base = KEYS[rng.usize(..KEYS.len())];
                 let k = mutate(&mut rng, base);
                 known.push(k);
             }
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
-            let key = match rng.below(3) {
-                0 => KEYS[rng.below(KEYS.len())].to_string(),
+            let key = match rng.usize(..3) {
+                0 => KEYS[rng.usize(..KEYS.len())].to_string(),
                 _ => {
-                    let base = known[rng.below(known.len())];
+                    let base = known[rng.usize(..known.len())];
                     mutate(&mut rng, base)
                 }
             };
