@@ -301,12 +301,21 @@ fn decode_fast(b64: &str) -> Option<Payload> {
         } else {
             &base64_simd::STANDARD_NO_PAD
         };
-        let decoded = engine.decode_inplace(&mut s).ok()?;
-        simdutf8::basic::from_utf8(decoded)
+        let text = engine
+            .decode_inplace(&mut s)
             .ok()
-            .map(|t| Payload::Text(t.to_owned()))
+            .and_then(|d| simdutf8::basic::from_utf8(d).ok())
+            .map(|t| Payload::Text(t.to_owned()));
+        // A thread keeps the buffer between documents, but not a giant one.
+        if s.capacity() > SCRATCH_KEPT {
+            *s = Vec::new();
+        }
+        text
     })
 }
+
+/// The largest [`SCRATCH`] buffer a thread keeps after a payload (larger ones are freed).
+const SCRATCH_KEPT: usize = 4 << 20;
 
 fn utf8_payload(out: Vec<u8>) -> Payload {
     match String::from_utf8(out) {
