@@ -1,7 +1,7 @@
 //! Run a [`Program`] over a parsed document: the fast verdict and the collected errors.
 
 use super::compile::{is_integer, ty, Enum, Node, Program, Required};
-use crate::json_tree::{JsonRef, JsonView};
+use crate::json_tree::{JsonRef, JsonView, ObjectRef};
 use crate::names::{push_index, push_token};
 use serde_json::{Number, Value};
 
@@ -143,6 +143,29 @@ impl Enum {
     }
 }
 
+/// The bit of property `i` in an object's set of present properties (none past 64:
+/// [`Required::present`] then looks the key up).
+#[inline]
+fn property_bit(i: usize) -> u64 {
+    if i < 64 {
+        1 << i
+    } else {
+        0
+    }
+}
+
+impl Required {
+    /// Whether the required key is among the object's members, `seen` holding the
+    /// [`property_bit`]s of the properties met.
+    #[inline]
+    fn present(&self, seen: u64, o: &ObjectRef<'_>) -> bool {
+        match self.property {
+            Some(i) if i < 64 => seen & property_bit(i as usize) != 0,
+            _ => o.contains_key(&self.key),
+        }
+    }
+}
+
 /// One step of the way to the first error that [`Program::valid`] found, from the
 /// value that holds the error outwards.
 #[derive(Debug, Clone, Copy)]
@@ -231,9 +254,7 @@ impl Program {
                     match node.property_after(key, hint) {
                         Some(i) => {
                             hint = i + 1;
-                            if i < 64 {
-                                seen |= 1 << i;
-                            }
+                            seen |= property_bit(i);
                             if !self.valid(node.properties[i].1, value, trail) {
                                 trail.stop(Stop::Inside(position));
                                 return false;
@@ -243,11 +264,7 @@ impl Program {
                         None => {}
                     }
                 }
-                let present = node.required.iter().all(|r| match r.property {
-                    Some(i) if i < 64 => seen & (1 << i) != 0,
-                    _ => o.contains_key(&r.key),
-                });
-                present || own(trail, o.len())
+                node.required.iter().all(|r| r.present(seen, &o)) || own(trail, o.len())
             }
             _ => true,
         }
@@ -273,23 +290,31 @@ impl Program {
         out
     }
 
-    /// The errors of a value not checked yet (the member or item `token` of the value
-    /// at `path`): none when the fast verdict passes it.
-    fn check<'t>(
+    /// The errors of a member or item (`path` leads to it): followed along `on_trail`
+    /// when the first error is inside it, else checked afresh by the fast verdict (none
+    /// when it passes) and collected along the trail that verdict leaves.
+    fn member<'t>(
         &self,
         at: u32,
         v: JsonRef<'t>,
-        token: Token<'t>,
+        on_trail: Option<&[Stop]>,
         path: &mut Vec<Token<'t>>,
         limit: usize,
         out: &mut Vec<SchemaError<'t>>,
     ) {
-        let mut trail: Vec<Stop> = Vec::new();
-        if !self.valid(at, v, &mut trail) {
-            path.push(token);
-            self.collect(at, v, &trail, path, limit, out);
-            path.pop();
-        }
+        let fresh;
+        let trail = match on_trail {
+            Some(t) => t,
+            None => {
+                let mut t: Vec<Stop> = Vec::new();
+                if self.valid(at, v, &mut t) {
+                    return;
+                }
+                fresh = t;
+                &fresh[..]
+            }
+        };
+        self.collect(at, v, trail, path, limit, out);
     }
 
     /// The errors of a value that [`Program::valid`] failed, `trail` leading to its
@@ -366,13 +391,10 @@ impl Program {
                         if out.len() >= limit {
                             return;
                         }
-                        if Some(i) == follow {
-                            path.push(Token::Index(i));
-                            self.collect(items, item, inside, path, limit, out);
-                            path.pop();
-                        } else {
-                            self.check(items, item, Token::Index(i), path, limit, out);
-                        }
+                        let on_trail = (Some(i) == follow).then_some(inside);
+                        path.push(Token::Index(i));
+                        self.member(items, item, on_trail, path, limit, out);
+                        path.pop();
                     }
                 }
             }
@@ -390,30 +412,22 @@ impl Program {
                     match node.property_after(key, hint) {
                         Some(i) => {
                             hint = i + 1;
-                            if i < 64 {
-                                seen |= 1 << i;
-                            }
+                            seen |= property_bit(i);
                             // Members before the first error passed the fast verdict.
                             if position < passed || out.len() >= limit {
                                 continue;
                             }
                             let child = node.properties[i].1;
-                            if Some(position) == follow {
-                                path.push(Token::Key(key));
-                                self.collect(child, value, inside, path, limit, out);
-                                path.pop();
-                            } else {
-                                self.check(child, value, Token::Key(key), path, limit, out);
-                            }
+                            let on_trail = (Some(position) == follow).then_some(inside);
+                            path.push(Token::Key(key));
+                            self.member(child, value, on_trail, path, limit, out);
+                            path.pop();
                         }
                         None if !node.additional => unexpected.push(key.to_string()),
                         None => {}
                     }
                 }
-                let missing = |r: &&Required| match r.property {
-                    Some(i) if i < 64 => seen & (1 << i) == 0,
-                    _ => !o.contains_key(&r.key),
-                };
+                let missing = |r: &&Required| !r.present(seen, &o);
                 if unexpected.is_empty() && !node.required.iter().any(|r| missing(&r)) {
                     return;
                 }
