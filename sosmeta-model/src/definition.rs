@@ -191,22 +191,40 @@ impl Definition {
     /// of the elements below the document element, array items counted once, elements
     /// without a name (such as the `code` of a Koodi) left out. Stops at the first token
     /// the definition does not know.
+    ///
+    /// Built in one string, a pointer token unescaped only when it holds a `~` (this runs
+    /// for every finding a validator reports).
     pub fn name_path(&self, pointer: &str) -> String {
-        let mut names: Vec<&str> = Vec::new();
+        let mut path = String::new();
+        if pointer.is_empty() {
+            return path;
+        }
+        let tokens = pointer.strip_prefix('/').unwrap_or(pointer).split('/');
         let mut el = &self.root;
-        for (depth, tok) in crate::element::pointer_tokens(pointer).iter().enumerate() {
+        // Whether a name was written (a name may be empty).
+        let mut named = false;
+        for (depth, tok) in tokens.enumerate() {
             let entering_items = el.kind == Kind::Array;
-            let Some(next) = step(el, tok) else { break };
+            let next = if tok.contains('~') {
+                step(el, &tok.replace("~1", "/").replace("~0", "~"))
+            } else {
+                step(el, tok)
+            };
+            let Some(next) = next else { break };
             el = next;
             // depth 0 is the document element, whose name is the definition's title.
             if depth == 0 || entering_items {
                 continue;
             }
             if let Some(n) = el.name_fi() {
-                names.push(n.trim());
+                if named {
+                    path.push_str(" > ");
+                }
+                named = true;
+                path.push_str(n.trim());
             }
         }
-        names.join(" > ")
+        path
     }
 
     /// The author elements (*laatija*) of the document, wherever they sit; their

@@ -3,7 +3,7 @@
 //! directly on the parsed [`JsonTree`](crate::json_tree::JsonTree) ([`crate::dialect`]).
 
 use crate::dialect::{ErrorKind, Patterns, Program, SchemaError};
-use crate::finding::{name_path, rules, Finding, Severity};
+use crate::finding::{rules, Finding, Severity};
 use crate::json_tree::{JsonRef, JsonView};
 use crate::names::push_token;
 use sosmeta_model::Definition;
@@ -65,7 +65,7 @@ fn short(v: JsonRef<'_>) -> String {
 }
 
 fn err(rule: crate::registry::Rule, def: &Definition, pointer: String, message: String) -> Finding {
-    let path = name_path(def, &pointer);
+    let path = def.name_path(&pointer);
     Finding::new(rule, Severity::Error, pointer, path, message)
 }
 
@@ -92,7 +92,7 @@ fn map_error(def: &Definition, e: &SchemaError<'_>, out: &mut Vec<Finding>) {
                 .element_at(at)
                 .map(|e| e.item().children().iter().map(|c| c.key.as_str()).collect())
                 .unwrap_or_default();
-            let path = name_path(def, at);
+            let path = def.name_path(at);
             for key in unexpected {
                 let mut p = at.to_string();
                 push_token(&mut p, key);

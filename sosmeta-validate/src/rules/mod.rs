@@ -237,7 +237,7 @@ impl<'a> Walk<'a> {
         for t in tail {
             push_token(&mut p, t);
         }
-        let path = crate::finding::name_path(self.def, &p);
+        let path = self.def.name_path(&p);
         self.findings
             .push(Finding::new(rule, severity, p, path, message));
     }
