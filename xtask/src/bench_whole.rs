@@ -183,18 +183,19 @@ fn sosmeta_binary() -> anyhow::Result<PathBuf> {
     Ok(target.join("release").join("sosmeta"))
 }
 
-/// `sosmeta validate` of `batch` with the release of the `corpus` folder, `-j jobs`.
-fn with_release<'a>(
+/// `sosmeta validate` of the NDJSON `batch` with `-j jobs`, on the release of the
+/// `corpus` folder or, without one, on the release embedded in the binary.
+fn sosmeta_run<'a>(
     sosmeta: &'a Path,
-    corpus: &'a Path,
+    corpus: Option<&'a Path>,
     batch: &'a Path,
     jobs: &'a str,
 ) -> Vec<&'a std::ffi::OsStr> {
-    vec![
-        sosmeta.as_os_str(),
-        "validate".as_ref(),
-        "--release".as_ref(),
-        corpus.as_os_str(),
+    let mut cmd: Vec<&std::ffi::OsStr> = vec![sosmeta.as_os_str(), "validate".as_ref()];
+    if let Some(corpus) = corpus {
+        cmd.extend(["--release".as_ref(), corpus.as_os_str()]);
+    }
+    cmd.extend([
         "--input-format".as_ref(),
         "ndjson".as_ref(),
         "-f".as_ref(),
@@ -202,7 +203,8 @@ fn with_release<'a>(
         "-j".as_ref(),
         jobs.as_ref(),
         batch.as_os_str(),
-    ]
+    ]);
+    cmd
 }
 
 /// The whole-process rows on a batch of at least `min_docs` documents.
@@ -223,7 +225,7 @@ pub(crate) fn rows(
             break;
         }
         let j = jobs.to_string();
-        let cmd = with_release(&sosmeta, corpus, &batch, &j);
+        let cmd = sosmeta_run(&sosmeta, Some(corpus), &batch, &j);
         rows.push(measure(
             &format!("`sosmeta validate --release <corpus folder> --input-format ndjson -f ndjson -j {jobs}`"),
             docs,
@@ -237,7 +239,7 @@ pub(crate) fn rows(
     if cores > 1 {
         let copies = cores.to_string();
         let mut cmd: Vec<&std::ffi::OsStr> = vec!["--copies".as_ref(), copies.as_ref()];
-        cmd.extend(with_release(&sosmeta, corpus, &batch, "1"));
+        cmd.extend(sosmeta_run(&sosmeta, Some(corpus), &batch, "1"));
         rows.push(measure(
             &format!("{cores} copies of the `-j 1` run at once (the machine's ceiling)"),
             docs * cores,
@@ -246,17 +248,7 @@ pub(crate) fn rows(
     }
     // The same batch with the release embedded in the binary (no release to load from
     // disk): the configuration whose peak memory the README quotes beside the folder's.
-    let embedded: Vec<&std::ffi::OsStr> = vec![
-        sosmeta.as_os_str(),
-        "validate".as_ref(),
-        "--input-format".as_ref(),
-        "ndjson".as_ref(),
-        "-f".as_ref(),
-        "ndjson".as_ref(),
-        "-j".as_ref(),
-        "1".as_ref(),
-        batch.as_os_str(),
-    ];
+    let embedded = sosmeta_run(&sosmeta, None, &batch, "1");
     rows.push(measure(
         "`sosmeta validate --input-format ndjson -f ndjson -j 1`, embedded release",
         docs,
