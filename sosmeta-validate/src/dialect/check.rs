@@ -302,19 +302,15 @@ impl Program {
         limit: usize,
         out: &mut Vec<SchemaError<'t>>,
     ) {
-        let fresh;
-        let trail = match on_trail {
-            Some(t) => t,
+        match on_trail {
+            Some(trail) => self.collect(at, v, trail, path, limit, out),
             None => {
-                let mut t: Vec<Stop> = Vec::new();
-                if self.valid(at, v, &mut t) {
-                    return;
+                let mut trail: Vec<Stop> = Vec::new();
+                if !self.valid(at, v, &mut trail) {
+                    self.collect(at, v, &trail, path, limit, out);
                 }
-                fresh = t;
-                &fresh[..]
             }
-        };
-        self.collect(at, v, trail, path, limit, out);
+        }
     }
 
     /// The errors of a value that [`Program::valid`] failed, `trail` leading to its
