@@ -198,10 +198,20 @@ struct Seeds {
     definitions: Vec<Vec<u8>>,
 }
 
+/// Up to eight different definitions of the release, in random order. Different, because
+/// the seeds' small release is built from the first two and a release refuses one
+/// definition version twice.
+fn pick_definitions<'r>(release: &'r Release, rng: &mut fastrand::Rng) -> Vec<&'r Definition> {
+    let mut pick: Vec<&Definition> = release.definitions().iter().collect();
+    rng.shuffle(&mut pick);
+    pick.truncate(8);
+    pick
+}
+
 fn seeds(release: &Release, rng: &mut fastrand::Rng) -> anyhow::Result<Seeds> {
     use std::io::Write as _;
-    let defs: Vec<&Definition> = release.definitions().iter().collect();
-    let pick: Vec<&Definition> = (0..8).map(|_| defs[rng.usize(..defs.len())]).collect();
+    let pick = pick_definitions(release, rng);
+    anyhow::ensure!(pick.len() >= 3, "the release has fewer than 3 definitions");
     let mut documents = Vec::new();
     let mut cdas = Vec::new();
     for d in &pick {
@@ -263,7 +273,8 @@ pub fn campaign(
     out: &Path,
 ) -> anyhow::Result<Vec<Tally>> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let seeds = seeds(release, &mut rng)?;
+    let seeds =
+        seeds(release, &mut rng).with_context(|| format!("making the seeds of seed {seed}"))?;
     let validator = Validator::new(release.clone());
     let archive = ArchiveValidator::new(&validator, ArchiveOptions::default());
     let opts = ValidateOptions {
@@ -405,4 +416,31 @@ pub fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
     } else {
         std::process::ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod seed_tests {
+    use super::*;
+
+    /// A release of three definitions of the pinned corpus, the fewest `seeds` accepts.
+    fn three() -> Release {
+        let full = Release::load(sosmeta_model::corpus::pinned_corpus_dir()).unwrap();
+        let defs = full.definitions()[..3].to_vec();
+        Release::from_definitions(None, defs).unwrap()
+    }
+
+    #[test]
+    fn the_seeds_of_every_rng_seed_are_made_from_different_definitions() {
+        let release = three();
+        for seed in 0..16 {
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let pick = pick_definitions(&release, &mut rng);
+            let mut ids: Vec<_> = pick.iter().map(|d| (d.oid(), d.version())).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), 3, "seed {seed}");
+            let mut rng = fastrand::Rng::with_seed(seed);
+            seeds(&release, &mut rng).unwrap_or_else(|e| panic!("seed {seed}: {e:#}"));
+        }
+    }
 }
