@@ -5,7 +5,9 @@
 //! Every peer compiles its validators before timing, makes one untimed warm-up pass
 //! (lazy regex caches, JIT, allocator pages) and then several timed passes over the same
 //! documents (the cases of `cargo xtask cases`); the fastest pass counts, so that a noisy
-//! machine disturbs the ratios less. Single-thread rows are CPU time (thread CPU time for
+//! machine disturbs the ratios less. Ajv's Node processes (a few timed passes each) run
+//! between the Rust rounds, so that the closest race is read within one stretch of time;
+//! Python, slower by more than an order of magnitude, runs after them. Single-thread rows are CPU time (thread CPU time for
 //! Rust and Python, process CPU time for Node); the parallel row is wall time. The main
 //! Rust rows start from the bytes of each document (parsing included); Python and Ajv are
 //! timed both from the document's compact JSON text (parsing included, the same work)
@@ -192,74 +194,118 @@ fn python_rows(corpus: &Path, cases: &Path, rounds: usize) -> anyhow::Result<Vec
     ])
 }
 
-fn ajv_rows(corpus: &Path, cases: &Path, rounds: usize) -> anyhow::Result<Vec<Row>> {
-    let version = Command::new("node").arg("--version").output().ok();
-    let Some(version) = version.filter(|o| o.status.success()) else {
-        bail!("node not found");
-    };
-    let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-node");
-    std::fs::create_dir_all(&dir)?;
-    if !dir.join("node_modules/ajv").exists() {
-        let st = Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--silent", "ajv@8"])
-            .current_dir(&dir)
-            .status()
-            .context("npm install ajv")?;
-        if !st.success() {
-            bail!("npm install ajv failed");
+/// Ajv under Node, ready to run: `npm install`ed into `target/bench-node`, its script
+/// written, the cases file named.
+struct AjvPeer {
+    dir: PathBuf,
+    corpus: PathBuf,
+    cases: PathBuf,
+    version: String,
+}
+
+/// The best seconds of one `allErrors` setting: documents already parsed, from text.
+#[derive(Clone, Copy)]
+struct AjvBest {
+    docs: usize,
+    parsed: f64,
+    from_text: f64,
+}
+
+impl AjvPeer {
+    /// Find Node, install Ajv 8 once, write the script.
+    fn prepare(corpus: &Path, cases: &Path) -> anyhow::Result<AjvPeer> {
+        let version = Command::new("node").arg("--version").output().ok();
+        let Some(version) = version.filter(|o| o.status.success()) else {
+            bail!("node not found");
+        };
+        let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-node");
+        std::fs::create_dir_all(&dir)?;
+        if !dir.join("node_modules/ajv").exists() {
+            let st = Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--silent", "ajv@8"])
+                .current_dir(&dir)
+                .status()
+                .context("npm install ajv")?;
+            if !st.success() {
+                bail!("npm install ajv failed");
+            }
         }
+        std::fs::write(dir.join("bench.js"), AJV_SCRIPT)?;
+        Ok(AjvPeer {
+            dir,
+            corpus: corpus.to_path_buf(),
+            cases: cases.to_path_buf(),
+            version,
+        })
     }
-    std::fs::write(dir.join("bench.js"), AJV_SCRIPT)?;
-    let mut rows = Vec::new();
-    for (all_errors, what) in [
-        (true, "every error, as sosmeta reports"),
-        (false, "stops at the first error"),
-    ] {
+
+    /// One Node process: compile, one untimed pass, then the fastest of `rounds` timed
+    /// passes (of each form) with `allErrors` set as asked.
+    fn pass(&self, all_errors: bool, rounds: usize) -> anyhow::Result<AjvBest> {
         let out = Command::new("node")
-            .arg(dir.join("bench.js"))
-            .arg(corpus)
-            .arg(cases)
+            .arg(self.dir.join("bench.js"))
+            .arg(&self.corpus)
+            .arg(&self.cases)
             .arg(rounds.to_string())
             .arg(all_errors.to_string())
-            .current_dir(&dir)
+            .current_dir(&self.dir)
             .output()?;
         if !out.status.success() {
             bail!("node: {}", String::from_utf8_lossy(&out.stderr));
         }
         let (docs, parsed, from_text) = parse_timing(&out.stdout)?;
-        let (like_text, like_parsed) = if all_errors {
-            (OURS_TEXT_EVERY, OURS_PARSED_EVERY)
-        } else {
-            (OURS_TEXT_FIRST, OURS_PARSED_FIRST)
-        };
-        for (how, seconds, note, like) in [
-            (
-                "from text",
-                from_text,
-                "JSON.parse of the compact JSON text included",
-                like_text,
-            ),
-            (
-                "pre-parsed",
-                parsed,
-                "documents already parsed (favours Ajv)",
-                like_parsed,
-            ),
-        ] {
-            rows.push(Row {
-                name: format!("Ajv 8 (Node), allErrors {all_errors}, {how}"),
-                docs,
-                seconds,
-                note: format!(
-                    "{what}; {note}; compiled validators, validateSchema false (one corpus schema has a duplicate enum item); process CPU time; node {version}"
-                ),
-                like: Some(like),
-            });
-        }
+        Ok(AjvBest {
+            docs,
+            parsed,
+            from_text,
+        })
     }
-    Ok(rows)
+
+    /// The four rows from the best of every block (`best[0]` allErrors true, `[1]` false).
+    fn rows(&self, best: [AjvBest; 2], blocks: usize) -> Vec<Row> {
+        let mut rows = Vec::new();
+        for (all_errors, what, b) in [
+            (true, "every error, as sosmeta reports", best[0]),
+            (false, "stops at the first error", best[1]),
+        ] {
+            let (like_text, like_parsed) = if all_errors {
+                (OURS_TEXT_EVERY, OURS_PARSED_EVERY)
+            } else {
+                (OURS_TEXT_FIRST, OURS_PARSED_FIRST)
+            };
+            for (how, seconds, note, like) in [
+                (
+                    "from text",
+                    b.from_text,
+                    "JSON.parse of the compact JSON text included",
+                    like_text,
+                ),
+                (
+                    "pre-parsed",
+                    b.parsed,
+                    "documents already parsed (favours Ajv)",
+                    like_parsed,
+                ),
+            ] {
+                rows.push(Row {
+                    name: format!("Ajv 8 (Node), allErrors {all_errors}, {how}"),
+                    docs: b.docs,
+                    seconds,
+                    note: format!(
+                        "{what}; {note}; compiled validators, validateSchema false (one corpus schema has a duplicate enum item); process CPU time; {blocks} Node processes of {AJV_ROUNDS} timed passes, run between the Rust rounds; node {}",
+                        self.version
+                    ),
+                    like: Some(like),
+                });
+            }
+        }
+        rows
+    }
 }
+
+/// Timed passes per Node process: after its one warm-up pass, Ajv's JIT has settled.
+const AJV_ROUNDS: usize = 2;
 
 /// Run the task.
 pub(crate) fn run(args: Args) -> anyhow::Result<std::process::ExitCode> {
@@ -491,11 +537,39 @@ fn measure(
             }),
         ),
     ];
+    // Ajv runs between the Rust rounds, so that both see the same moments of a machine
+    // whose speed drifts by a third from one minute to the next (run after them, a
+    // ratio read one phase against another: 0.82x and 1.23x on one day).
+    let ajv = if rust_only {
+        None
+    } else {
+        match AjvPeer::prepare(corpus, &cases_path) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                eprintln!("ajv peer skipped: {e:#}");
+                None
+            }
+        }
+    };
+    let unset = AjvBest {
+        docs: 0,
+        parsed: f64::INFINITY,
+        from_text: f64::INFINITY,
+    };
+    let mut ajv_best = [unset; 2];
     // One untimed pass each (lazy regex caches, allocator pages), then the rounds,
     // interleaved, keeping each row's fastest.
     let invalid: Vec<usize> = rust.iter().map(|(_, _, _, run)| run()).collect();
     let mut best = vec![f64::INFINITY; rust.len()];
     for _ in 0..rounds {
+        if let Some(peer) = &ajv {
+            for (slot, all_errors) in ajv_best.iter_mut().zip([true, false]) {
+                let b = peer.pass(all_errors, AJV_ROUNDS)?;
+                slot.docs = b.docs;
+                slot.parsed = slot.parsed.min(b.parsed);
+                slot.from_text = slot.from_text.min(b.from_text);
+            }
+        }
         for (slot, (_, _, wall, run)) in best.iter_mut().zip(&rust) {
             let secs = if *wall {
                 let t = Instant::now();
@@ -527,9 +601,8 @@ fn measure(
             Ok(r) => rows.extend(r),
             Err(e) => eprintln!("python peer skipped: {e:#}"),
         }
-        match ajv_rows(corpus, &cases_path, rounds) {
-            Ok(r) => rows.extend(r),
-            Err(e) => eprintln!("ajv peer skipped: {e:#}"),
+        if let Some(peer) = &ajv {
+            rows.extend(peer.rows(ajv_best, rounds));
         }
     }
 
