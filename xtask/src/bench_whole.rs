@@ -60,6 +60,8 @@ print(docs, invalid, errors, file=sys.stderr)
 pub(crate) struct WholeRow {
     /// What ran.
     pub name: String,
+    /// Which of the table's runs it is (the summary lines find rows by it).
+    pub kind: WholeKind,
     /// Documents in the batch.
     pub docs: usize,
     /// Wall-clock seconds.
@@ -68,6 +70,19 @@ pub(crate) struct WholeRow {
     pub cpu: f64,
     /// Peak resident memory, MiB.
     pub peak_mib: f64,
+}
+
+/// The runs of the whole-process table.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum WholeKind {
+    /// `sosmeta validate -j N` on the release folder.
+    Jobs(usize),
+    /// One independent `-j 1` process per core, at once: the machine's ceiling.
+    Ceiling,
+    /// `-j 1` on the release embedded in the binary.
+    Embedded,
+    /// The Python peer.
+    Python,
 }
 
 /// The batch: documents of the cases whose definition is the version in force for their
@@ -123,7 +138,12 @@ fn write_batch(
 }
 
 /// Run `cmd` under the harness.
-fn measure(name: &str, docs: usize, cmd: &[&std::ffi::OsStr]) -> anyhow::Result<WholeRow> {
+fn measure(
+    kind: WholeKind,
+    name: &str,
+    docs: usize,
+    cmd: &[&std::ffi::OsStr],
+) -> anyhow::Result<WholeRow> {
     let out = Command::new("python3")
         .arg("-c")
         .arg(HARNESS)
@@ -151,6 +171,7 @@ fn measure(name: &str, docs: usize, cmd: &[&std::ffi::OsStr]) -> anyhow::Result<
     }
     Ok(WholeRow {
         name: name.to_string(),
+        kind,
         docs,
         wall,
         cpu,
@@ -227,6 +248,7 @@ pub(crate) fn rows(
         let j = jobs.to_string();
         let cmd = sosmeta_run(&sosmeta, Some(corpus), &batch, &j);
         rows.push(measure(
+            WholeKind::Jobs(jobs),
             &format!("`sosmeta validate --release <corpus folder> --input-format ndjson -f ndjson -j {jobs}`"),
             docs,
             &cmd,
@@ -241,6 +263,7 @@ pub(crate) fn rows(
         let mut cmd: Vec<&std::ffi::OsStr> = vec!["--copies".as_ref(), copies.as_ref()];
         cmd.extend(sosmeta_run(&sosmeta, Some(corpus), &batch, "1"));
         rows.push(measure(
+            WholeKind::Ceiling,
             &format!("{cores} copies of the `-j 1` run at once (the machine's ceiling)"),
             docs * cores,
             &cmd,
@@ -250,6 +273,7 @@ pub(crate) fn rows(
     // disk): the configuration whose peak memory the README quotes beside the folder's.
     let embedded = sosmeta_run(&sosmeta, None, &batch, "1");
     rows.push(measure(
+        WholeKind::Embedded,
         "`sosmeta validate --input-format ndjson -f ndjson -j 1`, embedded release",
         docs,
         &embedded,
@@ -264,6 +288,7 @@ pub(crate) fn rows(
             roots.as_os_str(),
         ];
         match measure(
+            WholeKind::Python,
             "Python jsonschema Draft7Validator, every error (`json.loads` + `iter_errors` per line)",
             docs,
             &cmd,
@@ -285,7 +310,8 @@ pub(crate) fn print(docs: usize, bytes: u64, rows: &[WholeRow]) {
     println!("|---|---:|---:|---:|---:|---:|---:|");
     // CPU per document, so that a row over more documents (the copies) compares too.
     let per_doc = |r: &WholeRow| r.cpu / r.docs.max(1) as f64;
-    let ours = rows.first().map_or(0.0, per_doc);
+    let find = |kind: WholeKind| rows.iter().find(|r| r.kind == kind);
+    let ours = find(WholeKind::Jobs(1)).map_or(0.0, per_doc);
     for r in rows {
         println!(
             "| {} | {} | {:.2} | {:.2} | {:.0} | {:.0} | {:.1} |",
@@ -298,20 +324,21 @@ pub(crate) fn print(docs: usize, bytes: u64, rows: &[WholeRow]) {
             per_doc(r) / ours
         );
     }
-    if let [one, all, ..] = rows {
-        if all.name.contains("-j") && !all.name.contains("-j 1`") {
+    let all = rows
+        .iter()
+        .find(|r| matches!(r.kind, WholeKind::Jobs(j) if j > 1));
+    if let (Some(one), Some(all)) = (find(WholeKind::Jobs(1)), all) {
+        println!(
+            "All cores against one worker thread: {:.2}x by wall time.",
+            one.wall / all.wall
+        );
+        if let Some(c) = find(WholeKind::Ceiling) {
+            // Throughput of the copies together against one copy alone.
             println!(
-                "All cores against one worker thread: {:.2}x by wall time.",
-                one.wall / all.wall
+                "Independent one-thread processes, one per core, at once: {:.2}x one alone by throughput (the most any program's threads could reach on this machine now).",
+                (c.docs as f64 / c.wall) / (one.docs as f64 / one.wall)
             );
-            if let Some(c) = rows.iter().find(|r| r.name.contains("copies")) {
-                // Throughput of the copies together against one copy alone.
-                println!(
-                    "Independent one-thread processes, one per core, at once: {:.2}x one alone by throughput (the most any program's threads could reach on this machine now).",
-                    (c.docs as f64 / c.wall) / (one.docs as f64 / one.wall)
-                );
-            }
-            println!();
         }
+        println!();
     }
 }
