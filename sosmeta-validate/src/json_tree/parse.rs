@@ -43,6 +43,24 @@ const fn string_stops() -> [bool; 256] {
 }
 static STRING_STOP: [bool; 256] = string_stops();
 
+/// What a backslash escape decodes to, by the byte after the backslash: the character
+/// for the one-letter escapes, 1 for `u` (four hex digits follow), 0 where JSON has no
+/// escape (none of the decoded characters is 0 or 1).
+const fn escapes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'/' as usize] = b'/';
+    t[b'b' as usize] = 0x08;
+    t[b'f' as usize] = 0x0C;
+    t[b'n' as usize] = b'\n';
+    t[b'r' as usize] = b'\r';
+    t[b't' as usize] = b'\t';
+    t[b'u' as usize] = 1;
+    t
+}
+static ESCAPED: [u8; 256] = escapes();
+
 /// An open container: where its children start on the builder's scratch stacks, and for
 /// an object the slot of the member whose value is being parsed.
 #[derive(Clone, Copy)]
@@ -445,28 +463,34 @@ impl<'s> Parser<'s> {
     /// `out`, through its closing quote.
     #[inline(never)]
     fn unescape(&mut self, start: usize, mut at: usize, out: &mut String) -> Option<()> {
-        out.push_str(self.slice(start, at)?);
+        let (text, b) = (self.text, self.b);
+        // Room for the run before the escape and a short tail (most escaped strings are
+        // short texts with a quote or a line break); the first time, room for a few dozen
+        // of them (never more than the rest of the text), so that the buffer seldom grows.
+        let want = if out.capacity() == 0 {
+            (b.len() - start).min(1024)
+        } else {
+            0
+        };
+        out.reserve(want.max(at - start + 32));
+        if at > start {
+            out.push_str(text.get(start..at)?);
+        }
         loop {
-            // `self.b[at]` is a backslash.
-            let e = *self.b.get(at + 1)?;
+            // `b[at]` is a backslash.
+            let e = *b.get(at + 1)?;
             at += 2;
-            match e {
-                b'"' => out.push('"'),
-                b'\\' => out.push('\\'),
-                b'/' => out.push('/'),
-                b'b' => out.push('\u{8}'),
-                b'f' => out.push('\u{c}'),
-                b'n' => out.push('\n'),
-                b'r' => out.push('\r'),
-                b't' => out.push('\t'),
-                b'u' => {
+            match ESCAPED[e as usize] {
+                0 => return None,
+                1 => {
+                    // `\u`: four hex digits, a surrogate pair in two escapes.
                     let n = self.hex4(at)?;
                     at += 4;
                     let c = match n {
                         0xD800..=0xDBFF => {
                             // A leading surrogate must be followed by a trailing one
                             // (`serde_json` refuses anything else in a `str`).
-                            if self.b.get(at..at + 2)? != b"\\u" {
+                            if b.get(at..at + 2)? != b"\\u" {
                                 return None;
                             }
                             let n2 = self.hex4(at + 2)?;
@@ -481,11 +505,15 @@ impl<'s> Parser<'s> {
                     };
                     out.push(char::from_u32(c)?);
                 }
-                _ => return None,
+                c => out.push(char::from(c)),
             }
             let end = self.scan(at);
-            out.push_str(self.slice(at, end)?);
-            match *self.b.get(end)? {
+            // An escape right before the closing quote (or another escape) leaves
+            // nothing to copy: no call for an empty run.
+            if end > at {
+                out.push_str(text.get(at..end)?);
+            }
+            match *b.get(end)? {
                 b'"' => {
                     self.i = end + 1;
                     return Some(());
