@@ -463,7 +463,7 @@ impl<'s> Parser<'s> {
     /// `out`, through its closing quote.
     #[inline(never)]
     fn unescape(&mut self, start: usize, mut at: usize, out: &mut String) -> Option<()> {
-        let (text, b) = (self.text, self.b);
+        let b = self.b;
         // Room for the run before the escape and a short tail (most escaped strings are
         // short texts with a quote or a line break); the first time, room for a few dozen
         // of them (never more than the rest of the text), so that the buffer seldom grows.
@@ -474,7 +474,7 @@ impl<'s> Parser<'s> {
         };
         out.reserve(want.max(at - start + 32));
         if at > start {
-            out.push_str(text.get(start..at)?);
+            out.push_str(self.slice(start, at)?);
         }
         loop {
             // `b[at]` is a backslash.
@@ -511,7 +511,7 @@ impl<'s> Parser<'s> {
             // An escape right before the closing quote (or another escape) leaves
             // nothing to copy: no call for an empty run.
             if end > at {
-                out.push_str(text.get(at..end)?);
+                out.push_str(self.slice(at, end)?);
             }
             match *b.get(end)? {
                 b'"' => {
