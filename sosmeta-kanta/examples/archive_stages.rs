@@ -6,7 +6,7 @@
 //! land in the same `target/release/examples/`.)
 //!
 //! Fixtures: `asiakkuusasiakirja`, `15007`. Stages: `content`, `read_cda`, `xhtml`,
-//! `frame`, `layer`, `all`. `scripts/stages.sh` in this crate runs every pair.
+//! `frame`, `layer`, `all`; `sizes` prints the fixture's sizes. `scripts/stages.sh` in this crate runs every pair.
 
 // The `sosmeta` binary's allocator, as in the bench.
 #[global_allocator]
@@ -49,6 +49,16 @@ fn main() {
     let opts = ValidateOptions::default();
     // Warm both paths once (lazy caches), whatever the stage.
     black_box(all.validate_cda("w", &f.cda, Some(&f.frame)));
+    if stage == "sizes" {
+        println!(
+            "CDA {} bytes, frame {} bytes, display form {} bytes, content {} bytes",
+            f.cda.len(),
+            f.frame.len(),
+            xhtml.len(),
+            json.len()
+        );
+        return;
+    }
     for _ in 0..n {
         match stage {
             "content" => {
