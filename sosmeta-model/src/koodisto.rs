@@ -225,11 +225,13 @@ impl Code {
 
     /// True when `display` equals a name or alias, ignoring case and runs of whitespace.
     pub fn display_matches(&self, display: &str) -> bool {
+        let texts = || self.names.values().chain(self.aliases.iter());
+        // The text as written (most documents): equal texts normalize alike.
+        if texts().any(|n| n == display) {
+            return true;
+        }
         let want = crate::text::normalize(display);
-        self.names
-            .values()
-            .chain(self.aliases.iter())
-            .any(|n| crate::text::normalize(n) == want)
+        texts().any(|n| crate::text::normalize(n) == want)
     }
 }
 

@@ -27,11 +27,13 @@ impl CodeEntry {
     /// True when `display` is this code's fi or sv text (ignoring case and runs of
     /// whitespace).
     pub fn display_matches(&self, display: &str) -> bool {
+        let texts = || [&self.fi, &self.sv].into_iter().flatten();
+        // The text as written (most documents): equal texts normalize alike.
+        if texts().any(|t| t == display) {
+            return true;
+        }
         let want = normalize(display);
-        [&self.fi, &self.sv]
-            .into_iter()
-            .flatten()
-            .any(|t| normalize(t) == want)
+        texts().any(|t| normalize(t) == want)
     }
 }
 
