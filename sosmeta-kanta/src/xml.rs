@@ -1,13 +1,15 @@
-//! A small XML layer on quick-xml's namespace-resolving pull parser: a well-formedness
-//! check and a compact element tree whose text borrows from the input (the large base64
-//! payloads are never copied).
+//! A small XML layer: a well-formedness check ([`check`]) and a compact element tree whose
+//! text borrows from the input ([`parse`]; the large base64 payloads are never copied).
+//! Both are hand-written byte scanners; quick-xml's pull parser is kept as the reference
+//! each is tested against ([`check_reference`], and [`parse_reference`] on its
+//! namespace-resolving `NsReader`).
 //!
 //! Well-formedness: end tags match, attributes are not duplicated, prefixes are bound,
 //! references are the five predefined entities or character references, one root element,
 //! no text outside it, no DTD (refused, as the archive formats have none).
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{Namespace, NamespaceResolver, ResolveResult};
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -960,174 +962,581 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
     root.ok_or_else(|| err("no root element", n))
 }
 
-/// Parse a document into a [`Tree`].
-///
-/// quick-xml's plain `Reader` with its `NamespaceResolver` fed from the one pass over each
-/// start tag's attributes that also fills the tree (`NsReader` reads every start tag's
-/// attributes a second time for the namespaces). Names are still matched by URI.
-/// [`parse_reference`] is the `NsReader` form it is tested against.
-pub fn parse(text: &str) -> Result<Tree<'_>, XmlError> {
-    let mut reader = quick_xml::Reader::from_str(text);
-    {
-        let c = reader.config_mut();
-        c.check_end_names = true;
-        c.check_comments = true;
-        c.expand_empty_elements = false;
-        c.trim_text_start = false;
-        c.trim_text_end = false;
-    }
-    let mut ns = NamespaceResolver::default();
-    // A start tag without attributes: `push` of it opens a scope and reads nothing; the
-    // element's declarations are added to that scope from the attribute pass.
-    let scope = BytesStart::new("");
-    let mut tree = Tree {
-        els: Vec::with_capacity(text.len() / 64),
-        attrs: Vec::with_capacity(text.len() / 64),
-        uris: Vec::new(),
-    };
-    let mut stack: Vec<u32> = Vec::new();
-    let mut keys: Vec<&str> = Vec::new();
-    // Prefixed attributes of the current tag: checked once its declarations are all in.
-    let mut prefixed: Vec<&str> = Vec::new();
-    let mut root_seen = false;
-    let unbound = |p: &[u8], at: usize| {
-        err(
-            format!("unbound namespace prefix `{}`", String::from_utf8_lossy(p)),
-            at,
-        )
-    };
-    loop {
-        let p0 = reader.buffer_position() as usize;
-        let event = reader
-            .read_event()
-            .map_err(|e| err(e.to_string(), reader.error_position() as usize))?;
-        let p1 = reader.buffer_position() as usize;
-        match event {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let is_empty = matches!(event, Event::Empty(_));
-                if stack.is_empty() {
-                    if root_seen {
-                        return Err(err("a second root element", p0));
-                    }
-                    root_seen = true;
-                }
-                let qname = e.name();
-                if !qname.as_ref().first().is_some_and(|c| is_name_start(*c)) {
-                    return Err(err("a `<` that does not start a tag", p0));
-                }
-                let local = sub(text, e.local_name().into_inner())
-                    .ok_or_else(|| err("a name that is not UTF-8", p0))?;
-                ns.push(&scope).map_err(|x| err(x.to_string(), p0))?;
-                let attr_start = tree.attrs.len();
-                keys.clear();
-                prefixed.clear();
-                for a in e.attributes().with_checks(false) {
-                    let a = a.map_err(|x| err(x.to_string(), p0))?;
-                    let key = sub(text, a.key.as_ref())
-                        .ok_or_else(|| err("a name that is not UTF-8", p0))?;
-                    if keys.contains(&key) {
-                        return Err(err(format!("a duplicate attribute `{key}`"), p0));
-                    }
-                    keys.push(key);
-                    if memchr::memchr(b'<', &a.value).is_some() {
-                        return Err(err("a `<` in an attribute value", p0));
-                    }
-                    if let Some(decl) = a.key.as_namespace_binding() {
-                        ns.add(decl, Namespace(&a.value))
-                            .map_err(|x| err(x.to_string(), p0))?;
-                        a.unescape_value().map_err(|x| err(x.to_string(), p0))?;
-                    } else if a.key.prefix().is_some() {
-                        prefixed.push(key);
-                        a.unescape_value().map_err(|x| err(x.to_string(), p0))?;
-                    } else {
-                        let v = match sub(text, &a.value) {
-                            Some(v) if !v.contains('&') => Cow::Borrowed(v),
-                            _ => Cow::Owned(
-                                a.unescape_value()
-                                    .map_err(|x| err(x.to_string(), p0))?
-                                    .into_owned(),
-                            ),
-                        };
-                        tree.attrs.push((key, v));
-                    }
-                }
-                for p in &prefixed {
-                    if let (ResolveResult::Unknown(p), _) =
-                        ns.resolve_attribute(quick_xml::name::QName(p.as_bytes()))
-                    {
-                        return Err(unbound(&p, p0));
-                    }
-                }
-                let ns_idx = match ns.resolve_element(qname).0 {
-                    ResolveResult::Bound(n) => Some(intern(&mut tree.uris, n.as_ref())),
-                    ResolveResult::Unbound => None,
-                    ResolveResult::Unknown(p) => return Err(unbound(&p, p0)),
-                };
-                let idx = tree.els.len() as u32;
-                tree.els.push(El {
-                    ns: ns_idx,
-                    name: local,
-                    attr_start: attr_start as u32,
-                    attr_end: tree.attrs.len() as u32,
-                    text: None,
-                    first_child: NONE,
-                    last_child: NONE,
-                    next_sibling: NONE,
-                    range: p0..p1,
-                });
-                tree.link(stack.last().copied(), idx);
-                if is_empty {
-                    ns.pop();
-                } else {
-                    stack.push(idx);
-                }
-            }
-            Event::End(_) => {
-                let Some(idx) = stack.pop() else {
-                    return Err(err("an end tag without a start tag", p0));
-                };
-                ns.pop();
-                tree.els[idx as usize].range.end = p1;
-            }
-            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
-                let piece = text_piece(text, &event, p0, p1)?;
-                let Some(&idx) = stack.last() else {
-                    if !piece.trim().is_empty() || matches!(event, Event::GeneralRef(_)) {
-                        return Err(err("text outside the root element", p0));
-                    }
-                    continue;
-                };
-                // As in `parse_reference`: whitespace before any text is not kept.
-                let t = &mut tree.els[idx as usize].text;
-                if t.is_none() && matches!(event, Event::Text(_)) && piece.bytes().all(is_ws) {
-                    continue;
-                }
-                *t = Some(match t.take() {
-                    None => piece,
-                    Some(prev) => Cow::Owned(prev.into_owned() + &piece),
-                });
-            }
-            Event::DocType(_) => return Err(err("a DTD (DOCTYPE) is not allowed", p0)),
-            Event::Decl(_) => {
-                if p0 != 0 && !(p0 == 3 && text.starts_with('\u{feff}')) {
-                    return Err(err("an XML declaration that is not at the start", p0));
-                }
-            }
-            Event::Comment(_) | Event::PI(_) => {}
-            Event::Eof => break,
-        }
-    }
-    if !stack.is_empty() {
-        return Err(err("the document ends inside an element", text.len()));
-    }
-    if !root_seen {
-        return Err(err("no root element", text.len()));
-    }
-    Ok(tree)
+/// The namespace the `xml` prefix is bound to without a declaration.
+const XML_URI: &[u8] = b"http://www.w3.org/XML/1998/namespace";
+/// The namespace the `xmlns` prefix is bound to (it may not be declared).
+const XMLNS_URI: &[u8] = b"http://www.w3.org/2000/xmlns/";
+
+/// A namespace binding in scope while [`parse`] runs: the prefix (empty for the default
+/// namespace), the URI as written (empty: the prefix or the default is unbound), and the
+/// URI's index in the tree once an element has been resolved to it ([`NONE`] before).
+struct Binding<'i> {
+    prefix: &'i [u8],
+    uri: &'i [u8],
+    idx: u32,
 }
 
-/// [`parse`] with quick-xml's `NsReader` (kept as the reference the one-pass form is
-/// tested against).
+/// An open element of [`parse`]: its end tag (as in [`check`]), its index in the tree and
+/// the length of the binding list before its own declarations (restored at its end).
+struct OpenEl<'i> {
+    end: Open<'i>,
+    idx: u32,
+    scope: usize,
+}
+
+/// The state of [`parse`]: the tree so far, the open elements, the namespace bindings in
+/// scope, and two lists reused by every start tag.
+struct Builder<'i> {
+    text: &'i str,
+    tree: Tree<'i>,
+    open: Vec<OpenEl<'i>>,
+    bindings: Vec<Binding<'i>>,
+    /// The attribute names of the current start tag (duplicates are refused).
+    keys: Vec<&'i [u8]>,
+    /// The prefixes of the current start tag's prefixed attributes and their offsets:
+    /// resolved once all of its declarations are in.
+    prefixed: Vec<(&'i [u8], usize)>,
+    root_seen: bool,
+}
+
+/// The index after the name starting at `j` (a byte of [`NAME`] class each) and the index
+/// of its first `:`, if any.
+#[inline(always)]
+fn scan_name(b: &[u8], mut j: usize) -> (usize, Option<usize>) {
+    let mut colon = None;
+    while let Some(&c) = b.get(j) {
+        if CLASS[c as usize] & NAME == 0 {
+            break;
+        }
+        if c == b':' && colon.is_none() {
+            colon = Some(j);
+        }
+        j += 1;
+    }
+    (j, colon)
+}
+
+/// Add a piece of text to an element's text: the piece itself when it is the first (still
+/// borrowed), else the two joined.
+fn join<'i>(t: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>) {
+    *t = Some(match t.take() {
+        None => piece,
+        Some(prev) => {
+            let mut s = prev.into_owned();
+            s.push_str(&piece);
+            Cow::Owned(s)
+        }
+    });
+}
+
+/// An attribute value unescaped as quick-xml does it (the reference's rules: the five
+/// predefined entities and character references without a sign, not `&#0;`).
+fn unescape_value(value: &str, at: usize) -> Result<Cow<'_, str>, XmlError> {
+    quick_xml::escape::unescape(value).map_err(|e| err(format!("an attribute value: {e}"), at))
+}
+
+impl<'i> Builder<'i> {
+    fn new(text: &'i str) -> Self {
+        Builder {
+            text,
+            tree: Tree {
+                els: Vec::with_capacity(text.len() / 64),
+                attrs: Vec::with_capacity(text.len() / 64),
+                uris: Vec::new(),
+            },
+            open: Vec::new(),
+            // The two prefixes bound without a declaration.
+            bindings: vec![
+                Binding {
+                    prefix: b"xml",
+                    uri: XML_URI,
+                    idx: NONE,
+                },
+                Binding {
+                    prefix: b"xmlns",
+                    uri: XMLNS_URI,
+                    idx: NONE,
+                },
+            ],
+            keys: Vec::new(),
+            prefixed: Vec::new(),
+            root_seen: false,
+        }
+    }
+
+    /// `text[a..e]`, or an error at `a` (never expected: the scanner cuts at ASCII bytes).
+    fn str(&self, a: usize, e: usize) -> Result<&'i str, XmlError> {
+        let text: &'i str = self.text;
+        text.get(a..e)
+            .ok_or_else(|| err("a cut that is not on a character boundary", a))
+    }
+
+    /// The text run `s..k` (up to markup, a reference or the end): outside the root only
+    /// whitespace; inside, a piece of the open element's text, unless it is whitespace
+    /// that comes before any text (indentation between child elements).
+    #[inline]
+    fn text_run(&mut self, s: usize, k: usize) -> Result<(), XmlError> {
+        let run = self.str(s, k)?;
+        let Some(o) = self.open.last() else {
+            // As the reference: any Unicode whitespace (`str::trim`).
+            if !run.trim().is_empty() {
+                return Err(err("text outside the root element", s));
+            }
+            return Ok(());
+        };
+        let t = &mut self.tree.els[o.idx as usize].text;
+        if t.is_none() && run.bytes().all(is_ws) {
+            return Ok(());
+        }
+        join(t, Cow::Borrowed(run));
+        Ok(())
+    }
+
+    /// The reference `&...;` at `i`, resolved into the open element's text; returns the
+    /// index after the `;`.
+    fn reference(&mut self, i: usize) -> Result<usize, XmlError> {
+        let b = self.text.as_bytes();
+        let (c, end) = resolve_ref_at(b, i)?;
+        let Some(o) = self.open.last() else {
+            return Err(err("a reference outside the root element", i));
+        };
+        join(
+            &mut self.tree.els[o.idx as usize].text,
+            Cow::Owned(String::from(c)),
+        );
+        Ok(end)
+    }
+
+    /// The end tag at `i`: it must close the open element; returns the index after it.
+    fn end_tag(&mut self, i: usize) -> Result<usize, XmlError> {
+        let b = self.text.as_bytes();
+        let start = i + 2;
+        let Some(open) = self.open.last() else {
+            return Err(err("an end tag without a start tag", i));
+        };
+        let o = &open.end;
+        // Most often `name>` compared as one word, else as a slice; scanned only when it
+        // differs.
+        let j = if word(b, start).is_some_and(|w| w & o.mask == o.key) {
+            start + o.name.len() + 1
+        } else {
+            let after = start + o.name.len();
+            if b.get(start..after) == Some(o.name) && b.get(after) == Some(&b'>') {
+                after + 1
+            } else {
+                let name_end = skip(b, start, NAME);
+                let j = skip(b, name_end, WS);
+                if b.get(j) != Some(&b'>') {
+                    return Err(err("a malformed end tag", i));
+                }
+                let name = &b[start..name_end];
+                if name != o.name {
+                    return Err(err(
+                        format!(
+                            "end tag `{}` does not match `{}`",
+                            String::from_utf8_lossy(name),
+                            String::from_utf8_lossy(o.name)
+                        ),
+                        i,
+                    ));
+                }
+                j + 1
+            }
+        };
+        let (idx, scope) = (open.idx, open.scope);
+        self.open.pop();
+        self.bindings.truncate(scope);
+        self.tree.els[idx as usize].range.end = j;
+        Ok(j)
+    }
+
+    /// A comment or a CDATA section at `i` (anything else after `<!` is refused: a DTD or
+    /// malformed markup); returns the index after it.
+    fn bang(&mut self, i: usize) -> Result<usize, XmlError> {
+        let b = self.text.as_bytes();
+        let rest = &b[i..];
+        if rest.starts_with(b"<!--") {
+            let body = i + 4;
+            let Some(k) = memchr::memmem::find(&b[body..], b"--") else {
+                return Err(err("an unclosed comment", i));
+            };
+            if b.get(body + k + 2) != Some(&b'>') {
+                return Err(err("`--` inside a comment", body + k));
+            }
+            Ok(body + k + 3)
+        } else if rest.starts_with(b"<![CDATA[") {
+            let body = i + 9;
+            let Some(k) = memchr::memmem::find(&b[body..], b"]]>") else {
+                return Err(err("an unclosed CDATA section", i));
+            };
+            let content = self.str(body, body + k)?;
+            match self.open.last() {
+                // As the reference: CDATA of whitespace is allowed outside the root.
+                None if !content.trim().is_empty() => {
+                    return Err(err("CDATA outside the root element", i))
+                }
+                None => {}
+                Some(o) => join(
+                    &mut self.tree.els[o.idx as usize].text,
+                    Cow::Borrowed(content),
+                ),
+            }
+            Ok(body + k + 3)
+        } else if rest.get(2).is_some_and(|c| c.eq_ignore_ascii_case(&b'd')) {
+            Err(err("a DTD (DOCTYPE) is not allowed", i))
+        } else {
+            Err(err("a malformed `<!` markup", i))
+        }
+    }
+
+    /// A processing instruction or the XML declaration at `i` (the declaration only at
+    /// `decl_at`, the start of the document after a byte order mark); returns the index
+    /// after it.
+    fn pi(&self, i: usize, decl_at: usize) -> Result<usize, XmlError> {
+        let b = self.text.as_bytes();
+        // The `?>` that ends it may not be the `?` of `<?`.
+        let k = match memchr::memmem::find(&b[i + 1..], b"?>") {
+            Some(k) if k > 0 => i + 1 + k,
+            _ => return Err(err("an unclosed processing instruction", i)),
+        };
+        let content = &b[i + 2..k];
+        let is_decl = content.starts_with(b"xml") && content.get(3).is_none_or(|c| is_ws(*c));
+        if is_decl && i != decl_at {
+            return Err(err("an XML declaration that is not at the start", i));
+        }
+        Ok(k + 2)
+    }
+
+    /// The start tag at `i`: the element, its attributes and namespace declarations, linked
+    /// under the open element; returns the index after the tag.
+    fn start_tag(&mut self, i: usize) -> Result<usize, XmlError> {
+        let b = self.text.as_bytes();
+        if self.open.is_empty() {
+            if self.root_seen {
+                return Err(err("a second root element", i));
+            }
+            self.root_seen = true;
+        }
+        let start = i + 1;
+        if !b.get(start).is_some_and(|c| is_name_start(*c)) {
+            return Err(err("a `<` that does not start a tag", i));
+        }
+        let (name_end, colon) = scan_name(b, start);
+        let scope = self.bindings.len();
+        let attr_start = self.tree.attrs.len();
+        self.keys.clear();
+        self.prefixed.clear();
+        let mut j = name_end;
+        let empty = loop {
+            let ws_start = j;
+            j = skip(b, j, WS);
+            match b.get(j) {
+                None => return Err(err("the document ends inside a tag", i)),
+                Some(b'>') => {
+                    j += 1;
+                    break false;
+                }
+                Some(b'/') => {
+                    if b.get(j + 1) != Some(&b'>') {
+                        return Err(err("a malformed empty-element tag", j));
+                    }
+                    j += 2;
+                    break true;
+                }
+                Some(c) if j == ws_start || !is_name_start(*c) => {
+                    return Err(err("a malformed attribute", j))
+                }
+                Some(_) => j = self.attribute(j)?,
+            }
+        };
+        for k in 0..self.prefixed.len() {
+            let (p, at) = self.prefixed[k];
+            if self.prefix_binding(p).is_none() {
+                return Err(unbound(p, at));
+            }
+        }
+        let name = &b[start..name_end];
+        let (ns, local) = match colon {
+            None => (self.default_binding(), start),
+            Some(c) => {
+                let p = &b[start..c];
+                match self.prefix_binding(p) {
+                    Some(k) => (Some(k), c + 1),
+                    None => return Err(unbound(p, i)),
+                }
+            }
+        };
+        let ns = ns.map(|k| self.ns_index(k));
+        let local = self.str(local, name_end)?;
+        let idx = self.tree.els.len() as u32;
+        self.tree.els.push(El {
+            ns,
+            name: local,
+            attr_start: attr_start as u32,
+            attr_end: self.tree.attrs.len() as u32,
+            text: None,
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+            range: i..j,
+        });
+        self.tree.link(self.open.last().map(|o| o.idx), idx);
+        if empty {
+            self.bindings.truncate(scope);
+        } else {
+            // The end tag as one word (see `Open`); none for a long name.
+            let (key, mask) = match word(b, start) {
+                Some(w) if name.len() < 8 => {
+                    let len = name.len();
+                    let m = u64::MAX >> (8 * (7 - len));
+                    ((w & (m >> 8)) | (u64::from(b'>') << (8 * len)), m)
+                }
+                _ => (1, 0),
+            };
+            self.open.push(OpenEl {
+                end: Open { name, key, mask },
+                idx,
+                scope,
+            });
+        }
+        Ok(j)
+    }
+
+    /// The attribute whose name starts at `an`: a namespace declaration is bound, a
+    /// prefixed attribute remembered for its prefix, any other added to the tree; returns
+    /// the index after its closing quote.
+    fn attribute(&mut self, an: usize) -> Result<usize, XmlError> {
+        let b = self.text.as_bytes();
+        let (mut j, colon) = scan_name(b, an);
+        let key = &b[an..j];
+        if b.get(j) != Some(&b'=') {
+            j = skip(b, j, WS);
+            if b.get(j) != Some(&b'=') {
+                return Err(err("an attribute without a value", an));
+            }
+        }
+        j += 1;
+        if !matches!(b.get(j), Some(b'"' | b'\'')) {
+            j = skip(b, j, WS);
+            if !matches!(b.get(j), Some(b'"' | b'\'')) {
+                return Err(err("an unquoted attribute value", j));
+            }
+        }
+        let q = b[j];
+        let vs = j + 1;
+        // The closing quote, or a `<` or `&` on the way (most values have neither).
+        let Some(mut ve) = find_value_end(b, vs, q) else {
+            return Err(err("an unclosed attribute value", j));
+        };
+        let mut amp = false;
+        if b[ve] != q {
+            if b[ve] == b'<' {
+                return Err(err("a `<` in an attribute value", ve));
+            }
+            // An `&`: the rest of the value is searched whole.
+            amp = true;
+            let Some(r) = find1(q, &b[ve..]) else {
+                return Err(err("an unclosed attribute value", j));
+            };
+            let rest = &b[ve..ve + r];
+            if let Some(l) = find1(b'<', rest) {
+                return Err(err("a `<` in an attribute value", ve + l));
+            }
+            ve += r;
+        }
+        if self.keys.contains(&key) {
+            return Err(err(
+                format!("a duplicate attribute `{}`", String::from_utf8_lossy(key)),
+                an,
+            ));
+        }
+        self.keys.push(key);
+        let value = self.str(vs, ve)?;
+        if key.starts_with(b"xmlns") && matches!(key.get(5), None | Some(b':')) {
+            if amp {
+                unescape_value(value, vs)?;
+            }
+            self.declare(
+                key.len() == 5,
+                key.get(6..).unwrap_or(b""),
+                value.as_bytes(),
+                an,
+            )?;
+        } else if let Some(c) = colon {
+            if amp {
+                unescape_value(value, vs)?;
+            }
+            self.prefixed.push((&b[an..c], an));
+        } else {
+            let v = if amp {
+                Cow::Owned(unescape_value(value, vs)?.into_owned())
+            } else {
+                Cow::Borrowed(value)
+            };
+            let k = self.str(an, an + key.len())?;
+            self.tree.attrs.push((k, v));
+        }
+        Ok(ve + 1)
+    }
+
+    /// A namespace declaration (`xmlns`, or `xmlns:prefix`, which with an empty prefix
+    /// binds the default namespace too), with quick-xml's rules for the reserved prefixes
+    /// and namespaces.
+    fn declare(
+        &mut self,
+        default: bool,
+        prefix: &'i [u8],
+        uri: &'i [u8],
+        at: usize,
+    ) -> Result<(), XmlError> {
+        if !default {
+            match prefix {
+                b"xml" if uri == XML_URI => return Ok(()),
+                b"xml" => return Err(err("the prefix `xml` bound to another namespace", at)),
+                b"xmlns" => return Err(err("the prefix `xmlns` declared", at)),
+                _ if uri == XML_URI || uri == XMLNS_URI => {
+                    return Err(err("a reserved namespace bound to a prefix", at))
+                }
+                _ => {}
+            }
+        }
+        self.bindings.push(Binding {
+            prefix,
+            uri,
+            idx: NONE,
+        });
+        Ok(())
+    }
+
+    /// The binding of a non-empty prefix in scope (none when undeclared or unbound with
+    /// `xmlns:p=""`).
+    fn prefix_binding(&self, p: &[u8]) -> Option<usize> {
+        if p.is_empty() {
+            return None;
+        }
+        let k = self.bindings.iter().rposition(|x| x.prefix == p)?;
+        (!self.bindings[k].uri.is_empty()).then_some(k)
+    }
+
+    /// The default namespace's binding in scope (none when undeclared or unbound with
+    /// `xmlns=""`).
+    fn default_binding(&self) -> Option<usize> {
+        let k = self.bindings.iter().rposition(|x| x.prefix.is_empty())?;
+        (!self.bindings[k].uri.is_empty()).then_some(k)
+    }
+
+    /// The tree's index of binding `k`'s URI (interned on its first use).
+    fn ns_index(&mut self, k: usize) -> u16 {
+        let x = &mut self.bindings[k];
+        if x.idx == NONE {
+            x.idx = u32::from(intern(&mut self.tree.uris, x.uri));
+        }
+        x.idx as u16
+    }
+}
+
+/// The error of an undeclared (or unbound) prefix.
+fn unbound(p: &[u8], at: usize) -> XmlError {
+    err(
+        format!("unbound namespace prefix `{}`", String::from_utf8_lossy(p)),
+        at,
+    )
+}
+
+/// The character of the reference `&...;` at `i` (at the `&`) and the index after it. The
+/// name runs to the first `;`, and may not hold a `&` or `<` (quick-xml's reading).
+#[inline]
+fn resolve_ref_at(b: &[u8], i: usize) -> Result<(char, usize), XmlError> {
+    // The five predefined entities: one word, compared whole.
+    if let Some(w) = word(b, i) {
+        let w4 = w & 0xFFFF_FFFF;
+        if w4 == REF_LT {
+            return Ok(('<', i + 4));
+        }
+        if w4 == REF_GT {
+            return Ok(('>', i + 4));
+        }
+        if w & 0xFF_FFFF_FFFF == REF_AMP {
+            return Ok(('&', i + 5));
+        }
+        let w6 = w & 0xFFFF_FFFF_FFFF;
+        if w6 == REF_QUOT {
+            return Ok(('"', i + 6));
+        }
+        if w6 == REF_APOS {
+            return Ok(('\'', i + 6));
+        }
+    }
+    resolve_ref_slow(b, i)
+}
+
+/// [`resolve_ref_at`] for any reference (character references, or near the end of `b`).
+#[cold]
+fn resolve_ref_slow(b: &[u8], i: usize) -> Result<(char, usize), XmlError> {
+    let from = i + 1;
+    let end = match b
+        .get(from..)
+        .and_then(|r| memchr::memchr3(b';', b'&', b'<', r))
+    {
+        Some(k) if b[from + k] == b';' => from + k,
+        _ => return Err(err("a `&` that does not start a reference", i)),
+    };
+    let name = std::str::from_utf8(&b[from..end]).unwrap_or("");
+    match resolve_ref(name) {
+        Some(c) => Ok((c, end + 1)),
+        None => Err(err(format!("unknown entity reference `&{name};`"), i)),
+    }
+}
+
+/// Parse a document into a [`Tree`].
+///
+/// A byte scanner in the manner of [`check`] (text runs and attribute values searched 8
+/// bytes at a time, the predefined entities and an end tag that closes the open element
+/// recognized with one word comparison) that keeps the namespace bindings in scope and
+/// builds the tree as it goes. Names are matched by URI. [`parse_reference`], on
+/// quick-xml's `NsReader`, is what it is tested against: the same trees and the same
+/// refusals, except that the scanner also refuses what XML refuses and quick-xml lets
+/// through (attributes not separated by whitespace, names with bytes no XML name has).
+/// A leading byte order mark is skipped; offsets count it.
+pub fn parse(text: &str) -> Result<Tree<'_>, XmlError> {
+    let decl_at = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let b = text.as_bytes();
+    let mut p = Builder::new(text);
+    let mut i = decl_at;
+    while i < b.len() {
+        if b[i] != b'<' {
+            let k = find_markup(b, i).unwrap_or(b.len());
+            if k > i {
+                p.text_run(i, k)?;
+            }
+            i = k;
+            match b.get(i) {
+                None => break,
+                Some(b'&') => {
+                    i = p.reference(i)?;
+                    continue;
+                }
+                Some(_) => {}
+            }
+        }
+        i = match b.get(i + 1) {
+            Some(b'/') => p.end_tag(i)?,
+            Some(b'!') => p.bang(i)?,
+            Some(b'?') => p.pi(i, decl_at)?,
+            _ => p.start_tag(i)?,
+        };
+    }
+    if !p.open.is_empty() {
+        return Err(err("the document ends inside an element", b.len()));
+    }
+    if !p.root_seen {
+        return Err(err("no root element", b.len()));
+    }
+    Ok(p.tree)
+}
+
+/// [`parse`] with quick-xml's `NsReader` (kept as the reference the scanner is tested
+/// against).
 pub fn parse_reference(text: &str) -> Result<Tree<'_>, XmlError> {
     let (tree, _) = run(text, true)?;
     tree.ok_or_else(|| err("no tree", 0))
