@@ -128,6 +128,7 @@ impl<'t, 'i> N<'t, 'i> {
 
 impl<'i> Tree<'i> {
     /// Make element `idx` the last child of `parent` (nothing for the root).
+    #[inline]
     fn link(&mut self, parent: Option<u32>, idx: u32) {
         let Some(parent) = parent else { return };
         let last = self.els[parent as usize].last_child;
@@ -435,8 +436,12 @@ const START: u8 = 1;
 const NAME: u8 = 2;
 /// XML whitespace.
 const WS: u8 = 4;
+/// A byte that may continue a name other than `:` (a name is scanned up to its first `:`
+/// with this class, and on with [`NAME`]).
+const NCNAME: u8 = 8;
 
-/// The class bits of every byte ([`START`], [`NAME`], [`WS`]), one lookup per byte.
+/// The class bits of every byte ([`START`], [`NAME`], [`WS`], [`NCNAME`]), one lookup per
+/// byte.
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
@@ -445,8 +450,10 @@ const CLASS: [u8; 256] = {
         let start = b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
         let more = start || b.is_ascii_digit() || b == b'-' || b == b'.';
         let ws = matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-        t[c] =
-            if start { START } else { 0 } | if more { NAME } else { 0 } | if ws { WS } else { 0 };
+        t[c] = if start { START } else { 0 }
+            | if more { NAME } else { 0 }
+            | if ws { WS } else { 0 }
+            | if more && b != b':' { NCNAME } else { 0 };
         c += 1;
     }
     t
@@ -460,13 +467,19 @@ fn is_ws(c: u8) -> bool {
     CLASS[c as usize] & WS != 0
 }
 
-/// The index of the first byte at or after `j` that is not of `class`.
+/// The index of the first byte at or after `j` that is not of `class` (a slice iterator:
+/// one pointer and one bound in the loop).
 #[inline(always)]
-fn skip(b: &[u8], mut j: usize, class: u8) -> usize {
-    while j < b.len() && CLASS[b[j] as usize] & class != 0 {
-        j += 1;
+fn skip(b: &[u8], j: usize, class: u8) -> usize {
+    match b.get(j..) {
+        Some(rest) => {
+            j + rest
+                .iter()
+                .position(|c| CLASS[*c as usize] & class == 0)
+                .unwrap_or(rest.len())
+        }
+        None => j,
     }
-    j
 }
 
 // Word-at-a-time (SWAR) byte search: 8 bytes loaded as a little-endian u64 (the first
@@ -999,21 +1012,16 @@ struct Builder<'i> {
     root_seen: bool,
 }
 
-/// The index after the name starting at `j` (a byte of [`NAME`] class each) and the index
-/// of its first `:`, if any.
+/// The index after the name starting at `j` (bytes of [`NAME`] class) and the index of
+/// its first `:`, if any.
 #[inline(always)]
-fn scan_name(b: &[u8], mut j: usize) -> (usize, Option<usize>) {
-    let mut colon = None;
-    while let Some(&c) = b.get(j) {
-        if CLASS[c as usize] & NAME == 0 {
-            break;
-        }
-        if c == b':' && colon.is_none() {
-            colon = Some(j);
-        }
-        j += 1;
+fn scan_name(b: &[u8], j: usize) -> (usize, Option<usize>) {
+    let e = skip(b, j, NCNAME);
+    if b.get(e) == Some(&b':') {
+        (skip(b, e + 1, NAME), Some(e))
+    } else {
+        (e, None)
     }
-    (j, colon)
 }
 
 /// Add a piece of text to an element's text: the piece itself when it is the first (still
@@ -1037,34 +1045,41 @@ fn unescape_value(value: &str, at: usize) -> Result<Cow<'_, str>, XmlError> {
 
 impl<'i> Builder<'i> {
     fn new(text: &'i str) -> Self {
+        // An element and an attribute every 32 bytes at most (a frame has one every 40 to
+        // 45), but no more than 1024 of each before they grow (a CDA is mostly the base64
+        // of its two payloads).
+        let guess = (text.len() / 32).clamp(16, 1024);
+        let mut bindings = Vec::with_capacity(16);
+        // The two prefixes bound without a declaration.
+        bindings.extend([
+            Binding {
+                prefix: b"xml",
+                uri: XML_URI,
+                idx: NONE,
+            },
+            Binding {
+                prefix: b"xmlns",
+                uri: XMLNS_URI,
+                idx: NONE,
+            },
+        ]);
         Builder {
             text,
             tree: Tree {
-                els: Vec::with_capacity(text.len() / 64),
-                attrs: Vec::with_capacity(text.len() / 64),
+                els: Vec::with_capacity(guess),
+                attrs: Vec::with_capacity(guess),
                 uris: Vec::new(),
             },
-            open: Vec::new(),
-            // The two prefixes bound without a declaration.
-            bindings: vec![
-                Binding {
-                    prefix: b"xml",
-                    uri: XML_URI,
-                    idx: NONE,
-                },
-                Binding {
-                    prefix: b"xmlns",
-                    uri: XMLNS_URI,
-                    idx: NONE,
-                },
-            ],
-            keys: Vec::new(),
+            open: Vec::with_capacity(32),
+            bindings,
+            keys: Vec::with_capacity(16),
             prefixed: Vec::new(),
             root_seen: false,
         }
     }
 
     /// `text[a..e]`, or an error at `a` (never expected: the scanner cuts at ASCII bytes).
+    #[inline(always)]
     fn str(&self, a: usize, e: usize) -> Result<&'i str, XmlError> {
         let text: &'i str = self.text;
         text.get(a..e)
@@ -1090,6 +1105,37 @@ impl<'i> Builder<'i> {
         }
         join(t, Cow::Borrowed(run));
         Ok(())
+    }
+
+    /// The text at `i` up to the next markup (runs and references); returns the index of
+    /// the `<` that ends it, or the end of the document.
+    #[inline]
+    fn text(&mut self, mut i: usize) -> Result<usize, XmlError> {
+        let b = self.text.as_bytes();
+        // Most runs are indentation before a tag, dropped at once (see `text_run`).
+        let w = skip(b, i, WS);
+        if b.get(w) == Some(&b'<') && self.drops_whitespace() {
+            return Ok(w);
+        }
+        loop {
+            let k = find_markup(b, i).unwrap_or(b.len());
+            if k > i {
+                self.text_run(i, k)?;
+            }
+            match b.get(k) {
+                Some(b'&') => i = self.reference(k)?,
+                _ => return Ok(k),
+            }
+        }
+    }
+
+    /// True when a run of whitespace here is not text: outside the root, or while the open
+    /// element has no text yet.
+    #[inline(always)]
+    fn drops_whitespace(&self) -> bool {
+        self.open
+            .last()
+            .is_none_or(|o| self.tree.els[o.idx as usize].text.is_none())
     }
 
     /// The reference `&...;` at `i`, resolved into the open element's text; returns the
@@ -1426,12 +1472,23 @@ impl<'i> Builder<'i> {
     }
 
     /// The tree's index of binding `k`'s URI (interned on its first use).
+    #[inline(always)]
     fn ns_index(&mut self, k: usize) -> u16 {
-        let x = &mut self.bindings[k];
-        if x.idx == NONE {
-            x.idx = u32::from(intern(&mut self.tree.uris, x.uri));
+        match self.bindings.get(k) {
+            Some(x) if x.idx != NONE => x.idx as u16,
+            _ => self.intern_binding(k),
         }
-        x.idx as u16
+    }
+
+    /// [`Builder::ns_index`] the first time: the URI interned and remembered.
+    #[cold]
+    fn intern_binding(&mut self, k: usize) -> u16 {
+        let Some(x) = self.bindings.get_mut(k) else {
+            return 0;
+        };
+        let idx = intern(&mut self.tree.uris, x.uri);
+        x.idx = u32::from(idx);
+        idx
     }
 }
 
@@ -1505,18 +1562,9 @@ pub fn parse(text: &str) -> Result<Tree<'_>, XmlError> {
     let mut i = decl_at;
     while i < b.len() {
         if b[i] != b'<' {
-            let k = find_markup(b, i).unwrap_or(b.len());
-            if k > i {
-                p.text_run(i, k)?;
-            }
-            i = k;
-            match b.get(i) {
-                None => break,
-                Some(b'&') => {
-                    i = p.reference(i)?;
-                    continue;
-                }
-                Some(_) => {}
+            i = p.text(i)?;
+            if i >= b.len() {
+                break;
             }
         }
         i = match b.get(i + 1) {
