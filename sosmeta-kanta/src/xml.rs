@@ -1055,6 +1055,7 @@ fn unescape_value(value: &str, at: usize) -> Result<Cow<'_, str>, XmlError> {
 }
 
 impl<'i> Builder<'i> {
+    /// An empty tree for `text`, with the reserved prefixes bound.
     fn new(text: &'i str) -> Self {
         // An element and an attribute every 32 bytes at most (a frame has one every 40 to
         // 45), but no more than 1024 of each before they grow (a CDA is mostly the base64
@@ -1754,6 +1755,65 @@ mod tests {
         assert_eq!(r.text(), Some("AAAA"));
         assert!(matches!(t.els[0].text, Some(Cow::Borrowed(_))));
         assert_eq!(&s[kids[0].range()], "<f:c>t&lt;u</f:c>");
+    }
+
+    #[test]
+    fn text_is_borrowed_unless_joined_and_offsets_count_a_bom() {
+        let s = "<r><a>one run</a><b> x &amp; y</b><c><![CDATA[z]]></c><d>p<!-- c -->q</d></r>";
+        let t = parse(s).unwrap();
+        let kids: Vec<_> = t.root().children().collect();
+        let cows: Vec<_> = kids.iter().map(|k| &t.els[k.i as usize].text).collect();
+        assert!(matches!(cows[0], Some(Cow::Borrowed("one run"))));
+        assert!(matches!(cows[1], Some(Cow::Owned(v)) if v == " x & y"));
+        assert!(matches!(cows[2], Some(Cow::Borrowed("z"))));
+        assert!(matches!(cows[3], Some(Cow::Owned(v)) if v == "pq"));
+        // Whitespace before a child is not text; after text it is.
+        assert_eq!(t.root().text(), None);
+        // A byte order mark is skipped, and counted in the ranges.
+        let bom = format!("\u{feff}{s}");
+        let u = parse(&bom).unwrap();
+        assert_eq!(u.root().range(), 3..s.len() + 3);
+        assert_eq!(
+            &bom[u.root().children().nth(1).unwrap().range()],
+            "<b> x &amp; y</b>"
+        );
+        assert!(parse(&format!("\u{feff}<?xml version='1.0'?>{s}")).is_ok());
+        assert!(parse(&format!(" <?xml version='1.0'?>{s}")).is_err());
+    }
+
+    #[test]
+    fn namespaces_are_scoped() {
+        let s = "<r xmlns='urn:a' xmlns:p='urn:p'><e xmlns=''><f/><p:g xmlns:p='urn:q'/></e><p:h xml:lang='fi' p:x='1' y='2'/><i xmlns:='urn:e'/></r>";
+        let t = parse(s).unwrap();
+        let r = t.root();
+        assert!(r.is("urn:a", "r"));
+        let kids: Vec<_> = r.children().collect();
+        assert_eq!(kids[0].ns(), None);
+        let inner: Vec<_> = kids[0].children().collect();
+        assert_eq!(inner[0].ns(), None);
+        assert!(inner[1].is("urn:q", "g"));
+        assert!(kids[1].is("urn:p", "h"));
+        // Only the unprefixed attribute is kept.
+        assert_eq!(kids[1].attribute("y"), Some("2"));
+        assert_eq!(kids[1].attribute("x"), None);
+        // `xmlns:` binds the default namespace (as quick-xml reads it).
+        assert!(kids[2].is("urn:e", "i"));
+        assert_eq!(t.uris, ["urn:a", "urn:q", "urn:p", "urn:e"]);
+        assert_eq!(
+            format!("{t:?}"),
+            format!("{:?}", parse_reference(s).unwrap())
+        );
+        for bad in [
+            "<r xmlns:p=''><p:e/></r>",
+            "<r xmlns:xml='urn:x'/>",
+            "<r xmlns:xmlns='urn:x'/>",
+            "<r xmlns:q='http://www.w3.org/XML/1998/namespace'/>",
+            "<r :a='1'/>",
+            "<p:r/>",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+            assert!(parse_reference(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
