@@ -561,6 +561,19 @@ fn find_value_end(b: &[u8], i: usize, q: u8) -> Option<usize> {
     }
 }
 
+/// The index after the comment that starts at `i` (at its `<!--`), which may hold no `--`
+/// before its `-->` ([`check`] and [`parse`] alike).
+fn comment_end(b: &[u8], i: usize) -> Result<usize, XmlError> {
+    let body = i + 4;
+    let Some(k) = memchr::memmem::find(&b[body..], b"--") else {
+        return Err(err("an unclosed comment", i));
+    };
+    if b.get(body + k + 2) != Some(&b'>') {
+        return Err(err("`--` inside a comment", body + k));
+    }
+    Ok(body + k + 3)
+}
+
 /// The first `n` in `h` (memchr).
 #[inline]
 fn find1(n: u8, h: &[u8]) -> Option<usize> {
@@ -764,14 +777,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
             }
             Some(b'!' | b'?') => {
                 if rest.starts_with(b"<!--") {
-                    let body = i + 4;
-                    let Some(k) = memchr::memmem::find(&b[body..], b"--") else {
-                        return Err(err("an unclosed comment", i));
-                    };
-                    if b.get(body + k + 2) != Some(&b'>') {
-                        return Err(err("`--` inside a comment", body + k));
-                    }
-                    i = body + k + 3;
+                    i = comment_end(b, i)?;
                 } else if rest.starts_with(b"<![CDATA[") {
                     if stack.is_empty() {
                         return Err(err("CDATA outside the root element", i));
@@ -1214,14 +1220,7 @@ impl<'i> Builder<'i> {
         let b = self.text.as_bytes();
         let rest = &b[i..];
         if rest.starts_with(b"<!--") {
-            let body = i + 4;
-            let Some(k) = memchr::memmem::find(&b[body..], b"--") else {
-                return Err(err("an unclosed comment", i));
-            };
-            if b.get(body + k + 2) != Some(&b'>') {
-                return Err(err("`--` inside a comment", body + k));
-            }
-            Ok(body + k + 3)
+            comment_end(b, i)
         } else if rest.starts_with(b"<![CDATA[") {
             let body = i + 9;
             let Some(k) = memchr::memmem::find(&b[body..], b"]]>") else {
