@@ -275,7 +275,7 @@ mod tests {
                 .map(|k| {
                     x = x.rotate_left(5) ^ (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
                     // Digits most of the time.
-                    if x % 3 != 0 {
+                    if !x.is_multiple_of(3) {
                         alphabet[(x >> 8) as usize % 4]
                     } else {
                         alphabet[(x >> 8) as usize % alphabet.len()]
