@@ -24,6 +24,8 @@ fn display_forms() -> Vec<String> {
 }
 
 // The workspace's one seeded generator (also the validator's tests').
+#[path = "common/offsets.rs"]
+mod offsets;
 #[path = "../../sosmeta-validate/tests/common/rng.rs"]
 mod rng;
 use rng::Rng;
@@ -213,24 +215,7 @@ fn the_scanner_agrees_with_quick_xml_at_every_offset() {
     };
     // Every offset (every place in a word of 8 bytes), every piece: inserted, or in the
     // place of one character; and every character left out.
-    for at in (0..=SMALL.len()).filter(|at| SMALL.is_char_boundary(*at)) {
-        let next = (at + 1..=SMALL.len())
-            .find(|e| SMALL.is_char_boundary(*e))
-            .unwrap_or(at);
-        for piece in PIECES.iter().chain(MORE) {
-            let mut m = SMALL.to_string();
-            m.insert_str(at, piece);
-            compare(&m);
-            if next > at {
-                let mut m = SMALL.to_string();
-                m.replace_range(at..next, piece);
-                compare(&m);
-            }
-        }
-        let mut m = SMALL.to_string();
-        m.replace_range(at..next, "");
-        compare(&m);
-    }
+    offsets::each_offset_mutant(SMALL, PIECES.iter().chain(MORE).copied(), &mut compare);
     assert!(compared > 50_000, "{compared} compared");
     // Both sides again: most are refused, some are still well-formed.
     assert!(

@@ -21,6 +21,8 @@ fn documents() -> Vec<String> {
 }
 
 // The workspace's one seeded generator (also the validator's tests').
+#[path = "common/offsets.rs"]
+mod offsets;
 #[path = "../../sosmeta-validate/tests/common/rng.rs"]
 mod rng;
 use rng::Rng;
@@ -281,24 +283,7 @@ fn the_scanner_agrees_with_the_reference_at_every_offset() {
     };
     // Every offset, every piece: inserted, or in the place of one character; and every
     // character left out.
-    for at in (0..=SMALL.len()).filter(|at| SMALL.is_char_boundary(*at)) {
-        let next = (at + 1..=SMALL.len())
-            .find(|e| SMALL.is_char_boundary(*e))
-            .unwrap_or(at);
-        for piece in PIECES {
-            let mut m = SMALL.to_string();
-            m.insert_str(at, piece);
-            compare(&m);
-            if next > at {
-                let mut m = SMALL.to_string();
-                m.replace_range(at..next, piece);
-                compare(&m);
-            }
-        }
-        let mut m = SMALL.to_string();
-        m.replace_range(at..next, "");
-        compare(&m);
-    }
+    offsets::each_offset_mutant(SMALL, PIECES.iter().copied(), &mut compare);
     eprintln!("{ok} ok, {refused} refused, {allowed_err} refused by the scanner only");
     assert!(
         ok > 10_000 && refused > 10_000,
