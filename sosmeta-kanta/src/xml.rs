@@ -517,48 +517,81 @@ fn has(w: u64, c: u8) -> u64 {
     x.wrapping_sub(LO) & !x & HI
 }
 
-/// How many words are scanned before a long text run hands over to memchr.
-const WORDS: usize = 4;
+/// The four words of a 32-byte chunk. Taking 32 bytes with one bounds check and splitting
+/// them costs fewer instructions than a check per word ([`find_markup`],
+/// [`find_value_end`] and [`tag_words`] read most markup this way).
+#[inline(always)]
+fn words4(c: &[u8; 32]) -> [u64; 4] {
+    std::array::from_fn(|k| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&c[8 * k..8 * k + 8]);
+        u64::from_le_bytes(w)
+    })
+}
+
+/// The 32 bytes at `i`, or `None` when fewer are left.
+#[inline(always)]
+fn chunk32(b: &[u8], i: usize) -> Option<&[u8; 32]> {
+    b.get(i..).and_then(|s| s.first_chunk::<32>())
+}
 
 /// The first `<` or `&` at or after `i` (always inlined: with [`parse`] as a second
 /// caller it was no longer inlined into [`check`], which took 9% more instructions).
+/// The first 32 bytes are searched a word at a time, the rest of a long text run with
+/// memchr.
 #[inline(always)]
 fn find_markup(b: &[u8], i: usize) -> Option<usize> {
+    if let Some(c) = chunk32(b, i) {
+        for (k, w) in words4(c).into_iter().enumerate() {
+            let m = has(w, b'<') | has(w, b'&');
+            if m != 0 {
+                return Some(i + 8 * k + (m.trailing_zeros() / 8) as usize);
+            }
+        }
+        let k = i + 32;
+        return memchr::memchr2(b'<', b'&', &b[k..]).map(|p| k + p);
+    }
+    // Near the end: word by word, then byte by byte.
     let mut k = i;
-    for _ in 0..WORDS {
-        let Some(w) = word(b, k) else {
-            return b[k..]
-                .iter()
-                .position(|c| *c == b'<' || *c == b'&')
-                .map(|p| k + p);
-        };
+    while let Some(w) = word(b, k) {
         let m = has(w, b'<') | has(w, b'&');
         if m != 0 {
             return Some(k + (m.trailing_zeros() / 8) as usize);
         }
         k += 8;
     }
-    memchr::memchr2(b'<', b'&', &b[k..]).map(|p| k + p)
+    b[k..]
+        .iter()
+        .position(|c| *c == b'<' || *c == b'&')
+        .map(|p| k + p)
 }
 
 /// The first `q`, `<` or `&` at or after `i` (the end of an attribute value, or a mark
 /// that needs a second look; always inlined, as [`find_markup`]).
 #[inline(always)]
 fn find_value_end(b: &[u8], i: usize, q: u8) -> Option<usize> {
+    let mark = |w: u64| has(w, q) | has(w, b'<') | has(w, b'&');
     let mut k = i;
-    loop {
-        let Some(w) = word(b, k) else {
-            return b[k..]
-                .iter()
-                .position(|c| *c == q || *c == b'<' || *c == b'&')
-                .map(|p| k + p);
-        };
-        let m = has(w, q) | has(w, b'<') | has(w, b'&');
+    while let Some(c) = chunk32(b, k) {
+        for (n, w) in words4(c).into_iter().enumerate() {
+            let m = mark(w);
+            if m != 0 {
+                return Some(k + 8 * n + (m.trailing_zeros() / 8) as usize);
+            }
+        }
+        k += 32;
+    }
+    while let Some(w) = word(b, k) {
+        let m = mark(w);
         if m != 0 {
             return Some(k + (m.trailing_zeros() / 8) as usize);
         }
         k += 8;
     }
+    b[k..]
+        .iter()
+        .position(|c| *c == q || *c == b'<' || *c == b'&')
+        .map(|p| k + p)
 }
 
 /// The index after the comment that starts at `i` (at its `<!--`), which may hold no `--`
@@ -672,12 +705,7 @@ const SETS: usize = 16;
 /// instructions per start tag); a tag in the last 32 bytes only misses the memo.
 #[inline(always)]
 fn tag_words(b: &[u8], i: usize) -> Option<(usize, [u64; 4])> {
-    let chunk = b.get(i..).and_then(|s| s.first_chunk::<32>())?;
-    let (c0, rest) = chunk.split_first_chunk::<8>()?;
-    let (c1, rest) = rest.split_first_chunk::<8>()?;
-    let (c2, c3) = rest.split_first_chunk::<8>()?;
-    let c3 = c3.first_chunk::<8>()?;
-    let w = [c0, c1, c2, c3].map(|c| u64::from_le_bytes(*c));
+    let w = words4(chunk32(b, i)?);
     // The bytes of `w` up to its first `>` (marked in `m`; bit 7 of that byte is the
     // highest kept) and how many they are.
     let cut = |w: u64, m: u64| {
