@@ -334,22 +334,46 @@ fn decode_fast(b64: &str) -> Option<Payload> {
 /// on into `out` (the base64 bytes only: what trimming each line keeps, as their first
 /// and last bytes are not whitespace), while the text has them, and return where the
 /// first other line starts. A copy of a known length is a few moves, not a `memcpy` call.
+///
+/// An indentation of at most 8 bytes is compared as one word with the last one found to
+/// be whitespace (a wrapped payload repeats one indentation), instead of byte by byte:
+/// about a third of the instructions per line.
 fn copy_lines<const W: usize>(
     bytes: &[u8],
     mut start: usize,
     lead: usize,
     out: &mut Vec<u8>,
 ) -> usize {
-    while let Some((indent, rest)) = bytes.get(start..).and_then(|b| b.split_at_checked(lead)) {
+    // The indentation's bytes in the low bytes of a word (none past 8).
+    let mask = match lead {
+        1..=8 => u64::MAX >> (64 - 8 * lead),
+        _ => 0,
+    };
+    // The last indentation checked, as a word under `mask`.
+    let mut known = None;
+    while let Some(line) = bytes.get(start..) {
+        let Some((indent, rest)) = line.split_at_checked(lead) else {
+            break;
+        };
         let Some((body, rest)) = rest.split_first_chunk::<W>() else {
             break;
         };
         if rest.first() != Some(&b'\n')
-            || !indent.iter().all(u8::is_ascii_whitespace)
             || body[0].is_ascii_whitespace()
             || body[W - 1].is_ascii_whitespace()
         {
             break;
+        }
+        // The line has `lead + W` bytes before its `\n`: 8 are there.
+        let head = line
+            .first_chunk::<8>()
+            .map_or(0, |w| u64::from_le_bytes(*w))
+            & mask;
+        if lead > 8 || known != Some(head) {
+            if !indent.iter().all(u8::is_ascii_whitespace) {
+                break;
+            }
+            known = Some(head);
         }
         out.extend_from_slice(body);
         start += lead + W + 1;
@@ -888,6 +912,18 @@ mod tests {
             indented.replacen("\t\t\t\tp", "\t\t\t\t p", 1).as_str(),
             indented.replacen("\t\t\t\tp", "\t\t \tp", 1).as_str(),
             indented.replacen("\t\t\t\tp", "\t\tx\tp", 1).as_str(),
+            // Indentations of 8 and 10 bytes (one word, more than one), and a later
+            // line's indentation of the same length that is not all whitespace.
+            indented.replace("\t\t\t\t", "        ").as_str(),
+            indented
+                .replace("\t\t\t\t", "        ")
+                .replacen("        p", "      x p", 1)
+                .as_str(),
+            indented.replace("\t\t\t\t", "          ").as_str(),
+            indented
+                .replace("\t\t\t\t", "          ")
+                .replacen("          p", "        x p", 1)
+                .as_str(),
         ]
         .into_iter()
         .chain(edge_cases_76.iter().map(String::as_str))
