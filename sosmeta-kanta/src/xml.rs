@@ -675,23 +675,41 @@ struct Open<'a> {
 }
 
 /// A start tag seen before, remembered whole (see [`check`]'s memo): its bytes as
-/// [`tag_words`] give them, its name's length (0 for an empty-element tag, which opens
-/// nothing) and the end tag of its name (as in [`Open`]).
+/// [`tag_words`] give them, the masks that keep those bytes of a word (all of them up to
+/// the `>`, none after), its length, its name's length (0 for an empty-element tag, which
+/// opens nothing), the end tag of its name (as in [`Open`]) and the slot of the start tag
+/// that came after it the last time (the guess tried first for the next one).
 #[derive(Clone, Copy)]
 struct Seen {
     words: [u64; 4],
-    name_len: usize,
+    masks: [u64; 4],
+    len: u8,
+    name_len: u8,
+    next: u8,
     key: u64,
     mask: u64,
 }
 
-/// An empty slot of the memo (no tag's first word is 0: it starts with `<`).
+/// An empty slot of the memo (no tag's first word is 0: it starts with `<`; the masks
+/// keep every byte, so no text matches it as a guess either).
 const UNSEEN: Seen = Seen {
     words: [0; 4],
+    masks: [u64::MAX; 4],
+    len: 0,
     name_len: 0,
+    next: 0,
     key: 0,
     mask: 0,
 };
+
+/// The masks of [`Seen`] for a tag of `len` bytes.
+fn masks_of(len: usize) -> [u64; 4] {
+    std::array::from_fn(|k| match len.saturating_sub(8 * k) {
+        0 => 0,
+        n @ 1..=7 => u64::MAX >> (64 - 8 * n),
+        _ => u64::MAX,
+    })
+}
 
 /// Sets of the memo (two tags each).
 const SETS: usize = 16;
@@ -705,7 +723,12 @@ const SETS: usize = 16;
 /// instructions per start tag); a tag in the last 32 bytes only misses the memo.
 #[inline(always)]
 fn tag_words(b: &[u8], i: usize) -> Option<(usize, [u64; 4])> {
-    let w = words4(chunk32(b, i)?);
+    tag_of(words4(chunk32(b, i)?))
+}
+
+/// [`tag_words`] of the 32 bytes at the tag's `<`, as words.
+#[inline(always)]
+fn tag_of(w: [u64; 4]) -> Option<(usize, [u64; 4])> {
     // The bytes of `w` up to its first `>` (marked in `m`; bit 7 of that byte is the
     // highest kept) and how many they are.
     let cut = |w: u64, m: u64| {
@@ -765,6 +788,8 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
     let mut prefixes: Vec<&[u8]> = Vec::new();
     let mut attrs: Vec<&[u8]> = Vec::new();
     let mut memo = [UNSEEN; 2 * SETS];
+    // The memo slot of the last start tag found in or added to the memo.
+    let mut last = 0usize;
     while i < n {
         // Text up to the next markup or reference (none, most often, after a tag).
         if b[i] != b'<' {
@@ -857,27 +882,42 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
             _ => {
                 // A start tag. Inside the root, one seen before (XHTML repeats a few
                 // shapes, `<div class="x">`) is known to be well-formed: its bytes up to
-                // the first `>` are compared with the memo's, and its name pushed.
+                // the first `>` are compared with the memo's, and its name pushed. The
+                // tag that followed the last one the last time is tried first: its bytes
+                // compared under its masks, no `>` looked for and no set computed (XHTML
+                // repeats sequences of tags too).
                 if !stack.is_empty() {
-                    if let Some((len, words)) = tag_words(b, i) {
-                        let set = 2 * set_of(&words);
-                        let hit = if memo[set].words == words {
-                            Some(set)
-                        } else if memo[set + 1].words == words {
-                            Some(set + 1)
+                    if let Some(c) = chunk32(b, i) {
+                        let w = words4(c);
+                        let guess = usize::from(memo[last].next) % memo.len();
+                        let g = &memo[guess];
+                        let kept: [u64; 4] = std::array::from_fn(|k| w[k] & g.masks[k]);
+                        let hit = if kept == g.words {
+                            Some(guess)
                         } else {
-                            None
+                            tag_of(w).and_then(|(_, words)| {
+                                let set = 2 * set_of(&words);
+                                if memo[set].words == words {
+                                    Some(set)
+                                } else if memo[set + 1].words == words {
+                                    Some(set + 1)
+                                } else {
+                                    None
+                                }
+                            })
                         };
                         if let Some(h) = hit {
+                            memo[last].next = h as u8;
+                            last = h;
                             let s = &memo[h];
                             if s.name_len != 0 {
                                 stack.push(Open {
-                                    name: &b[i + 1..i + 1 + s.name_len],
+                                    name: &b[i + 1..i + 1 + usize::from(s.name_len)],
                                     key: s.key,
                                     mask: s.mask,
                                 });
                             }
-                            i += len;
+                            i += usize::from(s.len);
                             continue;
                         }
                     }
@@ -1023,15 +1063,21 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 // not depend on where it is: prefixes are only ever added) and ends at its
                 // first `>`.
                 if inside && !declares {
-                    if let Some((_, words)) = tag_words(b, i).filter(|(len, _)| i + len == j) {
+                    if let Some((len, words)) = tag_words(b, i).filter(|(len, _)| i + len == j) {
                         let set = 2 * set_of(&words);
                         memo[set + 1] = memo[set];
                         memo[set] = Seen {
                             words,
-                            name_len: if empty { 0 } else { name.len() },
+                            masks: masks_of(len),
+                            // Within 32 bytes (`tag_words`), and so is the name.
+                            len: len as u8,
+                            name_len: if empty { 0 } else { name.len() as u8 },
+                            next: 0,
                             key,
                             mask,
                         };
+                        memo[last].next = set as u8;
+                        last = set;
                     }
                 }
                 i = j;
