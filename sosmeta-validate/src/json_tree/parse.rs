@@ -61,12 +61,13 @@ const fn escapes() -> [u8; 256] {
 }
 static ESCAPED: [u8; 256] = escapes();
 
-/// An open container: where its children start on the builder's scratch stacks, and for
-/// an object the slot of the member whose value is being parsed.
+/// An open container: where its children start on the builder's scratch stacks. (The
+/// member of an object whose value is being parsed is the last on the member stack: the
+/// members of any container inside it are gone again when that value is complete.)
 #[derive(Clone, Copy)]
 enum Frame {
     Array { mark: usize },
-    Object { mark: usize, slot: usize },
+    Object { mark: usize },
 }
 
 /// Parse `text` into a tree, or `None` when the text is not something this parser
@@ -324,8 +325,8 @@ impl<'s> Parser<'s> {
                         b'"' => {
                             self.i += 1;
                             let mark = self.member_stack.len();
-                            let slot = self.key()?;
-                            self.stack.push(Frame::Object { mark, slot });
+                            self.key()?;
+                            self.stack.push(Frame::Object { mark });
                             continue 'value;
                         }
                         _ => return None,
@@ -390,8 +391,8 @@ impl<'s> Parser<'s> {
                             _ => return None,
                         }
                     }
-                    Some(Frame::Object { mark, slot }) => {
-                        self.member_stack.get_mut(slot)?.1 = v;
+                    Some(Frame::Object { mark }) => {
+                        self.member_stack.last_mut()?.1 = v;
                         match self.peek_nonws()? {
                             b',' => {
                                 self.i += 1;
@@ -399,10 +400,7 @@ impl<'s> Parser<'s> {
                                     return None;
                                 }
                                 self.i += 1;
-                                let slot = self.key()?;
-                                if let Some(Frame::Object { slot: s, .. }) = self.stack.last_mut() {
-                                    *s = slot;
-                                }
+                                self.key()?;
                                 continue 'value;
                             }
                             b'}' => {
@@ -432,9 +430,9 @@ impl<'s> Parser<'s> {
     }
 
     /// An object key (its opening quote consumed) and the colon after it: pushes the
-    /// member with a placeholder value and returns its slot on the member stack.
+    /// member with a placeholder value onto the member stack.
     #[inline(always)]
-    fn key(&mut self) -> Option<usize> {
+    fn key(&mut self) -> Option<()> {
         let k = match self.string()? {
             Str::Borrowed(s) => Key::Str(s),
             Str::Decoded { start, len } => Key::Decoded { start, len },
@@ -443,9 +441,8 @@ impl<'s> Parser<'s> {
             return None;
         }
         self.i += 1;
-        let slot = self.member_stack.len();
         self.member_stack.push((k, 0));
-        Some(slot)
+        Some(())
     }
 
     /// `text[start..end]` (`None` off a char boundary, which the callers never ask for):
