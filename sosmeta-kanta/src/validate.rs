@@ -1469,15 +1469,13 @@ fn check_required(out: &mut Out<'_>, h: &Header, def: Option<&Definition>) {
 
 fn check_codes(out: &mut Out<'_>, h: &Header, v: &Validator, day: Option<NaiveDate>) {
     let code_sets = v.code_sets();
-    let check_one = |out: &mut Out<'_>,
-                     field: &CodeField,
-                     c: &Code,
-                     xpath: String,
-                     pointer: String| {
+    // The paths are borrowed and the location is made only for a finding: a valid
+    // header's codes cost no allocation here.
+    let check_one = |out: &mut Out<'_>, field: &CodeField, c: &Code, xpath: &str, pointer: &str| {
         let (Some(code), Some(system)) = (c.code.as_deref(), c.code_system.as_deref()) else {
             return;
         };
-        let l = loc(&xpath, &pointer, field.label, c.pos);
+        let l = || loc(xpath, pointer, field.label, c.pos);
         if !same_code_system(system, field.system) {
             let rule = if field.system == "1.2.246.537.6.1221" {
                 ids::HEADER_SERVICE_TASK
@@ -1486,7 +1484,7 @@ fn check_codes(out: &mut Out<'_>, h: &Header, v: &Validator, day: Option<NaiveDa
             };
             out.emit(
                 rule,
-                l,
+                l(),
                 format!(
                     "{} has codeSystem `{system}`; expected {} (a version suffix such as {}.201601 is allowed)",
                     xpath.rsplit('/').next().unwrap_or(""),
@@ -1507,7 +1505,7 @@ fn check_codes(out: &mut Out<'_>, h: &Header, v: &Validator, day: Option<NaiveDa
         ) {
             CodeCheck::UnknownCode { similar } => out.emit(
                 ids::HEADER_CODE_UNKNOWN,
-                l,
+                l(),
                 format!(
                     "code `{code}` does not exist in {}{}",
                     field.system,
@@ -1523,7 +1521,7 @@ fn check_codes(out: &mut Out<'_>, h: &Header, v: &Validator, day: Option<NaiveDa
                 ..
             } => out.emit(
                 ids::HEADER_CODE_INACTIVE,
-                l,
+                l(),
                 format!(
                     "code `{code}` of {} is valid from {begins}, after the document's date",
                     field.system
@@ -1534,7 +1532,7 @@ fn check_codes(out: &mut Out<'_>, h: &Header, v: &Validator, day: Option<NaiveDa
                 ..
             } => out.emit(
                 ids::HEADER_CODE_INACTIVE,
-                l,
+                l(),
                 format!(
                     "code `{code}` of {} expired on {expired}, before the document's date",
                     field.system
@@ -1545,7 +1543,7 @@ fn check_codes(out: &mut Out<'_>, h: &Header, v: &Validator, day: Option<NaiveDa
                 ..
             } => out.emit(
                 ids::HEADER_CODE_INACTIVE,
-                l,
+                l(),
                 format!(
                     "code `{code}` of {} is retired (Koodistopalvelu status DELETED, no end date): it is not valid on any day",
                     field.system
@@ -1556,13 +1554,7 @@ fn check_codes(out: &mut Out<'_>, h: &Header, v: &Validator, day: Option<NaiveDa
     };
     for (field, c) in code_fields(h) {
         if let Some(c) = c {
-            check_one(
-                out,
-                &field,
-                c,
-                field.xpath.to_string(),
-                field.pointer.to_string(),
-            );
+            check_one(out, &field, c, field.xpath, field.pointer);
         }
     }
     let field = cf!("Palvelutehtävä", "", "", "1.2.246.537.6.1221");
@@ -1571,8 +1563,8 @@ fn check_codes(out: &mut Out<'_>, h: &Header, v: &Validator, day: Option<NaiveDa
             out,
             &field,
             c,
-            format!("{LSH}/hl7fi:functionCode[{}]", i + 1),
-            format!("{MLSH}/functionCode/{i}"),
+            &format!("{LSH}/hl7fi:functionCode[{}]", i + 1),
+            &format!("{MLSH}/functionCode/{i}"),
         );
     }
 }
