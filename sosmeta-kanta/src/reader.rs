@@ -592,7 +592,19 @@ fn root_name(n: N<'_, '_>) -> String {
 
 /// Read a CDA archive document.
 pub fn read_cda(bytes: &[u8]) -> Result<CdaRead, ReadError> {
-    let text = as_text(bytes)?;
+    read_cda_text(as_text(bytes)?, bytes)
+}
+
+/// The input as text when it is UTF-8 (a leading byte order mark skipped), as
+/// [`read_cda`] and [`read_frame`] take it: for a caller that needs the text too, which
+/// then reads it with [`read_cda_text`] or [`read_frame_text`] (the UTF-8 check of a
+/// large CDA is not run twice).
+pub(crate) fn utf8_text(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()
+}
+
+/// [`read_cda`] of `bytes` whose text `text` is (as [`utf8_text`] gives it).
+pub(crate) fn read_cda_text(text: &str, bytes: &[u8]) -> Result<CdaRead, ReadError> {
     let doc = parse(text)?;
     let root = doc.root();
     if !is(root, NS_V3, "ClinicalDocument") {
@@ -626,7 +638,11 @@ fn fpath<'a, 'i>(n: N<'a, 'i>, ns: &str, names: &[&str]) -> Option<N<'a, 'i>> {
 /// Read a transfer frame. Any root element is read (the rules check its name and
 /// namespace); the children are looked up in the root's namespace.
 pub fn read_frame(bytes: &[u8]) -> Result<FrameRead, ReadError> {
-    let text = as_text(bytes)?;
+    read_frame_text(as_text(bytes)?, bytes)
+}
+
+/// [`read_frame`] of `bytes` whose text `text` is (as [`utf8_text`] gives it).
+pub(crate) fn read_frame_text(text: &str, bytes: &[u8]) -> Result<FrameRead, ReadError> {
     let doc = parse(text)?;
     let root = doc.root();
     let ns = root.ns().unwrap_or("");

@@ -98,6 +98,16 @@ struct Loc {
     frame: bool,
 }
 
+/// A frame read, with its text (checked as UTF-8 once, for the reader and the findings'
+/// lines).
+fn read_frame_once(b: &[u8]) -> Result<(reader::FrameRead, &str), reader::ReadError> {
+    match reader::utf8_text(b) {
+        Some(t) => reader::read_frame_text(t, b).map(|fr| (fr, t)),
+        // Not UTF-8: the reader's error (it never reads such bytes).
+        None => reader::read_frame(b).map(|fr| (fr, "")),
+    }
+}
+
 fn loc(xpath: &str, pointer: &str, label: &'static str, pos: Option<Pos>) -> Loc {
     Loc {
         xpath: xpath.to_string(),
@@ -425,15 +435,16 @@ impl<'v> ArchiveValidator<'v> {
         cda: &[u8],
         frame_for: impl FnOnce(Option<&str>) -> Option<std::borrow::Cow<'f, [u8]>>,
     ) -> DocumentResult {
-        let text =
-            simdutf8::basic::from_utf8(cda.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cda)).ok();
-        let read = match reader::read_cda(cda) {
-            Ok(r) => r,
-            Err(e) => {
-                let findings = vec![read_error_finding(&e, false)];
-                return self.finish(name, None, InputKind::Archive, findings);
-            }
-        };
+        // The text is checked as UTF-8 once, for the reader and the findings' lines.
+        let text = reader::utf8_text(cda);
+        let read =
+            match text.map_or_else(|| reader::read_cda(cda), |t| reader::read_cda_text(t, cda)) {
+                Ok(r) => r,
+                Err(e) => {
+                    let findings = vec![read_error_finding(&e, false)];
+                    return self.finish(name, None, InputKind::Archive, findings);
+                }
+            };
         let frame = frame_for(
             read.document
                 .header
@@ -462,13 +473,10 @@ impl<'v> ArchiveValidator<'v> {
                 issue.message.clone(),
             );
         }
-        let frame_read = frame.map(|b| (reader::read_frame(b), b));
-        let frame_text;
+        let frame_read = frame.map(|b| (read_frame_once(b), b));
         let frame_model = match &frame_read {
-            Some((Ok(fr), b)) => {
-                frame_text =
-                    simdutf8::basic::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok();
-                out.frame_text = frame_text;
+            Some((Ok((fr, t)), _)) => {
+                out.frame_text = Some(t);
                 Some(fr)
             }
             Some((Err(e), _)) => {
@@ -557,11 +565,10 @@ impl<'v> ArchiveValidator<'v> {
             frame_text: None,
             findings: Vec::new(),
         };
-        let frame_read = frame.map(|b| (reader::read_frame(b), b));
+        let frame_read = frame.map(|b| (read_frame_once(b), b));
         let frame_model = match &frame_read {
-            Some((Ok(fr), b)) => {
-                out.frame_text =
-                    simdutf8::basic::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok();
+            Some((Ok((fr, t)), _)) => {
+                out.frame_text = Some(t);
                 Some(fr)
             }
             Some((Err(e), _)) => {
