@@ -517,7 +517,9 @@ impl<'v> ArchiveValidator<'v> {
             .and_then(|b| b.structured.as_ref())
             .and_then(|s| s.pos);
         self.content(&mut out, def, &doc.header, &content, json_pos);
-        let def = def.or(self.named_definition(&doc.header));
+        // Lazily: `or` would read the contentSpecificationId again when the rules found
+        // the definition already.
+        let def = def.or_else(|| self.named_definition(&doc.header));
         self.finish(name, def, InputKind::Archive, out.findings)
     }
 
@@ -615,7 +617,9 @@ impl<'v> ArchiveValidator<'v> {
             &content,
         );
         self.content(&mut out, def, &doc.header, &content, None);
-        let def = def.or(self.named_definition(&doc.header));
+        // Lazily: `or` would read the contentSpecificationId again when the rules found
+        // the definition already.
+        let def = def.or_else(|| self.named_definition(&doc.header));
         self.finish(name, def, InputKind::ArchiveView, out.findings)
     }
 
