@@ -716,17 +716,20 @@ impl<'v> ArchiveValidator<'v> {
         skeleton: &mut Option<Value>,
     ) -> Option<&'v Definition> {
         let csi = h.lsh().content_specification_id.as_ref()?;
-        let at = loc(
-            &format!("{LSH}/hl7fi:contentSpecificationId"),
-            &format!("{MLSH}/contentSpecificationId"),
-            "Sisältömääritys",
-            csi.pos,
-        );
+        // Made only for a finding (a valid header's name costs no allocation).
+        let at = || {
+            loc(
+                &format!("{LSH}/hl7fi:contentSpecificationId"),
+                &format!("{MLSH}/contentSpecificationId"),
+                "Sisältömääritys",
+                csi.pos,
+            )
+        };
         let release = self.validator.release();
         let Some(id) = sosmeta_model::id::split_dotted(csi.value.trim()) else {
             out.emit(
                 ids::DEFINITION_UNKNOWN,
-                at,
+                at(),
                 format!("contentSpecificationId `{}` is not a definition version in the dotted form OID.y.m.d (e.g. 1.2.246.537.6.1505.1.2023.6.1)", csi.value),
             );
             return None;
@@ -744,7 +747,7 @@ impl<'v> ArchiveValidator<'v> {
             };
             out.emit(
                 ids::DEFINITION_UNKNOWN,
-                at,
+                at(),
                 format!(
                     "contentSpecificationId `{}` ({id}) is not in the release {}: {hint}",
                     csi.value,
@@ -1668,17 +1671,17 @@ fn check_body(out: &mut Out<'_>, doc: &ArchiveDocument, xml: bool) {
             "the document has no display form (nonXMLBody/text)",
         ),
         Some(d) => {
-            let at = loc(&format!("{BODY}/text"), "/body/xhtml", "Näyttömuoto", d.pos);
+            let at = || loc(&format!("{BODY}/text"), "/body/xhtml", "Näyttömuoto", d.pos);
             match &d.xhtml {
                 Payload::Text(x) => check_xhtml(out, x, expected.as_deref(), at),
                 Payload::BadBase64(e) => out.emit(
                     ids::BODY_DISPLAY_BASE64,
-                    at,
+                    at(),
                     format!("the display form is not base64: {e}"),
                 ),
                 Payload::BadUtf8(e) => out.emit(
                     ids::BODY_DISPLAY_BASE64,
-                    at,
+                    at(),
                     format!("the display form's bytes are not UTF-8: {e}"),
                 ),
             }
@@ -1692,17 +1695,17 @@ fn check_body(out: &mut Out<'_>, doc: &ArchiveDocument, xml: bool) {
                 "the document has no structured form (nonXMLBody/hl7fi:json)",
             ),
             Some(s) => {
-                let at = loc(JSON_XPATH, "/content", "Rakenteinen muoto", s.pos);
+                let at = || loc(JSON_XPATH, "/content", "Rakenteinen muoto", s.pos);
                 match &s.json {
                     Payload::Text(_) => {}
                     Payload::BadBase64(e) => out.emit(
                         ids::BODY_JSON_BASE64,
-                        at,
+                        at(),
                         format!("the structured form is not base64: {e}"),
                     ),
                     Payload::BadUtf8(e) => out.emit(
                         ids::BODY_JSON_BASE64,
-                        at,
+                        at(),
                         format!("the structured form's bytes are not UTF-8: {e}"),
                     ),
                 }
@@ -1711,13 +1714,14 @@ fn check_body(out: &mut Out<'_>, doc: &ArchiveDocument, xml: bool) {
     }
 }
 
-fn check_xhtml(out: &mut Out<'_>, xhtml: &str, expected_id: Option<&str>, at: Loc) {
+/// `at` makes the display form's location, only for a finding.
+fn check_xhtml(out: &mut Out<'_>, xhtml: &str, expected_id: Option<&str>, at: impl Fn() -> Loc) {
     let root = match crate::xml::check(xhtml) {
         Ok(r) => r,
         Err(e) => {
             out.emit(
                 ids::BODY_DISPLAY_XHTML,
-                at,
+                at(),
                 format!(
                     "the display form is not a well-formed XHTML fragment: {} (at byte {} of the decoded text)",
                     e.message, e.offset
@@ -1729,7 +1733,7 @@ fn check_xhtml(out: &mut Out<'_>, xhtml: &str, expected_id: Option<&str>, at: Lo
     if root.name != "div" || root.ns.as_deref() != Some(NS_XHTML) {
         out.emit(
             ids::BODY_DISPLAY_XHTML,
-            at,
+            at(),
             format!(
                 "the display form's root is `{}` in {}; it must be a div in {NS_XHTML} (a fragment, not a page)",
                 root.name,
@@ -1742,7 +1746,7 @@ fn check_xhtml(out: &mut Out<'_>, xhtml: &str, expected_id: Option<&str>, at: Lo
         if root.id.as_deref() != Some(expected) {
             out.emit(
                 ids::BODY_DISPLAY_ID,
-                at,
+                at(),
                 format!(
                     "the display form's root div has id `{}`, must be `{expected}`",
                     root.id.as_deref().unwrap_or("(none)")
@@ -1767,12 +1771,14 @@ fn check_recorder(
     let Some(author) = &h.author else {
         return;
     };
-    let at = loc(
-        "/ClinicalDocument/author/assignedAuthor",
-        "/metadata/author",
-        "Tallentaja",
-        author.pos,
-    );
+    let at = || {
+        loc(
+            "/ClinicalDocument/author/assignedAuthor",
+            "/metadata/author",
+            "Tallentaja",
+            author.pos,
+        )
+    };
     if paths.is_empty() {
         // No laatija element (asiakkuusasiakirja): a nullFlavor author is right; a named
         // one cannot be checked.
@@ -1781,7 +1787,7 @@ fn check_recorder(
     if author.is_null() {
         out.emit(
             ids::HEADER_RECORDER,
-            at,
+            at(),
             format!(
                 "the header author is a nullFlavor, but {} ({}) has an author (laatija): the recorder must be one of them",
                 def.id,
@@ -1844,7 +1850,7 @@ fn check_recorder(
                 names.join(", ")
             ),
         };
-        out.emit(ids::HEADER_RECORDER, at, message);
+        out.emit(ids::HEADER_RECORDER, at(), message);
     }
 }
 
