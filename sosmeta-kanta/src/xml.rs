@@ -946,8 +946,11 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                             last = h;
                             let s = &memo[h];
                             if s.name_len != 0 {
+                                // The name is within the tag's 32 bytes: cut from
+                                // the chunk, one bound to check.
+                                let name = c.get(1..1 + usize::from(s.name_len)).unwrap_or(&[]);
                                 stack.push(Open {
-                                    name: &b[i + 1..i + 1 + usize::from(s.name_len)],
+                                    name,
                                     key: s.key,
                                     mask: s.mask,
                                 });
