@@ -846,8 +846,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 continue;
             }
         }
-        let rest = &b[i..];
-        match rest.get(1) {
+        match b.get(i + 1) {
             Some(b'/') => {
                 let start = i + 2;
                 // Most end tags close what is open: `name>` compared as one word, then
@@ -888,6 +887,7 @@ pub fn check(text: &str) -> Result<RootInfo, XmlError> {
                 i = j + 1;
             }
             Some(b'!' | b'?') => {
+                let rest = &b[i..];
                 if rest.starts_with(b"<!--") {
                     i = comment_end(b, i)?;
                 } else if rest.starts_with(b"<![CDATA[") {
