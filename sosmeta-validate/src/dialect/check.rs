@@ -203,6 +203,22 @@ impl Program {
         self.valid(0, doc, &mut ())
     }
 
+    /// True when `v` is a scalar that node `at` passes on its `type` alone (a `bare`
+    /// node): the verdict on most leaves without a call of [`Program::valid`]. False says
+    /// nothing (the caller then asks `valid`, which also records the trail of an error).
+    #[inline(always)]
+    fn bare_scalar_passes(&self, at: u32, v: JsonRef<'_>) -> bool {
+        let Some(node) = self.nodes.get(at as usize) else {
+            return false;
+        };
+        if !node.bare {
+            return false;
+        }
+        let view = v.view();
+        !matches!(view, JsonView::Array(_) | JsonView::Object(_))
+            && (node.types == 0 || type_ok(node.types, &view))
+    }
+
     /// The verdict on `v`, stopping at the first error, which `trail` then leads to.
     fn valid(&self, at: u32, v: JsonRef<'_>, trail: &mut impl Trail) -> bool {
         let node = &self.nodes[at as usize];
@@ -237,7 +253,8 @@ impl Program {
                 }
                 if let Some(items) = node.items {
                     for (position, item) in a.iter().enumerate() {
-                        if !self.valid(items, item, trail) {
+                        if !self.bare_scalar_passes(items, item) && !self.valid(items, item, trail)
+                        {
                             trail.stop(Stop::Inside(position));
                             return false;
                         }
@@ -255,7 +272,10 @@ impl Program {
                         Some(i) => {
                             hint = i + 1;
                             seen |= property_bit(i);
-                            if !self.valid(node.properties[i].1, value, trail) {
+                            let child = node.properties[i].1;
+                            if !self.bare_scalar_passes(child, value)
+                                && !self.valid(child, value, trail)
+                            {
                                 trail.stop(Stop::Inside(position));
                                 return false;
                             }

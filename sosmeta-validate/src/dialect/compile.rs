@@ -202,6 +202,9 @@ pub(super) struct Node {
     /// False when `additionalProperties` is `false`.
     pub(super) additional: bool,
     pub(super) required: Box<[Required]>,
+    /// No `minLength`, `pattern` or `enum`: a scalar's verdict is its `type` alone
+    /// (set once the node is complete; see `Program::bare_scalar_passes`).
+    pub(super) bare: bool,
 }
 
 pub(super) use crate::names::same_key;
@@ -446,6 +449,8 @@ impl Program {
             }
             node.required = required.into_boxed_slice();
         }
+        node.bare =
+            node.min_length.is_none() && node.pattern.is_none() && node.enumeration.is_none();
         self.nodes[index as usize] = node;
         Ok(index)
     }
