@@ -669,14 +669,15 @@ impl<'v> ArchiveValidator<'v> {
         let h = &doc.header;
         let xml = matches!(out.mode, Mode::Xml(_));
         check_realm_type(out, h);
-        let mut skeleton = None;
-        let def = self.check_definition(out, h, content, &mut skeleton);
+        let (mut skeleton, mut laatija) = (None, None);
+        let def = self.check_definition(out, h, content, &mut skeleton, &mut laatija);
         check_required(out, h, def);
         check_codes(out, h, self.validator, self.document_day(h));
         check_times(out, h);
         check_body(out, doc, xml);
         if let (Some(def), Some(_)) = (def, &h.author) {
-            let paths = self.laatija_paths(def);
+            // The paths `check_definition` looked up, else looked up here (one look-up).
+            let paths = laatija.take().unwrap_or_else(|| self.laatija_paths(def));
             match content {
                 Content::Value(v) => check_recorder(out, h, def, &paths, v),
                 // The skeleton is built (by `check_definition`'s one pass over the JSON)
@@ -707,13 +708,15 @@ impl<'v> ArchiveValidator<'v> {
 
     /// The definition named, when its root key agrees with the content; for a content
     /// text, `skeleton` receives the author skeleton of the recorder rule (one pass over
-    /// the JSON reads the root keys and the authors).
+    /// the JSON reads the root keys and the authors) and `laatija` the author paths it was
+    /// built for.
     fn check_definition(
         &self,
         out: &mut Out<'_>,
         h: &Header,
         content: &Content<'_>,
         skeleton: &mut Option<Value>,
+        laatija: &mut Option<Arc<[String]>>,
     ) -> Option<&'v Definition> {
         let csi = h.lsh().content_specification_id.as_ref()?;
         // Made only for a finding (a valid header's name costs no allocation).
@@ -806,7 +809,7 @@ impl<'v> ArchiveValidator<'v> {
             ),
             Content::Parsed(tree, _) => {
                 let paths = match &h.author {
-                    Some(_) => self.laatija_paths(def),
+                    Some(_) => laatija.insert(self.laatija_paths(def)).clone(),
                     None => Arc::from(Vec::new()),
                 };
                 tree.as_ref().and_then(|tree| {
