@@ -166,7 +166,7 @@ fn stops16(chunk: &[u8; 16]) -> u32 {
     move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, slash), ctrl)) as u32
 }
 
-/// [`Parser::scan`] sixteen bytes at a time: `Ok` with the index of the first stop, or
+/// [`scan`] sixteen bytes at a time: `Ok` with the index of the first stop, or
 /// `Err` with where fewer than sixteen bytes are left to look at.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
@@ -195,7 +195,7 @@ fn stops8(x: u64) -> u64 {
     (ctrl | quote | slash) & HIGH
 }
 
-/// [`Parser::scan`] eight bytes at a time, then one by one: the last bytes of the text
+/// [`scan`] eight bytes at a time, then one by one: the last bytes of the text
 /// (fewer than sixteen left), or all of it without SSE2.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), inline(never))]
 fn scan_tail(b: &[u8], mut i: usize) -> usize {
