@@ -6,7 +6,7 @@
 //! land in the same `target/release/examples/`.)
 //!
 //! Fixtures: `asiakkuusasiakirja`, `15007`. Stages: `content`, `read_cda`, `xhtml`,
-//! `frame`, `layer`, `all`; `sizes` prints the fixture's sizes. `scripts/stages.sh` in this crate runs every pair.
+//! `frame`, `parse_cda`, `parse_frame` (the XML trees alone), `layer`, `all`; `sizes` prints the fixture's sizes. `scripts/stages.sh` in this crate runs every pair.
 
 // The `sosmeta` binary's allocator, as in the bench.
 #[global_allocator]
@@ -59,6 +59,11 @@ fn main() {
         );
         return;
     }
+    let cda_text = std::str::from_utf8(&f.cda).expect("UTF-8");
+    let frame_text = std::str::from_utf8(&f.frame).expect("UTF-8");
+    let file_text = std::env::var("XML_FILE")
+        .map(|p| std::fs::read_to_string(p).expect("file"))
+        .unwrap_or_default();
     for _ in 0..n {
         match stage {
             "content" => {
@@ -72,6 +77,15 @@ fn main() {
             }
             "frame" => {
                 black_box(read_frame(black_box(&f.frame)).ok());
+            }
+            "parse_cda" => {
+                black_box(sosmeta_kanta::xml::parse(black_box(cda_text)).is_ok());
+            }
+            "parse_file" => {
+                black_box(sosmeta_kanta::xml::parse(black_box(&file_text)).is_ok());
+            }
+            "parse_frame" => {
+                black_box(sosmeta_kanta::xml::parse(black_box(frame_text)).is_ok());
             }
             "layer" => {
                 black_box(layer.validate_cda("b", black_box(&f.cda), Some(&f.frame)));

@@ -669,24 +669,20 @@ impl<'v> ArchiveValidator<'v> {
         let h = &doc.header;
         let xml = matches!(out.mode, Mode::Xml(_));
         check_realm_type(out, h);
-        let (mut skeleton, mut laatija) = (None, None);
-        let def = self.check_definition(out, h, content, &mut skeleton, &mut laatija);
+        let def = self.check_definition(out, h, content);
         check_required(out, h, def);
         check_codes(out, h, self.validator, self.document_day(h));
         check_times(out, h);
         check_body(out, doc, xml);
         if let (Some(def), Some(_)) = (def, &h.author) {
-            // The paths `check_definition` looked up, else looked up here (one look-up).
-            let paths = laatija.take().unwrap_or_else(|| self.laatija_paths(def));
+            let paths = self.laatija_paths(def);
             match content {
-                Content::Value(v) => check_recorder(out, h, def, &paths, v),
-                // The skeleton is built (by `check_definition`'s one pass over the JSON)
-                // only when the definition has authors.
-                Content::Parsed(..) if !paths.is_empty() => {
-                    if let Some(v) = &skeleton {
-                        check_recorder(out, h, def, &paths, v);
-                    }
-                }
+                Content::Value(v) => check_recorder(out, h, def, &paths, || {
+                    crate::content::content_authors(&paths, v)
+                }),
+                Content::Parsed(Some(tree), _) => check_recorder(out, h, def, &paths, || {
+                    crate::content::tree_authors(&paths, tree.root())
+                }),
                 _ => {}
             }
         }
@@ -706,17 +702,12 @@ impl<'v> ArchiveValidator<'v> {
             .map(|t| t.date)
     }
 
-    /// The definition named, when its root key agrees with the content; for a content
-    /// text, `skeleton` receives the author skeleton of the recorder rule (one pass over
-    /// the JSON reads the root keys and the authors) and `laatija` the author paths it was
-    /// built for.
+    /// The definition named, when its root key agrees with the content.
     fn check_definition(
         &self,
         out: &mut Out<'_>,
         h: &Header,
         content: &Content<'_>,
-        skeleton: &mut Option<Value>,
-        laatija: &mut Option<Arc<[String]>>,
     ) -> Option<&'v Definition> {
         let csi = h.lsh().content_specification_id.as_ref()?;
         // Made only for a finding (a valid header's name costs no allocation).
@@ -807,17 +798,18 @@ impl<'v> ArchiveValidator<'v> {
                     .map(|o| o.keys().cloned().collect())
                     .unwrap_or_default(),
             ),
-            Content::Parsed(tree, _) => {
-                let paths = match &h.author {
-                    Some(_) => laatija.insert(self.laatija_paths(def)).clone(),
-                    None => Arc::from(Vec::new()),
-                };
-                tree.as_ref().and_then(|tree| {
-                    let s = crate::content::scan_tree(tree.root(), &paths);
-                    *skeleton = Some(s.authors);
-                    s.keys
-                })
-            }
+            // The tree keeps one member per key: the one key is compared where it is,
+            // the sorted list made only for a finding.
+            Content::Parsed(tree, _) => tree.as_ref().and_then(|tree| {
+                let root = tree.root().as_object()?;
+                let mut keys = root.keys();
+                if keys.next() == Some(def.document_key()) && keys.next().is_none() {
+                    return None;
+                }
+                let mut keys: Vec<String> = root.keys().map(str::to_string).collect();
+                keys.sort();
+                Some(keys)
+            }),
             Content::Missing => None,
         };
         if let Some(keys) = keys {
@@ -1769,7 +1761,7 @@ fn check_recorder(
     h: &Header,
     def: &Definition,
     paths: &[String],
-    content: &Value,
+    content_authors: impl FnOnce() -> Vec<crate::content::ContentAuthor>,
 ) {
     let Some(author) = &h.author else {
         return;
@@ -1799,7 +1791,7 @@ fn check_recorder(
         );
         return;
     }
-    let laatijat = crate::content::content_authors(paths, content);
+    let laatijat = content_authors();
     let id_of = |root: &str| {
         author
             .id

@@ -367,6 +367,84 @@ fn recorder_matches_on_identifier_of_the_same_kind_else_names() {
     }
 }
 
+/// The CDA with its structured JSON replaced by `json` (wrapped base64, as written).
+fn with_json_text(f: &Fixture, json: &str) -> Fixture {
+    let text = String::from_utf8(f.cda.clone()).unwrap();
+    let (open, close) = ("<hl7fi:json>", "</hl7fi:json>");
+    let start = text.find(open).unwrap() + open.len();
+    let end = text.find(close).unwrap();
+    let b64 = sosmeta_kanta::fixtures::wrapped_base64(json.as_bytes());
+    Fixture {
+        cda: format!("{}{b64}{}", &text[..start], &text[end..]).into_bytes(),
+        frame: f.frame.clone(),
+    }
+}
+
+/// A repeated `laatija` key: the recorder rule reads the last one, as a JSON reader that
+/// keeps the last of a repeated key does (and as the JSON view of the same document),
+/// while the content validation reports the repeat.
+#[test]
+fn recorder_reads_the_last_of_a_repeated_key() {
+    let d = def(PLAN);
+    let spec = Spec::for_definition(d);
+    let path = sosmeta_kanta::content::laatija_paths(d)
+        .into_iter()
+        .next()
+        .expect("the plan has a laatija");
+    // The object holding the first laatija: its pointer in the document.
+    let tokens: Vec<&str> = path.split('/').skip(1).collect();
+    let (holder, _) = tokens.split_at(tokens.len() - 1);
+    let holder_ptr: String = holder
+        .iter()
+        .map(|t| {
+            if *t == "*" {
+                "/0".to_string()
+            } else {
+                format!("/{t}")
+            }
+        })
+        .collect();
+    let original = spec
+        .content
+        .pointer(&format!("{holder_ptr}/laatija"))
+        .expect("a laatija in the sample")
+        .clone();
+    let other = serde_json::json!({"etunimet": "Toinen", "sukunimi": "Henkilö"});
+    // `first` written first in the holder object, `last` in the laatija's own place.
+    let text = |first: &serde_json::Value, last: &serde_json::Value| {
+        let mut content = spec.content.clone();
+        let holder_obj = content.pointer_mut(&holder_ptr).unwrap();
+        holder_obj["laatija"] = last.clone();
+        let marker = serde_json::json!("__HOLDER__");
+        let holder_value = std::mem::replace(holder_obj, marker);
+        let inner = serde_json::to_string(&holder_value).unwrap();
+        let inner = format!(
+            "{{\"laatija\":{},{}",
+            serde_json::to_string(first).unwrap(),
+            &inner[1..]
+        );
+        serde_json::to_string(&content)
+            .unwrap()
+            .replace("\"__HOLDER__\"", &inner)
+    };
+    let built = spec.build();
+    for (first, last, wrong) in [(&other, &original, false), (&original, &other, true)] {
+        let f = with_json_text(&built, &text(first, last));
+        let r = run(validator(), ArchiveOptions::default(), &f);
+        assert!(
+            has(&r, sosmeta_validate::finding::rules::INPUT_DUPLICATE_KEY),
+            "{}",
+            show(&r)
+        );
+        assert_eq!(has(&r, ids::HEADER_RECORDER), wrong, "{}", show(&r));
+    }
+    // Without the repeat the clean document has no recorder finding (the tree path).
+    assert!(!has(
+        &run(validator(), ArchiveOptions::default(), &built),
+        ids::HEADER_RECORDER
+    ));
+}
+
 #[test]
 fn signatures_are_kept_as_xml() {
     let spec = Spec::for_definition(def(RELATIONSHIP));
