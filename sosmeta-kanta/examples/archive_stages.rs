@@ -6,7 +6,8 @@
 //! land in the same `target/release/examples/`.)
 //!
 //! Fixtures: `asiakkuusasiakirja`, `15007`. Stages: `content`, `read_cda`, `xhtml`,
-//! `frame`, `parse_cda`, `parse_frame` (the XML trees alone), `layer`, `all`; `sizes` prints the fixture's sizes. `scripts/stages.sh` in this crate runs every pair.
+//! `frame`, `parse_cda`, `parse_frame` (the XML trees alone), `parse_file` (the tree of the
+//! XML file named by `XML_FILE`), `layer`, `all`; `sizes` prints the fixture's sizes. `scripts/stages.sh` in this crate runs every pair.
 
 // The `sosmeta` binary's allocator, as in the bench.
 #[global_allocator]
