@@ -5,6 +5,7 @@
 //! JSON is parsed once, for the content validation and these rules).
 
 use serde_json::Value;
+use sosmeta_model::element::{values_at, JsonNode};
 use sosmeta_model::Definition;
 use sosmeta_validate::json_tree::JsonRef;
 
@@ -47,82 +48,8 @@ pub fn tree_authors(paths: &[String], root: JsonRef<'_>) -> Vec<ContentAuthor> {
     authors_in(paths, root)
 }
 
-/// What [`authors_in`] reads of a JSON value: a `serde_json::Value` or a tree node.
-trait Json<'a>: Copy {
-    /// The member `key` of an object.
-    fn member(self, key: &str) -> Option<Self>;
-    /// The string, if the value is one.
-    fn text(self) -> Option<&'a str>;
-    /// The items of an array (`None` for other values).
-    fn items(self) -> Option<Vec<Self>>;
-    /// The member values of an object, in order (none for other values).
-    fn values(self) -> Vec<Self>;
-}
-
-impl<'a> Json<'a> for &'a Value {
-    fn member(self, key: &str) -> Option<Self> {
-        self.get(key)
-    }
-    fn text(self) -> Option<&'a str> {
-        self.as_str()
-    }
-    fn items(self) -> Option<Vec<Self>> {
-        self.as_array().map(|a| a.iter().collect())
-    }
-    fn values(self) -> Vec<Self> {
-        self.as_object()
-            .map(|o| o.values().collect())
-            .unwrap_or_default()
-    }
-}
-
-impl<'a> Json<'a> for JsonRef<'a> {
-    fn member(self, key: &str) -> Option<Self> {
-        self.get(key)
-    }
-    fn text(self) -> Option<&'a str> {
-        self.as_str()
-    }
-    fn items(self) -> Option<Vec<Self>> {
-        self.as_array().map(|a| a.iter().collect())
-    }
-    fn values(self) -> Vec<Self> {
-        self.as_object()
-            .map(|o| o.iter().map(|(_, v)| v).collect())
-            .unwrap_or_default()
-    }
-}
-
-/// The values at a data path (`/a/*/b`, `*` = every array item) with their JSON
-/// pointers, as `sosmeta_model::element::values_at` finds them in a `Value`.
-fn values_at<'a, J: Json<'a>>(doc: J, data_path: &str) -> Vec<(String, J)> {
-    let mut current = vec![(String::new(), doc)];
-    for token in data_path.split('/').skip(1) {
-        let mut next = Vec::new();
-        for (p, v) in current {
-            if token == "*" {
-                if let Some(items) = v.items() {
-                    next.extend(
-                        items
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, x)| (format!("{p}/{i}"), x)),
-                    );
-                }
-            } else if let Some(x) = v.member(token) {
-                next.push((
-                    format!("{p}/{}", sosmeta_model::element::escape_pointer(token)),
-                    x,
-                ));
-            }
-        }
-        current = next;
-    }
-    current
-}
-
 /// [`content_authors`] over either kind of JSON value.
-fn authors_in<'a, J: Json<'a>>(paths: &[String], content: J) -> Vec<ContentAuthor> {
+fn authors_in<'a, J: JsonNode<'a>>(paths: &[String], content: J) -> Vec<ContentAuthor> {
     let mut out = Vec::new();
     for path in paths {
         for (pointer, v) in values_at(content, path) {

@@ -419,19 +419,56 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
         .collect()
 }
 
+/// A JSON value as [`values_at`] and the readers of the content walk it: a
+/// `serde_json::Value` here, `sosmeta-validate`'s parsed tree there (so that a data path
+/// selects the same values in either).
+pub trait JsonNode<'v>: Copy {
+    /// The member `key` of an object (`None` for other values; the last of a repeated
+    /// key, as `serde_json` keeps it).
+    fn member(self, key: &str) -> Option<Self>;
+    /// The string, if the value is one.
+    fn text(self) -> Option<&'v str>;
+    /// The items of an array (`None` for other values).
+    fn items(self) -> Option<Vec<Self>>;
+    /// The member values of an object in order, one per key (none for other values).
+    fn values(self) -> Vec<Self>;
+}
+
+impl<'v> JsonNode<'v> for &'v Value {
+    fn member(self, key: &str) -> Option<Self> {
+        self.get(key)
+    }
+    fn text(self) -> Option<&'v str> {
+        self.as_str()
+    }
+    fn items(self) -> Option<Vec<Self>> {
+        self.as_array().map(|a| a.iter().collect())
+    }
+    fn values(self) -> Vec<Self> {
+        self.as_object()
+            .map(|o| o.values().collect())
+            .unwrap_or_default()
+    }
+}
+
 /// The values of a document at a data path of [`Element::walk`] (`/a/*/b`: `*` stands for
 /// every array item), each with its JSON pointer. Keys are matched as written (data paths
 /// of the Sosmeta dialect hold no `/` or `~` in keys).
-pub fn values_at<'v>(doc: &'v Value, data_path: &str) -> Vec<(String, &'v Value)> {
+pub fn values_at<'v, J: JsonNode<'v>>(doc: J, data_path: &str) -> Vec<(String, J)> {
     let mut current = vec![(String::new(), doc)];
     for token in data_path.split('/').skip(1) {
         let mut next = Vec::new();
         for (p, v) in current {
             if token == "*" {
-                if let Value::Array(a) = v {
-                    next.extend(a.iter().enumerate().map(|(i, x)| (format!("{p}/{i}"), x)));
+                if let Some(items) = v.items() {
+                    next.extend(
+                        items
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, x)| (format!("{p}/{i}"), x)),
+                    );
                 }
-            } else if let Some(x) = v.get(token) {
+            } else if let Some(x) = v.member(token) {
                 next.push((format!("{p}/{}", escape_pointer(token)), x));
             }
         }

@@ -622,6 +622,25 @@ impl<'t> JsonRef<'t> {
     }
 }
 
+/// A data path selects the same values in the tree as in a `serde_json::Value` of the
+/// same text (the tree keeps one member per key, the last value of a repeated one).
+impl<'t> sosmeta_model::element::JsonNode<'t> for JsonRef<'t> {
+    fn member(self, key: &str) -> Option<Self> {
+        self.get(key)
+    }
+    fn text(self) -> Option<&'t str> {
+        self.as_str()
+    }
+    fn items(self) -> Option<Vec<Self>> {
+        self.as_array().map(|a| a.iter().collect())
+    }
+    fn values(self) -> Vec<Self> {
+        self.as_object()
+            .map(|o| o.iter().map(|(_, v)| v).collect())
+            .unwrap_or_default()
+    }
+}
+
 /// An object of a [`JsonTree`]: its members in document order.
 #[derive(Clone, Copy)]
 pub struct ObjectRef<'t> {
