@@ -4,12 +4,12 @@
 //!
 //! `cargo bench -p sosmeta-kanta --bench archive`
 //!
-//! 2026-11-25 19:40 UTC, this tree and the one before the archive speed work (6fed8f8) run
-//! in turn on the loaded 2-core machine (load average 4.7-5.5), ranges of three runs:
-//! asiakkuusasiakirja content 95-100 µs, archive layer 372-397 µs before, 256-275 µs now;
-//! asiakassuunnitelma 15007 content 12-14 µs, layer 115-120 µs before, 88-93 µs now. The
-//! layer still costs more than the content (issue 13 item 6); instruction counts per
-//! stage: `scripts/stages.sh`.
+//! 2026-12-07 08:36 UTC (2-core AMD EPYC VM, quiet): asiakkuusasiakirja content 31.2 µs,
+//! everything 97.9 µs (layer 66.7 µs, 2.1x the content), the floor of quick-xml's bare
+//! events over the three XML texts 148.6 µs; asiakassuunnitelma 15007 content 4.16 µs,
+//! everything 24.06 µs (layer 19.9 µs, 4.8x), floor 24.3 µs. The layer still costs more
+//! than the content (issue 13 item 6; README "The floor"); instruction counts per stage:
+//! `scripts/stages.sh`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use sosmeta_kanta::fixtures::Spec;
@@ -98,6 +98,40 @@ fn bench(c: &mut Criterion) {
         g.bench_function("archive: everything (CDA + frame + content)", |b| {
             b.iter(|| full.validate_cda("b", black_box(&fixture.cda), Some(&fixture.frame)))
         });
+        // The floor of any archive layer on these bytes (issue 13 item 6): quick-xml's pull
+        // parser stepping through every event of the three XML texts, checking nothing and
+        // building nothing, and base64-simd decoding both payloads already joined into one
+        // line. A layer that must read the same bytes cannot cost less than these two.
+        let frame_text = std::str::from_utf8(&fixture.frame).unwrap();
+        let body = &text[text.find("<nonXMLBody").unwrap()..];
+        let joined = [
+            joined_payload(body, "<text"),
+            joined_payload(body, "<hl7fi:json"),
+        ];
+        g.bench_function(
+            "floor: quick-xml events over CDA + frame + display form (no checks)",
+            |b| {
+                b.iter(|| {
+                    pull_events(black_box(text))
+                        + pull_events(black_box(frame_text))
+                        + pull_events(black_box(&xhtml))
+                })
+            },
+        );
+        g.bench_function(
+            "floor: base64-simd of both payloads (lines pre-joined)",
+            |b| {
+                b.iter(|| {
+                    for payload in &joined {
+                        black_box(
+                            base64_simd::STANDARD
+                                .decode_to_vec(black_box(payload))
+                                .unwrap(),
+                        );
+                    }
+                })
+            },
+        );
         // The writer: model to CDA XML, and a JSON view back to a document.
         let view = sosmeta_kanta::view::ArchiveView::from_document(&read.document).unwrap();
         g.bench_function(
@@ -114,6 +148,33 @@ fn bench(c: &mut Criterion) {
         });
         g.finish();
     }
+}
+
+/// The number of events quick-xml's pull parser reads from `text` (default configuration:
+/// no trimming, no unescaping; end names checked as the crate does by default).
+fn pull_events(text: &str) -> usize {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut events = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return events,
+            Ok(_) => events += 1,
+            Err(e) => panic!("fixture not well-formed: {e}"),
+        }
+    }
+}
+
+/// The base64 text of the first element of `body` that `open` starts, line breaks and
+/// indentation removed.
+fn joined_payload(body: &str, open: &str) -> Vec<u8> {
+    let start = body.find(open).unwrap();
+    let start = start + body[start..].find('>').unwrap() + 1;
+    let end = start + body[start..].find('<').unwrap();
+    body.as_bytes()[start..end]
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect()
 }
 
 criterion_group!(benches, bench);
