@@ -217,6 +217,7 @@ pub fn run(
     let walk_opts = WalkOptions {
         ndjson: args.input_format == InputFormat::Ndjson,
         max_size: args.max_size,
+        kept_frame_bytes: crate::walk::KEPT_FRAME_BYTES,
     };
     let paths = args.paths.clone();
     let reader = std::thread::spawn(move || {
@@ -254,17 +255,13 @@ pub fn run(
         let (pool, ctx) = (&pool, &ctx);
         scope.spawn(move || {
             for batch in rx {
-                let results: Vec<DocumentResult> =
+                // Each result with the bytes its input had (for the progress bar; a file's
+                // are counted as it is read, without another `stat`).
+                let checked: Vec<(DocumentResult, u64)> =
                     pool.install(|| batch.par_iter().map(|item| ctx.check(item)).collect());
-                let batch_bytes: u64 = batch
-                    .iter()
-                    .map(|s| match &s.source.data {
-                        SourceData::Bytes(b) => b.len() as u64,
-                        SourceData::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
-                        _ => 0,
-                    })
-                    .sum();
                 drop(batch);
+                let batch_bytes = checked.iter().map(|(_, n)| n).sum();
+                let results: Vec<DocumentResult> = checked.into_iter().map(|(r, _)| r).collect();
                 if done_tx.send((results, batch_bytes)).is_err() {
                     break;
                 }
@@ -437,8 +434,8 @@ struct Context<'a> {
 
 impl Context<'_> {
     /// Validate one input, whatever it holds: a CDA (with its frame), an archive JSON
-    /// view, or a content document.
-    fn check(&self, item: &Item) -> DocumentResult {
+    /// view, or a content document; with the number of bytes it had.
+    fn check(&self, item: &Item) -> (DocumentResult, u64) {
         let name = &item.source.name;
         let bytes: Cow<'_, [u8]> = match &item.source.data {
             SourceData::Bytes(b) => Cow::Borrowed(b),
@@ -451,34 +448,39 @@ impl Context<'_> {
                 match sized.map_or_else(|| sosmeta_validate::input::read_file(p, max), Ok) {
                     Ok(b) => Cow::Owned(b),
                     Err(f) => {
-                        return self.validator.result(
+                        let r = self.validator.result(
                             name,
                             None,
                             InputKind::Document,
                             vec![*f],
                             self.opts,
-                        )
+                        );
+                        return (r, 0);
                     }
                 }
             }
-            _ => return self.validator.validate_source(&item.source, self.opts),
+            _ => return (self.validator.validate_source(&item.source, self.opts), 0),
         };
         let mut r = self.archive.validate_any(name, &bytes, |id| {
             if let Some(frame) = self.frame {
                 return Some(Cow::Borrowed(frame));
             }
             // The frame of the directory (or of the named files) naming this document.
-            let path = item.frames.as_ref()?.get(id?)?;
+            let frame = item.frames.as_ref()?.get(id?)?;
             if let Ok(mut used) = self.used_frames.lock() {
-                used.insert(path.clone());
+                used.insert(frame.path.clone());
             }
-            // As `input::read_file` (a frame over the size limit is not read), in one `read`.
+            // The bytes the walk kept (read whole by its sniff, within the size limit), or
+            // as `input::read_file` (a frame over the size limit is not read), in one `read`.
+            if let Some(bytes) = &frame.bytes {
+                return Some(Cow::Borrowed(&bytes[..]));
+            }
             let max = self.opts.max_size;
-            let bytes = crate::walk::read_sized(path, max.saturating_add(1))?;
+            let bytes = crate::walk::read_sized(&frame.path, max.saturating_add(1))?;
             (bytes.len() as u64 <= max).then_some(Cow::Owned(bytes))
         });
         word_unpaired(&mut r);
-        r
+        (r, bytes.len() as u64)
     }
 
     /// The result of a transfer frame that no CDA among the inputs pairs with.

@@ -22,8 +22,23 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// A transfer frame found by the walk.
+#[derive(Debug)]
+pub struct FrameFile {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its bytes, when the sniff read the whole file (frames are a few kB) and the walk's
+    /// budget for kept frames ([`KEPT_FRAME_BYTES`]) had room: the worker that pairs it then
+    /// does not open it again ([`WalkOptions::kept_frame_bytes`] bounds the memory).
+    pub bytes: Option<Arc<[u8]>>,
+}
+
 /// Transfer frames by the document id they name.
-pub type FrameIndex = HashMap<String, PathBuf>;
+pub type FrameIndex = HashMap<String, FrameFile>;
+
+/// The default of [`WalkOptions::kept_frame_bytes`]: 64 MiB, about 25,000 frames of the
+/// usual 2-4 kB.
+pub const KEPT_FRAME_BYTES: usize = 64 * 1024 * 1024;
 
 /// One input to validate, with the frames it may pair with.
 #[derive(Debug)]
@@ -37,17 +52,31 @@ pub struct Item {
 /// Bytes read to tell a CDA, a frame and JSON apart.
 const SNIFF_BYTES: u64 = 8 * 1024;
 
+/// What a file holds, from its first bytes, and those bytes.
+struct Sniffed {
+    kind: Kind,
+    head: Vec<u8>,
+    /// `head` is the whole file (it ended before [`SNIFF_BYTES`]).
+    whole: bool,
+}
+
 /// What a file holds, from its first bytes.
-fn sniff_file(path: &Path) -> Kind {
+fn sniff_file(path: &Path) -> Sniffed {
     // Sized up front: `read_to_end` on an empty buffer reads in small growing steps (a
     // dozen `read` calls for 8 KiB), one per file of a directory of 10,000 CDAs.
     let mut head = Vec::with_capacity(SNIFF_BYTES as usize);
-    match std::fs::File::open(path) {
-        Ok(f) => match f.take(SNIFF_BYTES).read_to_end(&mut head) {
-            Ok(_) => sosmeta_kanta::sniff(&head),
-            Err(_) => Kind::Unknown,
+    let read = std::fs::File::open(path).and_then(|f| f.take(SNIFF_BYTES).read_to_end(&mut head));
+    match read {
+        Ok(_) => Sniffed {
+            kind: sosmeta_kanta::sniff(&head),
+            whole: (head.len() as u64) < SNIFF_BYTES,
+            head,
         },
-        Err(_) => Kind::Unknown,
+        Err(_) => Sniffed {
+            kind: Kind::Unknown,
+            head: Vec::new(),
+            whole: false,
+        },
     }
 }
 
@@ -62,9 +91,48 @@ pub fn read_sized(path: &Path, limit: u64) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// The document id a frame file names, if it can be read.
-fn frame_id(path: &Path, max: u64) -> Option<String> {
-    sosmeta_kanta::frame_document_id(&read_sized(path, max)?)
+/// Frames indexed by the document they name, with the bytes the sniffs read kept while
+/// the walk's budget lasts.
+struct FrameIndexer<'n> {
+    index: FrameIndex,
+    /// Every frame is listed here too (with its id, if readable).
+    notes: &'n mut Vec<(Option<String>, PathBuf)>,
+}
+
+impl FrameIndexer<'_> {
+    /// Sniff `path`; if it is a frame, index it and say so.
+    fn offer(&mut self, path: &Path, opts: &WalkOptions, kept: &mut usize) -> bool {
+        let sniffed = sniff_file(path);
+        if sniffed.kind != Kind::Frame {
+            return false;
+        }
+        let len = sniffed.head.len();
+        let (id, bytes) = if sniffed.whole && len as u64 <= opts.max_size {
+            let id = sosmeta_kanta::frame_document_id(&sniffed.head);
+            let keep = *kept + len <= opts.kept_frame_bytes;
+            if keep {
+                *kept += len;
+            }
+            (id, keep.then(|| Arc::from(sniffed.head)))
+        } else {
+            // Longer than the sniff, or than the size limit (whose id is then not read,
+            // as no part of an input over the limit is).
+            let id =
+                read_sized(path, opts.max_size).and_then(|b| sosmeta_kanta::frame_document_id(&b));
+            (id, None)
+        };
+        if let Some(id) = &id {
+            self.index.insert(
+                id.clone(),
+                FrameFile {
+                    path: path.to_path_buf(),
+                    bytes,
+                },
+            );
+        }
+        self.notes.push((id, path.to_path_buf()));
+        true
+    }
 }
 
 /// How to find and read the inputs.
@@ -74,6 +142,9 @@ pub struct WalkOptions {
     pub ndjson: bool,
     /// The size limit of one document (one NDJSON line).
     pub max_size: u64,
+    /// At most this many bytes of frames are kept in memory by one walk; the frames past
+    /// it are read again when they pair.
+    pub kept_frame_bytes: usize,
 }
 
 /// What a walk saw besides documents.
@@ -140,23 +211,23 @@ pub fn walk(paths: &[PathBuf], opts: WalkOptions, emit: &mut dyn FnMut(Item) -> 
         notes: WalkNotes::default(),
         stopped: false,
         frames: None,
+        kept: 0,
     };
     // Frames among the named files pair with the named CDAs, in any order.
-    let mut named_frames = FrameIndex::new();
     let mut frame_paths = HashSet::new();
+    let mut named_frames = FrameIndexer {
+        index: FrameIndex::new(),
+        notes: &mut w.notes.frames,
+    };
     for p in paths {
         if p.as_os_str() != "-"
             && std::fs::metadata(p).is_ok_and(|m| m.is_file())
-            && sniff_file(p) == Kind::Frame
+            && named_frames.offer(p, &opts, &mut w.kept)
         {
-            let id = frame_id(p, opts.max_size);
-            if let Some(id) = &id {
-                named_frames.insert(id.clone(), p.clone());
-            }
-            w.notes.frames.push((id, p.clone()));
             frame_paths.insert(p.clone());
         }
     }
+    let named_frames = named_frames.index;
     let named = (!named_frames.is_empty()).then(|| Arc::new(named_frames));
     for p in paths {
         if w.stopped {
@@ -171,6 +242,15 @@ pub fn walk(paths: &[PathBuf], opts: WalkOptions, emit: &mut dyn FnMut(Item) -> 
     w.notes
 }
 
+/// What a directory entry is (links followed).
+enum Entry {
+    File,
+    /// A directory, with what identifies it.
+    Dir(std::fs::Metadata),
+    /// A FIFO, socket or device.
+    Other,
+}
+
 struct Walker {
     opts: WalkOptions,
     #[cfg(unix)]
@@ -181,6 +261,8 @@ struct Walker {
     stopped: bool,
     /// The frames the documents being walked may pair with.
     frames: Option<Arc<FrameIndex>>,
+    /// Bytes of frames kept so far (at most `opts.kept_frame_bytes`).
+    kept: usize,
 }
 
 impl Walker {
@@ -224,26 +306,26 @@ impl Walker {
         match std::fs::metadata(path) {
             Err(e) => self.send(failed(&name, format!("cannot read {name}: {e}")), emit),
             Ok(m) if m.is_dir() => self.dir(path, &m, emit),
-            Ok(m) => self.file(path, &m, true, emit),
+            Ok(m) => self.file(path, m.is_file(), true, emit),
         }
     }
 
     fn file(
         &mut self,
         path: &Path,
-        meta: &std::fs::Metadata,
+        is_file: bool,
         named: bool,
         emit: &mut dyn FnMut(Item) -> bool,
     ) {
         let name = path.display().to_string();
-        if !meta.is_file() && !named {
+        if !is_file && !named {
             self.notes
                 .skipped
                 .push(format!("{name} (not a regular file)"));
             return;
         }
         let ndjson = self.opts.ndjson || is_ndjson_name(path);
-        if meta.is_file() && !ndjson {
+        if is_file && !ndjson {
             // Read by the worker that validates it, with the size checked first.
             self.send(Source::file(path), emit);
             return;
@@ -266,8 +348,16 @@ impl Walker {
                 return;
             }
         }
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        // The entry's type comes with the directory listing (no `stat` per entry); only
+        // links (and file systems that do not say) are looked up, following the link.
+        let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = match std::fs::read_dir(path) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok())
+                .map(|e| {
+                    let t = e.file_type().ok().filter(|t| !t.is_symlink());
+                    (e.path(), t)
+                })
+                .collect(),
             Err(e) => {
                 self.send(
                     failed(&name, format!("cannot read directory {name}: {e}")),
@@ -276,43 +366,61 @@ impl Walker {
                 return;
             }
         };
-        entries.sort();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        // Follows links; a dangling link is skipped like any unreadable entry.
+        let kinds: Vec<Option<Entry>> = entries
+            .iter()
+            .map(|(p, t)| match t {
+                Some(t) if t.is_file() => Some(Entry::File),
+                Some(t) if !t.is_dir() => Some(Entry::Other),
+                _ => std::fs::metadata(p).ok().map(|m| {
+                    if m.is_dir() {
+                        Entry::Dir(m)
+                    } else if m.is_file() {
+                        Entry::File
+                    } else {
+                        Entry::Other
+                    }
+                }),
+            })
+            .collect();
         // Frames first: indexed by the document they name, not validated alone.
-        let mut index = FrameIndex::new();
         let mut frames = HashSet::new();
-        for p in &entries {
+        let mut indexer = FrameIndexer {
+            index: FrameIndex::new(),
+            notes: &mut self.notes.frames,
+        };
+        for ((p, _), kind) in entries.iter().zip(&kinds) {
             if extension(p).as_deref() == Some("xml")
-                && std::fs::metadata(p).is_ok_and(|m| m.is_file())
-                && sniff_file(p) == Kind::Frame
+                && matches!(kind, Some(Entry::File))
+                && indexer.offer(p, &self.opts, &mut self.kept)
             {
-                let id = frame_id(p, self.opts.max_size);
-                if let Some(id) = &id {
-                    index.insert(id.clone(), p.clone());
-                }
-                self.notes.frames.push((id, p.clone()));
                 frames.insert(p.clone());
             }
         }
+        let index = indexer.index;
         let index = (!index.is_empty()).then(|| Arc::new(index));
-        for p in entries {
+        for ((p, _), kind) in entries.into_iter().zip(kinds) {
             if self.stopped {
                 return;
             }
             if frames.contains(&p) {
                 continue;
             }
-            // Follows links; a dangling link is skipped like any unreadable entry.
-            let Ok(m) = std::fs::metadata(&p) else {
-                continue;
-            };
-            if m.is_dir() {
-                let outer = self.frames.take();
-                self.dir(&p, &m, emit);
-                self.frames = outer;
-            } else if extension(&p).is_some_and(|e| EXTENSIONS.contains(&e.as_str())) {
-                let outer = std::mem::replace(&mut self.frames, index.clone());
-                self.file(&p, &m, false, emit);
-                self.frames = outer;
+            match kind {
+                None => continue,
+                Some(Entry::Dir(m)) => {
+                    let outer = self.frames.take();
+                    self.dir(&p, &m, emit);
+                    self.frames = outer;
+                }
+                Some(kind) => {
+                    if extension(&p).is_some_and(|e| EXTENSIONS.contains(&e.as_str())) {
+                        let outer = std::mem::replace(&mut self.frames, index.clone());
+                        self.file(&p, matches!(kind, Entry::File), false, emit);
+                        self.frames = outer;
+                    }
+                }
             }
         }
     }
@@ -329,6 +437,7 @@ mod tests {
             WalkOptions {
                 ndjson,
                 max_size: 1000,
+                kept_frame_bytes: KEPT_FRAME_BYTES,
             },
             &mut |s| {
                 out.push(s.source.name);
@@ -336,6 +445,63 @@ mod tests {
             },
         );
         (out, notes)
+    }
+
+    /// A frame of `len` bytes or more naming document `id` (padded with a comment).
+    fn frame(id: &str, len: usize) -> String {
+        let head = format!(
+            "<?xml version=\"1.0\"?><RCMR_IN200002FI01 xmlns=\"urn:hl7-org:v3\"><controlActProcess>\
+             <subject><clinicalDocument><id root=\"{id}\"/></clinicalDocument></subject>\
+             </controlActProcess><!--"
+        );
+        let pad = len.saturating_sub(head.len() + 24);
+        format!("{head}{}--></RCMR_IN200002FI01>", " ".repeat(pad))
+    }
+
+    /// The frames a walk of `dir` indexed, by id: their path's file name and whether their
+    /// bytes were kept.
+    fn indexed(dir: &Path, max_size: u64, kept_frame_bytes: usize) -> Vec<(String, String, bool)> {
+        let mut seen = Vec::new();
+        let opts = WalkOptions {
+            ndjson: false,
+            max_size,
+            kept_frame_bytes,
+        };
+        walk(&[dir.to_path_buf()], opts, &mut |item| {
+            for (id, f) in item.frames.iter().flat_map(|i| i.iter()) {
+                let name = f.path.file_name().unwrap().to_string_lossy().into_owned();
+                if let Some(b) = &f.bytes {
+                    assert_eq!(&b[..], &std::fs::read(&f.path).unwrap()[..], "{name}");
+                }
+                seen.push((id.clone(), name, f.bytes.is_some()));
+            }
+            true
+        });
+        seen.sort();
+        seen.dedup();
+        seen
+    }
+
+    #[test]
+    fn frames_read_whole_by_the_sniff_are_kept_within_the_budget() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("doc.json"), "{}").unwrap();
+        std::fs::write(d.path().join("f1.xml"), frame("1.2.3.1", 2000)).unwrap();
+        std::fs::write(d.path().join("f2.xml"), frame("1.2.3.2", 2000)).unwrap();
+        // Longer than the sniff: indexed by a second read, never kept.
+        std::fs::write(d.path().join("f3.xml"), frame("1.2.3.3", 20_000)).unwrap();
+        let all = indexed(d.path(), 1 << 20, KEPT_FRAME_BYTES);
+        let want = |kept: [bool; 3]| {
+            (1..=3)
+                .map(|i| (format!("1.2.3.{i}"), format!("f{i}.xml"), kept[i - 1]))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(all, want([true, true, false]));
+        // A budget for one of them: the first (in name order) is kept, the second is not.
+        let len = std::fs::metadata(d.path().join("f1.xml")).unwrap().len() as usize;
+        assert_eq!(indexed(d.path(), 1 << 20, len), want([true, false, false]));
+        // A frame over the size limit is neither kept nor indexed (its id is not read).
+        assert_eq!(indexed(d.path(), 1000, KEPT_FRAME_BYTES), vec![]);
     }
 
     #[test]

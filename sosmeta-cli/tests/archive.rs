@@ -95,6 +95,68 @@ fn a_directory_of_cdas_and_frames_validates_in_one_command() {
     );
 }
 
+/// The walk keeps a small frame's bytes from its sniff, reads a frame longer than the sniff
+/// again when it pairs, and follows a link to a frame: each pairs the same, and the frame
+/// rules run on what was kept (a frame that disagrees with its CDA is caught).
+#[test]
+fn long_linked_and_kept_frames_pair_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let long = spec("1.2.246.537.6.1505.1", "2023-06-01", "11").build();
+    let linked = spec("1.2.246.537.6.1505.1", "2023-06-01", "12").build();
+    let disagreeing = spec("1.2.246.537.6.1505.1", "2023-06-01", "13").build();
+    let end = "</RCMR_IN200002FI01>";
+    let long_frame = String::from_utf8(long.frame.clone())
+        .unwrap()
+        .replace(end, &format!("<!-- {} -->\n{end}", "padding ".repeat(2048)));
+    assert!(long_frame.len() > 16 * 1024);
+    let other_version = String::from_utf8(disagreeing.frame.clone())
+        .unwrap()
+        .replace(
+            "<versionNumber value=\"1\"/>",
+            "<versionNumber value=\"2\"/>",
+        );
+    assert_ne!(other_version.as_bytes(), &disagreeing.frame[..]);
+    write(dir.path(), "a.xml", &long.cda);
+    write(dir.path(), "b.xml", long_frame.as_bytes());
+    write(dir.path(), "c.xml", &linked.cda);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        write(elsewhere.path(), "frame.xml", &linked.frame),
+        dir.path().join("d.xml"),
+    )
+    .unwrap();
+    #[cfg(not(unix))]
+    write(dir.path(), "d.xml", &linked.frame);
+    write(dir.path(), "e.xml", &disagreeing.cda);
+    write(dir.path(), "f.xml", other_version.as_bytes());
+    let o = sosmeta(&["validate", "-f", "json", dir.path().to_str().unwrap()]);
+    let v = json(&o);
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        3,
+        "one result per CDA, none for a frame: {v}"
+    );
+    let rules = |i: usize| -> Vec<String> {
+        results[i]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules(0), Vec::<String>::new(), "{}", results[0]);
+    assert_eq!(rules(1), Vec::<String>::new(), "{}", results[1]);
+    assert_eq!(
+        rules(2),
+        vec!["frame.mismatch".to_string()],
+        "{}",
+        results[2]
+    );
+}
+
 #[test]
 fn a_frame_without_its_document_gets_a_verdict() {
     let dir = tempfile::tempdir().unwrap();
