@@ -28,8 +28,8 @@ pub struct FrameFile {
     /// Where it is.
     pub path: PathBuf,
     /// Its bytes, when the sniff read the whole file (frames are a few kB) and the walk's
-    /// budget for kept frames ([`KEPT_FRAME_BYTES`]) had room: the worker that pairs it then
-    /// does not open it again ([`WalkOptions::kept_frame_bytes`] bounds the memory).
+    /// budget for kept frames ([`WalkOptions::kept_frame_bytes`]) had room: the worker that
+    /// pairs it then does not open it again.
     pub bytes: Option<Arc<[u8]>>,
 }
 
@@ -109,7 +109,8 @@ impl FrameIndexer<'_> {
         let len = sniffed.head.len();
         let (id, bytes) = if sniffed.whole && len as u64 <= opts.max_size {
             let id = sosmeta_kanta::frame_document_id(&sniffed.head);
-            let keep = *kept + len <= opts.kept_frame_bytes;
+            // Only a frame that pairs by its id is worth its place in the budget.
+            let keep = id.is_some() && *kept + len <= opts.kept_frame_bytes;
             if keep {
                 *kept += len;
             }
