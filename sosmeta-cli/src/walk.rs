@@ -252,6 +252,28 @@ enum Entry {
     Other,
 }
 
+impl Entry {
+    /// What `path` is, from the type its directory listing gave: no `stat` for a file or a
+    /// special file; a directory (for its identity), a link (followed) or a type the file
+    /// system did not say are looked up. `None`: it cannot be (a dangling link), and is
+    /// skipped like any unreadable entry.
+    fn of(path: &Path, listed: Option<std::fs::FileType>) -> Option<Entry> {
+        match listed {
+            Some(t) if t.is_file() => Some(Entry::File),
+            Some(t) if !t.is_dir() && !t.is_symlink() => Some(Entry::Other),
+            _ => std::fs::metadata(path).ok().map(|m| {
+                if m.is_dir() {
+                    Entry::Dir(m)
+                } else if m.is_file() {
+                    Entry::File
+                } else {
+                    Entry::Other
+                }
+            }),
+        }
+    }
+}
+
 struct Walker {
     opts: WalkOptions,
     #[cfg(unix)]
@@ -349,14 +371,13 @@ impl Walker {
                 return;
             }
         }
-        // The entry's type comes with the directory listing (no `stat` per entry); only
-        // links (and file systems that do not say) are looked up, following the link.
-        let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = match std::fs::read_dir(path) {
+        let mut entries: Vec<(PathBuf, Option<Entry>)> = match std::fs::read_dir(path) {
             Ok(rd) => rd
                 .filter_map(|e| e.ok())
                 .map(|e| {
-                    let t = e.file_type().ok().filter(|t| !t.is_symlink());
-                    (e.path(), t)
+                    let p = e.path();
+                    let kind = Entry::of(&p, e.file_type().ok());
+                    (p, kind)
                 })
                 .collect(),
             Err(e) => {
@@ -368,30 +389,13 @@ impl Walker {
             }
         };
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        // Follows links; a dangling link is skipped like any unreadable entry.
-        let kinds: Vec<Option<Entry>> = entries
-            .iter()
-            .map(|(p, t)| match t {
-                Some(t) if t.is_file() => Some(Entry::File),
-                Some(t) if !t.is_dir() => Some(Entry::Other),
-                _ => std::fs::metadata(p).ok().map(|m| {
-                    if m.is_dir() {
-                        Entry::Dir(m)
-                    } else if m.is_file() {
-                        Entry::File
-                    } else {
-                        Entry::Other
-                    }
-                }),
-            })
-            .collect();
         // Frames first: indexed by the document they name, not validated alone.
         let mut frames = HashSet::new();
         let mut indexer = FrameIndexer {
             index: FrameIndex::new(),
             notes: &mut self.notes.frames,
         };
-        for ((p, _), kind) in entries.iter().zip(&kinds) {
+        for (p, kind) in &entries {
             if extension(p).as_deref() == Some("xml")
                 && matches!(kind, Some(Entry::File))
                 && indexer.offer(p, &self.opts, &mut self.kept)
@@ -401,7 +405,7 @@ impl Walker {
         }
         let index = indexer.index;
         let index = (!index.is_empty()).then(|| Arc::new(index));
-        for ((p, _), kind) in entries.into_iter().zip(kinds) {
+        for (p, kind) in entries {
             if self.stopped {
                 return;
             }
